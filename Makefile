@@ -1,0 +1,53 @@
+# Habeas: `make run` starts it with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+HABEAS_DATA_DIR ?= $(CURDIR)/var
+export HABEAS_DATA_DIR
+
+.PHONY: run serve test test-sqlite test-postgres lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Habeas needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_FLAGS) -e '.[test]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/habeas demo
+	$(BIN)/habeas serve
+
+serve: $(VENV)/.installed
+	$(BIN)/habeas serve
+
+# Every test, on SQLite and then on PostgreSQL (a throwaway server on loopback).
+# With HABEAS_REQUIRE_POSTGRES=1 / HABEAS_REQUIRE_BROWSER=1 (CI) a missing
+# PostgreSQL or Chromium fails the run instead of skipping those tests.
+test: $(VENV)/.installed
+	@scripts/test-services.sh chromium || [ "$$HABEAS_REQUIRE_BROWSER" != 1 ]
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(VENV)/.installed
+	HABEAS_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest
+
+test-postgres: $(VENV)/.installed
+	@url=$$(scripts/test-services.sh postgres | tail -n 1) || url=""; \
+	if [ -z "$$url" ]; then \
+	  if [ "$$HABEAS_REQUIRE_POSTGRES" = 1 ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
+	  echo "PostgreSQL not available: skipping the PostgreSQL run (set HABEAS_REQUIRE_POSTGRES=1 to fail instead)"; \
+	  exit 0; \
+	fi; \
+	echo "Running the suite on PostgreSQL ($$url)"; \
+	HABEAS_DATA_DIR=$(CURDIR)/var/test HABEAS_DATABASE_URL=$$url HABEAS_EXPECT_DATABASE=postgresql $(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/habeas makemigrations --check --dry-run
+
+bench: $(VENV)/.installed
+	$(BIN)/habeas bench pages --cases 1000
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,258 @@
+"""Forms for people, cases, events, actors and statuses.
+
+Choice fields that point at records (sources, events, claims) are always limited
+to the case being edited, so a forged id from another case is refused by the form.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Actor, Case, Event, EventActor, Person, PersonName, Relative, Status
+
+TEXT_LIMIT_HINT = _("Keep it under %(limit)d characters.")
+
+
+class TagsField(forms.CharField):
+    """Comma-separated tags, shown and read as one line of text."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("help_text", _("Separated by commas"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        tags = [t.strip() for t in text.split(",") if t.strip()]
+        too_long = [t for t in tags if len(t) > 60]
+        if too_long:
+            raise forms.ValidationError(_("A tag is at most 60 characters long."))
+        return tags
+
+
+class CaseForm(forms.ModelForm):
+    tags = TagsField(label=_("Tags"))
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "country",
+            "summary",
+            "disappeared_on",
+            "disappeared_place",
+            "last_contact_on",
+            "last_contact_place",
+            "last_contact_channel",
+            "last_contact_with",
+            "last_contact_message",
+            "risk_torture",
+            "risk_health",
+            "risk_family_reprisals",
+            "priority",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "last_contact_message": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("tags", [t.name for t in self.instance.tags.all()])
+
+    def clean(self):
+        cleaned = super().clean()
+        gone = cleaned.get("disappeared_on")
+        last = cleaned.get("last_contact_on")
+        if gone and last and last.lo > gone.hi:
+            self.add_error(
+                "last_contact_on",
+                _(
+                    "The last contact (%(last)s) is after the disappearance (%(gone)s). "
+                    "If the person was heard from later, the disappearance began later."
+                )
+                % {"last": last, "gone": gone},
+            )
+        return cleaned
+
+
+class CaseCreateForm(CaseForm):
+    person_name = forms.CharField(
+        label=_("Name of the disappeared person"),
+        max_length=300,
+        help_text=_("As the family writes it; add other spellings on the person's page"),
+    )
+    person_name_script = forms.ChoiceField(
+        label=_("Script of the name"),
+        choices=[("", _("Detect automatically")), *PersonName.Script.choices],
+        required=False,
+    )
+
+    field_order = ["person_name", "person_name_script", "reference"]
+
+    def clean_person_name(self):
+        name = " ".join(self.cleaned_data["person_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the person's name."))
+        return name
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["sex", "birth_date", "nationality", "occupation", "affiliation", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class PersonNameForm(forms.ModelForm):
+    script = forms.ChoiceField(
+        label=_("Script"),
+        choices=[("", _("Detect automatically")), *PersonName.Script.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = PersonName
+        fields = ["text", "script", "language", "kind", "seen_in", "is_primary"]
+
+    def __init__(self, *args, person: Person, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+
+    def clean_text(self):
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError(_("Enter the name."))
+        if PersonName.objects.filter(person=self.person, text=text).exists():
+            raise forms.ValidationError(_("This spelling is already recorded."))
+        return text
+
+
+class RelativeForm(forms.ModelForm):
+    class Meta:
+        model = Relative
+        fields = ["name", "relationship", "contact", "notes"]
+        widgets = {
+            "contact": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["kind", "occurred_on", "place", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class EventActorForm(forms.Form):
+    actor = forms.ModelChoiceField(label=_("Actor"), queryset=Actor.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=EventActor.Role.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = Actor.objects.select_related("parent").order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("actor") and not cleaned.get("role"):
+            self.add_error("role", _("Say what role this actor played."))
+        return cleaned
+
+
+class BaseEventActorFormSet(forms.BaseFormSet):
+    def pairs(self) -> list[tuple[Actor, str]]:
+        seen, pairs = set(), []
+        for form in self.forms:
+            actor, role = form.cleaned_data.get("actor"), form.cleaned_data.get("role")
+            if actor and (actor.pk, role) not in seen:
+                seen.add((actor.pk, role))
+                pairs.append((actor, role))
+        return pairs
+
+
+EventActorFormSet = forms.formset_factory(
+    EventActorForm, formset=BaseEventActorFormSet, extra=3, max_num=20, validate_max=True
+)
+
+
+class ActorForm(forms.ModelForm):
+    class Meta:
+        model = Actor
+        fields = ["name", "kind", "country", "parent", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Actor.objects.select_related("parent").order_by("name")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    asserted_on = forms.DateField(
+        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
+    )
+    basis = forms.CharField(
+        label=_("What it rests on"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    closed_reason = forms.CharField(label=_("Reason for closing"), max_length=300, required=False)
+    claims = forms.ModelMultipleChoiceField(
+        label=_("Claims it rests on"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        from habeas.sources.models import Claim
+
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = Claim.objects.filter(case=case).select_related("source")
+        self.fields["claims"].to_field_name = "public_id"
+        self.fields["claims"].label_from_instance = lambda c: (
+            f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
+        )
+
+    def clean_asserted_on(self):
+        value = self.cleaned_data["asserted_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A status cannot be asserted for a future date."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.CLOSED and not cleaned.get("closed_reason"):
+            self.add_error("closed_reason", _("Say why the case is closed."))
+        return cleaned
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters; invalid values are reported, never a 500."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *Status.choices], required=False
+    )
+    country = forms.CharField(label=_("Country code"), max_length=2, required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", _("Any")), *Case._meta.get_field("priority").choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    silent_days = forms.IntegerField(
+        label=_("Silent for more than (days)"), min_value=0, max_value=36500, required=False
+    )
+    open_only = forms.BooleanField(label=_("Open cases only"), required=False)
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()

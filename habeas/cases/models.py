@@ -1,0 +1,428 @@
+"""People, their names, cases, events, actors and the status history."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from habeas.core.fields import PartialDateField
+from habeas.lib.partialdate import add_months
+
+# The UN Working Group's urgent procedure takes a case reported within three
+# months of the disappearance (DOMAIN.md §3).
+URGENT_WINDOW_MONTHS = 3
+
+
+class Actor(models.Model):
+    """A State agency, unit or official, or another organisation, that acts in events."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("State agency")
+        UNIT = "unit", _("Unit or department")
+        OFFICIAL = "official", _("Official")
+        ORGANISATION = "organisation", _("Other organisation")
+        ARMED_GROUP = "armed_group", _("Armed group")
+        PERSON = "person", _("Private person")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.AGENCY)
+    country = CountryField(_("country"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="actor_unique_name_country")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actor_detail", args=[self.public_id])
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "f", _("Female")
+        MALE = "m", _("Male")
+        OTHER = "x", _("Other")
+        UNKNOWN = "", _("Unknown")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The name shown in lists: a copy of the primary PersonName, kept by the services.
+    display_name = models.CharField(_("name"), max_length=300)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = PartialDateField(_("birth date"), blank=True)
+    nationality = CountryField(_("nationality"), blank=True)
+    occupation = models.CharField(_("occupation"), max_length=200, blank=True)
+    affiliation = models.CharField(
+        _("affiliation"), max_length=300, blank=True, help_text=_("Party, movement, group, media")
+    )
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person_detail", args=[self.public_id])
+
+
+class PersonName(models.Model):
+    """One attested spelling of a person's name, with where it was seen."""
+
+    class Kind(models.TextChoices):
+        BIRTH = "birth", _("As born")
+        OFFICIAL = "official", _("Official (documents)")
+        ALIAS = "alias", _("Alias or nickname")
+        TRANSLITERATION = "transliteration", _("Transliteration")
+        MISSPELLING = "misspelling", _("Misspelling seen in a source")
+
+    class Script(models.TextChoices):
+        LATIN = "Latn", _("Latin")
+        CYRILLIC = "Cyrl", _("Cyrillic")
+        ARABIC = "Arab", _("Arabic")
+        OTHER = "Zyyy", _("Other")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    text = models.CharField(_("name"), max_length=300)
+    script = models.CharField(_("script"), max_length=4, choices=Script.choices)
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, help_text=_("e.g. ru, tk, en, de")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICIAL)
+    seen_in = models.CharField(_("where it was seen"), max_length=300, blank=True)
+    is_primary = models.BooleanField(_("primary name"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "text"], name="personname_unique_text")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NameToken(models.Model):
+    """Search keys of one word of a name (see `habeas.lib.names`): indexed lookups
+    find "Isakow", "Isakov" and "Исаков" as one person."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="tokens")
+    key = models.CharField(max_length=64)
+    skeleton = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "person"], name="nametoken_key"),
+            models.Index(fields=["skeleton", "person"], name="nametoken_skeleton"),
+            # PostgreSQL: lets LIKE 'prefix%' use an index whatever the collation.
+            # Other databases ignore opclasses (SQLite searches with a range instead).
+            models.Index(
+                fields=["key"], name="nametoken_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Relative(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
+    name = models.CharField(_("name"), max_length=300)
+    relationship = models.CharField(_("relationship"), max_length=100)
+    # Confidential: encrypted at rest by the security work (issue 3).
+    contact = models.TextField(_("contact details"), blank=True, max_length=2000)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    REPORTED_MISSING = "reported_missing", _("Reported missing")
+    PRESUMED_ED = "presumed_ed", _("Presumed enforced disappearance")
+    DETENTION_ACKNOWLEDGED = "detention_acknowledged", _("Detention acknowledged")
+    WHEREABOUTS_CONFIRMED = "whereabouts_confirmed", _("Whereabouts confirmed")
+    RELEASED = "released", _("Released")
+    DEAD = "dead", _("Dead")
+    CLOSED = "closed", _("Closed")
+
+
+# Statuses after which the case no longer counts as open on the dashboard.
+CLOSING_STATUSES = frozenset({Status.RELEASED, Status.DEAD, Status.CLOSED})
+
+
+class Priority(models.IntegerChoices):
+    URGENT = 1, _("Urgent")
+    HIGH = 2, _("High")
+    NORMAL = 3, _("Normal")
+    LOW = 4, _("Low")
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    SMS = "sms", _("SMS")
+    MESSENGER = "messenger", _("Messenger (Signal, WhatsApp, Telegram…)")
+    EMAIL = "email", _("E-mail")
+    SOCIAL = "social", _("Social media")
+    IN_PERSON = "in_person", _("In person")
+    OTHER = "other", _("Other")
+
+
+class Case(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(
+        _("reference"), max_length=40, unique=True, help_text=_("e.g. TM-2021-003")
+    )
+    people = models.ManyToManyField(Person, related_name="cases", verbose_name=_("people"))
+    country = CountryField(_("country concerned"))
+    summary = models.TextField(_("summary"), blank=True, max_length=20000)
+
+    disappeared_on = PartialDateField(_("disappearance date"), blank=True)
+    disappeared_place = models.CharField(_("disappearance place"), max_length=300, blank=True)
+
+    last_contact_on = PartialDateField(_("last contact: when"), blank=True)
+    last_contact_place = models.CharField(_("last contact: where"), max_length=300, blank=True)
+    last_contact_channel = models.CharField(
+        _("last contact: channel"), max_length=20, choices=ContactChannel.choices, blank=True
+    )
+    last_contact_with = models.CharField(_("last contact: with whom"), max_length=300, blank=True)
+    # Confidential: encrypted at rest by the security work (issue 3).
+    last_contact_message = models.TextField(
+        _("last contact: what was said"), blank=True, max_length=5000
+    )
+
+    risk_torture = models.BooleanField(_("risk of torture"), default=False)
+    risk_health = models.BooleanField(_("health at risk"), default=False)
+    risk_family_reprisals = models.BooleanField(_("reprisals against family"), default=False)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="cases", verbose_name=_("tags"))
+
+    # Derived columns, kept by the services, so that lists over 100k cases are
+    # index scans rather than aggregates (ARCHITECTURE principle 6).
+    disappeared_from = models.DateField(null=True, editable=False)
+    last_contact_from = models.DateField(null=True, editable=False)
+    urgent_window_closes = models.DateField(null=True, editable=False)
+    current_status = models.CharField(
+        max_length=30, choices=Status.choices, default=Status.REPORTED_MISSING, editable=False
+    )
+    is_open = models.BooleanField(default=True, editable=False)
+    last_info_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["priority", "reference"]
+        indexes = [
+            models.Index(fields=["is_open", "priority", "last_info_at"], name="case_urgency"),
+            models.Index(fields=["priority", "reference"], name="case_list_order"),
+            models.Index(fields=["current_status", "priority", "reference"], name="case_status"),
+            models.Index(fields=["country", "priority", "reference"], name="case_country"),
+            models.Index(fields=["last_info_at"], name="case_last_info"),
+            models.Index(fields=["urgent_window_closes"], name="case_urgent_window"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs) -> None:
+        # Keep the derived date columns in step with the partial dates they come from.
+        self.disappeared_from = self.disappeared_on.lo if self.disappeared_on else None
+        self.last_contact_from = self.last_contact_on.lo if self.last_contact_on else None
+        self.urgent_window_closes = (
+            add_months(self.disappeared_from, URGENT_WINDOW_MONTHS)
+            if self.disappeared_from
+            else None
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.public_id])
+
+    @property
+    def risk_flags(self) -> list[str]:
+        return [
+            str(label)
+            for flag, label in (
+                (self.risk_torture, _("torture")),
+                (self.risk_health, _("health")),
+                (self.risk_family_reprisals, _("family reprisals")),
+            )
+            if flag
+        ]
+
+    def days_disappeared(self, today: date) -> int | None:
+        return self.disappeared_on.days_since(today) if self.disappeared_on else None
+
+    def days_since_last_contact(self, today: date) -> int | None:
+        return self.last_contact_on.days_since(today) if self.last_contact_on else None
+
+    def days_since_info(self, today: date) -> int:
+        return max(0, (today - self.last_info_at.date()).days)
+
+    def urgent_window_days_left(self, today: date) -> int | None:
+        """Days until the UN Working Group's urgent window closes; None if unknown,
+        negative once it has closed."""
+        if self.urgent_window_closes is None:
+            return None
+        return (self.urgent_window_closes - today).days
+
+
+class CaseMember(models.Model):
+    """A user on a case's team: the only users who see the case at all."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        MEMBER = "member", _("Member")
+        READ_ONLY = "read_only", _("Read-only")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    may_see_sources = models.BooleanField(_("may see who sources are"), default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="casemember_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case} ({self.role})"
+
+
+class StatusAssertion(models.Model):
+    """A dated, attributed assertion of a case's status. Never overwritten: the
+    case shows the latest one and what it rests on (PFIF notes, DOMAIN §4)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statuses")
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices)
+    asserted_on = models.DateField(_("as of"))
+    basis = models.TextField(
+        _("what it rests on"), max_length=5000, help_text=_("Why this status, in a few words")
+    )
+    closed_reason = models.CharField(_("reason for closing"), max_length=300, blank=True)
+    claims = models.ManyToManyField(
+        "sources.Claim", blank=True, related_name="status_assertions", verbose_name=_("claims")
+    )
+    asserted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-asserted_on", "-created_at", "-id"]
+        get_latest_by = ["asserted_on", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.asserted_on})"
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        THREAT = "threat", _("Threat")
+        SURVEILLANCE = "surveillance", _("Surveillance")
+        HARASSMENT_OF_FAMILY = "family_harassment", _("Harassment of family")
+        ARREST = "arrest", _("Arrest")
+        ABDUCTION = "abduction", _("Abduction")
+        DETENTION = "detention", _("Detention")
+        TRANSFER = "transfer", _("Transfer")
+        DEPORTATION = "deportation", _("Deportation / forced return")
+        LAST_CONTACT = "last_contact", _("Last contact")
+        SIGHTING = "sighting", _("Sighting")
+        OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+        SEARCH_BY_FAMILY = "family_search", _("Search by family")
+        TRIAL = "trial", _("Trial")
+        SENTENCE = "sentence", _("Sentence")
+        RELEASE = "release", _("Release")
+        DEATH = "death", _("Death")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    occurred_on = PartialDateField(_("when"))
+    occurred_from = models.DateField(editable=False)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    description = models.TextField(_("what happened"), max_length=20000)
+    actors = models.ManyToManyField(Actor, through="EventActor", related_name="events")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["occurred_from", "id"]
+        indexes = [models.Index(fields=["case", "occurred_from"], name="event_case_date")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.occurred_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.occurred_from = self.occurred_on.lo
+        super().save(*args, **kwargs)
+
+
+class EventActor(models.Model):
+    class Role(models.TextChoices):
+        ALLEGED_PERPETRATOR = "alleged_perpetrator", _("Alleged perpetrator")
+        COMMANDER = "commander", _("Responsible commander")
+        HOLDING_AUTHORITY = "holding_authority", _("Holding authority")
+        WITNESS = "witness", _("Witness")
+        SPOKESPERSON = "spokesperson", _("Issued statement")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="event_roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "actor", "role"], name="eventactor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} — {self.get_role_display()}"

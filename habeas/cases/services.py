@@ -1,0 +1,286 @@
+"""Writes to people, cases, events, actors and statuses: validate, save, in one transaction.
+
+Each function is keyword-only and names who acts (`by`), so that the audit and
+history work (issue 3) has one place per write to hook into.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from habeas.accounts.models import User
+from habeas.lib.names import guess_script, search_terms
+from habeas.lib.partialdate import PartialDate
+
+from .models import (
+    CLOSING_STATUSES,
+    Actor,
+    Case,
+    CaseMember,
+    Event,
+    EventActor,
+    NameToken,
+    Person,
+    PersonName,
+    Relative,
+    Status,
+    StatusAssertion,
+    Tag,
+)
+
+log = logging.getLogger(__name__)
+
+SCRIPT_CHOICES = {choice.value for choice in PersonName.Script}
+
+
+def _script_for(text: str, script: str) -> str:
+    if script:
+        return script
+    guessed = guess_script(text)
+    return guessed if guessed in SCRIPT_CHOICES else PersonName.Script.OTHER
+
+
+def name_tokens_build(name: PersonName) -> list[NameToken]:
+    """The search rows of one name; shared by the service and bulk seeding."""
+    return [
+        NameToken(person_id=name.person_id, name=name, key=key[:64], skeleton=skeleton[:64])
+        for key, skeleton in search_terms(name.text)
+    ]
+
+
+def _index_name(name: PersonName) -> None:
+    NameToken.objects.filter(name=name).delete()
+    NameToken.objects.bulk_create(name_tokens_build(name))
+
+
+@transaction.atomic
+def person_name_add(
+    *,
+    person: Person,
+    text: str,
+    script: str = "",
+    language: str = "",
+    kind: str = PersonName.Kind.OFFICIAL,
+    seen_in: str = "",
+    is_primary: bool = False,
+    by: User,
+) -> PersonName:
+    name = PersonName(
+        person=person,
+        text=" ".join(text.split()),
+        script=_script_for(text, script),
+        language=language,
+        kind=kind,
+        seen_in=seen_in,
+        is_primary=is_primary,
+    )
+    name.full_clean()
+    if is_primary:
+        person.names.update(is_primary=False)
+        person.display_name = name.text
+        person.save(update_fields=["display_name", "updated_at"])
+    name.save()
+    _index_name(name)
+    log.info("person_name.add person=%s name=%s by=%s", person.pk, name.pk, by.pk)
+    return name
+
+
+@transaction.atomic
+def person_create(*, name: str, script: str = "", language: str = "", by: User, **fields) -> Person:
+    person = Person(display_name=" ".join(name.split()), **fields)
+    person.full_clean()
+    person.save()
+    person_name_add(
+        person=person, text=name, script=script, language=language, is_primary=True, by=by
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: User, **fields) -> Person:
+    for field, value in fields.items():
+        setattr(person, field, value)
+    person.full_clean()
+    person.save()
+    log.info("person.update person=%s by=%s", person.pk, by.pk)
+    return person
+
+
+@transaction.atomic
+def relative_add(*, person: Person, by: User, **fields) -> Relative:
+    relative = Relative(person=person, **fields)
+    relative.full_clean()
+    relative.save()
+    log.info("relative.add person=%s relative=%s by=%s", person.pk, relative.pk, by.pk)
+    return relative
+
+
+def _tags(names: Iterable[str]) -> list[Tag]:
+    cleaned = sorted({n.strip().lower()[:60] for n in names if n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
+    missing = [Tag(name=n) for n in cleaned if n not in existing]
+    for tag in missing:
+        tag.save()
+        existing[tag.name] = tag
+    return [existing[n] for n in cleaned]
+
+
+@transaction.atomic
+def case_create(
+    *,
+    reference: str,
+    person: Person,
+    by: User,
+    tags: Sequence[str] = (),
+    now: datetime | None = None,
+    **fields,
+) -> Case:
+    """Open a case: its creator leads its team and may see its sources; its first
+    status is "reported missing", attributed to the creator."""
+    now = now or timezone.now()
+    case = Case(reference=reference.strip(), created_by=by, last_info_at=now, **fields)
+    case.full_clean()
+    case.save()
+    case.people.add(person)
+    case.tags.set(_tags(tags))
+    CaseMember.objects.create(case=case, user=by, role=CaseMember.Role.LEAD, may_see_sources=True)
+    # Dated from the disappearance when known, so that statuses entered later for a
+    # case documented after the fact (presumed disappearance as of 2003, say) are
+    # not outranked by the day the case happened to be opened.
+    opened_on = timezone.localdate(now)
+    status_assert(
+        case=case,
+        status=Status.REPORTED_MISSING,
+        asserted_on=case.disappeared_from or opened_on,
+        basis=f"Case opened on {opened_on:%d %b %Y}.",
+        by=by,
+    )
+    log.info("case.create case=%s by=%s", case.pk, by.pk)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fields) -> Case:
+    for field, value in fields.items():
+        setattr(case, field, value)
+    case.full_clean()
+    case.save()
+    if tags is not None:
+        case.tags.set(_tags(tags))
+    log.info("case.update case=%s by=%s", case.pk, by.pk)
+    return case
+
+
+@transaction.atomic
+def case_member_set(
+    *, case: Case, user: User, role: str, may_see_sources: bool = False, by: User
+) -> CaseMember:
+    member, _ = CaseMember.objects.update_or_create(
+        case=case, user=user, defaults={"role": role, "may_see_sources": may_see_sources}
+    )
+    log.info("case_member.set case=%s user=%s role=%s by=%s", case.pk, user.pk, role, by.pk)
+    return member
+
+
+def case_touch(*, case: Case, when: datetime | None = None) -> None:
+    """Record that new information arrived (it resets the "silent for" counter)."""
+    when = when or timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_info_at=when, updated_at=when)
+    case.last_info_at = when
+
+
+@transaction.atomic
+def status_assert(
+    *,
+    case: Case,
+    status: str,
+    asserted_on: date,
+    basis: str,
+    by: User,
+    closed_reason: str = "",
+    claims: Iterable = (),
+) -> StatusAssertion:
+    assertion = StatusAssertion(
+        case=case,
+        status=status,
+        asserted_on=asserted_on,
+        basis=basis,
+        closed_reason=closed_reason,
+        asserted_by=by,
+    )
+    assertion.full_clean()
+    assertion.save()
+    assertion.claims.set(list(claims))
+    # The current status is the latest assertion, whatever order they were entered in.
+    current = StatusAssertion.objects.filter(case=case).latest()
+    case.current_status = current.status
+    case.is_open = current.status not in CLOSING_STATUSES
+    Case.objects.filter(pk=case.pk).update(
+        current_status=case.current_status, is_open=case.is_open, updated_at=timezone.now()
+    )
+    log.info("status.assert case=%s status=%s by=%s", case.pk, status, by.pk)
+    return assertion
+
+
+@transaction.atomic
+def actor_create(*, by: User, **fields) -> Actor:
+    actor = Actor(**fields)
+    actor.full_clean()
+    actor.save()
+    log.info("actor.create actor=%s by=%s", actor.pk, by.pk)
+    return actor
+
+
+@transaction.atomic
+def event_add(
+    *,
+    case: Case,
+    kind: str,
+    occurred_on: PartialDate,
+    description: str,
+    by: User,
+    place: str = "",
+    actors: Sequence[tuple[Actor, str]] = (),
+) -> Event:
+    event = Event(
+        case=case,
+        kind=kind,
+        occurred_on=occurred_on,
+        place=place,
+        description=description,
+        created_by=by,
+    )
+    event.full_clean()
+    event.save()
+    EventActor.objects.bulk_create(
+        [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
+    )
+    case_touch(case=case)
+    log.info("event.add case=%s event=%s by=%s", case.pk, event.pk, by.pk)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    event: Event,
+    by: User,
+    actors: Sequence[tuple[Actor, str]] | None = None,
+    **fields,
+) -> Event:
+    for field, value in fields.items():
+        setattr(event, field, value)
+    event.full_clean()
+    event.save()
+    if actors is not None:
+        event.event_actors.all().delete()
+        EventActor.objects.bulk_create(
+            [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
+        )
+    log.info("event.update case=%s event=%s by=%s", event.case_id, event.pk, by.pk)
+    return event

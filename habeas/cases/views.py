@@ -1,0 +1,315 @@
+"""Pages for the dashboard, cases, people, actors and search.
+
+Each view parses input, calls one selector or service, and renders. Service
+validation errors come back onto the form with the user's input kept.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .forms import (
+    ActorForm,
+    CaseCreateForm,
+    CaseFilterForm,
+    CaseForm,
+    EventActorFormSet,
+    EventForm,
+    PersonForm,
+    PersonNameForm,
+    RelativeForm,
+    StatusForm,
+)
+from .models import CaseMember
+
+
+def form_page(request: HttpRequest, *, title: str, back: str, forms: list, **extra) -> HttpResponse:
+    """One template renders every data-entry page: a title, the forms, a way back."""
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "cases/form.html",
+        {"title": title, "back": back, "forms": forms, **extra},
+        status=status,
+    )
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors on the form so the page shows them."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    lists = selectors.dashboard_for_user(user=request.user, today=today)
+    return render(request, "cases/dashboard.html", {"today": today, **lists})
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = CaseFilterForm(request.GET or None)
+    filters = selectors.CaseFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.CaseFilters(**form.cleaned_data)
+    cases = selectors.case_list_for_user(user=request.user, filters=filters, today=today)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {"form": form, "page": page, "today": today, "query": query.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = CaseCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        name = data.pop("person_name")
+        script = data.pop("person_name_script")
+        tags = data.pop("tags")
+        try:
+            with transaction.atomic():
+                person = services.person_create(name=name, script=script, by=request.user)
+                case = services.case_create(person=person, tags=tags, by=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect(case)
+    return form_page(request, title=_("Open a case"), back="/cases/", forms=[form])
+
+
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, public_id=case_id)
+    record = selectors.case_record(case=case)
+    members = list(case.members.all())
+    me = next((m for m in members if m.user_id == request.user.pk), None)
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "record": record,
+            "members": members,
+            "can_edit": me is not None and me.role != CaseMember.Role.READ_ONLY,
+            "current_status": record.statuses[0] if record.statuses else None,
+            "today": today,
+            "days_disappeared": case.days_disappeared(today),
+            "days_since_contact": case.days_since_last_contact(today),
+            "days_since_info": case.days_since_info(today),
+            "window_days_left": case.urgent_window_days_left(today),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.case_update(case=case, tags=form.cleaned_data["tags"], by=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Case updated."))
+            return redirect(case)
+    return form_page(
+        request,
+        title=_("Edit %(ref)s") % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def status_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    form = StatusForm(
+        request.POST or None, case=case, initial={"asserted_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_assert(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Status recorded."))
+            return redirect(case)
+    return form_page(
+        request,
+        title=_("Record a status for %(ref)s") % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+    )
+
+
+def _event_page(request, *, case, event=None) -> HttpResponse:
+    form = EventForm(request.POST or None, instance=event)
+    initial = None
+    if event is not None:
+        initial = [{"actor": ea.actor, "role": ea.role} for ea in event.event_actors.all()]
+    actors = EventActorFormSet(request.POST or None, initial=initial, prefix="actors")
+    if request.method == "POST" and form.is_valid() and actors.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if event is None:
+                services.event_add(case=case, actors=actors.pairs(), by=request.user, **data)
+            else:
+                services.event_update(event=event, actors=actors.pairs(), by=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect(case)
+    title = _("Add an event to %(ref)s") if event is None else _("Edit an event of %(ref)s")
+    return form_page(
+        request,
+        title=title % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+        formset=actors,
+        formset_legend=_("Actors involved"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    return _event_page(request, case=case)
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, case_id: UUID, event_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    event = selectors.event_get(case=case, public_id=event_id)
+    return _event_page(request, case=case, event=event)
+
+
+def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, public_id=person_id)
+    cases = selectors.person_cases_for_user(user=request.user, person=person)
+    return render(request, "cases/person_detail.html", {"person": person, "cases": cases})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Person updated."))
+            return redirect(person)
+    return form_page(
+        request,
+        title=_("Edit %(name)s") % {"name": person.display_name},
+        back=person.get_absolute_url(),
+        forms=[form],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    form = PersonNameForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_name_add(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Name added."))
+            return redirect(person)
+    return form_page(
+        request,
+        title=_("Add a name of %(name)s") % {"name": person.display_name},
+        back=person.get_absolute_url(),
+        forms=[form],
+        candidates=_candidates(person),
+    )
+
+
+def _candidates(person) -> list[str]:
+    from habeas.lib.names import transliteration_candidates
+
+    known = {n.text for n in person.names.all()}
+    found: list[str] = []
+    for name in person.names.all():
+        for candidate in transliteration_candidates(name.text):
+            if candidate not in known and candidate not in found:
+                found.append(candidate)
+    return found[:8]
+
+
+@require_http_methods(["GET", "POST"])
+def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    form = RelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relative_add(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Relative added."))
+            return redirect(person)
+    return form_page(
+        request,
+        title=_("Add a relative of %(name)s") % {"name": person.display_name},
+        back=person.get_absolute_url(),
+        forms=[form],
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    people = selectors.person_search_for_user(user=request.user, query=query) if query else []
+    return render(request, "cases/search.html", {"query": query, "people": people})
+
+
+def actor_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.actors_all().order_by("name"), 100).get_page(request.GET.get("page"))
+    return render(request, "cases/actor_list.html", {"page": page})
+
+
+def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
+    actor = selectors.actor_get(public_id=actor_id)
+    return render(request, "cases/actor_detail.html", {"actor": actor})
+
+
+@require_http_methods(["GET", "POST"])
+def actor_create(request: HttpRequest) -> HttpResponse:
+    form = ActorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actor = services.actor_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Actor added."))
+            return redirect(actor)
+    return form_page(request, title=_("Add an actor"), back="/actors/", forms=[form])

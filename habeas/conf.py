@@ -1,0 +1,94 @@
+"""Tiny typed readers of the environment, used by settings only.
+
+Every setting an operator may change is read here, so the README's configuration
+table and the code cannot drift apart silently: each reader names its variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be 1 or 0 (got {raw!r}).")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number (got {raw!r}).") from None
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def default_data_dir(base_dir: Path) -> Path:
+    """`./var` in a checkout; `./var` in the working directory for an installed package."""
+    if (base_dir / "pyproject.toml").exists():
+        return base_dir / "var"
+    return Path.cwd() / "var"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create the data directory readable by its owner only (it holds keys and the database)."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"Cannot create the data directory {path}: {exc.strerror}."
+        ) from None
+    return path
+
+
+def secret_key(data_dir: Path) -> str:
+    """HABEAS_SECRET_KEY, or a key generated once into the data directory (mode 0600).
+
+    The key signs sessions and CSRF tokens. It never encrypts records: those keys
+    are kept apart so that leaking one does not leak the other.
+    """
+    from_env = os.environ.get("HABEAS_SECRET_KEY", "")
+    if from_env:
+        if len(from_env) < 50:
+            raise ConfigurationError("HABEAS_SECRET_KEY must be at least 50 characters long.")
+        return from_env
+    path = data_dir / "secret_key"
+    if not path.exists():
+        ensure_private_dir(data_dir)
+        # O_EXCL: two processes starting at once must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(64))
+    try:
+        value = path.read_text().strip()
+    except OSError as exc:
+        raise ConfigurationError(f"Cannot read {path}: {exc.strerror}.") from None
+    if len(value) < 50:
+        raise ConfigurationError(f"{path} is damaged (too short); remove it to generate a new key.")
+    return value

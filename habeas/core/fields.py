@@ -1,0 +1,93 @@
+"""A model and form field for partial dates ("2021-10", "about 2002", ranges).
+
+The value is stored as one EDTF-style string (see `habeas.lib.partialdate`); models
+keep a companion DateField with the earliest possible day for ordering and counters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from habeas.lib.partialdate import PartialDate, PartialDateError
+
+
+class PartialDateField(models.CharField):
+    description = "A date known to the minute, day, month, year, approximately or as a range"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 48)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 48:
+            del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if not value:
+            return None
+        return PartialDate.from_edtf(value)
+
+    def to_python(self, value: Any) -> PartialDate | None:
+        if value is None or value == "" or isinstance(value, PartialDate):
+            return value or None
+        try:
+            return PartialDate.parse(str(value))
+        except PartialDateError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+    def get_prep_value(self, value: Any) -> str:
+        value = self.to_python(value)
+        return value.to_edtf() if value else ""
+
+    def run_validators(self, value: Any) -> None:
+        # CharField's length validator measures the stored text, not the value object.
+        super().run_validators(self.get_prep_value(value))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        defaults = {"form_class": PartialDateFormField, "max_length": 80}
+        defaults.update(kwargs)
+        return super().formfield(**defaults)
+
+
+class PartialDateFormField(forms.CharField):
+    """Reads what a caseworker types; refuses dates in the future and impossible ones."""
+
+    def __init__(self, *args: Any, allow_future: bool = False, **kwargs: Any) -> None:
+        self.allow_future = allow_future
+        # The cleaned value is a PartialDate, which length validators cannot measure:
+        # the text's length is checked in to_python instead.
+        self.max_text_length = kwargs.pop("max_length", None) or 80
+        kwargs.setdefault(
+            "help_text", "e.g. 2021-10-20 12:43, 2021-10, about 2002, between 20 and 22 Oct 2021"
+        )
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["maxlength"] = str(self.max_text_length)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, PartialDate):
+            return value.display()
+        return value
+
+    def to_python(self, value: Any) -> PartialDate | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > self.max_text_length:
+            raise ValidationError(
+                f"Keep the date under {self.max_text_length} characters.", code="max_length"
+            )
+        today = None if self.allow_future else timezone.localdate()
+        try:
+            return PartialDate.parse(text, today=today)
+        except PartialDateError as exc:
+            raise ValidationError(str(exc), code="invalid") from None

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from habeas.cases.models import Case, Event
+
+from .models import Claim, ClaimLink, Source
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = [
+            "code_name",
+            "kind",
+            "reliability",
+            "identity",
+            "contact",
+            "consent_named_publicly",
+            "consent_to_un",
+            "consent_to_government",
+            "notes",
+        ]
+        widgets = {
+            "identity": forms.Textarea(attrs={"rows": 2}),
+            "contact": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, case: Case, **kwargs):
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+    def clean_code_name(self):
+        code_name = self.cleaned_data["code_name"].strip()
+        others = Source.objects.filter(case=self.case, code_name=code_name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another source of this case has this code name."))
+        return code_name
+
+
+class ClaimForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = [
+            "source",
+            "topic",
+            "event",
+            "statement",
+            "received_on",
+            "material",
+            "language",
+            "credibility",
+            "attribution",
+        ]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Public ids in form values too; only this case's records are choices.
+        self.fields["source"].queryset = Source.objects.filter(case=case)
+        self.fields["source"].to_field_name = "public_id"
+        self.fields["event"].queryset = Event.objects.filter(case=case)
+        self.fields["event"].to_field_name = "public_id"
+        self.fields["source"].empty_label = None
+        if self.instance.pk:
+            # model_to_dict gives integer keys; the choices are public ids.
+            self.initial["source"] = self.instance.source
+            self.initial["event"] = self.instance.event
+
+    def clean(self):
+        cleaned = super().clean()
+        source, attribution = cleaned.get("source"), cleaned.get("attribution")
+        if attribution and source and source.kind != Source.Kind.OFFICIAL:
+            self.add_error(
+                "attribution",
+                _("Only a claim from an official source states an official position."),
+            )
+        if cleaned.get("topic") == Claim.Topic.EVENT and not cleaned.get("event"):
+            self.add_error("event", _("Choose the event this claim is about."))
+        return cleaned
+
+
+class ClaimLinkForm(forms.Form):
+    first = forms.ModelChoiceField(label=_("This claim"), queryset=None)
+    kind = forms.ChoiceField(label=_("Relation"), choices=ClaimLink.Kind.choices)
+    second = forms.ModelChoiceField(label=_("That claim"), queryset=None)
+    note = forms.CharField(label=_("What is disputed or shared"), max_length=500, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        claims = Claim.objects.filter(case=case).select_related("source")
+        for name in ("first", "second"):
+            self.fields[name].queryset = claims
+            self.fields[name].to_field_name = "public_id"
+            self.fields[name].label_from_instance = lambda c: (
+                f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
+            self.add_error("second", _("Choose two different claims."))
+        return cleaned

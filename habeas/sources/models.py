@@ -1,0 +1,187 @@
+"""Sources (always shown by code name) and the claims they make."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from habeas.core.fields import PartialDateField
+
+
+class Reliability(models.TextChoices):
+    """Admiralty grading of a source (DOMAIN §5)."""
+
+    A = "A", _("A — completely reliable")
+    B = "B", _("B — usually reliable")
+    C = "C", _("C — fairly reliable")
+    D = "D", _("D — not usually reliable")
+    E = "E", _("E — unreliable")
+    F = "F", _("F — reliability cannot be judged")
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty grading of one piece of information, independent of its source."""
+
+    CONFIRMED = 1, _("1 — confirmed by other sources")
+    PROBABLY_TRUE = 2, _("2 — probably true")
+    POSSIBLY_TRUE = 3, _("3 — possibly true")
+    DOUBTFUL = 4, _("4 — doubtful")
+    IMPROBABLE = 5, _("5 — improbable")
+    CANNOT_JUDGE = 6, _("6 — truth cannot be judged")
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        VICTIM = "victim", _("The person concerned")
+        RELATIVE = "relative", _("Relative")
+        WITNESS = "witness", _("Witness")
+        LAWYER = "lawyer", _("Lawyer")
+        NGO = "ngo", _("NGO")
+        JOURNALIST = "journalist", _("Journalist / media")
+        OFFICIAL = "official", _("Official / authorities")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sources")
+    code_name = models.CharField(
+        _("code name"), max_length=60, help_text=_("How the source is shown everywhere")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reliability = models.CharField(
+        _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    # Identity and contact are confidential: kept apart from the code name, and
+    # encrypted and restricted by the security work (issue 3).
+    identity = models.TextField(_("who the source is"), blank=True, max_length=2000)
+    contact = models.TextField(_("how to reach them"), blank=True, max_length=2000)
+    consent_named_publicly = models.BooleanField(_("may be named publicly"), default=False)
+    consent_to_un = models.BooleanField(_("information may go to the UN"), default=False)
+    consent_to_government = models.BooleanField(
+        _("information may go to the government concerned"), default=False
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code_name"], name="source_unique_code_name")
+        ]
+
+    def __str__(self) -> str:
+        # The code name, always: never the identity (ARCHITECTURE principle 2).
+        return self.code_name
+
+
+class Claim(models.Model):
+    """What a source says — about an event, the status or the whereabouts."""
+
+    class Topic(models.TextChoices):
+        EVENT = "event", _("An event")
+        STATUS = "status", _("The person's status")
+        WHEREABOUTS = "whereabouts", _("The person's whereabouts")
+        OTHER = "other", _("Other")
+
+    class Material(models.TextChoices):
+        TESTIMONY = "testimony", _("Testimony")
+        MESSAGE = "message", _("Message")
+        LETTER = "letter", _("Letter")
+        OFFICIAL_REPLY = "official_reply", _("Official reply")
+        PRESS_RELEASE = "press_release", _("Press release")
+        MEDIA_REPORT = "media_report", _("Media report")
+        VIDEO = "video", _("Video")
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+        OTHER = "other", _("Other")
+
+    class Attribution(models.TextChoices):
+        """The official position (HURIDOCS ESF attribution), for official statements."""
+
+        NONE = "", _("Not an official statement")
+        DENIES = "denies", _("Officials deny the act")
+        ALTERNATIVE = "alternative", _("Officials acknowledge but give another explanation")
+        ACKNOWLEDGES = "acknowledges", _("Officials acknowledge the act")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="claims")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims")
+    topic = models.CharField(_("about"), max_length=20, choices=Topic.choices)
+    event = models.ForeignKey(
+        "cases.Event",
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+    )
+    statement = models.TextField(_("what the source says"), max_length=20000)
+    received_on = PartialDateField(_("received"))
+    received_from = models.DateField(editable=False)
+    material = models.CharField(_("material"), max_length=20, choices=Material.choices)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    credibility = models.PositiveSmallIntegerField(
+        _("credibility"), choices=Credibility.choices, default=Credibility.CANNOT_JUDGE
+    )
+    attribution = models.CharField(
+        _("official position"), max_length=20, choices=Attribution.choices, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["received_from", "id"]
+        indexes = [models.Index(fields=["case", "received_from"], name="claim_case_date")]
+
+    def __str__(self) -> str:
+        return f"{self.source.code_name}, {self.received_on}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.received_from = self.received_on.lo
+        super().save(*args, **kwargs)
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty grade as usually written, e.g. "B2"."""
+        return f"{self.source.reliability}{self.credibility}"
+
+
+class ClaimLink(models.Model):
+    """Two claims that corroborate or contradict each other. Neither overwrites
+    the other: both stand, side by side."""
+
+    class Kind(models.TextChoices):
+        CORROBORATES = "corroborates", _("corroborates")
+        CONTRADICTS = "contradicts", _("contradicts")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="claim_links")
+    # Stored with from_claim.id < to_claim.id so a pair has exactly one row.
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_from")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_to")
+    kind = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
+    note = models.CharField(_("what is disputed"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["from_claim", "to_claim"], name="claimlink_unique"),
+            models.CheckConstraint(
+                condition=models.Q(from_claim__lt=models.F("to_claim")),
+                name="claimlink_ordered_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_claim_id} {self.kind} {self.to_claim_id}"

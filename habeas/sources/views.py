@@ -1,0 +1,123 @@
+"""Pages to add and change a case's sources, claims and the links between claims."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from habeas.cases import selectors as case_selectors
+from habeas.cases.views import apply_errors, form_page
+
+from . import selectors, services
+from .forms import ClaimForm, ClaimLinkForm, SourceForm
+
+CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact")
+
+
+def _may_see_sources(user, case) -> bool:
+    member = case_selectors.membership_for(user=user, case=case)
+    return bool(member and member.may_see_sources)
+
+
+def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
+    form = SourceForm(request.POST or None, instance=source, case=case)
+    if not _may_see_sources(request.user, case):
+        # Without the grant the identity is neither shown nor changeable.
+        for name in CONFIDENTIAL_SOURCE_FIELDS:
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        try:
+            if source is None:
+                services.source_add(case=case, by=request.user, **form.cleaned_data)
+            else:
+                services.source_update(source=source, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Source saved."))
+            return redirect(case)
+    title = _("Add a source to %(ref)s") if source is None else _("Edit source %(code)s")
+    return form_page(
+        request,
+        title=title % {"ref": case.reference, "code": source.code_name if source else ""},
+        back=case.get_absolute_url(),
+        forms=[form],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    return _source_page(request, case=case)
+
+
+@require_http_methods(["GET", "POST"])
+def source_edit(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    source = selectors.source_get(case=case, public_id=source_id)
+    return _source_page(request, case=case, source=source)
+
+
+def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
+    initial = {"event": request.GET.get("event")} if claim is None else None
+    form = ClaimForm(request.POST or None, instance=claim, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if claim is None:
+                services.claim_add(case=case, by=request.user, **data)
+            else:
+                services.claim_update(claim=claim, by=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Claim saved."))
+            return redirect(case)
+    title = _("Add a claim to %(ref)s") if claim is None else _("Edit a claim of %(ref)s")
+    return form_page(
+        request,
+        title=title % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+        no_sources=not form.fields["source"].queryset.exists(),
+        case=case,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    return _claim_page(request, case=case)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_edit(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    claim = selectors.claim_get(case=case, public_id=claim_id)
+    return _claim_page(request, case=case, claim=claim)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    form = ClaimLinkForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claims_link(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Claims linked."))
+            return redirect(case)
+    return form_page(
+        request,
+        title=_("Link two claims of %(ref)s") % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+    )

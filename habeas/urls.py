@@ -1,0 +1,44 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from habeas.cases import views as cases
+from habeas.core import views as core
+from habeas.sources import views as sources
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", core.health, name="health"),
+    path("", cases.dashboard, name="dashboard"),
+    path("search/", cases.search, name="search"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/new/", cases.case_create, name="case_create"),
+    path("cases/<uuid:case_id>/", cases.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<uuid:case_id>/status/new/", cases.status_add, name="status_add"),
+    path("cases/<uuid:case_id>/events/new/", cases.event_add, name="event_add"),
+    path("cases/<uuid:case_id>/events/<uuid:event_id>/edit/", cases.event_edit, name="event_edit"),
+    path("cases/<uuid:case_id>/sources/new/", sources.source_add, name="source_add"),
+    path(
+        "cases/<uuid:case_id>/sources/<uuid:source_id>/edit/",
+        sources.source_edit,
+        name="source_edit",
+    ),
+    path("cases/<uuid:case_id>/claims/new/", sources.claim_add, name="claim_add"),
+    path(
+        "cases/<uuid:case_id>/claims/<uuid:claim_id>/edit/", sources.claim_edit, name="claim_edit"
+    ),
+    path("cases/<uuid:case_id>/claims/link/", sources.claim_link, name="claim_link"),
+    path("people/<uuid:person_id>/", cases.person_detail, name="person_detail"),
+    path("people/<uuid:person_id>/edit/", cases.person_edit, name="person_edit"),
+    path("people/<uuid:person_id>/names/new/", cases.person_name_add, name="person_name_add"),
+    path("people/<uuid:person_id>/relatives/new/", cases.relative_add, name="relative_add"),
+    path("actors/", cases.actor_list, name="actor_list"),
+    path("actors/new/", cases.actor_create, name="actor_create"),
+    path("actors/<uuid:actor_id>/", cases.actor_detail, name="actor_detail"),
+]
+
+handler400 = "habeas.core.views.bad_request"
+handler403 = "habeas.core.views.permission_denied"
+handler404 = "habeas.core.views.page_not_found"
+handler500 = "habeas.core.views.server_error"

@@ -1,0 +1,131 @@
+"""Fixtures shared by every test: a cast of users and a case they work on.
+
+alice leads a case, bob is a member of it, vera may only read it, and charlie is
+an outsider (on no team): whatever charlie asks about alice's case is a 404.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from habeas.accounts.models import User
+from habeas.cases import services as cases
+from habeas.cases.models import CaseMember
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+from habeas.sources.models import Claim, ClaimLink, Source
+
+PASSWORD = "a long enough test passphrase"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Hashing strength is Django's business; the tests need many users quickly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: str = User.Role.STAFF) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, role=role)
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob")
+
+
+@pytest.fixture
+def vera(db) -> User:
+    return make_user("vera", role=User.Role.VIEWER)
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    return make_user("charlie")
+
+
+@pytest.fixture
+def alices_case(alice, bob, vera):
+    person = cases.person_create(name="Рустам Исаков", by=alice)
+    cases.person_name_add(person=person, text="Rustam Isakow", by=alice)
+    case = cases.case_create(
+        reference="TM-2021-003",
+        person=person,
+        country="TM",
+        disappeared_on=PartialDate.parse("2021-10-20 12:43"),
+        last_contact_on=PartialDate.parse("2021-10-20 12:43"),
+        last_contact_message="Police are here, I'm hiding.",
+        by=alice,
+    )
+    cases.case_member_set(case=case, user=bob, role=CaseMember.Role.MEMBER, by=alice)
+    cases.case_member_set(case=case, user=vera, role=CaseMember.Role.READ_ONLY, by=alice)
+    return case
+
+
+@pytest.fixture
+def contested_case(alices_case, alice):
+    """The motivating story: the ministry says he flew home; a cousin says he had
+    no passport and would never go back."""
+    case = alices_case
+    ministry = sources.source_add(
+        case=case, code_name="HOST-MOI", kind=Source.Kind.OFFICIAL, reliability="F", by=alice
+    )
+    cousin = sources.source_add(
+        case=case,
+        code_name="LARK",
+        kind=Source.Kind.RELATIVE,
+        reliability="B",
+        identity="Cousin: CANARY-IDENTITY",
+        by=alice,
+    )
+    flew = sources.claim_add(
+        case=case,
+        source=ministry,
+        topic=Claim.Topic.WHEREABOUTS,
+        by=alice,
+        statement="He flew home on 22 October 2021.",
+        received_on=PartialDate.parse("2021-11"),
+        material=Claim.Material.OFFICIAL_REPLY,
+        credibility=4,
+        attribution=Claim.Attribution.ALTERNATIVE,
+    )
+    passport = sources.claim_add(
+        case=case,
+        source=cousin,
+        topic=Claim.Topic.WHEREABOUTS,
+        by=alice,
+        statement="He had no passport and would never go back.",
+        received_on=PartialDate.parse("2021-11-05"),
+        material=Claim.Material.TESTIMONY,
+        credibility=2,
+    )
+    sources.claims_link(
+        case=case, first=flew, second=passport, kind=ClaimLink.Kind.CONTRADICTS, by=alice
+    )
+    return case
+
+
+@pytest.fixture
+def login(client):
+    def _login(user: User):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def pytest_report_header(config):
+    expected = os.environ.get("HABEAS_EXPECT_DATABASE", "")
+    return f"habeas: expected database {expected or 'any (default SQLite)'}"
+
+
+@pytest.fixture
+def database_vendor(db) -> str:
+    return connection.vendor

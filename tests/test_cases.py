@@ -1,0 +1,241 @@
+"""Opening and editing cases through the pages a caseworker uses."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from habeas.cases.models import Case, CaseMember, Status
+
+VALID = {
+    "person_name": "Рустам Исаков",
+    "person_name_script": "",
+    "reference": "TM-2026-001",
+    "country": "TM",
+    "summary": "Texted a trusted contact, then silence.",
+    "disappeared_on": "2021-10-20 12:43",
+    "disappeared_place": "Istanbul",
+    "last_contact_on": "20 Oct 2021 12:43",
+    "last_contact_place": "His flat",
+    "last_contact_channel": "messenger",
+    "last_contact_with": "ROWAN",
+    "last_contact_message": "Police are here, I'm hiding.",
+    "risk_torture": "on",
+    "priority": "1",
+    "tags": "exile, transnational repression",
+}
+
+
+def test_anonymous_visitor_is_sent_to_login(client, db):
+    response = client.get("/cases/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_opening_a_case_records_person_last_contact_and_first_status(login, alice):
+    client = login(alice)
+    response = client.post("/cases/new/", VALID)
+
+    case = Case.objects.get(reference="TM-2026-001")
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    person = case.people.get()
+    assert person.display_name == "Рустам Исаков"
+    assert person.names.get().script == "Cyrl"
+    assert case.last_contact_on.display() == "20 Oct 2021, 12:43"
+    assert case.last_contact_on.precision == "minute"
+    assert case.last_contact_message == "Police are here, I'm hiding."
+    assert case.risk_torture and not case.risk_health
+    assert sorted(t.name for t in case.tags.all()) == ["exile", "transnational repression"]
+    assert case.current_status == Status.REPORTED_MISSING
+    assert case.members.get().user == alice
+    assert case.members.get().role == CaseMember.Role.LEAD
+
+
+def test_urgent_window_closes_three_months_after_the_earliest_possible_day(alice):
+    from habeas.cases import services
+    from habeas.lib.partialdate import PartialDate
+
+    person = services.person_create(name="A B", by=alice)
+    only_month = services.case_create(
+        reference="X-1",
+        person=person,
+        country="TM",
+        disappeared_on=PartialDate.parse("2021-11"),
+        by=alice,
+    )
+    end_of_month = services.case_create(
+        reference="X-2",
+        person=person,
+        country="TM",
+        disappeared_on=PartialDate.parse("2021-11-30"),
+        by=alice,
+    )
+    assert str(only_month.urgent_window_closes) == "2022-02-01"
+    assert str(end_of_month.urgent_window_closes) == "2022-02-28"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("disappeared_on", "2021-02-31", "There is no 31 February 2021."),
+        (
+            "disappeared_on",
+            "between 22 and 20 Oct 2021",
+            "The end of the range is before its start.",
+        ),
+        ("disappeared_on", "2099-01-01", "is in the future"),
+        ("disappeared_on", "last Tuesday", "Could not read"),
+        ("last_contact_channel", "carrier pigeon", "Select a valid choice"),
+        ("priority", "9", "Select a valid choice"),
+        ("country", "XX", "Select a valid choice"),
+        ("person_name", "   ", "This field is required"),
+        ("reference", "", "This field is required"),
+        ("summary", "x" * 20001, "at most 20000 characters"),
+        ("last_contact_on", "2021-10-25", "is after the disappearance"),
+    ],
+)
+def test_bad_input_comes_back_with_a_message_and_the_input_kept(
+    login, alice, field, value, message
+):
+    client = login(alice)
+    data = {**VALID, field: value}
+    response = client.post("/cases/new/", data)
+
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+    assert message in response.content.decode()
+    # Everything else the user typed is still in the form.
+    page = response.content.decode()
+    assert "Istanbul" in page
+    assert "Police are here, I&#x27;m hiding." in page
+
+
+def test_a_duplicate_reference_is_refused_with_a_clear_message(login, alice, alices_case):
+    client = login(alice)
+    response = client.post("/cases/new/", {**VALID, "reference": alices_case.reference})
+    assert response.status_code == 400
+    assert "Case with this Reference already exists." in response.content.decode()
+    assert Case.objects.count() == 1
+
+
+def test_editing_a_case_keeps_its_status_history(login, alice, alices_case):
+    client = login(alice)
+    url = reverse("case_edit", args=[alices_case.public_id])
+    form = client.get(url).context["forms"][0]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "disappeared_on": "2021-10-20",
+            "last_contact_on": "2021-10-20",
+            "tags": "prison",
+            "priority": "2",
+            "country": "TM",
+            "reference": "TM-2021-003",
+        }
+    )
+    data = {
+        k: (str(v) if not isinstance(v, bool) else ("on" if v else "")) for k, v in data.items()
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    alices_case.refresh_from_db()
+    assert alices_case.priority == 2
+    assert alices_case.disappeared_on.precision == "day"
+    assert alices_case.statuses.count() == 1
+
+
+def test_unknown_ids_are_404(login, alice):
+    client = login(alice)
+    missing = "00000000-0000-0000-0000-000000000000"
+    for url in (
+        f"/cases/{missing}/",
+        f"/cases/{missing}/edit/",
+        f"/people/{missing}/",
+        f"/actors/{missing}/",
+        "/cases/not-a-uuid/",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cases/{case}/",
+        "/cases/{case}/edit/",
+        "/cases/{case}/status/new/",
+        "/cases/{case}/events/new/",
+        "/cases/{case}/sources/new/",
+        "/cases/{case}/claims/new/",
+        "/cases/{case}/claims/link/",
+        "/people/{person}/",
+        "/people/{person}/edit/",
+        "/people/{person}/names/new/",
+        "/people/{person}/relatives/new/",
+    ],
+)
+def test_outsider_gets_404_for_everything_about_a_case(login, charlie, alices_case, path):
+    client = login(charlie)
+    url = path.format(case=alices_case.public_id, person=alices_case.people.get().public_id)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {}).status_code == 404
+
+
+def test_outsider_does_not_see_the_case_in_lists_or_search(login, charlie, alices_case):
+    client = login(charlie)
+    assert alices_case.reference not in client.get("/").content.decode()
+    assert alices_case.reference not in client.get("/cases/").content.decode()
+    results = client.get("/search/?q=Isakow")
+    assert results.context["people"] == []
+    assert "Рустам" not in results.content.decode()
+
+
+def test_read_only_member_reads_but_cannot_change(login, vera, alices_case):
+    client = login(vera)
+    assert client.get(alices_case.get_absolute_url()).status_code == 200
+    assert client.get(reverse("case_edit", args=[alices_case.public_id])).status_code == 404
+    assert client.post(reverse("event_add", args=[alices_case.public_id]), {}).status_code == 404
+    assert "Edit case" not in client.get(alices_case.get_absolute_url()).content.decode()
+
+
+def test_case_list_filters_and_reports_invalid_filters(login, alice, alices_case):
+    from habeas.cases import services
+
+    person = services.person_create(name="Ahmed Musaev", by=alice)
+    services.case_create(reference="RU-2000-014", person=person, country="RU", priority=3, by=alice)
+    client = login(alice)
+
+    page = client.get("/cases/?country=ru").content.decode()
+    assert "RU-2000-014" in page and "TM-2021-003" not in page
+
+    page = client.get("/cases/?priority=1").content.decode()
+    assert "RU-2000-014" not in page
+
+    response = client.get("/cases/?silent_days=abc&priority=9")
+    assert response.status_code == 200
+    assert "Enter a whole number." in response.content.decode()
+
+
+def test_silent_filter_counts_days_since_new_information(login, alice, alices_case):
+    import time_machine
+    from django.utils import timezone
+
+    client = login(alice)
+    assert "TM-2021-003" not in client.get("/cases/?silent_days=5").content.decode()
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=6)):
+        client = login(alice)  # the old session has expired by then
+        assert "TM-2021-003" in client.get("/cases/?silent_days=5").content.decode()
+
+
+def test_case_list_paginates(login, alice):
+    from habeas.cases import services
+
+    person = services.person_create(name="A B", by=alice)
+    for i in range(55):
+        services.case_create(reference=f"P-{i:03}", person=person, country="TM", by=alice)
+    client = login(alice)
+    first = client.get("/cases/").content.decode()
+    second = client.get("/cases/?page=2").content.decode()
+    assert "Page 1 of 2" in first and "P-000" in first and "P-054" not in first
+    assert "P-054" in second
+    assert client.get("/cases/?page=999").status_code == 200

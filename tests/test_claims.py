@@ -1,0 +1,185 @@
+"""Sources and their claims: code names, grades, official positions, links."""
+
+from __future__ import annotations
+
+from habeas.cases import services as cases
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+from habeas.sources.models import Claim, ClaimLink, Source
+
+
+def _source(case, by, code="ROWAN", kind=Source.Kind.WITNESS):
+    return sources.source_add(case=case, code_name=code, kind=kind, reliability="B", by=by)
+
+
+def test_adding_a_claim_resets_the_silence_counter(login, alice, alices_case):
+    import time_machine
+    from django.utils import timezone
+
+    source = _source(alices_case, alice)
+    later = timezone.now() + timezone.timedelta(days=10)
+    with time_machine.travel(later):
+        client = login(alice)
+        response = client.post(
+            f"/cases/{alices_case.public_id}/claims/new/",
+            {
+                "source": str(source.public_id),
+                "topic": "whereabouts",
+                "statement": "Seen in a prison van.",
+                "received_on": "2021-11",
+                "material": "testimony",
+                "credibility": "3",
+            },
+        )
+        assert response.status_code == 302
+        alices_case.refresh_from_db()
+        assert alices_case.days_since_info(timezone.localdate()) == 0
+
+
+def test_a_claim_cannot_use_another_cases_source(login, alice, alices_case):
+    person = cases.person_create(name="Other Person", by=alice)
+    other = cases.case_create(reference="OTHER-1", person=person, country="RU", by=alice)
+    foreign = _source(other, alice, code="FOREIGN")
+    response = login(alice).post(
+        f"/cases/{alices_case.public_id}/claims/new/",
+        {
+            "source": str(foreign.public_id),
+            "topic": "status",
+            "statement": "x",
+            "received_on": "2021",
+            "material": "letter",
+            "credibility": "6",
+        },
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Claim.objects.filter(case=alices_case).exists()
+
+
+def test_only_official_sources_state_an_official_position(login, alice, alices_case):
+    source = _source(alices_case, alice)
+    response = login(alice).post(
+        f"/cases/{alices_case.public_id}/claims/new/",
+        {
+            "source": str(source.public_id),
+            "topic": "whereabouts",
+            "statement": "He flew home",
+            "received_on": "2021-11",
+            "material": "letter",
+            "credibility": "4",
+            "attribution": "alternative",
+        },
+    )
+    assert response.status_code == 400
+    assert "Only a claim from an official source" in response.content.decode()
+    assert "He flew home" in response.content.decode()
+
+
+def test_a_claim_about_an_event_needs_the_event(login, alice, alices_case):
+    source = _source(alices_case, alice)
+    response = login(alice).post(
+        f"/cases/{alices_case.public_id}/claims/new/",
+        {
+            "source": str(source.public_id),
+            "topic": "event",
+            "statement": "x",
+            "received_on": "2021",
+            "material": "letter",
+            "credibility": "6",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose the event this claim is about." in response.content.decode()
+
+
+def test_linking_claims_through_the_form(login, alice, contested_case):
+    flew, passport = contested_case.claims.order_by("id")
+    ClaimLink.objects.all().delete()
+    client = login(alice)
+    url = f"/cases/{contested_case.public_id}/claims/link/"
+
+    same = client.post(
+        url, {"first": flew.public_id, "second": flew.public_id, "kind": "contradicts"}
+    )
+    assert same.status_code == 400 and "Choose two different claims." in same.content.decode()
+
+    ok = client.post(
+        url,
+        {
+            "first": passport.public_id,
+            "second": flew.public_id,
+            "kind": "contradicts",
+            "note": "Whether he left freely",
+        },
+    )
+    assert ok.status_code == 302
+    link = ClaimLink.objects.get()
+    assert (link.from_claim, link.to_claim, link.kind) == (flew, passport, "contradicts")
+
+    # Linking the pair again changes the relation; it never duplicates the pair.
+    client.post(
+        url, {"first": flew.public_id, "second": passport.public_id, "kind": "corroborates"}
+    )
+    assert ClaimLink.objects.get().kind == "corroborates"
+
+
+def test_duplicate_code_names_are_refused_per_case(login, alice, alices_case):
+    _source(alices_case, alice, code="ROWAN")
+    response = login(alice).post(
+        f"/cases/{alices_case.public_id}/sources/new/",
+        {
+            "code_name": "ROWAN",
+            "kind": "witness",
+            "reliability": "A",
+        },
+    )
+    assert response.status_code == 400
+    assert "Another source of this case has this code name." in response.content.decode()
+
+
+def test_source_identity_is_only_editable_with_the_grant(login, alice, bob, contested_case):
+    source = contested_case.sources.get(code_name="LARK")
+    url = f"/cases/{contested_case.public_id}/sources/{source.public_id}/edit/"
+
+    as_bob = login(bob).get(url).content.decode()
+    assert "CANARY-IDENTITY" not in as_bob and 'name="identity"' not in as_bob
+
+    # A member without the grant saving the form leaves the identity untouched.
+    login(bob).post(url, {"code_name": "LARK", "kind": "relative", "reliability": "C"})
+    source.refresh_from_db()
+    assert source.identity == "Cousin: CANARY-IDENTITY" and source.reliability == "C"
+
+    assert "CANARY-IDENTITY" in login(alice).get(url).content.decode()
+
+
+def test_grade_combines_source_reliability_and_claim_credibility(contested_case):
+    grades = sorted(c.grade for c in Claim.objects.filter(case=contested_case))
+    assert grades == ["B2", "F4"]
+
+
+def test_a_claim_edit_keeps_its_source_and_event_selected(login, alice, contested_case):
+    claim = contested_case.claims.get(source__code_name="LARK")
+    page = (
+        login(alice)
+        .get(f"/cases/{contested_case.public_id}/claims/{claim.public_id}/edit/")
+        .content.decode()
+    )
+    assert f'value="{claim.source.public_id}" selected' in page
+
+
+def test_received_date_must_be_real(login, alice, alices_case):
+    source = _source(alices_case, alice)
+    response = login(alice).post(
+        f"/cases/{alices_case.public_id}/claims/new/",
+        {
+            "source": str(source.public_id),
+            "topic": "status",
+            "statement": "x",
+            "received_on": "2021-02-29",
+            "material": "letter",
+            "credibility": "6",
+        },
+    )
+    assert response.status_code == 400
+    assert "There is no 29 February 2021." in response.content.decode()
+    assert PartialDate.parse("2020-02-29").lo.day == 29

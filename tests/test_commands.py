@@ -1,0 +1,145 @@
+"""The `habeas` command as a newcomer and an operator use it: demo, serve, check.
+
+These run the real command in a subprocess against a fresh data directory on the
+embedded SQLite default, as `make run` does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def habeas_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HABEAS_")}
+    env.update({"HABEAS_DATA_DIR": str(data_dir), **extra})
+    return env
+
+
+def habeas(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "habeas", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_loads_once_and_prints_a_fresh_generated_password(tmp_path):
+    env = habeas_env(tmp_path)
+    first = habeas("demo", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Demo data loaded." in first.stdout
+    password = re.search(r"user 'demo', password: (\S+)", first.stdout).group(1)
+    assert len(password) >= 12
+
+    second = habeas("demo", env=env)
+    assert "Demo data already loaded." in second.stdout
+    assert password not in second.stdout
+
+    db = sqlite3.connect(tmp_path / "habeas.sqlite3")
+    assert db.execute("select count(*) from cases_case").fetchone()[0] >= 30
+    assert db.execute("select count(distinct country) from cases_case").fetchone()[0] >= 5
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    statuses = {r[0] for r in db.execute("select current_status from cases_case")}
+    assert {"released", "dead", "closed", "presumed_ed"} <= statuses
+    scripts = {r[0] for r in db.execute("select script from cases_personname")}
+    assert {"Cyrl", "Latn"} <= scripts
+
+
+def test_demo_password_can_be_chosen(tmp_path):
+    result = habeas("demo", env=habeas_env(tmp_path, HABEAS_DEMO_PASSWORD="chosen-demo-pass"))
+    assert "password: chosen-demo-pass" in result.stdout
+
+
+def test_secret_key_is_generated_once_with_owner_only_permissions(tmp_path):
+    data_dir = tmp_path / "new-data-dir"
+    env = habeas_env(data_dir)
+    assert habeas("check", env=env).returncode == 0
+    key_file = data_dir / "secret_key"
+    first = key_file.read_text()
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    habeas("check", env=env)
+    assert key_file.read_text() == first
+
+
+def test_configuration_errors_are_one_readable_line(tmp_path):
+    result = habeas("check", env=habeas_env(tmp_path, HABEAS_DEBUG="maybe"))
+    assert result.returncode != 0
+    assert result.stderr.strip() == "habeas: HABEAS_DEBUG must be 1 or 0 (got 'maybe')."
+
+    short = habeas("check", env=habeas_env(tmp_path, HABEAS_SECRET_KEY="short"))
+    assert short.returncode != 0
+    assert "Traceback" not in short.stderr
+    assert "HABEAS_SECRET_KEY must be at least 50 characters long." in short.stderr
+
+
+def test_serve_answers_with_gunicorn_and_serves_static_files(tmp_path):
+    port = free_port()
+    env = habeas_env(tmp_path, HABEAS_PORT=str(port))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "habeas", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"serve did not start: {process.communicate()[1][-2000:]}")
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as r:
+            page = r.read().decode()
+            assert "Log in" in page
+            assert r.headers["Referrer-Policy"] == "same-origin"
+            css = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as r:
+            assert r.status == 200 and b"--fg" in r.read()
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+    assert f"Habeas is at http://127.0.0.1:{port}/" in out
+    assert "gunicorn" in err.lower() or "Booting worker" in err
+
+
+def test_serve_refuses_a_bad_port_with_one_line(tmp_path):
+    result = habeas("serve", env=habeas_env(tmp_path, HABEAS_PORT="eighty"))
+    assert result.returncode != 0
+    assert "HABEAS_PORT must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_deploy_check_is_clean_in_the_production_configuration(tmp_path):
+    env = habeas_env(
+        tmp_path,
+        HABEAS_HTTPS="1",
+        HABEAS_ALLOWED_HOSTS="habeas.example.org",
+    )
+    result = habeas("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr

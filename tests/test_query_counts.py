@@ -1,0 +1,92 @@
+"""Pages keep a constant number of queries however much a case or list holds."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from habeas.cases import services as cases
+from habeas.cases.models import Event, EventActor
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _grow_case(case, by, n: int) -> None:
+    actor = cases.actor_create(name=f"Agency {case.pk}-{n}", country="TM", by=by)
+    source = sources.source_add(case=case, code_name=f"S{n}", kind="witness", by=by)
+    previous = None
+    for i in range(n):
+        event = cases.event_add(
+            case=case,
+            kind=Event.Kind.DETENTION,
+            occurred_on=PartialDate.parse(f"{2000 + i}"),
+            description="held",
+            actors=[(actor, EventActor.Role.HOLDING_AUTHORITY)],
+            by=by,
+        )
+        claim = sources.claim_add(
+            case=case,
+            source=source,
+            topic="event",
+            event=event,
+            statement="seen",
+            received_on=PartialDate.parse(f"{2000 + i}-05"),
+            material="testimony",
+            by=by,
+        )
+        free = sources.claim_add(
+            case=case,
+            source=source,
+            topic="whereabouts",
+            statement="elsewhere",
+            received_on=PartialDate.parse(f"{2000 + i}-06"),
+            material="letter",
+            by=by,
+        )
+        sources.claims_link(case=case, first=claim, second=free, kind="contradicts", by=by)
+        if previous:
+            sources.claims_link(case=case, first=previous, second=claim, kind="corroborates", by=by)
+        previous = claim
+        cases.person_name_add(person=case.people.get(), text=f"Alias {n}-{i}", by=by)
+
+
+def _more_cases(by, n: int, start: int) -> None:
+    for i in range(start, start + n):
+        person = cases.person_create(name=f"Исаков {i}", by=by)
+        cases.person_name_add(person=person, text=f"Isakow {i}", by=by)
+        cases.case_create(reference=f"Q-{i}", person=person, country="TM", tags=["a", "b"], by=by)
+
+
+def test_case_page_queries_do_not_grow_with_its_content(login, alice, alices_case):
+    client = login(alice)
+    _grow_case(alices_case, alice, 1)
+    few = _queries(client, alices_case.get_absolute_url())
+    _grow_case(alices_case, alice, 8)
+    assert _queries(client, alices_case.get_absolute_url()) == few
+
+
+def test_list_dashboard_and_search_queries_do_not_grow_with_the_number_of_cases(login, alice):
+    client = login(alice)
+    urls = ["/", "/cases/", "/cases/?status=reported_missing&priority=3", "/search/?q=Isakov"]
+    _more_cases(alice, 2, 0)
+    before = {url: _queries(client, url) for url in urls}
+    _more_cases(alice, 12, 2)
+    after = {url: _queries(client, url) for url in urls}
+    assert after == before
+
+
+def test_person_page_queries_do_not_grow_with_names(login, alice, alices_case):
+    client = login(alice)
+    person = alices_case.people.get()
+    few = _queries(client, person.get_absolute_url())
+    for i in range(6):
+        cases.person_name_add(person=person, text=f"Variant {i}", by=alice)
+        cases.relative_add(person=person, name=f"Relative {i}", relationship="brother", by=alice)
+    assert _queries(client, person.get_absolute_url()) == few
