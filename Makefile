@@ -40,7 +40,8 @@ test-postgres: $(VENV)/.installed
 	  exit 0; \
 	fi; \
 	echo "Running the suite on PostgreSQL ($$url)"; \
-	HABEAS_DATA_DIR=$(CURDIR)/var/test HABEAS_DATABASE_URL=$$url HABEAS_EXPECT_DATABASE=postgresql $(BIN)/pytest
+	HABEAS_DATA_DIR=$(CURDIR)/var/test HABEAS_DATABASE_URL=$$url \
+	  HABEAS_EXPECT_DATABASE=postgresql $(BIN)/pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

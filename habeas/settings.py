@@ -84,7 +84,9 @@ SQLITE_OPTIONS = {
 _database_url = env_str("HABEAS_DATABASE_URL")
 if _database_url:
     try:
-        _database = dj_database_url.parse(_database_url, conn_max_age=60)
+        _database = dj_database_url.parse(
+            _database_url, conn_max_age=env_int("HABEAS_DB_CONN_MAX_AGE", 60)
+        )
     except ValueError as exc:
         raise ConfigurationError(f"HABEAS_DATABASE_URL is not a database URL: {exc}") from None
     if _database["ENGINE"] == "django.db.backends.sqlite3":

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     if not CHROMIUM.exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("HABEAS_REQUIRE_BROWSER") == "1":
@@ -38,7 +38,7 @@ def page():
         pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; the ORM calls made
     # by the test itself are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -61,8 +61,16 @@ def _select(page, label: str, option: str) -> None:
     _field(page, label).select_option(label=option)
 
 
-def test_caseworker_records_contradicting_claims_without_javascript(page, live_server):
-    make_user("caseworker")
+@pytest.fixture
+def caseworker(transactional_db):
+    # Made before Playwright starts: ORM calls from inside its event loop would use
+    # a connection of their own that nobody closes.
+    return make_user("caseworker")
+
+
+def test_caseworker_records_contradicting_claims_without_javascript(
+    caseworker, live_server, page
+):
     base = live_server.url
 
     page.goto(f"{base}/cases/")

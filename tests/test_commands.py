@@ -21,7 +21,11 @@ import pytest
 
 
 def habeas_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HABEAS_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HABEAS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update({"HABEAS_DATA_DIR": str(data_dir), **extra})
     return env
 
