@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "habeas.core",
+    "habeas.audit",
     "habeas.accounts",
     "habeas.cases",
     "habeas.sources",

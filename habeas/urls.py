@@ -1,13 +1,11 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from habeas.cases import views as cases
 from habeas.core import views as core
 from habeas.sources import views as sources
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("habeas.accounts.urls")),
     path("health/", core.health, name="health"),
     path("", cases.dashboard, name="dashboard"),
     path("search/", cases.search, name="search"),
