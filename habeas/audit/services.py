@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
-        return ""
+        from .middleware import current_ip
+
+        return current_ip.get()
     # REMOTE_ADDR only: behind a proxy, the proxy must set it (e.g. gunicorn's
     # --forwarded-allow-ips); a client-supplied X-Forwarded-For is not trusted.
     return (request.META.get("REMOTE_ADDR") or "")[:45]

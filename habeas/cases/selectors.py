@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from habeas.accounts.models import User
+from habeas.audit.services import audit_record
 from habeas.lib.names import search_terms
 from habeas.sources.models import Claim, ClaimLink, Source
 
@@ -30,25 +31,42 @@ def membership_for(*, user: User, case: Case) -> CaseMember | None:
     return CaseMember.objects.filter(user=user, case=case).first()
 
 
+def deny(*, user: User, model: type, public_id: UUID) -> Http404:
+    """Record a refused access to something that exists (an informer probing ids
+    leaves a trace), and return the 404 to raise — the same 404 as for nothing."""
+    if model.objects.filter(public_id=public_id).exists():
+        audit_record(
+            action="access.denied",
+            actor=user,
+            detail={"model": model._meta.label_lower, "id": str(public_id)},
+        )
+    return Http404()
+
+
 def case_get_for_user(*, user: User, public_id: UUID) -> Case:
     """The case with what its page shows; 404 unless `user` is on its team."""
-    return get_object_or_404(
-        cases_visible_to(user).prefetch_related(
+    case = (
+        cases_visible_to(user)
+        .prefetch_related(
             Prefetch("people", queryset=Person.objects.prefetch_related("names")),
             "tags",
             Prefetch("members", queryset=CaseMember.objects.select_related("user")),
-        ),
-        public_id=public_id,
+        )
+        .filter(public_id=public_id)
+        .first()
     )
+    if case is None:
+        raise deny(user=user, model=Case, public_id=public_id)
+    return case
 
 
 def case_get_for_edit(*, user: User, public_id: UUID) -> Case:
     """The case if `user` may change it (lead or member); read-only members and
     outsiders get 404 — the edit pages do not exist for them."""
-    case = get_object_or_404(cases_visible_to(user), public_id=public_id)
-    member = membership_for(user=user, case=case)
+    case = cases_visible_to(user).filter(public_id=public_id).first()
+    member = membership_for(user=user, case=case) if case else None
     if member is None or member.role == CaseMember.Role.READ_ONLY:
-        raise Http404
+        raise deny(user=user, model=Case, public_id=public_id)
     return case
 
 
@@ -252,9 +270,10 @@ def person_get_for_edit(*, user: User, public_id: UUID) -> Person:
     editable = CaseMember.objects.filter(user=user, case__people=OuterRef("pk")).exclude(
         role=CaseMember.Role.READ_ONLY
     )
-    if not (user.is_authenticated and user.is_active):
-        raise Http404
-    return get_object_or_404(Person.objects.filter(Exists(editable)), public_id=public_id)
+    person = Person.objects.filter(Exists(editable), public_id=public_id).first()
+    if person is None:
+        raise deny(user=user, model=Person, public_id=public_id)
+    return person
 
 
 def event_get(*, case: Case, public_id: UUID) -> Event:

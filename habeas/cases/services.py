@@ -6,7 +6,6 @@ history work (issue 3) has one place per write to hook into.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from habeas.accounts.models import User
+from habeas.audit.services import audit_record
 from habeas.lib.names import guess_script, search_terms
 from habeas.lib.partialdate import PartialDate
 
@@ -32,8 +32,6 @@ from .models import (
     StatusAssertion,
     Tag,
 )
-
-log = logging.getLogger(__name__)
 
 SCRIPT_CHOICES = {choice.value for choice in PersonName.Script}
 
@@ -86,7 +84,7 @@ def person_name_add(
         person.save(update_fields=["display_name", "updated_at"])
     name.save()
     _index_name(name)
-    log.info("person_name.add person=%s name=%s by=%s", person.pk, name.pk, by.pk)
+    audit_record(action="person_name.add", actor=by, target=person, detail={"name": name.pk})
     return name
 
 
@@ -107,7 +105,7 @@ def person_update(*, person: Person, by: User, **fields) -> Person:
         setattr(person, field, value)
     person.full_clean()
     person.save()
-    log.info("person.update person=%s by=%s", person.pk, by.pk)
+    audit_record(action="person.update", actor=by, target=person, detail={"fields": sorted(fields)})
     return person
 
 
@@ -116,7 +114,7 @@ def relative_add(*, person: Person, by: User, **fields) -> Relative:
     relative = Relative(person=person, **fields)
     relative.full_clean()
     relative.save()
-    log.info("relative.add person=%s relative=%s by=%s", person.pk, relative.pk, by.pk)
+    audit_record(action="relative.add", actor=by, target=person, detail={"relative": relative.pk})
     return relative
 
 
@@ -160,7 +158,7 @@ def case_create(
         basis=f"Case opened on {opened_on:%d %b %Y}.",
         by=by,
     )
-    log.info("case.create case=%s by=%s", case.pk, by.pk)
+    audit_record(action="case.create", actor=by, target=case, case=case)
     return case
 
 
@@ -172,7 +170,9 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     case.save()
     if tags is not None:
         case.tags.set(_tags(tags))
-    log.info("case.update case=%s by=%s", case.pk, by.pk)
+    audit_record(
+        action="case.update", actor=by, target=case, case=case, detail={"fields": sorted(fields)}
+    )
     return case
 
 
@@ -183,7 +183,13 @@ def case_member_set(
     member, _ = CaseMember.objects.update_or_create(
         case=case, user=user, defaults={"role": role, "may_see_sources": may_see_sources}
     )
-    log.info("case_member.set case=%s user=%s role=%s by=%s", case.pk, user.pk, role, by.pk)
+    audit_record(
+        action="case_member.set",
+        actor=by,
+        target=case,
+        case=case,
+        detail={"user": user.pk, "role": role, "may_see_sources": may_see_sources},
+    )
     return member
 
 
@@ -223,7 +229,9 @@ def status_assert(
     Case.objects.filter(pk=case.pk).update(
         current_status=case.current_status, is_open=case.is_open, updated_at=timezone.now()
     )
-    log.info("status.assert case=%s status=%s by=%s", case.pk, status, by.pk)
+    audit_record(
+        action="status.assert", actor=by, target=assertion, case=case, detail={"status": status}
+    )
     return assertion
 
 
@@ -232,7 +240,7 @@ def actor_create(*, by: User, **fields) -> Actor:
     actor = Actor(**fields)
     actor.full_clean()
     actor.save()
-    log.info("actor.create actor=%s by=%s", actor.pk, by.pk)
+    audit_record(action="actor.create", actor=by, target=actor)
     return actor
 
 
@@ -261,7 +269,7 @@ def event_add(
         [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
     )
     case_touch(case=case)
-    log.info("event.add case=%s event=%s by=%s", case.pk, event.pk, by.pk)
+    audit_record(action="event.add", actor=by, target=event, case=case)
     return event
 
 
@@ -282,5 +290,11 @@ def event_update(
         EventActor.objects.bulk_create(
             [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
         )
-    log.info("event.update case=%s event=%s by=%s", event.case_id, event.pk, by.pk)
+    audit_record(
+        action="event.update",
+        actor=by,
+        target=event,
+        case=event.case,
+        detail={"fields": sorted(fields)},
+    )
     return event

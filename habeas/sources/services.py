@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from habeas.accounts.models import User
+from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
 from habeas.cases.services import case_touch
 from habeas.lib.partialdate import PartialDate
 
 from .models import Claim, ClaimLink, Source
-
-log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -22,7 +19,7 @@ def source_add(*, case: Case, by: User, **fields) -> Source:
     source = Source(case=case, created_by=by, **fields)
     source.full_clean()
     source.save()
-    log.info("source.add case=%s source=%s by=%s", case.pk, source.pk, by.pk)
+    audit_record(action="source.add", actor=by, target=source, case=case)
     return source
 
 
@@ -32,7 +29,13 @@ def source_update(*, source: Source, by: User, **fields) -> Source:
         setattr(source, field, value)
     source.full_clean()
     source.save()
-    log.info("source.update case=%s source=%s by=%s", source.case_id, source.pk, by.pk)
+    audit_record(
+        action="source.update",
+        actor=by,
+        target=source,
+        case=source.case,
+        detail={"fields": sorted(fields)},
+    )
     return source
 
 
@@ -77,7 +80,7 @@ def claim_add(
     claim.full_clean()
     claim.save()
     case_touch(case=case)
-    log.info("claim.add case=%s claim=%s by=%s", case.pk, claim.pk, by.pk)
+    audit_record(action="claim.add", actor=by, target=claim, case=case)
     return claim
 
 
@@ -88,7 +91,13 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
     _check_same_case(claim.case, claim.source, claim.event)
     claim.full_clean()
     claim.save()
-    log.info("claim.update case=%s claim=%s by=%s", claim.case_id, claim.pk, by.pk)
+    audit_record(
+        action="claim.update",
+        actor=by,
+        target=claim,
+        case=claim.case,
+        detail={"fields": sorted(fields)},
+    )
     return claim
 
 
@@ -98,6 +107,8 @@ def claims_link(
 ) -> ClaimLink:
     """Mark two claims of one case as corroborating or contradicting each other.
     Linking the same pair again replaces the relation (one row per pair)."""
+    if kind not in ClaimLink.Kind.values:
+        raise ValidationError({"kind": "Choose corroborates or contradicts."})
     if first.pk == second.pk:
         raise ValidationError({"second": "A claim cannot be linked to itself."})
     if first.case_id != case.pk or second.case_id != case.pk:
@@ -108,6 +119,7 @@ def claims_link(
         to_claim=high,
         defaults={"case": case, "kind": kind, "note": note, "created_by": by},
     )
-    link.full_clean()
-    log.info("claim.link case=%s link=%s kind=%s by=%s", case.pk, link.pk, kind, by.pk)
+    audit_record(
+        action="claim.link", actor=by, target=link, case=case, detail={"kind": kind}
+    )
     return link
