@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from habeas.lib.crypto import KeyRing, KeyRingError, read_key_file, write_key_file
+
 
 class ConfigurationError(Exception):
     """A setting is missing or malformed; the message says which and how to fix it."""
@@ -92,3 +94,36 @@ def secret_key(data_dir: Path) -> str:
     if len(value) < 50:
         raise ConfigurationError(f"{path} is damaged (too short); remove it to generate a new key.")
     return value
+
+
+def keyring(data_dir: Path) -> tuple[KeyRing, Path | None]:
+    """The keys that encrypt confidential fields and files, and the file they came from.
+
+    HABEAS_KEYS (the key ring's JSON itself), or the file HABEAS_KEY_FILE (default
+    `DATA_DIR/keys.json`). The default file is generated on first start (mode 0600);
+    a file named by HABEAS_KEY_FILE must exist, since a missing one more likely means
+    an unmounted volume than a new installation. Never derived from SECRET_KEY.
+    """
+    from_env = os.environ.get("HABEAS_KEYS", "")
+    if from_env:
+        try:
+            return KeyRing.from_json(from_env), None
+        except KeyRingError as exc:
+            raise ConfigurationError(f"HABEAS_KEYS is not a usable key ring: {exc}.") from None
+    named = os.environ.get("HABEAS_KEY_FILE", "")
+    path = Path(named).resolve() if named else data_dir / "keys.json"
+    if not named and not path.exists():
+        ensure_private_dir(data_dir)
+        try:
+            write_key_file(path, KeyRing.generate(), replace=False)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"Cannot create the key file {path}: {exc.strerror}."
+            ) from None
+    try:
+        return read_key_file(path), path
+    except KeyRingError as exc:
+        message = str(exc)
+        if named and not path.exists():
+            message += " (HABEAS_KEY_FILE names it; restore it from your key backup)"
+        raise ConfigurationError(message[0].upper() + message[1:] + ".") from None

@@ -12,6 +12,7 @@ from habeas.conf import (
     env_int,
     env_list,
     env_str,
+    keyring,
     secret_key,
 )
 
@@ -20,6 +21,10 @@ DATA_DIR = Path(env_str("HABEAS_DATA_DIR") or default_data_dir(BASE_DIR)).resolv
 ensure_private_dir(DATA_DIR)
 
 SECRET_KEY = secret_key(DATA_DIR)
+# Keys that encrypt confidential fields and files (ARCHITECTURE §3): HABEAS_KEYS or
+# the key file (default DATA_DIR/keys.json, generated on first start). Never
+# derived from SECRET_KEY. HABEAS_KEY_FILE is None when the keys come from HABEAS_KEYS.
+HABEAS_KEYRING, HABEAS_KEY_FILE = keyring(DATA_DIR)
 DEBUG = env_bool("HABEAS_DEBUG", False)
 ALLOWED_HOSTS = env_list("HABEAS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("HABEAS_CSRF_TRUSTED_ORIGINS", "")
@@ -49,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions of disabled or "logged out everywhere" accounts; holds users who
+    # must set up two-factor authentication on the enrolment page until they do.
+    "habeas.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -115,7 +123,22 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # OWASP ASVS 4.0.3 V2.1.2: passphrases up to 128 characters are allowed, longer refused.
+    {
+        "NAME": "habeas.accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
 ]
+
+# Accounts: two-factor login is required of administrators, and of everyone with
+# HABEAS_REQUIRE_2FA=1. Lockout counts failed passwords and codes by username and
+# by client address (REMOTE_ADDR) over a sliding window.
+HABEAS_REQUIRE_2FA = env_bool("HABEAS_REQUIRE_2FA", False)
+HABEAS_LOCKOUT_ATTEMPTS = env_int("HABEAS_LOCKOUT_ATTEMPTS", 5)
+HABEAS_LOCKOUT_MINUTES = env_int("HABEAS_LOCKOUT_MINUTES", 15)
+# The label authenticator apps show next to the code; a neutral one is safer on a
+# phone that may be searched.
+HABEAS_TOTP_ISSUER = env_str("HABEAS_TOTP_ISSUER", "Habeas")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский")]

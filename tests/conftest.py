@@ -63,6 +63,18 @@ def charlie(db) -> User:
 
 
 @pytest.fixture
+def ada(db) -> User:
+    """An administrator, enrolled in two-factor login as administrators must be."""
+    import pyotp
+
+    from habeas.accounts.models import TOTPDevice
+
+    admin = make_user("ada", role=User.Role.ADMINISTRATOR)
+    TOTPDevice.objects.create(user=admin, secret=pyotp.random_base32(), confirmed=True)
+    return admin
+
+
+@pytest.fixture
 def alices_case(alice, bob, vera):
     person = cases.person_create(name="Рустам Исаков", by=alice)
     cases.person_name_add(person=person, text="Rustam Isakow", by=alice)

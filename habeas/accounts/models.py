@@ -1,6 +1,11 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from habeas.core.encryption import EncryptedTextField
 
 
 class User(AbstractUser):
@@ -13,6 +18,79 @@ class User(AbstractUser):
         VIEWER = "viewer", _("Viewer")
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    # Copied into the session at login and compared on every request: raising it
+    # ends every session of the account at once ("log out everywhere", disabling,
+    # password change, 2FA reset) without scanning the session table.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app (RFC 6238: SHA-1, 6 digits, 30-second steps).
+
+    One per user. It counts for login only once confirmed with a code, so a
+    half-finished enrolment never locks anyone out."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    # The shared secret (base32), encrypted at rest and bound to this row: a copy of
+    # the database alone does not let anyone make codes.
+    secret = EncryptedTextField(purpose="accounts.totpdevice.secret")
+    confirmed = models.BooleanField(default=False)
+    # The last time step (unix time // 30) a code was accepted for: a code for that
+    # step or an earlier one is refused, so an overheard code cannot be replayed.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"TOTP device {self.public_id}"
+
+
+class BackupCode(models.Model):
+    """A single-use recovery code, stored as a password hash (the code itself is
+    shown once, when generated)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backup_codes"
+    )
+    code_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"backup code #{self.pk} of user #{self.user_id}"
+
+
+class LoginFailure(models.Model):
+    """One failed password or code, counted for lockout by username and by address.
+
+    Rows older than the lockout window are pruned as new ones are written; the
+    permanent record is the audit log."""
+
+    class Stage(models.TextChoices):
+        PASSWORD = "password", _("Password")
+        CODE = "code", _("Two-factor code")
+        REAUTH = "reauth", _("Password confirmation")
+
+    username = models.CharField(max_length=150)
+    ip = models.CharField(max_length=45)
+    stage = models.CharField(max_length=10, choices=Stage.choices)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_username_at"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"login failure #{self.pk}"

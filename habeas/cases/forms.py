@@ -10,7 +10,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Actor, Case, Event, EventActor, Person, PersonName, Relative, Status
+from .models import (
+    Actor,
+    Case,
+    CaseMember,
+    Event,
+    EventActor,
+    Person,
+    PersonName,
+    Relative,
+    Status,
+)
 
 TEXT_LIMIT_HINT = _("Keep it under %(limit)d characters.")
 
@@ -256,3 +266,33 @@ class CaseFilterForm(forms.Form):
 
     def clean_country(self):
         return self.cleaned_data["country"].upper()
+
+
+class TeamMemberForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role on this case"), choices=CaseMember.Role.choices)
+    may_see_sources = forms.BooleanField(label=_("May see who sources are"), required=False)
+
+    def clean_username(self):
+        from habeas.accounts.models import User
+
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active user with this username."))
+        return user
+
+
+class CasePersonForm(forms.Form):
+    name = forms.CharField(label=_("Name of the disappeared person"), max_length=300)
+    script = forms.ChoiceField(
+        label=_("Script of the name"),
+        choices=[("", _("Detect automatically")), *PersonName.Script.choices],
+        required=False,
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the person's name."))
+        return name

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from habeas.core.encryption import EncryptedTextField
 from habeas.core.fields import PartialDateField
 from habeas.lib.partialdate import add_months
 
@@ -151,11 +152,15 @@ class NameToken(models.Model):
 
 
 class Relative(models.Model):
+    # Also what the encrypted contact is bound to (habeas.core.encryption).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
     name = models.CharField(_("name"), max_length=300)
     relationship = models.CharField(_("relationship"), max_length=100)
-    # Confidential: encrypted at rest by the security work (issue 3).
-    contact = models.TextField(_("contact details"), blank=True, max_length=2000)
+    # Confidential: encrypted at rest (ARCHITECTURE §3).
+    contact = EncryptedTextField(
+        _("contact details"), purpose="cases.relative.contact", blank=True, max_length=2000
+    )
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
 
     class Meta:
@@ -224,9 +229,12 @@ class Case(models.Model):
         _("last contact: channel"), max_length=20, choices=ContactChannel.choices, blank=True
     )
     last_contact_with = models.CharField(_("last contact: with whom"), max_length=300, blank=True)
-    # Confidential: encrypted at rest by the security work (issue 3).
-    last_contact_message = models.TextField(
-        _("last contact: what was said"), blank=True, max_length=5000
+    # Confidential: encrypted at rest (ARCHITECTURE §3).
+    last_contact_message = EncryptedTextField(
+        _("last contact: what was said"),
+        purpose="cases.case.last_contact_message",
+        blank=True,
+        max_length=5000,
     )
 
     risk_torture = models.BooleanField(_("risk of torture"), default=False)

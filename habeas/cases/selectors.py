@@ -278,3 +278,29 @@ def person_get_for_edit(*, user: User, public_id: UUID) -> Person:
 
 def event_get(*, case: Case, public_id: UUID) -> Event:
     return get_object_or_404(Event.objects.filter(case=case), public_id=public_id)
+
+
+def may_manage_team(*, user: User, case: Case) -> bool:
+    """The case's leads manage its team; so do administrators, who need not be on
+    it (and then see its reference and team, not its content)."""
+    if user.role == User.Role.ADMINISTRATOR:
+        return True
+    return CaseMember.objects.filter(user=user, case=case, role=CaseMember.Role.LEAD).exists()
+
+
+def case_get_for_team(*, user: User, public_id: UUID) -> Case:
+    case = Case.objects.filter(public_id=public_id).first()
+    if case is None or not may_manage_team(user=user, case=case):
+        raise deny(user=user, model=Case, public_id=public_id)
+    return case
+
+
+def team_members(*, case: Case) -> list[CaseMember]:
+    return list(case.members.select_related("user").order_by("user__username"))
+
+
+def cases_for_team_admin(*, user: User) -> QuerySet[Case]:
+    """Every case, by reference only, for an administrator's team management."""
+    if user.role != User.Role.ADMINISTRATOR:
+        raise Http404
+    return Case.objects.only("public_id", "reference").order_by("reference")

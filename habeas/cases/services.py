@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -298,3 +299,32 @@ def event_update(
         detail={"fields": sorted(fields)},
     )
     return event
+
+
+@transaction.atomic
+def case_member_remove(*, case: Case, user: User, by: User) -> None:
+    member = CaseMember.objects.filter(case=case, user=user).first()
+    if member is None:
+        return
+    leads = CaseMember.objects.filter(case=case, role=CaseMember.Role.LEAD)
+    if member.role == CaseMember.Role.LEAD and leads.count() == 1:
+        raise ValidationError("A case keeps at least one lead; make someone else lead first.")
+    member.delete()
+    audit_record(
+        action="case_member.remove", actor=by, target=case, case=case, detail={"user": user.pk}
+    )
+
+
+@transaction.atomic
+def case_person_add(*, case: Case, name: str, script: str = "", by: User) -> Person:
+    """Another person disappeared in the same case (a brother taken the same night)."""
+    person = person_create(name=name, script=script, by=by)
+    case.people.add(person)
+    audit_record(
+        action="case.person_add",
+        actor=by,
+        target=case,
+        case=case,
+        detail={"person": str(person.public_id)},
+    )
+    return person

@@ -24,12 +24,14 @@ from .forms import (
     CaseCreateForm,
     CaseFilterForm,
     CaseForm,
+    CasePersonForm,
     EventActorFormSet,
     EventForm,
     PersonForm,
     PersonNameForm,
     RelativeForm,
     StatusForm,
+    TeamMemberForm,
 )
 from .models import CaseMember
 
@@ -111,6 +113,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "record": record,
             "members": members,
             "can_edit": me is not None and me.role != CaseMember.Role.READ_ONLY,
+            "is_lead": me is not None and me.role == CaseMember.Role.LEAD,
             "current_status": record.statuses[0] if record.statuses else None,
             "today": today,
             "days_disappeared": case.days_disappeared(today),
@@ -313,3 +316,68 @@ def actor_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Actor added."))
             return redirect(actor)
     return form_page(request, title=_("Add an actor"), back="/actors/", forms=[form])
+
+
+@require_http_methods(["GET", "POST"])
+def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_team(user=request.user, public_id=case_id)
+    form = TeamMemberForm(request.POST or None)
+    if request.method == "POST" and "remove" in request.POST:
+        member = next(
+            (
+                m
+                for m in selectors.team_members(case=case)
+                if str(m.user.pk) == request.POST.get("remove")
+            ),
+            None,
+        )
+        if member is not None:
+            try:
+                services.case_member_remove(case=case, user=member.user, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Removed from the team."))
+        return redirect("case_team", case_id=case.public_id)
+    if request.method == "POST" and form.is_valid():
+        services.case_member_set(
+            case=case,
+            user=form.cleaned_data["username"],
+            role=form.cleaned_data["role"],
+            may_see_sources=form.cleaned_data["may_see_sources"],
+            by=request.user,
+        )
+        messages.success(request, _("Team updated."))
+        return redirect("case_team", case_id=case.public_id)
+    return render(
+        request,
+        "cases/team.html",
+        {"case": case, "members": selectors.team_members(case=case), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def team_index(request: HttpRequest) -> HttpResponse:
+    cases = selectors.cases_for_team_admin(user=request.user)
+    page = Paginator(cases, 100).get_page(request.GET.get("page"))
+    return render(request, "cases/team_index.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def case_person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    form = CasePersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_person_add(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Person added to the case."))
+            return redirect(case)
+    return form_page(
+        request,
+        title=_("Add a person to %(ref)s") % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+    )

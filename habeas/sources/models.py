@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from habeas.core.encryption import EncryptedTextField
 from habeas.core.fields import PartialDateField
 
 
@@ -53,10 +54,14 @@ class Source(models.Model):
     reliability = models.CharField(
         _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
     )
-    # Identity and contact are confidential: kept apart from the code name, and
-    # encrypted and restricted by the security work (issue 3).
-    identity = models.TextField(_("who the source is"), blank=True, max_length=2000)
-    contact = models.TextField(_("how to reach them"), blank=True, max_length=2000)
+    # Identity and contact are confidential: kept apart from the code name,
+    # encrypted at rest (ARCHITECTURE §3) and shown only with the case grant.
+    identity = EncryptedTextField(
+        _("who the source is"), purpose="sources.source.identity", blank=True, max_length=2000
+    )
+    contact = EncryptedTextField(
+        _("how to reach them"), purpose="sources.source.contact", blank=True, max_length=2000
+    )
     consent_named_publicly = models.BooleanField(_("may be named publicly"), default=False)
     consent_to_un = models.BooleanField(_("information may go to the UN"), default=False)
     consent_to_government = models.BooleanField(

@@ -119,7 +119,5 @@ def claims_link(
         to_claim=high,
         defaults={"case": case, "kind": kind, "note": note, "created_by": by},
     )
-    audit_record(
-        action="claim.link", actor=by, target=link, case=case, detail={"kind": kind}
-    )
+    audit_record(action="claim.link", actor=by, target=link, case=case, detail={"kind": kind})
     return link

@@ -7,10 +7,11 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from habeas.audit.services import audit_record
 from habeas.cases import selectors as case_selectors
 from habeas.cases.views import apply_errors, form_page
 
@@ -120,4 +121,19 @@ def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
         title=_("Link two claims of %(ref)s") % {"ref": case.reference},
         back=case.get_absolute_url(),
         forms=[form],
+    )
+
+
+def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    source = selectors.source_get(case=case, public_id=source_id)
+    may_see = _may_see_sources(request.user, case)
+    if may_see:
+        # Seeing who a source is, is itself recorded (DOMAIN §5).
+        audit_record(action="source.identity_viewed", actor=request.user, target=source, case=case)
+    claims = source.claims.order_by("received_from", "id")
+    return render(
+        request,
+        "sources/source_detail.html",
+        {"case": case, "source": source, "may_see": may_see, "claims": claims},
     )

@@ -1,0 +1,53 @@
+"""`habeas account`: what an operator on the server can do when no administrator
+can log in (the first administrator; the only one lost their phone and codes)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from habeas.accounts import services
+from habeas.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Create an account, or reset an account's two-factor login, from the server."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="create an account with a generated password")
+        create.add_argument("username")
+        create.add_argument("--role", choices=User.Role.values, default=User.Role.STAFF)
+        reset = sub.add_parser(
+            "reset-2fa", help="remove an account's authenticator and backup codes"
+        )
+        reset.add_argument("username")
+
+    def handle(self, *args, action: str, username: str, **options) -> None:
+        if action == "create":
+            self._create(username, options["role"])
+        else:
+            self._reset(username)
+
+    def _create(self, username: str, role: str) -> None:
+        field = User._meta.get_field("username")
+        try:
+            username = field.clean(username, None)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        if User.objects.filter(username=username).exists():
+            raise CommandError(f"There is already an account {username!r}.")
+        user, password = services.user_create(username=username, role=role, by=None)
+        self.stdout.write(f"Created {user.username} ({user.get_role_display()}).")
+        self.stdout.write(f"Initial password, shown only now: {password}")
+        if role == User.Role.ADMINISTRATOR:
+            self.stdout.write("They set up two-factor login at their first login.")
+
+    def _reset(self, username: str) -> None:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"There is no account {username!r}.")
+        services.two_factor_reset(user=user, by=None)
+        self.stdout.write(
+            f"Two-factor login of {user.username} is reset and their sessions have ended."
+        )

@@ -1,0 +1,106 @@
+"""Read-only questions about accounts: lockout, pending logins, two-factor state."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from habeas.audit.services import client_ip
+
+from .models import BackupCode, LoginFailure, TOTPDevice, User
+
+# Session keys. The pending login is the user who gave the right password and
+# still owes a code: they are *not* logged in until the code is accepted.
+PENDING_KEY = "accounts.pending"
+PENDING_SECONDS = 300
+SESSION_EPOCH_KEY = "accounts.epoch"
+
+
+def lockout_key(username: str) -> str:
+    """The form of a username that failures are counted under: "Alice", "alice "
+    and "ＡＬＩＣＥ" count as one."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
+
+
+def lockout_window() -> timedelta:
+    return timedelta(minutes=settings.HABEAS_LOCKOUT_MINUTES)
+
+
+def login_locked(*, username: str, request: HttpRequest) -> bool:
+    """True when the username or the client address has had too many failures in
+    the window. Says the same for usernames that exist and those that do not."""
+    limit = settings.HABEAS_LOCKOUT_ATTEMPTS
+    if limit <= 0:
+        return False
+    recent = LoginFailure.objects.filter(at__gte=timezone.now() - lockout_window())
+    key, ip = lockout_key(username), client_ip(request)
+    if key and recent.filter(username=key).count() >= limit:
+        return True
+    return bool(ip) and recent.filter(ip=ip).count() >= limit
+
+
+def login_pending(request: HttpRequest) -> tuple[User | None, str, str]:
+    """(user, where to go afterwards, state) for the login halfway done in this
+    session. The user is None, with state "missing" or "expired", when there is
+    none, it is older than five minutes, or the account was disabled meanwhile."""
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None, "", "missing"
+    started = pending.get("at")
+    if not isinstance(started, int) or not 0 <= time.time() - started <= PENDING_SECONDS:
+        return None, "", "expired"
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    if user is None:
+        return None, "", "expired"
+    return user, str(pending.get("next") or ""), "ok"
+
+
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def two_factor_required(user: User) -> bool:
+    return user.role == User.Role.ADMINISTRATOR or settings.HABEAS_REQUIRE_2FA
+
+
+def two_factor_enrolment_due(user: User) -> bool:
+    """Must this user set up an authenticator before using anything else?"""
+    return two_factor_required(user) and not (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+def backup_codes_remaining(user: User) -> int:
+    return BackupCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def users_for_admin() -> QuerySet[User]:
+    """Every account with what the user list shows, in two queries at most."""
+    return (
+        User.objects.annotate(
+            has_2fa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        )
+        .only("id", "username", "role", "is_active", "last_login", "date_joined")
+        .order_by("username")
+    )
+
+
+def user_for_admin(user_id: int) -> User | None:
+    return (
+        users_for_admin()
+        .annotate(
+            codes_left=Count("backup_codes", filter=Q(backup_codes__used_at__isnull=True)),
+        )
+        .filter(pk=user_id)
+        .first()
+    )
+
+
+def active_administrators() -> QuerySet[User]:
+    return User.objects.filter(role=User.Role.ADMINISTRATOR, is_active=True)

@@ -1,0 +1,108 @@
+"""System checks of the encryption keys, run by `habeas check` (and --deploy).
+
+The check reads the database: Django runs database-tagged checks too when
+`check` is called without --database (it only passes databases=None), and this
+one is the point of `habeas check` failing while a retired key is still in use.
+It counts values by key id with one scan per encrypted column, and decrypts one
+value per column and key to catch a wrong key that has the right name; it never
+shows a value. Tables that do not exist yet (a database not migrated) are skipped.
+"""
+
+from __future__ import annotations
+
+import stat
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+
+from habeas.core.encryption import (
+    column_counts,
+    encrypted_fields,
+    keys_failing_a_sample,
+    table_exists,
+)
+
+
+@register(Tags.security, Tags.database)
+def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list:
+    ring = settings.HABEAS_KEYRING
+    errors: list = []
+    key_file = settings.HABEAS_KEY_FILE
+    if key_file is not None:
+        try:
+            mode = stat.S_IMODE(key_file.stat().st_mode)
+        except OSError as exc:
+            errors.append(
+                Error(f"Cannot read the key file {key_file}: {exc.strerror}.", id="habeas.E101")
+            )
+        else:
+            if mode & 0o077:
+                errors.append(
+                    Error(
+                        f"The key file {key_file} is open to other users (mode {mode:04o}).",
+                        hint=f"chmod 600 {key_file}",
+                        id="habeas.E101",
+                    )
+                )
+    try:
+        for model, field in encrypted_fields():
+            if not table_exists(model):
+                continue
+            errors.extend(_column_messages(model, field, ring))
+    except DatabaseError as exc:
+        errors.append(
+            Warning(
+                "Could not count encrypted values by key: the database did not answer "
+                f"({type(exc).__name__}).",
+                id="habeas.W102",
+            )
+        )
+    return errors
+
+
+def _column_messages(model: Any, field: Any, ring: Any) -> list:
+    counts = column_counts(model, field, ring)
+    label = f"{model._meta.label}.{field.name}"
+    messages: list = []
+    retired = {k: c for k, c in counts.by_key.items() if k in ring.retired}
+    if retired:
+        listed = ", ".join(f"{c} under {k}" for k, c in sorted(retired.items()))
+        messages.append(
+            Error(
+                f"{label}: values are still encrypted under a retired key ({listed}).",
+                hint="Run `habeas keys reencrypt` to finish the rotation.",
+                id="habeas.E102",
+            )
+        )
+    if counts.unknown:
+        messages.append(
+            Error(
+                f"{label}: {counts.unknown} values are encrypted under a key that is not "
+                "in the key ring; they cannot be read.",
+                hint="Restore the key file (or HABEAS_KEYS) that holds it from your key backup.",
+                id="habeas.E103",
+            )
+        )
+    failing = keys_failing_a_sample(model, field, ring, sorted(counts.by_key))
+    if failing:
+        messages.append(
+            Error(
+                f"{label}: values under {', '.join(failing)} do not decrypt with the key of "
+                "that name in the key ring: it is not the key they were encrypted with (or "
+                "the first such row was altered).",
+                hint="Restore the right key file (or HABEAS_KEYS) from your key backup.",
+                id="habeas.E104",
+            )
+        )
+    if counts.unencrypted:
+        messages.append(
+            Warning(
+                f"{label}: {counts.unencrypted} values are stored unencrypted and cannot be read.",
+                hint="`habeas migrate` encrypts values written before encryption was added; "
+                "values written into the database by hand must be entered again.",
+                id="habeas.W101",
+            )
+        )
+    return messages
