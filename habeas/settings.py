@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    "simple_history",
     "habeas.core",
     "habeas.audit",
     "habeas.accounts",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/events/new/", cases.event_add, name="event_add"),
     path("cases/<uuid:case_id>/events/<uuid:event_id>/edit/", cases.event_edit, name="event_edit"),
     path("cases/<uuid:case_id>/team/", cases.case_team, name="case_team"),
+    path("cases/<uuid:case_id>/history/", cases.case_history, name="case_history"),
     path("cases/<uuid:case_id>/people/new/", cases.case_person_add, name="case_person_add"),
     path("teams/", cases.team_index, name="team_index"),
     path("cases/<uuid:case_id>/sources/new/", sources.source_add, name="source_add"),

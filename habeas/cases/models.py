@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from habeas.core.encryption import EncryptedTextField
 from habeas.core.fields import PartialDateField
@@ -262,6 +263,9 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Every change, who made it and when (confidential fields stay sealed there too).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["priority", "reference"]
         indexes = [
@@ -401,6 +405,9 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change, who made it and when (confidential fields stay sealed there too).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["occurred_from", "id"]

@@ -144,6 +144,7 @@ def case_create(
     now = now or timezone.now()
     case = Case(reference=reference.strip(), created_by=by, last_info_at=now, **fields)
     case.full_clean()
+    case._history_user = by  # who made this change, for the history
     case.save()
     case.people.add(person)
     case.tags.set(_tags(tags))
@@ -168,6 +169,7 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     for field, value in fields.items():
         setattr(case, field, value)
     case.full_clean()
+    case._history_user = by  # who made this change, for the history
     case.save()
     if tags is not None:
         case.tags.set(_tags(tags))
@@ -265,6 +267,7 @@ def event_add(
         created_by=by,
     )
     event.full_clean()
+    event._history_user = by  # who made this change, for the history
     event.save()
     EventActor.objects.bulk_create(
         [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
@@ -285,6 +288,7 @@ def event_update(
     for field, value in fields.items():
         setattr(event, field, value)
     event.full_clean()
+    event._history_user = by  # who made this change, for the history
     event.save()
     if actors is not None:
         event.event_actors.all().delete()

@@ -381,3 +381,19 @@ def case_person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
         back=case.get_absolute_url(),
         forms=[form],
     )
+
+
+def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    from .history import case_history as history_of
+
+    case = selectors.case_get_for_user(user=request.user, public_id=case_id)
+    member = selectors.membership_for(user=request.user, case=case)
+    record_id = request.GET.get("record", "")[:64]
+    changes = history_of(
+        case=case, may_see_sources=bool(member and member.may_see_sources), record_id=record_id
+    )
+    return render(
+        request,
+        "cases/history.html",
+        {"case": case, "changes": changes, "record_id": record_id},
+    )

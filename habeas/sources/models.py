@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from habeas.core.encryption import EncryptedTextField
 from habeas.core.fields import PartialDateField
@@ -73,6 +74,9 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change, who made it and when (confidential fields stay sealed there too).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code_name"]
@@ -142,6 +146,9 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every change, who made it and when (confidential fields stay sealed there too).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["received_from", "id"]

@@ -18,6 +18,7 @@ from .models import Claim, ClaimLink, Source
 def source_add(*, case: Case, by: User, **fields) -> Source:
     source = Source(case=case, created_by=by, **fields)
     source.full_clean()
+    source._history_user = by  # who made this change, for the history
     source.save()
     audit_record(action="source.add", actor=by, target=source, case=case)
     return source
@@ -28,6 +29,7 @@ def source_update(*, source: Source, by: User, **fields) -> Source:
     for field, value in fields.items():
         setattr(source, field, value)
     source.full_clean()
+    source._history_user = by  # who made this change, for the history
     source.save()
     audit_record(
         action="source.update",
@@ -78,6 +80,7 @@ def claim_add(
         created_by=by,
     )
     claim.full_clean()
+    claim._history_user = by  # who made this change, for the history
     claim.save()
     case_touch(case=case)
     audit_record(action="claim.add", actor=by, target=claim, case=case)
@@ -90,6 +93,7 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
         setattr(claim, field, value)
     _check_same_case(claim.case, claim.source, claim.event)
     claim.full_clean()
+    claim._history_user = by  # who made this change, for the history
     claim.save()
     audit_record(
         action="claim.update",

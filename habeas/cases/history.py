@@ -1,0 +1,129 @@
+"""The change history of a case and of its events, sources and claims.
+
+Rows come from django-simple-history's tables (one per tracked model). A change
+shows who, when and which fields changed; confidential fields show their values
+only to members granted "may see who sources are" — otherwise just "changed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+
+from habeas.sources.models import Claim, Source
+
+from .models import Case, Event
+
+# Fields whose values only the source grant reveals, in history as everywhere.
+CONFIDENTIAL = {
+    "sources.source": {"identity", "contact"},
+    "cases.case": {"last_contact_message"},
+}
+# Derived or bookkeeping columns: not changes anyone made.
+IGNORED = {
+    "updated_at", "created_at", "last_info_at", "disappeared_from", "last_contact_from",
+    "urgent_window_closes", "occurred_from", "received_from", "current_status", "is_open",
+}  # fmt: skip
+HISTORY_LIMIT = 300
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    hidden: bool = False
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: str
+    kind: str  # created / changed / deleted
+    record: str
+    record_id: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field removed since; show its name
+        return name
+
+
+def _record_name(historical) -> str:
+    model = historical.instance_type
+    if model is Case:
+        return f"Case {historical.reference}"
+    if model is Event:
+        return f"Event: {historical.get_kind_display()}, {historical.occurred_on}"
+    if model is Source:
+        return f"Source {historical.code_name}"
+    return f"Claim ({historical.get_material_display()}, received {historical.received_on})"
+
+
+def _show(value) -> str:
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
+    """Turn consecutive historical rows of one record into field-level changes."""
+    confidential = CONFIDENTIAL.get(label, set())
+    result, previous = [], {}
+    for row in rows:  # oldest first
+        before = previous.get(row.public_id)
+        who = row.history_user.username if row.history_user_id else "—"
+        kind = {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
+        change = Change(
+            when=row.history_date,
+            who=who,
+            kind=kind,
+            record=_record_name(row),
+            record_id=str(row.public_id),
+        )
+        if before is not None and kind == "changed":
+            delta = row.diff_against(before, excluded_fields=IGNORED)
+            for item in delta.changes:
+                hidden = item.field in confidential and not may_see_sources
+                change.changes.append(
+                    FieldChange(
+                        label=_label(row.instance_type, item.field),
+                        old="" if hidden else _show(item.old),
+                        new="" if hidden else _show(item.new),
+                        hidden=hidden,
+                    )
+                )
+            if not change.changes:
+                previous[row.public_id] = row
+                continue
+        previous[row.public_id] = row
+        result.append(change)
+    return result
+
+
+def case_history(*, case: Case, may_see_sources: bool, record_id: str = "") -> list[Change]:
+    """Newest first, optionally of one record (the case, an event, a source or a claim).
+    `case` must come from a case selector: access is already checked."""
+    sources = {"sources.source": Source, "sources.claim": Claim}
+    querysets = {
+        "cases.case": Case.history.filter(id=case.pk),
+        "cases.event": Event.history.filter(case_id=case.pk),
+        **{label: model.history.filter(case_id=case.pk) for label, model in sources.items()},
+    }
+    changes: list[Change] = []
+    for label, rows in querysets.items():
+        ordered = list(
+            rows.select_related("history_user").order_by("history_date", "history_id")[
+                :HISTORY_LIMIT
+            ]
+        )
+        changes.extend(_changes_of(ordered, label, may_see_sources))
+    if record_id:
+        changes = [c for c in changes if c.record_id == record_id]
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:HISTORY_LIMIT]
