@@ -1,0 +1,185 @@
+"""Every URL × every kind of visitor → the status they get.
+
+A new URL that is not in MATRIX fails `test_every_url_is_in_the_matrix`, so no
+page ships without someone deciding who may see it. Outsiders always get 404 for
+anything about a case, never 403: a 403 would confirm the case exists.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+from habeas.cases import services as cases
+from habeas.cases.models import CaseMember, Event
+from habeas.lib.partialdate import PartialDate
+from tests.conftest import make_user
+
+ROLES = ("anonymous", "outsider", "read_only", "member", "member_grant", "admin")
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+# Shorthands for rows that share a pattern.
+CASE_READ = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "read_only": 200,
+    "member": 200,
+    "member_grant": 200,
+    "admin": 404,
+}
+CASE_WRITE = {**CASE_READ, "read_only": 404}
+SIGNED_IN = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}
+ADMIN_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:-1], 404), "admin": 200}
+ADMIN_POST_ONLY = {**ADMIN_ONLY, "admin": 405}
+# Pages about an enrolled authenticator: without one (only the admin has one
+# here) they redirect to the set-up page.
+ENROLLED_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:-1], 302), "admin": 200}
+
+MATRIX: dict[str, dict[str, int]] = {
+    "login": {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)},
+    "login_verify": dict.fromkeys(ROLES, 302),  # no password step done: back to step one
+    "logout": dict.fromkeys(ROLES, 405),  # POST only
+    "health": dict.fromkeys(ROLES, 200),
+    "account": SIGNED_IN,
+    "password_change": SIGNED_IN,
+    "two_factor_setup": {**SIGNED_IN, "admin": 302},  # already enrolled: to the account
+    "backup_codes": ENROLLED_ONLY,
+    "two_factor_disable": ENROLLED_ONLY,
+    "sessions_end_others": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "user_list": ADMIN_ONLY,
+    "user_create": ADMIN_ONLY,
+    "user_detail": ADMIN_ONLY,
+    "user_role": ADMIN_POST_ONLY,
+    "user_disable": ADMIN_POST_ONLY,
+    "user_enable": ADMIN_POST_ONLY,
+    "user_two_factor_reset": ADMIN_POST_ONLY,
+    "dashboard": SIGNED_IN,
+    "search": SIGNED_IN,
+    "case_list": SIGNED_IN,
+    "case_create": SIGNED_IN,
+    "actor_list": SIGNED_IN,
+    "actor_create": SIGNED_IN,
+    "actor_detail": SIGNED_IN,
+    "case_detail": CASE_READ,
+    "case_history": CASE_READ,
+    "source_detail": CASE_READ,
+    "person_detail": CASE_READ,
+    "case_edit": CASE_WRITE,
+    "status_add": CASE_WRITE,
+    "event_add": CASE_WRITE,
+    "event_edit": CASE_WRITE,
+    "source_add": CASE_WRITE,
+    "source_edit": CASE_WRITE,
+    "claim_add": CASE_WRITE,
+    "claim_edit": CASE_WRITE,
+    "claim_link": CASE_WRITE,
+    "case_person_add": CASE_WRITE,
+    "person_edit": CASE_WRITE,
+    "person_name_add": CASE_WRITE,
+    "relative_add": CASE_WRITE,
+    "case_team": {**ADMIN_ONLY},  # leads too; the lead is not one of the six here
+    "team_index": ADMIN_ONLY,
+}
+
+
+def _all_url_names() -> set[str]:
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            else:
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_matrix():
+    assert _all_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def world(alice, bob, vera, charlie, ada, contested_case):
+    grace = make_user("grace")
+    cases.case_member_set(
+        case=contested_case,
+        user=grace,
+        role=CaseMember.Role.MEMBER,
+        may_see_sources=True,
+        by=alice,
+    )
+    actor = cases.actor_create(name="Ministry of National Security", country="TM", by=alice)
+    event = cases.event_add(
+        case=contested_case,
+        kind=Event.Kind.ARREST,
+        occurred_on=PartialDate.parse("2021-10"),
+        description="Taken.",
+        by=alice,
+    )
+    c, s = contested_case, contested_case.sources.get(code_name="LARK")
+    claim, person = s.claims.get(), c.people.get()
+    ids = {
+        "case_id": c.public_id,
+        "event_id": event.public_id,
+        "source_id": s.public_id,
+        "claim_id": claim.public_id,
+        "person_id": person.public_id,
+        "actor_id": actor.public_id,
+        "user_id": bob.pk,
+    }
+    users = {
+        "anonymous": None,
+        "outsider": charlie,
+        "read_only": vera,
+        "member": bob,
+        "member_grant": grace,
+        "admin": ada,
+    }
+    return ids, users
+
+
+def _url(name: str, ids: dict) -> str:
+    from django.urls import reverse
+
+    pattern = next(p for p in _patterns() if p.name == name)
+    kwargs = {k: ids[k] for k in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
+
+
+def _patterns():
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            else:
+                yield pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_url(client, world, role):
+    ids, users = world
+    if users[role] is not None:
+        client.force_login(users[role])
+    got = {name: client.get(_url(name, ids)).status_code for name in MATRIX}
+    expected = {name: row[role] for name, row in MATRIX.items()}
+    assert got == expected
+
+
+@pytest.mark.parametrize("role", ["outsider", "read_only", "admin"])
+def test_writes_about_a_case_are_404_for_those_who_may_not_write(client, world, role):
+    ids, users = world
+    client.force_login(users[role])
+    for name, row in MATRIX.items():
+        if row is CASE_WRITE:
+            assert client.post(_url(name, ids), {}).status_code == 404, name
+
+
+def test_forged_ids_of_another_case_are_404(client, world, alice):
+    """An event, source or claim of case B addressed under case A is not found."""
+    ids, _ = world
+    person = cases.person_create(name="Other", by=alice)
+    other = cases.case_create(reference="OTHER-1", person=person, country="RU", by=alice)
+    client.force_login(alice)
+    for name in ("event_edit", "source_edit", "source_detail", "claim_edit"):
+        assert client.get(_url(name, {**ids, "case_id": other.public_id})).status_code == 404

@@ -1,0 +1,97 @@
+"""Canaries: confidential values carry marker strings, and we look for the markers
+everywhere a member without the source grant, a log reader or a database thief
+could see them."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.db import connection
+
+from habeas.audit.models import AuditEntry
+from habeas.cases import services as cases
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+from tests.test_authorization_matrix import MATRIX, _url
+
+IDENTITY = "CANARY-SRC-IDENTITY-7f3a"
+CONTACT = "CANARY-SRC-CONTACT-91bc"
+RELATIVE = "CANARY-REL-CONTACT-44de"
+CANARIES = (IDENTITY, CONTACT, RELATIVE)
+
+
+@pytest.fixture
+def seeded(alice, bob, contested_case, caplog):
+    caplog.set_level(logging.DEBUG)
+    source = sources.source_add(
+        case=contested_case,
+        code_name="KESTREL",
+        kind="witness",
+        identity=IDENTITY,
+        contact=CONTACT,
+        by=alice,
+    )
+    sources.source_update(source=source, identity=IDENTITY + "-v2", by=alice)
+    person = contested_case.people.get()
+    cases.relative_add(
+        person=person, name="Brother", relationship="brother", contact=RELATIVE, by=alice
+    )
+    event = cases.event_add(
+        case=contested_case,
+        kind="arrest",
+        occurred_on=PartialDate.parse("2021"),
+        description="Taken.",
+        by=alice,
+    )
+    return {
+        "case_id": contested_case.public_id,
+        "source_id": source.public_id,
+        "person_id": person.public_id,
+        "claim_id": contested_case.claims.first().public_id,
+        "event_id": event.public_id,
+        "actor_id": cases.actor_create(name="Police", by=alice).public_id,
+        "user_id": bob.pk,
+    }
+
+
+def _assert_clean(text: str, where: str) -> None:
+    for canary in CANARIES:
+        assert canary not in text, f"{canary} leaked in {where}"
+
+
+def test_no_page_shows_a_source_identity_to_a_member_without_the_grant(client, bob, seeded):
+    client.force_login(bob)
+    for name in MATRIX:
+        response = client.get(_url(name, seeded))
+        _assert_clean(response.content.decode(), name)
+
+
+def test_search_and_error_pages_do_not_leak(client, bob, seeded, contested_case):
+    client.force_login(bob)
+    # The query itself is echoed back to the person who typed it; the results are
+    # what must not match on a confidential field.
+    assert client.get("/search/", {"q": IDENTITY}).context["people"] == []
+    results = client.get("/search/", {"q": "Kestrel"}).content.decode().split("<h2>")[-1]
+    _assert_clean(results, "search results")
+    url = f"/cases/{contested_case.public_id}/sources/{seeded['source_id']}/edit/"
+    bad = client.post(url, {"code_name": "", "kind": "nonsense"})
+    assert bad.status_code == 400
+    _assert_clean(bad.content.decode(), "source form errors")
+    _assert_clean(client.get("/cases/not-there/").content.decode(), "404 page")
+
+
+def test_the_audit_log_history_and_logs_carry_no_canary(seeded, caplog):
+    for entry in AuditEntry.objects.all():
+        _assert_clean(entry.payload().decode(), f"audit entry #{entry.pk}")
+    _assert_clean(caplog.text, "logs")
+    with connection.cursor() as cursor:
+        for table, column in [
+            ("sources_source", "identity"),
+            ("sources_source", "contact"),
+            ("sources_historicalsource", "identity"),
+            ("sources_historicalsource", "contact"),
+            ("cases_relative", "contact"),
+        ]:
+            cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608 (fixed names)
+            _assert_clean(" ".join(row[0] for row in cursor.fetchall()), f"{table}.{column}")
