@@ -38,6 +38,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_files_dir(settings, tmp_path):
+    # Each test stores evidence files in its own directory, so nothing one test
+    # leaves behind shows up in another's backup or `evidence verify`.
+    settings.HABEAS_FILES_DIR = tmp_path / "files"
+
+
 def make_user(username: str, role: str = User.Role.STAFF) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, role=role)
 
