@@ -1,0 +1,3 @@
+#!/bin/sh
+# Page benchmark, e.g. `bench/pages.sh --cases 100000`; see bench/README.md.
+exec "$(dirname "$0")/../.venv/bin/habeas" bench pages "$@"
