@@ -14,9 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install $(PIP_FLAGS) -e '.[test]'
 	@touch $@
 
+# The watcher (deadlines and notifications) runs beside the server and is
+# stopped with it, however the server ends (Ctrl+C, a crash, a kill).
 run: $(VENV)/.installed
 	$(BIN)/habeas demo
-	$(BIN)/habeas serve
+	$(BIN)/habeas watch & watcher=$$!; \
+	  trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/habeas serve
 
 serve: $(VENV)/.installed
 	$(BIN)/habeas serve

@@ -47,6 +47,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_webhooks(url_name: str, secret_name: str) -> list[tuple[str, str]]:
+    """Webhook endpoints for alerts: space-separated URLs sharing one signing secret."""
+    urls = os.environ.get(url_name, "").split()
+    secret = os.environ.get(secret_name, "")
+    if urls and len(secret) < 16:
+        raise ConfigurationError(
+            f"{secret_name} must be set (16 characters or more) with {url_name}."
+        )
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"{url_name}: {url!r} is not an http(s) URL.")
+    return [(url, secret) for url in urls]
+
+
 def default_data_dir(base_dir: Path) -> Path:
     """`./var` in a checkout; `./var` in the working directory for an installed package."""
     if (base_dir / "pyproject.toml").exists():

@@ -12,6 +12,7 @@ from habeas.conf import (
     env_int,
     env_list,
     env_str,
+    env_webhooks,
     keyring,
     secret_key,
 )
@@ -42,6 +43,9 @@ INSTALLED_APPS = [
     "habeas.accounts",
     "habeas.cases",
     "habeas.sources",
+    "habeas.advocacy",
+    "habeas.alerts",
+    "habeas.evidence",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +192,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 HABEAS_PAGE_SIZE = 50
+
+# Evidence (habeas.evidence): the largest file accepted, in bytes. Files are kept
+# encrypted under DATA_DIR/files/evidence/.
+HABEAS_EVIDENCE_MAX_BYTES = env_int("HABEAS_EVIDENCE_MAX_BYTES", 100 * 1024 * 1024)
+
+# Alerts and notifications (habeas.alerts, `habeas watch`). Messages carry a case
+# reference and a link to HABEAS_SITE_URL, never case content.
+HABEAS_SITE_URL = env_str("HABEAS_SITE_URL", "http://127.0.0.1:8000")
+# Who submits to the UN and signs letters (advocacy documents, WGEID element 6).
+HABEAS_ORGANISATION = env_str("HABEAS_ORGANISATION", "")
+EMAIL_BACKEND = env_str("HABEAS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("HABEAS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HABEAS_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("HABEAS_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("HABEAS_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("HABEAS_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("HABEAS_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("HABEAS_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("HABEAS_EMAIL_FROM", "habeas@localhost")
+HABEAS_WEBHOOKS = env_webhooks("HABEAS_WEBHOOK_URLS", "HABEAS_WEBHOOK_SECRET")
+HABEAS_WEBHOOK_TIMEOUT = env_int("HABEAS_WEBHOOK_TIMEOUT", 10)
+HABEAS_DELIVERY_MAX_ATTEMPTS = env_int("HABEAS_DELIVERY_MAX_ATTEMPTS", 8)
+HABEAS_DELIVERY_BACKOFF_SECONDS = env_int("HABEAS_DELIVERY_BACKOFF_SECONDS", 30)
+# A claim older than this is taken to be abandoned (its watcher died mid-send):
+# longer than the slowest send (the timeouts above), short enough not to delay much.
+HABEAS_DELIVERY_LEASE_SECONDS = env_int("HABEAS_DELIVERY_LEASE_SECONDS", 120)
+HABEAS_DIGEST_HOUR = env_int("HABEAS_DIGEST_HOUR", 8)
+HABEAS_WATCH_STALE_SECONDS = env_int("HABEAS_WATCH_STALE_SECONDS", 300)
 
 # Logs carry ids and actions, never names, contacts or statements (ARCHITECTURE §3).
 LOGGING = {

@@ -6,7 +6,10 @@ from habeas.sources import views as sources
 
 urlpatterns = [
     path("", include("habeas.accounts.urls")),
+    path("", include("habeas.alerts.urls")),
     path("health/", core.health, name="health"),
+    path("", include("habeas.advocacy.urls")),
+    path("", include("habeas.evidence.urls")),
     path("", cases.dashboard, name="dashboard"),
     path("search/", cases.search, name="search"),
     path("cases/", cases.case_list, name="case_list"),

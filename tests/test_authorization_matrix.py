@@ -79,6 +79,44 @@ MATRIX: dict[str, dict[str, int]] = {
     "relative_add": CASE_WRITE,
     "case_team": {**ADMIN_ONLY},  # leads too; the lead is not one of the six here
     "team_index": ADMIN_ONLY,
+    # Alerts (habeas.alerts): an alert is its case's; acting on one is POST only.
+    "alert_inbox": SIGNED_IN,
+    "alert_preferences": SIGNED_IN,
+    "alert_settings": ADMIN_ONLY,
+    "alert_detail": CASE_READ,
+    "alert_acknowledge": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "alert_snooze": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "case_alert_settings": CASE_WRITE,
+    "watch_health": dict.fromkeys(ROLES, 503),  # no watcher has run in the tests
+    # Advocacy (habeas.advocacy): public pages are open to all, even anonymous.
+    "case_advocacy": CASE_READ,
+    "case_document": CASE_READ,
+    "intervention_detail": CASE_READ,
+    "publication_preview": CASE_READ,
+    "intervention_add": CASE_WRITE,
+    "intervention_sent": CASE_WRITE,
+    "response_add": CASE_WRITE,
+    "publication_edit": CASE_WRITE,
+    "public_update_add": CASE_WRITE,
+    "briefing": SIGNED_IN,
+    "addressee_list": SIGNED_IN,
+    "addressee_add": SIGNED_IN,
+    "public_list": dict.fromkeys(ROLES, 200),
+    "public_feed": dict.fromkeys(ROLES, 200),
+    "public_profile": dict.fromkeys(ROLES, 200),
+    # Evidence (habeas.evidence): files only through these access-checked views.
+    "evidence_list": CASE_READ,
+    "evidence_detail": CASE_READ,
+    "evidence_download": CASE_READ,
+    "evidence_download_working": CASE_READ,
+    "evidence_add": CASE_WRITE,
+    "evidence_verify": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    "evidence_share": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    "case_elements": CASE_READ,
+    "source_grade": CASE_WRITE,
+    "claim_grade": CASE_WRITE,
+    "element_assess": CASE_WRITE,
+    "presumed_ed_confirm": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
 }
 
 
@@ -125,6 +163,9 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "person_id": person.public_id,
         "actor_id": actor.public_id,
         "user_id": bob.pk,
+        "alert_id": _alert(contested_case).public_id,
+        **_advocacy_ids(contested_case, alice),
+        **_evidence_ids(contested_case, alice),
     }
     users = {
         "anonymous": None,
@@ -135,6 +176,38 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "admin": ada,
     }
     return ids, users
+
+
+def _alert(case):
+    from django.utils import timezone
+
+    from habeas.alerts.detection import alert_raise
+
+    now = timezone.now()
+    return alert_raise(
+        case=case, rule="quiet", subject="", occurrence="matrix", due_at=now,
+        title=f"{case.reference}: test", now=now,
+    )
+
+
+def _advocacy_ids(case, by) -> dict:
+    from habeas.advocacy import services as advocacy
+
+    intervention = advocacy.intervention_create(case=case, kind="letter_authorities", by=by)
+    profile = advocacy.public_profile_save(case=case, name="R. Isakov", is_published=True, by=by)
+    return {"intervention_id": intervention.public_id, "profile_id": profile.public_id}
+
+
+def _evidence_ids(case, by) -> dict:
+    import io
+
+    from habeas.evidence import samples
+    from habeas.evidence.services import evidence_add
+
+    upload = io.BytesIO(samples.screenshot_jpeg())
+    upload.name = "last.jpg"
+    item = evidence_add(case=case, upload=upload, title="Screenshot", by=by)
+    return {"evidence_id": item.public_id, "element": "deprivation"}
 
 
 def _url(name: str, ids: dict) -> str:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from habeas.accounts.models import User
+from habeas.alerts.services import case_deadlines_update
 from habeas.audit.services import audit_record
 from habeas.lib.names import guess_script, search_terms
 from habeas.lib.partialdate import PartialDate
@@ -173,6 +174,7 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     case.save()
     if tags is not None:
         case.tags.set(_tags(tags))
+    case_deadlines_update(case=case, by=by)  # deadlines and risk alerts (habeas.alerts)
     audit_record(
         action="case.update", actor=by, target=case, case=case, detail={"fields": sorted(fields)}
     )
@@ -201,6 +203,7 @@ def case_touch(*, case: Case, when: datetime | None = None) -> None:
     when = when or timezone.now()
     Case.objects.filter(pk=case.pk).update(last_info_at=when, updated_at=when)
     case.last_info_at = when
+    case_deadlines_update(case=case)  # "gone quiet" restarts (habeas.alerts)
 
 
 @transaction.atomic
@@ -232,6 +235,7 @@ def status_assert(
     Case.objects.filter(pk=case.pk).update(
         current_status=case.current_status, is_open=case.is_open, updated_at=timezone.now()
     )
+    case_deadlines_update(case=case, by=by)  # a closed case raises no alerts (habeas.alerts)
     audit_record(
         action="status.assert", actor=by, target=assertion, case=case, detail={"status": status}
     )

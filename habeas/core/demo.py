@@ -15,8 +15,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from habeas.accounts.models import User
+from habeas.advocacy import demo as advocacy_demo
+from habeas.alerts.services import case_deadlines_update
 from habeas.cases import services as cases
 from habeas.cases.models import Actor, Case, CaseMember, Event, EventActor, PersonName, Status
+from habeas.evidence import demo as evidence_demo
 from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, ClaimLink, Source
@@ -737,6 +740,7 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
 def _set_last_info(case: Case, day: date) -> None:
     when = timezone.make_aware(datetime.combine(day, time(12)))
     Case.objects.filter(pk=case.pk).update(last_info_at=when)
+    case_deadlines_update(case=case)  # the quiet spell counts from that day
 
 
 def load(*, user: User) -> None:
@@ -747,3 +751,7 @@ def load(*, user: User) -> None:
         _other_case(row, user, actors)
     # The demo user leads every demo case and may see who the sources are.
     CaseMember.objects.filter(user=user).update(role=CaseMember.Role.LEAD, may_see_sources=True)
+    # Interventions, responses, addressees and public profiles (issue 5).
+    advocacy_demo.load(user=user, today=today)
+    # Evidence files, generated here (issue 4).
+    evidence_demo.load(user=user, reference=FIRST_REFERENCE)

@@ -72,6 +72,9 @@ ALLOWED_LOOKUPS = frozenset({"exact", "in", "isnull"})
 # these hooks: each takes the new key ring and returns how many files it re-sealed
 # (with `habeas.lib.crypto.reencrypt_stream`, replacing each file atomically).
 FILE_REENCRYPTORS: list[Callable[[KeyRing], int]] = []
+# And the ids of the keys stored files are sealed under, so that `habeas keys
+# drop-retired` never removes a key a file still needs.
+FILE_KEY_USERS: list[Callable[[], set[str]]] = []
 
 
 class PlaintextRefused(FieldError):

@@ -55,6 +55,13 @@ class Source(models.Model):
     reliability = models.CharField(
         _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
     )
+    # Who graded it, when and why (habeas.evidence.grading); changes are in the history.
+    reliability_rationale = models.TextField(_("why this grade"), blank=True, max_length=2000)
+    reliability_graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reliability_graded_at = models.DateTimeField(null=True, blank=True)
     # Identity and contact are confidential: kept apart from the code name,
     # encrypted at rest (ARCHITECTURE §3) and shown only with the case grant.
     identity = EncryptedTextField(
@@ -138,6 +145,12 @@ class Claim(models.Model):
     credibility = models.PositiveSmallIntegerField(
         _("credibility"), choices=Credibility.choices, default=Credibility.CANNOT_JUDGE
     )
+    credibility_rationale = models.TextField(_("why this grade"), blank=True, max_length=2000)
+    credibility_graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    credibility_graded_at = models.DateTimeField(null=True, blank=True)
     attribution = models.CharField(
         _("official position"), max_length=20, choices=Attribution.choices, blank=True
     )

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from habeas.core.encryption import (
+    FILE_KEY_USERS,
     FILE_REENCRYPTORS,
     column_counts,
     encrypted_fields,
@@ -124,7 +125,8 @@ class Command(BaseCommand):
         in_use = set()
         for _label, counts in self._counts(ring):
             in_use |= {k for k, c in counts.by_key.items() if c}
-        # Stored files will need counting here too once they exist (FILE_REENCRYPTORS).
+        for keys_of_files in FILE_KEY_USERS:  # stored files (evidence)
+            in_use |= keys_of_files()
         unused = set(ring.retired) - in_use
         still = sorted(set(ring.retired) & in_use)
         if unused:

@@ -1,0 +1,195 @@
+"""Fictional advocacy demo data: a directory of addressees, interventions with
+responses, and cases cleared for publication. Called once from
+habeas.core.demo.load() after the cases exist."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from habeas.accounts.models import User
+from habeas.cases.models import Case
+
+from . import services
+from .models import Addressee, Intervention, PublicProfile, Response
+
+DEMANDS = "\n".join(
+    [
+        "Disclose his fate and whereabouts",
+        "Protect him from torture and ill-treatment",
+        "Allow his family, a lawyer and a doctor to see him",
+        "Release him",
+    ]
+)
+
+
+def _addressees(by: User) -> dict[str, Addressee]:
+    rows = {
+        "wgeid": {
+            "kind": Addressee.Kind.UN_BODY,
+            "name": "Working Group on Enforced or Involuntary Disappearances",
+            "organisation": "OHCHR",
+            "address": "Palais des Nations, CH-1211 Geneva 10, Switzerland",
+            "salutation": "Dear Members of the Working Group,",
+        },
+        "prosecutor": {
+            "kind": Addressee.Kind.GOVERNMENT,
+            "name": "Prosecutor General (demo)",
+            "title": "Prosecutor General",
+            "organisation": "Office of the Prosecutor General",
+            "address": "Ashgabat, Turkmenistan (demo address)",
+            "email": "prosecutor@example.org",
+            "salutation": "Dear Prosecutor General,",
+            "country": "TM",
+        },
+        "embassy": {
+            "kind": Addressee.Kind.EMBASSY,
+            "name": "Human Rights Officer (demo)",
+            "title": "First Secretary",
+            "organisation": "Embassy of a third State in Ashgabat (demo)",
+            "email": "embassy@example.org",
+            "salutation": "Dear First Secretary,",
+            "country": "TM",
+        },
+        "press": {
+            "kind": Addressee.Kind.PRESS,
+            "name": "News desk (demo)",
+            "organisation": "Independent newsroom (demo)",
+            "email": "desk@example.org",
+            "salutation": "Dear colleagues,",
+        },
+    }
+    return {key: services.addressee_create(by=by, **fields) for key, fields in rows.items()}
+
+
+def _sent(intervention: Intervention, on: date) -> Intervention:
+    # Demo history from before Habeas was in use: recorded as sent on that day
+    # without the completeness check (the demo has no organisation configured).
+    Intervention.objects.filter(pk=intervention.pk).update(
+        sent_on=on, channel=Intervention.Channel.EMAIL, status=Intervention.Status.SENT
+    )
+    intervention.refresh_from_db()
+    return intervention
+
+
+def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> None:
+    first = Case.objects.filter(reference="TM-DEMO-001").first()
+    if first is not None:
+        services.intervention_create(
+            case=first, kind=Intervention.Kind.WGEID_URGENT, addressee=addressees["wgeid"], by=by
+        )
+        letter = services.intervention_create(
+            case=first,
+            kind=Intervention.Kind.LETTER_AUTHORITIES,
+            addressee=addressees["prosecutor"],
+            language="ru",
+            by=by,
+        )
+        services.intervention_mark_sent(
+            intervention=letter,
+            sent_on=today - timedelta(days=30),
+            channel=Intervention.Channel.EMAIL,
+            by=by,
+        )
+    old = Case.objects.filter(reference="TM-2002-004").first()
+    if old is not None:
+        wgeid = _sent(
+            services.intervention_create(
+                case=old,
+                kind=Intervention.Kind.WGEID_STANDARD,
+                addressee=addressees["wgeid"],
+                reference="demo-case-0001",
+                by=by,
+            ),
+            today - timedelta(days=200),
+        )
+        services.response_record(
+            intervention=wgeid,
+            received_on=today - timedelta(days=60),
+            type=Response.Type.ALTERNATIVE,
+            content="The Government states that the person is serving a sentence (demo).",
+            by=by,
+        )  # starts the six-month clock to contest
+        embassy = _sent(
+            services.intervention_create(
+                case=old, kind=Intervention.Kind.EMBASSY, addressee=addressees["embassy"], by=by
+            ),
+            today - timedelta(days=90),
+        )
+        services.response_record(
+            intervention=embassy,
+            received_on=today - timedelta(days=80),
+            type=Response.Type.TOKEN,
+            content="Thank you; we will raise concerns as appropriate (demo).",
+            by=by,
+        )
+
+
+PUBLISHED = [
+    # reference, public name, variants, public status, summary
+    (
+        "TM-DEMO-001",
+        "Rustam Isakov",
+        "Рустам Исаков\nRüstem Isakow",
+        PublicProfile.PublicStatus.CONTINUING,
+        "Exiled blogger who disappeared in Istanbul after police came to his door. "
+        "The authorities say he flew home; he had no passport.",
+    ),
+    (
+        "TM-2002-004",
+        "Annamyrat Gurbanow",
+        "Аннамурад Гурбанов",
+        PublicProfile.PublicStatus.CONTINUING,
+        "Former official sentenced in a closed trial in 2002; no visit allowed since.",
+    ),
+    (
+        "MX-2014-043",
+        "José Ramírez",
+        "",
+        PublicProfile.PublicStatus.UNCONFIRMED,
+        "Student taken by local police in Iguala.",
+    ),
+]
+
+
+def _has_month(case: Case) -> bool:
+    return bool(case.disappeared_on) and case.disappeared_on.has_month()
+
+
+def _publication(by: User, today: date) -> None:
+    for reference, name, variants, status, summary in PUBLISHED:
+        case = Case.objects.filter(reference=reference).first()
+        if case is None:
+            continue
+        profile = services.public_profile_save(
+            case=case,
+            by=by,
+            is_published=True,
+            name=name,
+            name_variants=variants,
+            country=case.country,
+            # The counter needs at least a month: a year alone would invent a day.
+            disappeared_on=case.disappeared_from if _has_month(case) else None,
+            status=status,
+            summary=summary,
+            demands=DEMANDS,
+        )
+        if case.disappeared_from:
+            services.public_update_add(
+                profile=profile,
+                happened_on=case.disappeared_from,
+                title="Disappeared",
+                by=by,
+            )
+        services.public_update_add(
+            profile=profile,
+            happened_on=today - timedelta(days=10),
+            title="Case submitted to the United Nations",
+            text="The organisation has asked the UN Working Group to intervene.",
+            by=by,
+        )
+
+
+def load(*, user: User, today: date) -> None:
+    addressees = _addressees(user)
+    _interventions(user, addressees, today)
+    _publication(user, today)

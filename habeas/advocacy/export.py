@@ -1,0 +1,65 @@
+"""The published profiles as rows for partners: cleared fields only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from django.conf import settings
+
+from . import selectors
+
+COLUMNS = (
+    "id",
+    "name",
+    "name_variants",
+    "country",
+    "disappeared_on",
+    "days_disappeared",
+    "status",
+    "summary",
+    "demands",
+    "url",
+)
+
+
+def public_rows(*, today: date) -> list[dict]:
+    site = settings.HABEAS_SITE_URL.rstrip("/")
+    rows = []
+    for p in selectors.published_profiles().defer(None).order_by("name", "id"):
+        rows.append(
+            {
+                "id": str(p.public_id),
+                "name": p.name,
+                "name_variants": p.variants,
+                "country": p.country.code if p.country else "",
+                "disappeared_on": p.disappeared_on.isoformat() if p.disappeared_on else "",
+                "days_disappeared": p.days_disappeared(today),
+                "status": p.status,
+                "summary": p.summary,
+                "demands": p.demand_list,
+                "url": site + p.get_absolute_url(),
+            }
+        )
+    return rows
+
+
+def to_json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        flat = dict(row)
+        flat["name_variants"] = "; ".join(row["name_variants"])
+        flat["demands"] = "; ".join(row["demands"])
+        flat["days_disappeared"] = (
+            "" if row["days_disappeared"] is None else row["days_disappeared"]
+        )
+        writer.writerow(flat)
+    return out.getvalue()

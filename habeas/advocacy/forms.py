@@ -1,0 +1,91 @@
+"""Forms of the advocacy app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from habeas.cases.models import Case
+
+from .ced import states_parties
+from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
+from .services import PROFILE_FIELDS, kinds_for
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AddresseeForm(forms.ModelForm):
+    class Meta:
+        model = Addressee
+        fields = [
+            "kind",
+            "name",
+            "title",
+            "organisation",
+            "address",
+            "email",
+            "salutation",
+            "country",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"))
+    addressee = forms.ModelChoiceField(
+        label=_("Addressee"), queryset=Addressee.objects.all(), required=False
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", "—"), *Intervention.Channel.choices], required=False
+    )
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        # CED urgent actions only for States parties (from the data table).
+        self.fields["kind"].choices = kinds_for(case)
+        parties = states_parties()
+        self.fields["kind"].help_text = _(
+            "CED article 30 urgent actions are offered only when the State concerned is a "
+            "party to the Convention (list as of %(date)s)."
+        ) % {"date": parties.as_of.isoformat()}
+
+
+class MarkSentForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Intervention.Channel.choices)
+
+
+class ResponseForm(forms.ModelForm):
+    class Meta:
+        model = Response
+        fields = ["received_on", "type", "content", "deadline"]
+        widgets = {
+            "received_on": DateInput,
+            "deadline": DateInput,
+            "content": forms.Textarea(attrs={"rows": 6}),
+        }
+
+
+class PublicProfileForm(forms.ModelForm):
+    class Meta:
+        model = PublicProfile
+        fields = list(PROFILE_FIELDS)
+        widgets = {
+            "disappeared_on": DateInput,
+            "name_variants": forms.Textarea(attrs={"rows": 3}),
+            "demands": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class PublicUpdateForm(forms.ModelForm):
+    class Meta:
+        model = PublicUpdate
+        fields = ["happened_on", "title", "text"]
+        widgets = {"happened_on": DateInput, "text": forms.Textarea(attrs={"rows": 4})}

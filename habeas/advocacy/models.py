@@ -1,0 +1,253 @@
+"""Interventions and responses, the directory of addressees, and what an
+organisation has cleared for publication.
+
+Field names of Intervention and Response are read by the alerts app
+(habeas/alerts/advocacy.py): keep them stable.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Language(models.TextChoices):
+    EN = "en", _("English")
+    RU = "ru", _("Russian")
+
+
+class Addressee(models.Model):
+    """An authority, UN body, embassy, court or newsroom that documents go to."""
+
+    class Kind(models.TextChoices):
+        UN_BODY = "un_body", _("UN body")
+        GOVERNMENT = "government", _("Authorities of the State concerned")
+        EMBASSY = "embassy", _("Embassy or foreign ministry")
+        COURT = "court", _("Court")
+        PRESS = "press", _("Press")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    address = models.TextField(_("postal address"), max_length=2000, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    salutation = models.CharField(_("salutation"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+
+class Intervention(models.Model):
+    """One step taken with an institution on behalf of a case."""
+
+    class Kind(models.TextChoices):
+        # "wgeid" in a value marks a submission to the UN Working Group (alerts rule 2).
+        WGEID_URGENT = "wgeid_urgent", _("UN Working Group: urgent procedure")
+        WGEID_STANDARD = "wgeid_standard", _("UN Working Group: standard procedure")
+        WGEID_PROMPT = "wgeid_prompt", _("UN Working Group: prompt intervention")
+        CED_URGENT_ACTION = "ced_urgent_action", _("CED article 30 urgent action")
+        SPECIAL_PROCEDURES = "special_procedures", _("UN Special Procedures communication")
+        LETTER_AUTHORITIES = "letter_authorities", _("Letter to the authorities")
+        EMBASSY = "embassy", _("Raised with an embassy or at a human-rights dialogue")
+        COURT_PETITION = "court_petition", _("Court petition")
+        PRESS_STATEMENT = "press_statement", _("Press statement")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        POST = "post", _("Post")
+        FAX = "fax", _("Fax")
+        ONLINE_FORM = "online_form", _("Online form")
+        IN_PERSON = "in_person", _("In person")
+        COURT_FILING = "court_filing", _("Court filing")
+        PUBLICATION = "publication", _("Publication")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        READY = "ready", _("Ready to send")
+        SENT = "sent", _("Sent")
+        RESPONDED = "responded", _("Response received")
+        CLOSED = "closed", _("Closed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="interventions")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    addressee = models.ForeignKey(
+        Addressee,
+        verbose_name=_("addressee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interventions",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.EN
+    )
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True, help_text=_("e.g. the UN's case number")
+    )
+    # The document as sent: a snapshot, so later edits to the case do not change it.
+    document = models.TextField(_("document sent"), blank=True, max_length=100000)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "sent_on"], name="intervention_case_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.sent_on or self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intervention_detail", args=[self.case.public_id, self.public_id])
+
+    @property
+    def is_wgeid(self) -> bool:
+        return self.kind.startswith("wgeid")
+
+
+class Response(models.Model):
+    """What came back after an intervention, and the clock it starts."""
+
+    class Type(models.TextChoices):
+        DENIAL = "denial", _("Denial")
+        ALTERNATIVE = "alternative", _("Acknowledgement with another explanation")
+        NO_RESPONSE = "no_response", _("No response")
+        TOKEN = "token", _("Token response")
+        MORE_INFORMATION = "more_information", _("Request for more information")
+        WHEREABOUTS_DISCLOSED = "whereabouts_disclosed", _("Whereabouts disclosed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="responses"
+    )
+    received_on = models.DateField(_("received on"))
+    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
+    content = models.TextField(_("content"), blank=True, max_length=50000)
+    deadline = models.DateField(
+        _("deadline it starts"),
+        null=True,
+        blank=True,
+        help_text=_("e.g. six months to contest a government reply"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        indexes = [models.Index(fields=["deadline"], name="response_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.received_on})"
+
+    def days_left(self, today: date) -> int | None:
+        return None if self.deadline is None else (self.deadline - today).days
+
+
+class PublicProfile(models.Model):
+    """What an organisation has cleared for publication about one case.
+
+    Public pages, the feed and the export are built from these fields only
+    (ARCHITECTURE principle 5): nothing is read from the working record.
+    """
+
+    class PublicStatus(models.TextChoices):
+        CONTINUING = "continuing", _("Disappeared: no information")
+        UNCONFIRMED = "unconfirmed", _("Disappeared: unconfirmed information")
+        REMOVED_DIED = "died", _("Died in custody, family informed")
+        REMOVED_RELEASED = "released", _("Released")
+        REMOVED_CONTACT = "contact", _("Family visits or parcels allowed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="public_profile"
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    name = models.CharField(_("public name"), max_length=300)
+    name_variants = models.TextField(
+        _("name variants"), blank=True, max_length=3000, help_text=_("One a line")
+    )
+    country = CountryField(_("country"), blank=True)
+    disappeared_on = models.DateField(
+        _("disappeared on"),
+        null=True,
+        blank=True,
+        help_text=_("Cleared date; the counter of days runs from it"),
+    )
+    status = models.CharField(
+        _("public status"),
+        max_length=20,
+        choices=PublicStatus.choices,
+        default=PublicStatus.CONTINUING,
+    )
+    summary = models.TextField(_("public summary"), blank=True, max_length=10000)
+    demands = models.TextField(_("demands"), blank=True, max_length=5000, help_text=_("One a line"))
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["is_published", "name"], name="publicprofile_list")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("public_profile", args=[self.public_id])
+
+    @property
+    def variants(self) -> list[str]:
+        return [v.strip() for v in self.name_variants.splitlines() if v.strip()]
+
+    @property
+    def demand_list(self) -> list[str]:
+        return [d.strip() for d in self.demands.splitlines() if d.strip()]
+
+    def days_disappeared(self, today: date) -> int | None:
+        return None if self.disappeared_on is None else max(0, (today - self.disappeared_on).days)
+
+
+class PublicUpdate(models.Model):
+    """An entry of the public timeline, also an entry of the Atom feed."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(PublicProfile, on_delete=models.CASCADE, related_name="updates")
+    happened_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True, max_length=10000)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        indexes = [models.Index(fields=["published_at"], name="publicupdate_published")]
+
+    def __str__(self) -> str:
+        return self.title

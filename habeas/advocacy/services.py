@@ -1,0 +1,207 @@
+"""Writes of the advocacy app: each in one transaction, each audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from habeas.accounts.models import User
+from habeas.audit.services import audit_record
+from habeas.cases.models import Case
+from habeas.lib.partialdate import add_months
+
+from . import ced, documents
+from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
+
+# WGEID six-month rule (DOMAIN §3): a detailed government reply gives the source
+# six months to contest it.
+CONTEST_MONTHS = 6
+DETAILED_REPLIES = (
+    Response.Type.DENIAL,
+    Response.Type.ALTERNATIVE,
+    Response.Type.WHEREABOUTS_DISCLOSED,
+)
+
+
+@transaction.atomic
+def addressee_create(*, by: User, **fields) -> Addressee:
+    addressee = Addressee(**fields)
+    addressee.full_clean()
+    addressee.save()
+    audit_record(action="addressee.create", actor=by, target=addressee)
+    return addressee
+
+
+def kinds_for(case: Case) -> list[tuple[str, str]]:
+    """Intervention kinds offered for `case`: CED urgent actions only when the
+    State concerned is a party to the Convention."""
+    return [
+        (value, label)
+        for value, label in Intervention.Kind.choices
+        if value != Intervention.Kind.CED_URGENT_ACTION or ced.is_party(case.country.code)
+    ]
+
+
+@transaction.atomic
+def intervention_create(
+    *,
+    case: Case,
+    kind: str,
+    by: User,
+    addressee: Addressee | None = None,
+    language: str = "en",
+    channel: str = "",
+    reference: str = "",
+    notes: str = "",
+) -> Intervention:
+    if kind not in dict(kinds_for(case)):
+        raise ValidationError(
+            {
+                "kind": "Not available for this country (CED: not a State party, as of "
+                f"{ced.states_parties().as_of:%d %b %Y})."
+            }
+            if kind == Intervention.Kind.CED_URGENT_ACTION
+            else {"kind": "Unknown kind of intervention."}
+        )
+    intervention = Intervention(
+        case=case,
+        kind=kind,
+        addressee=addressee,
+        language=language,
+        channel=channel,
+        reference=reference,
+        notes=notes,
+        created_by=by,
+    )
+    intervention.full_clean()
+    intervention.save()
+    audit_record(action="intervention.create", actor=by, target=intervention, case=case)
+    return intervention
+
+
+def intervention_document(*, intervention: Intervention, today: date) -> documents.Document:
+    """The document that goes with this intervention, built from the record now."""
+    kind = documents.DOCUMENT_FOR_KIND[intervention.kind]
+    case, language = intervention.case, intervention.language
+    if kind is documents.DocKind.WGEID:
+        return documents.wgeid_submission(case=case, language=language, today=today)
+    if kind is documents.DocKind.LETTER:
+        return documents.authorities_letter(
+            case=case, language=language, today=today, addressee=intervention.addressee
+        )
+    addressees = [intervention.addressee] if intervention.addressee else []
+    return documents.urgent_action(case=case, language=language, today=today, addressees=addressees)
+
+
+@transaction.atomic
+def intervention_mark_sent(
+    *, intervention: Intervention, sent_on: date, channel: str, by: User
+) -> Intervention:
+    """Record that it went out, keeping a snapshot of the document sent.
+
+    Refused while the document lacks required elements (the WGEID's six and
+    family consent; an addressee for letters)."""
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.sent_on is not None:
+        raise ValidationError("This intervention is already marked as sent.")
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": "The date sent cannot be in the future."})
+    document = intervention_document(intervention=locked, today=sent_on)
+    if not document.is_complete:
+        raise ValidationError(
+            "The document is incomplete; it cannot be marked as sent. Missing: "
+            + "; ".join(document.missing)
+        )
+    locked.sent_on = sent_on
+    locked.channel = channel
+    locked.status = Intervention.Status.SENT
+    locked.document = document.text()
+    locked.full_clean()
+    locked.save()
+    audit_record(action="intervention.sent", actor=by, target=locked, case=locked.case)
+    intervention.refresh_from_db()
+    return intervention
+
+
+@transaction.atomic
+def response_record(
+    *,
+    intervention: Intervention,
+    received_on: date,
+    type: str,
+    by: User,
+    content: str = "",
+    deadline: date | None = None,
+) -> Response:
+    """Record a reply. A detailed reply to a WGEID submission starts the six-month
+    clock to contest it unless another deadline is given."""
+    if intervention.sent_on is None:
+        raise ValidationError("Mark the intervention as sent before recording a response.")
+    if received_on < intervention.sent_on:
+        raise ValidationError({"received_on": "A response cannot predate the intervention."})
+    if deadline is None and intervention.is_wgeid and type in DETAILED_REPLIES:
+        deadline = add_months(received_on, CONTEST_MONTHS)
+    response = Response(
+        intervention=intervention,
+        received_on=received_on,
+        type=type,
+        content=content,
+        deadline=deadline,
+        created_by=by,
+    )
+    response.full_clean()
+    response.save()
+    intervention.status = Intervention.Status.RESPONDED
+    intervention.save(update_fields=["status", "updated_at"])
+    audit_record(action="response.record", actor=by, target=response, case=intervention.case)
+    return response
+
+
+PROFILE_FIELDS = (
+    "is_published",
+    "name",
+    "name_variants",
+    "country",
+    "disappeared_on",
+    "status",
+    "summary",
+    "demands",
+)
+
+
+@transaction.atomic
+def public_profile_save(*, case: Case, by: User, **fields) -> PublicProfile:
+    """Create or change what is cleared for publication about `case`."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not publishable: {sorted(unknown)}")
+    profile = PublicProfile.objects.filter(case=case).first() or PublicProfile(case=case)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    if profile.is_published and profile.published_at is None:
+        profile.published_at = timezone.now()
+    profile.updated_by = by
+    profile.full_clean()
+    profile.save()
+    audit_record(
+        action="public_profile.save",
+        actor=by,
+        target=profile,
+        case=case,
+        detail={"published": profile.is_published},
+    )
+    return profile
+
+
+@transaction.atomic
+def public_update_add(
+    *, profile: PublicProfile, happened_on: date, title: str, by: User, text: str = ""
+) -> PublicUpdate:
+    update = PublicUpdate(profile=profile, happened_on=happened_on, title=title, text=text)
+    update.full_clean()
+    update.save()
+    audit_record(action="public_update.add", actor=by, target=update, case=profile.case)
+    return update

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/<uuid:case_id>/advocacy/", views.case_advocacy, name="case_advocacy"),
+    path("cases/<uuid:case_id>/advocacy/document/", views.case_document, name="case_document"),
+    path(
+        "cases/<uuid:case_id>/interventions/new/",
+        views.intervention_add,
+        name="intervention_add",
+    ),
+    path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/",
+        views.intervention_detail,
+        name="intervention_detail",
+    ),
+    path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/sent/",
+        views.intervention_sent,
+        name="intervention_sent",
+    ),
+    path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/responses/new/",
+        views.response_add,
+        name="response_add",
+    ),
+    path("cases/<uuid:case_id>/publication/", views.publication_edit, name="publication_edit"),
+    path(
+        "cases/<uuid:case_id>/publication/preview/",
+        views.publication_preview,
+        name="publication_preview",
+    ),
+    path(
+        "cases/<uuid:case_id>/publication/updates/new/",
+        views.public_update_add,
+        name="public_update_add",
+    ),
+    path("advocacy/briefing/", views.briefing, name="briefing"),
+    path("advocacy/addressees/", views.addressee_list, name="addressee_list"),
+    path("advocacy/addressees/new/", views.addressee_add, name="addressee_add"),
+    path("public/", views.public_list, name="public_list"),
+    path("public/feed.atom", views.public_feed, name="public_feed"),
+    path("public/<uuid:profile_id>/", views.public_profile, name="public_profile"),
+]

@@ -1,0 +1,394 @@
+"""Pages of the advocacy app: interventions and responses, generated documents,
+the directory of addressees, publication settings, and the public pages."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+from django_countries import countries
+
+from habeas.cases import selectors as case_selectors
+from habeas.cases.models import CaseMember
+from habeas.cases.views import apply_errors, form_page
+
+from . import ced, documents, selectors, services
+from . import render as render_to
+from .forms import (
+    AddresseeForm,
+    InterventionForm,
+    MarkSentForm,
+    PublicProfileForm,
+    PublicUpdateForm,
+    ResponseForm,
+)
+from .texts import LANGUAGES
+
+FORMATS = ("html", "pdf", "docx")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+PUBLIC_MAX_AGE = 300  # public pages hold cleared data only; a short cache helps slow links
+
+
+def _bad(request: HttpRequest, text: str) -> HttpResponse:
+    return render(request, "error.html", {"title": _("Bad request"), "text": text}, status=400)
+
+
+def _can_edit(user, case) -> bool:
+    member = case_selectors.membership_for(user=user, case=case)
+    return member is not None and member.role != CaseMember.Role.READ_ONLY
+
+
+# --- Case advocacy ---------------------------------------------------------
+
+
+def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    today = timezone.localdate()
+    wgeid = documents.wgeid_submission(case=case, language="en", today=today)
+    parties = ced.states_parties()
+    return render(
+        request,
+        "advocacy/case_advocacy.html",
+        {
+            "case": case,
+            "today": today,
+            "interventions": selectors.interventions_for_case(case=case),
+            "wgeid_missing": wgeid.missing,
+            "ced_party": ced.is_party(case.country.code),
+            "ced_as_of": parties.as_of,
+            "profile": selectors.profile_for_case(case=case),
+            "addressees": selectors.addressee_list(),
+            "languages": LANGUAGES,
+            "can_edit": _can_edit(request.user, case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    form = InterventionForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intervention = services.intervention_create(
+                case=case, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Intervention recorded as a draft."))
+            return redirect(intervention)
+    back = reverse("case_advocacy", args=[case.public_id])
+    return form_page(request, title=_("New intervention"), back=back, forms=[form])
+
+
+def intervention_detail(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    today = timezone.localdate()
+    document = services.intervention_document(intervention=intervention, today=today)
+    return render(
+        request,
+        "advocacy/intervention_detail.html",
+        {
+            "case": case,
+            "intervention": intervention,
+            "responses": intervention.responses.all(),
+            "document": document,
+            "doc_kind": documents.DOCUMENT_FOR_KIND[intervention.kind].value,
+            "today": today,
+            "can_edit": _can_edit(request.user, case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    form = MarkSentForm(
+        request.POST or None,
+        initial={"sent_on": timezone.localdate(), "channel": intervention.channel or "email"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_mark_sent(
+                intervention=intervention, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Marked as sent; the document sent is kept."))
+            return redirect(intervention)
+    return form_page(
+        request, title=_("Mark as sent"), back=intervention.get_absolute_url(), forms=[form]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def response_add(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    form = ResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_record(
+                intervention=intervention, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Response recorded."))
+            return redirect(intervention)
+    return form_page(
+        request, title=_("Record a response"), back=intervention.get_absolute_url(), forms=[form]
+    )
+
+
+# --- Documents -------------------------------------------------------------
+
+
+def _download(document: documents.Document, fmt: str, filename: str) -> HttpResponse:
+    body = render_to.to_pdf(document) if fmt == "pdf" else render_to.to_docx(document)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@require_GET
+def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """?doc=wgeid|letter|urgent_action &lang=en|ru &format=html|pdf|docx &addressee=<id>"""
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    doc = request.GET.get("doc", documents.DocKind.WGEID)
+    lang = request.GET.get("lang", "en")
+    fmt = request.GET.get("format", "html")
+    if doc not in set(documents.DocKind):
+        return _bad(request, _("Unknown kind of document."))
+    if lang not in LANGUAGES:
+        return _bad(request, _("Documents are available in English and Russian only."))
+    if fmt not in FORMATS:
+        return _bad(request, _("Formats: HTML, PDF or DOCX."))
+    addressee = selectors.addressee_get(public_id=request.GET.get("addressee"))
+    today = timezone.localdate()
+    if doc == documents.DocKind.WGEID:
+        document = documents.wgeid_submission(case=case, language=lang, today=today)
+    elif doc == documents.DocKind.LETTER:
+        document = documents.authorities_letter(
+            case=case, language=lang, today=today, addressee=addressee
+        )
+    else:
+        document = documents.urgent_action(
+            case=case, language=lang, today=today, addressees=[addressee] if addressee else []
+        )
+    if fmt != "html":
+        return _download(document, fmt, f"{case.reference}-{doc}-{lang}")
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "advocacy/document.html",
+        {"case": case, "document": document, "query": query.urlencode(), "doc": doc},
+    )
+
+
+@require_GET
+def briefing(request: HttpRequest) -> HttpResponse:
+    """A briefing note on the user's cases of one country, for a dialogue."""
+    available = selectors.briefing_countries(user=request.user)
+    country = request.GET.get("country", "")
+    lang = request.GET.get("lang", "en")
+    fmt = request.GET.get("format", "html")
+    if lang not in LANGUAGES:
+        return _bad(request, _("Documents are available in English and Russian only."))
+    if fmt not in FORMATS:
+        return _bad(request, _("Formats: HTML, PDF or DOCX."))
+    document = None
+    if country:
+        if country not in available:
+            return _bad(request, _("You have no cases of that country."))
+        cases = selectors.briefing_cases(user=request.user, country=country)
+        document = documents.briefing_note(
+            cases=cases, country=country, language=lang, today=timezone.localdate()
+        )
+        if fmt != "html":
+            return _download(document, fmt, f"briefing-{country}-{lang}")
+    names = dict(countries)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "advocacy/briefing.html",
+        {
+            "countries": [(c, names.get(c, c)) for c in available],
+            "country": country,
+            "lang": lang,
+            "languages": LANGUAGES,
+            "document": document,
+            "query": query.urlencode(),
+        },
+    )
+
+
+# --- Directory of addressees -------------------------------------------------
+
+
+def addressee_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "advocacy/addressee_list.html", {"addressees": selectors.addressee_list()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def addressee_add(request: HttpRequest) -> HttpResponse:
+    form = AddresseeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.addressee_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Addressee added."))
+            return redirect("addressee_list")
+    return form_page(
+        request, title=_("Add an addressee"), back=reverse("addressee_list"), forms=[form]
+    )
+
+
+# --- Publication (staff) ----------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    profile = selectors.profile_for_case(case=case)
+    initial = {} if profile else {"name": "", "country": case.country}
+    form = PublicProfileForm(request.POST or None, instance=profile, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.public_profile_save(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Publication settings saved."))
+            return redirect("publication_preview", case_id=case.public_id)
+    return form_page(
+        request,
+        title=_("What is cleared for publication"),
+        back=reverse("case_advocacy", args=[case.public_id]),
+        forms=[form],
+    )
+
+
+def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The profile exactly as the public would see it, published or not."""
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    profile = selectors.profile_for_case(case=case)
+    return render(
+        request,
+        "advocacy/public/profile.html",
+        {
+            "profile": profile,
+            "updates": profile.updates.all() if profile else [],
+            "today": timezone.localdate(),
+            "preview": True,
+            "case": case,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_update_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    profile = selectors.profile_for_case(case=case)
+    form = PublicUpdateForm(request.POST or None)
+    if profile is None:
+        form.add_error(None, _("Clear a public profile for this case first."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.public_update_add(profile=profile, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Public update added."))
+            return redirect("publication_preview", case_id=case.public_id)
+    return form_page(
+        request,
+        title=_("Add to the public timeline"),
+        back=reverse("publication_preview", args=[case.public_id]),
+        forms=[form],
+    )
+
+
+# --- Public pages (no login) ------------------------------------------------
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def public_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "advocacy/public/list.html",
+        {"profiles": selectors.published_profiles(), "today": timezone.localdate()},
+    )
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def public_profile(request: HttpRequest, profile_id: UUID) -> HttpResponse:
+    profile = selectors.published_profile_get(public_id=profile_id)
+    return render(
+        request,
+        "advocacy/public/profile.html",
+        {"profile": profile, "updates": profile.updates.all(), "today": timezone.localdate()},
+    )
+
+
+class PublicFeed(Feed):
+    """Atom feed of public timeline entries of published profiles."""
+
+    feed_type = Atom1Feed
+    title = "Habeas: public updates"
+    subtitle = "Updates on people documented as disappeared"
+
+    def link(self) -> str:
+        return reverse("public_list")
+
+    def items(self):
+        return selectors.published_updates()
+
+    def item_title(self, item) -> str:
+        return f"{item.profile.name}: {item.title}"
+
+    def item_description(self, item) -> str:
+        return item.text
+
+    def item_link(self, item) -> str:
+        return item.profile.get_absolute_url()
+
+    def item_guid(self, item) -> str:
+        return f"urn:uuid:{item.public_id}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+
+public_feed = login_not_required(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(PublicFeed()))

@@ -1,0 +1,56 @@
+"""E-mail over SMTP, through Django's mail settings (HABEAS_EMAIL_* variables).
+
+The message carries the case reference, what is due and a link: nothing else
+from the case, since mail crosses servers the organisation does not control.
+The Message-ID is derived from the delivery id, so a receiver (or a person)
+can tell a retry from a new notification.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+from . import ChannelError
+
+
+def message_id(delivery) -> str:
+    return f"<{delivery.public_id}@habeas.invalid>"
+
+
+def send(*, deliveries, address: str) -> None:
+    """One message for one delivery, or a digest for several, to `address`."""
+    alerts = [d.alert for d in deliveries]
+    site = settings.HABEAS_SITE_URL.rstrip("/")
+    if len(alerts) == 1:
+        subject = f"[Habeas] {alerts[0].title}"
+    else:
+        subject = f"[Habeas] {len(alerts)} alerts (daily digest)"
+    lines = [f"- {a.title}\n  {site}{a.get_absolute_url()}" for a in alerts]
+    body = (
+        "Habeas needs your attention:\n\n"
+        + "\n".join(lines)
+        + "\n\nDetails are in Habeas only. You can change how you are notified under Alerts."
+    )
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[address],
+        headers={
+            "Message-ID": message_id(deliveries[0]),
+            "X-Habeas-Delivery": ",".join(str(d.public_id) for d in deliveries),
+        },
+    )
+    try:
+        connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
+        sent = connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused:
+        raise ChannelError("the mail server refused the address") from None
+    except smtplib.SMTPResponseException as exc:
+        raise ChannelError(f"the mail server answered {exc.smtp_code}") from None
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        raise ChannelError(f"mail server unreachable ({type(exc).__name__})") from None
+    if not sent:
+        raise ChannelError("the mail was not accepted")

@@ -1,0 +1,93 @@
+"""Signed webhooks: a JSON POST that a gateway (Signal, Matrix…) can verify.
+
+Headers:
+    X-Habeas-Delivery   the delivery id: the same on every retry (de-duplicate on it)
+    X-Habeas-Timestamp  seconds since the epoch when this attempt was signed
+    X-Habeas-Signature  "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)
+
+A receiver recomputes the signature, refuses a timestamp more than five minutes
+from its clock (replays) and remembers delivery ids it has seen (retries). The
+body holds the case reference, the rule and a link — no case content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import ssl
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from . import ChannelError
+
+TOLERANCE_SECONDS = 300
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(
+    *, secret: str, timestamp: str, body: bytes, signature: str, now: float | None = None
+) -> bool:
+    """What a receiver does: a valid signature on a fresh timestamp."""
+    now = time.time() if now is None else now
+    try:
+        fresh = abs(now - int(timestamp)) <= TOLERANCE_SECONDS
+    except ValueError:
+        return False
+    return fresh and hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def payload(delivery) -> dict:
+    alert = delivery.alert
+    site = settings.HABEAS_SITE_URL.rstrip("/")
+    return {
+        "delivery_id": str(delivery.public_id),
+        "alert_id": str(alert.public_id),
+        "case_reference": alert.case.reference,
+        "rule": alert.rule,
+        "title": alert.title,
+        "due_at": alert.due_at.isoformat(),
+        "url": f"{site}{alert.get_absolute_url()}",
+    }
+
+
+def send(*, delivery, url: str, secret: str, now: float | None = None) -> None:
+    body = json.dumps(payload(delivery), separators=(",", ":")).encode()
+    timestamp = str(int(time.time() if now is None else now))
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ChannelError("the webhook address is not an http(s) URL")
+    timeout = settings.HABEAS_WEBHOOK_TIMEOUT
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Habeas-webhook/1",
+        "X-Habeas-Delivery": str(delivery.public_id),
+        "X-Habeas-Timestamp": timestamp,
+        "X-Habeas-Signature": sign(secret, timestamp, body),
+    }
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read(65536)
+    except TimeoutError:
+        raise ChannelError(f"the endpoint did not answer within {timeout} s") from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise ChannelError(f"endpoint unreachable ({type(exc).__name__})") from None
+    finally:
+        conn.close()
+    if not 200 <= response.status < 300:
+        raise ChannelError(f"the endpoint answered {response.status}")

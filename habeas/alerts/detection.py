@@ -1,0 +1,280 @@
+"""Detection: due deadlines become alerts, and each alert its deliveries, in one
+transaction. A deadline is taken by compare-and-set on (due_at, occurrence), so
+two watchers never raise the same alert, and a crash before commit loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from habeas.cases.models import Case, CaseMember
+
+from . import advocacy, rules
+from .models import Alert, AlertPreference, AlertSettings, CaseWatch, Deadline, Delivery, Rule
+from .services import desired_deadlines
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # deadlines per transaction
+
+
+def next_digest_at(now: datetime) -> datetime:
+    hour = settings.HABEAS_DIGEST_HOUR
+    local = timezone.localtime(now)
+    at = timezone.make_aware(datetime.combine(local.date(), time(hour)))
+    return (
+        at
+        if at > now
+        else timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(hour)))
+    )
+
+
+def _recipients(case_ids) -> dict[int, list]:
+    """Team members by case, with their e-mail preference (default: at once)."""
+    members = (
+        CaseMember.objects.filter(case_id__in=case_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    prefs = dict(
+        AlertPreference.objects.filter(user__case_memberships__case_id__in=case_ids).values_list(
+            "user_id", "email"
+        )
+    )
+    by_case: dict[int, list] = defaultdict(list)
+    for m in members:
+        by_case[m.case_id].append((m.user, prefs.get(m.user_id, AlertPreference.Email.IMMEDIATE)))
+    return by_case
+
+
+def _deliveries(alert: Alert, recipients, now: datetime) -> list[Delivery]:
+    rows = []
+    for user, mode in recipients:
+        if mode == AlertPreference.Email.OFF or not user.email:
+            continue
+        row = Delivery(
+            alert=alert,
+            channel=Delivery.Channel.EMAIL,
+            user=user,
+            digest=mode == AlertPreference.Email.DIGEST,
+            next_attempt_at=next_digest_at(now) if mode == AlertPreference.Email.DIGEST else now,
+            created_at=now,
+        )
+        try:
+            validate_email(user.email)
+        except ValidationError:
+            # Nothing to retry: say so on the alert's page instead of failing later.
+            row.status, row.last_error = Delivery.Status.FAILED, "invalid e-mail address"
+            log.error("delivery to user %s not possible: invalid e-mail address", user.pk)
+        rows.append(row)
+    for url, _secret in settings.HABEAS_WEBHOOKS:
+        rows.append(
+            Delivery(
+                alert=alert,
+                channel=Delivery.Channel.WEBHOOK,
+                target=url,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    return rows
+
+
+def alert_raise(
+    *,
+    case: Case,
+    rule: str,
+    subject: str,
+    occurrence: str,
+    due_at: datetime,
+    title: str,
+    now: datetime,
+    recipients=None,
+) -> Alert | None:
+    """Create the alert and its deliveries (inside the caller's transaction); None
+    if this occurrence was already raised."""
+    alert, created = Alert.objects.get_or_create(
+        case=case,
+        rule=rule,
+        subject=subject,
+        occurrence=occurrence,
+        defaults={"title": title[:200], "due_at": due_at, "created_at": now},
+    )
+    if not created:
+        return None
+    if recipients is None:
+        recipients = _recipients([case.pk]).get(case.pk, [])
+    Delivery.objects.bulk_create(_deliveries(alert, recipients, now))
+    return alert
+
+
+def _title(case: Case, deadline: Deadline, now: datetime) -> str:
+    ref = case.reference
+    if deadline.rule == Rule.QUIET:
+        days = max(0, (now - case.last_info_at).days)
+        return f"{ref}: no new information for {days} days"
+    if deadline.rule == Rule.WINDOW:
+        step = deadline.occurrence.rsplit("/", 1)[-1]
+        return f"{ref}: UN urgent window closes in {step} days; no submission recorded"
+    if deadline.rule == Rule.ANNIVERSARY:
+        years = deadline.occurrence.split("y", 1)[0]
+        return f"{ref}: {years} year(s) since the disappearance"
+    if deadline.rule == Rule.FOLLOW_UP:
+        return f"{ref}: intervention without a response; follow up"
+    if deadline.rule == Rule.RESPONSE_DEADLINE:
+        step = deadline.occurrence.rsplit("/", 1)[-1]
+        return f"{ref}: a response's deadline is in {step} days"
+    return f"{ref}: {deadline.get_rule_display()}"
+
+
+def _still_due(case: Case, deadline: Deadline) -> bool:
+    """Conditions the services of other apps change without telling us."""
+    if not case.is_open:
+        return False
+    if deadline.rule == Rule.WINDOW:
+        return not advocacy.submission_recorded(case)
+    if deadline.rule in (Rule.FOLLOW_UP, Rule.RESPONSE_DEADLINE):
+        return advocacy.still_pending(case, deadline.subject)
+    return True
+
+
+def _next(case: Case, deadline: Deadline, eff, now: datetime) -> rules.Due | None:
+    if deadline.rule == Rule.QUIET:
+        return rules.quiet_next(case, eff, now=now, after=deadline.due_at)
+    if deadline.rule == Rule.ANNIVERSARY:
+        return rules.anniversary_next(case, eff, now=now, after=deadline.due_at)
+    if deadline.rule == Rule.WINDOW:
+        return rules.window_next(case, eff, now=now, fired={deadline.occurrence})
+    if deadline.rule == Rule.RESPONSE_DEADLINE:
+        closes = datetime.fromisoformat(deadline.occurrence.split("/")[0]).date()
+        return rules.steps_next(closes, eff.response_steps, now=now, fired={deadline.occurrence})
+    return None  # a follow-up is raised once
+
+
+def detect_due(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Raise the alerts of every deadline due by `now`; return how many."""
+    now = now or timezone.now()
+    org = AlertSettings.current()
+    raised = 0
+    due = list(
+        Deadline.objects.filter(due_at__lte=now)
+        .select_related("case", "case__watch")
+        .order_by("due_at", "id")[:limit]
+    )
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        recipients = _recipients([d.case_id for d in batch])
+        with transaction.atomic():
+            for deadline in batch:
+                case = deadline.case
+                eff = rules.effective(org, getattr(case, "watch", None))
+                nxt = _next(case, deadline, eff, now) if case.is_open else None
+                due_at, occurrence = nxt if nxt else (None, "")
+                taken = Deadline.objects.filter(
+                    pk=deadline.pk, due_at=deadline.due_at, occurrence=deadline.occurrence
+                ).update(due_at=due_at, occurrence=occurrence)
+                if not taken or not _still_due(case, deadline):
+                    continue
+                alert = alert_raise(
+                    case=case,
+                    rule=deadline.rule,
+                    subject=deadline.subject,
+                    occurrence=deadline.occurrence,
+                    due_at=deadline.due_at,
+                    title=_title(case, deadline, now),
+                    now=now,
+                    recipients=recipients.get(case.pk, []),
+                )
+                raised += alert is not None
+    return raised
+
+
+# --- keeping deadlines in step with cases -------------------------------------------------
+
+
+def sync_changed(*, now: datetime | None = None, limit: int = 2000) -> int:
+    """Recompute cases changed without the hook (bulk imports, other apps' updates).
+    Cheap when nothing changed: one pass over the case table's narrow columns."""
+    from .services import case_deadlines_update
+
+    now = now or timezone.now()
+    changed = list(
+        Case.objects.filter(
+            Q(watch__isnull=True)
+            | Q(watch__synced_for__isnull=True)
+            | Q(updated_at__gt=F("watch__synced_for"))
+        ).values_list("pk", flat=True)[:limit]
+    )
+    for case in Case.objects.filter(pk__in=changed):
+        case_deadlines_update(case=case, now=now)
+    return len(changed)
+
+
+def rebuild_all(*, now: datetime | None = None, batch: int = 2000) -> int:
+    """Recompute every case's deadlines (settings changed, or a bulk load). Alerts
+    already raised are respected, so nothing is raised twice."""
+    now = now or timezone.now()
+    org = AlertSettings.current()
+    count = 0
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        cases = list(Case.objects.filter(pk__in=chunk).select_related("watch"))
+        fired: dict[int, dict] = defaultdict(dict)
+        for case_id, rule, subject, occ, due_at in Alert.objects.filter(
+            case_id__in=chunk
+        ).values_list("case_id", "rule", "subject", "occurrence", "due_at"):
+            fired[case_id].setdefault((rule, subject), []).append((occ, due_at))
+        existing = {
+            (d.case_id, d.rule, d.subject): d for d in Deadline.objects.filter(case_id__in=chunk)
+        }
+        submitted = advocacy.submitted_among(chunk)
+        with_interventions = advocacy.cases_with_interventions(chunk)
+        watches, creates, updates = [], [], []
+        for case in cases:
+            watch = getattr(case, "watch", None)
+            if watch is None:
+                watches.append(
+                    CaseWatch(
+                        case=case, risk_mask=rules.risk_mask(case), synced_for=case.updated_at
+                    )
+                )
+            eff = rules.effective(org, watch)
+            for (rule, subject), due in desired_deadlines(
+                case,
+                eff,
+                now=now,
+                fired=fired.get(case.pk),
+                submitted=case.pk in submitted,
+                has_interventions=case.pk in with_interventions,
+            ).items():
+                due_at, occurrence = due if due else (None, "")
+                row = existing.get((case.pk, rule, subject))
+                if row is None and due_at is not None:
+                    creates.append(
+                        Deadline(
+                            case=case,
+                            rule=rule,
+                            subject=subject,
+                            due_at=due_at,
+                            occurrence=occurrence,
+                        )
+                    )
+                elif row is not None and (row.due_at, row.occurrence) != (due_at, occurrence):
+                    row.due_at, row.occurrence = due_at, occurrence
+                    updates.append(row)
+        with transaction.atomic():
+            CaseWatch.objects.bulk_create(watches, batch_size=1000)
+            Deadline.objects.bulk_create(creates, batch_size=1000)
+            Deadline.objects.bulk_update(updates, ["due_at", "occurrence"], batch_size=1000)
+        count += len(cases)
+    return count

@@ -1,0 +1,71 @@
+"""`habeas watch`: raise due alerts and deliver notifications, pass after pass.
+
+Safe to run twice (rows are claimed by compare-and-set) and to kill at any
+moment (unfinished claims are taken over after the lease). `--once` runs a
+single pass, for cron or tests; `--rebuild` recomputes every case's deadlines
+first (after a bulk import).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from habeas.alerts import detection, watcher
+from habeas.conf import env_int
+
+log = logging.getLogger("habeas.alerts.watch")
+
+
+class Command(BaseCommand):
+    help = "Raise due alerts and deliver notifications (a long-running loop; --once for one pass)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run one pass and exit.")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=None,
+            help="Seconds between passes (HABEAS_WATCH_INTERVAL, default 30).",
+        )
+        parser.add_argument(
+            "--rebuild", action="store_true", help="Recompute every case's deadlines first."
+        )
+
+    def handle(self, *args, **options) -> None:
+        interval = options["interval"] or env_int("HABEAS_WATCH_INTERVAL", 30)
+        stopping = []
+
+        def stop(signum, frame):
+            stopping.append(signum)
+
+        if options["rebuild"]:
+            self.stdout.write(f"Recomputed {detection.rebuild_all()} cases.")
+        if options["once"]:
+            summary = watcher.watch_pass()
+            self.stdout.write(json.dumps(summary))
+            return
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"Watching every {interval:g} s (worker {watcher.worker_name()}).")
+        self.stdout.flush()
+        failures = 0
+        while not stopping:
+            try:
+                close_old_connections()
+                watcher.watch_pass()
+                failures = 0
+            except Exception:  # the database is away: wait, then retry
+                failures += 1
+                log.exception("watch: pass failed (%d in a row)", failures)
+            # Back off while the database is unreachable; never a tight crash loop.
+            pause = interval if not failures else min(interval * 2**failures, 600)
+            deadline = time.monotonic() + pause
+            while not stopping and time.monotonic() < deadline:
+                time.sleep(min(0.5, pause))
+        self.stdout.write("Watcher stopped.")

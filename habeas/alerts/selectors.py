@@ -1,0 +1,59 @@
+"""Reads of alerts that depend on who asks: an alert is visible to the team of
+its case only; anyone else gets a 404 (ARCHITECTURE principle 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from habeas.accounts.models import User
+from habeas.cases.models import Case, CaseMember
+from habeas.cases.selectors import deny
+
+from .models import Alert, Deadline
+
+
+def alerts_visible_to(user: User) -> QuerySet[Alert]:
+    if not (user.is_authenticated and user.is_active):
+        return Alert.objects.none()
+    return Alert.objects.filter(
+        Exists(CaseMember.objects.filter(case=OuterRef("case_id"), user=user))
+    )
+
+
+def inbox_for_user(*, user: User, now: datetime, show: str = "open") -> QuerySet[Alert]:
+    """Open alerts, and snoozed ones whose snooze has run out; `show="all"` is
+    the history, acknowledged ones included."""
+    alerts = alerts_visible_to(user).select_related("case", "handled_by")
+    if show != "all":
+        alerts = alerts.filter(
+            Q(state=Alert.State.OPEN) | Q(state=Alert.State.SNOOZED, snoozed_until__lte=now)
+        )
+    return alerts.order_by("-due_at", "-id")
+
+
+def alert_get_for_user(*, user: User, public_id: UUID) -> Alert:
+    alert = alerts_visible_to(user).select_related("case").filter(public_id=public_id).first()
+    if alert is None:
+        raise deny(user=user, model=Alert, public_id=public_id)
+    return alert
+
+
+def alert_get_for_action(*, user: User, public_id: UUID) -> Alert:
+    """Acknowledging or snoozing is a write: read-only members get 404."""
+    alert = alert_get_for_user(user=user, public_id=public_id)
+    member = CaseMember.objects.filter(user=user, case_id=alert.case_id).first()
+    if member is None or member.role == CaseMember.Role.READ_ONLY:
+        raise deny(user=user, model=Alert, public_id=public_id)
+    return alert
+
+
+def case_deadlines(*, case: Case) -> list[Deadline]:
+    """Upcoming deadlines of a case already read through a selector."""
+    return list(Deadline.objects.filter(case=case, due_at__isnull=False).order_by("due_at"))
+
+
+def open_alert_count(*, user: User, now: datetime) -> int:
+    return inbox_for_user(user=user, now=now).count()

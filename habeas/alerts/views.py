@@ -1,0 +1,144 @@
+"""Pages of the alerts inbox; each parses input, calls one selector or service, renders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from habeas.accounts.models import User
+from habeas.cases import selectors as case_selectors
+from habeas.cases.views import apply_errors, form_page
+
+from . import selectors, services
+from .forms import CaseWatchForm, PreferenceForm, SettingsForm, SnoozeForm
+from .models import AlertPreference, AlertSettings, CaseWatch
+from .watcher import watcher_status
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    show = "all" if request.GET.get("show") == "all" else "open"
+    alerts = selectors.inbox_for_user(user=request.user, now=now, show=show)
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "alerts/inbox.html", {"page": page, "show": show, "now": now})
+
+
+def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = selectors.alert_get_for_user(user=request.user, public_id=alert_id)
+    member = case_selectors.membership_for(user=request.user, case=alert.case)
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "actions": alert.actions.select_related("user"),
+            "deliveries": alert.deliveries.select_related("user").order_by("pk"),
+            "can_act": member is not None and member.role != member.Role.READ_ONLY,
+            "snooze_form": SnoozeForm(),
+        },
+    )
+
+
+@require_POST
+def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = selectors.alert_get_for_action(user=request.user, public_id=alert_id)
+    services.alert_acknowledge(alert=alert, by=request.user)
+    messages.success(request, _("Alert acknowledged."))
+    return redirect("alert_inbox")
+
+
+@require_http_methods(["POST"])
+def alert_snooze(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = selectors.alert_get_for_action(user=request.user, public_id=alert_id)
+    form = SnoozeForm(request.POST)
+    if form.is_valid():
+        until = timezone.now() + timedelta(days=form.cleaned_data["days"])
+        try:
+            services.alert_snooze(
+                alert=alert, until=until, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Alert snoozed."))
+            return redirect("alert_inbox")
+    member = case_selectors.membership_for(user=request.user, case=alert.case)
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "actions": alert.actions.select_related("user"),
+            "deliveries": alert.deliveries.select_related("user").order_by("pk"),
+            "can_act": member is not None,
+            "snooze_form": form,
+        },
+        status=400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = AlertPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(user=request.user, email=form.cleaned_data["email"])
+        messages.success(request, _("Notification preference saved."))
+        return redirect("alert_inbox")
+    return form_page(request, title=_("How alerts reach you"), back="/alerts/", forms=[form])
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    if request.user.role != User.Role.ADMINISTRATOR:
+        raise Http404
+    form = SettingsForm(request.POST or None, instance=AlertSettings.current())
+    if request.method == "POST" and form.is_valid():
+        services.settings_update(
+            by=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
+        messages.success(request, _("Alert rules saved; every case follows within one pass."))
+        return redirect("alert_inbox")
+    return form_page(request, title=_("Alert rules (organisation)"), back="/alerts/", forms=[form])
+
+
+@require_http_methods(["GET", "POST"])
+def case_settings(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    watch = CaseWatch.objects.filter(case=case).first() or CaseWatch(case=case)
+    form = CaseWatchForm(request.POST or None, instance=watch)
+    if request.method == "POST" and form.is_valid():
+        services.case_watch_update(
+            case=case, by=request.user, **{n: form.cleaned_data[n] for n in form.Meta.fields}
+        )
+        messages.success(request, _("Alert rules of this case saved."))
+        return redirect(case)
+    return form_page(
+        request,
+        title=_("Alert rules for %(ref)s") % {"ref": case.reference},
+        back=case.get_absolute_url(),
+        forms=[form],
+    )
+
+
+@login_not_required
+def watch_health(request: HttpRequest) -> JsonResponse:
+    """For a monitor: has the watcher completed a pass recently? 503 if not."""
+    status = watcher_status()
+    body = {
+        "ok": not status["stale"],
+        "last_pass": status["last_pass"].isoformat() if status["last_pass"] else None,
+        "age_seconds": status["age_seconds"],
+        "failed_deliveries": status["failed_deliveries"],
+    }
+    return JsonResponse(body, status=200 if body["ok"] else 503)

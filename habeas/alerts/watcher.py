@@ -1,0 +1,107 @@
+"""One pass of `habeas watch`: keep deadlines in step, raise what is due,
+deliver what is waiting, and leave a heartbeat for the health check.
+
+Each step catches its own failure (logged, kept in the heartbeat) so that one
+broken step — an unreachable mail server, a bad row — never stops the others or
+turns the watcher into a crash loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from . import advocacy, delivery, detection
+from .models import AlertSettings, Delivery, WatcherState
+
+log = logging.getLogger(__name__)
+
+ADVOCACY_MARGIN = timedelta(minutes=5)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _state() -> WatcherState:
+    state = WatcherState.objects.filter(pk=1).first()
+    if state is None:
+        state, _ = WatcherState.objects.get_or_create(pk=1)
+    return state
+
+
+def _follow_settings_and_advocacy(state: WatcherState, now: datetime) -> int:
+    """Recompute all cases after the organisation's settings changed, and the
+    cases of interventions or responses recorded since the last pass."""
+    count = 0
+    org_changed = AlertSettings.objects.filter(pk=1).values_list("updated_at", flat=True).first()
+    if org_changed and (state.settings_applied is None or org_changed > state.settings_applied):
+        count += detection.rebuild_all(now=now)
+        WatcherState.objects.filter(pk=1).update(settings_applied=org_changed)
+    # A margin, so that a row committed just before the last look is not missed;
+    # recomputing a case twice is harmless.
+    since = state.advocacy_seen_at - ADVOCACY_MARGIN if state.advocacy_seen_at else None
+    changed = advocacy.cases_changed_since(since)
+    if changed:
+        from habeas.cases.models import Case
+
+        from .services import case_deadlines_update
+
+        for case in Case.objects.filter(pk__in=changed):
+            case_deadlines_update(case=case, now=now)
+            count += 1
+    WatcherState.objects.filter(pk=1).update(advocacy_seen_at=now)
+    return count
+
+
+def watch_pass(*, now: datetime | None = None, worker: str | None = None) -> dict:
+    """One full pass; returns what it did (also stored in the heartbeat)."""
+    worker = worker or worker_name()
+    started = now or timezone.now()
+    state = _state()
+    WatcherState.objects.filter(pk=1).update(last_pass_started=started, last_worker=worker)
+    summary: dict = {}
+    errors = []
+    steps = (
+        ("followed", lambda: _follow_settings_and_advocacy(state, started)),
+        ("synced", lambda: detection.sync_changed(now=started)),
+        ("raised", lambda: detection.detect_due(now=started)),
+        ("delivered", lambda: delivery.deliver_due(now=now, worker=worker)),
+    )
+    for name, step in steps:
+        t0 = time.perf_counter()
+        try:
+            summary[name] = step()
+        except Exception as exc:  # reported; the next step still runs
+            log.exception("watch: step %s failed", name)
+            errors.append(f"{name}: {type(exc).__name__}")
+        summary[f"{name}_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    finished = timezone.now() if now is None else now
+    WatcherState.objects.filter(pk=1).update(
+        last_pass_finished=finished,
+        last_summary=summary,
+        last_error="; ".join(errors)[:500],
+    )
+    return summary
+
+
+def watcher_status(*, now: datetime | None = None) -> dict:
+    """For /health/watch/ and the dashboard: is the watcher alive and keeping up?"""
+    now = now or timezone.now()
+    state = WatcherState.objects.filter(pk=1).first()
+    last = state.last_pass_finished if state else None
+    stale_after = timedelta(seconds=settings.HABEAS_WATCH_STALE_SECONDS)
+    age = (now - last).total_seconds() if last else None
+    return {
+        "last_pass": last,
+        "age_seconds": None if age is None else max(0, round(age)),
+        "stale": last is None or age > stale_after.total_seconds() or age < -60,
+        "last_error": state.last_error if state else "",
+        "failed_deliveries": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
+    }

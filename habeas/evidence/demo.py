@@ -1,0 +1,63 @@
+"""Demo evidence for the first demo case: the ministry's reply letter (PDF), a
+screenshot of the last message carrying GPS metadata, and a web capture. The files
+are generated here, at demo-load time; nothing is fetched."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from habeas.accounts.models import User
+from habeas.cases.models import Case
+from habeas.sources.models import Claim
+
+from . import samples
+from .models import EvidenceItem
+from .services import evidence_add
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def load(*, user: User, reference: str) -> None:
+    case = Case.objects.filter(reference=reference).first()
+    if case is None or case.evidence.exists():
+        return
+    official = case.claims.filter(material=Claim.Material.OFFICIAL_REPLY).first()
+    message = case.claims.filter(material=Claim.Material.MESSAGE).first()
+    evidence_add(
+        case=case,
+        by=user,
+        upload=_named(samples.official_letter_pdf(), "reply-moi.pdf"),
+        title="Ministry's reply: “he flew home”",
+        source=official.source if official else None,
+        claim=official,
+        collected_by="ROWAN",
+        collection_method="Received by post, scanned",
+    )
+    evidence_add(
+        case=case,
+        by=user,
+        upload=_named(samples.screenshot_jpeg(), "last-message.jpg"),
+        title="Screenshot of the last message",
+        source=message.source if message else None,
+        claim=message,
+        collected_by="ROWAN",
+        collection_method="Screenshot sent by the cousin",
+        collected_at=datetime(2021, 10, 21, 9, 0, tzinfo=UTC),
+    )
+    evidence_add(
+        case=case,
+        by=user,
+        kind=EvidenceItem.Kind.WEB_CAPTURE,
+        upload=_named(samples.web_capture_warc(), "channel-post.warc"),
+        title="Channel post boasting it knows his address",
+        source_url="https://t.me/example/123",
+        capture_tool="webrecorder (ArchiveWeb.page)",
+        collected_by="ROWAN",
+        collected_at=datetime(2021, 10, 25, 9, 0, tzinfo=UTC),
+        collection_method="Captured in a browser, uploaded as WARC",
+    )

@@ -1,0 +1,206 @@
+"""The three elements of an enforced disappearance, per case, and the rule by
+which Habeas suggests "presumed enforced disappearance" (a person confirms).
+
+The rule: deprivation of liberty and State involvement are each assessed credible
+or established, and there is no official information on the person's fate or
+whereabouts. An official statement counts as such information only if it is
+graded at least "possibly true" (credibility 1–3): a denial or an explanation
+that is graded doubtful or worse — "he flew home", contradicted by a cousin who
+knows he had no passport — is not information on his fate; it is the refusal
+the third element describes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from habeas.accounts.models import User
+from habeas.audit.services import audit_record
+from habeas.cases.models import Case, Status
+from habeas.cases.services import status_assert
+from habeas.sources.models import Claim, ClaimLink, Source
+
+from .models import Assessment, Element, ElementAssessment
+
+POSITIVE = {Assessment.CREDIBLE, Assessment.ESTABLISHED}
+# Statuses from which "presumed enforced disappearance" is no longer a suggestion.
+SETTLED = {
+    Status.PRESUMED_ED,
+    Status.DETENTION_ACKNOWLEDGED,
+    Status.WHEREABOUTS_CONFIRMED,
+    Status.RELEASED,
+    Status.DEAD,
+    Status.CLOSED,
+}
+
+
+@dataclass
+class ElementView:
+    element: str
+    label: str
+    assessment: ElementAssessment | None
+    supporting: list[Claim] = field(default_factory=list)
+    undermining: list[Claim] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return self.assessment.assessment if self.assessment else Assessment.NOT_ESTABLISHED
+
+    @property
+    def value_label(self) -> str:
+        return Assessment(self.value).label
+
+
+@dataclass
+class Suggestion:
+    suggest: bool
+    reasons: list[str]
+    claims: list[Claim]
+
+
+def official_information(case: Case) -> list[Claim]:
+    """Official statements on fate or whereabouts graded at least possibly true."""
+    return list(
+        Claim.objects.filter(
+            case=case,
+            source__kind=Source.Kind.OFFICIAL,
+            topic__in=[Claim.Topic.STATUS, Claim.Topic.WHEREABOUTS],
+            credibility__lte=3,
+        ).select_related("source")
+    )
+
+
+def elements_for_case(case: Case) -> list[ElementView]:
+    stored = {
+        a.element: a
+        for a in ElementAssessment.objects.filter(case=case).prefetch_related(
+            "supporting__source",
+            "undermining__source",
+            "supporting__evidence",
+            "undermining__evidence",
+        )
+    }
+    views = []
+    for element in Element:
+        a = stored.get(element.value)
+        views.append(
+            ElementView(
+                element=element.value,
+                label=element.label,
+                assessment=a,
+                supporting=list(a.supporting.all()) if a else [],
+                undermining=list(a.undermining.all()) if a else [],
+            )
+        )
+    return views
+
+
+def suggestion_for_case(case: Case, elements: list[ElementView] | None = None) -> Suggestion:
+    elements = elements or elements_for_case(case)
+    by_name = {e.element: e for e in elements}
+    reasons: list[str] = []
+    ok = True
+    for name in (Element.DEPRIVATION, Element.STATE):
+        view = by_name[name]
+        cited = ", ".join(f"{c.source.code_name} ({c.grade})" for c in view.supporting)
+        reasons.append(f"{view.label}: {view.value_label}" + (f" — {cited}" if cited else ""))
+        ok = ok and view.value in POSITIVE
+    official = official_information(case)
+    if official:
+        ok = False
+        reasons.append(
+            "Official information on fate or whereabouts exists: "
+            + "; ".join(f"{c.source.code_name} ({c.grade})" for c in official)
+        )
+    else:
+        doubted = Claim.objects.filter(
+            case=case,
+            source__kind=Source.Kind.OFFICIAL,
+            topic__in=[Claim.Topic.STATUS, Claim.Topic.WHEREABOUTS],
+        ).select_related("source")
+        reasons.append(
+            "No official information on fate or whereabouts"
+            + (
+                " (official statements graded doubtful or worse: "
+                + "; ".join(f"{c.source.code_name} ({c.grade})" for c in doubted)
+                + ")"
+                if doubted
+                else ""
+            )
+        )
+    if case.current_status in SETTLED:
+        ok = False
+        reasons.append(f"The case's status is already {Status(case.current_status).label}.")
+    claims = [
+        c
+        for name in (Element.DEPRIVATION, Element.STATE, Element.CONCEALMENT)
+        for c in by_name[name].supporting
+    ]
+    return Suggestion(suggest=ok, reasons=reasons, claims=list(dict.fromkeys(claims)))
+
+
+def disputed_facts(case: Case) -> list[ClaimLink]:
+    """Contradicting claims, side by side, with sources, grades and evidence."""
+    return list(
+        ClaimLink.objects.filter(case=case, kind=ClaimLink.Kind.CONTRADICTS)
+        .select_related("from_claim__source", "to_claim__source")
+        .prefetch_related("from_claim__evidence", "to_claim__evidence")
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def element_assess(
+    *, case: Case, element: str, assessment: str, rationale: str, supporting, undermining, by: User
+) -> ElementAssessment:
+    from django.core.exceptions import ValidationError
+
+    claims = list(supporting) + list(undermining)
+    if any(c.case_id != case.pk for c in claims):
+        raise ValidationError("Choose this case's claims.")
+    if set(supporting) & set(undermining):
+        raise ValidationError("A claim cannot both support and undermine the same element.")
+    row, _ = ElementAssessment.objects.get_or_create(case=case, element=Element(element).value)
+    row.assessment = Assessment(assessment).value
+    row.rationale = rationale
+    row.assessed_by = by
+    row.full_clean()
+    row.save()
+    row.supporting.set(supporting)
+    row.undermining.set(undermining)
+    audit_record(
+        action="element.assess",
+        actor=by,
+        target=case,
+        case=case,
+        detail={
+            "element": element,
+            "assessment": assessment,
+            "supporting": len(supporting),
+            "undermining": len(undermining),
+        },
+    )
+    return row
+
+
+def presumed_ed_confirm(*, case: Case, by: User):
+    """A person confirms the suggestion: the status history cites the claims."""
+    from django.core.exceptions import ValidationError
+
+    suggestion = suggestion_for_case(case)
+    if not suggestion.suggest:
+        raise ValidationError(
+            "The rule does not suggest this status: " + " ".join(suggestion.reasons)
+        )
+    with transaction.atomic():
+        return status_assert(
+            case=case,
+            status=Status.PRESUMED_ED,
+            asserted_on=timezone.localdate(),
+            basis="Three elements assessed: " + " | ".join(suggestion.reasons),
+            claims=suggestion.claims,
+            by=by,
+        )

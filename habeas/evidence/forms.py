@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django import forms
+
+from habeas.cases.models import Event
+from habeas.sources.models import Claim, Source
+
+from .models import Assessment, EvidenceItem
+
+
+class EvidenceForm(forms.Form):
+    upload = forms.FileField(
+        label="File",
+        help_text="Kept exactly as received, encrypted; a copy without "
+        "metadata is made for images and PDFs.",
+        allow_empty_file=True,
+    )
+    title = forms.CharField(label="Title", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=EvidenceItem.Kind.choices)
+    source = forms.ModelChoiceField(label="Source", queryset=Source.objects.none(), required=False)
+    claim = forms.ModelChoiceField(label="Claim", queryset=Claim.objects.none(), required=False)
+    event = forms.ModelChoiceField(label="Event", queryset=Event.objects.none(), required=False)
+    collected_by = forms.CharField(
+        label="Collected by",
+        max_length=200,
+        required=False,
+        help_text="A code name, not a real name.",
+    )
+    collected_at = forms.DateTimeField(
+        label="Collected or captured at", required=False, help_text="YYYY-MM-DD HH:MM"
+    )
+    collection_method = forms.CharField(
+        label="How it was collected", max_length=500, required=False
+    )
+    source_url = forms.URLField(
+        label="From which URL", max_length=2000, required=False, assume_scheme="https"
+    )
+    capture_tool = forms.CharField(label="With which tool", max_length=200, required=False)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Source.objects.filter(case=case)
+        self.fields["claim"].queryset = Claim.objects.filter(case=case).select_related("source")
+        self.fields["event"].queryset = Event.objects.filter(case=case)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == EvidenceItem.Kind.WEB_CAPTURE and not data.get("source_url"):
+            self.add_error("source_url", "A web capture needs the URL it was captured from.")
+        return data
+
+
+class ElementForm(forms.Form):
+    assessment = forms.ChoiceField(label="Assessment", choices=Assessment.choices)
+    rationale = forms.CharField(label="Why", widget=forms.Textarea, required=False, max_length=5000)
+    supporting = forms.ModelMultipleChoiceField(
+        label="Claims that support it",
+        queryset=Claim.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    undermining = forms.ModelMultipleChoiceField(
+        label="Claims that undermine it",
+        queryset=Claim.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        claims = Claim.objects.filter(case=case).select_related("source")
+        for name in ("supporting", "undermining"):
+            self.fields[name].queryset = claims
+            self.fields[name].label_from_instance = lambda c: (
+                f"{c.source.code_name} ({c.grade}): {c.statement[:80]}"
+            )
+
+
+class GradeForm(forms.Form):
+    grade = forms.ChoiceField(label="Grade")
+    rationale = forms.CharField(label="Why this grade", widget=forms.Textarea, max_length=2000)
+
+    def __init__(self, *args, choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = choices
+
+
+class ShareForm(forms.Form):
+    action = forms.ChoiceField(label="What", choices=[("share", "Shared"), ("export", "Exported")])
+    recipient = forms.CharField(label="With whom / where", max_length=300)

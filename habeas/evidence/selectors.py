@@ -1,0 +1,23 @@
+"""Reads of evidence, always within a case obtained from a case selector (so
+outsiders get the case selector's 404)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from habeas.cases.models import Case
+
+from .models import EvidenceItem
+
+
+def evidence_for_case(*, case: Case) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(case=case).select_related("source", "claim", "event")
+
+
+def evidence_get(*, case: Case, public_id: UUID) -> EvidenceItem:
+    return get_object_or_404(
+        evidence_for_case(case=case).select_related("uploaded_by"), public_id=public_id
+    )

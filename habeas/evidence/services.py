@@ -1,0 +1,221 @@
+"""Writes to evidence: upload, hash checks, and the chain of custody (every view,
+download and check of an item is a custody event and an audit entry)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from habeas.accounts.models import User
+from habeas.audit.services import audit_record
+from habeas.cases.models import Case, Event
+from habeas.sources.models import Claim, Source
+
+from . import inspect, storage
+from .models import CustodyEvent, EvidenceItem
+
+SNIFF_BYTES = 4096
+
+
+def max_bytes() -> int:
+    return settings.HABEAS_EVIDENCE_MAX_BYTES
+
+
+def _check_same_case(
+    case: Case, source: Source | None, claim: Claim | None, event: Event | None
+) -> None:
+    for name, obj in (("source", source), ("claim", claim), ("event", event)):
+        if obj is not None and obj.case_id != case.pk:
+            raise ValidationError({name: "Choose one of this case's records."})
+
+
+def _chunks(upload) -> Iterator[bytes]:
+    upload.seek(0)
+    return upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
+
+
+def evidence_add(
+    *,
+    case: Case,
+    upload,
+    title: str,
+    by: User,
+    kind: str = EvidenceItem.Kind.FILE,
+    source: Source | None = None,
+    claim: Claim | None = None,
+    event: Event | None = None,
+    collected_by: str = "",
+    collected_at=None,
+    collection_method: str = "",
+    source_url: str = "",
+    capture_tool: str = "",
+) -> EvidenceItem:
+    """Keep `upload` (a Django UploadedFile or any binary file with a .name) exactly
+    as received, encrypted, with its hashes; and a working copy without metadata
+    for images and PDFs. ValidationError({"upload": ...}) if it cannot be kept;
+    then nothing is stored."""
+    _check_same_case(case, source, claim, event)
+    try:
+        name = inspect.check_name(getattr(upload, "name", "") or "")
+    except inspect.RejectedFile as exc:
+        raise ValidationError({"upload": str(exc)}) from None
+    upload.seek(0)
+    media_type = inspect.sniff(upload.read(SNIFF_BYTES))
+    # Only images and PDFs are parsed (and so held in memory); other files stream.
+    whole = io.BytesIO() if inspect.wants_working_copy(media_type) else None
+    size = 0
+    hashing = storage._HashingWriter(None)
+    for chunk in _chunks(upload):
+        size += len(chunk)
+        if size > max_bytes():
+            raise ValidationError(
+                {
+                    "upload": f"The file is larger than the limit of "
+                    f"{max_bytes():,} bytes. Nothing was stored."
+                }
+            )
+        hashing.write(chunk)
+        if whole is not None:
+            whole.write(chunk)
+    if size == 0:
+        raise ValidationError({"upload": "The file is empty. Nothing was stored."})
+    digest = hashing.digest()
+    try:
+        inspect.check_matches_name(name, media_type)
+        data = whole.getvalue() if whole is not None else None
+        whole = None
+        inspect.validate(data, media_type)
+        working = inspect.working_copy(data, media_type) if data is not None else None
+    except inspect.RejectedFile as exc:
+        raise ValidationError({"upload": str(exc)}) from None
+    item = EvidenceItem(
+        public_id=uuid.uuid4(),
+        case=case,
+        source=source,
+        claim=claim,
+        event=event,
+        kind=kind,
+        title=title,
+        original_name=name,
+        size=digest.size,
+        sha256=digest.sha256,
+        sha512=digest.sha512,
+        media_type=media_type,
+        collected_by=collected_by,
+        collected_at=collected_at,
+        collection_method=collection_method,
+        source_url=source_url,
+        capture_tool=capture_tool,
+        uploaded_by=by,
+    )
+    if working is not None:
+        item.working_sha256 = storage.digest_chunks([working]).sha256
+        item.working_size = len(working)
+    item.full_clean()
+    tmps: list[Path] = []
+    finals: list[Path] = []
+    try:
+        upload.seek(0)
+        tmps.append(storage.seal_to_tmp(upload, item.public_id, storage.ORIGINAL))
+        if working is not None:
+            tmps.append(storage.seal_to_tmp(io.BytesIO(working), item.public_id, storage.WORKING))
+        with transaction.atomic():
+            item.save(force_insert=True)
+            CustodyEvent.objects.create(
+                item=item,
+                actor=by,
+                action=CustodyEvent.Action.UPLOAD,
+                note=f"sha256 {digest.sha256[:16]}…",
+            )
+            audit_record(
+                action="evidence.add",
+                actor=by,
+                target=item,
+                case=case,
+                detail={"size": digest.size, "sha256": digest.sha256},
+            )
+            copies = [storage.ORIGINAL, storage.WORKING][: len(tmps)]
+            for tmp, copy in zip(tmps, copies, strict=True):
+                finals.append(storage.commit_tmp(tmp, item.public_id, copy))
+    except BaseException:
+        storage.discard(*tmps, *finals)
+        raise
+    return item
+
+
+def _custody(
+    item: EvidenceItem, by: User | None, action: str, ok: bool = True, note: str = "", request=None
+) -> None:
+    with transaction.atomic():
+        CustodyEvent.objects.create(item=item, actor=by, action=action, ok=ok, note=note[:300])
+        audit_record(
+            action=f"evidence.{action}",
+            actor=by,
+            target=item,
+            case=item.case,
+            request=request,
+            detail={"ok": ok},
+        )
+
+
+def evidence_record_view(*, item: EvidenceItem, by: User, request=None) -> None:
+    _custody(item, by, CustodyEvent.Action.VIEW, request=request)
+
+
+def evidence_open(*, item: EvidenceItem, working: bool, by: User, request=None) -> BinaryIO:
+    """The decrypted original (or working copy) for download, checked against its
+    hash first. A damaged file raises storage.FileDamaged and marks the item
+    changed; either way the attempt is in the chain of custody."""
+    copy = storage.WORKING if working else storage.ORIGINAL
+    action = CustodyEvent.Action.DOWNLOAD_WORKING if working else CustodyEvent.Action.DOWNLOAD
+    expect = item.working_sha256 if working else item.sha256
+    try:
+        handle = storage.open_plain(item.public_id, copy, expect_sha256=expect)
+    except storage.FileDamaged as exc:
+        _custody(item, by, action, ok=False, note=str(exc), request=request)
+        _mark(item, ok=False)
+        raise
+    _custody(item, by, action, request=request)
+    return handle
+
+
+def _mark(item: EvidenceItem, *, ok: bool) -> None:
+    item.integrity = EvidenceItem.Integrity.INTACT if ok else EvidenceItem.Integrity.CHANGED
+    item.verified_at = timezone.now()
+    EvidenceItem.objects.filter(pk=item.pk).update(
+        integrity=item.integrity, verified_at=item.verified_at
+    )
+
+
+def evidence_verify(*, item: EvidenceItem, by: User | None = None) -> str:
+    """Re-check the stored hashes of an item; '' if intact, else what is wrong."""
+    problem = storage.check(
+        item.public_id, storage.ORIGINAL, sha256=item.sha256, sha512=item.sha512
+    )
+    if not problem and item.working_sha256:
+        problem = storage.check(item.public_id, storage.WORKING, sha256=item.working_sha256)
+        if problem:
+            problem = f"working copy: {problem}"
+    _custody(item, by, CustodyEvent.Action.VERIFY, ok=not problem, note=problem)
+    _mark(item, ok=not problem)
+    return problem
+
+
+def evidence_record_share(
+    *, item: EvidenceItem, by: User, recipient: str, action: str, request=None
+) -> None:
+    """Record that the item (or its working copy) was shared with or exported to
+    someone outside Habeas: the chain of custody says to whom, the audit log not."""
+    if action not in {CustodyEvent.Action.SHARE, CustodyEvent.Action.EXPORT}:
+        raise ValidationError({"action": "Choose shared or exported."})
+    if not recipient.strip():
+        raise ValidationError({"recipient": "Say with whom, e.g. “WGEID secretariat”."})
+    _custody(item, by, action, note=recipient.strip(), request=request)

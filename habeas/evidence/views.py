@@ -1,0 +1,291 @@
+"""Evidence pages. Files are only ever served as attachments, through here."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from habeas.cases import selectors as case_selectors
+from habeas.cases.models import CaseMember
+from habeas.cases.views import apply_errors, form_page
+
+from . import elements, grading, inspect, selectors, services, storage
+from .forms import ElementForm, EvidenceForm, GradeForm, ShareForm
+from .models import Element, ElementAssessment
+
+
+def _can_edit(user, case) -> bool:
+    member = case_selectors.membership_for(user=user, case=case)
+    return bool(member and member.role != CaseMember.Role.READ_ONLY)
+
+
+@require_GET
+def evidence_list(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    items = selectors.evidence_for_case(case=case)
+    return render(
+        request,
+        "evidence/evidence_list.html",
+        {"case": case, "items": items, "can_edit": _can_edit(request.user, case)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    form = EvidenceForm(request.POST or None, request.FILES or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            item = services.evidence_add(case=case, by=request.user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Evidence stored.")
+            return redirect(item)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "evidence/evidence_form.html", {"case": case, "form": form}, status=status
+    )
+
+
+@require_GET
+def evidence_detail(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    item = selectors.evidence_get(case=case, public_id=evidence_id)
+    services.evidence_record_view(item=item, by=request.user, request=request)
+    metadata, damaged = None, ""
+    if inspect.wants_working_copy(item.media_type):
+        # Staff see what the original carries (GPS, device, author) before sharing.
+        try:
+            with storage.open_plain(
+                item.public_id, storage.ORIGINAL, expect_sha256=item.sha256
+            ) as handle:
+                metadata = inspect.metadata_of(handle.read(), item.media_type)
+        except storage.FileDamaged as exc:
+            damaged = str(exc)
+        except inspect.RejectedFile:
+            metadata = None
+    return render(
+        request,
+        "evidence/evidence_detail.html",
+        {
+            "case": case,
+            "item": item,
+            "metadata": metadata,
+            "damaged": damaged,
+            "custody": item.custody.select_related("actor"),
+            "can_edit": _can_edit(request.user, case),
+        },
+    )
+
+
+def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponse:
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    item = selectors.evidence_get(case=case, public_id=evidence_id)
+    if working and not item.has_working_copy:
+        return render(
+            request,
+            "evidence/damaged.html",
+            {"case": case, "item": item, "reason": "This item has no working copy."},
+            status=404,
+        )
+    try:
+        handle = services.evidence_open(
+            item=item, working=working, by=request.user, request=request
+        )
+    except storage.FileDamaged as exc:
+        return render(
+            request,
+            "evidence/damaged.html",
+            {"case": case, "item": item, "reason": str(exc)},
+            status=409,
+        )
+    if working:
+        media_type, suffix = inspect.working_copy_type(item.media_type)
+        filename = f"{PurePosixPath(item.original_name).stem}-clean{suffix}"
+    else:
+        media_type, filename = "application/octet-stream", item.original_name
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=media_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def evidence_download(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+    return _download(request, case_id, evidence_id, working=False)
+
+
+@require_GET
+def evidence_download_working(
+    request: HttpRequest, case_id: UUID, evidence_id: UUID
+) -> HttpResponse:
+    return _download(request, case_id, evidence_id, working=True)
+
+
+@require_POST
+def evidence_verify(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    item = selectors.evidence_get(case=case, public_id=evidence_id)
+    problem = services.evidence_verify(item=item, by=request.user)
+    if problem:
+        messages.error(request, f"The stored file has changed: {problem}.")
+    else:
+        messages.success(request, "Hashes checked: the stored file is intact.")
+    return redirect(item)
+
+
+@require_GET
+def case_elements(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The three elements, the suggestion and why, and the disputed facts side by side."""
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    element_views = elements.elements_for_case(case)
+    return render(
+        request,
+        "evidence/case_elements.html",
+        {
+            "case": case,
+            "elements": element_views,
+            "suggestion": elements.suggestion_for_case(case, element_views),
+            "disputed": elements.disputed_facts(case),
+            "can_edit": _can_edit(request.user, case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    if element not in Element.values:
+        raise Http404
+    current = ElementAssessment.objects.filter(case=case, element=element).first()
+    initial = None
+    if current is not None:
+        initial = {
+            "assessment": current.assessment,
+            "rationale": current.rationale,
+            "supporting": current.supporting.all(),
+            "undermining": current.undermining.all(),
+        }
+    form = ElementForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            elements.element_assess(
+                case=case, element=element, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Assessment saved.")
+            return redirect("case_elements", case.public_id)
+    return form_page(
+        request,
+        title=f"{Element(element).label} — {case.reference}",
+        back=reverse("case_elements", args=[case.public_id]),
+        forms=[form],
+    )
+
+
+@require_POST
+def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    try:
+        elements.presumed_ed_confirm(case=case, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("case_elements", case.public_id)
+    messages.success(request, "Status set to presumed enforced disappearance, citing the claims.")
+    return redirect(case)
+
+
+def _grade_page(request, *, case, obj, is_source: bool) -> HttpResponse:
+    from habeas.sources.models import Credibility, Reliability
+
+    if is_source:
+        initial = {"grade": obj.reliability, "rationale": obj.reliability_rationale}
+        choices, title = Reliability.choices, f"Grade source {obj.code_name}"
+    else:
+        initial = {"grade": obj.credibility, "rationale": obj.credibility_rationale}
+        choices = Credibility.choices
+        title = f"Grade a claim of {obj.source.code_name}"
+    form = GradeForm(request.POST or None, initial=initial, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if is_source:
+                grading.source_grade(
+                    source=obj,
+                    reliability=data["grade"],
+                    rationale=data["rationale"],
+                    by=request.user,
+                )
+            else:
+                grading.claim_grade(
+                    claim=obj,
+                    credibility=data["grade"],
+                    rationale=data["rationale"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Grade saved.")
+            return redirect(case)
+    return render(
+        request,
+        "evidence/grade.html",
+        {
+            "case": case,
+            "title": title,
+            "form": form,
+            "history": grading.grade_history(obj),
+            "statement": None if is_source else obj.statement,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+    from habeas.sources import selectors as source_selectors
+
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    source = source_selectors.source_get(case=case, public_id=source_id)
+    return _grade_page(request, case=case, obj=source, is_source=True)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_grade(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
+    from habeas.sources import selectors as source_selectors
+
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    claim = source_selectors.claim_get(case=case, public_id=claim_id)
+    return _grade_page(request, case=case, obj=claim, is_source=False)
+
+
+@require_POST
+def evidence_share(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    item = selectors.evidence_get(case=case, public_id=evidence_id)
+    form = ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_record_share(
+                item=item, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Recorded in the chain of custody.")
+    else:
+        messages.error(request, "Say what was done and with whom; nothing was recorded.")
+    return redirect(item)

@@ -1,0 +1,379 @@
+"""Advocacy: interventions and responses, documents generated from the record
+with a completeness check, and what may reach which recipient."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from habeas.advocacy import documents, services
+from habeas.advocacy.models import Intervention, Response
+from habeas.cases import services as cases
+from habeas.cases.models import Event, EventActor, Person
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+from habeas.sources.models import Claim, Source
+
+ORG = "Demo Rights Centre"
+TODAY = date(2026, 11, 28)
+
+
+def pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def docx_text(body: bytes) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+
+
+@pytest.fixture
+def org(settings):
+    settings.HABEAS_ORGANISATION = ORG
+    return ORG
+
+
+@pytest.fixture
+def complete_case(alices_case, alice, org):
+    """A case with every element the UN Working Group requires, and family consent."""
+    case = alices_case
+    case.disappeared_place = "Istanbul, Esenyurt"
+    case.save()
+    police = cases.actor_create(name="Istanbul police (test)", country="TR", by=alice)
+    cases.event_add(
+        case=case,
+        kind=Event.Kind.ARREST,
+        occurred_on=PartialDate.parse("2021-10-20"),
+        place="Esenyurt",
+        description="Police came to his flat.",
+        actors=[(police, EventActor.Role.ALLEGED_PERPETRATOR)],
+        by=alice,
+    )
+    cases.event_add(
+        case=case,
+        kind=Event.Kind.SEARCH_BY_FAMILY,
+        occurred_on=PartialDate.parse("2021-10-25"),
+        description="His mother asked the prosecutor's office.",
+        by=alice,
+    )
+    sources.source_add(
+        case=case,
+        code_name="MOTHER",
+        kind=Source.Kind.RELATIVE,
+        consent_to_un=True,
+        by=alice,
+    )
+    return case
+
+
+def _break(case, element: str, settings) -> None:
+    if element == "name":
+        Person.objects.filter(cases=case).update(display_name="Rustam")
+    elif element == "date":
+        case.disappeared_on = PartialDate.parse("2021")
+        case.save()
+    elif element == "place":
+        case.disappeared_place = case.last_contact_place = ""
+        case.save()
+    elif element == "forces":
+        EventActor.objects.filter(event__case=case).delete()
+    elif element == "steps":
+        case.events.filter(kind=Event.Kind.SEARCH_BY_FAMILY).delete()
+    elif element == "submitter":
+        settings.HABEAS_ORGANISATION = ""
+    elif element == "consent":
+        Source.objects.filter(case=case, code_name="MOTHER").update(consent_to_un=False)
+
+
+def test_a_complete_case_lacks_nothing(complete_case):
+    document = documents.wgeid_submission(case=complete_case, language="en", today=TODAY)
+    assert document.missing == []
+
+
+@pytest.mark.parametrize(
+    "element", ["name", "date", "place", "forces", "steps", "submitter", "consent"]
+)
+def test_completeness_check_names_each_missing_element(complete_case, element, settings):
+    _break(complete_case, element, settings)
+    facts = documents.case_facts(case=complete_case, recipient=documents.Recipient.UN, today=TODAY)
+    assert documents.wgeid_missing(facts) == [element]
+
+
+@pytest.mark.parametrize(
+    "element", ["name", "date", "place", "forces", "steps", "submitter", "consent"]
+)
+def test_an_incomplete_submission_is_previewable_but_cannot_be_marked_sent(
+    complete_case, element, settings, alice, client
+):
+    """GIVEN a case missing one required element WHEN the submission is previewed
+    THEN it is marked incomplete with what is missing, AND marking it sent is refused."""
+    _break(complete_case, element, settings)
+    client.force_login(alice)
+    page = client.get(reverse("case_document", args=[complete_case.public_id]) + "?doc=wgeid")
+    assert page.status_code == 200
+    assert "Incomplete" in page.content.decode()
+    intervention = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+    )
+    with pytest.raises(ValidationError, match="incomplete"):
+        services.intervention_mark_sent(
+            intervention=intervention, sent_on=timezone.localdate(), channel="email", by=alice
+        )
+    intervention.refresh_from_db()
+    assert intervention.sent_on is None
+
+
+def test_marking_sent_is_refused_on_the_page_with_the_reason(alices_case, alice, client):
+    intervention = services.intervention_create(
+        case=alices_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
+    )
+    client.force_login(alice)
+    url = reverse("intervention_sent", args=[alices_case.public_id, intervention.public_id])
+    response = client.post(url, {"sent_on": timezone.localdate().isoformat(), "channel": "post"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cannot be marked as sent" in body
+    assert 'value="post" selected' in body  # input kept
+
+
+def test_intervention_response_deadline_chain(complete_case, alice):
+    """GIVEN a WGEID submission WHEN it is sent and the government replies with
+    another explanation THEN a six-month clock to contest starts, and the alerts
+    app sees the follow-up replaced by that deadline."""
+    from habeas.alerts import advocacy as alerts_adapter
+
+    intervention = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+    )
+    with pytest.raises(ValidationError):
+        services.response_record(
+            intervention=intervention, received_on=TODAY, type=Response.Type.DENIAL, by=alice
+        )
+    sent_on = timezone.localdate() - timedelta(days=40)
+    services.intervention_mark_sent(
+        intervention=intervention, sent_on=sent_on, channel="email", by=alice
+    )
+    intervention.refresh_from_db()
+    assert intervention.status == Intervention.Status.SENT
+    assert "Police came to his flat." in intervention.document
+    assert [p.kind for p in alerts_adapter.pending_for(complete_case)] == ["follow_up"]
+    assert alerts_adapter.submission_recorded(complete_case)
+
+    with pytest.raises(ValidationError):
+        services.response_record(
+            intervention=intervention,
+            received_on=sent_on - timedelta(days=1),
+            type=Response.Type.DENIAL,
+            by=alice,
+        )
+    received = sent_on + timedelta(days=20)
+    response = services.response_record(
+        intervention=intervention,
+        received_on=received,
+        type=Response.Type.ALTERNATIVE,
+        content="He flew home.",
+        by=alice,
+    )
+    assert (response.deadline - received).days in range(181, 185)
+    intervention.refresh_from_db()
+    assert intervention.status == Intervention.Status.RESPONDED
+    pending = alerts_adapter.pending_for(complete_case)
+    assert [(p.kind, p.on) for p in pending] == [("response_deadline", response.deadline)]
+
+
+def test_an_explicit_deadline_is_kept_and_a_token_reply_starts_none(complete_case, alice):
+    letter = services.intervention_create(
+        case=complete_case,
+        kind=Intervention.Kind.LETTER_AUTHORITIES,
+        addressee=services.addressee_create(kind="government", name="Prosecutor", by=alice),
+        by=alice,
+    )
+    services.intervention_mark_sent(
+        intervention=letter, sent_on=timezone.localdate(), channel="post", by=alice
+    )
+    token = services.response_record(
+        intervention=letter, received_on=timezone.localdate(), type="token", by=alice
+    )
+    assert token.deadline is None
+    later = timezone.localdate() + timedelta(days=14)
+    asked = services.response_record(
+        intervention=letter,
+        received_on=timezone.localdate(),
+        type="more_information",
+        deadline=later,
+        by=alice,
+    )
+    assert asked.deadline == later
+
+
+def test_ced_urgent_action_is_offered_only_for_states_parties(alices_case, alice):
+    assert "ced_urgent_action" not in dict(services.kinds_for(alices_case))  # TM
+    with pytest.raises(ValidationError, match="not a State party"):
+        services.intervention_create(case=alices_case, kind="ced_urgent_action", by=alice)
+    person = cases.person_create(name="Ivan Petrenko", by=alice)
+    ukraine = cases.case_create(reference="UA-1", person=person, country="UA", by=alice)
+    assert "ced_urgent_action" in dict(services.kinds_for(ukraine))
+    services.intervention_create(case=ukraine, kind="ced_urgent_action", by=alice)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_pdf_and_docx_carry_the_required_elements(complete_case, alice, client, language):
+    client.force_login(alice)
+    url = reverse("case_document", args=[complete_case.public_id])
+    expected = [
+        "Рустам Исаков",  # full name, in Cyrillic
+        "20 Oct 2021",  # date
+        "Istanbul, Esenyurt",  # place
+        "Istanbul police (test)",  # forces believed responsible
+        "His mother asked the prosecutor's office.",  # steps taken
+        ORG,  # who submits
+    ]
+    title = "Рабочую группу ООН" if language == "ru" else "UN Working Group"
+    for fmt, extract in (("pdf", pdf_text), ("docx", docx_text)):
+        response = client.get(f"{url}?doc=wgeid&lang={language}&format={fmt}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+        text = " ".join(extract(response.content).split())
+        for item in [*expected, title]:
+            assert " ".join(item.split()) in text, (fmt, item)
+        assert "INCOMPLETE" not in text and "НЕ ЗАВЕРШЕНО" not in text
+
+
+def test_an_incomplete_pdf_says_so_with_what_is_missing(alices_case, alice, client):
+    client.force_login(alice)
+    url = reverse("case_document", args=[alices_case.public_id])
+    text = pdf_text(client.get(f"{url}?doc=wgeid&format=pdf").content)
+    assert "INCOMPLETE" in text
+    assert "Forces believed responsible" in text
+    assert "Family consent" in text
+
+
+def test_letter_urgent_action_and_briefing_render_in_every_format(complete_case, alice, client):
+    addressee = services.addressee_create(
+        kind="government",
+        name="Prosecutor General",
+        salutation="Dear Prosecutor General,",
+        email="pg@example.org",
+        by=alice,
+    )
+    client.force_login(alice)
+    url = reverse("case_document", args=[complete_case.public_id])
+    for doc in ("letter", "urgent_action"):
+        for lang in ("en", "ru"):
+            page = client.get(f"{url}?doc={doc}&lang={lang}&addressee={addressee.public_id}")
+            assert page.status_code == 200
+            assert "Dear Prosecutor General," in page.content.decode()
+            for fmt in ("pdf", "docx"):
+                assert (
+                    client.get(
+                        f"{url}?doc={doc}&lang={lang}&addressee={addressee.public_id}&format={fmt}"
+                    ).status_code
+                    == 200
+                )
+    letter = docx_text(
+        client.get(f"{url}?doc=letter&addressee={addressee.public_id}&format=docx").content
+    )
+    assert "disclose the fate and whereabouts of Рустам Исаков" in letter
+    assert "release Рустам Исаков" in letter
+    briefing = client.get(reverse("briefing") + "?country=TM&lang=ru")
+    assert briefing.status_code == 200
+    assert "TM-2021-003" in briefing.content.decode()
+    pdf = client.get(reverse("briefing") + "?country=TM&format=pdf")
+    assert "TM-2021-003" in pdf_text(pdf.content)
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("?doc=wgeid&lang=de", 400),
+        ("?doc=wgeid&lang=en&format=odt", 400),
+        ("?doc=memo", 400),
+        ("?doc=letter&addressee=00000000-0000-0000-0000-000000000000", 404),
+        ("?doc=letter&addressee=not-a-uuid", 404),
+    ],
+)
+def test_bad_document_requests_are_refused_without_a_500(alices_case, alice, client, query, status):
+    client.force_login(alice)
+    url = reverse("case_document", args=[alices_case.public_id])
+    assert client.get(url + query).status_code == status
+
+
+def test_outsider_gets_404_for_documents_and_briefing_of_others(alices_case, charlie, client):
+    client.force_login(charlie)
+    assert client.get(reverse("case_document", args=[alices_case.public_id])).status_code == 404
+    assert client.get(reverse("briefing") + "?country=TM").status_code == 400
+
+
+def test_recording_an_intervention_and_a_response_through_the_pages(complete_case, bob, client):
+    client.force_login(bob)
+    add = reverse("intervention_add", args=[complete_case.public_id])
+    bad = client.post(add, {"kind": "ced_urgent_action", "language": "en", "reference": "X-1"})
+    assert bad.status_code == 400
+    assert 'value="X-1"' in bad.content.decode()
+    created = client.post(add, {"kind": "wgeid_urgent", "language": "en"})
+    intervention = Intervention.objects.get(case=complete_case)
+    assert created.status_code == 302
+    assert created["Location"] == intervention.get_absolute_url()
+    sent = client.post(
+        reverse("intervention_sent", args=[complete_case.public_id, intervention.public_id]),
+        {"sent_on": timezone.localdate().isoformat(), "channel": "email"},
+    )
+    assert sent.status_code == 302
+    responded = client.post(
+        reverse("response_add", args=[complete_case.public_id, intervention.public_id]),
+        {"received_on": timezone.localdate().isoformat(), "type": "denial", "content": "No."},
+    )
+    assert responded.status_code == 302
+    page = client.get(intervention.get_absolute_url()).content.decode()
+    assert "Denial" in page and "Deadline" in page
+    advocacy = client.get(reverse("case_advocacy", args=[complete_case.public_id]))
+    assert "UN Working Group: urgent procedure" in advocacy.content.decode()
+
+
+def test_information_goes_only_where_its_source_consented(complete_case, alice):
+    un_only = sources.source_add(
+        case=complete_case, code_name="UNONLY", kind="witness", consent_to_un=True, by=alice
+    )
+    sources.claim_add(
+        case=complete_case,
+        source=un_only,
+        topic=Claim.Topic.WHEREABOUTS,
+        statement="Seen in the detention centre UN-ONLY-FACT.",
+        received_on=PartialDate.parse("2021-11"),
+        material=Claim.Material.TESTIMONY,
+        by=alice,
+    )
+    un = documents.wgeid_submission(case=complete_case, language="en", today=TODAY).text()
+    government = documents.authorities_letter(
+        case=complete_case, language="en", today=TODAY, addressee=None
+    ).text()
+    public = documents.urgent_action(
+        case=complete_case, language="en", today=TODAY, addressees=[]
+    ).text()
+    assert "UN-ONLY-FACT" in un
+    assert "UN-ONLY-FACT" not in government
+    assert "UN-ONLY-FACT" not in public
+    assert "UNONLY" not in un  # code names stay inside
+
+
+def test_a_russian_letter_pdf_carries_cyrillic_asks(complete_case, alice, client):
+    addressee = services.addressee_create(
+        kind="government",
+        name="Генеральный прокурор",
+        salutation="Уважаемый господин прокурор!",
+        by=alice,
+    )
+    client.force_login(alice)
+    url = reverse("case_document", args=[complete_case.public_id])
+    body = client.get(f"{url}?doc=letter&lang=ru&addressee={addressee.public_id}&format=pdf")
+    text = " ".join(pdf_text(body.content).split())
+    assert "Уважаемый господин прокурор!" in text
+    assert "сообщить о судьбе и местонахождении: Рустам Исаков" in text
