@@ -185,8 +185,13 @@ def _alert(case):
 
     now = timezone.now()
     return alert_raise(
-        case=case, rule="quiet", subject="", occurrence="matrix", due_at=now,
-        title=f"{case.reference}: test", now=now,
+        case=case,
+        rule="quiet",
+        subject="",
+        occurrence="matrix",
+        due_at=now,
+        title=f"{case.reference}: test",
+        now=now,
     )
 
 

@@ -68,9 +68,7 @@ def caseworker(transactional_db):
     return make_user("caseworker")
 
 
-def test_caseworker_records_contradicting_claims_without_javascript(
-    caseworker, live_server, page
-):
+def test_caseworker_records_contradicting_claims_without_javascript(caseworker, live_server, page):
     base = live_server.url
 
     page.goto(f"{base}/cases/")

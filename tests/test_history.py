@@ -22,9 +22,11 @@ def test_claim_and_event_changes_are_in_the_case_history(login, alice, contested
     sources.claim_update(claim=claim, credibility=1, by=alice)
     page = login(alice).get(f"/cases/{contested_case.public_id}/history/").content.decode()
     assert "Credibility" in page
-    one = login(alice).get(
-        f"/cases/{contested_case.public_id}/history/?record={claim.public_id}"
-    ).content.decode()
+    one = (
+        login(alice)
+        .get(f"/cases/{contested_case.public_id}/history/?record={claim.public_id}")
+        .content.decode()
+    )
     assert "Credibility" in one and "Case TM-2021-003" not in one
 
 
@@ -47,8 +49,10 @@ def test_confidential_changes_show_only_to_the_grant_and_stay_sealed(
         stored = [row[0] for row in cursor.fetchall()]
     assert stored and all(v == "" or v.startswith("hv1$") for v in stored)
     assert not any("CANARY" in v for v in stored)
-    assert Source.history.filter(public_id=source.public_id).latest().identity.endswith(
-        "CANARY-NEW-IDENTITY"
+    assert (
+        Source.history.filter(public_id=source.public_id)
+        .latest()
+        .identity.endswith("CANARY-NEW-IDENTITY")
     )
 
 

@@ -58,7 +58,10 @@ class Source(models.Model):
     # Who graded it, when and why (habeas.evidence.grading); changes are in the history.
     reliability_rationale = models.TextField(_("why this grade"), blank=True, max_length=2000)
     reliability_graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reliability_graded_at = models.DateTimeField(null=True, blank=True)
@@ -147,7 +150,10 @@ class Claim(models.Model):
     )
     credibility_rationale = models.TextField(_("why this grade"), blank=True, max_length=2000)
     credibility_graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     credibility_graded_at = models.DateTimeField(null=True, blank=True)

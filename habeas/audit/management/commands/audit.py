@@ -16,9 +16,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="Check every entry; exit 1 naming the first broken one.")
         head = sub.add_parser("head", help="Print the number of entries and the head hash.")
-        head.add_argument(
-            "--expect", metavar="HASH", help="Fail unless this hash is in the chain."
-        )
+        head.add_argument("--expect", metavar="HASH", help="Fail unless this hash is in the chain.")
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "verify":
