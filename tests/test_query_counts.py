@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -72,9 +73,23 @@ def test_case_page_queries_do_not_grow_with_its_content(login, alice, alices_cas
     assert _queries(client, alices_case.get_absolute_url()) == few
 
 
-def test_list_dashboard_and_search_queries_do_not_grow_with_the_number_of_cases(login, alice):
+@pytest.mark.parametrize("few_cases", [5_000, 0], ids=["from-memberships", "from-the-index"])
+def test_list_dashboard_and_search_queries_do_not_grow_with_the_number_of_cases(
+    login, alice, monkeypatch, few_cases
+):
+    from habeas.cases import selectors
+
+    monkeypatch.setattr(selectors, "FEW_CASES", few_cases)
     client = login(alice)
-    urls = ["/", "/cases/", "/cases/?status=reported_missing&priority=3", "/search/?q=Isakov"]
+    urls = [
+        "/",
+        "/cases/",
+        "/cases/?status=reported_missing&priority=3",
+        "/cases/?silent_days=0",
+        "/cases/?last=1",
+        "/cases/?after=3:Q-0",
+        "/search/?q=Isakov",
+    ]
     _more_cases(alice, 2, 0)
     before = {url: _queries(client, url) for url in urls}
     _more_cases(alice, 12, 2)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from habeas.cases import selectors
 from habeas.cases import services as cases
-from habeas.cases.selectors import person_search_for_user
+
+
+def person_search_for_user(**kwargs):
+    return selectors.person_search_for_user(**kwargs).people
 
 
 @pytest.fixture
@@ -89,3 +93,34 @@ def test_a_new_spelling_added_on_the_person_page_is_found(login, alice, people):
     )
     assert again.status_code == 400
     assert "This spelling is already recorded." in again.content.decode()
+
+
+def test_the_exact_spelling_comes_first_among_many_namesakes(login, alice):
+    """A common prefix matches many people: the one spelled as typed must still be
+    shown, even when more namesakes match than fit on the page."""
+    for i in range(8):
+        person = cases.person_create(name=f"Ahmet Öwezow{i}", by=alice)
+        cases.case_create(reference=f"N-{i}", person=person, country="TM", by=alice)
+    wanted = cases.person_create(name="Овез Овезов", by=alice)
+    cases.case_create(reference="N-wanted", person=wanted, country="TM", by=alice)
+
+    found = selectors.person_search_for_user(user=alice, query="Ovez Ovezov", limit=3)
+    assert found.people[0] == wanted
+    assert found.more  # more matched than the three shown
+
+
+def test_the_search_page_says_when_it_shows_only_the_closest(login, alice, monkeypatch):
+    from habeas.cases import views
+
+    real = selectors.person_search_for_user
+    monkeypatch.setattr(
+        views.selectors,
+        "person_search_for_user",
+        lambda **kw: real(**{**kw, "limit": 2}),
+    )
+    for i in range(3):
+        person = cases.person_create(name=f"Isakov {i}", by=alice)
+        cases.case_create(reference=f"S-{i}", person=person, country="TM", by=alice)
+    page = login(alice).get("/search/?q=Isakov").content.decode()
+    assert "More than 2 people found" in page
+    assert "Add a given name or patronymic to narrow the search." in page

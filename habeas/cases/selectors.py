@@ -5,13 +5,17 @@ existence of a case is not revealed (ARCHITECTURE principle 2)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -25,6 +29,25 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     if not (user.is_authenticated and user.is_active):
         return Case.objects.none()
     return Case.objects.filter(Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user)))
+
+
+# Below this many memberships, lists start from the user's memberships; above it,
+# from the list's index, testing membership case by case (see cases_listed_for).
+FEW_CASES = 5_000
+
+
+def cases_listed_for(user: User) -> tuple[QuerySet[Case], int]:
+    """The same cases as `cases_visible_to`, in the query shape that lists them fast,
+    and how many there are. A caseworker on 30 cases of 100,000 is served from their
+    memberships (an index lookup each, then a sort of 30 rows); someone on most cases
+    from the list's own index, stopping after one page. One indexed count decides."""
+    if not (user.is_authenticated and user.is_active):
+        return Case.objects.none(), 0
+    mine = CaseMember.objects.filter(user=user)
+    count = mine.count()
+    if count <= FEW_CASES:
+        return Case.objects.filter(pk__in=mine.values("case_id")), count
+    return cases_visible_to(user), count
 
 
 def membership_for(*, user: User, case: Case) -> CaseMember | None:
@@ -79,8 +102,12 @@ class CaseFilters:
     open_only: bool = False
 
 
-def case_list_for_user(*, user: User, filters: CaseFilters, today: date) -> QuerySet[Case]:
-    cases = cases_visible_to(user)
+def case_list_for_user(
+    *, user: User, filters: CaseFilters, today: date, cases: QuerySet[Case] | None = None
+) -> QuerySet[Case]:
+    """The user's cases matching `filters`, in list order. `cases`: the visible
+    cases in another query shape (`cases_listed_for`)."""
+    cases = cases_visible_to(user) if cases is None else cases
     if filters.status:
         cases = cases.filter(current_status=filters.status)
     if filters.country:
@@ -88,16 +115,114 @@ def case_list_for_user(*, user: User, filters: CaseFilters, today: date) -> Quer
     if filters.priority:
         cases = cases.filter(priority=filters.priority)
     if filters.silent_days is not None:
-        cases = cases.filter(last_info_at__date__lt=today - timedelta(days=filters.silent_days))
+        # Nothing new since before that day began (local time): a range on the
+        # indexed column, not a date cast of every row.
+        since = today - timedelta(days=filters.silent_days)
+        cases = cases.filter(last_info_at__lt=timezone.make_aware(datetime.combine(since, time())))
     if filters.open_only:
         cases = cases.filter(is_open=True)
     return cases.prefetch_related("people", "tags").order_by("priority", "reference")
 
 
+COUNT_CAP = 10_000  # filtered case lists count this far, then say "more than"
+
+
+@dataclass(frozen=True)
+class CaseListPage:
+    """One page of the case list. Pages are found by the last case of the page before
+    (keyset pagination), so that the hundredth page costs what the first one does."""
+
+    cases: list[Case]
+    count: int  # the cases matching the filters (filtered: up to COUNT_CAP + 1)
+    at_start: bool
+    at_end: bool
+    filtered: bool = False
+
+    @property
+    def count_capped(self) -> bool:
+        return self.filtered and self.count > COUNT_CAP
+
+    @property
+    def count_cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def first_cursor(self) -> str:
+        return cursor_of(self.cases[0]) if self.cases else ""
+
+    @property
+    def last_cursor(self) -> str:
+        return cursor_of(self.cases[-1]) if self.cases else ""
+
+
+def cursor_of(case: Case) -> str:
+    """Where a case stands in the list order (priority, then reference)."""
+    return f"{case.priority}:{case.reference}"
+
+
+def cursor_parse(text: str) -> tuple[int, str] | None:
+    """The (priority, reference) a cursor names, or None for anything else."""
+    priority, sep, reference = (text or "").partition(":")
+    if not sep or not priority.isdigit() or len(priority) > 3 or not 0 < len(reference) <= 40:
+        return None
+    return int(priority), reference
+
+
+def _beyond(cursor: tuple[int, str], *, before: bool) -> RawSQL:
+    # A row-value comparison, so that SQLite and PostgreSQL seek straight to the
+    # cursor in the (priority, reference) indexes instead of counting rows up to it.
+    # Only names from the model and a fixed operator go into the SQL; the cursor's
+    # values are parameters.
+    quote = connection.ops.quote_name
+    table = quote(Case._meta.db_table)
+    columns = f"{table}.{quote('priority')}, {table}.{quote('reference')}"
+    operator = "<" if before else ">"
+    sql = f"({columns}) {operator} (%s, %s)"
+    return RawSQL(sql, cursor, output_field=BooleanField())  # noqa: S611
+
+
+def case_list_page(
+    *,
+    user: User,
+    filters: CaseFilters,
+    today: date,
+    after: str = "",
+    before: str = "",
+    last: bool = False,
+    size: int = 50,
+) -> CaseListPage:
+    """The page of cases after (or before) a cursor, the last page, or the first one.
+    A cursor that is malformed, or runs off either end, gives the first or last page."""
+    visible, count = cases_listed_for(user)  # unfiltered, that count is the count
+    cases = case_list_for_user(user=user, filters=filters, today=today, cases=visible)
+    page = partial(CaseListPage, filtered=filters != CaseFilters())
+    if filters != CaseFilters():
+        # Counted up to a cap, so that a filter matching most of a large register
+        # costs what a narrow one does; the page then says "more than".
+        count = cases.order_by()[: COUNT_CAP + 1].count()
+    after_at, before_at = cursor_parse(after), cursor_parse(before)
+    if after_at:
+        rows = list(cases.filter(_beyond(after_at, before=False))[: size + 1])
+        if rows:
+            return page(rows[:size], count, at_start=False, at_end=len(rows) <= size)
+        last = True  # past the end: the last page
+    elif before_at:
+        backwards = cases.filter(_beyond(before_at, before=True)).reverse()
+        rows = list(backwards[: size + 1])
+        if len(rows) > size:
+            return page(rows[:size][::-1], count, at_start=False, at_end=False)
+        # Fewer than a page before the cursor: that is the first page.
+    if last:
+        rows = list(cases.reverse()[: size + 1])
+        return page(rows[:size][::-1], count, at_start=len(rows) <= size, at_end=True)
+    rows = list(cases[: size + 1])
+    return page(rows[:size], count, at_start=True, at_end=len(rows) <= size)
+
+
 def dashboard_for_user(*, user: User, today: date, limit: int = 25) -> dict[str, list[Case]]:
     """Open cases by urgency (priority, then silent longest), and the cases whose
     UN Working Group urgent window is still open, closing soonest first."""
-    visible = cases_visible_to(user).filter(is_open=True)
+    visible = cases_listed_for(user)[0].filter(is_open=True)
     by_urgency = list(
         visible.order_by("priority", "last_info_at").prefetch_related("people")[:limit]
     )
@@ -135,28 +260,37 @@ def _token_matches(key: str, skeleton: str) -> QuerySet[NameToken]:
     return NameToken.objects.filter(condition)
 
 
-def person_search_for_user(*, user: User, query: str, limit: int = 50) -> list[Person]:
+@dataclass(frozen=True)
+class SearchResult:
+    people: list[Person]
+    more: bool  # more people matched than are shown: the query should be narrowed
+
+
+def person_search_for_user(*, user: User, query: str, limit: int = 50) -> SearchResult:
     """People whose names match every word of `query`, across scripts and
-    spellings (see habeas.lib.names); closest spellings first."""
+    spellings (see habeas.lib.names). Ranked in the database: the people with the
+    most words spelled exactly as typed first, then by name; at most `limit`."""
     terms = search_terms(query)[:6]
     if not terms:
-        return []
+        return SearchResult([], more=False)
     people = Person.objects.filter(Exists(cases_visible_to(user).filter(people=OuterRef("pk"))))
     for key, skeleton in terms:
         people = people.filter(pk__in=_token_matches(key, skeleton).values("person_id"))
+    exact = (
+        NameToken.objects.filter(person=OuterRef("pk"), key__in=[key for key, _ in terms])
+        .values("person")
+        .annotate(n=Count("key", distinct=True))
+        .values("n")
+    )
     found = list(
-        people.prefetch_related(
+        people.annotate(exact=Coalesce(Subquery(exact), 0))
+        .order_by("-exact", "display_name", "pk")
+        .prefetch_related(
             "names",
             Prefetch("cases", queryset=cases_visible_to(user).order_by("reference")),
-        ).order_by("display_name")[: limit * 2]
+        )[: limit + 1]
     )
-    keys = [key for key, _ in terms]
-
-    def closeness(person: Person) -> tuple[int, str]:
-        exact = {k for name in person.names.all() for k, _ in search_terms(name.text)}
-        return (-sum(k in exact for k in keys), person.display_name)
-
-    return sorted(found, key=closeness)[:limit]
+    return SearchResult(found[:limit], more=len(found) > limit)
 
 
 def actors_all() -> QuerySet[Actor]:

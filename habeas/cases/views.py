@@ -68,14 +68,34 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.CaseFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.CaseFilters(**form.cleaned_data)
-    cases = selectors.case_list_for_user(user=request.user, filters=filters, today=today)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = selectors.case_list_page(
+        user=request.user,
+        filters=filters,
+        today=today,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        last=request.GET.get("last") == "1",
+    )
+    # The pager's links keep the filters and change only the position.
     query = request.GET.copy()
-    query.pop("page", None)
+    for key in ("after", "before", "last", "page"):
+        query.pop(key, None)
+
+    def link(**position: str) -> str:
+        there = query.copy()
+        there.update(position)
+        return "?" + there.urlencode()
+
+    pager = {
+        "first": link(),
+        "previous": link(before=page.first_cursor),
+        "next": link(after=page.last_cursor),
+        "last": link(last="1"),
+    }
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "today": today, "query": query.urlencode()},
+        {"form": form, "page": page, "pager": pager, "today": today},
     )
 
 
@@ -290,8 +310,16 @@ def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
-    people = selectors.person_search_for_user(user=request.user, query=query) if query else []
-    return render(request, "cases/search.html", {"query": query, "people": people})
+    found = selectors.person_search_for_user(user=request.user, query=query) if query else None
+    return render(
+        request,
+        "cases/search.html",
+        {
+            "query": query,
+            "people": found.people if found else [],
+            "more": found.more if found else False,
+        },
+    )
 
 
 def actor_list(request: HttpRequest) -> HttpResponse:

@@ -54,6 +54,10 @@ from habeas.lib.partialdate import PartialDate, Precision, add_months
 from habeas.sources.models import Claim, ClaimLink, Source
 
 BENCH_USERNAME = "bench"
+# The usual caseworker: on a few dozen cases of a large register. Added when pages are
+# measured (not seeded), so a database seeded before it existed is still reused.
+CASEWORKER_USERNAME = "bench-caseworker"
+CASEWORKER_CASES = 30
 DEFAULT_SEED = 20_240_501
 # Bump when the generated data changes shape, so that old benchmark databases are reseeded.
 GENERATOR_VERSION = 1
@@ -668,6 +672,8 @@ class Page:
     urls: list[str]  # requested in turn
     # For searches: a link each response should contain (the person searched for).
     expect: list[str] = field(default_factory=list)
+    # Who asks: "bench" (on every case) or "caseworker" (on CASEWORKER_CASES of them).
+    user: str = "bench"
 
 
 def _percentile(sorted_ms: list[float], fraction: float) -> float:
@@ -687,7 +693,11 @@ def pages_to_measure(*, cases: int, seed: int) -> list[Page]:
         for public_id in Case.objects.filter(pk__in=chosen).values_list("public_id", flat=True)
     ]
     rng.shuffle(case_urls)
-    last_page = (cases + 49) // 50
+    # A deep page of the list: the one starting after the 25,000th case (page 500 of 50
+    # cases), found by the cursor of its predecessor as the "Next" links are.
+    order = Case.objects.order_by("priority", "reference").values_list("priority", "reference")
+    priority, reference = order[min(cases, 25_000) - 1]
+    deep = urlencode({"after": f"{priority}:{reference}"})
 
     people = rng.sample(ids, min(len(ids), 400))
     names = (
@@ -708,9 +718,13 @@ def pages_to_measure(*, cases: int, seed: int) -> list[Page]:
         Page("dashboard", ["/"]),
         Page("case_list", ["/cases/"]),
         Page("case_list_filtered", ["/cases/?status=presumed_ed&priority=2"]),
-        Page("case_list_page500", ["/cases/?page=500"]),
-        Page("case_list_last_page", [f"/cases/?page={last_page}"]),
+        Page("case_list_silent", ["/cases/?silent_days=30"]),
+        Page("case_list_deep", [f"/cases/?{deep}"]),
+        Page("case_list_last", ["/cases/?last=1"]),
         Page("case", case_urls),
+        Page("dashboard_caseworker", ["/"], user="caseworker"),
+        Page("case_list_caseworker", ["/cases/"], user="caseworker"),
+        Page("case_list_silent_caseworker", ["/cases/?silent_days=30"], user="caseworker"),
     ]
     for name, language, pick in (
         ("search_latin", "en", lambda text: text),
@@ -726,14 +740,19 @@ def pages_to_measure(*, cases: int, seed: int) -> list[Page]:
 
 def measure(*, cases: int, requests: int, seed: int, log: Log) -> Iterator[dict[str, Any]]:
     """One result per page: p50/p95 of `requests` timed requests after a warm-up."""
-    user = User.objects.get(username=BENCH_USERNAME)
     pages = pages_to_measure(cases=cases, seed=seed)
+    users = {
+        "bench": User.objects.get(username=BENCH_USERNAME),
+        "caseworker": _caseworker(seed=seed),
+    }
+    clients = {who: Client() for who in users}
+    for who, client in clients.items():
+        client.force_login(users[who])
     # Timings are only comparable on an otherwise idle machine: say if it was not.
     log("Load average before measuring: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    client = Client()
-    client.force_login(user)
     close_old_connections()
     for page in pages:
+        client = clients[page.user]
         for i in range(WARMUP_REQUESTS):
             _get(client, page.name, page.urls[i % len(page.urls)])
         gc.collect()
@@ -767,6 +786,23 @@ def measure(*, cases: int, requests: int, seed: int, log: Log) -> Iterator[dict[
             if missed:
                 log(f"  {page.name}: the person searched for was not shown {missed} times")
         yield result
+
+
+def _caseworker(*, seed: int) -> User:
+    """The caseworker user, on CASEWORKER_CASES cases chosen by the seed (made once)."""
+    user = User.objects.filter(username=CASEWORKER_USERNAME).first()
+    if user is not None:
+        return user
+    ids = list(Case.objects.values_list("pk", flat=True).order_by("pk"))
+    chosen = random.Random(seed + 2).sample(ids, min(len(ids), CASEWORKER_CASES))
+    with transaction.atomic():
+        user = User(username=CASEWORKER_USERNAME, role=User.Role.STAFF)
+        user.set_unusable_password()
+        user.save()
+        CaseMember.objects.bulk_create(
+            CaseMember(case_id=pk, user=user, role=CaseMember.Role.MEMBER) for pk in chosen
+        )
+    return user
 
 
 def _get(client: Client, name: str, url: str):
