@@ -104,6 +104,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "public_list": dict.fromkeys(ROLES, 200),
     "public_feed": dict.fromkeys(ROLES, 200),
     "public_profile": dict.fromkeys(ROLES, 200),
+    "public_photo": dict.fromkeys(ROLES, 200),
+    "publication_photo": CASE_READ,
     # Evidence (habeas.evidence): files only through these access-checked views.
     "evidence_list": CASE_READ,
     "evidence_detail": CASE_READ,
@@ -199,7 +201,11 @@ def _advocacy_ids(case, by) -> dict:
     from habeas.advocacy import services as advocacy
 
     intervention = advocacy.intervention_create(case=case, kind="letter_authorities", by=by)
-    profile = advocacy.public_profile_save(case=case, name="R. Isakov", is_published=True, by=by)
+    from habeas.evidence.samples import screenshot_jpeg
+
+    profile = advocacy.public_profile_save(
+        case=case, name="R. Isakov", is_published=True, photo=screenshot_jpeg(), by=by
+    )
     return {"intervention_id": intervention.public_id, "profile_id": profile.public_id}
 
 

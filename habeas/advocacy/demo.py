@@ -151,12 +151,31 @@ PUBLISHED = [
 ]
 
 
+def _portrait(seed: int) -> bytes:
+    """A drawn stand-in for a family photo (the demo has no real people), in a PNG
+    that carries a text chunk, so that publishing shows the metadata going away."""
+    import io
+
+    from PIL import Image, ImageDraw, PngImagePlugin
+
+    shade = 90 + (seed * 37) % 80
+    image = Image.new("RGB", (480, 600), (shade, shade + 20, shade + 40))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((150, 90, 330, 290), fill=(235, 225, 210))  # head
+    draw.rounded_rectangle((70, 320, 410, 640), radius=120, fill=(60, 70, 90))  # shoulders
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Demo family album")
+    out = io.BytesIO()
+    image.save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
 def _has_month(case: Case) -> bool:
     return bool(case.disappeared_on) and case.disappeared_on.has_month()
 
 
 def _publication(by: User, today: date) -> None:
-    for reference, name, variants, status, summary in PUBLISHED:
+    for number, (reference, name, variants, status, summary) in enumerate(PUBLISHED):
         case = Case.objects.filter(reference=reference).first()
         if case is None:
             continue
@@ -172,6 +191,8 @@ def _publication(by: User, today: date) -> None:
             status=status,
             summary=summary,
             demands=DEMANDS,
+            # Half of the demo profiles have a photo the family cleared.
+            photo=_portrait(number) if number % 2 == 0 else None,
         )
         if case.disappeared_from:
             services.public_update_add(

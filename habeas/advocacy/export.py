@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 from django.conf import settings
+from django.urls import reverse
 
 from . import selectors
 
@@ -22,13 +23,14 @@ COLUMNS = (
     "summary",
     "demands",
     "url",
+    "photo_url",
 )
 
 
 def public_rows(*, today: date) -> list[dict]:
     site = settings.HABEAS_SITE_URL.rstrip("/")
     rows = []
-    for p in selectors.published_profiles().defer(None).order_by("name", "id"):
+    for p in selectors.published_profiles().defer(None).defer("photo").order_by("name", "id"):
         rows.append(
             {
                 "id": str(p.public_id),
@@ -41,6 +43,9 @@ def public_rows(*, today: date) -> list[dict]:
                 "summary": p.summary,
                 "demands": p.demand_list,
                 "url": site + p.get_absolute_url(),
+                "photo_url": site + reverse("public_photo", args=[p.public_id])
+                if p.has_photo
+                else "",
             }
         )
     return rows

@@ -74,6 +74,28 @@ class ResponseForm(forms.ModelForm):
 
 
 class PublicProfileForm(forms.ModelForm):
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_(
+            "Only a photo the family has cleared for publication. It is published as a "
+            "small copy without any metadata (no GPS, camera or author)."
+        ),
+    )
+    photo_remove = forms.BooleanField(label=_("Remove the published photo"), required=False)
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if upload is None:
+            return None
+        from .photos import MAX_UPLOAD_BYTES
+
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The photo is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}
+            )
+        return upload.read()
+
     class Meta:
         model = PublicProfile
         fields = list(PROFILE_FIELDS)

@@ -207,6 +207,10 @@ class PublicProfile(models.Model):
     )
     summary = models.TextField(_("public summary"), blank=True, max_length=10000)
     demands = models.TextField(_("demands"), blank=True, max_length=5000, help_text=_("One a line"))
+    # A photo the family cleared, re-encoded on upload (habeas.advocacy.photos): the
+    # stored JPEG carries no EXIF, GPS, XMP or comment, whatever the original did.
+    photo = models.BinaryField(null=True, blank=True, editable=False)
+    has_photo = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

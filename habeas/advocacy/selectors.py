@@ -49,7 +49,7 @@ def addressee_get(*, public_id: UUID | str | None) -> Addressee | None:
 
 
 def profile_for_case(*, case: Case) -> PublicProfile | None:
-    return PublicProfile.objects.filter(case=case).first()
+    return PublicProfile.objects.filter(case=case).defer("photo").first()
 
 
 def briefing_cases(*, user: User, country: str) -> list[Case]:
@@ -71,7 +71,9 @@ def published_profiles() -> QuerySet[PublicProfile]:
 
 def published_profile_get(*, public_id: UUID) -> PublicProfile:
     return get_object_or_404(
-        PublicProfile.objects.prefetch_related("updates"), is_published=True, public_id=public_id
+        PublicProfile.objects.prefetch_related("updates").defer("photo"),
+        is_published=True,
+        public_id=public_id,
     )
 
 

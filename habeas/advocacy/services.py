@@ -13,7 +13,7 @@ from habeas.audit.services import audit_record
 from habeas.cases.models import Case
 from habeas.lib.partialdate import add_months
 
-from . import ced, documents
+from . import ced, documents, photos
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
 
 # WGEID six-month rule (DOMAIN §3): a detailed government reply gives the source
@@ -173,14 +173,31 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def public_profile_save(*, case: Case, by: User, **fields) -> PublicProfile:
-    """Create or change what is cleared for publication about `case`."""
+def public_profile_save(
+    *,
+    case: Case,
+    by: User,
+    photo: bytes | None = None,
+    photo_remove: bool = False,
+    **fields,
+) -> PublicProfile:
+    """Create or change what is cleared for publication about `case`. `photo`: the
+    bytes of an uploaded image, published only as its re-encoded copy
+    (habeas.advocacy.photos); `photo_remove` takes the photo down."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not publishable: {sorted(unknown)}")
     profile = PublicProfile.objects.filter(case=case).first() or PublicProfile(case=case)
     for name, value in fields.items():
         setattr(profile, name, value)
+    if photo is not None:
+        try:
+            profile.photo = photos.clean_photo(photo)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}) from None
+        profile.has_photo = True
+    elif photo_remove:
+        profile.photo, profile.has_photo = None, False
     if profile.is_published and profile.published_at is None:
         profile.published_at = timezone.now()
     profile.updated_by = by
@@ -191,7 +208,7 @@ def public_profile_save(*, case: Case, by: User, **fields) -> PublicProfile:
         actor=by,
         target=profile,
         case=case,
-        detail={"published": profile.is_published},
+        detail={"published": profile.is_published, "photo": profile.has_photo},
     )
     return profile
 

@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/publication/", views.publication_edit, name="publication_edit"),
     path(
+        "cases/<uuid:case_id>/publication/photo.jpg",
+        views.publication_photo,
+        name="publication_photo",
+    ),
+    path(
         "cases/<uuid:case_id>/publication/preview/",
         views.publication_preview,
         name="publication_preview",
@@ -42,4 +47,5 @@ urlpatterns = [
     path("public/", views.public_list, name="public_list"),
     path("public/feed.atom", views.public_feed, name="public_feed"),
     path("public/<uuid:profile_id>/", views.public_profile, name="public_profile"),
+    path("public/<uuid:profile_id>/photo.jpg", views.public_photo, name="public_photo"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -276,7 +276,9 @@ def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     profile = selectors.profile_for_case(case=case)
     initial = {} if profile else {"name": "", "country": case.country}
-    form = PublicProfileForm(request.POST or None, instance=profile, initial=initial)
+    form = PublicProfileForm(
+        request.POST or None, request.FILES or None, instance=profile, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.public_profile_save(case=case, by=request.user, **form.cleaned_data)
@@ -290,7 +292,22 @@ def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
         title=_("What is cleared for publication"),
         back=reverse("case_advocacy", args=[case.public_id]),
         forms=[form],
+        multipart=True,
     )
+
+
+def _photo(profile) -> HttpResponse:
+    if profile is None or not profile.has_photo:
+        raise Http404
+    response = HttpResponse(bytes(profile.photo), content_type="image/jpeg")
+    response["Content-Disposition"] = 'inline; filename="photo.jpg"'
+    return response
+
+
+def publication_photo(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The cleared photo for the team's preview, published or not."""
+    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    return _photo(selectors.profile_for_case(case=case))
 
 
 def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
@@ -357,6 +374,13 @@ def public_profile(request: HttpRequest, profile_id: UUID) -> HttpResponse:
         "advocacy/public/profile.html",
         {"profile": profile, "updates": profile.updates.all(), "today": timezone.localdate()},
     )
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def public_photo(request: HttpRequest, profile_id: UUID) -> HttpResponse:
+    return _photo(selectors.published_profile_get(public_id=profile_id))
 
 
 class PublicFeed(Feed):

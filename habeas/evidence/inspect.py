@@ -253,6 +253,12 @@ def _plain_image(image: Image.Image) -> Image.Image:
     return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
+def pixels_only(data: bytes) -> Image.Image:
+    """An image rebuilt from the pixels of `data` alone (upright, no metadata), after
+    the same checks as an upload; RejectedFile if it is damaged or a bomb."""
+    return _plain_image(_open_image(data))
+
+
 def working_copy(data: bytes, media_type: str) -> bytes:
     """The file without metadata, for sharing. The original is not touched."""
     out = io.BytesIO()
