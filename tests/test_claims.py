@@ -29,6 +29,7 @@ def test_adding_a_claim_resets_the_silence_counter(login, alice, alices_case):
                 "received_on": "2021-11",
                 "material": "testimony",
                 "credibility": "3",
+                "credibility_rationale": "A neighbour saw it; nobody else has.",
             },
         )
         assert response.status_code == 302
@@ -67,6 +68,7 @@ def test_only_official_sources_state_an_official_position(login, alice, alices_c
             "received_on": "2021-11",
             "material": "letter",
             "credibility": "4",
+            "credibility_rationale": "Plausible, not confirmed.",
             "attribution": "alternative",
         },
     )
@@ -131,6 +133,7 @@ def test_duplicate_code_names_are_refused_per_case(login, alice, alices_case):
             "code_name": "ROWAN",
             "kind": "witness",
             "reliability": "A",
+            "reliability_rationale": "Has been right every time.",
         },
     )
     assert response.status_code == 400
@@ -145,7 +148,15 @@ def test_source_identity_is_only_editable_with_the_grant(login, alice, bob, cont
     assert "CANARY-IDENTITY" not in as_bob and 'name="identity"' not in as_bob
 
     # A member without the grant saving the form leaves the identity untouched.
-    login(bob).post(url, {"code_name": "LARK", "kind": "relative", "reliability": "C"})
+    login(bob).post(
+        url,
+        {
+            "code_name": "LARK",
+            "kind": "relative",
+            "reliability": "C",
+            "reliability_rationale": "Heard it second-hand this time.",
+        },
+    )
     source.refresh_from_db()
     assert source.identity == "Cousin: CANARY-IDENTITY" and source.reliability == "C"
 
@@ -183,3 +194,58 @@ def test_received_date_must_be_real(login, alice, alices_case):
     assert response.status_code == 400
     assert "There is no 29 February 2021." in response.content.decode()
     assert PartialDate.parse("2020-02-29").lo.day == 29
+
+
+def test_a_grade_set_or_changed_in_a_form_needs_its_reason(login, bob, contested_case):
+    """DOMAIN §5: every grade has a rationale, who graded and when."""
+    source = contested_case.sources.get(code_name="LARK")
+    url = f"/cases/{contested_case.public_id}/sources/{source.public_id}/edit/"
+    client = login(bob)
+    form = {"code_name": "LARK", "kind": "relative", "notes": "Kept notes", "reliability": "D"}
+
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Say why this grade" in body and "Kept notes" in body
+    source.refresh_from_db()
+    assert source.reliability == "B"
+
+    ok = client.post(url, {**form, "reliability_rationale": "Contradicted by two witnesses."})
+    assert ok.status_code == 302
+    source.refresh_from_db()
+    assert source.reliability == "D"
+    assert source.reliability_graded_by == bob and source.reliability_graded_at is not None
+    assert source.history.first().reliability_rationale == "Contradicted by two witnesses."
+
+    # A new grade with the previous grade's reason is refused: that reason was for D.
+    again = {**form, "reliability": "E", "reliability_rationale": "Contradicted by two witnesses."}
+    assert client.post(url, again).status_code == 400
+
+    # Editing something else leaves the grade, and does not ask for a reason again.
+    unchanged = {
+        **form,
+        "notes": "Other notes",
+        "reliability_rationale": "Contradicted by two witnesses.",
+    }
+    assert client.post(url, unchanged).status_code == 302
+
+
+def test_a_new_claim_graded_above_cannot_be_judged_needs_a_reason(login, alice, contested_case):
+    source = contested_case.sources.get(code_name="LARK")
+    claim = {
+        "source": str(source.public_id),
+        "topic": "whereabouts",
+        "statement": "Seen at the airport.",
+        "received_on": "2021-11",
+        "material": "testimony",
+        "credibility": "2",
+    }
+    client = login(alice)
+    url = f"/cases/{contested_case.public_id}/claims/new/"
+    refused = client.post(url, claim)
+    assert refused.status_code == 400 and "Say why this grade" in refused.content.decode()
+    assert client.post(url, {**claim, "credibility": "6"}).status_code == 302  # cannot judge
+    ok = client.post(url, {**claim, "credibility_rationale": "Two witnesses agree."})
+    assert ok.status_code == 302
+    saved = contested_case.claims.get(statement="Seen at the airport.", credibility=2)
+    assert saved.credibility_graded_by == alice

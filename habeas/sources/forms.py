@@ -5,7 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from habeas.cases.models import Case, Event
 
-from .models import Claim, ClaimLink, Source
+from .models import Claim, ClaimLink, Credibility, Reliability, Source
+
+
+def require_rationale(form: forms.ModelForm, grade: str, why: str, default) -> None:
+    """A grade needs its reason (DOMAIN §5): a new grade other than "cannot be judged"
+    must come with a rationale, and a changed grade with a new one (the previous
+    reason stays in the history)."""
+    new = form.cleaned_data.get(grade)
+    if form.instance.pk:
+        old, old_reason = getattr(form.instance, grade), getattr(form.instance, why).strip()
+    else:
+        old, old_reason = default, ""
+    if new is None or str(new) in (str(default), str(old)):
+        return  # "cannot be judged", or the grade is not changing
+    reason = (form.cleaned_data.get(why) or "").strip()
+    if not reason or reason == old_reason:
+        form.add_error(why, _("Say why this grade: a changed grade needs its own reason."))
 
 
 class SourceForm(forms.ModelForm):
@@ -15,6 +31,7 @@ class SourceForm(forms.ModelForm):
             "code_name",
             "kind",
             "reliability",
+            "reliability_rationale",
             "identity",
             "contact",
             "consent_named_publicly",
@@ -26,11 +43,17 @@ class SourceForm(forms.ModelForm):
             "identity": forms.Textarea(attrs={"rows": 2}),
             "contact": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "reliability_rationale": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, case: Case, **kwargs):
         self.case = case
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        require_rationale(self, "reliability", "reliability_rationale", Reliability.F)
+        return cleaned
 
     def clean_code_name(self):
         code_name = self.cleaned_data["code_name"].strip()
@@ -54,9 +77,13 @@ class ClaimForm(forms.ModelForm):
             "material",
             "language",
             "credibility",
+            "credibility_rationale",
             "attribution",
         ]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 4}),
+            "credibility_rationale": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,6 +108,7 @@ class ClaimForm(forms.ModelForm):
             )
         if cleaned.get("topic") == Claim.Topic.EVENT and not cleaned.get("event"):
             self.add_error("event", _("Choose the event this claim is about."))
+        require_rationale(self, "credibility", "credibility_rationale", Credibility.CANNOT_JUDGE)
         return cleaned
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -11,12 +12,26 @@ from habeas.cases.models import Case, Event
 from habeas.cases.services import case_touch
 from habeas.lib.partialdate import PartialDate
 
-from .models import Claim, ClaimLink, Source
+from .models import Claim, ClaimLink, Credibility, Reliability, Source
 
 
 @transaction.atomic
+def _stored_grade(record, grade: str) -> tuple:
+    # From the database: a ModelForm has already written the new values onto `record`.
+    return type(record).objects.filter(pk=record.pk).values_list(grade, f"{grade}_rationale").get()
+
+
+def _stamp_grade(record, *, grade: str, before, by: User) -> None:
+    """Who graded and when (DOMAIN §5), whenever the grade or its reason changes."""
+    now = (getattr(record, grade), getattr(record, f"{grade}_rationale"))
+    if now != before:
+        setattr(record, f"{grade}_graded_by", by)
+        setattr(record, f"{grade}_graded_at", timezone.now())
+
+
 def source_add(*, case: Case, by: User, **fields) -> Source:
     source = Source(case=case, created_by=by, **fields)
+    _stamp_grade(source, grade="reliability", before=(Reliability.F, ""), by=by)
     source.full_clean()
     source._history_user = by  # who made this change, for the history
     source.save()
@@ -26,8 +41,10 @@ def source_add(*, case: Case, by: User, **fields) -> Source:
 
 @transaction.atomic
 def source_update(*, source: Source, by: User, **fields) -> Source:
+    before = _stored_grade(source, "reliability")
     for field, value in fields.items():
         setattr(source, field, value)
+    _stamp_grade(source, grade="reliability", before=before, by=by)
     source.full_clean()
     source._history_user = by  # who made this change, for the history
     source.save()
@@ -62,6 +79,7 @@ def claim_add(
     by: User,
     event: Event | None = None,
     credibility: int = 6,
+    credibility_rationale: str = "",
     attribution: str = "",
     language: str = "",
 ) -> Claim:
@@ -75,10 +93,12 @@ def claim_add(
         received_on=received_on,
         material=material,
         credibility=credibility,
+        credibility_rationale=credibility_rationale,
         attribution=attribution,
         language=language,
         created_by=by,
     )
+    _stamp_grade(claim, grade="credibility", before=(Credibility.CANNOT_JUDGE, ""), by=by)
     claim.full_clean()
     claim._history_user = by  # who made this change, for the history
     claim.save()
@@ -89,8 +109,10 @@ def claim_add(
 
 @transaction.atomic
 def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
+    before = _stored_grade(claim, "credibility")
     for field, value in fields.items():
         setattr(claim, field, value)
+    _stamp_grade(claim, grade="credibility", before=before, by=by)
     _check_same_case(claim.case, claim.source, claim.event)
     claim.full_clean()
     claim._history_user = by  # who made this change, for the history
