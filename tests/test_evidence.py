@@ -320,3 +320,38 @@ def test_shares_and_exports_are_recorded_in_the_chain_of_custody(alices_case, al
     assert list(item.custody.filter(action="share").values_list("note", flat=True)) == ["WGEID"]
     entry = AuditEntry.objects.get(action="evidence.share")
     assert "WGEID" not in entry.payload().decode()
+
+
+def test_check_fails_while_a_stored_file_is_under_a_retired_key(alices_case, alice, settings):
+    from habeas.core.checks import check_encryption_keys
+
+    item = add(alices_case, alice, b"statement\n", "a.txt")
+    settings.HABEAS_KEY_FILE = None
+    settings.HABEAS_KEYRING = settings.HABEAS_KEYRING.rotated()  # the file not re-encrypted
+    errors = check_encryption_keys()
+    assert "habeas.E105" in {e.id for e in errors}
+    assert any("Stored files" in e.msg for e in errors)
+
+    settings.HABEAS_KEYRING = crypto.KeyRing.generate()  # a ring without the file's key
+    assert "habeas.E106" in {e.id for e in check_encryption_keys()}
+    assert storage.path_of(item.public_id, "original").exists()
+
+
+def test_rotation_fails_loudly_when_a_stored_file_cannot_be_reencrypted(
+    alices_case, alice, settings, tmp_path
+):
+    key_file = tmp_path / "keys.json"
+    crypto.write_key_file(key_file, settings.HABEAS_KEYRING)
+    settings.HABEAS_KEY_FILE = key_file
+    intact = add(alices_case, alice, b"statement\n", "a.txt")
+    damaged = add(alices_case, alice, b"another statement\n", "b.txt")
+    path = storage.path_of(damaged.public_id, "original")
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # one bit of the ciphertext
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(CommandError, match=f"evidence {damaged.public_id} original"):
+        call_command("keys", "rotate", stdout=StringIO())
+    new = settings.HABEAS_KEYRING.active
+    with open(storage.path_of(intact.public_id, "original"), "rb") as handle:
+        assert crypto.stream_key_id(handle) == new  # the others were still re-encrypted

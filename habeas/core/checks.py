@@ -18,6 +18,7 @@ from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 
 from habeas.core.encryption import (
+    FILE_KEY_USERS,
     column_counts,
     encrypted_fields,
     keys_failing_a_sample,
@@ -51,6 +52,8 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list:
             if not table_exists(model):
                 continue
             errors.extend(_column_messages(model, field, ring))
+        for keys_of_files in FILE_KEY_USERS:
+            errors.extend(_file_messages(keys_of_files(), ring))
     except DatabaseError as exc:
         errors.append(
             Warning(
@@ -60,6 +63,31 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list:
             )
         )
     return errors
+
+
+def _file_messages(used: set[str], ring: Any) -> list:
+    """Stored files (evidence) under a retired key, or a key the ring lacks."""
+    messages: list = []
+    retired = sorted(used & set(ring.retired))
+    if retired:
+        messages.append(
+            Error(
+                f"Stored files are still encrypted under a retired key ({', '.join(retired)}).",
+                hint="Run `habeas keys reencrypt` to finish the rotation.",
+                id="habeas.E105",
+            )
+        )
+    unknown = sorted(used - set(ring.keys))
+    if unknown:
+        messages.append(
+            Error(
+                f"Stored files are encrypted under a key that is not in the key ring "
+                f"({', '.join(unknown)}); they cannot be read.",
+                hint="Restore the key file (or HABEAS_KEYS) that holds it from your key backup.",
+                id="habeas.E106",
+            )
+        )
+    return messages
 
 
 def _column_messages(model: Any, field: Any, ring: Any) -> list:

@@ -68,10 +68,11 @@ __all__ = [
 PURPOSE_PATTERN = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
 ALLOWED_LOOKUPS = frozenset({"exact", "in", "isnull"})
 
-# Stored files (evidence, later) are re-encrypted by `habeas keys rotate` through
-# these hooks: each takes the new key ring and returns how many files it re-sealed
-# (with `habeas.lib.crypto.reencrypt_stream`, replacing each file atomically).
-FILE_REENCRYPTORS: list[Callable[[KeyRing], int]] = []
+# Stored files (evidence) are re-encrypted by `habeas keys rotate` through these
+# hooks: each takes the new key ring and returns how many files it re-sealed (with
+# `habeas.lib.crypto.reencrypt_stream`, replacing each file atomically) and the
+# names of those it could not (missing or damaged), which make the command fail.
+FILE_REENCRYPTORS: list[Callable[[KeyRing], tuple[int, list[str]]]] = []
 # And the ids of the keys stored files are sealed under, so that `habeas keys
 # drop-retired` never removes a key a file still needs.
 FILE_KEY_USERS: list[Callable[[], set[str]]] = []

@@ -175,13 +175,14 @@ def reencrypt_file(ring: KeyRing, public_id, copy: str) -> bool:
     return True
 
 
-def reencrypt_all(ring: KeyRing) -> int:
+def reencrypt_all(ring: KeyRing) -> tuple[int, list[str]]:
     """The `habeas keys rotate` hook (FILE_REENCRYPTORS): every stored evidence file
-    re-sealed under the active key. Damaged files are left as they are and logged
-    (`habeas evidence verify` names them)."""
+    re-sealed under the active key. Damaged or missing files are left as they are,
+    and returned by name so that the command fails (`habeas evidence verify` says
+    what is wrong with each)."""
     from .models import CustodyEvent, EvidenceItem
 
-    done = 0
+    done, failed = 0, []
     for item in EvidenceItem.objects.only("pk", "public_id", "working_sha256").iterator():
         copies = [ORIGINAL] + ([WORKING] if item.working_sha256 else [])
         changed = False
@@ -192,11 +193,12 @@ def reencrypt_all(ring: KeyRing) -> int:
                     changed = True
             except (OSError, DecryptionError):
                 log.warning("evidence %s %s could not be re-encrypted", item.public_id, copy)
+                failed.append(f"evidence {item.public_id} {copy}")
         if changed:
             CustodyEvent.objects.create(
                 item=item, action=CustodyEvent.Action.REENCRYPT, note=f"key {ring.active}"
             )
-    return done
+    return done, failed
 
 
 def key_ids_in_use() -> set[str]:

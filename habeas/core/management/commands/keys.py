@@ -110,13 +110,19 @@ class Command(BaseCommand):
                 more = " …" if len(result.failed) > 20 else ""
                 failures.append(f"{label}: {len(result.failed)} (rows {shown}{more})")
         for reencrypt_files in FILE_REENCRYPTORS:
-            total += reencrypt_files(ring)
+            done, failed = reencrypt_files(ring)
+            total += done
+            self.stdout.write(f"  stored files: {done} re-encrypted")
+            if failed:
+                shown = ", ".join(failed[:20]) + (" …" if len(failed) > 20 else "")
+                failures.append(f"stored files: {len(failed)} ({shown})")
         self.stdout.write(f"{total} values re-encrypted under {ring.active}.")
         if failures:
             raise CommandError(
                 "Some values could not be decrypted and were left as they are: "
                 + "; ".join(failures)
-                + ". `habeas check` names the key they need."
+                + ". `habeas check` names the key they need; `habeas evidence verify` "
+                "names damaged or missing files."
             )
 
     def drop_retired(self) -> None:
