@@ -213,3 +213,36 @@ def test_a_claim_dated_in_the_future_after_a_clock_jump_is_taken_over(hook, alic
     Delivery.objects.update(claimed_at=timezone.now() + timedelta(hours=2))
     assert delivery.deliver_due(worker="test")["sent"] == 1
     assert len(receiver.delivered) == 1
+
+
+def test_a_snooze_that_runs_out_reopens_the_alert_and_notifies_the_team_again(
+    smtp, emails, alices_case, bob, client
+):
+    from habeas.alerts import services, watcher
+    from habeas.alerts.models import Alert, AlertAction
+
+    alert = raise_alert(alices_case)
+    assert delivery.deliver_due(worker="test")["sent"] == 2
+    services.alert_snooze(
+        alert=alert, until=timezone.now() + timedelta(days=2), reason="Lawyer visits", by=bob
+    )
+    watcher.watch_pass()
+    assert len(smtp.mailbox.messages) == 2  # still snoozed: nothing more
+
+    later = timezone.now() + timedelta(days=2, minutes=1)
+    with time_machine.travel(later):
+        summary = watcher.watch_pass()
+        again = watcher.watch_pass()  # a second pass (or watcher) wakes nothing twice
+    assert summary["woken"] == 1 and again["woken"] == 0
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.OPEN and alert.handled_by is None
+    assert len(smtp.mailbox.messages) == 4
+    assert sorted(to[0] for to, _ in smtp.mailbox.messages[2:]) == [
+        "alice@example.org",
+        "bob@example.org",
+    ]
+    kinds = list(alert.actions.order_by("at", "id").values_list("kind", flat=True))
+    assert kinds == [AlertAction.Kind.SNOOZE, AlertAction.Kind.SNOOZE_ENDED]
+    client.force_login(bob)
+    page = client.get(alert.get_absolute_url()).content.decode()
+    assert "Snooze ran out; the team was notified again" in page

@@ -19,7 +19,16 @@ from django.utils import timezone
 from habeas.cases.models import Case, CaseMember
 
 from . import advocacy, rules
-from .models import Alert, AlertPreference, AlertSettings, CaseWatch, Deadline, Delivery, Rule
+from .models import (
+    Alert,
+    AlertAction,
+    AlertPreference,
+    AlertSettings,
+    CaseWatch,
+    Deadline,
+    Delivery,
+    Rule,
+)
 from .services import desired_deadlines
 
 log = logging.getLogger(__name__)
@@ -196,6 +205,41 @@ def detect_due(*, now: datetime | None = None, limit: int = 5000) -> int:
                 )
                 raised += alert is not None
     return raised
+
+
+def wake_snoozed(*, now: datetime | None = None, limit: int = 5000) -> int:
+    """Snoozes that ran out: the alert is open again and its team is notified again,
+    so that a snoozed alert cannot go silent. Return how many woke."""
+    now = now or timezone.now()
+    woken = 0
+    due = list(
+        Alert.objects.filter(state=Alert.State.SNOOZED, snoozed_until__lte=now).order_by(
+            "snoozed_until", "id"
+        )[:limit]
+    )
+    for start in range(0, len(due), BATCH):
+        batch = due[start : start + BATCH]
+        recipients = _recipients({a.case_id for a in batch})
+        with transaction.atomic():
+            for alert in batch:
+                # Compare-and-set: of two watchers, only one wakes (and notifies).
+                if not Alert.objects.filter(
+                    pk=alert.pk, state=Alert.State.SNOOZED, snoozed_until=alert.snoozed_until
+                ).update(
+                    state=Alert.State.OPEN, snoozed_until=None, handled_by=None, handled_at=None
+                ):
+                    continue
+                AlertAction.objects.create(
+                    alert=alert,
+                    kind=AlertAction.Kind.SNOOZE_ENDED,
+                    at=now,
+                    until=alert.snoozed_until,
+                )
+                Delivery.objects.bulk_create(
+                    _deliveries(alert, recipients.get(alert.case_id, []), now)
+                )
+                woken += 1
+    return woken
 
 
 # --- keeping deadlines in step with cases -------------------------------------------------

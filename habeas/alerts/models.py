@@ -145,7 +145,11 @@ class Alert(models.Model):
                 fields=["case", "rule", "subject", "occurrence"], name="alert_once"
             )
         ]
-        indexes = [models.Index(fields=["case", "state", "due_at"], name="alert_case_state")]
+        indexes = [
+            models.Index(fields=["case", "state", "due_at"], name="alert_case_state"),
+            # The watcher's look for snoozes that ran out, every pass.
+            models.Index(fields=["state", "snoozed_until"], name="alert_snoozed"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -161,6 +165,7 @@ class AlertAction(models.Model):
         ACKNOWLEDGE = "acknowledge", _("Acknowledged")
         SNOOZE = "snooze", _("Snoozed")
         REOPEN = "reopen", _("Reopened")
+        SNOOZE_ENDED = "snooze_end", _("Snooze ran out; the team was notified again")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(max_length=15, choices=Kind.choices)

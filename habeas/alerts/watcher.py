@@ -72,6 +72,7 @@ def watch_pass(*, now: datetime | None = None, worker: str | None = None) -> dic
         ("followed", lambda: _follow_settings_and_advocacy(state, started)),
         ("synced", lambda: detection.sync_changed(now=started)),
         ("raised", lambda: detection.detect_due(now=started)),
+        ("woken", lambda: detection.wake_snoozed(now=started)),
         ("delivered", lambda: delivery.deliver_due(now=now, worker=worker)),
     )
     for name, step in steps:
