@@ -205,8 +205,12 @@ def key_ids_in_use() -> set[str]:
     """The keys the stored files of evidence items are sealed under (read from the
     files' headers). A file that cannot be read is logged; `habeas evidence
     verify` names it."""
+    from habeas.core.encryption import table_exists
+
     from .models import EvidenceItem
 
+    if not table_exists(EvidenceItem):
+        return set()  # a database not migrated yet holds no files
     used: set[str] = set()
     for item in EvidenceItem.objects.only("public_id", "working_sha256").iterator():
         for copy in [ORIGINAL] + ([WORKING] if item.working_sha256 else []):
