@@ -377,3 +377,46 @@ def test_a_russian_letter_pdf_carries_cyrillic_asks(complete_case, alice, client
     text = " ".join(pdf_text(body.content).split())
     assert "Уважаемый господин прокурор!" in text
     assert "сообщить о судьбе и местонахождении: Рустам Исаков" in text
+
+
+def test_an_intervention_is_closed_with_a_reason(complete_case, bob, vera, client):
+    intervention = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.LETTER_AUTHORITIES, by=bob
+    )
+    url = reverse("intervention_close", args=[complete_case.public_id, intervention.public_id])
+    client.force_login(vera)  # read-only on the case
+    assert client.post(url, {"reason": "Found"}).status_code == 404
+    client.force_login(bob)
+    refused = client.post(url, {"reason": "  "})
+    assert refused.status_code == 400 and "This field is required" in refused.content.decode()
+    assert (
+        client.post(url, {"reason": "Whereabouts disclosed by the prosecutor"}).status_code == 302
+    )
+    intervention.refresh_from_db()
+    assert intervention.status == Intervention.Status.CLOSED
+    assert intervention.closed_on == timezone.localdate()
+    page = client.get(intervention.get_absolute_url()).content.decode()
+    assert (
+        "Whereabouts disclosed by the prosecutor" in page and "Close the intervention" not in page
+    )
+    again = client.post(url, {"reason": "Twice"})
+    assert again.status_code == 400 and "already closed" in again.content.decode()
+
+
+def test_an_addressee_is_edited_and_bad_input_is_kept(alice, client):
+    addressee = services.addressee_create(
+        kind="government", name="Prosecutor General", email="old@example.org", by=alice
+    )
+    client.force_login(alice)
+    url = reverse("addressee_edit", args=[addressee.public_id])
+    form = {"kind": "government", "name": "Prosecutor General", "salutation": "Dear Sir"}
+    bad = client.post(url, {**form, "email": "not an address"})
+    assert bad.status_code == 400
+    assert 'value="Dear Sir"' in bad.content.decode()
+    ok = client.post(url, {**form, "email": "new@example.org"})
+    assert ok.status_code == 302
+    addressee.refresh_from_db()
+    assert addressee.email == "new@example.org" and addressee.salutation == "Dear Sir"
+    assert "Edit Prosecutor General" in client.get(reverse("addressee_list")).content.decode()
+    unknown = reverse("addressee_edit", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(unknown).status_code == 404

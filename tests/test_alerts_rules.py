@@ -274,3 +274,36 @@ def test_clock_jumps_raise_no_burst_and_no_crash(alice, jump):
     second = detect_at(T0 + jump + timedelta(minutes=1))
     assert len([a for a in first if a.rule == Rule.QUIET]) <= 1
     assert [a for a in second if a.rule == Rule.QUIET] == []
+
+
+def test_closing_an_intervention_stops_its_follow_up_and_response_deadline(alice):
+    from habeas.advocacy import services as advocacy
+
+    case = open_case(alice, disappeared="2024-05-01")
+    letter = Intervention.objects.create(
+        case=case,
+        kind=Intervention.Kind.WGEID_STANDARD,
+        sent_on=date(2026, 3, 10),
+        status=Intervention.Status.SENT,
+    )
+    other = Intervention.objects.create(
+        case=case,
+        kind=Intervention.Kind.LETTER_AUTHORITIES,
+        sent_on=date(2026, 3, 10),
+        status=Intervention.Status.RESPONDED,
+    )
+    Response.objects.create(
+        intervention=other,
+        received_on=date(2026, 3, 20),
+        type=Response.Type.DENIAL,
+        deadline=date(2026, 9, 20),
+    )
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        watcher.watch_pass(worker="test")
+        advocacy.intervention_close(intervention=letter, reason="Whereabouts disclosed", by=alice)
+        advocacy.intervention_close(intervention=other, reason="Whereabouts disclosed", by=alice)
+    with time_machine.travel(T0 + timedelta(minutes=2), tick=False):
+        watcher.watch_pass(worker="test")  # notices the closing
+    raised = detect_at(datetime(2026, 9, 21, tzinfo=UTC))
+    assert Rule.FOLLOW_UP not in rules_of(raised)
+    assert Rule.RESPONSE_DEADLINE not in rules_of(raised)

@@ -96,11 +96,13 @@ MATRIX: dict[str, dict[str, int]] = {
     "intervention_add": CASE_WRITE,
     "intervention_sent": CASE_WRITE,
     "response_add": CASE_WRITE,
+    "intervention_close": CASE_WRITE,
     "publication_edit": CASE_WRITE,
     "public_update_add": CASE_WRITE,
     "briefing": SIGNED_IN,
     "addressee_list": SIGNED_IN,
     "addressee_add": SIGNED_IN,
+    "addressee_edit": SIGNED_IN,
     "public_list": dict.fromkeys(ROLES, 200),
     "public_feed": dict.fromkeys(ROLES, 200),
     "public_profile": dict.fromkeys(ROLES, 200),
@@ -206,7 +208,12 @@ def _advocacy_ids(case, by) -> dict:
     profile = advocacy.public_profile_save(
         case=case, name="R. Isakov", is_published=True, photo=screenshot_jpeg(), by=by
     )
-    return {"intervention_id": intervention.public_id, "profile_id": profile.public_id}
+    addressee = advocacy.addressee_create(kind="government", name="Prosecutor General", by=by)
+    return {
+        "intervention_id": intervention.public_id,
+        "profile_id": profile.public_id,
+        "addressee_id": addressee.public_id,
+    }
 
 
 def _evidence_ids(case, by) -> dict:

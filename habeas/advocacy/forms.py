@@ -73,6 +73,14 @@ class ResponseForm(forms.ModelForm):
         }
 
 
+class InterventionCloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it closed?"),
+        max_length=500,
+        help_text=_("e.g. whereabouts disclosed; superseded by a new submission"),
+    )
+
+
 class PublicProfileForm(forms.ModelForm):
     photo = forms.FileField(
         label=_("Photo"),

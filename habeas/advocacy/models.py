@@ -108,6 +108,9 @@ class Intervention(models.Model):
     # The document as sent: a snapshot, so later edits to the case do not change it.
     document = models.TextField(_("document sent"), blank=True, max_length=100000)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    # Closed: nothing more is expected of it (no follow-ups, no response deadlines).
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_reason = models.CharField(_("why it was closed"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -35,6 +35,20 @@ def addressee_create(*, by: User, **fields) -> Addressee:
     return addressee
 
 
+@transaction.atomic
+def addressee_update(*, addressee: Addressee, by: User, **fields) -> Addressee:
+    """Change a directory entry. Documents already sent keep the snapshot they were
+    sent with; drafts use the new details."""
+    for name, value in fields.items():
+        setattr(addressee, name, value)
+    addressee.full_clean()
+    addressee.save()
+    audit_record(
+        action="addressee.update", actor=by, target=addressee, detail={"fields": sorted(fields)}
+    )
+    return addressee
+
+
 def kinds_for(case: Case) -> list[tuple[str, str]]:
     """Intervention kinds offered for `case`: CED urgent actions only when the
     State concerned is a party to the Convention."""
@@ -158,6 +172,29 @@ def response_record(
     intervention.save(update_fields=["status", "updated_at"])
     audit_record(action="response.record", actor=by, target=response, case=intervention.case)
     return response
+
+
+@transaction.atomic
+def intervention_close(
+    *, intervention: Intervention, reason: str, by: User, closed_on: date | None = None
+) -> Intervention:
+    """Nothing more is expected of this intervention (the person was found, it was
+    superseded, the body declined it): its follow-ups and response deadlines stop."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Say why the intervention is closed."})
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.status == Intervention.Status.CLOSED:
+        raise ValidationError("This intervention is already closed.")
+    locked.status = Intervention.Status.CLOSED
+    locked.closed_on = closed_on or timezone.localdate()
+    locked.closed_reason = reason[:500]
+    # Only these fields: a creator's account deleted since (created_by NULL) must not
+    # stop anyone closing it.
+    locked.save(update_fields=["status", "closed_on", "closed_reason", "updated_at"])
+    audit_record(action="intervention.close", actor=by, target=locked, case=locked.case)
+    intervention.refresh_from_db()
+    return intervention
 
 
 PROFILE_FIELDS = (

@@ -21,6 +21,11 @@ urlpatterns = [
         name="intervention_sent",
     ),
     path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/close/",
+        views.intervention_close,
+        name="intervention_close",
+    ),
+    path(
         "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/responses/new/",
         views.response_add,
         name="response_add",
@@ -44,6 +49,11 @@ urlpatterns = [
     path("advocacy/briefing/", views.briefing, name="briefing"),
     path("advocacy/addressees/", views.addressee_list, name="addressee_list"),
     path("advocacy/addressees/new/", views.addressee_add, name="addressee_add"),
+    path(
+        "advocacy/addressees/<uuid:addressee_id>/edit/",
+        views.addressee_edit,
+        name="addressee_edit",
+    ),
     path("public/", views.public_list, name="public_list"),
     path("public/feed.atom", views.public_feed, name="public_feed"),
     path("public/<uuid:profile_id>/", views.public_profile, name="public_profile"),

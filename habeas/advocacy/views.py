@@ -27,6 +27,7 @@ from . import ced, documents, selectors, services
 from . import render as render_to
 from .forms import (
     AddresseeForm,
+    InterventionCloseForm,
     InterventionForm,
     MarkSentForm,
     PublicProfileForm,
@@ -136,6 +137,29 @@ def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID
             return redirect(intervention)
     return form_page(
         request, title=_("Mark as sent"), back=intervention.get_absolute_url(), forms=[form]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_close(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    form = InterventionCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_close(
+                intervention=intervention, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Intervention closed; its follow-ups stop."))
+            return redirect(intervention)
+    return form_page(
+        request,
+        title=_("Close the intervention"),
+        back=intervention.get_absolute_url(),
+        forms=[form],
     )
 
 
@@ -265,6 +289,23 @@ def addressee_add(request: HttpRequest) -> HttpResponse:
             return redirect("addressee_list")
     return form_page(
         request, title=_("Add an addressee"), back=reverse("addressee_list"), forms=[form]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def addressee_edit(request: HttpRequest, addressee_id: UUID) -> HttpResponse:
+    addressee = selectors.addressee_get(public_id=addressee_id)
+    form = AddresseeForm(request.POST or None, instance=addressee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.addressee_update(addressee=addressee, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Addressee saved."))
+            return redirect("addressee_list")
+    return form_page(
+        request, title=_("Edit an addressee"), back=reverse("addressee_list"), forms=[form]
     )
 
 

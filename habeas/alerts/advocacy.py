@@ -85,9 +85,11 @@ def pending_for(case) -> list[Pending]:
             if pk not in answered and isinstance(sent_on, date):
                 found.append(Pending(f"intervention:{pk}", "follow_up", sent_on))
     if "deadline" in _field_names(response):
-        for pk, deadline in response.objects.filter(
-            **{f"{link}__case": case}, deadline__isnull=False
-        ).values_list("pk", "deadline"):
+        responses = response.objects.filter(**{f"{link}__case": case}, deadline__isnull=False)
+        if "status" in _field_names(intervention):
+            # A closed intervention expects nothing more, its responses' deadlines included.
+            responses = responses.exclude(**{f"{link}__status": "closed"})
+        for pk, deadline in responses.values_list("pk", "deadline"):
             if isinstance(deadline, date):
                 found.append(Pending(f"response:{pk}", "response_deadline", deadline))
     return found
