@@ -288,7 +288,17 @@ def test_case_list_pager_keeps_the_filters(login, alice):
 
 @pytest.mark.parametrize(
     "query",
-    ["after=nonsense", "before=x:y", "after=99999:", "after=1:" + "Z" * 60, "page=999", "last=2"],
+    [
+        "after=nonsense",
+        "before=x:y",
+        "after=²:X",
+        "before=\u0661:X",
+        "after=1:%00x",
+        "after=99999:",
+        "after=1:" + "Z" * 60,
+        "page=999",
+        "last=2",
+    ],
 )
 def test_a_broken_page_link_gives_the_first_page(login, alice, alices_case, query):
     response = login(alice).get(f"/cases/?{query}")

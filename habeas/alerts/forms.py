@@ -8,7 +8,7 @@ from .models import AlertPreference, AlertSettings, CaseWatch
 
 def _check_days(text: str) -> str:
     parts = [p for p in text.replace(" ", "").split(",") if p]
-    if not parts or not all(p.isdigit() and 0 < int(p) <= 366 for p in parts):
+    if not parts or not all(p.isascii() and p.isdigit() and 0 < int(p) <= 366 for p in parts):
         raise forms.ValidationError(
             _("Give days as whole numbers separated by commas, e.g. 30,7,1.")
         )

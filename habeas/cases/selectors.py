@@ -163,7 +163,10 @@ def cursor_of(case: Case) -> str:
 def cursor_parse(text: str) -> tuple[int, str] | None:
     """The (priority, reference) a cursor names, or None for anything else."""
     priority, sep, reference = (text or "").partition(":")
-    if not sep or not priority.isdigit() or len(priority) > 3 or not 0 < len(reference) <= 40:
+    digits = priority.isascii() and priority.isdigit()  # not "²", which int() refuses
+    if not sep or not digits or len(priority) > 3 or not 0 < len(reference) <= 40:
+        return None
+    if not reference.isprintable():  # a NUL would make PostgreSQL refuse the query
         return None
     return int(priority), reference
 
