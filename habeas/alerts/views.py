@@ -33,8 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/inbox.html", {"page": page, "show": show, "now": now})
 
 
-def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert = selectors.alert_get_for_user(user=request.user, public_id=alert_id)
+def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: int = 200):
     member = case_selectors.membership_for(user=request.user, case=alert.case)
     return render(
         request,
@@ -44,9 +43,15 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
             "actions": alert.actions.select_related("user"),
             "deliveries": alert.deliveries.select_related("user").order_by("pk"),
             "can_act": member is not None and member.role != member.Role.READ_ONLY,
-            "snooze_form": SnoozeForm(),
+            "snooze_form": snooze_form,
         },
+        status=status,
     )
+
+
+def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = selectors.alert_get_for_user(user=request.user, public_id=alert_id)
+    return _detail_page(request, alert, SnoozeForm())
 
 
 @require_POST
@@ -72,19 +77,7 @@ def alert_snooze(request: HttpRequest, alert_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Alert snoozed."))
             return redirect("alert_inbox")
-    member = case_selectors.membership_for(user=request.user, case=alert.case)
-    return render(
-        request,
-        "alerts/detail.html",
-        {
-            "alert": alert,
-            "actions": alert.actions.select_related("user"),
-            "deliveries": alert.deliveries.select_related("user").order_by("pk"),
-            "can_act": member is not None,
-            "snooze_form": form,
-        },
-        status=400,
-    )
+    return _detail_page(request, alert, form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -67,6 +67,7 @@ from habeas.lib.crypto import (
     KeyRing,
     decrypt_stream,
     encrypt_stream,
+    fsync_dir,
     stream_key_id,
 )
 
@@ -111,15 +112,6 @@ def _staging_dir(prefix: str) -> Path:
         raise BackupError(
             f"Cannot create a temporary directory in {settings.DATA_DIR}: {exc.strerror}."
         ) from None
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _read_only_uri(path: Path) -> str:
@@ -550,7 +542,7 @@ def create_backup(target: Path | str, *, force: bool = False) -> BackupResult:
                     raise BackupError(
                         f"{target} appeared while the backup was made; nothing was replaced."
                     ) from None
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         except OSError as exc:
             raise BackupError(f"Writing the backup failed: {exc.strerror or exc}.") from None
         finally:
@@ -820,7 +812,7 @@ class _SQLiteTarget:
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self.placed = True
 
     def undo(self) -> str:

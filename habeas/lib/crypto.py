@@ -238,14 +238,15 @@ def write_key_file(path: Path, ring: KeyRing, *, replace: bool = True) -> bool:
                 os.link(tmp, path)  # fails if the file exists: create-if-absent, atomically
             except FileExistsError:
                 return False
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return True
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in `directory` durable (best effort)."""
     with contextlib.suppress(OSError):  # not every file system lets a directory be synced
         fd = os.open(directory, os.O_RDONLY)
         try:
