@@ -30,10 +30,14 @@ serve: $(VENV)/.installed
 # PostgreSQL or Chromium fails the run instead of skipping those tests.
 test: $(VENV)/.installed
 	@scripts/test-services.sh chromium || [ "$$HABEAS_REQUIRE_BROWSER" != 1 ]
+	@scripts/test-services.sh postgres >/dev/null || [ "$$HABEAS_REQUIRE_POSTGRES" != 1 ]
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# The SQLite run also round-trips backups through PostgreSQL, so it starts the
+# test server first when it can.
 test-sqlite: $(VENV)/.installed
+	@scripts/test-services.sh postgres >/dev/null 2>&1 || true
 	HABEAS_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest
 
 test-postgres: $(VENV)/.installed
