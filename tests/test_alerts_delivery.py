@@ -86,6 +86,30 @@ def test_a_digest_user_gets_one_mail_a_day_listing_every_alert(smtp, emails, ali
     assert Delivery.objects.filter(user=bob, status=Delivery.Status.SENT).count() == 2
 
 
+def test_an_alert_acknowledged_before_the_digest_is_left_out_of_it(
+    smtp, emails, alices_case, alice, bob
+):
+    from habeas.alerts.services import alert_acknowledge
+
+    AlertPreference.objects.create(user=bob, email=AlertPreference.Email.DIGEST)
+    with time_machine.travel(datetime(2026, 5, 1, 10, tzinfo=UTC), tick=False):
+        handled = raise_alert(alices_case, "a")
+        waiting = raise_alert(alices_case, "b")
+        delivery.deliver_due(worker="test")
+        alert_acknowledge(alert=handled, by=alice)
+    with time_machine.travel(datetime(2026, 5, 2, 8, 0, tzinfo=UTC), tick=False):
+        delivery.deliver_due(worker="test")
+    to_bob = [m for to, m in smtp.mailbox.messages if to == ["bob@example.org"]]
+    assert len(to_bob) == 1
+    body = to_bob[0].get_payload()
+    assert f"/alerts/{waiting.public_id}/" in body
+    assert f"/alerts/{handled.public_id}/" not in body
+    dropped = Delivery.objects.get(user=bob, alert=handled)
+    assert dropped.status == Delivery.Status.DROPPED
+    # Alice's immediate e-mail about it had already gone: acknowledging changes nothing there.
+    assert Delivery.objects.get(user=alice, alert=handled).status == Delivery.Status.SENT
+
+
 def test_unreachable_mail_server_retries_with_backoff_then_gives_up_loudly(
     settings, emails, alices_case, alice, caplog
 ):

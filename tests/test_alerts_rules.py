@@ -96,6 +96,19 @@ def test_new_information_restarts_the_quiet_clock(alice):
     assert rules_of(detect_at(T0 + timedelta(days=5))) == [Rule.QUIET]
 
 
+def test_new_evidence_restarts_the_quiet_clock(alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from habeas.evidence.services import evidence_add
+
+    case = open_case(alice, disappeared="2026-03-08")
+    with time_machine.travel(T0 + timedelta(days=2), tick=False):
+        upload = SimpleUploadedFile("letter.txt", b"The ministry replied today.\n")
+        evidence_add(case=case, upload=upload, title="Reply", by=alice)
+    assert detect_at(T0 + timedelta(days=4)) == []
+    assert rules_of(detect_at(T0 + timedelta(days=5))) == [Rule.QUIET]
+
+
 def test_a_closed_case_raises_nothing(alice):
     case = open_case(alice, disappeared="2026-03-08")
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
@@ -217,6 +230,38 @@ def test_a_response_cancels_the_follow_up_and_its_deadline_is_announced(alice):
     assert [a.occurrence for a in raised if a.rule == Rule.RESPONSE_DEADLINE] == ["2026-09-20/30"]
 
 
+def test_a_case_may_override_follow_up_and_response_days_due_at_local_midnight(alice, settings):
+    settings.TIME_ZONE = "America/New_York"  # UTC-4 from 8 March 2026
+    case = open_case(alice, disappeared="2024-05-01")
+    with time_machine.travel(T0, tick=False):
+        case_watch_update(case=case, by=alice, follow_up_days=10, response_deadline_days="14")
+    letter = Intervention.objects.create(
+        case=case,
+        kind=Intervention.Kind.LETTER_AUTHORITIES,
+        sent_on=date(2026, 3, 10),
+        status=Intervention.Status.SENT,
+    )
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        watcher.watch_pass(worker="test")
+    # 20 March 00:00 in New York is 04:00 UTC.
+    assert Rule.FOLLOW_UP not in rules_of(detect_at(datetime(2026, 3, 20, 3, 59, tzinfo=UTC)))
+    assert Rule.FOLLOW_UP in rules_of(detect_at(datetime(2026, 3, 20, 4, 0, tzinfo=UTC)))
+    Response.objects.create(
+        intervention=letter,
+        received_on=date(2026, 3, 25),
+        type=Response.Type.DENIAL,
+        deadline=date(2026, 9, 20),
+    )
+    Intervention.objects.filter(pk=letter.pk).update(status=Intervention.Status.RESPONDED)
+    with time_machine.travel(datetime(2026, 3, 25, 12, tzinfo=UTC), tick=False):
+        watcher.watch_pass(worker="test")
+    # Only the case's own step (14 days before), at local midnight of 6 September.
+    early = detect_at(datetime(2026, 9, 6, 3, 59, tzinfo=UTC))
+    assert Rule.RESPONSE_DEADLINE not in rules_of(early)
+    raised = detect_at(datetime(2026, 9, 6, 4, 0, tzinfo=UTC))
+    assert [a.occurrence for a in raised if a.rule == Rule.RESPONSE_DEADLINE] == ["2026-09-20/14"]
+
+
 # --- rule 4: anniversaries --------------------------------------------------------------
 
 
@@ -237,6 +282,15 @@ def test_past_anniversaries_are_not_raised_for_a_case_entered_late(alice):
     assert Deadline.objects.get(rule=Rule.ANNIVERSARY).occurrence == "24y/2026-11-25"
 
 
+def test_an_anniversary_falls_at_local_midnight_of_the_organisation(alice, settings):
+    settings.TIME_ZONE = "Asia/Ashgabat"  # UTC+5
+    open_case(alice, disappeared="2025-06-15")
+    eve = datetime(2026, 6, 14, 18, 59, tzinfo=UTC)  # 23:59 on 14 June in Ashgabat
+    assert Rule.ANNIVERSARY not in rules_of(detect_at(eve))
+    raised = detect_at(datetime(2026, 6, 14, 19, 0, tzinfo=UTC))
+    assert [a.occurrence for a in raised if a.rule == Rule.ANNIVERSARY] == ["1y/2026-06-15"]
+
+
 # --- rule 5: risk flags -----------------------------------------------------------------
 
 
@@ -252,6 +306,18 @@ def test_a_new_risk_flag_raises_priority_and_alerts_the_team_at_once(alices_case
     cases.case_update(case=alices_case, by=alice, summary="More.")
     cases.case_update(case=alices_case, by=alice, risk_torture=False)
     assert Alert.objects.filter(rule=Rule.RISK).count() == 1
+
+
+def test_risk_flags_ticked_when_the_case_is_opened_alert_the_team_at_once(alice):
+    case = open_case(alice, disappeared="2026-03-08", risk_health=True, risk_family_reprisals=True)
+    case.refresh_from_db()
+    assert case.priority == Priority.URGENT
+    alert = Alert.objects.get(case=case, rule=Rule.RISK)
+    assert alert.title == "TM-2026-001: risk raised (health, family reprisals)"
+    assert alert.due_at == T0
+    # Opening a case without flags raises nothing.
+    plain = open_case(alice, disappeared="2026-03-08", ref="TM-2026-002")
+    assert not Alert.objects.filter(case=plain).exists()
 
 
 def test_risk_flag_set_behind_the_services_back_is_noticed_by_the_watcher(alices_case):

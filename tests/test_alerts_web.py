@@ -11,7 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from habeas.alerts import detection, watcher
-from habeas.alerts.models import Alert, AlertAction, AlertPreference, AlertSettings, Deadline
+from habeas.alerts.models import (
+    Alert,
+    AlertAction,
+    AlertPreference,
+    AlertSettings,
+    CaseWatch,
+    Deadline,
+)
 from habeas.audit.models import AuditEntry
 
 
@@ -118,6 +125,15 @@ def test_a_team_member_overrides_the_rules_for_one_case(client, alices_case, bob
     assert quiet.due_at == alices_case.last_info_at + timedelta(days=1)
     page = client.get(alices_case.get_absolute_url()).content.decode()
     assert "Next alerts for this case" in page
+    # Follow-up and response-deadline rules too; a bad list is refused, input kept.
+    rules = {"quiet_days_late": "1", "follow_up_days": "10", "response_deadline_days": "x,7"}
+    bad = client.post(f"/cases/{alices_case.public_id}/alert-rules/", rules)
+    assert bad.status_code == 400
+    assert 'value="x,7"' in bad.content.decode()
+    rules["response_deadline_days"] = "14, 3"
+    assert client.post(f"/cases/{alices_case.public_id}/alert-rules/", rules).status_code == 302
+    watch = CaseWatch.objects.get(case=alices_case)
+    assert (watch.follow_up_days, watch.response_deadline_days) == (10, "14,3")
 
 
 def test_health_and_dashboard_say_when_the_watcher_is_stale(client, alice, settings):

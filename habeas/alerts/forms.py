@@ -60,13 +60,26 @@ class CaseWatchForm(forms.ModelForm):
 
     class Meta:
         model = CaseWatch
-        fields = ["quiet_days_early", "quiet_days_late", "window_days", "anniversaries"]
+        fields = [
+            "quiet_days_early",
+            "quiet_days_late",
+            "window_days",
+            "follow_up_days",
+            "response_deadline_days",
+            "anniversaries",
+        ]
         help_texts = {
             "quiet_days_early": _("Empty: the organisation's setting."),
             "quiet_days_late": _("Empty: the organisation's setting."),
             "window_days": _("e.g. 30,7,1 — empty: the organisation's setting."),
+            "follow_up_days": _("Empty: the organisation's setting."),
+            "response_deadline_days": _("e.g. 30,7,1 — empty: the organisation's setting."),
         }
 
     def clean_window_days(self):
         text = self.cleaned_data["window_days"]
+        return _check_days(text) if text.strip() else ""
+
+    def clean_response_deadline_days(self):
+        text = self.cleaned_data["response_deadline_days"]
         return _check_days(text) if text.strip() else ""

@@ -83,6 +83,12 @@ class CaseWatch(models.Model):
     window_days = models.CharField(
         _("urgent window: days before it closes"), max_length=60, blank=True
     )
+    follow_up_days = models.PositiveSmallIntegerField(
+        _("follow-up: days without a response"), null=True, blank=True
+    )
+    response_deadline_days = models.CharField(
+        _("response deadline: days before"), max_length=60, blank=True
+    )
     anniversaries = models.BooleanField(_("anniversaries"), null=True, blank=True)
     # Bit mask of the case's risk flags when last seen (rule 5 alerts on new bits).
     risk_mask = models.PositiveSmallIntegerField(default=0)
@@ -212,6 +218,7 @@ class Delivery(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed (gave up)")
+        DROPPED = "dropped", _("Not sent: acknowledged before the digest")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")

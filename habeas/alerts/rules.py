@@ -46,8 +46,8 @@ def effective(org: AlertSettings, watch: CaseWatch | None) -> Effective:
         quiet_days_early=pick("quiet_days_early"),
         quiet_days_late=pick("quiet_days_late"),
         window_steps=tuple(_days_list(pick("window_days"))),
-        follow_up_days=org.follow_up_days,
-        response_steps=tuple(org.response_steps),
+        follow_up_days=pick("follow_up_days"),
+        response_steps=tuple(_days_list(pick("response_deadline_days"))),
         anniversaries=pick("anniversaries"),
     )
 

@@ -28,6 +28,7 @@ from .models import (
     AlertSettings,
     CaseWatch,
     Deadline,
+    Delivery,
     Rule,
 )
 
@@ -123,12 +124,11 @@ def case_deadlines_update(*, case: Case, by: User | None = None, now: datetime |
     fresh = Case.objects.filter(pk=case.pk).first()
     if fresh is None:
         return
-    watch, created = CaseWatch.objects.get_or_create(
-        case=fresh, defaults={"risk_mask": rules.risk_mask(fresh)}
-    )
-    if not created:
-        _risk_check(case=fresh, watch=watch, by=by, now=now)
-        case.priority = fresh.priority
+    # A case seen for the first time (just opened) starts from "no risk flag", so
+    # flags ticked on the opening form alert the team like flags set later.
+    watch, _ = CaseWatch.objects.get_or_create(case=fresh, defaults={"risk_mask": 0})
+    _risk_check(case=fresh, watch=watch, by=by, now=now)
+    case.priority = fresh.priority
     eff = rules.effective(AlertSettings.current(), watch)
     _store(fresh, desired_deadlines(fresh, eff, now=now, fired=_last_fired(fresh)))
     CaseWatch.objects.filter(pk=watch.pk).update(synced_for=fresh.updated_at)
@@ -182,6 +182,11 @@ def alert_acknowledge(*, alert: Alert, by: User, now: datetime | None = None) ->
     alert.snoozed_until = None
     alert.save(update_fields=["state", "handled_by", "handled_at", "snoozed_until"])
     AlertAction.objects.create(alert=alert, kind=AlertAction.Kind.ACKNOWLEDGE, user=by, at=now)
+    # Someone has dealt with it: the daily digests still waiting leave it out (one
+    # a watcher has already claimed goes out as it is).
+    Delivery.objects.filter(
+        alert=alert, digest=True, status=Delivery.Status.PENDING, claimed_at__isnull=True
+    ).update(status=Delivery.Status.DROPPED)
     audit_record(action="alert.acknowledge", actor=by, target=alert, case=alert.case)
     return alert
 

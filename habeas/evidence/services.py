@@ -17,6 +17,7 @@ from django.utils import timezone
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
+from habeas.cases.services import case_touch
 from habeas.sources.models import Claim, Source
 
 from . import inspect, storage
@@ -142,6 +143,7 @@ def evidence_add(
                 case=case,
                 detail={"size": digest.size, "sha256": digest.sha256},
             )
+            case_touch(case=case)  # new information: "gone quiet" starts again
             copies = [storage.ORIGINAL, storage.WORKING][: len(tmps)]
             for tmp, copy in zip(tmps, copies, strict=True):
                 finals.append(storage.commit_tmp(tmp, item.public_id, copy))
