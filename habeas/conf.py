@@ -47,6 +47,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple:
+    """Addresses or networks ("10.0.0.5, 192.168.0.0/24, ::1"), for trusted proxies."""
+    import ipaddress
+
+    networks = []
+    for item in os.environ.get(name, "").replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigurationError(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)."
+            ) from None
+    return tuple(networks)
+
+
 def env_webhooks(url_name: str, secret_name: str) -> list[tuple[str, str]]:
     """Webhook endpoints for alerts: space-separated URLs sharing one signing secret."""
     urls = os.environ.get(url_name, "").split()

@@ -11,6 +11,7 @@ from habeas.conf import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     env_webhooks,
     keyring,
@@ -137,9 +138,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts: two-factor login is required of administrators, and of everyone with
 # HABEAS_REQUIRE_2FA=1. Lockout counts failed passwords and codes by username and
-# by client address (REMOTE_ADDR) over a sliding window.
+# by client address over a sliding window. An address is shared by everyone behind
+# one office router (and by every visitor of an onion service), so it has its own,
+# looser limit (0: no lockout by address).
 HABEAS_REQUIRE_2FA = env_bool("HABEAS_REQUIRE_2FA", False)
 HABEAS_LOCKOUT_ATTEMPTS = env_int("HABEAS_LOCKOUT_ATTEMPTS", 5)
+HABEAS_LOCKOUT_ADDRESS_ATTEMPTS = env_int("HABEAS_LOCKOUT_ADDRESS_ATTEMPTS", 20)
+# The client address is REMOTE_ADDR, unless that is one of these reverse proxies:
+# then it is the last address in X-Forwarded-For that is not a trusted proxy.
+HABEAS_TRUSTED_PROXIES = env_networks("HABEAS_TRUSTED_PROXIES")
 HABEAS_LOCKOUT_MINUTES = env_int("HABEAS_LOCKOUT_MINUTES", 15)
 # The label authenticator apps show next to the code; a neutral one is safer on a
 # phone that may be searched.

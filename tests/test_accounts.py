@@ -372,12 +372,79 @@ def test_lockout_by_username_refuses_even_the_right_password_unchecked(client, a
 
 
 def test_lockout_by_address_across_usernames(client, alice):
-    for name in ["anna", "boris", "chen", "dmitri", "emine"]:
+    """Twenty failures from one address, spread over usernames (password spraying),
+    lock that address; four usernames' typos do not (an office shares one address)."""
+    names = [f"user{i}" for i in range(20)]
+    for name in names[:19]:
         password_step(client, name, "guess", REMOTE_ADDR="203.0.113.7")
+    assert password_step(Client(), "alice", REMOTE_ADDR="203.0.113.7")["Location"] == "/"
+    password_step(client, names[19], "guess", REMOTE_ADDR="203.0.113.7")
     response = password_step(client, "alice", REMOTE_ADDR="203.0.113.7")
     assert LOCKED in response.content.decode()
     assert not logged_in(client)
     assert password_step(Client(), "alice", REMOTE_ADDR="203.0.113.8")["Location"] == "/"
+
+
+def test_lockout_by_address_can_be_turned_off_for_an_onion_service(settings, alice):
+    """Behind an onion service every visitor comes from 127.0.0.1."""
+    settings.HABEAS_LOCKOUT_ADDRESS_ATTEMPTS = 0
+    for i in range(30):
+        password_step(Client(), f"user{i}", "guess", REMOTE_ADDR="127.0.0.1")
+    assert password_step(Client(), "alice", REMOTE_ADDR="127.0.0.1")["Location"] == "/"
+    # Lockout by username still holds.
+    _fail(Client(), "alice", 5)
+    assert LOCKED in password_step(Client(), "alice").content.decode()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(settings, alice):
+    import ipaddress
+
+    settings.HABEAS_TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.0/8"),)
+    settings.HABEAS_LOCKOUT_ADDRESS_ATTEMPTS = 3
+    # The proxy (10.0.0.2) appends the real client; what the client sent is ignored.
+    for i in range(3):
+        password_step(
+            Client(),
+            f"user{i}",
+            "guess",
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 198.51.100.5",
+        )
+    assert LoginFailure.objects.filter(ip="198.51.100.5").count() == 3
+    locked = password_step(
+        Client(), "alice", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.5"
+    )
+    assert LOCKED in locked.content.decode()
+    # Another client behind the same proxy is not locked out.
+    ok = password_step(
+        Client(), "alice", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.6"
+    )
+    assert ok["Location"] == "/"
+    # From an untrusted address the header is the client's invention: ignored.
+    password_step(
+        Client(),
+        "nobody",
+        "guess",
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_X_FORWARDED_FOR="198.51.100.77",
+    )
+    assert LoginFailure.objects.filter(username="nobody").get().ip == "203.0.113.9"
+    # The audit log records the same address.
+    entry = AuditEntry.objects.filter(action="auth.login_failed").latest("pk")
+    assert entry.ip == "203.0.113.9"
+
+
+def test_a_bad_trusted_proxies_setting_is_one_clear_line(monkeypatch):
+    from habeas.conf import ConfigurationError, env_networks
+
+    monkeypatch.setenv("HABEAS_TRUSTED_PROXIES", "10.0.0.1, proxy.local")
+    with pytest.raises(ConfigurationError, match=r"'proxy\.local' is not an IP address"):
+        env_networks("HABEAS_TRUSTED_PROXIES")
+    monkeypatch.setenv("HABEAS_TRUSTED_PROXIES", "10.0.0.1 192.168.0.0/24")
+    assert [str(n) for n in env_networks("HABEAS_TRUSTED_PROXIES")] == [
+        "10.0.0.1/32",
+        "192.168.0.0/24",
+    ]
 
 
 def test_lockout_looks_the_same_for_existing_and_unknown_usernames(alice):
@@ -420,7 +487,10 @@ def test_failed_codes_count_towards_the_lockout(client, alice, at_t0):
     assert LoginFailure.objects.filter(stage="code").count() == 5
 
 
-def test_a_success_does_not_erase_the_addresses_failures_for_other_usernames(client, alice, bob):
+def test_a_success_does_not_erase_the_addresses_failures_for_other_usernames(
+    settings, client, alice, bob
+):
+    settings.HABEAS_LOCKOUT_ADDRESS_ATTEMPTS = 5
     ip = "203.0.113.50"
     for name in ["m1", "m2", "m3", "m4"]:
         password_step(Client(), name, "guess", REMOTE_ADDR=ip)
@@ -635,6 +705,7 @@ def test_administrator_changes_roles_disables_enables_and_resets_two_factor(logi
         "user_id": bob.pk,
         "from": "staff",
         "to": "viewer",
+        "read_only_on": 0,  # bob was on no case team
     }
     assert client.post(f"/users/{bob.pk}/role/", {"role": "overlord"}).status_code == 302
     bob.refresh_from_db()

@@ -29,6 +29,9 @@ CASE_READ = {
 }
 CASE_WRITE = {**CASE_READ, "read_only": 404}
 SIGNED_IN = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}
+# Pages that create shared records: "read_only" (vera) is an organisation viewer,
+# and viewers write nothing.
+WRITERS = {**SIGNED_IN, "read_only": 404}
 ADMIN_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:-1], 404), "admin": 200}
 ADMIN_POST_ONLY = {**ADMIN_ONLY, "admin": 405}
 # Pages about an enrolled authenticator: without one (only the admin has one
@@ -56,9 +59,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "dashboard": SIGNED_IN,
     "search": SIGNED_IN,
     "case_list": SIGNED_IN,
-    "case_create": SIGNED_IN,
+    "case_create": WRITERS,
     "actor_list": SIGNED_IN,
-    "actor_create": SIGNED_IN,
+    "actor_create": WRITERS,
     "actor_detail": SIGNED_IN,
     "case_detail": CASE_READ,
     "case_history": CASE_READ,

@@ -24,7 +24,8 @@ from tests.test_authorization_matrix import (
 IDENTITY = "CANARY-SRC-IDENTITY-7f3a"
 CONTACT = "CANARY-SRC-CONTACT-91bc"
 RELATIVE = "CANARY-REL-CONTACT-44de"
-CANARIES = (IDENTITY, CONTACT, RELATIVE)
+NOTES = "CANARY-SRC-NOTES-2d81"
+CANARIES = (IDENTITY, CONTACT, RELATIVE, NOTES)
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def seeded(alice, bob, contested_case, caplog):
         kind="witness",
         identity=IDENTITY,
         contact=CONTACT,
+        notes=NOTES,
         by=alice,
     )
     sources.source_update(source=source, identity=IDENTITY + "-v2", by=alice)
@@ -102,7 +104,15 @@ def test_the_audit_log_history_and_logs_carry_no_canary(seeded, caplog):
             ("sources_source", "contact"),
             ("sources_historicalsource", "identity"),
             ("sources_historicalsource", "contact"),
+            ("sources_source", "notes"),
+            ("sources_historicalsource", "notes"),
             ("cases_relative", "contact"),
         ]:
             cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608 (fixed names)
             _assert_clean(" ".join(row[0] for row in cursor.fetchall()), f"{table}.{column}")
+
+
+def test_a_member_with_the_grant_reads_the_confidential_notes(client, alice, seeded):
+    client.force_login(alice)
+    page = client.get(_url("source_detail", seeded)).content.decode()
+    assert IDENTITY in page and NOTES in page

@@ -201,12 +201,12 @@ def test_a_grade_set_or_changed_in_a_form_needs_its_reason(login, bob, contested
     source = contested_case.sources.get(code_name="LARK")
     url = f"/cases/{contested_case.public_id}/sources/{source.public_id}/edit/"
     client = login(bob)
-    form = {"code_name": "LARK", "kind": "relative", "notes": "Kept notes", "reliability": "D"}
+    form = {"code_name": "LARK", "kind": "relative", "reliability": "D"}
 
-    refused = client.post(url, form)
+    refused = client.post(url, {**form, "code_name": "LARK-2"})
     assert refused.status_code == 400
     body = refused.content.decode()
-    assert "Say why this grade" in body and "Kept notes" in body
+    assert "Say why this grade" in body and 'value="LARK-2"' in body
     source.refresh_from_db()
     assert source.reliability == "B"
 
@@ -224,7 +224,7 @@ def test_a_grade_set_or_changed_in_a_form_needs_its_reason(login, bob, contested
     # Editing something else leaves the grade, and does not ask for a reason again.
     unchanged = {
         **form,
-        "notes": "Other notes",
+        "code_name": "LARK-B",
         "reliability_rationale": "Contradicted by two witnesses.",
     }
     assert client.post(url, unchanged).status_code == 302

@@ -499,11 +499,14 @@ def test_migrations_encrypt_existing_values_and_decrypt_them_on_the_way_back(tmp
     db = sqlite3.connect(tmp_path / "habeas.sqlite3")
     identities = {r[0] for r in db.execute("select identity from sources_source")}
     assert "A relative (demo)" in identities  # plain text again, as version 0001 expects
+    notes = {r[0] for r in db.execute("select notes from sources_source")}
+    assert any("family's lawyer" in n for n in notes)
     db.close()
 
     forward = habeas("migrate", env=env)
     assert forward.returncode == 0, forward.stderr
     assert b"A relative (demo)" not in database_bytes(tmp_path)
+    assert b"family's lawyer" not in database_bytes(tmp_path)
     read = habeas(
         "shell",
         "-c",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.sources import services as sources
 from habeas.sources.models import Source
@@ -40,9 +41,15 @@ def test_confidential_changes_show_only_to_the_grant_and_stay_sealed(
     as_bob = login(bob).get(url).content.decode()
     assert "changed (confidential)" in as_bob
     assert "CANARY" not in as_bob
+    viewed = AuditEntry.objects.filter(action="source.identity_viewed")
+    assert not viewed.exists()
 
     as_alice = login(alice).get(url).content.decode()
     assert "CANARY-NEW-IDENTITY" in as_alice
+    # Seeing the identity in the history is recorded, as on the source's page.
+    entry = viewed.get()
+    assert (entry.actor_username, entry.detail) == ("alice", {"via": "history"})
+    assert entry.target_id == str(source.public_id)
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT identity FROM sources_historicalsource")

@@ -70,6 +70,17 @@ def test_source_identity_needs_the_grant_and_viewing_it_is_recorded(
     assert "CANARY-IDENTITY" in login(bob).get(url).content.decode()
 
 
+def test_opening_a_source_edit_form_with_the_grant_is_recorded(login, alice, bob, contested_case):
+    source = contested_case.sources.get(code_name="LARK")
+    url = f"/cases/{contested_case.public_id}/sources/{source.public_id}/edit/"
+    as_bob = login(bob).get(url).content.decode()
+    assert "CANARY-IDENTITY" not in as_bob
+    assert not AuditEntry.objects.filter(action="source.identity_viewed").exists()
+    assert "CANARY-IDENTITY" in login(alice).get(url).content.decode()
+    entry = AuditEntry.objects.get(action="source.identity_viewed")
+    assert (entry.actor_username, entry.detail) == ("alice", {"via": "edit form"})
+
+
 def test_a_second_person_can_be_added_to_a_case(login, alice, alices_case):
     client = login(alice)
     url = f"/cases/{alices_case.public_id}/people/new/"
@@ -77,3 +88,60 @@ def test_a_second_person_can_be_added_to_a_case(login, alice, alices_case):
     assert client.post(url, {"name": "Ахмед Исаков"}).status_code == 302
     names = sorted(p.display_name for p in alices_case.people.all())
     assert names == ["Ахмед Исаков", "Рустам Исаков"]
+
+
+# --- the organisation's "viewer" role: read-only everywhere ---------------------------
+
+
+def test_a_viewer_opens_no_case_and_adds_no_actor(login, vera):
+    client = login(vera)
+    assert "Open a case" not in client.get("/").content.decode()
+    assert client.get("/cases/new/").status_code == 404
+    refused = client.post("/cases/new/", {"reference": "TM-2026-009", "person_name": "X"})
+    assert refused.status_code == 404
+    assert client.post("/actors/new/", {"name": "MNB", "kind": "agency"}).status_code == 404
+    assert "Add an actor" not in client.get("/actors/").content.decode()
+    denied = AuditEntry.objects.filter(action="access.denied", actor_username="vera")
+    assert {e.detail["page"] for e in denied} == {"case_create", "actor_create"}
+
+
+def test_a_viewer_joins_a_team_only_as_read_only(login, alice, vera, alices_case):
+    url = f"/cases/{alices_case.public_id}/team/"
+    response = login(alice).post(url, {"username": "vera", "role": "member"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "a viewer joins a team as read-only" in page
+    assert 'value="vera"' in page  # the input is kept
+    assert alices_case.members.get(user=vera).role == CaseMember.Role.READ_ONLY
+    client = login(vera)
+    assert client.get(alices_case.get_absolute_url()).status_code == 200
+    assert client.get(f"/cases/{alices_case.public_id}/edit/").status_code == 404
+
+
+def test_making_someone_a_viewer_makes_their_memberships_read_only(
+    login, ada, alice, bob, alices_case
+):
+    from habeas.accounts import services as accounts
+    from habeas.accounts.models import User
+
+    accounts.user_role_change(user=bob, role=User.Role.VIEWER, by=ada)
+    assert alices_case.members.get(user=bob).role == CaseMember.Role.READ_ONLY
+    entry = AuditEntry.objects.filter(action="user.role_changed").latest("pk")
+    assert entry.detail["read_only_on"] == 1
+    assert login(bob).get(f"/cases/{alices_case.public_id}/edit/").status_code == 404
+
+
+def test_the_only_lead_of_a_case_cannot_become_a_viewer(login, ada, alice, alices_case):
+    page = login(ada).post(f"/users/{alice.pk}/role/", {"role": "viewer"}, follow=True)
+    assert "alice is the only lead of TM-2021-003" in page.content.decode()
+    alice.refresh_from_db()
+    assert alice.role == "staff"
+    assert alices_case.members.get(user=alice).role == CaseMember.Role.LEAD
+
+
+def test_the_last_lead_cannot_be_demoted_either(login, alice, alices_case):
+    url = f"/cases/{alices_case.public_id}/team/"
+    response = login(alice).post(url, {"username": "alice", "role": "member"})
+    assert response.status_code == 400
+    assert "A case keeps at least one lead" in response.content.decode()
+    assert alices_case.members.get(user=alice).role == CaseMember.Role.LEAD

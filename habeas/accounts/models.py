@@ -30,6 +30,12 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
 
+    @property
+    def may_write(self) -> bool:
+        """Viewers read: they open no case, add nothing to the shared directories
+        and are on case teams as read-only members only."""
+        return self.role != self.Role.VIEWER
+
 
 class TOTPDevice(models.Model):
     """An authenticator app (RFC 6238: SHA-1, 6 digits, 30-second steps).

@@ -36,13 +36,12 @@ def login_locked(*, username: str, request: HttpRequest) -> bool:
     """True when the username or the client address has had too many failures in
     the window. Says the same for usernames that exist and those that do not."""
     limit = settings.HABEAS_LOCKOUT_ATTEMPTS
-    if limit <= 0:
-        return False
+    by_address = settings.HABEAS_LOCKOUT_ADDRESS_ATTEMPTS
     recent = LoginFailure.objects.filter(at__gte=timezone.now() - lockout_window())
     key, ip = lockout_key(username), client_ip(request)
-    if key and recent.filter(username=key).count() >= limit:
+    if limit > 0 and key and recent.filter(username=key).count() >= limit:
         return True
-    return bool(ip) and recent.filter(ip=ip).count() >= limit
+    return by_address > 0 and bool(ip) and recent.filter(ip=ip).count() >= by_address
 
 
 def login_pending(request: HttpRequest) -> tuple[User | None, str, str]:

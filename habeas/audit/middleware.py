@@ -8,6 +8,8 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
+from .services import address_of
+
 current_ip: ContextVar[str] = ContextVar("habeas_audit_ip", default="")
 
 
@@ -16,7 +18,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_ip.set((request.META.get("REMOTE_ADDR") or "")[:45])
+        token = current_ip.set(address_of(request.META))
         try:
             return self.get_response(request)
         finally:

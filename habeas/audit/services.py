@@ -3,9 +3,11 @@ login, failed login and denied access calls `audit_record`."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,13 +18,43 @@ log = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest | None) -> str:
+    """The address the request came from: REMOTE_ADDR, or, when REMOTE_ADDR is one of
+    HABEAS_TRUSTED_PROXIES, the right-most X-Forwarded-For entry that is not a
+    trusted proxy. Entries left of that are the client's to invent and never used."""
     if request is None:
         from .middleware import current_ip
 
         return current_ip.get()
-    # REMOTE_ADDR only: behind a proxy, the proxy must set it (e.g. gunicorn's
-    # --forwarded-allow-ips); a client-supplied X-Forwarded-For is not trusted.
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+    return address_of(request.META)
+
+
+def _parse_ip(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def address_of(meta) -> str:
+    remote = (meta.get("REMOTE_ADDR") or "")[:45]
+    proxies = settings.HABEAS_TRUSTED_PROXIES
+    if not proxies:
+        return remote
+
+    def trusted(ip) -> bool:
+        return ip is not None and any(ip in network for network in proxies)
+
+    if not trusted(_parse_ip(remote)):
+        return remote
+    hops = [h for h in (meta.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        ip = _parse_ip(hop)
+        if ip is None:
+            break  # garbage from the client side: stop at the last good hop
+        if not trusted(ip):
+            return str(ip)[:45]
+        remote = str(ip)[:45]
+    return remote
 
 
 def _target(target: models.Model | None) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from .models import Case, Event
 
 # Fields whose values only the source grant reveals, in history as everywhere.
 CONFIDENTIAL = {
-    "sources.source": {"identity", "contact"},
+    "sources.source": {"identity", "contact", "notes"},
     "cases.case": {"last_contact_message"},
 }
 # Derived or bookkeeping columns: not changes anyone made.
@@ -35,6 +35,8 @@ class FieldChange:
     old: str
     new: str
     hidden: bool = False
+    # A confidential value shown (to a holder of the source grant): its viewing is audited.
+    revealed: bool = False
 
 
 @dataclass
@@ -45,6 +47,11 @@ class Change:
     record: str
     record_id: str
     changes: list[FieldChange] = field(default_factory=list)
+    model: str = ""  # "sources.source", …
+
+    @property
+    def reveals_confidential(self) -> bool:
+        return any(c.revealed for c in self.changes)
 
 
 def _label(model: type[models.Model], name: str) -> str:
@@ -85,6 +92,7 @@ def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
             kind=kind,
             record=_record_name(row),
             record_id=str(row.public_id),
+            model=label,
         )
         if before is not None and kind == "changed":
             delta = row.diff_against(before, excluded_fields=IGNORED)
@@ -96,6 +104,7 @@ def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
                         old="" if hidden else _show(item.old),
                         new="" if hidden else _show(item.new),
                         hidden=hidden,
+                        revealed=item.field in confidential and not hidden,
                     )
                 )
             if not change.changes:

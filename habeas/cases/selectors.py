@@ -66,6 +66,15 @@ def deny(*, user: User, model: type, public_id: UUID) -> Http404:
     return Http404()
 
 
+def require_writer(*, user: User, what: str) -> None:
+    """Refuse a viewer a page that creates or changes shared records (a new case,
+    an actor, an addressee): the same 404 as for any page they may not use, and a
+    trace in the audit log."""
+    if not user.may_write:
+        audit_record(action="access.denied", actor=user, detail={"page": what, "role": user.role})
+        raise Http404()
+
+
 def case_get_for_user(*, user: User, public_id: UUID) -> Case:
     """The case with what its page shows; 404 unless `user` is on its team."""
     case = (

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
 from habeas.alerts.services import case_deadlines_update
@@ -185,7 +186,26 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
 def case_member_set(
     *, case: Case, user: User, role: str, may_see_sources: bool = False, by: User
 ) -> CaseMember:
-    member, _ = CaseMember.objects.update_or_create(
+    if not user.may_write and role != CaseMember.Role.READ_ONLY:
+        raise ValidationError(
+            {
+                "role": _("%(user)s is a viewer: a viewer joins a team as read-only.")
+                % {"user": user}
+            }
+        )
+    current = CaseMember.objects.filter(case=case, user=user).first()
+    if (
+        current is not None
+        and current.role == CaseMember.Role.LEAD
+        and role != CaseMember.Role.LEAD
+        and not CaseMember.objects.filter(case=case, role=CaseMember.Role.LEAD)
+        .exclude(pk=current.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"role": _("A case keeps at least one lead; make someone else lead first.")}
+        )
+    member, _created = CaseMember.objects.update_or_create(
         case=case, user=user, defaults={"role": role, "may_see_sources": may_see_sources}
     )
     audit_record(

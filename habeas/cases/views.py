@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from habeas.audit.services import audit_record
+
 from . import selectors, services
 from .forms import (
     ActorForm,
@@ -101,6 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
+    selectors.require_writer(user=request.user, what="case_create")
     form = CaseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -334,6 +337,7 @@ def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
+    selectors.require_writer(user=request.user, what="actor_create")
     form = ActorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,15 +372,19 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 messages.success(request, _("Removed from the team."))
         return redirect("case_team", case_id=case.public_id)
     if request.method == "POST" and form.is_valid():
-        services.case_member_set(
-            case=case,
-            user=form.cleaned_data["username"],
-            role=form.cleaned_data["role"],
-            may_see_sources=form.cleaned_data["may_see_sources"],
-            by=request.user,
-        )
-        messages.success(request, _("Team updated."))
-        return redirect("case_team", case_id=case.public_id)
+        try:
+            services.case_member_set(
+                case=case,
+                user=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                may_see_sources=form.cleaned_data["may_see_sources"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Team updated."))
+            return redirect("case_team", case_id=case.public_id)
     return render(
         request,
         "cases/team.html",
@@ -420,6 +428,21 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     changes = history_of(
         case=case, may_see_sources=bool(member and member.may_see_sources), record_id=record_id
     )
+    # Seeing who a source is, here as on the source's page, is itself recorded.
+    revealed = {
+        c.record_id for c in changes if c.model == "sources.source" and c.reveals_confidential
+    }
+    if revealed:
+        from habeas.sources.models import Source
+
+        for source in Source.objects.filter(case=case, public_id__in=revealed):
+            audit_record(
+                action="source.identity_viewed",
+                actor=request.user,
+                target=source,
+                case=case,
+                detail={"via": "history"},
+            )
     return render(
         request,
         "cases/history.html",

@@ -709,6 +709,7 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
         kind=Source.Kind.RELATIVE,
         reliability="B",
         identity="A relative (demo)",
+        notes="Reached through the family's lawyer; fears a visit from the police (demo).",
         consent_to_un=True,
         by=by,
     )

@@ -78,7 +78,11 @@ class Source(models.Model):
     consent_to_government = models.BooleanField(
         _("information may go to the government concerned"), default=False
     )
-    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    # How the organisation knows them, what they risk: as telling as who they are,
+    # so sealed and shown with the grant only, like identity and contact.
+    notes = EncryptedTextField(
+        _("confidential notes"), purpose="sources.source.notes", blank=True, max_length=5000
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

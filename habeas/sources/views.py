@@ -18,7 +18,7 @@ from habeas.cases.views import apply_errors, form_page
 from . import selectors, services
 from .forms import ClaimForm, ClaimLinkForm, SourceForm
 
-CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact")
+CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact", "notes")
 
 
 def _may_see_sources(user, case) -> bool:
@@ -32,6 +32,15 @@ def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
         # Without the grant the identity is neither shown nor changeable.
         for name in CONFIDENTIAL_SOURCE_FIELDS:
             del form.fields[name]
+    elif source is not None and request.method == "GET":
+        # The edit form shows who the source is: recorded like the source's page.
+        audit_record(
+            action="source.identity_viewed",
+            actor=request.user,
+            target=source,
+            case=case,
+            detail={"via": "edit form"},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             if source is None:
