@@ -43,9 +43,15 @@ urlpatterns = [
     path("people/<uuid:person_id>/edit/", cases.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/names/new/", cases.person_name_add, name="person_name_add"),
     path("people/<uuid:person_id>/relatives/new/", cases.relative_add, name="relative_add"),
+    path(
+        "people/<uuid:person_id>/relatives/<uuid:relative_id>/edit/",
+        cases.relative_edit,
+        name="relative_edit",
+    ),
     path("actors/", cases.actor_list, name="actor_list"),
     path("actors/new/", cases.actor_create, name="actor_create"),
     path("actors/<uuid:actor_id>/", cases.actor_detail, name="actor_detail"),
+    path("actors/<uuid:actor_id>/edit/", cases.actor_edit, name="actor_edit"),
 ]
 
 handler400 = "habeas.core.views.bad_request"

@@ -63,6 +63,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "actor_list": SIGNED_IN,
     "actor_create": WRITERS,
     "actor_detail": SIGNED_IN,
+    "actor_edit": WRITERS,
     "case_detail": CASE_READ,
     "case_history": CASE_READ,
     "source_detail": CASE_READ,
@@ -80,6 +81,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "person_edit": CASE_WRITE,
     "person_name_add": CASE_WRITE,
     "relative_add": CASE_WRITE,
+    "relative_edit": CASE_WRITE,
     "case_team": {**ADMIN_ONLY},  # leads too; the lead is not one of the six here
     "team_index": ADMIN_ONLY,
     # Alerts (habeas.alerts): an alert is its case's; acting on one is POST only.
@@ -168,6 +170,9 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "source_id": s.public_id,
         "claim_id": claim.public_id,
         "person_id": person.public_id,
+        "relative_id": cases.relative_add(
+            person=person, name="Brother", relationship="brother", contact="+993 …", by=alice
+        ).public_id,
         "actor_id": actor.public_id,
         "user_id": bob.pk,
         "alert_id": _alert(contested_case).public_id,

@@ -42,7 +42,7 @@ def seeded(alice, bob, contested_case, caplog):
     )
     sources.source_update(source=source, identity=IDENTITY + "-v2", by=alice)
     person = contested_case.people.get()
-    cases.relative_add(
+    relative = cases.relative_add(
         person=person, name="Brother", relationship="brother", contact=RELATIVE, by=alice
     )
     event = cases.event_add(
@@ -56,6 +56,7 @@ def seeded(alice, bob, contested_case, caplog):
         "case_id": contested_case.public_id,
         "source_id": source.public_id,
         "person_id": person.public_id,
+        "relative_id": relative.public_id,
         "claim_id": contested_case.claims.first().public_id,
         "event_id": event.public_id,
         "actor_id": cases.actor_create(name="Police", by=alice).public_id,

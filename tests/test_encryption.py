@@ -488,6 +488,10 @@ def test_a_lost_default_key_file_makes_check_and_migrate_fail(tmp_path):
     assert "not in the key ring" in result.stderr
     assert "Traceback" not in result.stderr and "A relative (demo)" not in result.stderr
     assert habeas("migrate", env=env).returncode != 0  # so `habeas serve` refuses too
+    # …and without migrating first as well; it never gets as far as listening.
+    serve = habeas("serve", "--no-migrate", "--port", "1", env=env, timeout=60)
+    assert serve.returncode != 0
+    assert "not in the key ring" in serve.stderr and "Habeas is at" not in serve.stdout
 
 
 def test_migrations_encrypt_existing_values_and_decrypt_them_on_the_way_back(tmp_path):

@@ -316,7 +316,12 @@ def test_shares_and_exports_are_recorded_in_the_chain_of_custody(alices_case, al
     client.force_login(alice)
     url = reverse("evidence_share", args=[alices_case.public_id, item.public_id])
     assert client.post(url, {"action": "share", "recipient": "WGEID"}).status_code == 302
-    assert client.post(url, {"action": "share", "recipient": ""}).status_code == 302
+    assert client.post(url, {"action": "share", "recipient": ""}).status_code == 400
+    # A refused entry comes back with what was typed, and says why.
+    bad = client.post(url, {"action": "teleport", "recipient": "Reuters desk"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert 'value="Reuters desk"' in page and "Nothing was recorded" in page
     assert list(item.custody.filter(action="share").values_list("note", flat=True)) == ["WGEID"]
     entry = AuditEntry.objects.get(action="evidence.share")
     assert "WGEID" not in entry.payload().decode()

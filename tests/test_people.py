@@ -33,7 +33,9 @@ def test_editing_person_details_validates_the_birth_date(login, alice, alices_ca
     assert person.birth_date.display() == "about 1988"
 
 
-def test_relatives_are_recorded_on_the_person(login, alice, alices_case):
+def test_relatives_are_recorded_on_the_person(login, alice, bob, alices_case):
+    from habeas.audit.models import AuditEntry
+
     person = alices_case.people.get()
     client = login(alice)
     response = client.post(
@@ -41,14 +43,63 @@ def test_relatives_are_recorded_on_the_person(login, alice, alices_case):
         {"name": "Mother", "relationship": "mother", "contact": "via ROWAN"},
     )
     assert response.status_code == 302
-    page = client.get(person.get_absolute_url()).content.decode()
-    assert "Mother (mother)" in page
-    assert "via ROWAN" not in page  # contact details are not on the page
+    viewed = AuditEntry.objects.filter(action="relative.contact_viewed")
+    # Bob is on the team without "may see who sources are": no contact, no way to set one.
+    as_bob = login(bob).get(person.get_absolute_url()).content.decode()
+    assert "Mother (mother)" in as_bob and "contact on file" in as_bob
+    assert "via ROWAN" not in as_bob and not viewed.exists()
+    relative = person.relatives.get()
+    edit_url = f"/people/{person.public_id}/relatives/{relative.public_id}/edit/"
+    assert "via ROWAN" not in login(bob).get(edit_url).content.decode()
+    login(bob).post(edit_url, {"name": "Mother", "relationship": "mother", "contact": "x"})
+    relative.refresh_from_db()
+    assert relative.contact == "via ROWAN"
+    # Alice holds the grant: she reads the contact, and that is recorded.
+    page = login(alice).get(person.get_absolute_url()).content.decode()
+    assert "Mother (mother)" in page and "via ROWAN" in page
+    assert viewed.get().actor_username == "alice"
+
+
+def test_a_relative_is_edited_with_errors_shown_and_input_kept(login, alice, vera, alices_case):
+    from habeas.cases import services as cases
+
+    person = alices_case.people.get()
+    relative = cases.relative_add(
+        person=person, name="Mother", relationship="mother", contact="+993 12", by=alice
+    )
+    url = f"/people/{person.public_id}/relatives/{relative.public_id}/edit/"
+    client = login(alice)
+    bad = client.post(url, {"name": "", "relationship": "aunt", "contact": "+993 65"})
+    assert bad.status_code == 400
+    assert "This field is required." in bad.content.decode()
+    assert "+993 65" in bad.content.decode()
+    ok = client.post(url, {"name": "Aunt", "relationship": "aunt", "contact": "+993 65"})
+    assert ok.status_code == 302
+    relative.refresh_from_db()
+    assert (relative.name, relative.contact) == ("Aunt", "+993 65")
+    assert login(vera).get(url).status_code == 404
 
 
 def test_read_only_member_cannot_edit_the_person(login, vera, alices_case):
     person = alices_case.people.get()
     assert login(vera).get(f"/people/{person.public_id}/edit/").status_code == 404
+
+
+def test_an_actor_is_edited_but_never_made_part_of_itself(login, alice, vera):
+    from habeas.cases import services as cases
+
+    ministry = cases.actor_create(name="Ministry of National Security", kind="agency", by=alice)
+    unit = cases.actor_create(name="Department 6", kind="unit", parent=ministry, by=alice)
+    client = login(alice)
+    url = f"/actors/{ministry.public_id}/edit/"
+    looped = client.post(url, {"name": "MNB", "kind": "agency", "parent": unit.pk})
+    assert looped.status_code == 400
+    assert "An actor cannot be part of itself." in looped.content.decode()
+    assert 'value="MNB"' in looped.content.decode()
+    assert client.post(url, {"name": "MNB", "kind": "agency", "country": "TM"}).status_code == 302
+    ministry.refresh_from_db()
+    assert (ministry.name, ministry.country.code) == ("MNB", "TM")
+    assert login(vera).get(url).status_code == 404
 
 
 def test_actors_have_parents_and_validate(login, alice):

@@ -22,7 +22,17 @@ from habeas.audit.services import audit_record
 from habeas.lib.names import search_terms
 from habeas.sources.models import Claim, ClaimLink, Source
 
-from .models import Actor, Case, CaseMember, Event, EventActor, NameToken, Person, StatusAssertion
+from .models import (
+    Actor,
+    Case,
+    CaseMember,
+    Event,
+    EventActor,
+    NameToken,
+    Person,
+    Relative,
+    StatusAssertion,
+)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -303,6 +313,24 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
         )[: limit + 1]
     )
     return SearchResult(found[:limit], more=len(found) > limit)
+
+
+def may_see_contacts_of(*, user: User, person: Person) -> bool:
+    """Relatives' contacts are confidential like source identities: shown to those
+    holding "may see who sources are" on a case of this person."""
+    return CaseMember.objects.filter(user=user, case__people=person, may_see_sources=True).exists()
+
+
+def may_edit_person(*, user: User, person: Person) -> bool:
+    return (
+        CaseMember.objects.filter(user=user, case__people=person)
+        .exclude(role=CaseMember.Role.READ_ONLY)
+        .exists()
+    )
+
+
+def relative_get(*, person: Person, public_id: UUID) -> Relative:
+    return get_object_or_404(Relative.objects.filter(person=person), public_id=public_id)
 
 
 def actors_all() -> QuerySet[Actor]:

@@ -121,6 +121,26 @@ def relative_add(*, person: Person, by: User, **fields) -> Relative:
     return relative
 
 
+@transaction.atomic
+def relative_update(*, relative: Relative, by: User, **fields) -> Relative:
+    for name, value in fields.items():
+        setattr(relative, name, value)
+    relative.full_clean()
+    relative.save()
+    audit_record(
+        action="relative.update",
+        actor=by,
+        target=relative.person,
+        detail={"relative": relative.pk, "fields": sorted(fields)},
+    )
+    return relative
+
+
+def relative_contacts_viewed(*, person: Person, by: User, via: str) -> None:
+    """Seeing how to reach a relative is recorded, like seeing who a source is."""
+    audit_record(action="relative.contact_viewed", actor=by, target=person, detail={"via": via})
+
+
 def _tags(names: Iterable[str]) -> list[Tag]:
     cleaned = sorted({n.strip().lower()[:60] for n in names if n.strip()})
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
@@ -268,6 +288,21 @@ def actor_create(*, by: User, **fields) -> Actor:
     actor.full_clean()
     actor.save()
     audit_record(action="actor.create", actor=by, target=actor)
+    return actor
+
+
+@transaction.atomic
+def actor_update(*, actor: Actor, by: User, **fields) -> Actor:
+    parent = fields.get("parent")
+    while parent is not None:  # "part of" must not loop back to the actor itself
+        if parent.pk == actor.pk:
+            raise ValidationError({"parent": _("An actor cannot be part of itself.")})
+        parent = parent.parent
+    for name, value in fields.items():
+        setattr(actor, name, value)
+    actor.full_clean()
+    actor.save()
+    audit_record(action="actor.update", actor=by, target=actor, detail={"fields": sorted(fields)})
     return actor
 
 

@@ -235,7 +235,21 @@ def event_edit(request: HttpRequest, case_id: UUID, event_id: UUID) -> HttpRespo
 def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, public_id=person_id)
     cases = selectors.person_cases_for_user(user=request.user, person=person)
-    return render(request, "cases/person_detail.html", {"person": person, "cases": cases})
+    may_see = selectors.may_see_contacts_of(user=request.user, person=person)
+    relatives = list(person.relatives.all())
+    if may_see and any(r.contact for r in relatives):
+        services.relative_contacts_viewed(person=person, by=request.user, via="person page")
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "cases": cases,
+            "relatives": relatives,
+            "may_see_contacts": may_see,
+            "can_edit": selectors.may_edit_person(user=request.user, person=person),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -291,24 +305,48 @@ def _candidates(person) -> list[str]:
     return found[:8]
 
 
-@require_http_methods(["GET", "POST"])
-def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
-    form = RelativeForm(request.POST or None)
+def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpResponse:
+    form = RelativeForm(request.POST or None, instance=relative)
+    may_see = selectors.may_see_contacts_of(user=request.user, person=person)
+    if not may_see:
+        # Without the grant the contact is neither shown nor changeable.
+        del form.fields["contact"]
+    elif relative is not None and relative.contact and request.method == "GET":
+        services.relative_contacts_viewed(person=person, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
         try:
-            services.relative_add(person=person, by=request.user, **form.cleaned_data)
+            if relative is None:
+                services.relative_add(person=person, by=request.user, **form.cleaned_data)
+            else:
+                services.relative_update(relative=relative, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Relative added."))
+            messages.success(request, _("Relative saved."))
             return redirect(person)
+    if relative is None:
+        title = _("Add a relative of %(name)s")
+    else:
+        title = _("Edit a relative of %(name)s")
     return form_page(
         request,
-        title=_("Add a relative of %(name)s") % {"name": person.display_name},
+        title=title % {"name": person.display_name},
         back=person.get_absolute_url(),
         forms=[form],
     )
+
+
+@require_http_methods(["GET", "POST"])
+def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    return _relative_page(request, person=person)
+
+
+@require_http_methods(["GET", "POST"])
+def relative_edit(request: HttpRequest, person_id: UUID, relative_id: UUID) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    relative = selectors.relative_get(person=person, public_id=relative_id)
+    return _relative_page(request, person=person, relative=relative)
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -333,6 +371,27 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
     actor = selectors.actor_get(public_id=actor_id)
     return render(request, "cases/actor_detail.html", {"actor": actor})
+
+
+@require_http_methods(["GET", "POST"])
+def actor_edit(request: HttpRequest, actor_id: UUID) -> HttpResponse:
+    selectors.require_writer(user=request.user, what="actor_edit")
+    actor = selectors.actor_get(public_id=actor_id)
+    form = ActorForm(request.POST or None, instance=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.actor_update(actor=actor, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Actor saved."))
+            return redirect(actor)
+    return form_page(
+        request,
+        title=_("Edit %(name)s") % {"name": actor.name},
+        back=actor.get_absolute_url(),
+        forms=[form],
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -60,6 +60,10 @@ def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def evidence_detail(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
     item = selectors.evidence_get(case=case, public_id=evidence_id)
+    return _detail_page(request, case, item, ShareForm())
+
+
+def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) -> HttpResponse:
     services.evidence_record_view(item=item, by=request.user, request=request)
     metadata, damaged = None, ""
     if inspect.wants_working_copy(item.media_type):
@@ -83,7 +87,9 @@ def evidence_detail(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> H
             "damaged": damaged,
             "custody": item.custody.select_related("actor"),
             "can_edit": _can_edit(request.user, case),
+            "share_form": share_form,
         },
+        status=status,
     )
 
 
@@ -283,9 +289,9 @@ def evidence_share(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> Ht
                 item=item, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            apply_errors(form, error)
         else:
             messages.success(request, "Recorded in the chain of custody.")
-    else:
-        messages.error(request, "Say what was done and with whom; nothing was recorded.")
-    return redirect(item)
+            return redirect(item)
+    # Nothing recorded: the page again, with what was typed and what is wrong.
+    return _detail_page(request, case, item, form, status=400)

@@ -63,6 +63,11 @@ class Command(BaseCommand):
             raise CommandError(f"HABEAS_PORT must be between 1 and 65535 (got {port}).")
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+        else:
+            # `migrate` runs the checks that need the database (keys: a value under a
+            # retired or missing key); without it, run them here, so a server never
+            # starts unable to read its data.
+            call_command("check", databases=["default"], verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         # Forked workers must not share the parent's database connection.
         connections.close_all()
