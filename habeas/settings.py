@@ -196,6 +196,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The first handler drops a file as soon as it passes HABEAS_EVIDENCE_MAX_BYTES, so
+# an oversized upload is never spooled to disk whole.
+FILE_UPLOAD_HANDLERS = [
+    "habeas.evidence.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 HABEAS_PAGE_SIZE = 50

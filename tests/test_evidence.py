@@ -194,6 +194,33 @@ def test_bad_input_is_refused_and_nothing_is_stored(alices_case, alice, store, d
     assert store_files(store) == []
 
 
+TEXT_RU = "Мой брат не вернулся домой 20 октября.\u00a0Полиция молчит.\r\n" * 200
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (TEXT_RU.encode("utf-8"), "statement.txt"),
+        (b"\xef\xbb\xbf" + TEXT_RU.encode("utf-8"), "statement-bom.txt"),
+        (TEXT_RU.encode("utf-16"), "whatsapp-export.txt"),  # with its byte-order mark
+        (TEXT_RU.encode("cp1251"), "old-windows.csv"),
+        # A character cut by the 4 KiB sample is still text.
+        (b"a" * 4095 + "ы".encode() * 10, "cut.txt"),
+    ],
+)
+def test_text_in_the_encodings_people_send_is_kept_as_text(alices_case, alice, data, name):
+    item = add(alices_case, alice, data, name)
+    assert item.media_type == "text/plain"
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_binary_data_named_txt_is_still_refused(alices_case, alice, store):
+    binary = bytes(range(256)) * 20
+    with pytest.raises(ValidationError, match="does not match"):
+        add(alices_case, alice, binary, "notes.txt")
+    assert store_files(store) == []
+
+
 def test_decompression_bombs_are_refused(alices_case, alice, store):
     with pytest.raises(ValidationError, match=r"pixels|bomb"):
         add(alices_case, alice, _bomb_png(), "huge.png")
@@ -205,6 +232,34 @@ def test_files_over_the_limit_are_refused(alices_case, alice, store, settings):
     with pytest.raises(ValidationError, match="larger than the limit"):
         add(alices_case, alice, b"x" * 11, "a.txt")
     assert store_files(store) == []
+
+
+def test_an_oversized_upload_is_dropped_while_it_is_read(
+    alices_case, alice, client, store, settings, monkeypatch
+):
+    """The size limit stops the upload as it streams in (chunk by chunk), before
+    Django would have spooled it whole to a temporary file."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.HABEAS_EVIDENCE_MAX_BYTES = 200 * 1024
+    spooled = []
+    original = TemporaryFileUploadHandler.receive_data_chunk
+
+    def spy(self, raw_data, start):
+        spooled.append(len(raw_data))
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy)
+    client.force_login(alice)
+    url = reverse("evidence_add", args=[alices_case.public_id])
+    big = SimpleUploadedFile("big.txt", b"x" * (5 * 1024 * 1024))
+    response = client.post(url, {"upload": big, "title": "KEPT-TITLE", "kind": "file"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "larger than the limit of 204,800 bytes" in page and "KEPT-TITLE" in page
+    assert "This field is required" not in page
+    assert 0 < sum(spooled) <= settings.HABEAS_EVIDENCE_MAX_BYTES
+    assert store_files(store) == [] and not EvidenceItem.objects.exists()
 
 
 def test_the_upload_form_redisplays_errors_with_input_kept(alices_case, alice, client, store):

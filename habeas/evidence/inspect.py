@@ -10,6 +10,7 @@ through the same parser that makes it.
 from __future__ import annotations
 
 import io
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -91,16 +92,49 @@ def sniff(head: bytes) -> str:
         return "image/webp"
     if head[4:8] == b"ftyp":
         return "video/mp4"
+    return "text/plain" if _is_text(head) else "application/octet-stream"
+
+
+_TEXT_CONTROLS = "\r\n\t\f"
+# Bytes that text in a single-byte code page (Windows-1251, KOI8-R, Latin-1) does not
+# hold, but nearly every binary format does.
+_BINARY_BYTES = (frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}) | {0x7F}
+
+
+def _printable(text: str) -> bool:
+    """No control characters but line breaks and tabs (no-break spaces, soft hyphens
+    and other format characters are ordinary in Russian and Turkmen text)."""
+    return all(ch in _TEXT_CONTROLS or unicodedata.category(ch) != "Cc" for ch in text)
+
+
+def _is_text(head: bytes) -> bool:
+    """Text in UTF-8 (with or without a byte-order mark), UTF-16 with its mark, or a
+    legacy single-byte code page such as Windows-1251: what exports from phones,
+    messengers and older Windows software are written in."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        body = head[2 : 2 + (len(head) - 2) // 2 * 2]
+        codec = "utf-16-le" if head[0] == 0xFF else "utf-16-be"
+        try:
+            return _printable(body.decode(codec))
+        except UnicodeDecodeError as exc:
+            # A surrogate pair cut at the end of the sample is still text.
+            if exc.start < len(body) - 2:
+                return False
+            return _printable(body[: exc.start].decode(codec))
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
     try:
-        text = head.decode("utf-8")
+        return _printable(head.decode("utf-8"))
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still text.
-        if exc.start < len(head) - 4:
-            return "application/octet-stream"
-        text = head[: exc.start].decode("utf-8")
-    if all(ch.isprintable() or ch in "\r\n\t\f" for ch in text):
-        return "text/plain"
-    return "application/octet-stream"
+        if exc.start >= len(head) - 4 and exc.reason.startswith("unexpected end"):
+            return _printable(head[: exc.start].decode("utf-8"))
+    if _BINARY_BYTES.isdisjoint(head):
+        try:
+            return _printable(head.decode("cp1251"))
+        except UnicodeDecodeError:
+            return False
+    return False
 
 
 def check_name(name: str) -> str:

@@ -16,7 +16,7 @@ from habeas.cases import selectors as case_selectors
 from habeas.cases.models import CaseMember
 from habeas.cases.views import apply_errors, form_page
 
-from . import elements, grading, inspect, selectors, services, storage
+from . import elements, grading, inspect, selectors, services, storage, uploads
 from .forms import ElementForm, EvidenceForm, GradeForm, ShareForm
 from .models import Element, ElementAssessment
 
@@ -41,7 +41,10 @@ def evidence_list(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     form = EvidenceForm(request.POST or None, request.FILES or None, case=case)
-    if request.method == "POST" and form.is_valid():
+    if "upload" in uploads.refused_fields(request):
+        form.is_valid()  # the other fields' errors too, and their input kept
+        form.errors["upload"] = form.error_class([uploads.too_large_message()])
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             item = services.evidence_add(case=case, by=request.user, **data)
