@@ -133,6 +133,53 @@ def test_a_web_capture_keeps_url_time_and_tool(alices_case, alice):
     assert item.source_url == "https://t.me/example/123"
 
 
+def test_a_web_capture_holds_several_files_each_with_its_hashes(alices_case, alice, client):
+    from habeas.cases import services as cases
+
+    other_case = cases.case_create(
+        reference="TM-2022-001",
+        person=cases.person_create(name="Ахмед Исаков", by=alice),
+        country="TM",
+        by=alice,
+    )
+    capture = add(
+        alices_case,
+        alice,
+        samples.web_capture_warc(),
+        "post.warc",
+        kind=EvidenceItem.Kind.WEB_CAPTURE,
+        source_url="https://t.me/example/123",
+        capture_tool="ArchiveWeb.page",
+    )
+    client.force_login(alice)
+    page = client.get(capture.get_absolute_url()).content.decode()
+    assert "Add another file to this capture" in page
+    url = reverse("evidence_add", args=[alices_case.public_id]) + f"?part_of={capture.public_id}"
+    shot = samples.screenshot_jpeg()
+    response = client.post(url, {"upload": SimpleUploadedFile("shot.jpg", shot), "title": "Shot"})
+    assert response.status_code == 302
+    part = capture.parts.get()
+    assert part.sha256 == hashlib.sha256(shot).hexdigest()
+    # The same capture: its URL and tool, its own custody.
+    assert (part.kind, part.source_url, part.capture_tool) == (
+        EvidenceItem.Kind.WEB_CAPTURE,
+        "https://t.me/example/123",
+        "ArchiveWeb.page",
+    )
+    assert part.custody.filter(action="upload").count() == 1
+    page = client.get(capture.get_absolute_url()).content.decode()
+    assert part.sha256 in page and capture.sha256 in page
+    # Only a capture of this case takes parts.
+    plain = add(alices_case, alice, b"a letter", "letter.txt")
+    with pytest.raises(ValidationError, match="only to a web capture"):
+        add(alices_case, alice, b"x", "x.txt", part_of=plain)
+    with pytest.raises(ValidationError, match="only to a web capture"):
+        add(other_case, alice, b"x", "x.txt", part_of=capture)
+    not_capture = reverse("evidence_add", args=[alices_case.public_id])
+    assert client.get(not_capture + f"?part_of={plain.public_id}").status_code == 404
+    assert client.get(not_capture + "?part_of=not-a-uuid").status_code == 404
+
+
 def test_verify_names_a_changed_file_and_it_is_not_served(alices_case, alice, client, store):
     good = add(alices_case, alice, samples.web_capture_warc(), "a.warc")
     bad = add(alices_case, alice, samples.official_letter_pdf(), "b.pdf")

@@ -37,15 +37,24 @@ class EvidenceForm(forms.Form):
     )
     capture_tool = forms.CharField(label="With which tool", max_length=200, required=False)
 
-    def __init__(self, *args, case, **kwargs) -> None:
+    def __init__(self, *args, case, part_of: EvidenceItem | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.part_of = part_of
         self.fields["source"].queryset = Source.objects.filter(case=case)
         self.fields["claim"].queryset = Claim.objects.filter(case=case).select_related("source")
         self.fields["event"].queryset = Event.objects.filter(case=case)
+        if part_of is not None:
+            # Another file of the same capture: its URL, moment and tool by default.
+            del self.fields["kind"]
+            for name in ("source_url", "collected_at", "collected_by", "capture_tool"):
+                self.fields[name].help_text = "Empty: as the capture."
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == EvidenceItem.Kind.WEB_CAPTURE and not data.get("source_url"):
+        if self.part_of is not None:
+            data["kind"] = EvidenceItem.Kind.WEB_CAPTURE
+            data["part_of"] = self.part_of
+        elif data.get("kind") == EvidenceItem.Kind.WEB_CAPTURE and not data.get("source_url"):
             self.add_error("source_url", "A web capture needs the URL it was captured from.")
         return data
 

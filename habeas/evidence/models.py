@@ -45,6 +45,16 @@ class EvidenceItem(models.Model):
     collection_method = models.CharField(_("how it was collected"), max_length=500, blank=True)
     source_url = models.URLField(_("from which URL"), max_length=2000, blank=True)
     capture_tool = models.CharField(_("with which tool"), max_length=200, blank=True)
+    # A web capture is often several files (the WARC, a screenshot, a PDF print): the
+    # others are parts of the first, each with its own hashes and chain of custody.
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        verbose_name=_("part of the web capture"),
+    )
     # The working copy without metadata (images and PDFs only).
     working_sha256 = models.CharField(max_length=64, blank=True)
     working_size = models.BigIntegerField(null=True, blank=True)

@@ -58,12 +58,24 @@ def evidence_add(
     collection_method: str = "",
     source_url: str = "",
     capture_tool: str = "",
+    part_of: EvidenceItem | None = None,
 ) -> EvidenceItem:
     """Keep `upload` (a Django UploadedFile or any binary file with a .name) exactly
     as received, encrypted, with its hashes; and a working copy without metadata
     for images and PDFs. ValidationError({"upload": ...}) if it cannot be kept;
     then nothing is stored."""
     _check_same_case(case, source, claim, event)
+    if part_of is not None:
+        if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
+            raise ValidationError({"part_of": "Files can be added only to a web capture."})
+        if part_of.part_of_id is not None:
+            part_of = part_of.part_of  # all parts hang from the capture itself
+        # One capture: one URL, one moment, one tool, unless this file says otherwise.
+        kind = EvidenceItem.Kind.WEB_CAPTURE
+        source_url = source_url or part_of.source_url
+        collected_at = collected_at or part_of.collected_at
+        collected_by = collected_by or part_of.collected_by
+        capture_tool = capture_tool or part_of.capture_tool
     try:
         name = inspect.check_name(getattr(upload, "name", "") or "")
     except inspect.RejectedFile as exc:
@@ -115,6 +127,7 @@ def evidence_add(
         collection_method=collection_method,
         source_url=source_url,
         capture_tool=capture_tool,
+        part_of=part_of,
         uploaded_by=by,
     )
     if working is not None:
@@ -141,7 +154,11 @@ def evidence_add(
                 actor=by,
                 target=item,
                 case=case,
-                detail={"size": digest.size, "sha256": digest.sha256},
+                detail={
+                    "size": digest.size,
+                    "sha256": digest.sha256,
+                    **({"part_of": str(part_of.public_id)} if part_of else {}),
+                },
             )
             case_touch(case=case)  # new information: "gone quiet" starts again
             copies = [storage.ORIGINAL, storage.WORKING][: len(tmps)]

@@ -18,7 +18,7 @@ from habeas.cases.views import apply_errors, form_page
 
 from . import elements, grading, inspect, selectors, services, storage, uploads
 from .forms import ElementForm, EvidenceForm, GradeForm, ShareForm
-from .models import Element, ElementAssessment
+from .models import Element, ElementAssessment, EvidenceItem
 
 
 def _can_edit(user, case) -> bool:
@@ -40,7 +40,16 @@ def evidence_list(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    form = EvidenceForm(request.POST or None, request.FILES or None, case=case)
+    part_of = None
+    if "part_of" in request.GET:
+        try:
+            part_id = UUID(request.GET["part_of"])
+        except ValueError:
+            raise Http404() from None
+        part_of = selectors.evidence_get(case=case, public_id=part_id)
+        if part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
+            raise Http404()
+    form = EvidenceForm(request.POST or None, request.FILES or None, case=case, part_of=part_of)
     if "upload" in uploads.refused_fields(request):
         form.is_valid()  # the other fields' errors too, and their input kept
         form.errors["upload"] = form.error_class([uploads.too_large_message()])
@@ -55,7 +64,10 @@ def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
             return redirect(item)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "evidence/evidence_form.html", {"case": case, "form": form}, status=status
+        request,
+        "evidence/evidence_form.html",
+        {"case": case, "form": form, "part_of": part_of},
+        status=status,
     )
 
 
@@ -91,6 +103,7 @@ def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) 
             "custody": item.custody.select_related("actor"),
             "can_edit": _can_edit(request.user, case),
             "share_form": share_form,
+            "parts": list(item.parts.order_by("uploaded_at", "id")),
         },
         status=status,
     )
