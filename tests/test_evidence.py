@@ -200,6 +200,31 @@ def test_verify_names_a_changed_file_and_it_is_not_served(alices_case, alice, cl
     assert bad.custody.filter(action=CustodyEvent.Action.DOWNLOAD, ok=False).exists()
 
 
+def test_every_view_download_check_and_export_is_a_link_in_the_chain(
+    alices_case, alice, bob, client, store
+):
+    item = add(alices_case, alice, samples.screenshot_jpeg(), "shot.jpg")
+    ids = [alices_case.public_id, item.public_id]
+    client.force_login(bob)
+    assert client.get(item.get_absolute_url()).status_code == 200
+    assert client.get(reverse("evidence_download_working", args=ids)).status_code == 200
+    assert client.post(reverse("evidence_verify", args=ids)).status_code == 302
+    share = {"action": "export", "recipient": "Lawyer's court bundle"}
+    assert client.post(reverse("evidence_share", args=ids), share).status_code == 302
+    call_command("evidence", "verify", stdout=StringIO())  # the nightly check: no person
+    chain = list(item.custody.order_by("id").values_list("action", "actor__username", "ok"))
+    assert chain == [
+        ("upload", "alice", True),
+        ("view", "bob", True),
+        ("download_working", "bob", True),
+        ("verify", "bob", True),
+        ("export", "bob", True),
+        ("verify", None, True),
+    ]
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert "Lawyer&#x27;s court bundle" in page or "Lawyer's court bundle" in page
+
+
 def test_a_file_moved_onto_another_item_does_not_decrypt(alices_case, alice, store):
     one = add(alices_case, alice, b"first statement\n", "one.txt")
     two = add(alices_case, alice, b"second statement\n", "two.txt")
