@@ -65,3 +65,46 @@ def test_confidential_changes_show_only_to_the_grant_and_stay_sealed(
 
 def test_outsiders_get_404_for_a_case_history(login, charlie, alices_case):
     assert login(charlie).get(f"/cases/{alices_case.public_id}/history/").status_code == 404
+
+
+def test_tags_people_actors_and_claim_links_are_in_the_history(login, alice, bob, contested_case):
+    """Changes kept outside a record's own columns say what they were, and who."""
+    from habeas.lib.partialdate import PartialDate
+
+    case = contested_case
+    cases.case_update(case=case, tags=["exile", "turkey"], by=alice)
+    cases.case_update(case=case, tags=["exile", "torture"], by=bob)
+    cases.case_person_add(case=case, name="Ахмед Исаков", by=bob)
+    mnb = cases.actor_create(name="MNB", kind="agency", by=alice)
+    police = cases.actor_create(name="Istanbul police", kind="agency", by=alice)
+    event = cases.event_add(
+        case=case,
+        kind="arrest",
+        occurred_on=PartialDate.parse("2021-10-20"),
+        description="Taken from the flat.",
+        actors=[(police, "alleged_perpetrator")],
+        by=alice,
+    )
+    cases.event_update(event=event, actors=[(mnb, "alleged_perpetrator")], by=bob)
+    ministry, cousin = (case.claims.get(source__code_name=c) for c in ("HOST-MOI", "LARK"))
+    sources.claims_link(case=case, first=ministry, second=cousin, kind="contradicts", by=bob)
+
+    page = login(alice).get(f"/cases/{case.public_id}/history/").content.decode()
+    assert "Tags: added exile, turkey" in page
+    assert "Tags: added torture; removed turkey" in page
+    assert "People: added Ахмед Исаков" in page
+    assert "Actors: added Istanbul police (Alleged perpetrator)" in page
+    assert (
+        "Actors: added MNB (Alleged perpetrator); removed Istanbul police (Alleged perpetrator)"
+        in page
+    )
+    assert "Linked: contradicts the claim of LARK received" in page
+    assert "Linked: contradicts the claim of HOST-MOI received" in page
+    one = login(alice).get(f"/cases/{case.public_id}/history/?record={event.public_id}")
+    assert "bob changed" in one.content.decode()
+    assert "removed Istanbul police" in one.content.decode()
+    # Saving the same tags again adds nothing to the history.
+    before = case.history.count()
+    cases.case_update(case=case, tags=["torture", "exile"], by=alice)
+    assert "Tags:" not in (case.history.latest().history_change_reason or "")
+    assert case.history.count() == before + 1

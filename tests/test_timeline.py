@@ -89,6 +89,7 @@ def test_event_actors_and_roles_are_recorded_and_shown(login, alice, alices_case
             "occurred_on": "about Oct 2021",
             "place": "Ashgabat",
             "description": "Taken from the airport.",
+            "clearance": "un",
             "actors-TOTAL_FORMS": "3",
             "actors-INITIAL_FORMS": "0",
             "actors-0-actor": str(unit.pk),
@@ -102,6 +103,7 @@ def test_event_actors_and_roles_are_recorded_and_shown(login, alice, alices_case
     assert response.status_code == 302
     event = alices_case.events.get()
     assert event.occurred_on.approximate
+    assert event.clearance == "un"  # chosen on the form: its description may go to the UN
     roles = {(ea.actor.name, ea.role) for ea in EventActor.objects.filter(event=event)}
     assert roles == {
         ("Fifth Department", "alleged_perpetrator"),
@@ -109,6 +111,7 @@ def test_event_actors_and_roles_are_recorded_and_shown(login, alice, alices_case
     }
     page = client.get(alices_case.get_absolute_url()).content.decode()
     assert "Fifth Department (alleged perpetrator)" in page
+    assert "In documents sent outside: UN bodies" in page
     assert str(Actor.objects.get(pk=unit.pk)) == "Ministry of National Security › Fifth Department"
 
 

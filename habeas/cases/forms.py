@@ -160,8 +160,21 @@ class RelativeForm(forms.ModelForm):
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = ["kind", "occurred_on", "place", "description"]
+        fields = ["kind", "occurred_on", "place", "description", "clearance"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "clearance": _(
+                "Which outside recipients this event's description may reach in "
+                "generated documents; sources' statements still follow their consent."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clearance"].required = False  # not sent: the default, inside
+
+    def clean_clearance(self):
+        return self.cleaned_data.get("clearance") or Event.Clearance.SOURCES
 
 
 class EventActorForm(forms.Form):

@@ -3,6 +3,9 @@
 Rows come from django-simple-history's tables (one per tracked model). A change
 shows who, when and which fields changed; confidential fields show their values
 only to members granted "may see who sources are" — otherwise just "changed".
+Changes kept outside a record's columns (a case's tags and people, an event's
+actors, links between claims) are recorded by the services as the change's reason
+(`history_change_reason`), e.g. "Actors: added MNB (alleged perpetrator)".
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class Change:
     record_id: str
     changes: list[FieldChange] = field(default_factory=list)
     model: str = ""  # "sources.source", …
+    # What changed outside the record's own fields (tags, people, actors, links).
+    note: str = ""
 
     @property
     def reveals_confidential(self) -> bool:
@@ -93,6 +98,7 @@ def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
             record=_record_name(row),
             record_id=str(row.public_id),
             model=label,
+            note=row.history_change_reason or "",
         )
         if before is not None and kind == "changed":
             delta = row.diff_against(before, excluded_fields=IGNORED)
@@ -107,7 +113,7 @@ def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
                         revealed=item.field in confidential and not hidden,
                     )
                 )
-            if not change.changes:
+            if not change.changes and not change.note:
                 previous[row.public_id] = row
                 continue
         previous[row.public_id] = row

@@ -264,7 +264,7 @@ class Case(models.Model):
     )
 
     # Every change, who made it and when (confidential fields stay sealed there too).
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["priority", "reference"]
@@ -398,6 +398,21 @@ class Event(models.Model):
         DEATH = "death", _("Death")
         OTHER = "other", _("Other")
 
+    class Clearance(models.TextChoices):
+        """Which outside recipients the event may reach in a generated document
+        (habeas.advocacy.documents). By default (SOURCES) an event backed by claims
+        goes where every source behind it consented, and one that rests on no claim
+        — the organisation's own account — stays inside. Any other choice is a
+        caseworker's decision about the event's own description: it then goes
+        exactly that far (never carrying the statements of sources that did not
+        consent), and the claims about it go no further."""
+
+        SOURCES = "sources", _("Where all its sources consented (nowhere if no claim backs it)")
+        INTERNAL = "internal", _("Nowhere: kept inside the organisation")
+        UN = "un", _("UN bodies")
+        GOVERNMENT = "government", _("UN bodies and the authorities concerned")
+        PUBLIC = "public", _("UN bodies, the authorities and the public")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -406,6 +421,12 @@ class Event(models.Model):
     place = models.CharField(_("place"), max_length=300, blank=True)
     description = models.TextField(_("what happened"), max_length=20000)
     actors = models.ManyToManyField(Actor, through="EventActor", related_name="events")
+    clearance = models.CharField(
+        _("may go into documents sent to"),
+        max_length=12,
+        choices=Clearance.choices,
+        default=Clearance.SOURCES,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -413,7 +434,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Every change, who made it and when (confidential fields stay sealed there too).
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["occurred_from", "id"]

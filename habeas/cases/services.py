@@ -141,6 +141,32 @@ def relative_contacts_viewed(*, person: Person, by: User, via: str) -> None:
     audit_record(action="relative.contact_viewed", actor=by, target=person, detail={"via": via})
 
 
+def _delta(label: str, before: Iterable[str], after: Iterable[str]) -> str:
+    """'Tags: added torture; removed health' — what a change of a list did, for the
+    history (django-simple-history records it as the change's reason)."""
+    old, new = list(dict.fromkeys(before)), list(dict.fromkeys(after))
+    added = [x for x in new if x not in old]
+    removed = [x for x in old if x not in new]
+    parts = [
+        f"added {', '.join(added)}" if added else "",
+        f"removed {', '.join(removed)}" if removed else "",
+    ]
+    said = "; ".join(p for p in parts if p)
+    return f"{label}: {said}" if said else ""
+
+
+def _actor_lines(pairs) -> list[str]:
+    return [f"{actor.name} ({EventActor.Role(role).label})" for actor, role in pairs]
+
+
+def note_in_history(instance, *, by: User, note: str) -> None:
+    """Record a change that lives outside the record's own columns (its tags, people,
+    actors, links) as a change of the record, with `note` saying what it was."""
+    instance._history_user = by
+    instance._change_reason = note
+    instance.save(update_fields=["updated_at"])
+
+
 def _tags(names: Iterable[str]) -> list[Tag]:
     cleaned = sorted({n.strip().lower()[:60] for n in names if n.strip()})
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
@@ -191,10 +217,14 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     for field, value in fields.items():
         setattr(case, field, value)
     case.full_clean()
+    new_tags = _tags(tags) if tags is not None else None
+    if new_tags is not None:
+        before = [t.name for t in case.tags.all()]
+        case._change_reason = _delta("Tags", before, [t.name for t in new_tags]) or None
     case._history_user = by  # who made this change, for the history
     case.save()
-    if tags is not None:
-        case.tags.set(_tags(tags))
+    if new_tags is not None:
+        case.tags.set(new_tags)
     case_deadlines_update(case=case, by=by)  # deadlines and risk alerts (habeas.alerts)
     audit_record(
         action="case.update", actor=by, target=case, case=case, detail={"fields": sorted(fields)}
@@ -316,6 +346,7 @@ def event_add(
     by: User,
     place: str = "",
     actors: Sequence[tuple[Actor, str]] = (),
+    clearance: str = Event.Clearance.SOURCES,
 ) -> Event:
     event = Event(
         case=case,
@@ -323,10 +354,12 @@ def event_add(
         occurred_on=occurred_on,
         place=place,
         description=description,
+        clearance=clearance,
         created_by=by,
     )
     event.full_clean()
     event._history_user = by  # who made this change, for the history
+    event._change_reason = _delta("Actors", [], _actor_lines(actors)) or None
     event.save()
     EventActor.objects.bulk_create(
         [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
@@ -348,6 +381,9 @@ def event_update(
         setattr(event, field, value)
     event.full_clean()
     event._history_user = by  # who made this change, for the history
+    if actors is not None:
+        before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]
+        event._change_reason = _delta("Actors", _actor_lines(before), _actor_lines(actors)) or None
     event.save()
     if actors is not None:
         event.event_actors.all().delete()
@@ -383,6 +419,7 @@ def case_person_add(*, case: Case, name: str, script: str = "", by: User) -> Per
     """Another person disappeared in the same case (a brother taken the same night)."""
     person = person_create(name=name, script=script, by=by)
     case.people.add(person)
+    note_in_history(case, by=by, note=f"People: added {person.display_name}")
     audit_record(
         action="case.person_add",
         actor=by,

@@ -90,7 +90,7 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Every change, who made it and when (confidential fields stay sealed there too).
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["code_name"]
@@ -171,7 +171,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Every change, who made it and when (confidential fields stay sealed there too).
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["received_from", "id"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
-from habeas.cases.services import case_touch
+from habeas.cases.services import case_touch, note_in_history
 from habeas.lib.partialdate import PartialDate
 
 from .models import Claim, ClaimLink, Credibility, Reliability, Source
@@ -128,6 +128,11 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
 
 
 @transaction.atomic
+def _describe(claim: Claim) -> str:
+    """A claim as the history names it: by its source's code name, never more."""
+    return f"the claim of {claim.source.code_name} received {claim.received_on}"
+
+
 def claims_link(
     *, case: Case, first: Claim, second: Claim, kind: str, note: str = "", by: User
 ) -> ClaimLink:
@@ -145,5 +150,8 @@ def claims_link(
         to_claim=high,
         defaults={"case": case, "kind": kind, "note": note, "created_by": by},
     )
+    verb = ClaimLink.Kind(kind).label.lower()
+    for claim, other in ((first, second), (second, first)):
+        note_in_history(claim, by=by, note=f"Linked: {verb} {_describe(other)}")
     audit_record(action="claim.link", actor=by, target=link, case=case, detail={"kind": kind})
     return link
