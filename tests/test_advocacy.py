@@ -71,6 +71,12 @@ def complete_case(alices_case, alice, org):
         consent_to_un=True,
         by=alice,
     )
+    # The organisation's own account (no claim backs these events): cleared for all.
+    services.event_clearances_set(
+        case=case,
+        clearances=dict.fromkeys(case.events.all(), Event.Clearance.PUBLIC),
+        by=alice,
+    )
     return case
 
 
@@ -230,7 +236,7 @@ def test_pdf_and_docx_carry_the_required_elements(complete_case, alice, client, 
     url = reverse("case_document", args=[complete_case.public_id])
     expected = [
         "Рустам Исаков",  # full name, in Cyrillic
-        "20 Oct 2021",  # date
+        "20 октября 2021 г." if language == "ru" else "20 Oct 2021",  # date
         "Istanbul, Esenyurt",  # place
         "Istanbul police (test)",  # forces believed responsible
         "His mother asked the prosecutor's office.",  # steps taken
@@ -420,3 +426,216 @@ def test_an_addressee_is_edited_and_bad_input_is_kept(alice, client):
     assert "Edit Prosecutor General" in client.get(reverse("addressee_list")).content.decode()
     unknown = reverse("addressee_edit", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(unknown).status_code == 404
+
+
+# --- Ready to send: gated by the completeness check ---------------------------
+
+
+@pytest.mark.parametrize(
+    "element", ["name", "date", "place", "forces", "steps", "submitter", "consent"]
+)
+def test_marking_ready_is_refused_while_an_element_is_missing(
+    complete_case, element, settings, alice
+):
+    _break(complete_case, element, settings)
+    intervention = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+    )
+    facts = documents.case_facts(case=complete_case, recipient=documents.Recipient.UN, today=TODAY)
+    label = documents.texts_for("en")[f"missing.{documents.wgeid_missing(facts)[0]}"]
+    with pytest.raises(ValidationError, match="cannot be marked ready") as refused:
+        services.intervention_mark_ready(intervention=intervention, by=alice)
+    assert label in str(refused.value)
+    intervention.refresh_from_db()
+    assert intervention.status == Intervention.Status.DRAFT
+
+
+def test_a_complete_submission_is_marked_ready_once(complete_case, alice):
+    from habeas.audit.models import AuditEntry
+
+    intervention = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
+    )
+    services.intervention_mark_ready(intervention=intervention, channel="online_form", by=alice)
+    assert intervention.status == Intervention.Status.READY
+    assert intervention.channel == "online_form"
+    assert AuditEntry.objects.filter(
+        action="intervention.ready", target_id=str(intervention.public_id)
+    ).exists()
+    with pytest.raises(ValidationError, match="Only a draft"):
+        services.intervention_mark_ready(intervention=intervention, by=alice)
+    # Ready, then sent: the usual way out.
+    services.intervention_mark_sent(
+        intervention=intervention, sent_on=timezone.localdate(), channel="email", by=alice
+    )
+    assert intervention.status == Intervention.Status.SENT
+
+
+def test_marking_ready_through_the_page(complete_case, bob, settings, client):
+    """GIVEN a submission missing the forces responsible WHEN a member marks it
+    ready THEN the page refuses with what is missing and keeps the input; AND once
+    the record is complete the same request succeeds."""
+    intervention = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=bob
+    )
+    url = reverse("intervention_ready", args=[complete_case.public_id, intervention.public_id])
+    client.force_login(bob)
+    detail = client.get(intervention.get_absolute_url()).content.decode()
+    assert url in detail  # offered on a draft
+    EventActor.objects.filter(event__case=complete_case).delete()
+    refused = client.post(url, {"channel": "post", "checked": "on"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "cannot be marked ready to send" in body
+    assert "Forces believed responsible" in body
+    assert 'value="post" selected' in body and "checked" in body  # input kept
+    unchecked = client.post(url, {"channel": "post"})
+    assert unchecked.status_code == 400 and "This field is required" in unchecked.content.decode()
+    intervention.refresh_from_db()
+    assert intervention.status == Intervention.Status.DRAFT
+
+    police = cases.actor_create(name="Police (again)", country="TR", by=bob)
+    event = complete_case.events.get(kind=Event.Kind.ARREST)
+    cases.event_update(event=event, actors=[(police, EventActor.Role.ALLEGED_PERPETRATOR)], by=bob)
+    done = client.post(url, {"channel": "post", "checked": "on"})
+    assert done.status_code == 302
+    intervention.refresh_from_db()
+    assert intervention.status == Intervention.Status.READY
+    page = client.get(intervention.get_absolute_url()).content.decode()
+    assert "Ready to send" in page and url not in page
+    again = client.post(url, {"channel": "post", "checked": "on"})
+    assert again.status_code == 400 and "Only a draft" in again.content.decode()
+
+
+# --- Languages the UN Working Group accepts -----------------------------------
+
+
+def test_a_russian_wgeid_submission_warns_but_is_not_blocked(complete_case, alice, bob, client):
+    client.force_login(bob)
+    url = reverse("case_document", args=[complete_case.public_id])
+    warning = "accepts submissions in English, French or Spanish only"
+    russian = client.get(url + "?doc=wgeid&lang=ru")
+    assert russian.status_code == 200
+    body = russian.content.decode()
+    assert warning in body
+    assert warning not in body[body.index('<article class="document"') :]  # not in the document
+    assert warning not in client.get(url + "?doc=wgeid&lang=en").content.decode()
+    assert warning not in client.get(url + "?doc=letter&lang=ru").content.decode()
+
+    created = client.post(
+        reverse("intervention_add", args=[complete_case.public_id]),
+        {"kind": "wgeid_urgent", "language": "ru"},
+        follow=True,
+    )
+    assert warning in created.content.decode()  # said on creation and on its page
+    intervention = Intervention.objects.get(case=complete_case)
+    assert intervention.language == "ru"
+    services.intervention_mark_ready(intervention=intervention, by=bob)  # not blocked
+    assert intervention.status == Intervention.Status.READY
+
+
+# --- CED article 30 and Special Procedures: their own documents ----------------
+
+
+@pytest.fixture
+def ukrainian_case(alice, org):
+    person = cases.person_create(name="Ivan Petrenko", by=alice)
+    return cases.case_create(
+        reference="UA-2024-001",
+        person=person,
+        country="UA",
+        disappeared_on=PartialDate.parse("2024-03"),
+        by=alice,
+    )
+
+
+def test_the_ced_request_is_addressed_to_the_committee(ukrainian_case, alices_case, alice):
+    text = documents.ced_urgent_action(case=ukrainian_case, language="en", today=TODAY).text()
+    assert text.startswith(
+        "Request for urgent action under article 30 of the International Convention for the "
+        "Protection of All Persons from Enforced Disappearance"
+    )
+    assert "To the Committee on Enforced Disappearances" in text
+    assert "Ukraine is a party to the Convention (list of States parties as of 30 Jun 2025)" in (
+        text
+    )
+    assert "Working Group on Enforced or Involuntary Disappearances" not in text
+    assert "(article 30, paragraph 3)" in text
+    # Not a State party: previewable, but marked incomplete for that reason.
+    turkmen = documents.ced_urgent_action(case=alices_case, language="en", today=TODAY)
+    assert "Turkmenistan is not a party to the Convention" in turkmen.text()
+    assert turkmen.missing[0].startswith("A State party to the Convention")
+    assert any("entered into force" in w for w in turkmen.warnings)
+    russian = documents.ced_urgent_action(case=ukrainian_case, language="ru", today=TODAY)
+    assert russian.title.startswith("Просьба о срочных действиях в соответствии со статьёй 30")
+    assert "Комитету по насильственным исчезновениям" in russian.text()
+
+
+def test_the_special_procedures_communication_follows_the_common_form(complete_case, alice):
+    wgeid = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+    )
+    services.intervention_mark_sent(
+        intervention=wgeid, sent_on=TODAY - timedelta(days=3), channel="email", by=alice
+    )
+    document = documents.special_procedures_communication(
+        case=complete_case, language="en", today=TODAY
+    )
+    text = document.text()
+    assert text.startswith("Communication to the Special Procedures of the UN Human Rights Council")
+    assert (
+        "Special Rapporteur on torture" in text and "Working Group on Arbitrary Detention" in text
+    )
+    assert "Alleged perpetrators\n\nIstanbul police (test)" in text
+    assert "Steps taken internationally" in text
+    assert "UN Working Group on Enforced or Involuntary Disappearances, urgent procedure" in text
+    assert "The name of the victim must not be made public." in text
+    assert "the Government of Turkmenistan" in text
+    assert document.is_complete
+    services.public_profile_save(case=complete_case, name="R. Isakov", is_published=True, by=alice)
+    published = documents.special_procedures_communication(
+        case=complete_case, language="en", today=TODAY
+    )
+    assert "The name of the victim may be made public." in published.text()
+
+
+def test_ced_and_special_procedures_interventions_send_their_own_document(
+    ukrainian_case, complete_case, alice, client
+):
+    ced = services.intervention_create(
+        case=ukrainian_case, kind=Intervention.Kind.CED_URGENT_ACTION, by=alice
+    )
+    assert services.intervention_document(intervention=ced, today=TODAY).kind == "ced_urgent_action"
+    sp = services.intervention_create(
+        case=complete_case, kind=Intervention.Kind.SPECIAL_PROCEDURES, by=alice
+    )
+    services.intervention_mark_sent(
+        intervention=sp, sent_on=timezone.localdate(), channel="email", by=alice
+    )
+    assert sp.document.startswith("Communication to the Special Procedures")
+    client.force_login(alice)
+    url = reverse("case_document", args=[ukrainian_case.public_id])
+    for doc, heading in (
+        ("ced_urgent_action", "Committee on Enforced Disappearances"),
+        ("special_procedures", "Special Rapporteur on torture"),
+    ):
+        assert heading in client.get(f"{url}?doc={doc}").content.decode()
+        pdf = pdf_text(client.get(f"{url}?doc={doc}&format=pdf").content)
+        assert heading in " ".join(pdf.split())
+        assert heading in docx_text(client.get(f"{url}?doc={doc}&format=docx").content)
+    page = client.get(reverse("case_advocacy", args=[ukrainian_case.public_id])).content.decode()
+    assert 'value="ced_urgent_action"' in page  # offered: Ukraine is a State party
+    page = client.get(reverse("case_advocacy", args=[complete_case.public_id])).content.decode()
+    assert 'value="ced_urgent_action"' not in page
+
+
+def test_a_viewer_may_not_change_the_directory_of_addressees(vera, alice, client):
+    addressee = services.addressee_create(kind="government", name="Prosecutor General", by=alice)
+    client.force_login(vera)  # an organisation viewer: reads, writes nothing
+    assert client.post(reverse("addressee_add"), {"kind": "press", "name": "X"}).status_code == 404
+    edit = reverse("addressee_edit", args=[addressee.public_id])
+    assert client.post(edit, {"kind": "government", "name": "Changed"}).status_code == 404
+    addressee.refresh_from_db()
+    assert addressee.name == "Prosecutor General"
+    listing = client.get(reverse("addressee_list")).content.decode()
+    assert "Prosecutor General" in listing and "Add an addressee" not in listing

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from habeas.advocacy import services
+from habeas.advocacy import documents, services
 from habeas.cases import services as cases
 from habeas.cases.models import Event
 from habeas.lib.partialdate import PartialDate
@@ -110,7 +110,7 @@ def test_no_canary_in_any_document_for_an_external_recipient(seeded, alice, clie
     case, _, _, addressee = seeded
     client.force_login(alice)
     url = reverse("case_document", args=[case.public_id])
-    for doc in ("wgeid", "letter", "urgent_action"):
+    for doc in documents.DocKind:
         for lang in ("en", "ru"):
             query = f"?doc={doc}&lang={lang}&addressee={addressee.public_id}"
             html = client.get(url + query).content.decode()

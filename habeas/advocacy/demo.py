@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from habeas.accounts.models import User
-from habeas.cases.models import Case
+from habeas.cases.models import Case, Event
 
 from . import services
 from .models import Addressee, Intervention, PublicProfile, Response
@@ -210,7 +210,23 @@ def _publication(by: User, today: date) -> None:
         )
 
 
+def _clearances(by: User) -> None:
+    """Events with no claim behind them stay inside until cleared: the demo clears
+    the public threat on a video channel, and keeps the visit to the parents (who
+    risk reprisals) inside, to show both."""
+    first = Case.objects.filter(reference="TM-DEMO-001").first()
+    if first is not None:
+        services.event_clearances_set(
+            case=first,
+            clearances=dict.fromkeys(
+                first.events.filter(kind=Event.Kind.THREAT), Event.Clearance.PUBLIC
+            ),
+            by=by,
+        )
+
+
 def load(*, user: User, today: date) -> None:
+    _clearances(user)
     addressees = _addressees(user)
     _interventions(user, addressees, today)
     _publication(user, today)

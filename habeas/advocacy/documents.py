@@ -7,30 +7,48 @@ builders then lay those facts out as sections. Renderers (render.py) turn the
 sections into HTML, PDF or DOCX, so the three formats always say the same.
 
 What may go to whom:
-- a claim (and an event that rests only on claims) is used only when its
-  source consented to that recipient; a source is named only with consent to
-  be named publicly, and then by kind ("a relative"), never by code name or
-  identity;
+- a claim is used only when its source consented to that recipient; a source
+  is named only with consent to be named publicly, and then by kind ("a
+  relative"), never by code name or identity;
+- an event goes only where it is cleared (`Event.clearance`, set on the
+  advocacy page "What goes outside"). By default an event goes where *every*
+  source of the claims it rests on consented, and an event that rests on no
+  claim — the organisation's own account — goes nowhere. A caseworker may clear
+  an event explicitly for UN bodies; UN bodies and the authorities; or also
+  the public. That sends the event's own description (never the statements of
+  sources that did not consent), and also bounds the claims about it: a claim
+  about an event kept from a recipient stays out too. "Kept inside" keeps an
+  event and the claims about it from everyone;
+- the forces believed responsible and the steps taken come only from events
+  that go;
 - encrypted fields (last contact message, relatives' and sources' contacts,
   source identities) are never read here;
 - the case summary and notes are working text and are never copied.
+
+Wording, labels, country names and dates are in the document's language
+(texts.py), which is the recipient's, not the reader's. `Document.warnings`
+are for the staff preparing it (e.g. a language the body does not accept) and
+are never part of the document.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django_countries import countries
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.cases.models import Case, Event, EventActor
 from habeas.sources.models import Claim, Source
 
-from .models import Addressee, Intervention
-from .texts import texts_for
+from . import ced
+from .models import Addressee, Intervention, PublicProfile
+from .texts import country_name, format_date, texts_for
 
 
 class Recipient(StrEnum):
@@ -41,12 +59,16 @@ class Recipient(StrEnum):
 
 class DocKind(StrEnum):
     WGEID = "wgeid"
+    CED = "ced_urgent_action"
+    SPECIAL_PROCEDURES = "special_procedures"
     LETTER = "letter"
     URGENT_ACTION = "urgent_action"
 
 
 RECIPIENT_OF = {
     DocKind.WGEID: Recipient.UN,
+    DocKind.CED: Recipient.UN,
+    DocKind.SPECIAL_PROCEDURES: Recipient.UN,
     DocKind.LETTER: Recipient.GOVERNMENT,
     DocKind.URGENT_ACTION: Recipient.PUBLIC,
 }
@@ -56,23 +78,46 @@ DOCUMENT_FOR_KIND = {
     Intervention.Kind.WGEID_URGENT: DocKind.WGEID,
     Intervention.Kind.WGEID_STANDARD: DocKind.WGEID,
     Intervention.Kind.WGEID_PROMPT: DocKind.WGEID,
-    Intervention.Kind.CED_URGENT_ACTION: DocKind.WGEID,
-    Intervention.Kind.SPECIAL_PROCEDURES: DocKind.WGEID,
+    Intervention.Kind.CED_URGENT_ACTION: DocKind.CED,
+    Intervention.Kind.SPECIAL_PROCEDURES: DocKind.SPECIAL_PROCEDURES,
     Intervention.Kind.LETTER_AUTHORITIES: DocKind.LETTER,
     Intervention.Kind.COURT_PETITION: DocKind.LETTER,
     Intervention.Kind.EMBASSY: DocKind.URGENT_ACTION,
     Intervention.Kind.PRESS_STATEMENT: DocKind.URGENT_ACTION,
 }
 
+# Where an event explicitly cleared by a caseworker may go.
+CLEARED_FOR: dict[str, frozenset[Recipient]] = {
+    Event.Clearance.INTERNAL: frozenset(),
+    Event.Clearance.UN: frozenset({Recipient.UN}),
+    Event.Clearance.GOVERNMENT: frozenset({Recipient.UN, Recipient.GOVERNMENT}),
+    Event.Clearance.PUBLIC: frozenset(Recipient),
+}
+
+# The UN Working Group takes submissions in these languages only (DOMAIN §3).
+WGEID_LANGUAGES = ("en", "fr", "es")
+WGEID_LANGUAGE_WARNING = gettext_lazy(
+    "The UN Working Group accepts submissions in English, French or Spanish only: "
+    "translate this one, or generate it in English, before sending it."
+)
+
 PERPETRATOR_ROLES = (
     EventActor.Role.ALLEGED_PERPETRATOR,
     EventActor.Role.COMMANDER,
     EventActor.Role.HOLDING_AUTHORITY,
 )
+# Steps taken at home or with third States, and with international bodies.
 STEP_KINDS = (
     Intervention.Kind.LETTER_AUTHORITIES,
     Intervention.Kind.COURT_PETITION,
     Intervention.Kind.EMBASSY,
+)
+INTERNATIONAL_KINDS = (
+    Intervention.Kind.WGEID_URGENT,
+    Intervention.Kind.WGEID_STANDARD,
+    Intervention.Kind.WGEID_PROMPT,
+    Intervention.Kind.CED_URGENT_ACTION,
+    Intervention.Kind.SPECIAL_PROCEDURES,
 )
 # An urgent action asks people to write for this long.
 ACT_FOR_DAYS = 42
@@ -86,6 +131,22 @@ def source_allows(source: Source, recipient: Recipient) -> bool:
     return source.consent_named_publicly
 
 
+def event_goes_to(event: Event, sources: Sequence[Source], recipient: Recipient) -> bool:
+    """Whether `event`, resting on claims from `sources`, may reach `recipient`."""
+    if event.clearance == Event.Clearance.SOURCES:
+        return bool(sources) and all(source_allows(s, recipient) for s in sources)
+    return recipient in CLEARED_FOR.get(event.clearance, frozenset())
+
+
+def _claim_goes_to(source: Source, clearance: str | None, recipient: Recipient) -> bool:
+    # `clearance`: that of the event the claim is about, None when it is about none.
+    if not source_allows(source, recipient):
+        return False
+    if clearance is None or clearance == Event.Clearance.SOURCES:
+        return True
+    return recipient in CLEARED_FOR.get(clearance, frozenset())
+
+
 @dataclass
 class Fact:
     when: str
@@ -96,7 +157,7 @@ class Fact:
 
 @dataclass
 class CaseFacts:
-    """What one recipient may learn about one case."""
+    """What one recipient may learn about one case, worded in one language."""
 
     case: Case
     name: str
@@ -116,63 +177,78 @@ class CaseFacts:
     information: list[str]
     steps: list[str]
     family_consent: bool
+    international: list[str] = field(default_factory=list)
+    left_out: int = 0  # events kept from this recipient
 
 
-def _source_label(source: Source, recipient: Recipient) -> str:
+def _source_label(source: Source, language: str) -> str:
     # Named (by kind) only with consent to be named; otherwise anonymous.
     if source.consent_named_publicly:
-        return str(source.get_kind_display())
+        return texts_for(language)[f"source.{source.kind}"]
     return ""
 
 
-def case_facts(*, case: Case, recipient: Recipient, today: date) -> CaseFacts:
+def _steps(case: Case, language: str) -> tuple[list[str], list[str]]:
+    """Interventions already sent: (national and diplomatic steps, UN steps)."""
+    t = texts_for(language)
+    national, international = [], []
+    for i in Intervention.objects.filter(
+        case=case, kind__in=(*STEP_KINDS, *INTERNATIONAL_KINDS), sent_on__isnull=False
+    ).select_related("addressee"):
+        line = f"{format_date(i.sent_on, language)}: {t[f'kind.{i.kind}']}"
+        if i.addressee:
+            line += f" — {i.addressee.organisation or i.addressee.name}"
+        (international if i.kind in INTERNATIONAL_KINDS else national).append(line)
+    return national, international
+
+
+def case_facts(*, case: Case, recipient: Recipient, today: date, language: str = "en") -> CaseFacts:
+    t = texts_for(language)
     person = case.people.prefetch_related("names").order_by("id").first()
     sources = {s.pk: s for s in Source.objects.filter(case=case)}
-    allowed = {pk for pk, s in sources.items() if source_allows(s, recipient)}
     claims = list(Claim.objects.filter(case=case).order_by("received_from", "id"))
-    claims_by_event: dict[int, list[Claim]] = {}
+    backing: dict[int, list[Source]] = {}
     for claim in claims:
         if claim.event_id:
-            claims_by_event.setdefault(claim.event_id, []).append(claim)
+            backing.setdefault(claim.event_id, []).append(sources[claim.source_id])
 
     events: list[Fact] = []
     forces: list[str] = []
     family_search: list[str] = []
+    clearance_of: dict[int, str] = {}
+    left_out = 0
     for event in Event.objects.filter(case=case).prefetch_related(
         Prefetch("event_actors", queryset=EventActor.objects.select_related("actor"))
     ):
-        backing = claims_by_event.get(event.pk, [])
-        # An event resting only on sources that did not consent stays out.
-        if backing and not any(c.source_id in allowed for c in backing):
+        clearance_of[event.pk] = event.clearance
+        if not event_goes_to(event, backing.get(event.pk, []), recipient):
+            left_out += 1
             continue
-        actors = [
-            f"{ea.actor} ({ea.get_role_display()})"
-            for ea in event.event_actors.all()
-            if ea.role in PERPETRATOR_ROLES
-        ]
-        for ea in event.event_actors.all():
-            if ea.role in PERPETRATOR_ROLES and str(ea.actor) not in forces:
+        perpetrators = [ea for ea in event.event_actors.all() if ea.role in PERPETRATOR_ROLES]
+        actors = [f"{ea.actor} ({t[f'role.{ea.role}']})" for ea in perpetrators]
+        for ea in perpetrators:
+            if str(ea.actor) not in forces:
                 forces.append(str(ea.actor))
-        fact = Fact(str(event.occurred_on), event.place, event.description, actors)
+        fact = Fact(
+            format_date(event.occurred_on, language), event.place, event.description, actors
+        )
         if event.kind == Event.Kind.SEARCH_BY_FAMILY:
             family_search.append(f"{fact.when}: {fact.text}")
         events.append(fact)
 
     information = []
     for claim in claims:
-        if claim.source_id not in allowed:
+        source = sources[claim.source_id]
+        about = clearance_of.get(claim.event_id) if claim.event_id else None
+        if not _claim_goes_to(source, about, recipient):
             continue
-        label = _source_label(sources[claim.source_id], recipient)
-        prefix = f"{label}, {claim.received_on}" if label else str(claim.received_on)
-        information.append(f"{prefix}: {claim.statement}")
+        label = _source_label(source, language)
+        received = format_date(claim.received_on, language)
+        information.append(
+            f"{label}, {received}: {claim.statement}" if label else f"{received}: {claim.statement}"
+        )
 
-    steps = family_search + [
-        f"{i.sent_on:%d.%m.%Y}: {i.get_kind_display()}"
-        + (f" — {i.addressee.organisation or i.addressee.name}" if i.addressee else "")
-        for i in Intervention.objects.filter(
-            case=case, kind__in=STEP_KINDS, sent_on__isnull=False
-        ).select_related("addressee")
-    ]
+    national, international = _steps(case, language)
     family_consent = any(
         s.kind in (Source.Kind.RELATIVE, Source.Kind.VICTIM) and s.consent_to_un
         for s in sources.values()
@@ -182,21 +258,25 @@ def case_facts(*, case: Case, recipient: Recipient, today: date) -> CaseFacts:
         case=case,
         name=person.display_name if person else "",
         variants=[n.text for n in names if person and n.text != person.display_name],
-        sex=person.get_sex_display() if person and person.sex else "",
-        birth_date=str(person.birth_date) if person and person.birth_date else "",
-        nationality=person.nationality.name if person and person.nationality else "",
+        sex=t[f"sex.{person.sex}"] if person and person.sex else "",
+        birth_date=format_date(person.birth_date, language) if person and person.birth_date else "",
+        nationality=country_name(person.nationality.code, language)
+        if person and person.nationality
+        else "",
         occupation=person.occupation if person else "",
         affiliation=person.affiliation if person else "",
-        country=case.country.name if case.country else "",
-        disappeared_on=str(case.disappeared_on) if case.disappeared_on else "",
+        country=country_name(case.country.code, language) if case.country else "",
+        disappeared_on=format_date(case.disappeared_on, language) if case.disappeared_on else "",
         disappeared_has_month=bool(case.disappeared_on and case.disappeared_on.has_month()),
         place=case.disappeared_place or case.last_contact_place,
         days_missing=case.days_disappeared(today),
         forces=forces,
         events=events,
         information=information,
-        steps=steps,
+        steps=family_search + national,
         family_consent=family_consent,
+        international=international,
+        left_out=left_out,
     )
 
 
@@ -239,11 +319,17 @@ class Document:
     title: str
     recipient: Recipient
     sections: list[Section]
-    missing: list[str] = field(default_factory=list)  # human labels
+    missing: list[str] = field(default_factory=list)  # human labels, in the document's language
+    warnings: list[str] = field(default_factory=list)  # for the staff, in the interface language
+    left_out: int = 0  # events of the record not cleared for this recipient (for the staff)
 
     @property
     def is_complete(self) -> bool:
         return not self.missing
+
+    @property
+    def incomplete_notice(self) -> str:
+        return texts_for(self.language)["incomplete"]
 
     def text(self) -> str:
         """Plain text, as kept on the intervention as the document sent."""
@@ -268,6 +354,20 @@ def _person_section(t: dict[str, str], f: CaseFacts) -> Section:
     return Section(t["person"], [f"{label}: {value}" for label, value in rows if value])
 
 
+def _disappearance_section(
+    t: dict[str, str], f: CaseFacts, *, country: bool = True, forces: bool = True
+) -> Section:
+    rows = [
+        f"{t['date']}: {f.disappeared_on or t['unknown']}",
+        f"{t['place']}: {f.place or t['unknown']}",
+    ]
+    if country:
+        rows.append(f"{t['country']}: {f.country or t['unknown']}")
+    if forces:
+        rows.append(f"{t['forces']}: {', '.join(f.forces) or t['unknown']}")
+    return Section(t["disappearance"], rows)
+
+
 def _events_section(t: dict[str, str], f: CaseFacts, heading: str) -> Section:
     bullets = []
     for e in f.events:
@@ -275,6 +375,14 @@ def _events_section(t: dict[str, str], f: CaseFacts, heading: str) -> Section:
         who = f" [{'; '.join(e.actors)}]" if e.actors else ""
         bullets.append(f"{e.when}{where}: {e.text}{who}")
     return Section(heading, [] if bullets else [t["none_recorded"]], bullets)
+
+
+def _listed(t: dict[str, str], heading: str, items: list[str]) -> Section:
+    return Section(heading, [] if items else [t["none_recorded"]], items)
+
+
+def _consent_section(t: dict[str, str], f: CaseFacts) -> Section:
+    return Section(t["consent"], [t["consent.given"] if f.family_consent else t["consent.missing"]])
 
 
 def _asks(t: dict[str, str], name: str) -> list[str]:
@@ -285,26 +393,124 @@ def _asks(t: dict[str, str], name: str) -> list[str]:
 
 def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
     t = texts_for(language)
-    f = case_facts(case=case, recipient=Recipient.UN, today=today)
+    f = case_facts(case=case, recipient=Recipient.UN, today=today, language=language)
     sections = [
         _person_section(t, f),
-        Section(
-            t["disappearance"],
-            [
-                f"{t['date']}: {f.disappeared_on or t['unknown']}",
-                f"{t['place']}: {f.place or t['unknown']}",
-                f"{t['country']}: {f.country}",
-                f"{t['forces']}: {', '.join(f.forces) or t['unknown']}",
-            ],
-        ),
+        _disappearance_section(t, f),
         _events_section(t, f, t["circumstances"]),
-        Section(t["information"], [] if f.information else [t["none_recorded"]], f.information),
-        Section(t["steps"], [] if f.steps else [t["none_recorded"]], f.steps),
+        _listed(t, t["information"], f.information),
+        _listed(t, t["steps"], f.steps),
         Section(t["submitter"], [organisation() or t["unknown"], t["confidential"]]),
-        Section(t["consent"], [t["consent.given"] if f.family_consent else t["consent.missing"]]),
+        _consent_section(t, f),
     ]
     missing = [t[f"missing.{key}"] for key in wgeid_missing(f)]
-    return Document(DocKind.WGEID, language, t["wgeid.title"], Recipient.UN, sections, missing)
+    warnings = [] if language in WGEID_LANGUAGES else [str(WGEID_LANGUAGE_WARNING)]
+    return Document(
+        DocKind.WGEID,
+        language,
+        t["wgeid.title"],
+        Recipient.UN,
+        sections,
+        missing,
+        warnings,
+        left_out=f.left_out,
+    )
+
+
+def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
+    """A request to the Committee on Enforced Disappearances (article 30): only
+    for a State party, checked against the data table (ced.py) with its date."""
+    t = texts_for(language)
+    f = case_facts(case=case, recipient=Recipient.UN, today=today, language=language)
+    parties = ced.states_parties()
+    party = bool(case.country) and ced.is_party(case.country.code)
+    state = t["ced.party" if party else "ced.not_party"].format(
+        country=f.country or t["unknown"], date=format_date(parties.as_of, language)
+    )
+    name = f.name or t["unknown"]
+    sections = [
+        Section("", [t["ced.to"], t["ced.via"]]),
+        Section("", [t["ced.intro"].format(name=name)]),
+        Section(t["ced.state_party"], [state]),
+        _person_section(t, f),
+        _disappearance_section(t, f),
+        _events_section(t, f, t["circumstances"]),
+        _listed(t, t["information"], f.information),
+        _listed(t, t["ced.steps"], f.steps),
+        Section(
+            t["ced.asks"],
+            [],
+            [
+                t["ced.ask.protect"].format(name=name),
+                *_asks(t, name)[:3],
+                t["ced.ask.inform"],
+            ],
+        ),
+        Section(t["submitter"], [organisation() or t["unknown"]]),
+        _consent_section(t, f),
+    ]
+    keys = ([] if party else ["state_party"]) + wgeid_missing(f)
+    warnings = [
+        _(
+            "The Committee acts only on disappearances that began after the Convention "
+            "entered into force for the State concerned; Habeas does not record that date: "
+            "check it before sending."
+        )
+    ]
+    return Document(
+        DocKind.CED,
+        language,
+        t["ced.title"],
+        Recipient.UN,
+        sections,
+        [t[f"missing.{key}"] for key in keys],
+        warnings,
+        left_out=f.left_out,
+    )
+
+
+def special_procedures_communication(*, case: Case, language: str, today: date) -> Document:
+    """A communication to the Human Rights Council's mandate holders, following the
+    Special Procedures' common form (DOMAIN §3)."""
+    t = texts_for(language)
+    f = case_facts(case=case, recipient=Recipient.UN, today=today, language=language)
+    name = f.name or t["unknown"]
+    # The organisation's public list carries the name only with the family's say-so.
+    published = PublicProfile.objects.filter(case=case, is_published=True).exists()
+    sections = [
+        Section(
+            t["sp.to"], [], [t["sp.mandate.wgeid"], t["sp.mandate.torture"], t["sp.mandate.wgad"]]
+        ),
+        _person_section(t, f),
+        Section(t["sp.perpetrators"], [", ".join(f.forces) or t["unknown"]]),
+        _disappearance_section(t, f, forces=False),
+        _events_section(t, f, t["sp.description"]),
+        _listed(t, t["information"], f.information),
+        _listed(t, t["sp.steps_national"], f.steps),
+        _listed(t, t["sp.steps_international"], f.international),
+        Section(
+            t["sp.source"],
+            [organisation() or t["unknown"], t["sp.keep_confidential"]],
+        ),
+        Section(
+            t["consent"],
+            [
+                t["consent.given"] if f.family_consent else t["consent.missing"],
+                t["sp.name_public"] if published else t["sp.name_not_public"],
+            ],
+        ),
+        Section(t["sp.asks"].format(country=f.country or t["unknown"]), [], _asks(t, name)),
+    ]
+    missing = [t[f"missing.{key}"] for key in wgeid_missing(f) if key != "steps"]
+    return Document(
+        DocKind.SPECIAL_PROCEDURES,
+        language,
+        t["sp.title"],
+        Recipient.UN,
+        sections,
+        missing,
+        left_out=f.left_out,
+    )
 
 
 def _addressee_lines(a: Addressee) -> list[str]:
@@ -315,30 +521,33 @@ def authorities_letter(
     *, case: Case, language: str, today: date, addressee: Addressee | None
 ) -> Document:
     t = texts_for(language)
-    f = case_facts(case=case, recipient=Recipient.GOVERNMENT, today=today)
+    f = case_facts(case=case, recipient=Recipient.GOVERNMENT, today=today, language=language)
     sections = []
     if addressee:
         sections.append(Section("", _addressee_lines(addressee)))
     sections += [
         Section(
             "",
-            [f"{today:%d.%m.%Y}", (addressee and addressee.salutation) or t["salutation.default"]],
-        ),
-        _person_section(t, f),
-        Section(
-            t["disappearance"],
             [
-                f"{t['date']}: {f.disappeared_on or t['unknown']}",
-                f"{t['place']}: {f.place or t['unknown']}",
+                format_date(today, language),
+                (addressee and addressee.salutation) or t["salutation.default"],
             ],
         ),
+        _person_section(t, f),
+        _disappearance_section(t, f, country=False, forces=False),
         _events_section(t, f, t["circumstances"]),
         Section(t["asks"], [], _asks(t, f.name)),
         Section("", [t["closing"], organisation()]),
     ]
     missing = [] if addressee else [t["missing.addressee"]]
     return Document(
-        DocKind.LETTER, language, t["letter.title"], Recipient.GOVERNMENT, sections, missing
+        DocKind.LETTER,
+        language,
+        t["letter.title"],
+        Recipient.GOVERNMENT,
+        sections,
+        missing,
+        left_out=f.left_out,
     )
 
 
@@ -346,7 +555,7 @@ def urgent_action(
     *, case: Case, language: str, today: date, addressees: list[Addressee]
 ) -> Document:
     t = texts_for(language)
-    f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today)
+    f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today, language=language)
     profile = getattr(case, "public_profile", None)
     headline = f"{f.country}: {f.name}"
     summary = [
@@ -357,7 +566,7 @@ def urgent_action(
     if profile and profile.is_published and profile.summary:
         summary.append(profile.summary)  # cleared for publication
     sections = [
-        Section(f"{case.reference} — {today:%d.%m.%Y} — {headline}"),
+        Section(f"{case.reference} — {format_date(today, language)} — {headline}"),
         Section(t["summary"], summary),
         Section(t["asks"], [], _asks(t, f.name)),
         Section(
@@ -369,7 +578,7 @@ def urgent_action(
             ],
         ),
         _events_section(t, f, t["background"]),
-        Section(t["act_until"], [f"{today + timedelta(days=ACT_FOR_DAYS):%d.%m.%Y}"]),
+        Section(t["act_until"], [format_date(today + timedelta(days=ACT_FOR_DAYS), language)]),
     ]
     missing = [] if addressees else [t["missing.addressee"]]
     return Document(
@@ -379,15 +588,39 @@ def urgent_action(
         Recipient.PUBLIC,
         sections,
         missing,
+        left_out=f.left_out,
     )
+
+
+def build(
+    *, kind: DocKind, case: Case, language: str, today: date, addressees: list[Addressee]
+) -> Document:
+    """The document of `kind` for `case`; `addressees` matter to letters (the first)
+    and urgent actions (all)."""
+    if kind is DocKind.WGEID:
+        return wgeid_submission(case=case, language=language, today=today)
+    if kind is DocKind.CED:
+        return ced_urgent_action(case=case, language=language, today=today)
+    if kind is DocKind.SPECIAL_PROCEDURES:
+        return special_procedures_communication(case=case, language=language, today=today)
+    if kind is DocKind.LETTER:
+        return authorities_letter(
+            case=case,
+            language=language,
+            today=today,
+            addressee=addressees[0] if addressees else None,
+        )
+    return urgent_action(case=case, language=language, today=today, addressees=addressees)
 
 
 def briefing_note(*, cases: list[Case], country: str, language: str, today: date) -> Document:
     """Several cases of one country, for diplomats of third States: public-level consent."""
     t = texts_for(language)
-    sections = [Section(t["country"], [str(dict(countries).get(country, country))])]
+    sections = [Section(t["country"], [country_name(country, language)])]
+    left_out = 0
     for case in cases:
-        f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today)
+        f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today, language=language)
+        left_out += f.left_out
         paragraphs = [
             f"{t['date']}: {f.disappeared_on or t['unknown']}; {t['place']}: "
             f"{f.place or t['unknown']}"
@@ -404,4 +637,6 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
             )
         )
     sections.append(Section(t["recommendation"], [], _asks(t, "…")))
-    return Document("briefing", language, t["briefing.title"], Recipient.PUBLIC, sections)
+    return Document(
+        "briefing", language, t["briefing.title"], Recipient.PUBLIC, sections, left_out=left_out
+    )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from habeas.cases.models import Case
+from habeas.cases.models import Case, Event
 
 from .ced import states_parties
+from .documents import Recipient, event_goes_to, source_allows
 from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
 from .services import PROFILE_FIELDS, kinds_for
 
@@ -60,6 +63,67 @@ class InterventionForm(forms.Form):
 class MarkSentForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DateInput)
     channel = forms.ChoiceField(label=_("Channel"), choices=Intervention.Channel.choices)
+
+
+class MarkReadyForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Channel it will go by"),
+        choices=[("", "—"), *Intervention.Channel.choices],
+        required=False,
+    )
+    checked = forms.BooleanField(
+        label=_("I have read the document through and checked it against the record"),
+    )
+
+
+RECIPIENT_NAMES = {
+    Recipient.UN: _("UN bodies"),
+    Recipient.GOVERNMENT: _("the authorities concerned"),
+    Recipient.PUBLIC: _("the public"),
+}
+
+
+def _names(recipients: list[Recipient]) -> str:
+    return ", ".join(str(RECIPIENT_NAMES[r]) for r in recipients)
+
+
+def clearance_help(event: Event) -> str:
+    """What the event rests on and where it goes now, to decide where it may go."""
+    sources = [claim.source for claim in event.claims.all()]
+    if not sources:
+        basis = str(_("Rests on no claim: the organisation's own account."))
+    else:
+        consented = [r for r in Recipient if all(source_allows(s, r) for s in sources)]
+        basis = ngettext(
+            "Rests on %(n)d claim; its source consented to: %(to)s.",
+            "Rests on %(n)d claims; all their sources consented to: %(to)s.",
+            len(sources),
+        ) % {"n": len(sources), "to": _names(consented) or _("no one outside")}
+    now = [r for r in Recipient if event_goes_to(event, sources, r)]
+    if not now:
+        return f"{basis} {_('Goes nowhere outside now.')}"
+    return f"{basis} {_('Goes now to: %(to)s.') % {'to': _names(now)}}"
+
+
+class EventClearanceForm(forms.Form):
+    """One choice per event of a case: which outside recipients may it reach?"""
+
+    def __init__(self, *args, events: list[Event], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events: dict[str, Event] = {}
+        for event in events:
+            name = f"event-{event.public_id}"
+            self.events[name] = event
+            self.fields[name] = forms.ChoiceField(
+                label=f"{event.occurred_on} — {event.get_kind_display()}: "
+                f"{Truncator(event.description).chars(90)}",
+                choices=Event.Clearance.choices,
+                initial=event.clearance,
+                help_text=clearance_help(event),
+            )
+
+    def clearances(self) -> dict[Event, str]:
+        return {event: self.cleaned_data[name] for name, event in self.events.items()}
 
 
 class ResponseForm(forms.ModelForm):

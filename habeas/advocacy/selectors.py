@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from habeas.accounts.models import User
-from habeas.cases.models import Case
+from habeas.cases.models import Case, Event, Person
 from habeas.cases.selectors import cases_visible_to
+from habeas.sources.models import Claim
 
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate
 
@@ -53,7 +54,36 @@ def profile_for_case(*, case: Case) -> PublicProfile | None:
 
 
 def briefing_cases(*, user: User, country: str) -> list[Case]:
-    return list(cases_visible_to(user).filter(country=country).order_by("reference"))
+    """The cases of `country` that `user` is on, with the name each is listed by."""
+    return list(
+        cases_visible_to(user)
+        .filter(country=country)
+        .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("id")))
+        .order_by("reference")
+    )
+
+
+def briefing_selection(*, cases: list[Case], chosen: list[str]) -> list[Case]:
+    """The cases among `cases` (already limited to what the user may see) whose
+    public ids are in `chosen`. Anything else — another country's case, someone
+    else's case, a malformed id — is ignored, and so reveals nothing."""
+    wanted = set()
+    for value in chosen:
+        try:
+            wanted.add(UUID(str(value)))
+        except ValueError:
+            continue
+    return [case for case in cases if case.public_id in wanted]
+
+
+def events_for_clearance(*, case: Case) -> list[Event]:
+    """The events of `case` (already access-checked), each with the sources of the
+    claims it rests on, for deciding what goes outside."""
+    return list(
+        Event.objects.filter(case=case).prefetch_related(
+            Prefetch("claims", queryset=Claim.objects.select_related("source").order_by("id"))
+        )
+    )
 
 
 def briefing_countries(*, user: User) -> list[str]:

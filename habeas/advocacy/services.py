@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,8 @@ from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
-from habeas.cases.models import Case
+from habeas.cases import services as case_services
+from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import add_months
 
 from . import ced, documents, photos
@@ -98,16 +100,42 @@ def intervention_create(
 
 def intervention_document(*, intervention: Intervention, today: date) -> documents.Document:
     """The document that goes with this intervention, built from the record now."""
-    kind = documents.DOCUMENT_FOR_KIND[intervention.kind]
-    case, language = intervention.case, intervention.language
-    if kind is documents.DocKind.WGEID:
-        return documents.wgeid_submission(case=case, language=language, today=today)
-    if kind is documents.DocKind.LETTER:
-        return documents.authorities_letter(
-            case=case, language=language, today=today, addressee=intervention.addressee
+    return documents.build(
+        kind=documents.DOCUMENT_FOR_KIND[intervention.kind],
+        case=intervention.case,
+        language=intervention.language,
+        today=today,
+        addressees=[intervention.addressee] if intervention.addressee else [],
+    )
+
+
+@transaction.atomic
+def intervention_mark_ready(
+    *, intervention: Intervention, by: User, channel: str = "", today: date | None = None
+) -> Intervention:
+    """A draft checked and ready to go out. Refused, with what is missing, while the
+    completeness check fails (for a WGEID submission: the six required elements and
+    family consent; for a letter: an addressee). `channel`: how it will be sent."""
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.status != Intervention.Status.DRAFT:
+        raise ValidationError(
+            f"Only a draft can be marked ready to send; this one is "
+            f"{locked.get_status_display().lower()}."
         )
-    addressees = [intervention.addressee] if intervention.addressee else []
-    return documents.urgent_action(case=case, language=language, today=today, addressees=addressees)
+    document = intervention_document(intervention=locked, today=today or timezone.localdate())
+    if not document.is_complete:
+        raise ValidationError(
+            "The document is incomplete; it cannot be marked ready to send. Missing: "
+            + "; ".join(document.missing)
+        )
+    locked.status = Intervention.Status.READY
+    if channel:
+        locked.channel = channel
+    locked.full_clean()
+    locked.save(update_fields=["status", "channel", "updated_at"])
+    audit_record(action="intervention.ready", actor=by, target=locked, case=locked.case)
+    intervention.refresh_from_db()
+    return intervention
 
 
 @transaction.atomic
@@ -195,6 +223,24 @@ def intervention_close(
     audit_record(action="intervention.close", actor=by, target=locked, case=locked.case)
     intervention.refresh_from_db()
     return intervention
+
+
+@transaction.atomic
+def event_clearances_set(*, case: Case, clearances: Mapping[Event, str], by: User) -> int:
+    """Decide, event by event, which outside recipients an event of `case` may reach
+    (Event.clearance; see habeas.advocacy.documents). Only changed events are saved,
+    each through the cases service, so each change is in the event's history and the
+    audit log. Returns how many changed."""
+    changed = 0
+    for event, clearance in clearances.items():
+        if event.case_id != case.pk:
+            raise ValidationError("That event is not one of this case's.")
+        if clearance not in Event.Clearance.values:
+            raise ValidationError({"clearance": f"Unknown clearance: {clearance!r}."})
+        if event.clearance != clearance:
+            case_services.event_update(event=event, clearance=clearance, by=by)
+            changed += 1
+    return changed
 
 
 PROFILE_FIELDS = (

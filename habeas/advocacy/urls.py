@@ -16,6 +16,16 @@ urlpatterns = [
         name="intervention_detail",
     ),
     path(
+        "cases/<uuid:case_id>/advocacy/events/",
+        views.event_clearance,
+        name="event_clearance",
+    ),
+    path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/ready/",
+        views.intervention_ready,
+        name="intervention_ready",
+    ),
+    path(
         "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/sent/",
         views.intervention_sent,
         name="intervention_sent",

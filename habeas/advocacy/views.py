@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
@@ -27,8 +28,10 @@ from . import ced, documents, selectors, services
 from . import render as render_to
 from .forms import (
     AddresseeForm,
+    EventClearanceForm,
     InterventionCloseForm,
     InterventionForm,
+    MarkReadyForm,
     MarkSentForm,
     PublicProfileForm,
     PublicUpdateForm,
@@ -71,6 +74,7 @@ def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "wgeid_missing": wgeid.missing,
             "ced_party": ced.is_party(case.country.code),
             "ced_as_of": parties.as_of,
+            "events_left_out": wgeid.left_out,
             "profile": selectors.profile_for_case(case=case),
             "addressees": selectors.addressee_list(),
             "languages": LANGUAGES,
@@ -92,6 +96,8 @@ def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
             apply_errors(form, error)
         else:
             messages.success(request, _("Intervention recorded as a draft."))
+            if intervention.is_wgeid and intervention.language not in documents.WGEID_LANGUAGES:
+                messages.warning(request, documents.WGEID_LANGUAGE_WARNING)
             return redirect(intervention)
     back = reverse("case_advocacy", args=[case.public_id])
     return form_page(request, title=_("New intervention"), back=back, forms=[form])
@@ -137,6 +143,28 @@ def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID
             return redirect(intervention)
     return form_page(
         request, title=_("Mark as sent"), back=intervention.get_absolute_url(), forms=[form]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_ready(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+    """Mark a draft ready to send: refused, with what is missing, while the
+    document fails its completeness check."""
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    form = MarkReadyForm(request.POST or None, initial={"channel": intervention.channel})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_mark_ready(
+                intervention=intervention, by=request.user, channel=form.cleaned_data["channel"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Marked ready to send."))
+            return redirect(intervention)
+    return form_page(
+        request, title=_("Mark ready to send"), back=intervention.get_absolute_url(), forms=[form]
     )
 
 
@@ -195,7 +223,8 @@ def _download(document: documents.Document, fmt: str, filename: str) -> HttpResp
 
 @require_GET
 def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    """?doc=wgeid|letter|urgent_action &lang=en|ru &format=html|pdf|docx &addressee=<id>"""
+    """?doc=wgeid|ced_urgent_action|special_procedures|letter|urgent_action
+    &lang=en|ru &format=html|pdf|docx &addressee=<id>"""
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
     doc = request.GET.get("doc", documents.DocKind.WGEID)
     lang = request.GET.get("lang", "en")
@@ -207,17 +236,13 @@ def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
     if fmt not in FORMATS:
         return _bad(request, _("Formats: HTML, PDF or DOCX."))
     addressee = selectors.addressee_get(public_id=request.GET.get("addressee"))
-    today = timezone.localdate()
-    if doc == documents.DocKind.WGEID:
-        document = documents.wgeid_submission(case=case, language=lang, today=today)
-    elif doc == documents.DocKind.LETTER:
-        document = documents.authorities_letter(
-            case=case, language=lang, today=today, addressee=addressee
-        )
-    else:
-        document = documents.urgent_action(
-            case=case, language=lang, today=today, addressees=[addressee] if addressee else []
-        )
+    document = documents.build(
+        kind=documents.DocKind(doc),
+        case=case,
+        language=lang,
+        today=timezone.localdate(),
+        addressees=[addressee] if addressee else [],
+    )
     if fmt != "html":
         return _download(document, fmt, f"{case.reference}-{doc}-{lang}")
     query = request.GET.copy()
@@ -225,13 +250,24 @@ def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request,
         "advocacy/document.html",
-        {"case": case, "document": document, "query": query.urlencode(), "doc": doc},
+        {
+            "case": case,
+            "document": document,
+            "download_query": query.urlencode(),
+            "doc": doc,
+            "can_edit": _can_edit(request.user, case),
+        },
     )
 
 
 @require_GET
 def briefing(request: HttpRequest) -> HttpResponse:
-    """A briefing note on the user's cases of one country, for a dialogue."""
+    """A briefing note on the user's cases of one country, for a dialogue.
+
+    ?country=TM &lang=en|ru &format=html|pdf|docx, and the cases to include:
+    ?case=<id>&case=<id> with picked=TM (the country the ticked boxes were listed
+    for). Without a pick for this country — the first visit, or another country
+    chosen since — every case of it the user is on is included."""
     available = selectors.briefing_countries(user=request.user)
     country = request.GET.get("country", "")
     lang = request.GET.get("lang", "en")
@@ -240,19 +276,26 @@ def briefing(request: HttpRequest) -> HttpResponse:
         return _bad(request, _("Documents are available in English and Russian only."))
     if fmt not in FORMATS:
         return _bad(request, _("Formats: HTML, PDF or DOCX."))
-    document = None
+    document, error, cases, chosen = None, "", [], []
     if country:
         if country not in available:
             return _bad(request, _("You have no cases of that country."))
         cases = selectors.briefing_cases(user=request.user, country=country)
-        document = documents.briefing_note(
-            cases=cases, country=country, language=lang, today=timezone.localdate()
-        )
-        if fmt != "html":
-            return _download(document, fmt, f"briefing-{country}-{lang}")
+        chosen = cases
+        if request.GET.get("picked") == country:
+            chosen = selectors.briefing_selection(cases=cases, chosen=request.GET.getlist("case"))
+            if not chosen:
+                error = _("Choose at least one case to include.")
+        if chosen:
+            document = documents.briefing_note(
+                cases=chosen, country=country, language=lang, today=timezone.localdate()
+            )
+            if fmt != "html":
+                return _download(document, fmt, f"briefing-{country}-{lang}")
     names = dict(countries)
     query = request.GET.copy()
     query.pop("format", None)
+    chosen_ids = {case.public_id for case in chosen}
     return render(
         request,
         "advocacy/briefing.html",
@@ -261,9 +304,42 @@ def briefing(request: HttpRequest) -> HttpResponse:
             "country": country,
             "lang": lang,
             "languages": LANGUAGES,
+            "cases": [(case, case.public_id in chosen_ids) for case in cases],
+            "error": error,
             "document": document,
-            "query": query.urlencode(),
+            "download_query": query.urlencode(),
         },
+        status=400 if error else 200,
+    )
+
+
+# --- What goes outside --------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def event_clearance(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Decide, event by event, which outside recipients each may reach."""
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    events = selectors.events_for_clearance(case=case)
+    form = EventClearanceForm(request.POST or None, events=events)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.event_clearances_set(
+                case=case, clearances=form.clearances(), by=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)d event changed.", "%(n)d events changed.", changed) % {"n": changed},
+            )
+            return redirect("case_advocacy", case_id=case.public_id)
+    return render(
+        request,
+        "advocacy/event_clearance.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -278,6 +354,7 @@ def addressee_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def addressee_add(request: HttpRequest) -> HttpResponse:
+    case_selectors.require_writer(user=request.user, what="addressee_add")
     form = AddresseeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -294,6 +371,7 @@ def addressee_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def addressee_edit(request: HttpRequest, addressee_id: UUID) -> HttpResponse:
+    case_selectors.require_writer(user=request.user, what="addressee_edit")
     addressee = selectors.addressee_get(public_id=addressee_id)
     form = AddresseeForm(request.POST or None, instance=addressee)
     if request.method == "POST" and form.is_valid():
