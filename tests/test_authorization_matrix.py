@@ -276,6 +276,39 @@ def test_writes_about_a_case_are_404_for_those_who_may_not_write(client, world, 
             assert client.post(_url(name, ids), {}).status_code == 404, name
 
 
+# Case pages that only take POST (their GET answers 405 to everyone).
+CASE_POST_ONLY = (
+    "evidence_verify",
+    "evidence_share",
+    "presumed_ed_confirm",
+    "alert_acknowledge",
+    "alert_snooze",
+)
+
+
+@pytest.mark.parametrize("role", ["outsider", "read_only"])
+def test_every_write_refused_changes_nothing(client, world, role):
+    """POST to every page a role may not write through, with plausible data: a 404
+    each time, and nothing written but the record of the refusals."""
+    from habeas.audit.models import AuditEntry
+
+    ids, users = world
+    client.force_login(users[role])
+    refused = [name for name, row in MATRIX.items() if row[role] == 404]
+    refused += [name for name in CASE_POST_ONLY if role == "outsider"]
+    before = AuditEntry.objects.exclude(action="access.denied").count()
+    data = {"kind": "arrest", "name": "X", "title": "X", "statement": "X", "reason": "X"}
+    for name in refused:
+        # 405: a read-only page, which refuses POST before looking anything up.
+        assert client.post(_url(name, ids), data).status_code in (404, 405), name
+    assert AuditEntry.objects.exclude(action="access.denied").count() == before
+    if role == "read_only":
+        # A read-only member of the case may not act on it either.
+        for name in CASE_POST_ONLY:
+            assert client.post(_url(name, ids), data).status_code in (403, 404), name
+        assert AuditEntry.objects.exclude(action="access.denied").count() == before
+
+
 def test_forged_ids_of_another_case_are_404(client, world, alice):
     """An event, source or claim of case B addressed under case A is not found."""
     ids, _ = world
