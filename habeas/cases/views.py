@@ -373,19 +373,21 @@ def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
     return render(request, "cases/actor_detail.html", {"actor": actor})
 
 
-@require_http_methods(["GET", "POST"])
-def actor_edit(request: HttpRequest, actor_id: UUID) -> HttpResponse:
-    selectors.require_writer(user=request.user, what="actor_edit")
-    actor = selectors.actor_get(public_id=actor_id)
+def _actor_page(request: HttpRequest, *, actor=None) -> HttpResponse:
     form = ActorForm(request.POST or None, instance=actor)
     if request.method == "POST" and form.is_valid():
         try:
-            services.actor_update(actor=actor, by=request.user, **form.cleaned_data)
+            if actor is None:
+                actor = services.actor_create(by=request.user, **form.cleaned_data)
+            else:
+                actor = services.actor_update(actor=actor, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Actor saved."))
             return redirect(actor)
+    if actor is None:
+        return form_page(request, title=_("Add an actor"), back="/actors/", forms=[form])
     return form_page(
         request,
         title=_("Edit %(name)s") % {"name": actor.name},
@@ -395,18 +397,15 @@ def actor_edit(request: HttpRequest, actor_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def actor_edit(request: HttpRequest, actor_id: UUID) -> HttpResponse:
+    selectors.require_writer(user=request.user, what="actor_edit")
+    return _actor_page(request, actor=selectors.actor_get(public_id=actor_id))
+
+
+@require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
     selectors.require_writer(user=request.user, what="actor_create")
-    form = ActorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actor = services.actor_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Actor added."))
-            return redirect(actor)
-    return form_page(request, title=_("Add an actor"), back="/actors/", forms=[form])
+    return _actor_page(request)
 
 
 @require_http_methods(["GET", "POST"])
