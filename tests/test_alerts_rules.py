@@ -320,6 +320,18 @@ def test_risk_flags_ticked_when_the_case_is_opened_alert_the_team_at_once(alice)
     assert not Alert.objects.filter(case=plain).exists()
 
 
+def test_an_imported_case_raises_no_alert_for_flags_it_already_had(alices_case):
+    """A case the watcher first sees (a bulk import, a case older than the alerts)
+    starts from its flags: old news is not announced as a new risk."""
+    from habeas.cases.models import Case
+
+    CaseWatch.objects.filter(case=alices_case).delete()
+    Case.objects.filter(pk=alices_case.pk).update(risk_torture=True)
+    watcher.watch_pass(worker="test")
+    assert CaseWatch.objects.get(case=alices_case).risk_mask == 1
+    assert not Alert.objects.filter(case=alices_case, rule=Rule.RISK).exists()
+
+
 def test_risk_flag_set_behind_the_services_back_is_noticed_by_the_watcher(alices_case):
     from habeas.cases.models import Case
 

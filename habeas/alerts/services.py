@@ -116,6 +116,12 @@ def _store(case: Case, wanted: dict[tuple[str, str], rules.Due | None]) -> None:
     Deadline.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
 
 
+def case_watch_start(*, case: Case) -> None:
+    """A case just opened: nothing seen of it yet, so every risk flag it was opened
+    with is new (rule 5). Called by the cases service before the first update."""
+    CaseWatch.objects.get_or_create(case=case, defaults={"risk_mask": 0})
+
+
 @transaction.atomic
 def case_deadlines_update(*, case: Case, by: User | None = None, now: datetime | None = None):
     """Recompute every deadline of `case`, and raise rule 5 if a risk flag was
@@ -124,11 +130,15 @@ def case_deadlines_update(*, case: Case, by: User | None = None, now: datetime |
     fresh = Case.objects.filter(pk=case.pk).first()
     if fresh is None:
         return
-    # A case seen for the first time (just opened) starts from "no risk flag", so
-    # flags ticked on the opening form alert the team like flags set later.
-    watch, _ = CaseWatch.objects.get_or_create(case=fresh, defaults={"risk_mask": 0})
-    _risk_check(case=fresh, watch=watch, by=by, now=now)
-    case.priority = fresh.priority
+    # A case first seen here (imported, or older than the alerts) starts from the
+    # flags it has: no burst of alerts for old news. One just opened starts from none
+    # (case_watch_start), so flags ticked on the opening form alert the team at once.
+    watch, created = CaseWatch.objects.get_or_create(
+        case=fresh, defaults={"risk_mask": rules.risk_mask(fresh)}
+    )
+    if not created:
+        _risk_check(case=fresh, watch=watch, by=by, now=now)
+        case.priority = fresh.priority
     eff = rules.effective(AlertSettings.current(), watch)
     _store(fresh, desired_deadlines(fresh, eff, now=now, fired=_last_fired(fresh)))
     CaseWatch.objects.filter(pk=watch.pk).update(synced_for=fresh.updated_at)

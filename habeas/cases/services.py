@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
-from habeas.alerts.services import case_deadlines_update
+from habeas.alerts.services import case_deadlines_update, case_watch_start
 from habeas.audit.services import audit_record
 from habeas.lib.names import guess_script, search_terms
 from habeas.lib.partialdate import PartialDate
@@ -197,6 +197,7 @@ def case_create(
     case.people.add(person)
     case.tags.set(_tags(tags))
     CaseMember.objects.create(case=case, user=by, role=CaseMember.Role.LEAD, may_see_sources=True)
+    case_watch_start(case=case)  # risk flags ticked now alert the team (habeas.alerts)
     # Dated from the disappearance when known, so that statuses entered later for a
     # case documented after the fact (presumed disappearance as of 2003, say) are
     # not outranked by the day the case happened to be opened.
