@@ -218,7 +218,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
     clearance_of: dict[int, str] = {}
     left_out = 0
     for event in Event.objects.filter(case=case).prefetch_related(
-        Prefetch("event_actors", queryset=EventActor.objects.select_related("actor"))
+        Prefetch("event_actors", queryset=EventActor.objects.select_related("actor__parent"))
     ):
         clearance_of[event.pk] = event.clearance
         if not event_goes_to(event, backing.get(event.pk, []), recipient):

@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from habeas.audit.services import audit_record
-
 from . import selectors, services
 from .forms import (
     ActorForm,
@@ -491,16 +489,9 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
         c.record_id for c in changes if c.model == "sources.source" and c.reveals_confidential
     }
     if revealed:
-        from habeas.sources.models import Source
+        from habeas.sources.services import source_identities_viewed
 
-        for source in Source.objects.filter(case=case, public_id__in=revealed):
-            audit_record(
-                action="source.identity_viewed",
-                actor=request.user,
-                target=source,
-                case=case,
-                detail={"via": "history"},
-            )
+        source_identities_viewed(case=case, public_ids=revealed, by=request.user, via="history")
     return render(
         request,
         "cases/history.html",

@@ -128,6 +128,24 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
 
 
 @transaction.atomic
+def source_identity_viewed(*, source: Source, by: User, via: str = "") -> None:
+    """Seeing who a source is, wherever it is shown, is itself recorded (DOMAIN §5)."""
+    audit_record(
+        action="source.identity_viewed",
+        actor=by,
+        target=source,
+        case=source.case,
+        detail={"via": via} if via else None,
+    )
+
+
+def source_identities_viewed(*, case: Case, public_ids: set[str], by: User, via: str) -> None:
+    """The same for several sources of `case` at once (a history page)."""
+    for source in Source.objects.filter(case=case, public_id__in=public_ids):
+        source.case = case
+        source_identity_viewed(source=source, by=by, via=via)
+
+
 def _describe(claim: Claim) -> str:
     """A claim as the history names it: by its source's code name, never more."""
     return f"the claim of {claim.source.code_name} received {claim.received_on}"

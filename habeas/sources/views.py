@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from habeas.audit.services import audit_record
 from habeas.cases import selectors as case_selectors
 from habeas.cases.views import apply_errors, form_page
 
@@ -34,13 +33,7 @@ def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
             del form.fields[name]
     elif source is not None and request.method == "GET":
         # The edit form shows who the source is: recorded like the source's page.
-        audit_record(
-            action="source.identity_viewed",
-            actor=request.user,
-            target=source,
-            case=case,
-            detail={"via": "edit form"},
-        )
+        services.source_identity_viewed(source=source, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
         try:
             if source is None:
@@ -138,8 +131,7 @@ def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpR
     source = selectors.source_get(case=case, public_id=source_id)
     may_see = _may_see_sources(request.user, case)
     if may_see:
-        # Seeing who a source is, is itself recorded (DOMAIN §5).
-        audit_record(action="source.identity_viewed", actor=request.user, target=source, case=case)
+        services.source_identity_viewed(source=source, by=request.user)
     claims = source.claims.order_by("received_from", "id")
     return render(
         request,
