@@ -199,7 +199,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The first handler drops a file as soon as it passes HABEAS_EVIDENCE_MAX_BYTES, so
 # an oversized upload is never spooled to disk whole.
 FILE_UPLOAD_HANDLERS = [
-    "habeas.evidence.uploads.SizeLimitUploadHandler",
+    "habeas.core.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

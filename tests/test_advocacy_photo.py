@@ -106,6 +106,21 @@ def test_a_file_that_is_not_a_photo_is_refused_and_the_input_kept(
     assert not PublicProfile.objects.filter(case=alices_case).exists()  # nothing half-saved
 
 
+def test_a_photo_over_the_upload_limit_is_reported_not_silently_dropped(
+    alices_case, bob, client, edit_url, settings
+):
+    """The upload handler drops a file past HABEAS_EVIDENCE_MAX_BYTES as it streams in;
+    the optional photo field must then say so, not save the profile without it."""
+    settings.HABEAS_EVIDENCE_MAX_BYTES = 100 * 1024
+    client.force_login(bob)
+    photo = upload(big_photo_with_gps() + b"\0" * (200 * 1024))
+    response = publish(client, edit_url, summary="Kept summary", photo=photo)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "larger than the limit of 102,400 bytes" in body and "Kept summary" in body
+    assert not PublicProfile.objects.filter(case=alices_case).exists()
+
+
 def test_the_photo_can_be_taken_down(alices_case, bob, client, edit_url):
     client.force_login(bob)
     publish(client, edit_url, photo=upload(screenshot_jpeg()))

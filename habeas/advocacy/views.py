@@ -23,6 +23,7 @@ from django_countries import countries
 from habeas.cases import selectors as case_selectors
 from habeas.cases.models import CaseMember
 from habeas.cases.views import apply_errors, form_page
+from habeas.core import uploads
 
 from . import ced, documents, selectors, services
 from . import render as render_to
@@ -398,7 +399,8 @@ def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     form = PublicProfileForm(
         request.POST or None, request.FILES or None, instance=profile, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
+    dropped = uploads.report_dropped(request, form)  # a photo over the upload limit
+    if request.method == "POST" and not dropped and form.is_valid():
         try:
             services.public_profile_save(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from habeas.cases import selectors as case_selectors
 from habeas.cases.models import CaseMember
 from habeas.cases.views import apply_errors, form_page
+from habeas.core import uploads
 
-from . import elements, grading, inspect, selectors, services, storage, uploads
+from . import elements, grading, inspect, selectors, services, storage
 from .forms import ElementForm, EvidenceForm, GradeForm, ShareForm
 from .models import Element, ElementAssessment, EvidenceItem
 
@@ -50,10 +51,8 @@ def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
         if part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
             raise Http404()
     form = EvidenceForm(request.POST or None, request.FILES or None, case=case, part_of=part_of)
-    if "upload" in uploads.refused_fields(request):
-        form.is_valid()  # the other fields' errors too, and their input kept
-        form.errors["upload"] = form.error_class([uploads.too_large_message()])
-    elif request.method == "POST" and form.is_valid():
+    dropped = uploads.report_dropped(request, form)  # a file over the upload limit
+    if request.method == "POST" and not dropped and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             item = services.evidence_add(case=case, by=request.user, **data)

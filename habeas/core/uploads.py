@@ -1,4 +1,5 @@
-"""Stop reading an uploaded file as soon as it passes the evidence size limit.
+"""Stop reading an uploaded file as soon as it passes the upload size limit
+(HABEAS_EVIDENCE_MAX_BYTES, the ceiling for every file: evidence and photos).
 
 Django would otherwise spool the whole upload to a temporary file before any
 view could look at its size: a 20 GB upload would fill the server's disk first.
@@ -43,3 +44,16 @@ def too_large_message() -> str:
         f"The file is larger than the limit of {settings.HABEAS_EVIDENCE_MAX_BYTES:,} bytes. "
         "Nothing was stored."
     )
+
+
+def report_dropped(request, form) -> bool:
+    """Make `form` say which of its files were dropped for their size (instead of
+    "required", or, for an optional file, nothing at all). True if any was."""
+    dropped = refused_fields(request) & set(form.fields)
+    if not dropped:
+        return False
+    form.is_valid()  # the other fields' errors too; their input is kept
+    for name in dropped:
+        form.errors[name] = form.error_class([too_large_message()])
+        form.cleaned_data.pop(name, None)
+    return True
