@@ -245,17 +245,8 @@ def case_member_set(
             }
         )
     current = CaseMember.objects.filter(case=case, user=user).first()
-    if (
-        current is not None
-        and current.role == CaseMember.Role.LEAD
-        and role != CaseMember.Role.LEAD
-        and not CaseMember.objects.filter(case=case, role=CaseMember.Role.LEAD)
-        .exclude(pk=current.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {"role": _("A case keeps at least one lead; make someone else lead first.")}
-        )
+    if current is not None and role != CaseMember.Role.LEAD:
+        _refuse_losing_the_last_lead(current, field="role")
     member, _created = CaseMember.objects.update_or_create(
         case=case, user=user, defaults={"role": role, "may_see_sources": may_see_sources}
     )
@@ -401,14 +392,22 @@ def event_update(
     return event
 
 
+def _refuse_losing_the_last_lead(member: CaseMember, field: str | None = None) -> None:
+    """A case keeps at least one lead: `member` may stop leading only if another does."""
+    if member.role != CaseMember.Role.LEAD:
+        return
+    others = CaseMember.objects.filter(case_id=member.case_id, role=CaseMember.Role.LEAD)
+    if not others.exclude(pk=member.pk).exists():
+        message = _("A case keeps at least one lead; make someone else lead first.")
+        raise ValidationError({field: message} if field else message)
+
+
 @transaction.atomic
 def case_member_remove(*, case: Case, user: User, by: User) -> None:
     member = CaseMember.objects.filter(case=case, user=user).first()
     if member is None:
         return
-    leads = CaseMember.objects.filter(case=case, role=CaseMember.Role.LEAD)
-    if member.role == CaseMember.Role.LEAD and leads.count() == 1:
-        raise ValidationError("A case keeps at least one lead; make someone else lead first.")
+    _refuse_losing_the_last_lead(member)
     member.delete()
     audit_record(
         action="case_member.remove", actor=by, target=case, case=case, detail={"user": user.pk}
