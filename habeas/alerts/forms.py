@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from .models import AlertPreference, AlertSettings, CaseWatch
 
 
-def _check_days(text: str) -> str:
+def _check_days(text: str, optional: bool = False) -> str:
+    if optional and not text.strip():
+        return ""
     parts = [p for p in text.replace(" ", "").split(",") if p]
     if not parts or not all(p.isascii() and p.isdigit() and 0 < int(p) <= 366 for p in parts):
         raise forms.ValidationError(
@@ -76,10 +78,9 @@ class CaseWatchForm(forms.ModelForm):
             "response_deadline_days": _("e.g. 30,7,1 — empty: the organisation's setting."),
         }
 
+    # Empty means "as the organisation".
     def clean_window_days(self):
-        text = self.cleaned_data["window_days"]
-        return _check_days(text) if text.strip() else ""
+        return _check_days(self.cleaned_data["window_days"], optional=True)
 
     def clean_response_deadline_days(self):
-        text = self.cleaned_data["response_deadline_days"]
-        return _check_days(text) if text.strip() else ""
+        return _check_days(self.cleaned_data["response_deadline_days"], optional=True)
