@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from habeas.sources.services import source_identities_viewed
+
 from . import selectors, services
 from .forms import (
     ActorForm,
@@ -489,8 +491,6 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
         c.record_id for c in changes if c.model == "sources.source" and c.reveals_confidential
     }
     if revealed:
-        from habeas.sources.services import source_identities_viewed
-
         source_identities_viewed(case=case, public_ids=revealed, by=request.user, via="history")
     return render(
         request,
