@@ -63,6 +63,22 @@ def test_confidential_changes_show_only_to_the_grant_and_stay_sealed(
     )
 
 
+def test_the_last_contact_message_reads_the_same_in_the_history_as_on_the_case_page(
+    login, bob, contested_case
+):
+    """One rule: the team that reads the message on the case page reads its changes."""
+    case = contested_case
+    cases.case_update(case=case, last_contact_message="They took my phone. CANARY-WORDS", by=bob)
+    as_bob = login(bob)
+    assert "CANARY-WORDS" in as_bob.get(f"/cases/{case.public_id}/").content.decode()
+    history = as_bob.get(f"/cases/{case.public_id}/history/").content.decode()
+    assert "CANARY-WORDS" in history and "Police are here" in history
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_contact_message FROM cases_historicalcase")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and not any("CANARY" in v or "Police" in v for v in stored)
+
+
 def test_outsiders_get_404_for_a_case_history(login, charlie, alices_case):
     assert login(charlie).get(f"/cases/{alices_case.public_id}/history/").status_code == 404
 

@@ -20,9 +20,10 @@ from habeas.sources.models import Claim, Source
 from .models import Case, Event
 
 # Fields whose values only the source grant reveals, in history as everywhere.
+# The last contact's message is encrypted at rest but is the case's own content:
+# the team reads it on the case page, so it reads its changes here too.
 CONFIDENTIAL = {
     "sources.source": {"identity", "contact", "notes"},
-    "cases.case": {"last_contact_message"},
 }
 # Derived or bookkeeping columns: not changes anyone made.
 IGNORED = {
