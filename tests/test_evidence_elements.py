@@ -73,7 +73,8 @@ def test_suggested_when_first_two_are_credible_and_the_official_version_is_doubt
     suggestion = elements.suggestion_for_case(case)
     assert suggestion.suggest
     why = " ".join(suggestion.reasons)
-    assert "LARK (B2)" in why and "No official information" in why and "HOST-MOI (F4)" in why
+    assert "LARK (B2)" in why and "No official information" in why
+    assert "HOST-MOI (F4, graded 4 — doubtful)" in why
     assert set(suggestion.claims) == {c["seen"], c["passport"]}
 
 
@@ -166,3 +167,92 @@ def test_outsiders_get_404_on_the_element_pages(worked, charlie, client):
     url = reverse("element_assess", args=[case.public_id, "state"])
     assert client.post(url, {"assessment": "established"}).status_code == 404
     assert client.post(reverse("presumed_ed_confirm", args=[case.public_id])).status_code == 404
+
+
+def _first_two_credible(case, alice, c):
+    assess(case, alice, Element.DEPRIVATION, Assessment.CREDIBLE, [c["seen"]])
+    assess(case, alice, Element.STATE, Assessment.CREDIBLE, [c["seen"]])
+
+
+def test_an_official_statement_nobody_has_graded_yet_blocks_the_suggestion(worked, alice):
+    """An acknowledgement of detention, filed under any topic and still at "cannot be
+    judged", is official information until someone weighs it."""
+    case, c = worked
+    _first_two_credible(case, alice, c)
+    assert elements.suggestion_for_case(case).suggest  # "flew home" is graded F4
+    held = sources.claim_add(
+        case=case,
+        source=c["flew"].source,
+        topic=Claim.Topic.EVENT,
+        by=alice,
+        statement="He is held in pre-trial detention centre MR-E/12 in Mary.",
+        received_on=PartialDate.parse("2021-11"),
+        material=Claim.Material.OFFICIAL_REPLY,
+        attribution=Claim.Attribution.ACKNOWLEDGES,
+    )
+    assert held.credibility == 6
+    suggestion = elements.suggestion_for_case(case)
+    assert not suggestion.suggest
+    why = " ".join(suggestion.reasons)
+    assert "Official information on fate or whereabouts exists" in why
+    assert "HOST-MOI (F6, 6 — truth cannot be judged)" in why
+    with pytest.raises(ValidationError):
+        elements.presumed_ed_confirm(case=case, by=alice)
+    # Graded improbable, it is set aside and the reasons say why.
+    sources.claim_update(claim=held, by=alice, credibility=5)
+    suggestion = elements.suggestion_for_case(case)
+    assert suggestion.suggest
+    assert "graded 5 — improbable" in " ".join(suggestion.reasons)
+
+
+def test_an_official_denial_is_not_information_on_fate(worked, alice):
+    case, c = worked
+    _first_two_credible(case, alice, c)
+    sources.claim_add(
+        case=case,
+        source=c["flew"].source,
+        topic=Claim.Topic.WHEREABOUTS,
+        by=alice,
+        statement="The Ministry has no information about this person and never detained him.",
+        received_on=PartialDate.parse("2021-12"),
+        material=Claim.Material.OFFICIAL_REPLY,
+        attribution=Claim.Attribution.DENIES,
+    )
+    suggestion = elements.suggestion_for_case(case)
+    assert suggestion.suggest
+    assert "a denial" in " ".join(suggestion.reasons)
+
+
+def test_credible_or_established_must_cite_a_supporting_claim(worked, alice, client):
+    case, c = worked
+    with pytest.raises(ValidationError):
+        assess(case, alice, Element.DEPRIVATION, Assessment.CREDIBLE)
+    with pytest.raises(ValidationError):
+        assess(case, alice, Element.STATE, Assessment.ESTABLISHED, [], [c["flew"]])
+    # "Not established" needs no claim.
+    assess(case, alice, Element.STATE, Assessment.NOT_ESTABLISHED)
+    client.force_login(alice)
+    url = reverse("element_assess", args=[case.public_id, "deprivation"])
+    response = client.post(url, {"assessment": "credible", "rationale": "KEEP-THIS-RATIONALE"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Choose at least one claim that supports this assessment." in page
+    assert "KEEP-THIS-RATIONALE" in page
+    assert elements.elements_for_case(case)[0].assessment is None
+
+
+def test_the_demo_case_status_rests_on_its_three_assessed_elements(alice):
+    """The motivating demo case is a presumed enforced disappearance; its elements say why."""
+    from habeas.cases.models import Case
+    from habeas.core import demo
+
+    demo.load(user=alice)
+    case = Case.objects.get(reference=demo.FIRST_REFERENCE)
+    views = elements.elements_for_case(case)
+    assert [v.value for v in views] == [Assessment.CREDIBLE] * 3
+    assert all(v.supporting for v in views)
+    assert [c.source.code_name for c in views[2].undermining] == ["HOST-MOI"]
+    assert not elements.official_information(case)  # "flew home" is graded doubtful
+    assert case.current_status == Status.PRESUMED_ED
+    cited = StatusAssertion.objects.filter(case=case).latest().claims.all()
+    assert set(cited) <= {c for v in views for c in v.supporting}

@@ -20,6 +20,8 @@ from habeas.alerts.services import case_deadlines_update
 from habeas.cases import services as cases
 from habeas.cases.models import Actor, Case, CaseMember, Event, EventActor, PersonName, Status
 from habeas.evidence import demo as evidence_demo
+from habeas.evidence import elements
+from habeas.evidence.models import Assessment, Element
 from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, ClaimLink, Source
@@ -285,6 +287,24 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
     sources.claims_link(
         case=case, first=c_last, second=c_custody, kind=ClaimLink.Kind.CORROBORATES, by=by
     )
+    # The three elements, assessed as the status below rests on them.
+    for element, supporting, undermining, rationale in [
+        (Element.DEPRIVATION, [c_last, c_custody], [],
+         "Police at his door as he wrote; an informal channel says he is held."),
+        (Element.STATE, [c_last, c_custody], [],
+         "Police, then the security service: agents of the State on both sides."),
+        (Element.CONCEALMENT, [c_passport, c_custody], [c_flown],
+         "The ministry's “flew home” is contradicted: he had no passport."),
+    ]:  # fmt: skip
+        elements.element_assess(
+            case=case,
+            element=element,
+            assessment=Assessment.CREDIBLE,
+            rationale=rationale,
+            supporting=supporting,
+            undermining=undermining,
+            by=by,
+        )
     cases.status_assert(
         case=case,
         status=Status.PRESUMED_ED,

@@ -2,12 +2,15 @@
 which Habeas suggests "presumed enforced disappearance" (a person confirms).
 
 The rule: deprivation of liberty and State involvement are each assessed credible
-or established, and there is no official information on the person's fate or
-whereabouts. An official statement counts as such information only if it is
-graded at least "possibly true" (credibility 1–3): a denial or an explanation
-that is graded doubtful or worse — "he flew home", contradicted by a cousin who
-knows he had no passport — is not information on his fate; it is the refusal
-the third element describes.
+(or established), citing at least one claim, and there is no official information
+on the person's fate or whereabouts. Every official statement counts as such
+information, whatever it is filed under, unless it is a denial of the act or it
+has been graded doubtful or improbable (credibility 4–5): a denial, or an
+explanation graded doubtful — "he flew home", contradicted by a cousin who knows
+he had no passport — is not information on his fate; it is the refusal the third
+element describes. An official statement nobody has graded yet (6, "cannot be
+judged") still counts: Habeas does not presume a disappearance past an official
+version that no one has weighed.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Status
 from habeas.cases.services import status_assert
-from habeas.sources.models import Claim, ClaimLink, Source
+from habeas.sources.models import Claim, ClaimLink, Credibility, Source
 
 from .models import Assessment, Element, ElementAssessment
 
@@ -61,16 +64,35 @@ class Suggestion:
     claims: list[Claim]
 
 
+DISCREDITED = (Credibility.DOUBTFUL, Credibility.IMPROBABLE)
+
+
+def _official_statements(case: Case) -> tuple[list[Claim], list[Claim]]:
+    """The case's official statements: (information on fate or whereabouts, set aside),
+    the latter being denials and statements graded doubtful or improbable."""
+    counted: list[Claim] = []
+    set_aside: list[Claim] = []
+    for claim in (
+        Claim.objects.filter(case=case, source__kind=Source.Kind.OFFICIAL)
+        .select_related("source")
+        .order_by("received_from", "id")
+    ):
+        if claim.attribution == Claim.Attribution.DENIES or claim.credibility in DISCREDITED:
+            set_aside.append(claim)
+        else:
+            counted.append(claim)
+    return counted, set_aside
+
+
 def official_information(case: Case) -> list[Claim]:
-    """Official statements on fate or whereabouts graded at least possibly true."""
-    return list(
-        Claim.objects.filter(
-            case=case,
-            source__kind=Source.Kind.OFFICIAL,
-            topic__in=[Claim.Topic.STATUS, Claim.Topic.WHEREABOUTS],
-            credibility__lte=3,
-        ).select_related("source")
-    )
+    """Official statements that count as information on fate or whereabouts."""
+    return _official_statements(case)[0]
+
+
+def _why_set_aside(claim: Claim) -> str:
+    if claim.attribution == Claim.Attribution.DENIES:
+        return f"{claim.source.code_name} ({claim.grade}, a denial)"
+    return f"{claim.source.code_name} ({claim.grade}, graded {claim.get_credibility_display()})"
 
 
 def elements_for_case(case: Case) -> list[ElementView]:
@@ -108,26 +130,24 @@ def suggestion_for_case(case: Case, elements: list[ElementView] | None = None) -
         cited = ", ".join(f"{c.source.code_name} ({c.grade})" for c in view.supporting)
         reasons.append(f"{view.label}: {view.value_label}" + (f" — {cited}" if cited else ""))
         ok = ok and view.value in POSITIVE
-    official = official_information(case)
+    official, set_aside = _official_statements(case)
     if official:
         ok = False
         reasons.append(
-            "Official information on fate or whereabouts exists: "
-            + "; ".join(f"{c.source.code_name} ({c.grade})" for c in official)
+            "Official information on fate or whereabouts exists"
+            " (grade it doubtful or improbable if the evidence contradicts it): "
+            + "; ".join(
+                f"{c.source.code_name} ({c.grade}, {c.get_credibility_display()})" for c in official
+            )
         )
     else:
-        doubted = Claim.objects.filter(
-            case=case,
-            source__kind=Source.Kind.OFFICIAL,
-            topic__in=[Claim.Topic.STATUS, Claim.Topic.WHEREABOUTS],
-        ).select_related("source")
         reasons.append(
             "No official information on fate or whereabouts"
             + (
-                " (official statements graded doubtful or worse: "
-                + "; ".join(f"{c.source.code_name} ({c.grade})" for c in doubted)
+                " (official statements set aside: "
+                + "; ".join(_why_set_aside(c) for c in set_aside)
                 + ")"
-                if doubted
+                if set_aside
                 else ""
             )
         )
@@ -163,6 +183,11 @@ def element_assess(
         raise ValidationError("Choose this case's claims.")
     if set(supporting) & set(undermining):
         raise ValidationError("A claim cannot both support and undermine the same element.")
+    if Assessment(assessment) in POSITIVE and not supporting:
+        # The status history cites these claims when a person confirms the suggestion.
+        raise ValidationError(
+            {"supporting": "Choose at least one claim that supports this assessment."}
+        )
     row, _ = ElementAssessment.objects.get_or_create(case=case, element=Element(element).value)
     row.assessment = Assessment(assessment).value
     row.rationale = rationale
