@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from habeas.cases.models import Event
 from habeas.sources.models import Claim, Source
@@ -54,8 +55,17 @@ class EvidenceForm(forms.Form):
         if self.part_of is not None:
             data["kind"] = EvidenceItem.Kind.WEB_CAPTURE
             data["part_of"] = self.part_of
-        elif data.get("kind") == EvidenceItem.Kind.WEB_CAPTURE and not data.get("source_url"):
-            self.add_error("source_url", "A web capture needs the URL it was captured from.")
+        elif data.get("kind") == EvidenceItem.Kind.WEB_CAPTURE:
+            # What a court asks of a capture: what was captured, when, and by whom.
+            if not data.get("source_url") and "source_url" not in self.errors:
+                self.add_error("source_url", "A web capture needs the URL it was captured from.")
+            if not data.get("collected_at") and "collected_at" not in self.errors:
+                self.add_error("collected_at", "A web capture needs the time it was captured.")
+            if not data.get("collected_by"):
+                self.add_error("collected_by", "A web capture needs who captured it (a code name).")
+        when = data.get("collected_at")
+        if when and when > timezone.now():
+            self.add_error("collected_at", "This time is in the future.")
         return data
 
 
