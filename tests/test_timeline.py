@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from habeas.cases import services as cases
 from habeas.cases.models import Actor, Event, EventActor
 from habeas.cases.selectors import case_record
@@ -144,4 +146,32 @@ def test_event_form_rejects_future_and_unknown_kinds(login, alice, alices_case):
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     response = client.post(url, {"kind": "arrest", "occurred_on": "2021"})  # no management form
     assert response.status_code == 400
+    assert not alices_case.events.exists()
+
+
+@pytest.mark.parametrize(
+    ("occurred_on", "message"),
+    [
+        ("2021-02-31", "There is no 31 February 2021."),
+        ("between 22 and 20 Oct 2021", "The end of the range is before its start."),
+        ("between 2020 and 2999", "The end of the range is in the future."),
+        ("2021-10-20 12:43:99", "12:43:99 is not a valid time of day."),
+    ],
+)
+def test_event_form_refuses_impossible_dates_and_keeps_the_input(
+    login, alice, alices_case, occurred_on, message
+):
+    url = f"/cases/{alices_case.public_id}/events/new/"
+    data = {
+        "kind": "arrest",
+        "occurred_on": occurred_on,
+        "place": "KEPT-PLACE",
+        "description": "x",
+        "actors-TOTAL_FORMS": "0",
+        "actors-INITIAL_FORMS": "0",
+    }
+    response = login(alice).post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and "KEPT-PLACE" in page
     assert not alices_case.events.exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
@@ -46,7 +47,7 @@ _APPROX_PREFIX = re.compile(
 _BETWEEN = re.compile(r"(?:between|from|между|с) (.+?) (?:and|to|и|по) (.+)")
 _EDTF_LIKE = r"~?\d{4}(?:-\d{1,2}){0,2}~?"
 _SLASH = re.compile(rf"({_EDTF_LIKE})\s*/\s*({_EDTF_LIKE})")
-_TIME = re.compile(r"(?:t|,?\s+(?:at\s+)?)(\d{1,2}):(\d{2})(?::\d{2})?$")
+_TIME = re.compile(r"(?:t|,?\s+(?:at\s+)?)(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _RUSSIAN_YEAR_WORD = re.compile(r"\s*(?:года|год|г\.?)$")  # "20 октября 2021 г."
 _MON = r"([a-zа-яё]+)\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
@@ -125,10 +126,14 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str, *, today: dt.date | None = None) -> PartialDate:
         """Read what a person typed; `today` (if given) rejects dates that have not happened."""
-        value = _read(text)
+        value, last_start = _read_with_end(text)
         if today is not None and value.lo > today:
             shown = value.display()
             raise PartialDateError(f"{shown[0].upper()}{shown[1:]} is in the future.")
+        if today is not None and last_start > today:
+            # "between 2025 and 2027": the range's end has not begun yet. A plain "2026"
+            # or "Nov 2026" is fine: it is the precision, not a claim about the future.
+            raise PartialDateError("The end of the range is in the future.")
         return value
 
     @classmethod
@@ -136,7 +141,7 @@ class PartialDate:
         """Inverse of to_edtf(), strict so that corrupt stored values are noticed."""
         if not isinstance(value, str) or not _EDTF.fullmatch(value):
             raise PartialDateError(f"'{value}' is not a date in EDTF form.")
-        return _read(value)
+        return _read_with_end(value)[0]
 
     def to_edtf(self) -> str:
         """The canonical stored form, e.g. '2021-10-20T12:43', '2002~', '2021-10/2021-12'."""
@@ -196,8 +201,11 @@ def add_months(d: dt.date, months: int) -> dt.date:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _read(text: str) -> PartialDate:
-    """Parse without the 'future' check: shared by parse() and from_edtf()."""
+def _read_with_end(text: str) -> tuple[PartialDate, dt.date]:
+    """Parse without the 'future' check: shared by parse() and from_edtf(). Also gives
+    the earliest day of the last date written (a range's end; a single date's start)."""
+    if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in text):
+        raise PartialDateError("The date contains control characters. " + EXAMPLES)
     normal = " ".join(text.lower().split())
     if not normal:
         raise PartialDateError("Enter a date.")
@@ -208,10 +216,12 @@ def _read(text: str) -> PartialDate:
     if parts is None:
         raise _unreadable(text)
     lo, hi, clock = _bounds(parts)
-    return _build(lo, hi, approximate, clock)
+    return _build(lo, hi, approximate, clock), lo
 
 
-def _read_range(start_text: str, end_text: str, approximate: bool, text: str) -> PartialDate:
+def _read_range(
+    start_text: str, end_text: str, approximate: bool, text: str
+) -> tuple[PartialDate, dt.date]:
     end = _endpoint(end_text)
     if end is None:
         raise _unreadable(text)
@@ -220,10 +230,10 @@ def _read_range(start_text: str, end_text: str, approximate: bool, text: str) ->
         raise _unreadable(text)
     if start[0].clock or end[0].clock:
         raise PartialDateError("A range cannot include a time of day.")
-    lo, hi = _bounds(start[0])[0], _bounds(end[0])[1]
+    lo, (end_lo, hi, _) = _bounds(start[0])[0], _bounds(end[0])
     if hi < lo:
         raise PartialDateError("The end of the range is before its start.")
-    return _build(lo, hi, approximate or start[1] or end[1], None)
+    return _build(lo, hi, approximate or start[1] or end[1], None), end_lo
 
 
 def _endpoint(text: str) -> tuple[_Parts, bool] | None:
@@ -254,6 +264,8 @@ def _strip_approx(text: str) -> tuple[bool, str]:
 def _parse_single(text: str) -> _Parts | None:
     clock = None
     if match := _TIME.search(text):
+        if match[3] is not None and int(match[3]) > 59:
+            raise PartialDateError(f"{match[1]}:{match[2]}:{match[3]} is not a valid time of day.")
         clock = (int(match[1]), int(match[2]))
         text = text[: match.start()]
     text = _RUSSIAN_YEAR_WORD.sub("", text)

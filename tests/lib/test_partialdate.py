@@ -296,10 +296,38 @@ def test_future_dates_rejected_when_today_given(text, message):
     assert PartialDate.parse(text).lo > date(2021, 10, 20)  # fine without `today`
 
 
-@pytest.mark.parametrize("text", ["2021-10-20", "Oct 2021", "2021", "between 19 and 25 Oct 2021"])
+@pytest.mark.parametrize(
+    "text",
+    ["2021-10-20", "Oct 2021", "2021", "between 19 and 20 Oct 2021", "between Sep and Oct 2021"],
+)
 def test_dates_that_may_have_happened_are_not_future(text):
-    """Only lo must not be after today: 'Oct 2021' can be entered on 20 Oct 2021."""
+    """'Oct 2021' can be entered on 20 Oct 2021: its precision, not a claim about the future."""
     assert PartialDate.parse(text, today=date(2021, 10, 20)).lo <= date(2021, 10, 20)
+
+
+@pytest.mark.parametrize(
+    "text", ["between 19 and 25 Oct 2021", "between 2020 and 2022", "between Sep 2021 and Jan 2022"]
+)
+def test_a_range_whose_end_has_not_begun_is_in_the_future(text):
+    with pytest.raises(PartialDateError) as excinfo:
+        PartialDate.parse(text, today=date(2021, 10, 20))
+    assert str(excinfo.value) == "The end of the range is in the future."
+    PartialDate.parse(text)  # fine without `today`
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2021-10-20 12:43:99", "12:43:99 is not a valid time of day."),
+        ("2021-10-20 24:00", "24:00 is not a valid time of day."),
+        ("2021\x00-10", "The date contains control characters."),
+    ],
+)
+def test_impossible_times_and_control_characters_are_refused(text, message):
+    with pytest.raises(PartialDateError) as excinfo:
+        PartialDate.parse(text)
+    assert str(excinfo.value).startswith(message)
+    assert "\x00" not in str(excinfo.value)
 
 
 @pytest.mark.parametrize(
