@@ -322,3 +322,79 @@ def test_a_filter_matching_more_than_the_cap_says_more_than(login, alice, monkey
     client = login(alice)
     assert "More than 3 cases" in client.get("/cases/?country=TM").content.decode()
     assert "5 cases" in client.get("/cases/").content.decode()  # unfiltered: exact
+
+
+def test_silence_counts_from_the_latest_information_not_from_typing_it_in(alice, alices_case):
+    """Backfilled history leaves the "silent for" counter alone; news resets it."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from habeas.cases import services
+    from habeas.lib.partialdate import PartialDate
+    from habeas.sources import services as sources
+
+    case = alices_case
+    opened = case.last_info_at
+    later = opened + timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        services.event_add(
+            case=case,
+            kind="threat",
+            occurred_on=PartialDate.parse("2019"),
+            description="An old threat, entered today.",
+            by=alice,
+        )
+        source = sources.source_add(case=case, code_name="WREN", kind="witness", by=alice)
+        sources.claim_add(
+            case=case,
+            source=source,
+            topic="event",
+            statement="Heard in 2020 that he was watched.",
+            received_on=PartialDate.parse("2020-05"),
+            material="testimony",
+            by=alice,
+        )
+        case.refresh_from_db()
+        assert case.last_info_at == opened
+        assert case.days_since_info(later.date()) == 40
+
+        sources.claim_add(
+            case=case,
+            source=source,
+            topic="whereabouts",
+            statement="Seen in a prison van this morning.",
+            received_on=PartialDate.parse(later.date().isoformat()),
+            material="testimony",
+            by=alice,
+        )
+        case.refresh_from_db()
+        assert case.last_info_at == later  # received today: news now, not at midnight
+        assert case.days_since_info(later.date()) == 0
+
+
+def test_information_dated_in_the_past_counts_up_to_the_end_of_its_day(alice, alices_case):
+    from datetime import datetime, timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from habeas.cases import services
+    from habeas.lib.partialdate import PartialDate
+
+    case = alices_case
+    start = case.last_info_at
+    with time_machine.travel(start + timedelta(days=10), tick=False):
+        sighting = (start + timedelta(days=8)).date()
+        services.event_add(
+            case=case,
+            kind="sighting",
+            occurred_on=PartialDate.parse(sighting.isoformat()),
+            description="Seen in a courtyard.",
+            by=alice,
+        )
+    case.refresh_from_db()
+    end_of_that_day = timezone.make_aware(
+        datetime.combine(sighting + timedelta(days=1), datetime.min.time())
+    )
+    assert case.last_info_at == end_of_that_day

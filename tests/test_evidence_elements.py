@@ -254,5 +254,10 @@ def test_the_demo_case_status_rests_on_its_three_assessed_elements(alice):
     assert [c.source.code_name for c in views[2].undermining] == ["HOST-MOI"]
     assert not elements.official_information(case)  # "flew home" is graded doubtful
     assert case.current_status == Status.PRESUMED_ED
+    # Loading the demo (and its evidence, dated in the story) is not news: the case has
+    # been silent since its last dated record, the status of 11 days ago.
+    from django.utils import timezone
+
+    assert case.days_since_info(timezone.localdate()) == 11
     cited = StatusAssertion.objects.filter(case=case).latest().claims.all()
     assert set(cited) <= {c for v in views for c in v.supporting}

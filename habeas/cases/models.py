@@ -319,7 +319,7 @@ class Case(models.Model):
         return self.last_contact_on.days_since(today) if self.last_contact_on else None
 
     def days_since_info(self, today: date) -> int:
-        return max(0, (today - self.last_info_at.date()).days)
+        return max(0, (today - timezone.localdate(self.last_info_at)).days)
 
     def urgent_window_days_left(self, today: date) -> int | None:
         """Days until the UN Working Group's urgent window closes; None if unknown,

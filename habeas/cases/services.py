@@ -7,7 +7,7 @@ history work (issue 3) has one place per write to hook into.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -260,12 +260,33 @@ def case_member_set(
     return member
 
 
-def case_touch(*, case: Case, when: datetime | None = None) -> None:
-    """Record that new information arrived (it resets the "silent for" counter)."""
-    when = when or timezone.now()
-    Case.objects.filter(pk=case.pk).update(last_info_at=when, updated_at=when)
-    case.last_info_at = when
-    case_deadlines_update(case=case)  # "gone quiet" restarts (habeas.alerts)
+def information_moment(dated: PartialDate | date | datetime | None) -> datetime:
+    """The latest moment information dated `dated` can stand for, never after now: the
+    end of its last possible day ("Oct 2021": 1 Nov 2021, 00:00), or now if undated."""
+    now = timezone.now()
+    if dated is None:
+        return now
+    if isinstance(dated, datetime):
+        return min(dated, now)
+    day = dated.hi if isinstance(dated, PartialDate) else dated
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0)))
+    return min(end, now)
+
+
+def case_touch(*, case: Case, dated: PartialDate | date | datetime | None = None) -> None:
+    """New information about the case, dated `dated` (undated: it is news now).
+
+    The "silent for" counter — and the "gone quiet" alert — count from the latest
+    information the case holds, not from when someone typed it in: a sighting from
+    1999 entered today tells nothing new about where the person is now, and leaves
+    the counter alone; a claim received today resets it. It never goes back."""
+    when = information_moment(dated)
+    moved = Case.objects.filter(pk=case.pk, last_info_at__lt=when).update(
+        last_info_at=when, updated_at=timezone.now()
+    )
+    if moved:
+        case.last_info_at = when
+        case_deadlines_update(case=case)  # "gone quiet" restarts (habeas.alerts)
 
 
 @transaction.atomic
@@ -298,6 +319,7 @@ def status_assert(
         current_status=case.current_status, is_open=case.is_open, updated_at=timezone.now()
     )
     case_deadlines_update(case=case, by=by)  # a closed case raises no alerts (habeas.alerts)
+    case_touch(case=case, dated=asserted_on)
     audit_record(
         action="status.assert", actor=by, target=assertion, case=case, detail={"status": status}
     )
@@ -356,7 +378,7 @@ def event_add(
     EventActor.objects.bulk_create(
         [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
     )
-    case_touch(case=case)
+    case_touch(case=case, dated=event.occurred_on)
     audit_record(action="event.add", actor=by, target=event, case=case)
     return event
 
@@ -382,6 +404,8 @@ def event_update(
         EventActor.objects.bulk_create(
             [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
         )
+    if "occurred_on" in fields:
+        case_touch(case=event.case, dated=event.occurred_on)
     audit_record(
         action="event.update",
         actor=by,

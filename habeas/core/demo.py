@@ -315,7 +315,7 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         claims=[c_last, c_passport, c_custody],
     )
     del threat
-    _set_last_info(case, gone + timedelta(days=26))
+    # "Silent for" counts from the latest of these dated records: the status, 11 days ago.
 
 
 # reference, country, names (text, script, language, kind), sex, disappeared, place,

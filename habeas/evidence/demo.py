@@ -5,7 +5,9 @@ are generated here, at demo-load time; nothing is fetched."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.cases.models import Case
@@ -28,6 +30,11 @@ def load(*, user: User, reference: str) -> None:
         return
     official = case.claims.filter(material=Claim.Material.OFFICIAL_REPLY).first()
     message = case.claims.filter(material=Claim.Material.MESSAGE).first()
+    gone = case.last_contact_on.lo  # the demo's dates move with the day it is loaded
+
+    def at(day, hour: int = 9) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour)))
+
     evidence_add(
         case=case,
         by=user,
@@ -37,6 +44,7 @@ def load(*, user: User, reference: str) -> None:
         claim=official,
         collected_by="ROWAN",
         collection_method="Received by post, scanned",
+        collected_at=at(official.received_on.lo if official else gone),
     )
     evidence_add(
         case=case,
@@ -47,7 +55,7 @@ def load(*, user: User, reference: str) -> None:
         claim=message,
         collected_by="ROWAN",
         collection_method="Screenshot sent by the cousin",
-        collected_at=datetime(2021, 10, 21, 9, 0, tzinfo=UTC),
+        collected_at=at(gone + timedelta(days=1)),
     )
     evidence_add(
         case=case,
@@ -58,6 +66,6 @@ def load(*, user: User, reference: str) -> None:
         source_url="https://t.me/example/123",
         capture_tool="webrecorder (ArchiveWeb.page)",
         collected_by="ROWAN",
-        collected_at=datetime(2021, 10, 25, 9, 0, tzinfo=UTC),
+        collected_at=at(gone - timedelta(days=11)),
         collection_method="Captured in a browser, uploaded as WARC",
     )

@@ -160,7 +160,8 @@ def evidence_add(
                     **({"part_of": str(part_of.public_id)} if part_of else {}),
                 },
             )
-            case_touch(case=case)  # new information: "gone quiet" starts again
+            # New information, dated when it was collected (undated: now).
+            case_touch(case=case, dated=collected_at)
             copies = [storage.ORIGINAL, storage.WORKING][: len(tmps)]
             for tmp, copy in zip(tmps, copies, strict=True):
                 finals.append(storage.commit_tmp(tmp, item.public_id, copy))

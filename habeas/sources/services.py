@@ -102,7 +102,7 @@ def claim_add(
     claim.full_clean()
     claim._history_user = by  # who made this change, for the history
     claim.save()
-    case_touch(case=case)
+    case_touch(case=case, dated=claim.received_on)
     audit_record(action="claim.add", actor=by, target=claim, case=case)
     return claim
 
@@ -117,6 +117,8 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
     claim.full_clean()
     claim._history_user = by  # who made this change, for the history
     claim.save()
+    if "received_on" in fields:
+        case_touch(case=claim.case, dated=claim.received_on)
     audit_record(
         action="claim.update",
         actor=by,
