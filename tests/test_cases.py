@@ -398,3 +398,42 @@ def test_information_dated_in_the_past_counts_up_to_the_end_of_its_day(alice, al
         datetime.combine(sighting + timedelta(days=1), datetime.min.time())
     )
     assert case.last_info_at == end_of_that_day
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("reference", "tm-2021-003", "Case with this Reference already exists."),
+        ("reference", "\u200b", "Enter a reference"),
+        ("person_name", "\u200b\u200b", "Enter the person&#x27;s name."),
+    ],
+)
+def test_invisible_or_case_only_different_text_is_refused(
+    login, alice, alices_case, field, value, message
+):
+    response = login(alice).post("/cases/new/", {**VALID, field: value})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page and "Istanbul" in page
+    assert Case.objects.count() == 1
+
+
+def test_a_reference_is_stored_without_invisible_characters(login, alice):
+    response = login(alice).post("/cases/new/", {**VALID, "reference": "TM-2021-\u202e009"})
+    assert response.status_code == 302
+    assert Case.objects.get().reference == "TM-2021-009"
+
+
+def test_services_refuse_invisible_names_and_duplicate_references(alice, alices_case):
+    from django.core.exceptions import ValidationError
+
+    from habeas.cases import services
+
+    with pytest.raises(ValidationError):
+        services.person_create(name="\u200b", by=alice)
+    person = alices_case.people.get()
+    with pytest.raises(ValidationError):
+        services.person_name_add(person=person, text="\u200b \u200b", by=alice)
+    with pytest.raises(ValidationError):
+        services.case_create(reference=alices_case.reference.lower(), person=person,
+                             country="TM", by=alice)  # fmt: skip

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habeas.lib.text import one_line
+
 from .models import (
     Actor,
     Case,
@@ -79,6 +81,15 @@ class CaseForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("tags", [t.name for t in self.instance.tags.all()])
 
+    def clean_reference(self):
+        reference = one_line(self.cleaned_data["reference"])
+        if not reference:
+            raise forms.ValidationError(_("Enter a reference, e.g. TM-2021-003."))
+        taken = Case.objects.filter(reference__iexact=reference).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Case with this Reference already exists."))
+        return reference
+
     def clean(self):
         cleaned = super().clean()
         gone = cleaned.get("disappeared_on")
@@ -110,7 +121,7 @@ class CaseCreateForm(CaseForm):
     field_order = ["person_name", "person_name_script", "reference"]
 
     def clean_person_name(self):
-        name = " ".join(self.cleaned_data["person_name"].split())
+        name = one_line(self.cleaned_data["person_name"])
         if not name:
             raise forms.ValidationError(_("Enter the person's name."))
         return name
@@ -139,7 +150,7 @@ class PersonNameForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
     def clean_text(self):
-        text = " ".join(self.cleaned_data["text"].split())
+        text = one_line(self.cleaned_data["text"])
         if not text:
             raise forms.ValidationError(_("Enter the name."))
         if PersonName.objects.filter(person=self.person, text=text).exists():
@@ -305,7 +316,7 @@ class CasePersonForm(forms.Form):
     )
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        name = one_line(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError(_("Enter the person's name."))
         return name

@@ -19,6 +19,7 @@ from habeas.alerts.services import case_deadlines_update, case_watch_start
 from habeas.audit.services import audit_record
 from habeas.lib.names import guess_script, search_terms
 from habeas.lib.partialdate import PartialDate
+from habeas.lib.text import one_line
 
 from .models import (
     CLOSING_STATUSES,
@@ -71,9 +72,12 @@ def person_name_add(
     is_primary: bool = False,
     by: User,
 ) -> PersonName:
+    text = one_line(text)
+    if not text:
+        raise ValidationError({"text": _("Enter the name.")})
     name = PersonName(
         person=person,
-        text=" ".join(text.split()),
+        text=text,
         script=_script_for(text, script),
         language=language,
         kind=kind,
@@ -93,7 +97,10 @@ def person_name_add(
 
 @transaction.atomic
 def person_create(*, name: str, script: str = "", language: str = "", by: User, **fields) -> Person:
-    person = Person(display_name=" ".join(name.split()), **fields)
+    name = one_line(name)
+    if not name:
+        raise ValidationError({"name": _("Enter the person's name.")})
+    person = Person(display_name=name, **fields)
     person.full_clean()
     person.save()
     person_name_add(
@@ -190,7 +197,8 @@ def case_create(
     """Open a case: its creator leads its team and may see its sources; its first
     status is "reported missing", attributed to the creator."""
     now = now or timezone.now()
-    case = Case(reference=reference.strip(), created_by=by, last_info_at=now, **fields)
+    case = Case(reference=one_line(reference), created_by=by, last_info_at=now, **fields)
+    _check_reference(case)
     case.full_clean()
     case._history_user = by  # who made this change, for the history
     case.save()
@@ -213,10 +221,22 @@ def case_create(
     return case
 
 
+def _check_reference(case: Case) -> None:
+    """A reference is visible text, unique whatever its letter case ("tm-2021-003" is
+    TM-2021-003: staff type both)."""
+    if not case.reference:
+        raise ValidationError({"reference": _("Enter a reference, e.g. TM-2021-003.")})
+    if Case.objects.filter(reference__iexact=case.reference).exclude(pk=case.pk).exists():
+        raise ValidationError({"reference": _("Case with this Reference already exists.")})
+
+
 @transaction.atomic
 def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fields) -> Case:
     for field, value in fields.items():
         setattr(case, field, value)
+    if "reference" in fields:
+        case.reference = one_line(case.reference)
+        _check_reference(case)
     case.full_clean()
     new_tags = _tags(tags) if tags is not None else None
     if new_tags is not None:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from habeas.cases.models import Case, Event
+from habeas.lib.text import one_line
 
 from .models import Claim, ClaimLink, Credibility, Reliability, Source
 
@@ -56,7 +57,9 @@ class SourceForm(forms.ModelForm):
         return cleaned
 
     def clean_code_name(self):
-        code_name = self.cleaned_data["code_name"].strip()
+        code_name = one_line(self.cleaned_data["code_name"])
+        if not code_name:
+            raise forms.ValidationError("Enter a code name.")
         others = Source.objects.filter(case=self.case, code_name=code_name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

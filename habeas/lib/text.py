@@ -1,0 +1,35 @@
+"""One line of text a person typed — a name, a reference, a code name — made safe to
+store, compare and show.
+
+Why: a name made only of zero-width spaces looks empty and links to nothing; a
+right-to-left override inside a name or reference can make "TM-2021-003" display as
+another; a control character breaks exports. Zero-width joiners and non-joiners stay:
+Persian and Indic names need them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Invisible characters that carry nothing a name needs: zero-width space, word joiner,
+# byte-order mark, Mongolian vowel separator, and the bidirectional embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+_DROPPED = {
+    "\u200b", "\u2060", "\ufeff", "\u180e",
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+    "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+}  # fmt: skip
+
+
+def one_line(text: str) -> str:
+    """`text` without control or invisible formatting characters, its whitespace
+    collapsed to single spaces; "" when nothing visible is left."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch not in _DROPPED and (ch.isspace() or unicodedata.category(ch) != "Cc")
+    )
+    line = " ".join(kept.split())
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in line):
+        return ""
+    return line
