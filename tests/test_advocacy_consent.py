@@ -127,7 +127,7 @@ def test_claims_about_an_event_kept_inside_stay_inside(alices_case, alice, addre
     event = cases.event_add(
         case=alices_case,
         kind=Event.Kind.SIGHTING,
-        occurred_on=PartialDate.parse("2021-12"),
+        occurred_on=PartialDate.parse("2021-11"),
         description="SENSITIVE-SIGHTING",
         by=alice,
     )

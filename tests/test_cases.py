@@ -437,3 +437,77 @@ def test_services_refuse_invisible_names_and_duplicate_references(alice, alices_
     with pytest.raises(ValidationError):
         services.case_create(reference=alices_case.reference.lower(), person=person,
                              country="TM", by=alice)  # fmt: skip
+
+
+def test_dates_that_contradict_other_records_are_refused(login, alice, alices_case):
+    """A status before the disappearance, a birth after it, a claim received before the
+    event it reports: each form says which two dates disagree and keeps the input."""
+    from habeas.cases import services
+    from habeas.lib.partialdate import PartialDate
+    from habeas.sources import services as sources
+
+    case = alices_case
+    services.case_update(case=case, disappeared_on=PartialDate.parse("2021-10-20"), by=alice)
+    client = login(alice)
+
+    response = client.post(
+        reverse("status_add", args=[case.public_id]),
+        {"status": "released", "asserted_on": "1990-01-01", "basis": "KEPT-BASIS"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This is before the disappearance (20 Oct 2021)." in page and "KEPT-BASIS" in page
+    response = client.post(
+        reverse("status_add", args=[case.public_id]),
+        {"status": "released", "asserted_on": "0001-01-01", "basis": "x"},
+    )
+    assert response.status_code == 400 and "Enter a date after 1800." in response.content.decode()
+    assert case.statuses.count() == 1
+
+    person = case.people.get()
+    response = client.post(reverse("person_edit", args=[person.public_id]), {"birth_date": "2022"})
+    assert response.status_code == 400
+    assert "was born 2022, after the disappearance (20 Oct 2021)." in response.content.decode()
+    person.refresh_from_db()
+    assert person.birth_date is None
+
+    event = services.event_add(
+        case=case,
+        kind="arrest",
+        occurred_on=PartialDate.parse("2021-10-20"),
+        description="Taken from the flat.",
+        by=alice,
+    )
+    source = sources.source_add(case=case, code_name="WREN", kind="witness", by=alice)
+    response = client.post(
+        reverse("claim_add", args=[case.public_id]),
+        {
+            "source": str(source.public_id),
+            "event": str(event.public_id),
+            "topic": "event",
+            "statement": "KEPT-STATEMENT",
+            "received_on": "2010",
+            "material": "testimony",
+            "credibility": "6",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Received 2010, before the event it is about (20 Oct 2021)." in page
+    assert "KEPT-STATEMENT" in page
+    assert not case.claims.exists()
+
+
+def test_a_disappearance_before_the_birth_is_refused_when_opening_a_case(login, alice):
+    from django.core.exceptions import ValidationError
+
+    from habeas.cases import services
+    from habeas.lib.partialdate import PartialDate
+
+    person = services.person_create(
+        name="Ахмед Исаков", by=alice, birth_date=PartialDate.parse("1988")
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.case_create(reference="TM-1980-001", person=person, country="TM",
+                             disappeared_on=PartialDate.parse("1980"), by=alice)  # fmt: skip
+    assert "after the disappearance" in str(refused.value)

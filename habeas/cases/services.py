@@ -18,7 +18,7 @@ from habeas.accounts.models import User
 from habeas.alerts.services import case_deadlines_update, case_watch_start
 from habeas.audit.services import audit_record
 from habeas.lib.names import guess_script, search_terms
-from habeas.lib.partialdate import PartialDate
+from habeas.lib.partialdate import MIN_YEAR, PartialDate
 from habeas.lib.text import one_line
 
 from .models import (
@@ -109,10 +109,31 @@ def person_create(*, name: str, script: str = "", language: str = "", by: User, 
     return person
 
 
+def _check_born_before(person: Person, case: Case | None = None) -> None:
+    """A person cannot disappear before they were born: checked against `case`, or
+    against every case of `person` when the birth date changes."""
+    born = person.birth_date
+    if not isinstance(born, PartialDate):  # unknown ("" on a record not yet saved)
+        return
+    cases = [case] if case is not None else list(person.cases.all())
+    for each in cases:
+        gone = each.disappeared_on
+        if isinstance(gone, PartialDate) and gone.hi < born.lo:
+            field = "disappeared_on" if case is not None else "birth_date"
+            raise ValidationError(
+                {
+                    field: _("%(name)s was born %(born)s, after the disappearance (%(gone)s).")
+                    % {"name": person.display_name, "born": born.display(), "gone": gone.display()}
+                }
+            )
+
+
 @transaction.atomic
 def person_update(*, person: Person, by: User, **fields) -> Person:
     for field, value in fields.items():
         setattr(person, field, value)
+    if "birth_date" in fields:
+        _check_born_before(person)
     person.full_clean()
     person.save()
     audit_record(action="person.update", actor=by, target=person, detail={"fields": sorted(fields)})
@@ -199,6 +220,7 @@ def case_create(
     now = now or timezone.now()
     case = Case(reference=one_line(reference), created_by=by, last_info_at=now, **fields)
     _check_reference(case)
+    _check_born_before(person, case)
     case.full_clean()
     case._history_user = by  # who made this change, for the history
     case.save()
@@ -237,6 +259,9 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     if "reference" in fields:
         case.reference = one_line(case.reference)
         _check_reference(case)
+    if "disappeared_on" in fields:
+        for person in case.people.all():
+            _check_born_before(person, case)
     case.full_clean()
     new_tags = _tags(tags) if tags is not None else None
     if new_tags is not None:
@@ -320,6 +345,18 @@ def status_assert(
     closed_reason: str = "",
     claims: Iterable = (),
 ) -> StatusAssertion:
+    if asserted_on.year < MIN_YEAR:
+        raise ValidationError(
+            {"asserted_on": _("Enter a date after %(year)d.") % {"year": MIN_YEAR}}
+        )
+    gone = case.disappeared_on
+    if isinstance(gone, PartialDate) and asserted_on < gone.lo:
+        raise ValidationError(
+            {
+                "asserted_on": _("This is before the disappearance (%(gone)s).")
+                % {"gone": gone.display()}
+            }
+        )
     assertion = StatusAssertion(
         case=case,
         status=status,

@@ -67,6 +67,21 @@ def _check_same_case(case: Case, source: Source, event: Event | None) -> None:
         raise ValidationError({"event": "Choose one of this case's events."})
 
 
+def _check_received_after_the_event(claim: Claim) -> None:
+    """Nobody can report an event before it happened: refused when the latest possible
+    day of receipt is before the earliest possible day of the event."""
+    event = claim.event
+    if event is None or claim.received_on is None or event.occurred_on is None:
+        return
+    if claim.received_on.hi < event.occurred_on.lo:
+        raise ValidationError(
+            {
+                "received_on": f"Received {claim.received_on}, before the event it is about "
+                f"({event.occurred_on}). Check both dates, or the event chosen."
+            }
+        )
+
+
 @transaction.atomic
 def claim_add(
     *,
@@ -100,6 +115,7 @@ def claim_add(
     )
     _stamp_grade(claim, grade="credibility", before=(Credibility.CANNOT_JUDGE, ""), by=by)
     claim.full_clean()
+    _check_received_after_the_event(claim)
     claim._history_user = by  # who made this change, for the history
     claim.save()
     case_touch(case=case, dated=claim.received_on)
@@ -115,6 +131,7 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
     _stamp_grade(claim, grade="credibility", before=before, by=by)
     _check_same_case(claim.case, claim.source, claim.event)
     claim.full_clean()
+    _check_received_after_the_event(claim)
     claim._history_user = by  # who made this change, for the history
     claim.save()
     if "received_on" in fields:
