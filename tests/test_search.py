@@ -124,3 +124,115 @@ def test_the_search_page_says_when_it_shows_only_the_closest(login, alice, monke
     page = login(alice).get("/search/?q=Isakov").content.decode()
     assert "More than 2 people found" in page
     assert "Add a given name or patronymic to narrow the search." in page
+
+
+def _found(alice, stored: str, query: str, *others: str) -> bool:
+    """Whether searching `query` finds the person named `stored`, among `others`."""
+    person = cases.person_create(name=stored, by=alice)
+    cases.case_create(reference="X-stored", person=person, country="TM", by=alice)
+    for i, other in enumerate(others):
+        decoy = cases.person_create(name=other, by=alice)
+        cases.case_create(reference=f"X-other-{i}", person=decoy, country="TM", by=alice)
+    return person in person_search_for_user(user=alice, query=query)
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        # ё at the start of a word: e in Russian keys, yo/ýo/io in Latin.
+        ("Ёлкин Юсупов", "Yolkin"),
+        ("Ёлкин Юсупов", "Ýolkin Ýusupow"),
+        ("Ёлкин Юсупов", "Iolkin"),
+        ("Ёлкин Юсупов", "Елкин Юсупов"),  # Russian text writes е for ё
+        ("Yolkin Yusupov", "Ёлкин"),
+        ("Yolkin Yusupov", "Елкин"),
+        ("Iolkin Iusupov", "Ёлкин Юсупов"),
+        # Kyrgyz "son/daughter of" against Soviet-era -ov/-ova surnames, both ways.
+        ("Азамат Бакыт уулу", "Azamat Bakytov"),
+        ("Азамат Бакыт уулу", "Azamat Bakytuulu"),
+        ("Азамат Бакыт уулу", "Азамат Бакытов"),
+        ("Azamat Bakytov", "Азамат Бакыт уулу"),
+        ("Azamat Bakytov", "Azamat Bakytuulu"),
+        ("Azamat Bakytuulu", "Azamat Bakytov"),
+        ("Aigul Bakyt kyzy", "Aigul Bakytova"),
+        ("Aigul Bakytova", "Aigul Bakyt kyzy"),
+        ("Aigul Bakytova", "Айгуль Бакыт кызы"),
+        # German romanisations (j for й/я/ю/е, ch for х, z for ц), both ways.
+        ("Ёлкин Юсупов", "Jusupow"),
+        ("Юлия Яковлева", "Julija Jakowlewa"),
+        ("Евгений Ельцин", "Jewgeni Jelzin"),
+        ("Шихмурадов Борис", "Schichmuradow"),
+        ("Şyhmyradow Boris", "Schichmuradow Boris"),
+        ("Jusupow", "Юсупов"),
+        ("Julija Jakowlewa", "Юлия Яковлева"),
+        ("Julija Jakowlewa", "Yulia Yakovleva"),
+        ("Jewgeni Jelzin", "Евгений Ельцин"),
+        ("Jewgeni Jelzin", "Yevgeny Yeltsin"),
+        ("Schichmuradow", "Шихмурадов"),
+        ("Schichmuradow", "Shikhmuradov"),
+    ],
+)
+def test_readings_that_share_no_key_still_find_the_person(alice, stored, query):
+    assert _found(alice, stored, query)
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Ёлкин Юсупов", "Yelisey Yusupov"),
+        ("Ельцин", "Yolkin"),
+        ("Azamat Bakirov", "Azamat Bakytov"),
+        ("Азамат Бакыт уулу", "Azamat Bakirov"),
+        ("Azamat Bakytbekov", "Azamat Bakytuulu"),  # a fused particle is not a mere prefix
+        ("Asan Gurbanguly", "Asan Gurbangov"),  # Turkmen -guly is not Kazakh -uly
+        ("Юлия Яблокова", "Julija Jakowlewa"),
+        ("Евгений Ельченко", "Jewgeni Jelzin"),
+        ("Юсифов", "Jusupow"),
+        ("Юмаев", "Jumaev"),  # English j is дж, without a German sign
+        ("Юков", "Joukov"),  # French j is ж
+    ],
+)
+def test_other_readings_do_not_find_dissimilar_names(alice, stored, query):
+    assert not _found(alice, stored, query)
+
+
+def test_a_reading_ranks_below_the_spelling_as_typed(alice):
+    """GIVEN Джумаев and Юмаев WHEN searching the German-looking "Jumaew" THEN both
+    are found (j is дж or й), Джумаев first: its key is the one spelled as typed."""
+    for i, name in enumerate(["Юмаев", "Джумаев"]):
+        person = cases.person_create(name=name, by=alice)
+        cases.case_create(reference=f"J-{i}", person=person, country="TM", by=alice)
+    found = person_search_for_user(user=alice, query="Jumaew")
+    assert [p.display_name for p in found] == ["Джумаев", "Юмаев"]
+
+
+def test_the_reindex_migration_adds_the_other_readings_to_old_rows(alice):
+    """GIVEN names indexed before readings existed (primary keys only) WHEN the re-index
+    migration runs THEN they are found by their other readings, and rows are not doubled."""
+    import importlib
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from habeas.cases import migrations
+    from habeas.cases.models import NameToken
+    from habeas.lib.names import search_terms
+
+    person = cases.person_create(name="Азамат Бакыт уулу", by=alice)
+    cases.case_create(reference="M-1", person=person, country="KG", by=alice)
+    cases.person_name_add(person=person, text="Jusupow", by=alice)
+    primary = {key for name in person.names.all() for key, _ in search_terms(name.text)}
+    NameToken.objects.exclude(key__in=primary).delete()
+    assert person not in person_search_for_user(user=alice, query="Azamat Bakytov")
+    expected = sorted(NameToken.objects.values_list("name_id", "key"))
+
+    path = next(Path(migrations.__file__).parent.glob("*_reindex_name_keys.py"))
+    module = importlib.import_module(f"habeas.cases.migrations.{path.stem}")
+    module.reindex(apps, SimpleNamespace(connection=connection))  # all it uses of an editor
+
+    assert person in person_search_for_user(user=alice, query="Azamat Bakytov")
+    assert person in person_search_for_user(user=alice, query="Юсупов")
+    rows = sorted(NameToken.objects.values_list("name_id", "key"))
+    assert set(expected) < set(rows) and len(rows) == len(set(rows))

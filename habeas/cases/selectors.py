@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
-from habeas.lib.names import search_terms
+from habeas.lib.names import search_term_variants
 from habeas.sources.models import Claim, ClaimLink, Source
 
 from .models import (
@@ -270,15 +270,20 @@ def person_cases_for_user(*, user: User, person: Person) -> list[Case]:
     return list(cases_visible_to(user).filter(people=person).order_by("reference"))
 
 
-def _token_matches(key: str, skeleton: str) -> QuerySet[NameToken]:
-    if connection.vendor == "sqlite":
-        # SQLite only uses an index for LIKE on NOCASE columns; a range on the
-        # binary-ordered key is the same prefix test and uses the index.
-        prefix = Q(key__gte=key, key__lt=key + "\x7f")
-    else:
-        # PostgreSQL: LIKE 'key%' uses the varchar_pattern_ops index.
-        prefix = Q(key__startswith=key)
-    condition = prefix | Q(skeleton=skeleton) if len(skeleton) >= 3 else prefix
+def _token_matches(readings: tuple[tuple[str, str], ...]) -> QuerySet[NameToken]:
+    """Rows matching any reading of one query word: its key as a prefix, or its skeleton."""
+    condition = Q()
+    for key, _ in readings:
+        if connection.vendor == "sqlite":
+            # SQLite only uses an index for LIKE on NOCASE columns; a range on the
+            # binary-ordered key is the same prefix test and uses the index.
+            condition |= Q(key__gte=key, key__lt=key + "\x7f")
+        else:
+            # PostgreSQL: LIKE 'key%' uses the varchar_pattern_ops index.
+            condition |= Q(key__startswith=key)
+    skeletons = [skeleton for _, skeleton in readings if len(skeleton) >= 3]
+    if skeletons:
+        condition |= Q(skeleton__in=skeletons)
     return NameToken.objects.filter(condition)
 
 
@@ -292,14 +297,14 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
     """People whose names match every word of `query`, across scripts and
     spellings (see habeas.lib.names). Ranked in the database: the people with the
     most words spelled exactly as typed first, then by name; at most `limit`."""
-    terms = search_terms(query)[:6]
-    if not terms:
+    words = search_term_variants(query)[:6]
+    if not words:
         return SearchResult([], more=False)
     people = Person.objects.filter(Exists(cases_visible_to(user).filter(people=OuterRef("pk"))))
-    for key, skeleton in terms:
-        people = people.filter(pk__in=_token_matches(key, skeleton).values("person_id"))
-    exact = (
-        NameToken.objects.filter(person=OuterRef("pk"), key__in=[key for key, _ in terms])
+    for readings in words:
+        people = people.filter(pk__in=_token_matches(readings).values("person_id"))
+    exact = (  # primary spellings only: other readings are not "as typed"
+        NameToken.objects.filter(person=OuterRef("pk"), key__in=[w[0][0] for w in words])
         .values("person")
         .annotate(n=Count("key", distinct=True))
         .values("n")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.alerts.services import case_deadlines_update, case_watch_start
 from habeas.audit.services import audit_record
-from habeas.lib.names import guess_script, search_terms
+from habeas.lib.names import guess_script, index_terms
 from habeas.lib.partialdate import MIN_YEAR, PartialDate
 from habeas.lib.text import one_line
 
@@ -48,10 +48,11 @@ def _script_for(text: str, script: str) -> str:
 
 
 def name_tokens_build(name: PersonName) -> list[NameToken]:
-    """The search rows of one name; shared by the service and bulk seeding."""
+    """The search rows of one name, every reading of every word (habeas.lib.names.index_terms);
+    shared by the service and bulk seeding (the reindex_name_keys migration does the same)."""
     return [
         NameToken(person_id=name.person_id, name=name, key=key[:64], skeleton=skeleton[:64])
-        for key, skeleton in search_terms(name.text)
+        for key, skeleton in index_terms(name.text)
     ]
 
 

@@ -3,7 +3,8 @@
 Why: one disappeared person is written "Исаков" by a relative writing Russian, "Isakow" in a
 Turkmen document and "Isakov" in an English report. Search must find all three, so stored names
 and queries are both reduced to the same ASCII keys. Keys live in a database index: changing a
-table or rule below changes stored keys and needs a re-index.
+table or rule below changes stored keys and needs a re-index (a data migration that rebuilds
+cases.NameToken with index_terms, like cases/migrations/*_reindex_name_keys.py).
 
 Folding decisions a search implementer must know (all inside token_key):
 * ж ž zh, җ j dzh dj dž, German dsch -> "j"   (French "Joukov" = Zhukov; Turkmen j = Russian дж)
@@ -19,6 +20,22 @@ Folding decisions a search implementer must know (all inside token_key):
 * NOT folded (ambiguous between schemes): a bare "ch" (English ч, German х, French ш) and
   "j" for й elsewhere (scholarly/German "Jakovlev"), German sch for ж. token_skeleton also
   collapses doubled letters, drops vowels and devoices a final d/b/g (Turkmenabad = Turkmenabat).
+
+Readings that cannot be folded into one key become ALTERNATIVE keys of the word
+(search_term_variants). A stored name is indexed under all of its alternatives (index_terms) and
+a query word matches if ANY of its alternatives matches, so either side may carry the reading:
+* ё: a Cyrillic word with ё also gets the key of ё read as "yo" (Ёлкин: elkin and yolkin); a
+  Latin key with "yo" also gets "e" (Yolkin, Iolkin, Ýolkin: yolkin and elkin = Елкин).
+* German: a Latin word without Turkmen letters that has an sch, or a j (outside dj/dsch) together
+  with another German sign (w, z, tsch, a j after a vowel or at the end), also gets its German
+  reading: j -> y (й, and я ю е ё as ja ju je jo), bare ch -> h, z/tz -> ts, ss -> s ("Jusupow"
+  = Юсупов, "Jelzin" = Ельцин, "Schichmuradow" = Шихмурадов). English "Jumaev" (= Джумаев) and
+  French "Joukov" (= Жуков) have no second sign and keep only their j = дж/ж key.
+* Kyrgyz/Kazakh "son/daughter of": the word before a separate uulu/kyzy/uly/qyzy, and a word
+  with a fused Kyrgyz -uulu/-kyzy ("Bakytuulu"), also get the -ov surname of the stem
+  (Бакыт уулу, Bakytuulu: bakytov = Bakytov, Bakytova). Fused Kazakh -uly is left alone: it
+  would split Turkmen names in -guly (Gurbanguly).
+The exact-spelling ranking of search counts only primary keys (search_terms).
 """
 
 import re
@@ -149,17 +166,100 @@ PARTICLES: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+# Kyrgyz and Kazakh "son/daughter of" stand where a Soviet-era passport has an -ov surname.
+SURNAME_PARTICLES: frozenset[str] = frozenset(
+    token_key(word) for word in ("uulu", "kyzy", "uly", "qyzy")
+)
+_FUSED_SURNAME_PARTICLE = re.compile(r"^(?P<stem>[a-z]{3,}?)(?:uulu|kyzi)$")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+# German romanisation: a j for й (not in dj/dsch) alongside another German sign (w for в, z for
+# ц, (t)sch, a j after a vowel or at the end: Sergej, Julija), or an sch. English and French
+# write j for дж and ж ("Jumaev", "Joukov"), so a bare j is not enough.
+_GERMAN_J = re.compile(r"(?<!d)j")
+_GERMAN_SIGN = re.compile(r"w|z|sch|[aeiouy]j|j$")
+_GERMAN_LETTERS = re.compile(r"dsch|tsch|sch|ch|dj|j|tz|z|ss")
+_TURKMEN_LETTERS = set("şçžýň")  # a word with these is Turkmen Latin, whose j is дж
+_GERMAN_READING = {
+    "dsch": "dzh", "tsch": "č", "sch": "š", "ch": "h", "dj": "dzh", "j": "y", "tz": "ts",
+    "z": "ts", "ss": "s",
+}  # fmt: skip
+
+
+def _german_reading(token: str) -> str:
+    """The word read as a German romanisation of Russian, or "" if it does not look German."""
+    if _TURKMEN_LETTERS & set(token):
+        return ""
+    j = _GERMAN_J.search(token.replace("dsch", ""))
+    if not ("sch" in token.replace("tsch", "") or (j and _GERMAN_SIGN.search(token))):
+        return ""
+    return _GERMAN_LETTERS.sub(lambda m: _GERMAN_READING[m.group()], token)
+
+
+def _surname_of(stem: str) -> str:
+    """The -ov/-ev surname a patronymic stem gives (Бакыт уулу = Бакытов)."""
+    return token_key(stem + ("ev" if stem[-1] in "aeiouy" else "ov"))
+
+
+def _alternative_keys(token: str, key: str) -> list[str]:
+    """Keys of readings of one lowercase word that token_key cannot fold (module docstring)."""
+    keys = [key]
+    if _CYRILLIC_LETTER.search(token):
+        if "ё" in token:
+            keys.append(token_key(token.replace("ё", "йо")))
+    else:
+        german = _german_reading(token)
+        if german:
+            keys.append(token_key(german))
+        keys += [token_key(k.replace("yo", "e")) for k in keys if "yo" in k]
+    fused = _FUSED_SURNAME_PARTICLE.match(key)
+    if fused:
+        keys.append(_surname_of(fused["stem"]))
+    return keys
+
+
+def search_term_variants(name: str) -> list[tuple[tuple[str, str], ...]]:
+    """Per word: (key, skeleton) of its primary spelling first, then of its other readings.
+
+    Why: some readings are ambiguous between schemes (German j, ё as e or yo, uulu or -ov), so
+    they cannot share one key; a word matches when any reading does. Words are those of
+    search_terms, in the same order.
+    """
+    tokens = name_tokens(name)
+    keys = [token_key(token) for token in tokens]
+    seen: set[str] = set()
+    words: list[tuple[tuple[str, str], ...]] = []
+    for i, (token, key) in enumerate(zip(tokens, keys, strict=True)):
+        if not key or key in PARTICLES or key in seen:
+            continue
+        seen.add(key)
+        readings = _alternative_keys(token, key)
+        if i + 1 < len(keys) and keys[i + 1] in SURNAME_PARTICLES:
+            readings.append(_surname_of(key))
+        unique = [k for j, k in enumerate(readings) if k and k not in readings[:j]]
+        words.append(tuple((k, _skeleton_of_key(k)) for k in unique))
+    return words
+
+
 def search_terms(name: str) -> list[tuple[str, str]]:
     """(token_key, token_skeleton) per token, particles and duplicates dropped, order kept.
 
-    Why: the same function indexes stored names and parses queries, so both sides agree.
-    Compare as sets: name order and optional patronymics vary between sources.
+    Why: stored names and queries are reduced by the same rules, so both sides agree.
+    Compare as sets: name order and optional patronymics vary between sources. These are the
+    primary spellings only (search ranks by them); stored rows come from index_terms, which
+    adds each word's other readings (search_term_variants).
+    """
+    return [readings[0] for readings in search_term_variants(name)]
+
+
+def index_terms(name: str) -> list[tuple[str, str]]:
+    """Every (key, skeleton) a stored name is indexed under: all readings of all its words.
+
+    Why: a query word matches a stored word when any of their readings meet, and a reading
+    only one side has (German "Jusupow" stored, "Юсупов" searched) must be in the index.
     """
     terms: list[tuple[str, str]] = []
-    for token in name_tokens(name):
-        key = token_key(token)
-        if key and key not in PARTICLES and all(key != k for k, _ in terms):
-            terms.append((key, _skeleton_of_key(key)))
+    for readings in search_term_variants(name):
+        terms += [term for term in readings if term not in terms]
     return terms
 
 

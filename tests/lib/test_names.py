@@ -8,7 +8,9 @@ import pytest
 from habeas.lib.names import (
     PARTICLES,
     guess_script,
+    index_terms,
     name_tokens,
+    search_term_variants,
     search_terms,
     token_key,
     token_skeleton,
@@ -224,6 +226,10 @@ def _assert_key_is_stable(text: str) -> None:
     key = token_key(text)
     assert KEY_CHARS.fullmatch(key), (text, key)
     assert token_key(key) == key, (text, key)
+    for readings in search_term_variants(text):  # other readings are stored keys too
+        for other, skeleton in readings:
+            assert other and KEY_CHARS.fullmatch(other) and token_key(other) == other, (text, other)
+            assert KEY_CHARS.fullmatch(skeleton), (text, skeleton)
 
 
 def test_token_key_is_idempotent_on_a_seeded_sweep():
@@ -249,3 +255,72 @@ else:
     @pytest.mark.skip(reason="hypothesis is not installed")
     def test_token_key_is_idempotent_and_ascii():
         pass
+
+
+def _readings(word: str) -> set[str]:
+    return {key for readings in search_term_variants(word) for key, _ in readings}
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Ёлкин", "Елкин", "Yolkin", "Ýolkin", "Iolkin", "Yelkin", "Elkin"),
+        ("Фёдоров", "Федоров", "Fyodorov", "Fedorov"),
+        ("Юсупов", "Yusupov", "Ýusupow", "Iusupov", "Jusupow", "Jussupow"),
+        ("Юлия", "Yulia", "Yuliya", "Iuliia", "Julija"),
+        ("Яковлева", "Yakovleva", "Iakovleva", "Jakowlewa"),
+        ("Евгений", "Yevgeniy", "Evgenii", "Jewgeni", "Jewgenij"),
+        ("Ельцин", "Yeltsin", "Eltsin", "Jelzin"),
+        ("Сергей", "Sergey", "Sergei", "Sergej"),
+        ("Юрченко", "Yurchenko", "Jurtschenko"),
+    ],
+)
+def test_readings_of_one_word_meet_on_a_key(spellings):
+    """Every two spellings have a key in common (search matches a word by any reading)."""
+    for one in spellings:
+        for other in spellings:
+            assert _readings(one) & _readings(other), (one, other, _readings(one), _readings(other))
+
+
+def test_german_sch_and_ch_meet_the_russian_key():
+    assert "shihmuradov" in _readings("Schichmuradow")
+    assert token_key("Schichmuradow") == "shichmuradov"  # the primary key is unchanged
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["Jumaev", "Joukov", "Oguljan", "Jumaýew", "Dzhumaev", "Djoumaev", "Chary", "Gurbanguly",
+     "Isakow", "Исаков", "Bakyt", "Елкин", "Mikhail"],
+)  # fmt: skip
+def test_words_without_another_reading_have_only_their_key(word):
+    # English/French j (дж, ж), Turkmen letters and Turkmen -guly get no German or surname reading.
+    assert search_term_variants(word) == [((token_key(word), token_skeleton(word)),)]
+
+
+@pytest.mark.parametrize(
+    ("name", "surname"),
+    [
+        ("Азамат Бакыт уулу", "Azamat Bakytov"),
+        ("Azamat Bakytuulu", "Azamat Bakytov"),
+        ("Бакытуулу Азамат", "Bakytov Azamat"),
+        ("Aigul Bakyt kyzy", "Aigul Bakytova"),
+        ("Aigul Bakytkyzy", "Aigul Bakytova"),
+        ("Асель Бакыт қызы", "Asel Bakytova"),
+        ("Нурлан Бакыт ұлы", "Nurlan Bakytov"),
+    ],
+)
+def test_son_or_daughter_of_is_also_indexed_as_an_ov_surname(name, surname):
+    assert {key for key, _ in search_terms(surname)} <= {key for key, _ in index_terms(name)}
+
+
+def test_search_terms_are_the_first_readings_and_index_terms_all_of_them():
+    variants = search_term_variants("Ёлкин Юсупов")
+    assert variants == [(("elkin", "elkn"), ("yolkin", "ylkn")), (("yusupov", "yspv"),)]
+    assert search_terms("Ёлкин Юсупов") == [("elkin", "elkn"), ("yusupov", "yspv")]
+    assert index_terms("Ёлкин Юсупов") == [
+        ("elkin", "elkn"),
+        ("yolkin", "ylkn"),
+        ("yusupov", "yspv"),
+    ]
+    assert index_terms("Jusupow Jusupow") == [("jusupov", "jspv"), ("yusupov", "yspv")]
+    assert index_terms("") == [] and index_terms("uulu") == []
