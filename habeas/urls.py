@@ -39,9 +39,24 @@ urlpatterns = [
         "cases/<uuid:case_id>/claims/<uuid:claim_id>/edit/", sources.claim_edit, name="claim_edit"
     ),
     path("cases/<uuid:case_id>/claims/link/", sources.claim_link, name="claim_link"),
+    path(
+        "cases/<uuid:case_id>/claims/links/<int:link_id>/remove/",
+        sources.claim_unlink,
+        name="claim_unlink",
+    ),
     path("people/<uuid:person_id>/", cases.person_detail, name="person_detail"),
     path("people/<uuid:person_id>/edit/", cases.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/names/new/", cases.person_name_add, name="person_name_add"),
+    path(
+        "people/<uuid:person_id>/names/<int:name_id>/edit/",
+        cases.person_name_edit,
+        name="person_name_edit",
+    ),
+    path(
+        "people/<uuid:person_id>/names/<int:name_id>/remove/",
+        cases.person_name_remove,
+        name="person_name_remove",
+    ),
     path("people/<uuid:person_id>/relatives/new/", cases.relative_add, name="relative_add"),
     path(
         "people/<uuid:person_id>/relatives/<uuid:relative_id>/edit/",

@@ -77,9 +77,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "claim_add": CASE_WRITE,
     "claim_edit": CASE_WRITE,
     "claim_link": CASE_WRITE,
+    "claim_unlink": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "case_person_add": CASE_WRITE,
     "person_edit": CASE_WRITE,
     "person_name_add": CASE_WRITE,
+    "person_name_edit": CASE_WRITE,
+    "person_name_remove": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "relative_add": CASE_WRITE,
     "relative_edit": CASE_WRITE,
     "case_team": {**ADMIN_ONLY},  # leads too; the lead is not one of the six here
@@ -172,6 +175,8 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "source_id": s.public_id,
         "claim_id": claim.public_id,
         "person_id": person.public_id,
+        "name_id": person.names.filter(is_primary=False).first().pk,
+        "link_id": c.claim_links.first().pk,
         "relative_id": cases.relative_add(
             person=person, name="Brother", relationship="brother", contact="+993 …", by=alice
         ).public_id,
@@ -278,6 +283,8 @@ def test_writes_about_a_case_are_404_for_those_who_may_not_write(client, world, 
 
 # Case pages that only take POST (their GET answers 405 to everyone).
 CASE_POST_ONLY = (
+    "claim_unlink",
+    "person_name_remove",
     "evidence_verify",
     "evidence_share",
     "presumed_ed_confirm",

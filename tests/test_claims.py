@@ -249,3 +249,29 @@ def test_a_new_claim_graded_above_cannot_be_judged_needs_a_reason(login, alice, 
     assert ok.status_code == 302
     saved = contested_case.claims.get(statement="Seen at the airport.", credibility=2)
     assert saved.credibility_graded_by == alice
+
+
+def test_a_link_made_in_error_is_removed_and_the_history_says_so(
+    login, alice, bob, vera, contested_case
+):
+    from habeas.audit.models import AuditEntry
+    from habeas.sources.models import ClaimLink
+
+    case = contested_case
+    link = case.claim_links.get()
+    url = f"/cases/{case.public_id}/claims/link/"
+    page = login(alice).get(url).content.decode()
+    assert "Links already made" in page and "contradicts" in page
+    remove = f"/cases/{case.public_id}/claims/links/{link.pk}/remove/"
+    assert login(vera).post(remove).status_code == 404  # read-only member
+    assert login(bob).get(remove).status_code == 405
+    response = login(bob).post(remove)
+    assert response.status_code == 302
+    assert not ClaimLink.objects.filter(case=case).exists()
+    assert AuditEntry.objects.filter(action="claim.unlink", actor_username="bob").exists()
+    history = login(alice).get(f"/cases/{case.public_id}/history/").content.decode()
+    assert "Unlinked: no longer contradicts" in history
+    # The case page no longer shows the two claims as contested.
+    case_page = login(alice).get(f"/cases/{case.public_id}/").content.decode()
+    assert "No claims are marked as contradicting each other." in case_page
+    assert login(bob).post(remove).status_code == 404  # already gone

@@ -113,3 +113,97 @@ def test_actors_have_parents_and_validate(login, alice):
     assert "already exists" in dup.content.decode()
     bad = client.post("/actors/new/", {"name": "", "kind": "spaceship"})
     assert bad.status_code == 400
+
+
+def _names(person) -> list[str]:
+    return list(person.names.order_by("id").values_list("text", flat=True))
+
+
+def test_a_spelling_is_corrected_and_found_under_its_new_form(login, alice, alices_case):
+    from habeas.audit.models import AuditEntry
+    from habeas.cases.selectors import person_search_for_user
+
+    person = alices_case.people.get()
+    isakow = person.names.get(text="Rustam Isakow")
+    client = login(alice)
+    url = f"/people/{person.public_id}/names/{isakow.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'value="Rustam Isakow"' in page and "Remove this spelling" in page
+
+    data = {"text": "Rüstem Isakow", "script": "", "language": "tk", "kind": "birth"}
+    assert client.post(url, {**data, "seen_in": "Birth certificate"}).status_code == 302
+    isakow.refresh_from_db()
+    assert (isakow.text, isakow.language, isakow.seen_in) == (
+        "Rüstem Isakow",
+        "tk",
+        "Birth certificate",
+    )
+    assert [p.pk for p in person_search_for_user(user=alice, query="Rüstem").people] == [person.pk]
+    entry = AuditEntry.objects.get(action="person_name.update")
+    assert entry.detail["was"] == "Rustam Isakow"
+
+    # Another spelling's text is refused, with the input kept.
+    taken = client.post(url, {**data, "text": "Рустам Исаков"})
+    assert taken.status_code == 400
+    assert "This spelling is already recorded." in taken.content.decode()
+
+
+def test_the_primary_name_stays_until_another_is_made_primary(login, alice, alices_case):
+    person = alices_case.people.get()
+    primary = person.names.get(is_primary=True)
+    other = person.names.get(is_primary=False)
+    client = login(alice)
+
+    response = client.post(
+        f"/people/{person.public_id}/names/{primary.pk}/edit/",
+        {"text": primary.text, "kind": "official", "is_primary": ""},
+    )
+    assert response.status_code == 400
+    assert "make another spelling primary" in response.content.decode()
+    response = client.post(f"/people/{person.public_id}/names/{primary.pk}/remove/")
+    assert response.status_code == 302
+    assert primary.text in _names(person)
+
+    response = client.post(
+        f"/people/{person.public_id}/names/{other.pk}/edit/",
+        {"text": other.text, "kind": "transliteration", "is_primary": "on"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.display_name == other.text
+    assert list(person.names.filter(is_primary=True)) == [other]
+
+
+def test_a_spelling_entered_by_mistake_is_removed_and_no_longer_found(login, alice, alices_case):
+    from habeas.audit.models import AuditEntry
+    from habeas.cases import services
+    from habeas.cases.selectors import person_search_for_user
+
+    person = alices_case.people.get()
+    typo = services.person_name_add(person=person, text="Rustam Qwertyov", by=alice)
+    assert person_search_for_user(user=alice, query="Qwertyov").people
+    response = login(alice).post(f"/people/{person.public_id}/names/{typo.pk}/remove/")
+    assert response.status_code == 302
+    assert "Rustam Qwertyov" not in _names(person)
+    assert not person_search_for_user(user=alice, query="Qwertyov").people
+    assert AuditEntry.objects.get(action="person_name.remove").detail["text"] == "Rustam Qwertyov"
+
+
+def test_names_of_other_people_and_read_only_members_get_404(
+    login, alice, vera, charlie, alices_case
+):
+    from habeas.cases import services
+
+    person = alices_case.people.get()
+    name = person.names.get(is_primary=False)
+    stranger = services.person_create(name="Someone Else", by=charlie)
+    foreign = stranger.names.get()
+    client = login(alice)
+    assert client.get(f"/people/{person.public_id}/names/{foreign.pk}/edit/").status_code == 404
+    assert client.post(f"/people/{person.public_id}/names/{foreign.pk}/remove/").status_code == 404
+    for user in (vera, charlie):
+        other = login(user)
+        assert other.get(f"/people/{person.public_id}/names/{name.pk}/edit/").status_code == 404
+        remove = f"/people/{person.public_id}/names/{name.pk}/remove/"
+        assert other.post(remove).status_code == 404
+    assert person.names.filter(pk=name.pk).exists() and stranger.names.exists()

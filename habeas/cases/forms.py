@@ -153,7 +153,8 @@ class PersonNameForm(forms.ModelForm):
         text = one_line(self.cleaned_data["text"])
         if not text:
             raise forms.ValidationError(_("Enter the name."))
-        if PersonName.objects.filter(person=self.person, text=text).exists():
+        same = PersonName.objects.filter(person=self.person, text=text)
+        if same.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This spelling is already recorded."))
         return text
 

@@ -30,6 +30,7 @@ from .models import (
     EventActor,
     NameToken,
     Person,
+    PersonName,
     Relative,
     StatusAssertion,
 )
@@ -442,6 +443,14 @@ def case_record(*, case: Case) -> CaseRecord:
         claims=claims,
         events=events,
     )
+
+
+def person_name_get(*, person: Person, name_id: int) -> PersonName:
+    """One spelling of `person` (already access-checked); 404 for another person's."""
+    try:
+        return PersonName.objects.get(person=person, pk=name_id)
+    except PersonName.DoesNotExist:
+        raise Http404 from None
 
 
 def person_get_for_edit(*, user: User, public_id: UUID) -> Person:

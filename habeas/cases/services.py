@@ -97,6 +97,60 @@ def person_name_add(
 
 
 @transaction.atomic
+def person_name_update(
+    *,
+    name: PersonName,
+    by: User,
+    text: str,
+    script: str = "",
+    language: str = "",
+    kind: str = PersonName.Kind.OFFICIAL,
+    seen_in: str = "",
+    is_primary: bool = False,
+) -> PersonName:
+    """Correct a spelling or what is known of it. The person keeps one primary name:
+    another is made primary by ticking it there, not by unticking this one."""
+    person = name.person
+    text = one_line(text)
+    if not text:
+        raise ValidationError({"text": _("Enter the name.")})
+    # As stored: a ModelForm bound to `name` has already changed the instance.
+    before, was_primary = PersonName.objects.values_list("text", "is_primary").get(pk=name.pk)
+    if was_primary and not is_primary:
+        raise ValidationError(
+            {"is_primary": _("A person keeps a primary name: make another spelling primary.")}
+        )
+    name.text, name.script = text, _script_for(text, script)
+    name.language, name.kind, name.seen_in, name.is_primary = language, kind, seen_in, is_primary
+    name.full_clean()
+    if is_primary:
+        person.names.exclude(pk=name.pk).update(is_primary=False)
+        person.display_name = name.text
+        person.save(update_fields=["display_name", "updated_at"])
+    name.save()
+    _index_name(name)
+    audit_record(
+        action="person_name.update",
+        actor=by,
+        target=person,
+        detail={"name": name.pk, **({"was": before} if before != name.text else {})},
+    )
+    return name
+
+
+@transaction.atomic
+def person_name_remove(*, name: PersonName, by: User) -> None:
+    """Remove a spelling entered by mistake; never the primary one."""
+    if name.is_primary:
+        raise ValidationError(_("This is the primary name: make another spelling primary first."))
+    person, pk, text = name.person, name.pk, name.text
+    name.delete()  # its search rows go with it
+    audit_record(
+        action="person_name.remove", actor=by, target=person, detail={"name": pk, "text": text}
+    )
+
+
+@transaction.atomic
 def person_create(*, name: str, script: str = "", language: str = "", by: User, **fields) -> Person:
     name = one_line(name)
     if not name:

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from habeas.sources.services import source_identities_viewed
 
@@ -291,6 +291,44 @@ def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
         forms=[form],
         candidates=_candidates(person),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def person_name_edit(request: HttpRequest, person_id: UUID, name_id: int) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    name = selectors.person_name_get(person=person, name_id=name_id)
+    form = PersonNameForm(request.POST or None, person=person, instance=name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_name_update(name=name, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Name updated."))
+            return redirect(person)
+    name.refresh_from_db()  # the form may have changed the instance it was given
+    return form_page(
+        request,
+        title=_("Edit a name of %(name)s") % {"name": person.display_name},
+        back=person.get_absolute_url(),
+        forms=[form],
+        after_template="cases/_name_remove.html",
+        person=person,
+        name=name,
+    )
+
+
+@require_POST
+def person_name_remove(request: HttpRequest, person_id: UUID, name_id: int) -> HttpResponse:
+    person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
+    name = selectors.person_name_get(person=person, name_id=name_id)
+    try:
+        services.person_name_remove(name=name, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("person_name_edit", person.public_id, name.pk)
+    messages.success(request, _("Name removed."))
+    return redirect(person)
 
 
 def _candidates(person) -> list[str]:

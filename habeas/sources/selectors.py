@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from habeas.cases.models import Case
 
-from .models import Claim, Source
+from .models import Claim, ClaimLink, Source
 
 
 def source_get(*, case: Case, public_id: UUID) -> Source:
@@ -18,4 +18,19 @@ def source_get(*, case: Case, public_id: UUID) -> Source:
 def claim_get(*, case: Case, public_id: UUID) -> Claim:
     return get_object_or_404(
         Claim.objects.filter(case=case).select_related("source", "event"), public_id=public_id
+    )
+
+
+def claim_links(*, case: Case) -> list[ClaimLink]:
+    """The links between `case`'s claims (already access-checked), oldest first."""
+    return list(
+        ClaimLink.objects.filter(case=case)
+        .select_related("from_claim__source", "to_claim__source")
+        .order_by("id")
+    )
+
+
+def claim_link_get(*, case: Case, link_id: int) -> ClaimLink:
+    return get_object_or_404(
+        ClaimLink.objects.select_related("from_claim", "to_claim", "case"), case=case, pk=link_id
     )

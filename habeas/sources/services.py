@@ -192,3 +192,20 @@ def claims_link(
         note_in_history(claim, by=by, note=f"Linked: {verb} {_describe(other)}")
     audit_record(action="claim.link", actor=by, target=link, case=case, detail={"kind": kind})
     return link
+
+
+@transaction.atomic
+def claims_unlink(*, link: ClaimLink, by: User) -> None:
+    """Undo a link made in error; both claims' histories say so."""
+    verb = ClaimLink.Kind(link.kind).label.lower()
+    first, second = link.from_claim, link.to_claim
+    for claim, other in ((first, second), (second, first)):
+        note_in_history(claim, by=by, note=f"Unlinked: no longer {verb} {_describe(other)}")
+    audit_record(
+        action="claim.unlink",
+        actor=by,
+        target=link,
+        case=link.case,
+        detail={"kind": link.kind, "claims": [str(first.public_id), str(second.public_id)]},
+    )
+    link.delete()

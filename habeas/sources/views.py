@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from habeas.cases import selectors as case_selectors
 from habeas.cases.views import apply_errors, form_page
@@ -123,7 +123,19 @@ def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
         title=_("Link two claims of %(ref)s") % {"ref": case.reference},
         back=case.get_absolute_url(),
         forms=[form],
+        after_template="cases/_claim_links.html",
+        case=case,
+        links=selectors.claim_links(case=case),
     )
+
+
+@require_POST
+def claim_unlink(request: HttpRequest, case_id: UUID, link_id: int) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    link = selectors.claim_link_get(case=case, link_id=link_id)
+    services.claims_unlink(link=link, by=request.user)
+    messages.success(request, _("Link removed."))
+    return redirect("claim_link", case.public_id)
 
 
 def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
