@@ -153,6 +153,8 @@ HABEAS_LOCKOUT_MINUTES = env_int("HABEAS_LOCKOUT_MINUTES", 15)
 HABEAS_TOTP_ISSUER = env_str("HABEAS_TOTP_ISSUER", "Habeas")
 
 LANGUAGE_CODE = "en"
+# "16 Nov 2026", "16 Nov 2026, 14:05": as partial dates are written (habeas/formats).
+FORMAT_MODULE_PATH = ["habeas.formats"]
 LANGUAGES = [("en", "English"), ("ru", "Русский")]
 TIME_ZONE = env_str("HABEAS_TIME_ZONE", "UTC")
 USE_I18N = True

@@ -80,3 +80,22 @@ def test_the_case_shows_what_the_current_status_rests_on(login, alice, contested
     assert "Presumed enforced disappearance" in summary
     assert "No official information on his fate." in summary
     assert "rests on LARK B2" in summary
+
+
+def test_the_summary_shows_the_closing_reason_and_dates_written_one_way(login, alice, alices_case):
+    from datetime import date
+
+    from habeas.cases import services
+
+    services.status_assert(
+        case=alices_case,
+        status="closed",
+        asserted_on=date(2021, 11, 16),
+        basis="The family asked us to stop.",
+        closed_reason="FAMILY-REQUEST",
+        by=alice,
+    )
+    page = login(alice).get(alices_case.get_absolute_url()).content.decode()
+    summary = page.split('class="status"', 1)[1].split("</p>", 1)[0]
+    assert "as of 16 Nov 2021" in summary and "(closed: FAMILY-REQUEST)" in summary
+    assert "Nov. 16" not in page

@@ -79,3 +79,16 @@ def test_logout_is_a_post(login, alice):
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
     assert client.get("/cases/").status_code == 302
+
+
+def test_pages_that_only_show_refuse_other_methods(login, alice, alices_case):
+    """A read-only page answers 405 to POST, PUT or DELETE instead of showing itself."""
+    client = login(alice)
+    person = alices_case.people.get()
+    case = f"/cases/{alices_case.public_id}/"
+    pages = ["/", "/cases/", "/search/?q=Isakov", case, f"{case}history/"]
+    for url in [*pages, f"/people/{person.public_id}/"]:
+        assert client.get(url).status_code == 200, url
+        assert client.head(url).status_code == 200, url
+        for method in (client.post, client.put, client.delete):
+            assert method(url).status_code == 405, (method.__name__, url)

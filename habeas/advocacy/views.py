@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_countries import countries
 
 from habeas.cases import selectors as case_selectors
@@ -60,6 +60,7 @@ def _can_edit(user, case) -> bool:
 # --- Case advocacy ---------------------------------------------------------
 
 
+@require_safe
 def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
     today = timezone.localdate()
@@ -104,6 +105,7 @@ def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return form_page(request, title=_("New intervention"), back=back, forms=[form])
 
 
+@require_safe
 def intervention_detail(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
@@ -347,6 +349,7 @@ def event_clearance(request: HttpRequest, case_id: UUID) -> HttpResponse:
 # --- Directory of addressees -------------------------------------------------
 
 
+@require_safe
 def addressee_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "advocacy/addressee_list.html", {"addressees": selectors.addressee_list()}
@@ -425,12 +428,14 @@ def _photo(profile) -> HttpResponse:
     return response
 
 
+@require_safe
 def publication_photo(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """The cleared photo for the team's preview, published or not."""
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
     return _photo(selectors.profile_for_case(case=case))
 
 
+@require_safe
 def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """The profile exactly as the public would see it, published or not."""
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)

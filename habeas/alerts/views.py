@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from habeas.accounts.models import User
 from habeas.cases import selectors as case_selectors
@@ -25,6 +25,7 @@ from .models import AlertPreference, AlertSettings, CaseWatch
 from .watcher import watcher_status
 
 
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     show = "all" if request.GET.get("show") == "all" else "open"
@@ -49,6 +50,7 @@ def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: i
     )
 
 
+@require_safe
 def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     alert = selectors.alert_get_for_user(user=request.user, public_id=alert_id)
     return _detail_page(request, alert, SnoozeForm())

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from habeas.sources.services import source_identities_viewed
 
@@ -58,12 +58,14 @@ def apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     lists = selectors.dashboard_for_user(user=request.user, today=today)
     return render(request, "cases/dashboard.html", {"today": today, **lists})
 
 
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = CaseFilterForm(request.GET or None)
@@ -122,6 +124,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return form_page(request, title=_("Open a case"), back="/cases/", forms=[form])
 
 
+@require_safe
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, public_id=case_id)
     record = selectors.case_record(case=case)
@@ -232,6 +235,7 @@ def event_edit(request: HttpRequest, case_id: UUID, event_id: UUID) -> HttpRespo
     return _event_page(request, case=case, event=event)
 
 
+@require_safe
 def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, public_id=person_id)
     cases = selectors.person_cases_for_user(user=request.user, person=person)
@@ -387,6 +391,7 @@ def relative_edit(request: HttpRequest, person_id: UUID, relative_id: UUID) -> H
     return _relative_page(request, person=person, relative=relative)
 
 
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     found = selectors.person_search_for_user(user=request.user, query=query) if query else None
@@ -401,11 +406,13 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def actor_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.actors_all().order_by("name"), 100).get_page(request.GET.get("page"))
     return render(request, "cases/actor_list.html", {"page": page})
 
 
+@require_safe
 def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
     actor = selectors.actor_get(public_id=actor_id)
     return render(request, "cases/actor_detail.html", {"actor": actor})
@@ -489,6 +496,7 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
+@require_safe
 def team_index(request: HttpRequest) -> HttpResponse:
     cases = selectors.cases_for_team_admin(user=request.user)
     page = Paginator(cases, 100).get_page(request.GET.get("page"))
@@ -515,6 +523,7 @@ def case_person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
+@require_safe
 def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     from .history import case_history as history_of
 

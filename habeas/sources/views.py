@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from habeas.cases import selectors as case_selectors
 from habeas.cases.views import apply_errors, form_page
@@ -138,6 +138,7 @@ def claim_unlink(request: HttpRequest, case_id: UUID, link_id: int) -> HttpRespo
     return redirect("claim_link", case.public_id)
 
 
+@require_safe
 def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
     source = selectors.source_get(case=case, public_id=source_id)
