@@ -519,3 +519,24 @@ def test_a_disappearance_before_the_birth_is_refused_when_opening_a_case(login, 
         services.case_create(reference="TM-1980-001", person=person, country="TM",
                              disappeared_on=PartialDate.parse("1980"), by=alice)  # fmt: skip
     assert "after the disappearance" in str(refused.value)
+
+
+def test_another_case_is_opened_for_a_person_already_recorded(login, alice, charlie, alices_case):
+    """Taken again after a release: the new case holds the same person, names and all."""
+    person = alices_case.people.get()
+    client = login(alice)
+    url = f"/cases/new/?person={person.public_id}"
+    page = client.get(url).content.decode()
+    assert "Open another case for Рустам Исаков" in page
+    assert 'name="person_name"' not in page
+    data = {k: v for k, v in VALID.items() if not k.startswith("person_name")}
+    response = client.post(url, {**data, "reference": "TM-2024-001"})
+    assert response.status_code == 302
+    second = Case.objects.get(reference="TM-2024-001")
+    assert list(second.people.all()) == [person]
+    assert person.names.count() == 2  # no new person, no new name
+    # Someone who cannot see the person cannot open a case for them.
+    assert login(charlie).get(url).status_code == 404
+    assert login(charlie).post(url, {**data, "reference": "X-1"}).status_code == 404
+    assert client.get("/cases/new/?person=not-a-uuid").status_code == 404
+    assert not Case.objects.filter(reference="X-1").exists()

@@ -120,6 +120,11 @@ class CaseCreateForm(CaseForm):
 
     field_order = ["person_name", "person_name_script", "reference"]
 
+    def __init__(self, *args, person: Person | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person is not None:  # a case for someone already recorded: no new name
+            del self.fields["person_name"], self.fields["person_name_script"]
+
     def clean_person_name(self):
         name = one_line(self.cleaned_data["person_name"])
         if not name:

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,22 +106,42 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     selectors.require_writer(user=request.user, what="case_create")
-    form = CaseCreateForm(request.POST or None)
+    # "?person=": another case for someone already recorded (taken again after a
+    # release, say); only a person the user may see, otherwise 404.
+    known = None
+    if request.GET.get("person"):
+        known = selectors.person_get_for_user(
+            user=request.user, public_id=_uuid_or_404(request.GET["person"])
+        )
+    form = CaseCreateForm(request.POST or None, person=known)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        name = data.pop("person_name")
-        script = data.pop("person_name_script")
+        name = data.pop("person_name", "")
+        script = data.pop("person_name_script", "")
         tags = data.pop("tags")
         try:
             with transaction.atomic():
-                person = services.person_create(name=name, script=script, by=request.user)
+                person = known or services.person_create(name=name, script=script, by=request.user)
                 case = services.case_create(person=person, tags=tags, by=request.user, **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect(case)
-    return form_page(request, title=_("Open a case"), back="/cases/", forms=[form])
+    title = (
+        _("Open another case for %(name)s") % {"name": known.display_name}
+        if known
+        else _("Open a case")
+    )
+    back = known.get_absolute_url() if known else "/cases/"
+    return form_page(request, title=title, back=back, forms=[form])
+
+
+def _uuid_or_404(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise Http404 from None
 
 
 @require_safe
