@@ -309,19 +309,29 @@ def test_files_over_the_limit_are_refused(alices_case, alice, store, settings):
 def test_an_oversized_upload_is_dropped_while_it_is_read(
     alices_case, alice, client, store, settings, monkeypatch
 ):
-    """The size limit stops the upload as it streams in (chunk by chunk), before
-    Django would have spooled it whole to a temporary file."""
+    """The size limit stops the upload as it streams in (chunk by chunk): never
+    more than the limit is held in memory, and nothing is spooled to disk."""
     from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
+    from habeas.core.uploads import SizeLimitUploadHandler
+
     settings.HABEAS_EVIDENCE_MAX_BYTES = 200 * 1024
-    spooled = []
+    spooled, held = [], [0]
     original = TemporaryFileUploadHandler.receive_data_chunk
+    keep = SizeLimitUploadHandler.receive_data_chunk
 
     def spy(self, raw_data, start):
         spooled.append(len(raw_data))
         return original(self, raw_data, start)
 
+    def watch(self, raw_data, start):
+        try:
+            return keep(self, raw_data, start)
+        finally:
+            held[0] = max(held[0], self.buffer.tell() if self.buffer else 0)
+
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy)
+    monkeypatch.setattr(SizeLimitUploadHandler, "receive_data_chunk", watch)
     client.force_login(alice)
     url = reverse("evidence_add", args=[alices_case.public_id])
     big = SimpleUploadedFile("big.txt", b"x" * (5 * 1024 * 1024))
@@ -330,7 +340,8 @@ def test_an_oversized_upload_is_dropped_while_it_is_read(
     page = response.content.decode()
     assert "larger than the limit of 204,800 bytes" in page and "KEPT-TITLE" in page
     assert "This field is required" not in page
-    assert 0 < sum(spooled) <= settings.HABEAS_EVIDENCE_MAX_BYTES
+    assert sum(spooled) == 0
+    assert 0 < held[0] <= settings.HABEAS_EVIDENCE_MAX_BYTES
     assert store_files(store) == [] and not EvidenceItem.objects.exists()
 
 

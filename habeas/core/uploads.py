@@ -1,37 +1,71 @@
-"""Stop reading an uploaded file as soon as it passes the upload size limit
-(HABEAS_EVIDENCE_MAX_BYTES, the ceiling for every file: evidence and photos).
+"""Uploaded files are kept in memory, never spooled to disk, and dropped as soon
+as they pass the upload size limit (HABEAS_EVIDENCE_MAX_BYTES, the ceiling for
+every file: evidence and photos).
 
-Django would otherwise spool the whole upload to a temporary file before any
-view could look at its size: a 20 GB upload would fill the server's disk first.
-This handler runs first (settings.FILE_UPLOAD_HANDLERS); past the limit it skips
-the file, whose remaining bytes are read and thrown away, and marks the request
-so the view can say why instead of "this field is required".
+Django's own handlers spool any upload over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+to a temporary file: a witness's photo or statement would then sit in clear in
+/tmp (and in its free blocks after deletion) while the evidence store keeps only
+its encrypted form. This handler runs first (settings.FILE_UPLOAD_HANDLERS) and
+keeps every file itself, so the handlers after it never see a byte.
+
+Memory is bounded per request, not only per file: all the files of one request
+together are held up to the limit. Past it the file being read is skipped (its
+remaining bytes are read and thrown away) and the request is marked, so the view
+can say why instead of "this field is required". Concurrent uploads each hold up
+to the limit: size the server's memory (and the number of workers) for it.
 """
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopFutureHandlers
 
 REFUSED_ATTR = "habeas_uploads_too_large"
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
+    def __init__(self, request=None) -> None:
+        super().__init__(request)
+        self.kept = 0  # bytes of this request's earlier files, still in memory
+        self.buffer: io.BytesIO | None = None
+
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
-        self.received = 0
+        self.buffer = io.BytesIO()
+        raise StopFutureHandlers()  # no other handler opens (or spools) this file
 
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received += len(raw_data)
-        if self.received > settings.HABEAS_EVIDENCE_MAX_BYTES:
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        limit = settings.HABEAS_EVIDENCE_MAX_BYTES
+        if self.buffer is None or self.kept + self.buffer.tell() + len(raw_data) > limit:
+            self.buffer = None  # released now, not when the request ends
             refused = getattr(self.request, REFUSED_ATTR, set())
             refused.add(self.field_name)
             setattr(self.request, REFUSED_ATTR, refused)
             raise SkipFile()
-        return raw_data
+        # Returning nothing keeps the chunk here: no later handler receives it.
+        self.buffer.write(raw_data)
 
-    def file_complete(self, file_size: int) -> None:
-        return None  # the next handlers keep the file
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile | None:
+        if self.buffer is None:
+            return None
+        buffer, self.buffer = self.buffer, None
+        self.kept += file_size
+        buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+    def upload_interrupted(self) -> None:
+        self.buffer = None
 
 
 def refused_fields(request) -> set[str]:

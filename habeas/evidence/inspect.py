@@ -1,15 +1,17 @@
 """What a file is, judged from its bytes: type sniffing, validation of images and
-PDFs, the metadata they carry, and working copies without it.
+PDFs, the metadata they carry, and working copies without it (PDFs: pdf.py).
 
-Sniffing uses magic numbers for the formats evidence comes in, and Pillow or
-pypdf to confirm that an image or PDF really parses: no libmagic (a C library and
-its database) is needed, and every file that will get a working copy has been
-through the same parser that makes it.
+Sniffing uses magic numbers for the formats evidence comes in (for ISO media
+files, the brand: a HEIC photo and an MP4 video share the `ftyp` box), and
+Pillow or pypdf to confirm that an image or PDF really parses: no libmagic (a C
+library and its database) is needed, and every file that will get a working copy
+has been through the same parser that makes it.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -43,7 +45,24 @@ MAGIC: list[tuple[int, bytes, str]] = [
     (0, b"\x1aE\xdf\xa3", "video/webm"),
     (0, b"ID3", "audio/mpeg"),
     (0, b"OggS", "audio/ogg"),
+    # Word, Excel and PowerPoint before 2007, Outlook messages.
+    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
+    (0, b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (0, b"Rar!\x1a\x07", "application/vnd.rar"),
+    (0, b"#!AMR\n", "audio/amr"),
 ]
+
+# ISO base media files (`ftyp` box) by brand: the major brand, or for the
+# generic HEIF brands the compatible ones (an iPhone photo is `heic`, or `mif1`
+# listing `heic`).
+HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"})
+HEIF_BRANDS = frozenset({b"mif1", b"msf1", b"mif2"})
+AVIF_BRANDS = frozenset({b"avif", b"avis"})
+AUDIO_MP4_BRANDS = frozenset({b"M4A ", b"M4B ", b"M4P "})
+
+# Files that may carry a position and a device that Habeas cannot remove: no
+# working copy is made of them, and their page says so.
+UNSTRIPPABLE_IMAGES = frozenset({"image/heic", "image/heif", "image/avif"})
 
 # What each file-name extension may contain. An extension not listed accepts any
 # content; a listed one must match, or the upload is refused.
@@ -62,13 +81,40 @@ EXTENSIONS: dict[str, set[str]] = {
     ".docx": {"application/zip"},
     ".xlsx": {"application/zip"},
     ".odt": {"application/zip"},
+    ".heic": {"image/heic", "image/heif"},
+    ".heif": {"image/heif", "image/heic"},
+    ".hif": {"image/heif", "image/heic"},
+    ".avif": {"image/avif"},
     ".mp4": {"video/mp4"},
-    ".mov": {"video/mp4"},
-    ".m4a": {"video/mp4"},
+    ".m4v": {"video/mp4"},
+    ".mov": {"video/quicktime", "video/mp4"},
+    ".qt": {"video/quicktime"},
+    ".3gp": {"video/3gpp", "video/mp4"},
+    ".m4a": {"audio/mp4", "video/mp4"},
     ".webm": {"video/webm"},
     ".mkv": {"video/webm"},
     ".mp3": {"audio/mpeg"},
     ".ogg": {"audio/ogg"},
+    ".oga": {"audio/ogg"},
+    ".opus": {"audio/ogg"},
+    ".wav": {"audio/wav"},
+    ".flac": {"audio/flac"},
+    ".amr": {"audio/amr"},
+    ".avi": {"video/x-msvideo"},
+    # Old Office files; Word also saves RTF and HTML as .doc, Excel HTML and text
+    # as .xls, and a renamed .docx is still a .doc to its owner.
+    ".doc": {"application/x-ole-storage", "application/zip", "text/plain"},
+    ".xls": {"application/x-ole-storage", "application/zip", "text/plain"},
+    ".ppt": {"application/x-ole-storage", "application/zip"},
+    ".msg": {"application/x-ole-storage"},
+    ".pptx": {"application/zip"},
+    ".ods": {"application/zip"},
+    ".odp": {"application/zip"},
+    ".7z": {"application/x-7z-compressed"},
+    ".rar": {"application/vnd.rar"},
+    ".rtf": {"text/plain"},
+    ".xml": {"text/plain"},
+    ".md": {"text/plain"},
     ".txt": {"text/plain"},
     ".html": {"text/plain"},
     ".htm": {"text/plain"},
@@ -88,11 +134,37 @@ def sniff(head: bytes) -> str:
     for offset, magic, media_type in MAGIC:
         if head[offset : offset + len(magic)] == magic:
             return media_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
+    if head[:4] == b"RIFF":
+        riff = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-msvideo"}
+        if head[8:12] in riff:
+            return riff[head[8:12]]
     if head[4:8] == b"ftyp":
-        return "video/mp4"
+        return _iso_media(head)
+    # FLAC: the marker, then its first metadata block (STREAMINFO, 34 bytes).
+    if head[:4] == b"fLaC" and head[4] & 0x7F == 0 and head[5:8] == b"\x00\x00\x22":
+        return "audio/flac"
     return "text/plain" if _is_text(head) else "application/octet-stream"
+
+
+def _iso_media(head: bytes) -> str:
+    """The media type an ISO base media file's `ftyp` box announces."""
+    size = int.from_bytes(head[:4], "big")
+    end = min(len(head), size if 16 <= size <= 1024 else 16)
+    major = head[8:12]
+    compatible = {head[i : i + 4] for i in range(16, end - 3, 4)}
+    if major in AVIF_BRANDS or (major in HEIF_BRANDS and compatible & AVIF_BRANDS):
+        return "image/avif"
+    if major in HEIC_BRANDS or (major in HEIF_BRANDS and compatible & HEIC_BRANDS):
+        return "image/heic"
+    if major in HEIF_BRANDS:
+        return "image/heif"
+    if major == b"qt  ":
+        return "video/quicktime"
+    if major in AUDIO_MP4_BRANDS:
+        return "audio/mp4"
+    if major.startswith(b"3g"):
+        return "video/3gpp"
+    return "video/mp4"  # isom, iso2…, mp41, mp42, avc1, M4V, dash and the rest
 
 
 _TEXT_CONTROLS = "\r\n\t\f"
@@ -157,7 +229,8 @@ def check_matches_name(name: str, media_type: str) -> None:
         )
 
 
-def _open_image(data: bytes) -> Image.Image:
+def open_image(data: bytes) -> Image.Image:
+    """The image in `data`, fully decoded; RejectedFile if it is damaged or a bomb."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -177,43 +250,34 @@ def _open_image(data: bytes) -> Image.Image:
     return image
 
 
-def _open_pdf(data: bytes):
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise RejectedFile("The PDF is password-protected; upload an unprotected copy.")
-        len(reader.pages)
-        _ = reader.metadata
-    except RejectedFile:
-        raise
-    except (
-        PyPdfError,
-        OSError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        RecursionError,
-        AssertionError,
-        IndexError,
-    ):
-        raise RejectedFile("The PDF is damaged and cannot be read.") from None
-    return reader
-
-
 def validate(data: bytes | None, media_type: str) -> None:
-    """Parse images and PDFs fully (data is None for types that are not parsed)."""
+    """Parse images and PDFs (data is None for types that are not parsed)."""
     if media_type in IMAGE_TYPES.values():
-        _open_image(data)
+        open_image(data)
     elif media_type == "application/pdf":
-        _open_pdf(data)
+        from . import pdf
+
+        pdf.check(data)
 
 
 def wants_working_copy(media_type: str) -> bool:
     return media_type in IMAGE_TYPES.values() or media_type == "application/pdf"
+
+
+def unstrippable(media_type: str) -> bool:
+    """Photos, videos and recordings whose metadata (position, device) Habeas
+    cannot remove: their item page warns against sharing them as they are."""
+    return media_type in UNSTRIPPABLE_IMAGES or media_type.startswith(("video/", "audio/"))
+
+
+def examine(data: bytes | None, media_type: str) -> tuple[Metadata | None, bytes | None]:
+    """Read an upload fully, as its item page and its working copy will: the
+    metadata it carries and its working copy (None, None for files that are not
+    parsed). RejectedFile if any of it fails, so that what is stored can always
+    be shown and shared."""
+    if data is None or not wants_working_copy(media_type):
+        return None, None
+    return metadata_of(data, media_type), working_copy(data, media_type)
 
 
 @dataclass
@@ -238,43 +302,47 @@ def _ratio(values) -> float:
     return d + m / 60 + s / 3600
 
 
-def metadata_of(data: bytes, media_type: str) -> Metadata:
+def image_metadata(image: Image.Image) -> Metadata:
+    """GPS, device and author in an image's EXIF, and what else it carries."""
     found = Metadata()
-    if media_type in IMAGE_TYPES.values():
-        image = _open_image(data)
-        exif = image.getexif()
-        gps = exif.get_ifd(GPS_IFD)
-        if gps:
-            try:
-                lat = _ratio(gps[2]) * (-1 if gps.get(1) == "S" else 1)
-                lon = _ratio(gps[4]) * (-1 if gps.get(3) == "W" else 1)
-                found.gps = f"{lat:.5f}, {lon:.5f}"
-            except (KeyError, TypeError, ValueError, ZeroDivisionError):
-                found.gps = "present (unreadable)"
-        device = " ".join(str(exif.get(tag, "")).strip() for tag in (271, 272)).strip()
-        found.device = device
-        found.author = str(exif.get(315, "") or "").strip()
-        if exif:
-            found.other.append("EXIF")
-        info = image.info
-        if info.get("xmp") or info.get("XML:com.adobe.xmp"):
-            found.other.append("XMP")
-        if info.get("comment"):
-            found.other.append("comment")
-        if any(k in {"Comment", "Author", "Description", "Software", "Title"} for k in info):
-            found.other.append("text chunks")
-    elif media_type == "application/pdf":
-        reader = _open_pdf(data)
-        info = reader.metadata or {}
-        found.author = str(info.get("/Author", "") or "")
-        found.device = " ".join(
-            str(info.get(k, "") or "") for k in ("/Creator", "/Producer")
-        ).strip()
-        if info:
-            found.other.append("document info")
-        if reader.xmp_metadata is not None:
-            found.other.append("XMP")
+    exif = image.getexif()
+    gps = exif.get_ifd(GPS_IFD)
+    if gps:
+        try:
+            lat = _ratio(gps[2]) * (-1 if gps.get(1) == "S" else 1)
+            lon = _ratio(gps[4]) * (-1 if gps.get(3) == "W" else 1)
+            found.gps = f"{lat:.5f}, {lon:.5f}"
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            found.gps = "present (unreadable)"
+    device = " ".join(str(exif.get(tag, "")).strip() for tag in (271, 272)).strip()
+    found.device = device
+    found.author = str(exif.get(315, "") or "").strip()
+    if exif:
+        found.other.append("EXIF")
+    info = image.info
+    if info.get("xmp") or info.get("XML:com.adobe.xmp"):
+        found.other.append("XMP")
+    if info.get("comment"):
+        found.other.append("comment")
+    if any(k in {"Comment", "Author", "Description", "Software", "Title"} for k in info):
+        found.other.append("text chunks")
     return found
+
+
+def metadata_of(data: bytes, media_type: str) -> Metadata:
+    """What identifying metadata the file carries; RejectedFile if it cannot be
+    read (damaged, a bomb)."""
+    if media_type in IMAGE_TYPES.values():
+        image = open_image(data)
+        try:
+            return image_metadata(image)
+        except (OSError, ValueError, SyntaxError, EOFError, struct.error):
+            raise RejectedFile("The image is damaged and cannot be read.") from None
+    if media_type == "application/pdf":
+        from . import pdf
+
+        return pdf.metadata(data)
+    return Metadata()
 
 
 def _plain_image(image: Image.Image) -> Image.Image:
@@ -290,14 +358,14 @@ def _plain_image(image: Image.Image) -> Image.Image:
 def pixels_only(data: bytes) -> Image.Image:
     """An image rebuilt from the pixels of `data` alone (upright, no metadata), after
     the same checks as an upload; RejectedFile if it is damaged or a bomb."""
-    return _plain_image(_open_image(data))
+    return _plain_image(open_image(data))
 
 
 def working_copy(data: bytes, media_type: str) -> bytes:
     """The file without metadata, for sharing. The original is not touched."""
     out = io.BytesIO()
     if media_type in IMAGE_TYPES.values():
-        clean = _plain_image(_open_image(data))
+        clean = _plain_image(open_image(data))
         if media_type == "image/jpeg":
             clean = clean.convert("RGB") if clean.mode not in {"RGB", "L"} else clean
             clean.save(out, "JPEG", quality=95)
@@ -305,19 +373,9 @@ def working_copy(data: bytes, media_type: str) -> bytes:
             clean.save(out, "PNG")
         return out.getvalue()
     if media_type == "application/pdf":
-        from pypdf import PdfWriter
-        from pypdf.generic import NameObject
+        from . import pdf
 
-        reader = _open_pdf(data)
-        writer = PdfWriter()
-        for page in reader.pages:
-            for key in ("/Metadata", "/PieceInfo"):
-                if key in page:
-                    del page[NameObject(key)]
-            writer.add_page(page)
-        writer.metadata = None  # no document information dictionary at all
-        writer.write(out)
-        return out.getvalue()
+        return pdf.working_copy(data)
     raise ValueError(f"no working copy for {media_type}")
 
 

@@ -93,6 +93,7 @@ class CustodyEvent(models.Model):
         SHARE = "share", _("shared")
         VERIFY = "verify", _("hashes checked")
         REENCRYPT = "reencrypt", _("re-encrypted under a new key")
+        REBUILD_WORKING = "rebuild_working", _("working copy rebuilt")
 
     item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="custody")
     at = models.DateTimeField(auto_now_add=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -105,8 +106,9 @@ def evidence_add(
         inspect.check_matches_name(name, media_type)
         data = whole.getvalue() if whole is not None else None
         whole = None
-        inspect.validate(data, media_type)
-        working = inspect.working_copy(data, media_type) if data is not None else None
+        # Read it fully now (metadata and working copy), as its page and its
+        # downloads will: a file that cannot be is refused, not stored half-read.
+        _, working = inspect.examine(data, media_type)
     except inspect.RejectedFile as exc:
         raise ValidationError({"upload": str(exc)}) from None
     item = EvidenceItem(
@@ -186,18 +188,35 @@ def _custody(
         )
 
 
-def evidence_record_view(*, item: EvidenceItem, by: User, request=None) -> None:
-    _custody(item, by, CustodyEvent.Action.VIEW, request=request)
+def evidence_record_view(*, item: EvidenceItem, by: User, request=None, problem: str = "") -> None:
+    """A view of the item's page; `problem` if its stored file failed its check."""
+    _custody(item, by, CustodyEvent.Action.VIEW, ok=not problem, note=problem, request=request)
+
+
+NOT_SERVED_CHANGED = (
+    "the stored file was found changed or missing at its last check; restore it "
+    "from a backup, then re-check the hashes"
+)
 
 
 def evidence_open(*, item: EvidenceItem, working: bool, by: User, request=None) -> BinaryIO:
-    """The decrypted original (or working copy) for download, checked against its
-    hash first. A damaged file raises storage.FileDamaged and marks the item
-    changed; either way the attempt is in the chain of custody."""
+    """The decrypted original (or working copy) for download, in memory, checked
+    against its hash first. Nothing is served of an item found changed until its
+    hashes check out again, and the working copy only while the original it was
+    made from is intact. A damaged file raises storage.FileDamaged and marks the
+    item changed; either way the attempt is in the chain of custody."""
     copy = storage.WORKING if working else storage.ORIGINAL
     action = CustodyEvent.Action.DOWNLOAD_WORKING if working else CustodyEvent.Action.DOWNLOAD
     expect = item.working_sha256 if working else item.sha256
     try:
+        if item.integrity == EvidenceItem.Integrity.CHANGED:
+            raise storage.FileDamaged(NOT_SERVED_CHANGED)
+        if working:
+            problem = storage.check(
+                item.public_id, storage.ORIGINAL, sha256=item.sha256, sha512=item.sha512
+            )
+            if problem:
+                raise storage.FileDamaged(f"the original: {problem}")
         handle = storage.open_plain(item.public_id, copy, expect_sha256=expect)
     except storage.FileDamaged as exc:
         _custody(item, by, action, ok=False, note=str(exc), request=request)
@@ -205,6 +224,36 @@ def evidence_open(*, item: EvidenceItem, working: bool, by: User, request=None) 
         raise
     _custody(item, by, action, request=request)
     return handle
+
+
+@dataclass
+class Inspection:
+    """What the item page shows of a stored image or PDF: the metadata of the
+    original, or why it could not be read."""
+
+    metadata: inspect.Metadata | None = None
+    unreadable: bool = False
+    damaged: str = ""  # why nothing of it is served
+    detected: str = ""  # the same, when found just now (for the chain of custody)
+
+
+def evidence_inspect(*, item: EvidenceItem) -> Inspection:
+    """The metadata of an item's original, read in memory. Never raises for a
+    bad file: an item stored before a check existed, or changed since, still has
+    a page. A file that fails its hash check marks the item changed."""
+    if item.integrity == EvidenceItem.Integrity.CHANGED:
+        return Inspection(damaged=NOT_SERVED_CHANGED)
+    if not inspect.wants_working_copy(item.media_type):
+        return Inspection()
+    try:
+        handle = storage.open_plain(item.public_id, storage.ORIGINAL, expect_sha256=item.sha256)
+    except storage.FileDamaged as exc:
+        _mark(item, ok=False)
+        return Inspection(damaged=str(exc), detected=str(exc))
+    try:
+        return Inspection(metadata=inspect.metadata_of(handle.getvalue(), item.media_type))
+    except inspect.RejectedFile:
+        return Inspection(unreadable=True)
 
 
 def _mark(item: EvidenceItem, *, ok: bool) -> None:
@@ -227,6 +276,61 @@ def evidence_verify(*, item: EvidenceItem, by: User | None = None) -> str:
     _custody(item, by, CustodyEvent.Action.VERIFY, ok=not problem, note=problem)
     _mark(item, ok=not problem)
     return problem
+
+
+def evidence_rebuild_working(*, item: EvidenceItem) -> str:
+    """Make the working copy of an image or PDF again from its original, as an
+    upload now would (working copies of PDFs made before Habeas cleaned embedded
+    images still carry their EXIF). If the original cannot be read completely any
+    more, the old working copy is withdrawn rather than served. Returns what was
+    done: "rebuilt", "unchanged", "withdrawn", "damaged" or "" (no working copy)."""
+    if not inspect.wants_working_copy(item.media_type):
+        return ""
+    try:
+        original = storage.open_plain(item.public_id, storage.ORIGINAL, expect_sha256=item.sha256)
+    except storage.FileDamaged as exc:
+        _custody(item, None, CustodyEvent.Action.REBUILD_WORKING, ok=False, note=str(exc))
+        _mark(item, ok=False)
+        return "damaged"
+    try:
+        _, working = inspect.examine(original.getvalue(), item.media_type)
+    except inspect.RejectedFile:
+        working = None
+    if working is None and not item.working_sha256:
+        return "unchanged"
+    if working is None:
+        with transaction.atomic():
+            EvidenceItem.objects.filter(pk=item.pk).update(working_sha256="", working_size=None)
+            item.working_sha256, item.working_size = "", None
+            _custody(
+                item,
+                None,
+                CustodyEvent.Action.REBUILD_WORKING,
+                note="withdrawn: the original cannot be read completely",
+            )
+        storage.discard(storage.path_of(item.public_id, storage.WORKING))
+        return "withdrawn"
+    digest = storage.digest_chunks([working])
+    if digest.sha256 == item.working_sha256:
+        return "unchanged"
+    tmp = storage.seal_to_tmp(io.BytesIO(working), item.public_id, storage.WORKING)
+    try:
+        with transaction.atomic():
+            EvidenceItem.objects.filter(pk=item.pk).update(
+                working_sha256=digest.sha256, working_size=digest.size
+            )
+            item.working_sha256, item.working_size = digest.sha256, digest.size
+            _custody(
+                item,
+                None,
+                CustodyEvent.Action.REBUILD_WORKING,
+                note=f"sha256 {digest.sha256[:16]}…",
+            )
+            storage.commit_tmp(tmp, item.public_id, storage.WORKING)
+    except BaseException:
+        storage.discard(tmp)
+        raise
+    return "rebuilt"
 
 
 def evidence_record_share(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import secrets
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,22 +119,23 @@ class FileDamaged(Exception):
     """The stored file is missing, cannot be decrypted, or its hash changed."""
 
 
-def open_plain(public_id, copy: str, *, expect_sha256: str) -> BinaryIO:
-    """The decrypted copy in a temporary file, checked against its recorded hash
-    before anything is handed out; FileDamaged otherwise."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (returned to the caller)
+def open_plain(public_id, copy: str, *, expect_sha256: str) -> io.BytesIO:
+    """The decrypted copy, in memory, checked against its recorded hash before
+    anything is handed out; FileDamaged otherwise.
+
+    In memory, never in a temporary file: plaintext evidence on disk outlives the
+    request (in free blocks, in backups of /tmp, on a seized disk). Files are
+    bounded by the upload limit, HABEAS_EVIDENCE_MAX_BYTES."""
+    out = io.BytesIO()
     writer = _HashingWriter(out)
     try:
         with open(path_of(public_id, copy), "rb") as src:
             decrypt_stream(settings.HABEAS_KEYRING, src, writer, aad_of(public_id, copy))
     except FileNotFoundError:
-        out.close()
         raise FileDamaged("the stored file is missing") from None
     except DecryptionError as exc:
-        out.close()
         raise FileDamaged(str(exc)) from None
     if writer.digest().sha256 != expect_sha256:
-        out.close()
         raise FileDamaged("the stored file's hash no longer matches the one recorded")
     out.seek(0)
     return out

@@ -78,27 +78,21 @@ def evidence_detail(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> H
 
 
 def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) -> HttpResponse:
-    services.evidence_record_view(item=item, by=request.user, request=request)
-    metadata, damaged = None, ""
-    if inspect.wants_working_copy(item.media_type):
-        # Staff see what the original carries (GPS, device, author) before sharing.
-        try:
-            with storage.open_plain(
-                item.public_id, storage.ORIGINAL, expect_sha256=item.sha256
-            ) as handle:
-                metadata = inspect.metadata_of(handle.read(), item.media_type)
-        except storage.FileDamaged as exc:
-            damaged = str(exc)
-        except inspect.RejectedFile:
-            metadata = None
+    # Staff see what the original carries (GPS, device, author) before sharing.
+    seen = services.evidence_inspect(item=item)
+    services.evidence_record_view(
+        item=item, by=request.user, request=request, problem=seen.detected
+    )
     return render(
         request,
         "evidence/evidence_detail.html",
         {
             "case": case,
             "item": item,
-            "metadata": metadata,
-            "damaged": damaged,
+            "metadata": seen.metadata,
+            "metadata_unreadable": seen.unreadable,
+            "damaged": seen.damaged,
+            "unstrippable": inspect.unstrippable(item.media_type),
             "custody": item.custody.select_related("actor"),
             "can_edit": _can_edit(request.user, case),
             "share_form": share_form,

@@ -2,6 +2,10 @@
 
 Exits non-zero, naming each item (by public id and case reference) whose stored
 file is missing, cannot be decrypted, or no longer has the hash recorded at upload.
+
+`habeas evidence rebuild-working`: make every image's and PDF's working copy
+again from its original, as an upload now would (run once after upgrading: older
+working copies of PDFs kept the EXIF of their embedded photos).
 """
 
 from __future__ import annotations
@@ -11,17 +15,27 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from habeas.evidence.models import EvidenceItem
-from habeas.evidence.services import evidence_verify
+from habeas.evidence.services import evidence_rebuild_working, evidence_verify
 
 
 class Command(BaseCommand):
-    help = "Evidence store maintenance: `verify` re-checks every stored hash."
+    help = (
+        "Evidence store maintenance: `verify` re-checks every stored hash; "
+        "`rebuild-working` makes the working copies again."
+    )
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("verify", help="Re-check every stored evidence file's hashes.")
+        actions.add_parser(
+            "rebuild-working",
+            help="Make every image's and PDF's working copy again from its original.",
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
+        if action == "rebuild-working":
+            self.rebuild_working()
+            return
         changed = []
         count = 0
         for item in EvidenceItem.objects.select_related("case").order_by("id").iterator():
@@ -34,3 +48,24 @@ class Command(BaseCommand):
         if changed:
             raise CommandError(f"{len(changed)} of {count} evidence items changed or missing.")
         self.stdout.write(f"{count} evidence items checked: all intact.")
+
+    def rebuild_working(self) -> None:
+        done: dict[str, int] = {}
+        damaged = []
+        for item in EvidenceItem.objects.select_related("case").order_by("id").iterator():
+            outcome = evidence_rebuild_working(item=item)
+            if outcome:
+                done[outcome] = done.get(outcome, 0) + 1
+            if outcome == "damaged":
+                damaged.append(f"{item.public_id} (case {item.case.reference})")
+            elif outcome == "withdrawn":
+                self.stdout.write(
+                    f"WITHDRAWN working copy of {item.public_id} (case {item.case.reference}): "
+                    "its original cannot be read completely"
+                )
+        for line in damaged:
+            self.stderr.write(f"CHANGED {line}")
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(done.items()))
+        if damaged:
+            raise CommandError(f"Working copies: {summary or 'none'}.")
+        self.stdout.write(f"Working copies: {summary or 'none'}.")
