@@ -57,6 +57,8 @@ def seeded(alice, bob, contested_case, caplog):
         "source_id": source.public_id,
         "person_id": person.public_id,
         "relative_id": relative.public_id,
+        "name_id": person.names.first().pk,
+        "link_id": contested_case.claim_links.first().pk,
         "claim_id": contested_case.claims.first().public_id,
         "event_id": event.public_id,
         "actor_id": cases.actor_create(name="Police", by=alice).public_id,

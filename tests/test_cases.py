@@ -535,8 +535,19 @@ def test_another_case_is_opened_for_a_person_already_recorded(login, alice, char
     second = Case.objects.get(reference="TM-2024-001")
     assert list(second.people.all()) == [person]
     assert person.names.count() == 2  # no new person, no new name
+    assert second.members.get(user=alice).may_see_sources  # she held the grant already
     # Someone who cannot see the person cannot open a case for them.
     assert login(charlie).get(url).status_code == 404
     assert login(charlie).post(url, {**data, "reference": "X-1"}).status_code == 404
     assert client.get("/cases/new/?person=not-a-uuid").status_code == 404
     assert not Case.objects.filter(reference="X-1").exists()
+
+
+def test_a_case_for_a_known_person_grants_nothing_the_opener_lacked(login, bob, vera, alices_case):
+    person = alices_case.people.get()
+    url = f"/cases/new/?person={person.public_id}"
+    assert login(vera).get(url).status_code == 404  # read-only: writes nothing
+    data = {k: v for k, v in VALID.items() if not k.startswith("person_name")}
+    assert login(bob).post(url, {**data, "reference": "TM-2024-002"}).status_code == 302
+    second = Case.objects.get(reference="TM-2024-002")
+    assert not second.members.get(user=bob).may_see_sources

@@ -140,7 +140,7 @@ def test_a_spelling_is_corrected_and_found_under_its_new_form(login, alice, alic
     )
     assert [p.pk for p in person_search_for_user(user=alice, query="Rüstem").people] == [person.pk]
     entry = AuditEntry.objects.get(action="person_name.update")
-    assert entry.detail["was"] == "Rustam Isakow"
+    assert entry.detail["text_changed"] is True and "Isakow" not in str(entry.detail)
 
     # Another spelling's text is refused, with the input kept.
     taken = client.post(url, {**data, "text": "Рустам Исаков"})
@@ -186,7 +186,7 @@ def test_a_spelling_entered_by_mistake_is_removed_and_no_longer_found(login, ali
     assert response.status_code == 302
     assert "Rustam Qwertyov" not in _names(person)
     assert not person_search_for_user(user=alice, query="Qwertyov").people
-    assert AuditEntry.objects.get(action="person_name.remove").detail["text"] == "Rustam Qwertyov"
+    assert "Qwertyov" not in str(AuditEntry.objects.get(action="person_name.remove").detail)
 
 
 def test_names_of_other_people_and_read_only_members_get_404(

@@ -133,7 +133,7 @@ def person_name_update(
         action="person_name.update",
         actor=by,
         target=person,
-        detail={"name": name.pk, **({"was": before} if before != name.text else {})},
+        detail={"name": name.pk, "text_changed": before != name.text},
     )
     return name
 
@@ -143,11 +143,9 @@ def person_name_remove(*, name: PersonName, by: User) -> None:
     """Remove a spelling entered by mistake; never the primary one."""
     if name.is_primary:
         raise ValidationError(_("This is the primary name: make another spelling primary first."))
-    person, pk, text = name.person, name.pk, name.text
+    person, pk = name.person, name.pk
     name.delete()  # its search rows go with it
-    audit_record(
-        action="person_name.remove", actor=by, target=person, detail={"name": pk, "text": text}
-    )
+    audit_record(action="person_name.remove", actor=by, target=person, detail={"name": pk})
 
 
 @transaction.atomic
@@ -281,7 +279,13 @@ def case_create(
     case.save()
     case.people.add(person)
     case.tags.set(_tags(tags))
-    CaseMember.objects.create(case=case, user=by, role=CaseMember.Role.LEAD, may_see_sources=True)
+    # A case for someone already recorded must not hand its opener the source grant
+    # over that person's relatives they did not hold (may_see_contacts_of).
+    grant = (
+        not person.cases.exclude(pk=case.pk).exists()
+        or CaseMember.objects.filter(case__people=person, user=by, may_see_sources=True).exists()
+    )
+    CaseMember.objects.create(case=case, user=by, role=CaseMember.Role.LEAD, may_see_sources=grant)
     case_watch_start(case=case)  # risk flags ticked now alert the team (habeas.alerts)
     # Dated from the disappearance when known, so that statuses entered later for a
     # case documented after the fact (presumed disappearance as of 2003, say) are

@@ -110,7 +110,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     # release, say); only a person the user may see, otherwise 404.
     known = None
     if request.GET.get("person"):
-        known = selectors.person_get_for_user(
+        known = selectors.person_get_for_edit(  # not read-only on any of their cases
             user=request.user, public_id=_uuid_or_404(request.GET["person"])
         )
     form = CaseCreateForm(request.POST or None, person=known)
