@@ -61,6 +61,25 @@ def _index_name(name: PersonName) -> None:
     NameToken.objects.bulk_create(name_tokens_build(name))
 
 
+def _name_text(text: str) -> str:
+    text = one_line(text)
+    if not text:
+        raise ValidationError({"text": _("Enter the name.")})
+    return text
+
+
+def _name_store(name: PersonName) -> None:
+    """Validate and save a spelling; a primary one becomes the person's display name."""
+    name.full_clean()
+    if name.is_primary:
+        person = name.person
+        person.names.exclude(pk=name.pk).update(is_primary=False)
+        person.display_name = name.text
+        person.save(update_fields=["display_name", "updated_at"])
+    name.save()
+    _index_name(name)
+
+
 @transaction.atomic
 def person_name_add(
     *,
@@ -73,9 +92,7 @@ def person_name_add(
     is_primary: bool = False,
     by: User,
 ) -> PersonName:
-    text = one_line(text)
-    if not text:
-        raise ValidationError({"text": _("Enter the name.")})
+    text = _name_text(text)
     name = PersonName(
         person=person,
         text=text,
@@ -85,13 +102,7 @@ def person_name_add(
         seen_in=seen_in,
         is_primary=is_primary,
     )
-    name.full_clean()
-    if is_primary:
-        person.names.update(is_primary=False)
-        person.display_name = name.text
-        person.save(update_fields=["display_name", "updated_at"])
-    name.save()
-    _index_name(name)
+    _name_store(name)
     audit_record(action="person_name.add", actor=by, target=person, detail={"name": name.pk})
     return name
 
@@ -110,10 +121,7 @@ def person_name_update(
 ) -> PersonName:
     """Correct a spelling or what is known of it. The person keeps one primary name:
     another is made primary by ticking it there, not by unticking this one."""
-    person = name.person
-    text = one_line(text)
-    if not text:
-        raise ValidationError({"text": _("Enter the name.")})
+    text = _name_text(text)
     # As stored: a ModelForm bound to `name` has already changed the instance.
     before, was_primary = PersonName.objects.values_list("text", "is_primary").get(pk=name.pk)
     if was_primary and not is_primary:
@@ -122,17 +130,11 @@ def person_name_update(
         )
     name.text, name.script = text, _script_for(text, script)
     name.language, name.kind, name.seen_in, name.is_primary = language, kind, seen_in, is_primary
-    name.full_clean()
-    if is_primary:
-        person.names.exclude(pk=name.pk).update(is_primary=False)
-        person.display_name = name.text
-        person.save(update_fields=["display_name", "updated_at"])
-    name.save()
-    _index_name(name)
+    _name_store(name)
     audit_record(
         action="person_name.update",
         actor=by,
-        target=person,
+        target=name.person,
         detail={"name": name.pk, "text_changed": before != name.text},
     )
     return name
@@ -377,7 +379,9 @@ def information_moment(dated: PartialDate | date | datetime | None) -> datetime:
     return min(end, now)
 
 
-def case_touch(*, case: Case, dated: PartialDate | date | datetime | None = None) -> None:
+def case_touch(
+    *, case: Case, dated: PartialDate | date | datetime | None = None, deadlines: bool = True
+) -> None:
     """New information about the case, dated `dated` (undated: it is news now).
 
     The "silent for" counter — and the "gone quiet" alert — count from the latest
@@ -390,7 +394,8 @@ def case_touch(*, case: Case, dated: PartialDate | date | datetime | None = None
     )
     if moved:
         case.last_info_at = when
-        case_deadlines_update(case=case)  # "gone quiet" restarts (habeas.alerts)
+        if deadlines:
+            case_deadlines_update(case=case)  # "gone quiet" restarts (habeas.alerts)
 
 
 @transaction.atomic
@@ -434,8 +439,8 @@ def status_assert(
     Case.objects.filter(pk=case.pk).update(
         current_status=case.current_status, is_open=case.is_open, updated_at=timezone.now()
     )
+    case_touch(case=case, dated=asserted_on, deadlines=False)  # updated just below
     case_deadlines_update(case=case, by=by)  # a closed case raises no alerts (habeas.alerts)
-    case_touch(case=case, dated=asserted_on)
     audit_record(
         action="status.assert", actor=by, target=assertion, case=case, detail={"status": status}
     )
