@@ -233,6 +233,76 @@ def test_a_file_moved_onto_another_item_does_not_decrypt(alices_case, alice, sto
     assert "another record" in storage.check(two.public_id, "original", sha256=two.sha256)
 
 
+def _replace_stored_file(item: EvidenceItem, data: bytes) -> None:
+    """What someone holding the key would do: seal other bytes, validly, as the item's file."""
+    tmp = storage.seal_to_tmp(io.BytesIO(data), item.public_id, storage.ORIGINAL)
+    storage.commit_tmp(tmp, item.public_id, storage.ORIGINAL)
+
+
+def _rewrite_recorded_hashes(item: EvidenceItem, data: bytes) -> None:
+    """What someone with write access to the database would do: record the hashes
+    of other bytes, consistently (both hashes, and the size)."""
+    EvidenceItem.objects.filter(pk=item.pk).update(
+        sha256=hashlib.sha256(data).hexdigest(),
+        sha512=hashlib.sha512(data).hexdigest(),
+        size=len(data),
+    )
+
+
+@pytest.mark.parametrize("tamper", [_replace_stored_file, _rewrite_recorded_hashes])
+def test_a_file_that_decrypts_but_is_not_the_one_recorded_is_named_and_not_served(
+    alices_case, alice, client, tamper
+):
+    """GIVEN a stored statement whose file decrypts cleanly but is not the file
+    whose hashes were recorded at upload (the file re-sealed by someone holding the
+    key, or the recorded hashes rewritten in the database) WHEN it is checked or
+    downloaded THEN `habeas evidence verify` names it and fails, and nothing is served."""
+    good = add(alices_case, alice, b"an untouched statement\n", "good.txt")
+    item = add(alices_case, alice, b"the statement as received\n", "statement.txt")
+    tamper(item, b"a statement rewritten afterwards\n")
+    # The premise: the stored file still decrypts (to one of the two statements),
+    # so only the comparison with the recorded hash can tell.
+    decrypts_to = [
+        text
+        for text in (b"the statement as received\n", b"a statement rewritten afterwards\n")
+        if not storage.check(
+            item.public_id, storage.ORIGINAL, sha256=hashlib.sha256(text).hexdigest()
+        )
+    ]
+    assert len(decrypts_to) == 1
+    client.force_login(alice)
+    ids = [alices_case.public_id, item.public_id]
+    response = client.get(reverse("evidence_download", args=ids))
+    assert response.status_code == 409  # the recorded hash is compared before serving
+    assert b"statement" not in response.content
+    assert item.custody.filter(action=CustodyEvent.Action.DOWNLOAD, ok=False).exists()
+    EvidenceItem.objects.filter(pk=item.pk).update(integrity=EvidenceItem.Integrity.UNCHECKED)
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 of 2"):
+        call_command("evidence", "verify", stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        f"CHANGED {item.public_id} (case {alices_case.reference}): "
+        "the hash no longer matches the one recorded"
+    ]
+    item.refresh_from_db()
+    assert item.integrity == EvidenceItem.Integrity.CHANGED
+    assert item.custody.filter(action=CustodyEvent.Action.VERIFY, ok=False).exists()
+
+
+def test_a_download_checks_the_recorded_hash_even_of_an_item_not_yet_found_changed(
+    alices_case, alice, client
+):
+    item = add(alices_case, alice, b"the statement as received\n", "statement.txt")
+    _rewrite_recorded_hashes(item, b"another statement\n")
+    client.force_login(alice)
+    ids = [alices_case.public_id, item.public_id]
+    response = client.get(reverse("evidence_download", args=ids))
+    assert response.status_code == 409
+    assert "no longer matches" in response.content.decode()
+    item.refresh_from_db()
+    assert item.integrity == EvidenceItem.Integrity.CHANGED
+
+
 def test_a_missing_file_is_reported(alices_case, alice, store):
     item = add(alices_case, alice, b"text\n", "a.txt")
     (store / "files" / "evidence" / f"{item.public_id}.original").unlink()
@@ -385,12 +455,20 @@ def test_outsiders_get_404_on_every_evidence_url(alices_case, alice, charlie, cl
 def test_reading_only_members_may_download_but_not_upload_or_verify(
     alices_case, alice, vera, client
 ):
-    item = add(alices_case, alice, b"text\n", "a.txt")
+    item = add(alices_case, alice, b"READ-ONLY-MEMBER-TEXT\n", "a.txt")
     client.force_login(vera)
     args = [alices_case.public_id, item.public_id]
-    assert client.get(reverse("evidence_download", args=args)).status_code == 200
+    download = client.get(reverse("evidence_download", args=args))
+    assert download.status_code == 200
+    assert body(download) == b"READ-ONLY-MEMBER-TEXT\n"
+    chain = list(item.custody.values_list("action", flat=True))
     assert client.post(reverse("evidence_verify", args=args)).status_code == 404
+    assert list(item.custody.values_list("action", flat=True)) == chain  # no check recorded
+    assert not item.custody.filter(action=CustodyEvent.Action.VERIFY).exists()
+    item.refresh_from_db()
+    assert item.integrity == EvidenceItem.Integrity.UNCHECKED and item.verified_at is None
     assert client.get(reverse("evidence_add", args=args[:1])).status_code == 404
+    assert EvidenceItem.objects.count() == 1
 
 
 def test_records_of_another_case_cannot_be_attached(alices_case, contested_case, alice):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from habeas.cases.models import Status, StatusAssertion
 from habeas.evidence import elements, samples
-from habeas.evidence.models import Assessment, Element
+from habeas.evidence.models import Assessment, Element, ElementAssessment
 from habeas.evidence.services import evidence_add
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
@@ -119,10 +119,16 @@ def test_a_person_confirms_and_the_status_history_cites_the_claims(worked, alice
 def test_confirming_without_the_rule_is_refused_politely(worked, alice, client):
     case, _ = worked
     client.force_login(alice)
+    reasons = " ".join(elements.suggestion_for_case(case).reasons)
+    assert reasons  # the rule says why it does not apply
     response = client.post(reverse("presumed_ed_confirm", args=[case.public_id]), follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("case_elements", args=[case.public_id])
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["The rule does not suggest this status: " + reasons]
     case.refresh_from_db()
     assert case.current_status != Status.PRESUMED_ED
+    assert not StatusAssertion.objects.filter(case=case, status=Status.PRESUMED_ED).exists()
 
 
 def test_the_assessment_form_saves_and_rejects_claims_on_both_sides(worked, alice, client):
@@ -162,11 +168,16 @@ def test_the_elements_page_shows_disputed_facts_side_by_side_with_evidence(worke
 
 def test_outsiders_get_404_on_the_element_pages(worked, charlie, client):
     case, _ = worked
+    before = list(ElementAssessment.objects.filter(case=case).values())
+    statuses = StatusAssertion.objects.filter(case=case).count()
     client.force_login(charlie)
     assert client.get(reverse("case_elements", args=[case.public_id])).status_code == 404
     url = reverse("element_assess", args=[case.public_id, "state"])
     assert client.post(url, {"assessment": "established"}).status_code == 404
     assert client.post(reverse("presumed_ed_confirm", args=[case.public_id])).status_code == 404
+    assert list(ElementAssessment.objects.filter(case=case).values()) == before
+    assert not ElementAssessment.objects.filter(case=case, element="state").exists()
+    assert StatusAssertion.objects.filter(case=case).count() == statuses
 
 
 def _first_two_credible(case, alice, c):
