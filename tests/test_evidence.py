@@ -257,7 +257,7 @@ def test_a_file_that_decrypts_but_is_not_the_one_recorded_is_named_and_not_serve
     whose hashes were recorded at upload (the file re-sealed by someone holding the
     key, or the recorded hashes rewritten in the database) WHEN it is checked or
     downloaded THEN `habeas evidence verify` names it and fails, and nothing is served."""
-    good = add(alices_case, alice, b"an untouched statement\n", "good.txt")
+    add(alices_case, alice, b"an untouched statement\n", "good.txt")
     item = add(alices_case, alice, b"the statement as received\n", "statement.txt")
     tamper(item, b"a statement rewritten afterwards\n")
     # The premise: the stored file still decrypts (to one of the two statements),
