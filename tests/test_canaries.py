@@ -8,6 +8,7 @@ import logging
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
@@ -97,10 +98,62 @@ def test_search_and_error_pages_do_not_leak(client, bob, seeded, contested_case)
     _assert_clean(client.get("/cases/not-there/").content.decode(), "404 page")
 
 
-def test_the_audit_log_history_and_logs_carry_no_canary(seeded, caplog):
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    @property
+    def text(self) -> str:
+        formatter = logging.Formatter("%(name)s %(message)s")
+        return "\n".join(formatter.format(record) for record in self.records)
+
+
+@pytest.fixture
+def every_log_record():
+    """Every record made while the test runs, its fixtures included, at DEBUG.
+
+    caplog hangs off the root logger, so it never sees loggers that do not propagate
+    (django.request, django.security): those get the handler too. Loggers silenced
+    on purpose (fpdf and the like) keep their level, as in production."""
+    handler = _Collect()
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.root.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.propagate
+    ]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    yield handler
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def test_the_audit_log_history_and_logs_carry_no_canary(every_log_record, seeded, charlie):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(charlie)
+    for name in MATRIX:
+        client.get(_url(name, seeded))
+    edit = f"/cases/{seeded['case_id']}/sources/{seeded['source_id']}/edit/"
+    client.post(edit, {"code_name": "KESTREL", "identity": IDENTITY, "contact": CONTACT})
+    # The premise: a 404 and a CSRF refusal are logged by loggers that do not
+    # propagate to the root, and their records are among those inspected.
+    names = {record.name for record in every_log_record.records}
+    assert "django.request" in names and "django.security.csrf" in names
+    assert any(
+        record.name == "django.request" and record.status_code == 404
+        for record in every_log_record.records
+    )
+    _assert_clean(every_log_record.text, "logs")
+
     for entry in AuditEntry.objects.all():
         _assert_clean(entry.payload().decode(), f"audit entry #{entry.pk}")
-    _assert_clean(caplog.text, "logs")
     with connection.cursor() as cursor:
         for table, column in [
             ("sources_source", "identity"),
