@@ -1,9 +1,14 @@
 """The tamper-evident audit log: an append-only hash chain.
 
 Each entry's hash covers its own fields and the previous entry's hash, so editing,
-deleting or reordering any entry breaks every hash after it. The database refuses
-UPDATE and DELETE on the table (triggers, see `triggers.py`), and an operator can
-export the head hash to prove later that the log was not rebuilt from scratch.
+deleting or reordering any entry breaks every hash after it. Since anyone can
+recompute a hash, each entry from `AuditHead.sealed_from` on also carries a keyed
+MAC over the same fields (`seal.py`; the key is in the key ring, not in the
+database), and so does the head: an entry cannot be rewritten or forged, nor the
+tail cut off, without the key file. The database refuses UPDATE and DELETE on the
+table (triggers, see `triggers.py`). A copy of the whole database from an earlier
+day carries a valid, older head: only a signed head exported elsewhere since then
+(`habeas audit head`) shows such a rollback.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Empty on entries written before the log was sealed (see AuditHead.sealed_from).
+    key_id = models.CharField(max_length=32, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -69,6 +77,12 @@ class AuditHead(models.Model):
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS)
+    # The first entry that carries a MAC: 1 on installations that started sealed;
+    # on older ones, the first entry written after the upgrade (the entries before
+    # it are fixed by the hash chain up to that sealed entry).
+    sealed_from = models.BigIntegerField(default=1)
+    key_id = models.CharField(max_length=32, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"head #{self.last_id}"

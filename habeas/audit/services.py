@@ -1,5 +1,11 @@
 """Append to the audit log. Every write, every view of confidential data, every
-login, failed login and denied access calls `audit_record`."""
+login, failed login and denied access calls `audit_record`.
+
+Client addresses are kept for authentication events only (`auth.*`): that is
+where an address helps an investigation (a login from an unexpected place, a
+guessing attack), and leaving it off the rest keeps a stolen database from
+telling where each staff member was when they opened which source's identity.
+A session's address is in its `auth.login` entry."""
 
 from __future__ import annotations
 
@@ -12,9 +18,15 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from habeas.core.encryption import keyring
+
+from . import seal
 from .models import GENESIS, AuditEntry, AuditHead
 
 log = logging.getLogger(__name__)
+
+# Actions whose entries keep the client address (see the module docstring).
+ADDRESS_KEPT_FOR = ("auth.",)
 
 
 def client_ip(request: HttpRequest | None) -> str:
@@ -81,6 +93,7 @@ def audit_record(
     )
     target_type, target_id = _target(target)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    ring = keyring()
     entry = AuditEntry(
         id=head.last_id + 1,
         at=timezone.now(),
@@ -90,16 +103,30 @@ def audit_record(
         target_type=target_type,
         target_id=target_id,
         case_id=str(case.public_id) if case is not None else "",
-        ip=client_ip(request),
+        ip=client_ip(request) if action.startswith(ADDRESS_KEPT_FOR) else "",
         detail=detail or {},
         prev_hash=head.last_hash,
+        key_id=ring.active,
     )
     entry.hash = entry.compute_hash()
+    entry.mac = seal.entry_mac(ring, ring.active, entry.payload())
     entry.save(force_insert=True)
     head.last_id, head.last_hash = entry.pk, entry.hash
-    head.save(update_fields=["last_id", "last_hash"])
+    _head_seal(head, ring)
+    head.save(update_fields=["last_id", "last_hash", "key_id", "mac"])
     log.info("audit %s #%s actor=%s", action, entry.pk, entry.actor_id)
     return entry
+
+
+def _head_seal(head: AuditHead, ring) -> None:
+    head.key_id = ring.active
+    head.mac = seal.head_mac(
+        ring,
+        ring.active,
+        last_id=head.last_id,
+        last_hash=head.last_hash,
+        sealed_from=head.sealed_from,
+    )
 
 
 class ChainBroken(Exception):
@@ -109,10 +136,48 @@ class ChainBroken(Exception):
         self.reason = reason
 
 
+def _mac_fits(ring, key_id: str, mac: str, make) -> bool | None:
+    """True or False; None when the ring holds no key `key_id`."""
+    if key_id not in ring.keys and key_id not in ring.audit_keys:
+        return None
+    return seal.same(make(ring, key_id), mac)
+
+
+def _head_mac_check(ring, head: AuditHead) -> None:
+    """ChainBroken if the head was rewound or made up by someone without the key."""
+    fits = _mac_fits(
+        ring,
+        head.key_id,
+        head.mac,
+        lambda r, k: seal.head_mac(
+            r, k, last_id=head.last_id, last_hash=head.last_hash, sealed_from=head.sealed_from
+        ),
+    )
+    if fits is None:
+        raise ChainBroken(
+            head.last_id,
+            f"the head is sealed under key {head.key_id or '(none)'!r}, "
+            "which is not in the key ring",
+        )
+    if not fits:
+        raise ChainBroken(head.last_id, "the head was changed without the key (rewound?)")
+
+
 def audit_verify(*, batch: int = 5000) -> int:
     """Walk the whole chain; return the number of entries, or raise ChainBroken
-    naming the first entry that does not fit."""
+    naming the first entry that does not fit.
+
+    Checked: ids without gaps; each entry's link to the previous one; its hash;
+    from `sealed_from` on, its MAC, under a key the chain has not already moved on
+    from (a rotation moves it on once, for good); and a head, sealed, that names
+    the last entry."""
+    ring = keyring()
+    # Entries first, so that the first entry that does not fit is the one named;
+    # the head's own MAC (which covers sealed_from) is checked at the end.
+    head = AuditHead.objects.filter(pk=1).first()
+    sealed_from = head.sealed_from if head is not None else 1
     expected_prev, expected_id, count = GENESIS, 1, 0
+    current_key, left_behind = "", set()
     last_seen = 0
     while True:
         rows = list(AuditEntry.objects.filter(id__gt=last_seen).order_by("id")[:batch])
@@ -125,13 +190,42 @@ def audit_verify(*, batch: int = 5000) -> int:
                 raise ChainBroken(entry.pk, "does not follow the previous entry")
             if entry.compute_hash() != entry.hash:
                 raise ChainBroken(entry.pk, "was changed after it was written")
+            if entry.pk >= sealed_from:
+                _entry_mac_check(ring, entry, left_behind)
+                if entry.key_id != current_key:
+                    left_behind.add(current_key)
+                    current_key = entry.key_id
             expected_prev, expected_id = entry.hash, entry.pk + 1
             count += 1
         last_seen = rows[-1].pk
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_id, head.last_hash) != (expected_id - 1, expected_prev):
+    if head is None:
+        if count:
+            raise ChainBroken(
+                expected_id - 1, "the head is missing (deleted to hide a truncation?)"
+            )
+        return 0
+    _head_mac_check(ring, head)
+    if (head.last_id, head.last_hash) != (expected_id - 1, expected_prev):
         raise ChainBroken(head.last_id, "the head does not match the last entry (truncated?)")
     return count
+
+
+def _entry_mac_check(ring, entry: AuditEntry, left_behind: set[str]) -> None:
+    fits = _mac_fits(
+        ring, entry.key_id, entry.mac, lambda r, k: seal.entry_mac(r, k, entry.payload())
+    )
+    if fits is None:
+        raise ChainBroken(
+            entry.pk,
+            f"is sealed under key {entry.key_id or '(none)'!r}, "
+            "which is not in the key ring (forged?)",
+        )
+    if not fits:
+        raise ChainBroken(entry.pk, "was forged or changed by someone without the key")
+    if entry.key_id in left_behind:
+        raise ChainBroken(
+            entry.pk, "is sealed under a key the log had moved on from (forged with an old key?)"
+        )
 
 
 def audit_head() -> dict[str, Any]:
@@ -139,3 +233,55 @@ def audit_head() -> dict[str, Any]:
     if head is None:
         return {"entries": 0, "head": GENESIS}
     return {"entries": head.last_id, "head": head.last_hash}
+
+
+def audit_head_signed() -> dict[str, Any]:
+    """The head to keep elsewhere (`habeas audit head`): entries, last id, its hash,
+    when, and a MAC over all of them. Kept outside the reach of whoever holds the
+    database, it shows later whether the log was rewound past it."""
+    ring = keyring()
+    head = AuditHead.objects.filter(pk=1).first()
+    fields = {
+        "entries": head.last_id if head else 0,
+        "last_id": head.last_id if head else 0,
+        "hash": head.last_hash if head else GENESIS,
+        "at": timezone.now().isoformat(timespec="seconds"),
+    }
+    return {**fields, "key": ring.active, "mac": seal.export_mac(ring, ring.active, fields)}
+
+
+class HeadRefused(Exception):
+    """An exported head that does not fit this log; the message says why."""
+
+
+def audit_head_check(exported: dict[str, Any]) -> int:
+    """Check the log against a head exported earlier: its MAC is this ring's, the
+    chain verifies, and the entry it names is still there, with the same hash (so
+    the chain runs through it). Returns the number of entries now; raises
+    HeadRefused or ChainBroken."""
+    ring = keyring()
+    try:
+        if "mac" not in exported and "head" in exported:
+            # Exported before heads were signed: {"entries": N, "head": hash}.
+            last_id, wanted = int(exported["entries"]), str(exported["head"]).strip().lower()
+        else:
+            last_id, wanted = int(exported["last_id"]), str(exported["hash"]).strip().lower()
+            key_id, mac = str(exported["key"]), str(exported["mac"])
+            fields = {k: exported[k] for k in ("entries", "last_id", "hash", "at")}
+            if not _mac_fits(ring, key_id, mac, lambda r, k: seal.export_mac(r, k, fields)):
+                raise HeadRefused("that head was not exported by this installation, or was edited")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise HeadRefused("that is not a head exported by `habeas audit head`") from None
+    count = audit_verify()
+    if last_id == 0:
+        return count
+    entry = AuditEntry.objects.filter(pk=last_id).only("hash").first()
+    if entry is None:
+        raise HeadRefused(
+            f"the log ends before entry #{last_id} of that head: it was rewound (entries deleted)"
+        )
+    if not seal.same(entry.hash, wanted):
+        raise HeadRefused(
+            f"entry #{last_id} is not the one in that head: the log was rewritten from there on"
+        )
+    return count

@@ -40,6 +40,15 @@ Key rings are stored as JSON::
 
 The active key encrypts; every key in the ring decrypts; retired keys are kept
 only until nothing is encrypted under them any more (`habeas keys rotate`).
+
+Keys for other purposes are derived from the ring keys with HKDF-SHA256 and a
+purpose label (`KeyRing.derive`), so one key file serves them all and a derived
+key reveals nothing of the key it came from. The audit log's MAC keys are derived
+per ring key and recorded by key id in every entry. When a retired key is
+dropped, its derived audit key stays in the file under "audit_keys" (it decrypts
+nothing; it only lets entries sealed before the rotation be verified)::
+
+    "audit_keys": {"k1-0b93f4": "<base64 of 32 bytes>"}
 """
 
 from __future__ import annotations
@@ -71,6 +80,8 @@ PAD_BLOCK = 32
 # Key ids appear in tokens and file headers: short, and free of "$" and of SQL
 # LIKE wildcards, so that they can be matched literally.
 KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9-]{1,32}")
+
+AUDIT_PURPOSE = "audit-mac-v1"
 
 STREAM_MAGIC = b"HVS"
 STREAM_VERSION = 1
@@ -110,6 +121,8 @@ class KeyRing:
     keys: Mapping[str, bytes] = field(repr=False)
     active: str
     retired: frozenset[str] = frozenset()
+    # Audit MAC keys of ring keys that were dropped: verification of old entries only.
+    audit_keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.keys:
@@ -125,6 +138,9 @@ class KeyRing:
             raise KeyRingError(f"the active key {self.active!r} is marked retired")
         if not self.retired <= set(self.keys):
             raise KeyRingError("it marks as retired a key it does not hold")
+        for key_id, key in self.audit_keys.items():
+            if not KEY_ID_PATTERN.fullmatch(key_id) or len(key) != KEY_BYTES:
+                raise KeyRingError(f"audit key {key_id!r} is malformed")
 
     @classmethod
     def generate(cls, key_id: str | None = None) -> KeyRing:
@@ -139,17 +155,40 @@ class KeyRing:
             keys={**self.keys, new_id: secrets.token_bytes(KEY_BYTES)},
             active=new_id,
             retired=self.retired | {self.active},
+            audit_keys=self.audit_keys,
         )
 
     def without(self, key_ids: set[str]) -> KeyRing:
         """The ring less some retired keys (once nothing is encrypted under them)."""
         if self.active in key_ids:
             raise KeyRingError("the active key cannot be removed")
+        # Their audit keys stay: entries sealed under them must remain verifiable.
+        kept = {k: self.audit_key(k) for k in key_ids if k in self.keys}
         return KeyRing(
             keys={k: v for k, v in self.keys.items() if k not in key_ids},
             active=self.active,
             retired=self.retired - key_ids,
+            audit_keys={**self.audit_keys, **kept},
         )
+
+    def derive(self, purpose: str, key_id: str | None = None) -> bytes:
+        """A 32-byte key for `purpose`, derived from ring key `key_id` (the active
+        key by default) with HKDF-SHA256. Different purposes give unrelated keys."""
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=KEY_BYTES,
+            salt=None,
+            info=b"habeas/" + purpose.encode("ascii"),
+        ).derive(self.key(key_id or self.active))
+
+    def audit_key(self, key_id: str) -> bytes:
+        """The MAC key of the audit log for entries sealed under `key_id`: derived
+        from the ring key while the ring holds it, kept on its own once dropped."""
+        if key_id in self.keys:
+            return self.derive(AUDIT_PURPOSE, key_id)
+        if key_id in self.audit_keys:
+            return self.audit_keys[key_id]
+        return self.key(key_id)  # raises, naming the missing key
 
     def key(self, key_id: str) -> bytes:
         try:
@@ -187,7 +226,16 @@ class KeyRing:
         active = data.get("active")
         if not isinstance(active, str):
             raise KeyRingError('it does not name its "active" key')
-        return cls(keys=keys, active=active, retired=frozenset(retired))
+        audit_keys: dict[str, bytes] = {}
+        stored = data.get("audit_keys", {})
+        if not isinstance(stored, dict):
+            raise KeyRingError('"audit_keys" is not an object')
+        for key_id, raw in stored.items():
+            try:
+                audit_keys[key_id] = base64.b64decode(raw or "", validate=True)
+            except (binascii.Error, ValueError, TypeError):
+                raise KeyRingError(f"audit key {key_id!r} is not base64") from None
+        return cls(keys=keys, active=active, retired=frozenset(retired), audit_keys=audit_keys)
 
     def to_json(self) -> str:
         entries: dict[str, dict] = {}
@@ -195,7 +243,12 @@ class KeyRing:
             entries[key_id] = {"key": base64.b64encode(key).decode("ascii")}
             if key_id in self.retired:
                 entries[key_id]["retired"] = True
-        return json.dumps({"version": 1, "active": self.active, "keys": entries}, indent=2) + "\n"
+        data: dict = {"version": 1, "active": self.active, "keys": entries}
+        if self.audit_keys:
+            data["audit_keys"] = {
+                k: base64.b64encode(v).decode("ascii") for k, v in self.audit_keys.items()
+            }
+        return json.dumps(data, indent=2) + "\n"
 
 
 def read_key_file(path: Path) -> KeyRing:

@@ -3,35 +3,63 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from habeas.audit.services import ChainBroken, audit_head, audit_verify
+from habeas.audit.services import (
+    ChainBroken,
+    HeadRefused,
+    audit_head_check,
+    audit_head_signed,
+    audit_verify,
+)
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log's hash chain, or print its head to keep elsewhere."
+    help = "Verify the audit log, or print its signed head to keep elsewhere."
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="Check every entry; exit 1 naming the first broken one.")
-        head = sub.add_parser("head", help="Print the number of entries and the head hash.")
-        head.add_argument("--expect", metavar="HASH", help="Fail unless this hash is in the chain.")
+        head = sub.add_parser(
+            "head", help="Print the signed head (entries, last id, hash, time, MAC) as JSON."
+        )
+        head.add_argument(
+            "--expect",
+            metavar="HEAD",
+            help="A head printed earlier (its JSON, or a file holding it): fail unless the "
+            "log still runs through it.",
+        )
 
     def handle(self, *args, **options) -> None:
-        if options["action"] == "verify":
-            try:
-                count = audit_verify()
-            except ChainBroken as broken:
-                raise CommandError(f"The audit log is broken at {broken}.") from None
-            self.stdout.write(f"Audit log intact: {count} entries.")
-            return
-        expected = options.get("expect")
-        if expected:
-            from habeas.audit.models import AuditEntry
+        try:
+            if options["action"] == "verify":
+                self.stdout.write(f"Audit log intact: {audit_verify()} entries.")
+                return
+            if options.get("expect"):
+                audit_head_check(_read_head(options["expect"]))
+        except ChainBroken as broken:
+            raise CommandError(f"The audit log is broken at {broken}.") from None
+        except HeadRefused as refused:
+            raise CommandError(f"The audit log does not match that head: {refused}.") from None
+        self.stdout.write(json.dumps(audit_head_signed()))
 
-            if not AuditEntry.objects.filter(hash=expected.strip().lower()).exists():
-                raise CommandError(
-                    "That hash is not in the audit log: the log was rebuilt or truncated."
-                )
-        self.stdout.write(json.dumps(audit_head()))
+
+def _read_head(text: str) -> dict:
+    text = text.strip()
+    if not text.startswith("{"):
+        try:
+            text = Path(text).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            raise CommandError(
+                "--expect takes a head printed by `habeas audit head` (its JSON, or a "
+                "file holding it)."
+            ) from None
+    try:
+        head = json.loads(text)
+    except ValueError:
+        head = None
+    if not isinstance(head, dict):
+        raise CommandError("That head is not JSON printed by `habeas audit head`.")
+    return head

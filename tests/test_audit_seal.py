@@ -1,0 +1,313 @@
+"""The audit log against someone who can write to the database but does not hold
+the key file: they recompute hashes as they please, and must still be caught.
+
+Each test tampers as such an attacker would (lifting the append-only triggers
+first, as the database owner can) and expects `habeas audit verify`, or
+`habeas audit head --expect` with a head exported earlier, to fail.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from habeas.audit import seal, triggers
+from habeas.audit.models import AuditEntry, AuditHead
+from habeas.audit.services import ChainBroken, audit_record, audit_verify
+from habeas.lib import crypto
+
+
+@pytest.fixture
+def chain(db):
+    triggers.install(connection)
+    for i in range(6):
+        audit_record(action="test.entry", detail={"i": i})
+    return list(AuditEntry.objects.order_by("id"))
+
+
+def _sql(sql: str, params: list | None = None) -> None:
+    """What the attacker does: lift the triggers, write, put them back."""
+    triggers.uninstall(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+    triggers.install(connection)
+
+
+def _rewrite(entry: AuditEntry, **changes) -> AuditEntry:
+    """Change an entry and recompute its hash, as anyone can (SHA-256 is public)."""
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    entry.hash = entry.compute_hash()
+    _sql(
+        "UPDATE audit_auditentry SET action=%s, actor_username=%s, detail=%s, prev_hash=%s, "
+        "hash=%s WHERE id=%s",
+        [
+            entry.action,
+            entry.actor_username,
+            json.dumps(entry.detail),
+            entry.prev_hash,
+            entry.hash,
+            entry.pk,
+        ],
+    )
+    return entry
+
+
+def _relink_from(entry: AuditEntry) -> None:
+    """Recompute every later entry's link and hash and point the head at the end."""
+    prev = entry.hash
+    for later in AuditEntry.objects.filter(id__gt=entry.pk).order_by("id"):
+        prev = _rewrite(later, prev_hash=prev).hash
+    last = AuditEntry.objects.order_by("-id").first()
+    _sql("UPDATE audit_audithead SET last_id=%s, last_hash=%s", [last.pk, last.hash])
+
+
+def _rewind_to(last: AuditEntry) -> None:
+    _sql("DELETE FROM audit_auditentry WHERE id > %s", [last.pk])
+    _sql("UPDATE audit_audithead SET last_id=%s, last_hash=%s", [last.pk, last.hash])
+
+
+def _verify_fails(match: str) -> ChainBroken:
+    with pytest.raises(ChainBroken, match=match) as broken:
+        audit_verify()
+    with pytest.raises(CommandError, match="The audit log is broken at"):
+        call_command("audit", "verify")
+    return broken.value
+
+
+def test_an_intact_sealed_log_verifies_and_every_entry_carries_a_mac(chain, settings):
+    assert audit_verify() == len(chain)
+    ring = settings.HABEAS_KEYRING
+    for entry in chain:
+        assert entry.key_id == ring.active
+        assert entry.mac == seal.entry_mac(ring, ring.active, entry.payload())
+
+
+def test_an_entry_edited_with_its_hash_recomputed_is_caught_by_its_mac(chain):
+    """GIVEN a sealed log WHEN an entry's action is changed, its hash and every later
+    hash recomputed and the head moved along THEN verify names that entry."""
+    forged = _rewrite(chain[2], action="nothing.happened")
+    _relink_from(forged)
+    broken = _verify_fails("forged or changed by someone without the key")
+    assert broken.entry_id == chain[2].pk
+
+
+def test_an_edited_username_is_caught(chain):
+    # The hash and the MAC cover who acted, not only what was done.
+    _sql("UPDATE audit_auditentry SET actor_username='somebody' WHERE id=%s", [chain[1].pk])
+    assert _verify_fails("changed").entry_id == chain[1].pk
+
+
+def test_a_removed_mac_is_not_accepted_as_an_old_unsealed_entry(chain):
+    _rewrite(chain[3], action="nothing.happened")
+    _sql("UPDATE audit_auditentry SET mac='', key_id='' WHERE id=%s", [chain[3].pk])
+    assert _verify_fails("not in the key ring").entry_id == chain[3].pk
+
+
+def test_a_forged_entry_appended_with_a_recomputed_hash_is_caught(chain, settings):
+    """The review's (c): "member viewed source X's identity", appended after the head."""
+    head = AuditHead.objects.get()
+    last = chain[-1]
+    forged = AuditEntry(
+        id=last.pk + 1,
+        at=last.at,
+        actor_id=6,
+        actor_username="member",
+        action="source.identity_viewed",
+        target_type="sources.source",
+        target_id="x",
+        prev_hash=head.last_hash,
+        key_id=last.key_id,
+        mac=last.mac,  # a MAC copied over
+    )
+    forged.hash = forged.compute_hash()
+    forged.save(force_insert=True)
+    _sql("UPDATE audit_audithead SET last_id=%s, last_hash=%s", [forged.pk, forged.hash])
+    broken = _verify_fails("forged")
+    assert broken.entry_id in (forged.pk, head.last_id)
+
+
+def test_a_truncated_tail_with_a_rewound_head_is_caught(chain):
+    """The review's (a): the newest entries deleted, the head pointed at the new end."""
+    _rewind_to(chain[2])
+    _verify_fails("head was changed without the key")
+
+
+def test_a_deleted_head_is_caught(chain):
+    """The review's (b): the newest entries and the head row deleted."""
+    _sql("DELETE FROM audit_auditentry WHERE id > %s", [chain[3].pk])
+    _sql("DELETE FROM audit_audithead")
+    _verify_fails("head is missing")
+
+
+def test_a_head_made_up_without_a_mac_is_caught(chain):
+    _rewind_to(chain[2])
+    _sql("UPDATE audit_audithead SET mac='', key_id=''")
+    _verify_fails("not in the key ring")
+
+
+def test_an_empty_log_without_a_head_is_intact(db):
+    assert audit_verify() == 0
+
+
+# --- heads exported elsewhere ---------------------------------------------------
+
+
+def _exported(capsys) -> str:
+    capsys.readouterr()
+    call_command("audit", "head")
+    return capsys.readouterr().out.strip()
+
+
+def test_the_signed_head_names_the_last_entry_and_carries_a_mac(chain, capsys):
+    head = json.loads(_exported(capsys))
+    assert head["entries"] == head["last_id"] == chain[-1].pk
+    assert head["hash"] == chain[-1].hash
+    assert set(head) == {"entries", "last_id", "hash", "at", "key", "mac"}
+    call_command("audit", "head", "--expect", json.dumps(head))
+
+
+def test_a_rollback_to_an_older_valid_head_is_caught_by_a_later_export(chain, capsys, tmp_path):
+    """GIVEN a copy of the head row taken early (a valid MAC) and a head exported
+    later WHEN the attacker deletes the entries after the early copy and puts it
+    back THEN verify cannot tell, but --expect of the later export can."""
+    early = _head_row()
+    for i in range(3):
+        audit_record(action="test.later", detail={"i": i})
+    exported = tmp_path / "head.json"
+    exported.write_text(_exported(capsys))
+    _head_put_back(early)
+    audit_verify()  # a rollback of the whole database: only an export shows it
+    with pytest.raises(CommandError, match="log ends before entry #9"):
+        call_command("audit", "head", "--expect", str(exported))
+
+
+def _head_row() -> dict:
+    return AuditHead.objects.values("last_id", "last_hash", "key_id", "mac").get()
+
+
+def _head_put_back(row: dict) -> None:
+    _sql("DELETE FROM audit_auditentry WHERE id > %s", [row["last_id"]])
+    _sql(
+        "UPDATE audit_audithead SET last_id=%s, last_hash=%s, key_id=%s, mac=%s",
+        [row["last_id"], row["last_hash"], row["key_id"], row["mac"]],
+    )
+
+
+def test_a_different_entry_under_the_exported_id_is_refused(chain, capsys):
+    """GIVEN a head exported at #8 WHEN the database is rolled back to #6 and written
+    on up to #8 again THEN the log verifies but --expect says #8 is another entry."""
+    early = _head_row()
+    audit_record(action="test.later")
+    audit_record(action="test.later")
+    exported = _exported(capsys)
+    _head_put_back(early)
+    audit_record(action="test.rewritten")
+    audit_record(action="test.rewritten")
+    audit_verify()
+    with pytest.raises(CommandError, match="entry #8 is not the one in that head"):
+        call_command("audit", "head", "--expect", exported)
+
+
+def test_an_edited_export_and_bad_input_are_one_clear_line(chain, capsys):
+    head = json.loads(_exported(capsys))
+    with pytest.raises(CommandError, match="not exported by this installation"):
+        call_command("audit", "head", "--expect", json.dumps({**head, "last_id": 2}))
+    for garbage in ["{}", "{not json", "/nonexistent/head.json", "[1, 2]"]:
+        with pytest.raises(CommandError) as refused:
+            call_command("audit", "head", "--expect", garbage)
+        assert "\n" not in str(refused.value) and "Traceback" not in str(refused.value)
+
+
+# --- keys -------------------------------------------------------------------------
+
+
+def test_entries_sealed_before_a_rotation_verify_after_the_old_key_is_dropped(
+    chain, settings, tmp_path
+):
+    old = settings.HABEAS_KEYRING
+    settings.HABEAS_KEYRING = old.rotated()
+    audit_record(action="test.after_rotation")
+    dropped = settings.HABEAS_KEYRING.without({old.active})
+    path = tmp_path / "keys.json"
+    crypto.write_key_file(path, dropped)
+    settings.HABEAS_KEYRING = crypto.read_key_file(path)
+    assert old.active not in settings.HABEAS_KEYRING.keys
+    assert audit_verify() == len(chain) + 1
+    # The audit key kept for the dropped key decrypts nothing.
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(settings.HABEAS_KEYRING, crypto.encrypt(old, "x", "a"), "a")
+
+
+def test_an_entry_forged_with_an_old_key_after_a_rotation_is_caught(chain, settings):
+    """Someone who kept a copy of the key file from before a rotation can make valid
+    MACs under the old key; the log has moved on from it, so they are refused."""
+    old = settings.HABEAS_KEYRING
+    settings.HABEAS_KEYRING = old.rotated()
+    audit_record(action="test.after_rotation")
+    head = AuditHead.objects.get()
+    forged = AuditEntry(
+        id=head.last_id + 1,
+        at=chain[0].at,
+        action="source.identity_viewed",
+        prev_hash=head.last_hash,
+        key_id=old.active,
+    )
+    forged.hash = forged.compute_hash()
+    forged.mac = seal.entry_mac(old, old.active, forged.payload())
+    forged.save(force_insert=True)
+    _sql(
+        "UPDATE audit_audithead SET last_id=%s, last_hash=%s, key_id=%s, mac=%s",
+        [
+            forged.pk,
+            forged.hash,
+            old.active,
+            seal.head_mac(old, old.active, last_id=forged.pk, last_hash=forged.hash, sealed_from=1),
+        ],
+    )
+    assert _verify_fails("moved on from").entry_id == forged.pk
+
+
+# --- logs from before the upgrade ---------------------------------------------------
+
+
+@pytest.fixture
+def upgraded_chain(db):
+    """Three entries written before the log was sealed, sealed by the migration's
+    step, then three more."""
+    from importlib import import_module
+
+    triggers.install(connection)
+    for i in range(3):
+        audit_record(action="test.old", detail={"i": i})
+    _sql("UPDATE audit_auditentry SET mac='', key_id=''")
+    _sql("DELETE FROM audit_audithead")
+    migration = import_module("habeas.audit.migrations.0003_sealed_with_a_mac")
+    migration.seal_existing_log(apps, None)
+    for i in range(3):
+        audit_record(action="test.new", detail={"i": i})
+    return list(AuditEntry.objects.order_by("id"))
+
+
+def test_an_upgraded_log_is_sealed_from_the_first_new_entry(upgraded_chain):
+    assert AuditHead.objects.get().sealed_from == 4
+    assert [bool(e.mac) for e in upgraded_chain] == [False] * 3 + [True] * 3
+    assert audit_verify() == 6
+
+
+def test_an_old_entry_rewritten_with_a_recomputed_hash_breaks_the_link(upgraded_chain):
+    """Entries before the seal carry no MAC, but the first sealed entry's MAC fixes
+    the hash it follows: rewriting an old entry breaks the link after it."""
+    _rewrite(upgraded_chain[1], action="nothing.happened")
+    assert _verify_fails("does not follow").entry_id == upgraded_chain[2].pk
+
+
+def test_old_entries_rebuilt_up_to_the_seal_are_caught_there(upgraded_chain):
+    forged = _rewrite(upgraded_chain[0], action="nothing.happened")
+    _rewrite(upgraded_chain[1], prev_hash=forged.hash)
+    _rewrite(upgraded_chain[2], prev_hash=AuditEntry.objects.get(pk=2).hash)
+    assert _verify_fails("does not follow|forged").entry_id == upgraded_chain[3].pk
