@@ -6,7 +6,7 @@ PIP_FLAGS ?= --quiet --disable-pip-version-check
 HABEAS_DATA_DIR ?= $(CURDIR)/var
 export HABEAS_DATA_DIR
 
-.PHONY: run serve test test-sqlite test-postgres lint bench clean
+.PHONY: run serve test test-sqlite test-postgres test-mutants lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Habeas needs Python 3.11 or newer")'
@@ -50,6 +50,11 @@ test-postgres: $(VENV)/.installed
 	echo "Running the suite on PostgreSQL ($$url)"; \
 	HABEAS_DATA_DIR=$(CURDIR)/var/test HABEAS_DATABASE_URL=$$url \
 	  HABEAS_EXPECT_DATABASE=postgresql $(BIN)/pytest
+
+# Mutation check: each rule in scripts/mutants/*.toml broken in a copy of the tree
+# must make its tests fail (SQLite; never edits this checkout).
+test-mutants: $(VENV)/.installed
+	$(BIN)/python scripts/mutants.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
