@@ -1,5 +1,6 @@
 """Settings for Habeas, read from the environment (see the README's configuration table)."""
 
+import logging
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Control characters dropped from every form's text (habeas.lib.text.plain_text).
+    "habeas.core.middleware.PlainTextInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends sessions of disabled or "logged out everywhere" accounts; holds users who
     # must set up two-factor authentication on the enrolment page until they do.
@@ -249,5 +252,8 @@ LOGGING = {
         # it to a line without the body.
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        # Libraries that read or write case content quote it in their warnings (fpdf2
+        # names the characters of a name its font lacks): no record is ever made.
+        **{name: {"level": logging.CRITICAL + 1} for name in ("fpdf", "fontTools", "docx", "PIL")},
     },
 }

@@ -55,6 +55,19 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
+# A cell starting with one of these is a formula to a spreadsheet: a partner who
+# opens the file would run whatever a profile's text says (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """`value` as a spreadsheet will show it, never run it: text starting like a
+    formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -66,5 +79,5 @@ def to_csv(rows: list[dict]) -> str:
         flat["days_disappeared"] = (
             "" if row["days_disappeared"] is None else row["days_disappeared"]
         )
-        writer.writerow(flat)
+        writer.writerow({key: _cell(value) for key, value in flat.items()})
     return out.getvalue()

@@ -2,21 +2,97 @@
 
 Both formats carry the same sections as the HTML preview; an incomplete
 document is marked as such at the top, with what is missing.
+
+A PDF draws each character with the bundled fonts. Where they have no glyph
+for a character of a name or a place (Chinese, say), fpdf2 would leave a gap
+and send the document out without the name; Arabic letters would come out
+unjoined, as the PDF is written without text shaping. Such a PDF is refused
+before it is drawn, naming where the text is (`pdf_gaps`); the HTML and DOCX
+versions show every character (a word processor draws them with the
+reader's fonts).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+
+from habeas.lib.text import plain_text
 
 from .documents import Document
 from .texts import texts_for
 
 FONTS = Path(__file__).parent / "fonts"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}  # style → file
+
+
+class PdfGapsError(Exception):
+    """Some text of the document cannot be drawn in the PDF; `places` says where."""
+
+    def __init__(self, places: list[str]) -> None:
+        super().__init__(f"{len(places)} places cannot be drawn")  # never the text itself
+        self.places = places
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The code points every bundled font (regular and bold) has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    cmaps = [set(TTFont(FONTS / name, lazy=True).getBestCmap()) for name in FONT_FILES.values()]
+    return frozenset(set.intersection(*cmaps))
+
+
+def _cannot_draw(text: str) -> bool:
+    drawable = _drawable()
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch) == "Cc":
+            continue
+        # Arabic, Syriac and Thaana letters join their neighbours: without shaping
+        # each would stand alone, a name no reader would recognise.
+        if ord(ch) not in drawable or unicodedata.bidirectional(ch) == "AL":
+            return True
+    return False
+
+
+def _texts(document: Document) -> Iterator[tuple[str, str]]:
+    """(where, text) for every line the PDF draws, in order; `where` is the
+    section's heading, with the line's label ("Full name") when it has one."""
+    yield document.title, document.title
+    incomplete = texts_for(document.language)["incomplete"]
+    for item in document.missing:
+        yield incomplete, item
+    for section in document.sections:
+        heading = section.heading or document.title
+        if section.heading:
+            yield heading, section.heading
+        for line in [*section.paragraphs, *section.bullets]:
+            label = line.partition(": ")[0] if ": " in line else ""
+            if label and len(label) <= 60 and not _cannot_draw(label):
+                yield f"{heading} — {label}", line
+            else:
+                yield heading, line
+
+
+def pdf_gaps(document: Document) -> list[str]:
+    """Where the document has text the PDF cannot draw, each place once; [] when
+    the PDF shows everything."""
+    places: list[str] = []
+    for where, text in _texts(document):
+        if where not in places and _cannot_draw(text):
+            places.append(where)
+    return places
 
 
 def to_pdf(document: Document) -> bytes:
+    """The document as PDF; PdfGapsError if any of its text cannot be drawn."""
     from fpdf import FPDF
+
+    if places := pdf_gaps(document):
+        raise PdfGapsError(places)
 
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 20, 20)
@@ -54,20 +130,23 @@ def to_pdf(document: Document) -> bytes:
 def to_docx(document: Document) -> bytes:
     from docx import Document as Docx
 
+    # A record stored with a control character (before input was cleaned) must not
+    # make the file impossible to write: XML 1.0 refuses them.
+    clean = plain_text
     doc = Docx()
-    doc.core_properties.title = document.title
-    doc.add_heading(document.title, level=1)
+    doc.core_properties.title = clean(document.title)
+    doc.add_heading(clean(document.title), level=1)
     if document.missing:
         doc.add_paragraph().add_run(texts_for(document.language)["incomplete"]).bold = True
         for item in document.missing:
-            doc.add_paragraph(item, style="List Bullet")
+            doc.add_paragraph(clean(item), style="List Bullet")
     for section in document.sections:
         if section.heading:
-            doc.add_heading(section.heading, level=2)
+            doc.add_heading(clean(section.heading), level=2)
         for paragraph in section.paragraphs:
-            doc.add_paragraph(paragraph)
+            doc.add_paragraph(clean(paragraph))
         for bullet in section.bullets:
-            doc.add_paragraph(bullet, style="List Bullet")
+            doc.add_paragraph(clean(bullet), style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

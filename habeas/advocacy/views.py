@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
@@ -24,6 +25,7 @@ from habeas.cases import selectors as case_selectors
 from habeas.cases.models import CaseMember
 from habeas.cases.views import apply_errors, form_page
 from habeas.core import uploads
+from habeas.lib.text import plain_text
 
 from . import ced, documents, selectors, services
 from . import render as render_to
@@ -217,10 +219,26 @@ def response_add(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> 
 # --- Documents -------------------------------------------------------------
 
 
-def _download(document: documents.Document, fmt: str, filename: str) -> HttpResponse:
-    body = render_to.to_pdf(document) if fmt == "pdf" else render_to.to_docx(document)
+def _download(
+    request: HttpRequest, document: documents.Document, fmt: str, filename: str
+) -> HttpResponse:
+    try:
+        body = render_to.to_pdf(document) if fmt == "pdf" else render_to.to_docx(document)
+    except render_to.PdfGapsError as gaps:
+        # Never a PDF without the name: say where, and offer the versions that show it.
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(
+            request,
+            "advocacy/pdf_refused.html",
+            {"document": document, "pdf_gaps": gaps.places, "download_query": query.urlencode()},
+            status=422,
+        )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    # A reference may hold quotes or Cyrillic: Django quotes and encodes it (RFC 6266).
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{filename}.{fmt}"
+    )
     return response
 
 
@@ -247,7 +265,7 @@ def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
         addressees=[addressee] if addressee else [],
     )
     if fmt != "html":
-        return _download(document, fmt, f"{case.reference}-{doc}-{lang}")
+        return _download(request, document, fmt, f"{case.reference}-{doc}-{lang}")
     query = request.GET.copy()
     query.pop("format", None)
     return render(
@@ -257,6 +275,7 @@ def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "case": case,
             "document": document,
             "download_query": query.urlencode(),
+            "pdf_gaps": render_to.pdf_gaps(document),
             "doc": doc,
             "can_edit": _can_edit(request.user, case),
         },
@@ -294,7 +313,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
                 cases=chosen, country=country, language=lang, today=timezone.localdate()
             )
             if fmt != "html":
-                return _download(document, fmt, f"briefing-{country}-{lang}")
+                return _download(request, document, fmt, f"briefing-{country}-{lang}")
     names = dict(countries)
     query = request.GET.copy()
     query.pop("format", None)
@@ -310,6 +329,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
             "cases": [(case, case.public_id in chosen_ids) for case in cases],
             "error": error,
             "document": document,
+            "pdf_gaps": render_to.pdf_gaps(document) if document else [],
             "download_query": query.urlencode(),
         },
         status=400 if error else 200,
@@ -457,9 +477,13 @@ def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def public_update_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     profile = selectors.profile_for_case(case=case)
-    form = PublicUpdateForm(request.POST or None)
+    form = PublicUpdateForm(request.POST if request.method == "POST" else None)
     if profile is None:
-        form.add_error(None, _("Clear a public profile for this case first."))
+        no_profile = _("Clear a public profile for this case first.")
+        if request.method != "POST":
+            messages.error(request, no_profile)
+            return redirect("publication_edit", case_id=case.public_id)
+        form.add_error(None, no_profile)  # on the bound form: what was typed is kept
     elif request.method == "POST" and form.is_valid():
         try:
             services.public_update_add(profile=profile, by=request.user, **form.cleaned_data)
@@ -509,10 +533,27 @@ def public_photo(request: HttpRequest, profile_id: UUID) -> HttpResponse:
     return _photo(selectors.published_profile_get(public_id=profile_id))
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom, with each summary declared as plain text: staff write public updates
+    as text, and a feed reader must not turn an `<img>` or a link in them into a
+    live one (the public page escapes them too). Control characters from records
+    stored before input was cleaned are dropped, or one would break the whole
+    feed for everyone (XML 1.0 refuses them)."""
+
+    def add_item_elements(self, handler, item) -> None:
+        item = {
+            key: plain_text(value) if isinstance(value, str) else value
+            for key, value in item.items()
+        }
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class PublicFeed(Feed):
     """Atom feed of public timeline entries of published profiles."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "Habeas: public updates"
     subtitle = "Updates on people documented as disappeared"
 

@@ -1,9 +1,11 @@
-"""Response headers every page carries."""
+"""Response headers every page carries, and text input made plain."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+from habeas.lib.text import plain_text
 
 # Everything Habeas serves comes from Habeas: no inline script, no other host.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,3 +38,29 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class PlainTextInputMiddleware:
+    """Every form's text arrives without control characters (habeas.lib.text.plain_text).
+
+    One place for every form: a vertical tab pasted from Word into any free-text field
+    would otherwise be stored, and later refuse to go into the Atom feed or a DOCX file.
+    Runs after the CSRF check and the login requirement, so only requests that passed
+    them are read. Files and JSON bodies are left alone."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        if request.method != "POST" or request.content_type not in self.FORM_TYPES:
+            return
+        cleaned = request.POST.copy()
+        for key, values in list(cleaned.lists()):
+            cleaned.setlist(key, [plain_text(value) for value in values])
+        cleaned._mutable = False
+        request.POST = cleaned

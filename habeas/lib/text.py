@@ -33,3 +33,30 @@ def one_line(text: str) -> str:
     if not any(unicodedata.category(ch)[0] in "LNPS" for ch in line):
         return ""
     return line
+
+
+# Vertical tab and form feed are Word's manual line and page breaks: pasted from a
+# document, they meant a new line.
+_NEWLINES = {"\v": "\n", "\f": "\n"}
+_KEPT_CONTROLS = {"\t", "\n", "\r"}
+
+
+def _dropped_in_text(ch: str) -> bool:
+    code = ord(ch)
+    if ch in _KEPT_CONTROLS:
+        return False
+    # C0, DEL and C1 controls; unpaired surrogates; U+FFFE and U+FFFF.
+    return unicodedata.category(ch) in ("Cc", "Cs") or code in (0xFFFE, 0xFFFF)
+
+
+def plain_text(text: str) -> str:
+    """Free text — a statement, a description, a public update — without control
+    characters; tab, newline and carriage return kept, vertical tab and form feed
+    turned into newlines.
+
+    Why: these characters show as nothing, yet one of them is enough for XML 1.0
+    (the Atom feed, a DOCX file) to refuse the whole document. What is left is valid
+    in XML 1.0."""
+    return "".join(
+        _NEWLINES.get(ch, ch) for ch in text if ch in _NEWLINES or not _dropped_in_text(ch)
+    )
