@@ -44,16 +44,19 @@ class LoginCodeForm(forms.Form):
     )
 
 
-class TOTPConfirmForm(forms.Form):
-    code = code_field(_("Code shown by the app"), _("6 digits. It changes every 30 seconds."))
-
-
 class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class TOTPConfirmForm(forms.Form):
+    code = code_field(_("Code shown by the app"), _("6 digits. It changes every 30 seconds."))
+    # A stolen session alone must not turn two-factor login on with the thief's
+    # phone (and lock the owner out), as for new backup codes and turning it off.
+    password = PasswordConfirmForm.base_fields["password"]
 
 
 class TwoFactorDisableForm(PasswordConfirmForm):

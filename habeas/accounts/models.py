@@ -80,7 +80,9 @@ class LoginFailure(models.Model):
     """One failed password or code, counted for lockout by username and by address.
 
     Rows older than the lockout window are pruned as new ones are written; the
-    permanent record is the audit log."""
+    permanent record is the audit log. `username` is a keyed hash of what was
+    typed (`selectors.lockout_key`): a password pasted into the username box is
+    not kept."""
 
     class Stage(models.TextChoices):
         PASSWORD = "password", _("Password")
@@ -100,3 +102,35 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"login failure #{self.pk}"
+
+
+class LoginTally(models.Model):
+    """Failed or refused logins of one client in one window, so that the audit log
+    gets one entry when they start and one summary with the count once the window
+    is over, not one entry each (an unauthenticated client could otherwise grow
+    the append-only log without bound).
+
+    Counted per action, stage, account (or "unknown user"), address and window."""
+
+    action = models.CharField(max_length=60)
+    stage = models.CharField(max_length=10)
+    # None for a username that matches no account (what was typed is not kept).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # "user:<id>" or "unknown": in the unique constraint, where NULLs would differ.
+    subject = models.CharField(max_length=40)
+    ip = models.CharField(max_length=45)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "stage", "subject", "ip", "window_start"],
+                name="logintally_one_per_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ×{self.count} from {self.window_start:%Y-%m-%d %H:%M}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 import unicodedata
 from datetime import timedelta
@@ -12,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from habeas.audit.services import client_ip
+from habeas.core.encryption import keyring
 
 from .models import BackupCode, LoginFailure, TOTPDevice, User
 
@@ -23,9 +26,23 @@ SESSION_EPOCH_KEY = "accounts.epoch"
 
 
 def lockout_key(username: str) -> str:
-    """The form of a username that failures are counted under: "Alice", "alice "
-    and "ＡＬＩＣＥ" count as one."""
-    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
+    """What failures of a username are counted under: a keyed hash (HMAC-SHA-256,
+    with a key derived from the key ring) of its normalised form, so "Alice",
+    "alice " and "ＡＬＩＣＥ" count as one, and whatever was typed (a password in
+    the wrong box) is not kept. Empty for an empty username."""
+    normalised = unicodedata.normalize("NFKC", username or "").strip().casefold()
+    if not normalised:
+        return ""
+    key = keyring().derive("login-lockout-v1")
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def account_named(username: str) -> User | None:
+    """The account a typed username is for, if any (letter case aside)."""
+    if not username or len(username) > 150:
+        return None
+    matches = list(User.objects.filter(username__iexact=username.strip())[:2])
+    return matches[0] if len(matches) == 1 else None
 
 
 def lockout_window() -> timedelta:

@@ -14,6 +14,7 @@ import logging
 import re
 import secrets
 import time
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import pyotp
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from habeas.audit.services import audit_record, client_ip
 
 from . import selectors
-from .models import BackupCode, LoginFailure, TOTPDevice, User
+from .models import BackupCode, LoginFailure, LoginTally, TOTPDevice, User
 from .selectors import PENDING_KEY, SESSION_EPOCH_KEY, lockout_key
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ _TOTP_CODE = re.compile(f"[0-9]{{{TOTP_DIGITS}}}")
 class Outcome(StrEnum):
     OK = "ok"
     WRONG = "wrong"
+    WRONG_CODE = "wrong_code"  # the password was right, the code not
     LOCKED = "locked"
 
 
@@ -59,6 +61,12 @@ _FAILURE_ACTIONS = {
     LoginFailure.Stage.CODE: "auth.2fa_failed",
     LoginFailure.Stage.REAUTH: "auth.reauth_failed",
 }
+
+
+# Failed and refused logins reach the audit log once per client and window, then
+# as one summary with the count (see LoginTally).
+TALLY_WINDOW = timedelta(minutes=15)
+UNKNOWN_USER = "unknown"
 
 
 @transaction.atomic
@@ -72,21 +80,87 @@ def login_failure_record(
     LoginFailure.objects.create(
         username=lockout_key(username), ip=client_ip(request), stage=stage, at=now
     )
-    audit_record(
-        action=_FAILURE_ACTIONS[stage],
-        actor=user,
-        request=request,
-        username="" if user else username,
-        detail={"stage": stage},
+    _login_event_tally(
+        request=request, action=_FAILURE_ACTIONS[stage], stage=stage, username=username, user=user
     )
 
 
+@transaction.atomic
 def login_refuse_locked(*, request: HttpRequest, username: str, stage: str) -> None:
     """Audit an attempt refused by the lockout (not counted as a failure itself, so
     the lock ends when the window has passed over the failures that caused it)."""
-    audit_record(
-        action="auth.locked_out", request=request, username=username, detail={"stage": stage}
+    _login_event_tally(request=request, action="auth.locked_out", stage=stage, username=username)
+
+
+def _login_event_tally(
+    *, request: HttpRequest, action: str, stage: str, username: str, user: User | None = None
+) -> None:
+    """The first such event of this client in the window is audited at once; the
+    others only counted, and summarised when the window is over. A username that
+    matches no account is audited as "unknown": what was typed is not kept."""
+    now = timezone.now()
+    login_tallies_summarise(now=now)
+    account = user or selectors.account_named(username)
+    window_start = now - (now - datetime.min.replace(tzinfo=UTC)) % TALLY_WINDOW
+    tally, created = LoginTally.objects.get_or_create(
+        action=action,
+        stage=stage,
+        subject=f"user:{account.pk}" if account else UNKNOWN_USER,
+        ip=client_ip(request),
+        window_start=window_start,
+        defaults={"user": account},
     )
+    if created:
+        _tally_audit(tally, request=request, detail={})
+    else:
+        LoginTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
+
+
+def _tally_audit(tally: LoginTally, *, detail: dict, request=None) -> None:
+    account = tally.user
+    # Someone past the password who fails a code or a confirmation is the actor; a
+    # login attempt, or one the lockout refused, only names the account it was for.
+    as_actor = (
+        account is not None
+        and tally.stage != LoginFailure.Stage.PASSWORD
+        and tally.action != "auth.locked_out"
+    )
+    audit_record(
+        action=tally.action,
+        actor=account if as_actor else None,
+        username=account.username if account and not as_actor else "",
+        request=request,
+        ip=None if request is not None else tally.ip,
+        detail={
+            "stage": tally.stage,
+            **({} if account else {"username": UNKNOWN_USER}),
+            **detail,
+        },
+    )
+
+
+@transaction.atomic
+def login_tallies_summarise(*, now: datetime) -> int:
+    """Write one summary entry (with the count) for each window that is over and
+    saw more than one event; forget the windows. Runs at every login event.
+    Deleting first and writing only what was deleted keeps two processes from
+    writing the same summary."""
+    done = 0
+    for tally in LoginTally.objects.filter(window_start__lte=now - TALLY_WINDOW).select_related(
+        "user"
+    ):
+        deleted, _ = LoginTally.objects.filter(pk=tally.pk).delete()
+        if deleted and tally.count > 1:
+            _tally_audit(
+                tally,
+                detail={
+                    "count": tally.count,
+                    "since": tally.window_start.isoformat(timespec="minutes"),
+                    "minutes": int(TALLY_WINDOW.total_seconds() // 60),
+                },
+            )
+            done += 1
+    return done
 
 
 # --- the two login steps -------------------------------------------------------
@@ -116,6 +190,7 @@ def login_complete(*, request: HttpRequest, user: User, method: str) -> None:
         backend = settings.AUTHENTICATION_BACKENDS[0]
     login(request, user, backend=backend)
     LoginFailure.objects.filter(username=lockout_key(user.username), ip=client_ip(request)).delete()
+    login_tallies_summarise(now=timezone.now())
     audit_record(action="auth.login", actor=user, request=request, detail={"method": method})
 
 
@@ -234,18 +309,24 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, request: HttpRequest, user: User, code: str) -> list[str] | None:
-    """Turn two-factor login on once the app shows the right code; returns the new
-    backup codes (to show once), or None if the code was wrong."""
+def totp_device_confirm(
+    *, request: HttpRequest, user: User, password: str, code: str
+) -> tuple[Outcome, list[str]]:
+    """Turn two-factor login on once the password is confirmed and the app shows
+    the right code; returns the outcome and the new backup codes (to show once).
+    A stolen session alone cannot enrol another phone and lock the owner out."""
+    outcome = reauthenticate(request=request, user=user, password=password)
+    if outcome is not Outcome.OK:
+        return outcome, []
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     compact = re.sub(r"\s", "", code or "")
     if device is None or not _TOTP_CODE.fullmatch(compact):
-        return None
+        return Outcome.WRONG_CODE, []
     if not totp_verify(device=device, code=compact):
-        return None
+        return Outcome.WRONG_CODE, []
     TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True, confirmed_at=timezone.now())
     audit_record(action="auth.2fa_enabled", actor=user, request=request, target=device)
-    return backup_codes_generate(request=request, user=user)
+    return Outcome.OK, backup_codes_generate(request=request, user=user)
 
 
 @transaction.atomic

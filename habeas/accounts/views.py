@@ -193,17 +193,26 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = services.totp_device_start(user=user)
     form = TOTPConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.totp_device_confirm(
-            request=request, user=user, code=form.cleaned_data["code"]
+        outcome, codes = services.totp_device_confirm(
+            request=request,
+            user=user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["code"],
         )
-        if codes is not None:
+        if outcome is Outcome.OK:
             return render(
                 request, "accounts/backup_codes_show.html", {"codes": codes, "first_time": True}
             )
-        form.add_error(
-            "code",
-            _("That code is not right. Check that your phone's clock is right, then try again."),
-        )
+        if outcome is Outcome.WRONG_CODE:
+            form.add_error(
+                "code",
+                _(
+                    "That code is not right. Check that your phone's clock is right, "
+                    "then try again."
+                ),
+            )
+        else:
+            _add_outcome_error(form, outcome, "password", _("That password is not right."))
     uri = services.totp_provisioning_uri(device)
     secret = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
     return render(

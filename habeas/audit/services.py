@@ -86,8 +86,10 @@ def audit_record(
     request: HttpRequest | None = None,
     username: str = "",
     detail: dict | None = None,
+    ip: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain, atomically with the caller's transaction."""
+    """Append one entry to the chain, atomically with the caller's transaction.
+    `ip` stands in for the request's address (a summary written later)."""
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"last_hash": GENESIS}
     )
@@ -103,7 +105,9 @@ def audit_record(
         target_type=target_type,
         target_id=target_id,
         case_id=str(case.public_id) if case is not None else "",
-        ip=client_ip(request) if action.startswith(ADDRESS_KEPT_FOR) else "",
+        ip=(client_ip(request) if ip is None else ip)
+        if action.startswith(ADDRESS_KEPT_FOR)
+        else "",
         detail=detail or {},
         prev_hash=head.last_hash,
         key_id=ring.active,
