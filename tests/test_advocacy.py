@@ -277,13 +277,19 @@ def test_letter_urgent_action_and_briefing_render_in_every_format(complete_case,
             page = client.get(f"{url}?doc={doc}&lang={lang}&addressee={addressee.public_id}")
             assert page.status_code == 200
             assert "Dear Prosecutor General," in page.content.decode()
-            for fmt in ("pdf", "docx"):
-                assert (
-                    client.get(
-                        f"{url}?doc={doc}&lang={lang}&addressee={addressee.public_id}&format={fmt}"
-                    ).status_code
-                    == 200
+            expected = documents.build(
+                kind=documents.DocKind(doc),
+                case=complete_case,
+                language=lang,
+                today=timezone.localdate(),
+                addressees=[addressee],
+            )
+            for fmt, extract in (("pdf", pdf_text), ("docx", docx_text)):
+                response = client.get(
+                    f"{url}?doc={doc}&lang={lang}&addressee={addressee.public_id}&format={fmt}"
                 )
+                assert response.status_code == 200
+                _assert_carries_every_line(extract(response.content), expected, (doc, lang, fmt))
     letter = docx_text(
         client.get(f"{url}?doc=letter&addressee={addressee.public_id}&format=docx").content
     )
@@ -292,8 +298,23 @@ def test_letter_urgent_action_and_briefing_render_in_every_format(complete_case,
     briefing = client.get(reverse("briefing") + "?country=TM&lang=ru")
     assert briefing.status_code == 200
     assert "TM-2021-003" in briefing.content.decode()
-    pdf = client.get(reverse("briefing") + "?country=TM&format=pdf")
-    assert "TM-2021-003" in pdf_text(pdf.content)
+    note = documents.briefing_note(
+        cases=[complete_case], country="TM", language="ru", today=timezone.localdate()
+    )
+    for fmt, extract in (("pdf", pdf_text), ("docx", docx_text)):
+        response = client.get(reverse("briefing") + f"?country=TM&lang=ru&format={fmt}")
+        assert response.status_code == 200
+        _assert_carries_every_line(extract(response.content), note, ("briefing", fmt))
+
+
+def _assert_carries_every_line(text: str, document: documents.Document, where) -> None:
+    """Every line of `document` — title, headings, paragraphs, bullets — is in
+    `text` (a PDF's or DOCX's), word for word; line wrapping aside."""
+    words = " ".join(text.replace("•", " ").split())
+    assert document.title and document.sections, where
+    for line in document.text().splitlines():
+        line = " ".join(line.removeprefix("- ").split())
+        assert line in words, (where, line)
 
 
 @pytest.mark.parametrize(
@@ -345,29 +366,45 @@ def test_recording_an_intervention_and_a_response_through_the_pages(complete_cas
 
 
 def test_information_goes_only_where_its_source_consented(complete_case, alice):
-    un_only = sources.source_add(
-        case=complete_case, code_name="UNONLY", kind="witness", consent_to_un=True, by=alice
-    )
-    sources.claim_add(
-        case=complete_case,
-        source=un_only,
-        topic=Claim.Topic.WHEREABOUTS,
-        statement="Seen in the detention centre UN-ONLY-FACT.",
-        received_on=PartialDate.parse("2021-11"),
-        material=Claim.Material.TESTIMONY,
-        by=alice,
-    )
-    un = documents.wgeid_submission(case=complete_case, language="en", today=TODAY).text()
-    government = documents.authorities_letter(
-        case=complete_case, language="en", today=TODAY, addressee=None
-    ).text()
-    public = documents.urgent_action(
-        case=complete_case, language="en", today=TODAY, addressees=[]
-    ).text()
-    assert "UN-ONLY-FACT" in un
-    assert "UN-ONLY-FACT" not in government
-    assert "UN-ONLY-FACT" not in public
-    assert "UNONLY" not in un  # code names stay inside
+    """GIVEN claims from sources who consented to one recipient each, or to none
+    THEN every UN document (those that quote claims) carries the UN-consented claim
+    and no other, and what each recipient may learn holds its own claim only."""
+    consents = {
+        "UN-ONLY-FACT": {"consent_to_un": True},
+        "GOV-ONLY-FACT": {"consent_to_government": True},
+        "PUBLIC-ONLY-FACT": {"consent_named_publicly": True},
+        "NOBODY-FACT": {},
+    }
+    for n, (fact, consent) in enumerate(consents.items()):
+        source = sources.source_add(
+            case=complete_case, code_name=f"CODE{n}", kind="witness", by=alice, **consent
+        )
+        sources.claim_add(
+            case=complete_case,
+            source=source,
+            topic=Claim.Topic.WHEREABOUTS,
+            statement=f"Seen in the detention centre {fact}.",
+            received_on=PartialDate.parse("2021-11"),
+            material=Claim.Material.TESTIMONY,
+            by=alice,
+        )
+    for kind in (
+        documents.DocKind.WGEID,
+        documents.DocKind.CED,
+        documents.DocKind.SPECIAL_PROCEDURES,
+    ):
+        text = documents.build(
+            kind=kind, case=complete_case, language="en", today=TODAY, addressees=[]
+        ).text()
+        assert [fact for fact in consents if fact in text] == ["UN-ONLY-FACT"], kind
+        assert "CODE" not in text  # code names stay inside
+    for recipient, fact in (
+        (documents.Recipient.UN, "UN-ONLY-FACT"),
+        (documents.Recipient.GOVERNMENT, "GOV-ONLY-FACT"),
+        (documents.Recipient.PUBLIC, "PUBLIC-ONLY-FACT"),
+    ):
+        facts = documents.case_facts(case=complete_case, recipient=recipient, today=TODAY)
+        assert [f for f in consents if f in " ".join(facts.information)] == [fact], recipient
 
 
 def test_a_russian_letter_pdf_carries_cyrillic_asks(complete_case, alice, client):

@@ -4,6 +4,7 @@ disabled, requesting nothing from any other host."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urljoin
 
 import pytest
 
@@ -65,7 +66,13 @@ def test_the_public_reads_the_list_and_a_profile_without_javascript(
     assert page.get_by_text("days disappeared").is_visible()
     assert page.get_by_text("Release him").is_visible()
     assert "Рустам Исаков" in page.content()
-    page.get_by_role("link", name="Updates (Atom)").is_visible()
+    atom = page.get_by_role("link", name="Updates (Atom)")
+    assert atom.is_visible()
+    feed = page.request.get(urljoin(page.url, atom.get_attribute("href")))
+    assert feed.ok
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert "Rustam Isakov" in feed.text()
+    assert "Hidden Person" not in feed.text()
 
 
 def test_staff_preview_an_incomplete_submission_without_javascript(
