@@ -232,6 +232,12 @@ EMAIL_TIMEOUT = env_int("HABEAS_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("HABEAS_EMAIL_FROM", "habeas@localhost")
 HABEAS_WEBHOOKS = env_webhooks("HABEAS_WEBHOOK_URLS", "HABEAS_WEBHOOK_SECRET")
 HABEAS_WEBHOOK_TIMEOUT = env_int("HABEAS_WEBHOOK_TIMEOUT", 10)
+# Where the watcher sends the audit log's signed head once a day (docs/operations.md,
+# "Audit log"): addresses and webhooks outside the reach of whoever holds the server.
+HABEAS_AUDIT_HEAD_EMAIL = env_list("HABEAS_AUDIT_HEAD_EMAIL", "")
+HABEAS_AUDIT_HEAD_WEBHOOKS = env_webhooks(
+    "HABEAS_AUDIT_HEAD_WEBHOOK_URLS", "HABEAS_AUDIT_HEAD_WEBHOOK_SECRET"
+)
 HABEAS_DELIVERY_MAX_ATTEMPTS = env_int("HABEAS_DELIVERY_MAX_ATTEMPTS", 8)
 HABEAS_DELIVERY_BACKOFF_SECONDS = env_int("HABEAS_DELIVERY_BACKOFF_SECONDS", 30)
 # A claim older than this is taken to be abandoned (its watcher died mid-send):

@@ -86,3 +86,18 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.last_id}"
+
+
+class HeadExport(models.Model):
+    """The day's export of the signed head (habeas.alerts.audit_head): one row per
+    day, claimed by compare-and-set so that two watchers send it once."""
+
+    day = models.DateField(unique=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Content-free reasons from the channels ("the endpoint answered 500").
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"head export of {self.day}"
