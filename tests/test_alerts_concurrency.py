@@ -132,3 +132,32 @@ def test_a_watcher_killed_mid_send_loses_nothing_and_sends_once_after_restart(sh
     assert got["sent"] == 1 and got["pending"] == 0
     assert got["attempts"] == [2] and got["tries"] == 2
     assert len(receiver.delivered) == 1 and len(receiver.requests) == 1
+
+
+def test_sigterm_stops_a_watcher_within_seconds_even_mid_send(shared_db):
+    """GIVEN a watcher stuck in a send to an endpoint that never answers (50-s timeout)
+    WHEN it gets SIGTERM
+    THEN it exits cleanly within a few seconds, and the send it left is still
+    pending, to be taken over after the lease."""
+    with Receiver("hang", hang_seconds=60) as receiver:
+        env = prepare(shared_db, 1, receiver)
+        env |= {"HABEAS_WEBHOOK_TIMEOUT": "50", "HABEAS_WATCH_INTERVAL": "1"}
+        watcher = habeas(shared_db, "watch", env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while receiver.arrived == 0 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert receiver.arrived == 1, "the watcher never reached the endpoint"
+            time.sleep(0.5)  # well inside the send
+            sent_at = time.monotonic()
+            watcher.send_signal(signal.SIGTERM)
+            out, err = watcher.communicate(timeout=30)
+            took = time.monotonic() - sent_at
+        finally:
+            if watcher.poll() is None:
+                watcher.kill()
+        got = report(shared_db)
+    assert watcher.returncode == 0, err[-2000:]
+    assert took < 5, f"SIGTERM took {took:.1f} s"
+    assert out.strip().endswith("Watcher stopped.")
+    assert got["sent"] == 0 and got["pending"] == 1 and got["tries"] == 1

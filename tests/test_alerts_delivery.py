@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from habeas.alerts import delivery, detection
+from habeas.alerts import delivery, detection, watcher
 from habeas.alerts.channels import webhook
-from habeas.alerts.models import AlertPreference, Delivery, DeliveryAttempt
+from habeas.alerts.models import AlertPreference, Deadline, Delivery, DeliveryAttempt, Rule
 from tests.alerts_support import SECRET, Receiver, SMTPServer, free_port
 
 
@@ -110,7 +111,7 @@ def test_an_alert_acknowledged_before_the_digest_is_left_out_of_it(
     assert Delivery.objects.get(user=alice, alert=handled).status == Delivery.Status.SENT
 
 
-def test_unreachable_mail_server_retries_with_backoff_then_gives_up_loudly(
+def test_unreachable_mail_server_retries_with_backoff_then_hourly_for_days_then_waits_for_a_person(
     settings, emails, alices_case, alice, caplog
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -129,12 +130,33 @@ def test_unreachable_mail_server_retries_with_backoff_then_gives_up_loudly(
     with time_machine.travel(start + timedelta(seconds=30), tick=False):
         assert delivery.deliver_due(worker="test")["retry"] == 1
     assert Delivery.objects.get().next_attempt_at == start + timedelta(seconds=90)
-    with caplog.at_level(logging.ERROR), time_machine.travel(start + timedelta(hours=1)):
+    failed_at = start + timedelta(hours=1)
+    with caplog.at_level(logging.ERROR), time_machine.travel(failed_at, tick=False):
         assert delivery.deliver_due(worker="test")["failed"] == 1
     row = Delivery.objects.get()
     assert row.status == Delivery.Status.FAILED and row.attempts == 3
     assert DeliveryAttempt.objects.filter(delivery=row, ok=False).count() == 3
-    assert "gave up after 3 attempts" in caplog.text
+    assert "failed after 3 attempts" in caplog.text
+    # Failed, and shown so, but not abandoned: retried every hour for seven days.
+    assert row.retry_until == start + timedelta(days=7)
+    assert row.next_attempt_at == failed_at + timedelta(hours=1)
+    with time_machine.travel(failed_at + timedelta(minutes=59), tick=False):
+        assert delivery.deliver_due(worker="test") == {"sent": 0, "retry": 0, "failed": 0}
+    with time_machine.travel(failed_at + timedelta(hours=1), tick=False):
+        assert delivery.deliver_due(worker="test")["failed"] == 1
+    assert Delivery.objects.get().attempts == 4
+    # The last hourly try before the seven days are out: then it waits for a person.
+    last = start + timedelta(days=7, minutes=-30)
+    Delivery.objects.update(next_attempt_at=last)
+    caplog.clear()
+    with caplog.at_level(logging.ERROR), time_machine.travel(last, tick=False):
+        assert delivery.deliver_due(worker="test")["failed"] == 1
+    row = Delivery.objects.get()
+    assert row.status == Delivery.Status.FAILED and row.retry_until is None
+    assert "gave up after 5 attempts" in caplog.text and "resend-failed" in caplog.text
+    with time_machine.travel(last + timedelta(days=1), tick=False):
+        assert delivery.deliver_due(worker="test") == {"sent": 0, "retry": 0, "failed": 0}
+    assert Delivery.objects.get().attempts == 5
 
 
 def test_an_invalid_address_is_marked_failed_at_once_and_sends_nothing(smtp, alices_case, bob):
@@ -270,3 +292,127 @@ def test_a_snooze_that_runs_out_reopens_the_alert_and_notifies_the_team_again(
     client.force_login(bob)
     page = client.get(alert.get_absolute_url()).content.decode()
     assert "Snooze ran out; the team was notified again" in page
+
+
+# --- one endpoint down: isolation, circuit breaker, recovery --------------------------------
+
+
+def wait_for(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_a_black_holed_webhook_holds_up_neither_emails_nor_new_alerts(
+    hook, smtp, emails, settings, alices_case
+):
+    """GIVEN a webhook endpoint that accepts connections and never answers, and ten
+    alerts due, each for two e-mails and the webhook
+    WHEN the watcher makes its passes
+    THEN every e-mail leaves within the first pass's budget, an alert falling due
+    later is raised by the next pass, just as quickly, and once the endpoint has
+    failed often enough in a row its other deliveries spend no attempt."""
+    settings.HABEAS_WEBHOOK_TIMEOUT = 2
+    settings.HABEAS_DELIVERY_PASS_SECONDS = 2
+    settings.HABEAS_DELIVERY_BREAKER_FAILURES = 1
+    receiver = hook("hang", hang_seconds=30)
+    for i in range(10):
+        raise_alert(alices_case, f"o{i}")
+    outbox = delivery.Outbox("test")
+
+    began = time.monotonic()
+    first = watcher.watch_pass(worker="test", outbox=outbox)
+    assert time.monotonic() - began < 2 + 1.5
+    assert len(smtp.mailbox.messages) == 20 and first["delivered"]["sent"] == 20
+    assert first["delivered"]["more"] is True  # webhooks left for the next pass
+    wait_for(lambda: receiver.arrived >= 2, 2)
+    assert receiver.arrived == 2  # two sending threads for the endpoint, both stuck
+
+    Deadline.objects.filter(case=alices_case, rule=Rule.QUIET).update(due_at=timezone.now())
+    began = time.monotonic()
+    second = watcher.watch_pass(worker="test", outbox=outbox)
+    assert time.monotonic() - began < 2 + 1.5
+    assert second["raised"] == 1
+    assert len(smtp.mailbox.messages) == 22  # the new alert's e-mails too
+
+    time.sleep(0.5)  # by now both stuck sends have timed out (2 s)
+    third = watcher.watch_pass(worker="test", outbox=outbox)
+    assert third["delivered"]["more"] is False and third["delivered"]["paused"] == 9
+    hooks = Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK)
+    assert sorted(hooks.values_list("attempts", flat=True)) == [0] * 9 + [1] * 2
+    assert receiver.arrived == 2
+    assert set(hooks.filter(attempts=1).values_list("last_error", flat=True)) == {
+        "the endpoint did not answer within 2 s"
+    }
+
+
+def test_a_paused_endpoint_is_probed_after_the_cool_down_and_its_rows_go_when_it_answers(
+    hook, settings, alices_case
+):
+    settings.HABEAS_DELIVERY_BREAKER_FAILURES = 3
+    settings.HABEAS_DELIVERY_BREAKER_SECONDS = 0.3
+    receiver = hook("500")
+    for i in range(8):
+        raise_alert(alices_case, f"o{i}")
+    outbox = delivery.Outbox("test")
+    outbox.run()
+    outbox.close(wait=5)
+    # Three failures in a row pause it (a fourth send was already under way, on the
+    # endpoint's second thread): the other four rows spent nothing.
+    assert len(receiver.requests) == 4
+    assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [0] * 4 + [1] * 4
+    outbox.run()
+    outbox.close(wait=5)
+    assert len(receiver.requests) == 4  # still cooling down
+    time.sleep(0.35)
+    outbox.run()
+    outbox.close(wait=5)
+    assert len(receiver.requests) == 5  # one probe, refused: paused again (0.6 s)
+    receiver.mode = "ok"
+    time.sleep(0.65)
+    assert outbox.run()["more"] is True  # the probe went through: the rest are re-driven
+    outbox.close(wait=5)
+    outbox.run()
+    outbox.close(wait=5)
+    # Every row, backed-off ones included, without waiting for their backoff.
+    assert len(receiver.delivered) == 8
+    assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
+
+
+@pytest.mark.parametrize("restarted", [False, True], ids=["same watcher", "restarted watcher"])
+def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
+    hook, settings, alices_case, restarted
+):
+    """The reliability review's give-up scenario (D2).
+    GIVEN three attempts at most, and a webhook answering 500 for longer than they last
+    WHEN the endpoint answers again
+    THEN every notification is delivered, each delivery id received once, without
+    waiting for the hourly retry."""
+    settings.HABEAS_DELIVERY_MAX_ATTEMPTS = 3
+    settings.HABEAS_DELIVERY_BACKOFF_SECONDS = 1
+    settings.HABEAS_DELIVERY_BREAKER_FAILURES = 100  # every row spends all its attempts
+    receiver = hook("500")
+    for i in range(10):
+        raise_alert(alices_case, f"o{i}")
+    outbox = delivery.Outbox("test")
+    start = timezone.now()
+    for minute in range(4):
+        with time_machine.travel(start + timedelta(minutes=minute)):
+            watcher.watch_pass(worker="test", outbox=outbox)
+            outbox.close(wait=5)
+    failed = Delivery.objects.filter(status=Delivery.Status.FAILED)
+    assert failed.count() == 10 and len(receiver.requests) == 30
+    assert all(d.retry_until and d.next_attempt_at > start + timedelta(minutes=50) for d in failed)
+
+    receiver.mode = "ok"
+    if restarted:
+        outbox = delivery.Outbox("test")
+    with time_machine.travel(start + timedelta(minutes=5)):
+        Delivery.objects.filter(pk=failed.first().pk).update(next_attempt_at=timezone.now())
+        watcher.watch_pass(worker="test", outbox=outbox)  # one row due: it gets through
+        outbox.close(wait=5)
+        watcher.watch_pass(worker="test", outbox=outbox)  # the others, re-driven
+        outbox.close(wait=5)
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 10
+    assert len(receiver.delivered) == 10
+    assert len(receiver.requests) == 30 + 10  # once each after the outage, no duplicate

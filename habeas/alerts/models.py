@@ -217,7 +217,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed (gave up)")
+        FAILED = "failed", _("Failed")
         DROPPED = "dropped", _("Not sent: acknowledged before the digest")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -236,6 +236,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True)
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A failed row is still retried (slowly) until then; empty: it waits for a person.
+    retry_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
@@ -274,6 +276,8 @@ class WatcherState(models.Model):
     advocacy_seen_at = models.DateTimeField(null=True)
     # AlertSettings.updated_at last applied to every case's deadlines.
     settings_applied = models.DateTimeField(null=True)
+    # When the watcher last deleted expired sessions (once a day).
+    sessions_purged_at = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return "watcher state"

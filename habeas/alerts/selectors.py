@@ -12,7 +12,7 @@ from habeas.accounts.models import User
 from habeas.cases.models import Case, CaseMember
 from habeas.cases.selectors import deny
 
-from .models import Alert, Deadline
+from .models import Alert, Deadline, Delivery
 
 
 def alerts_visible_to(user: User) -> QuerySet[Alert]:
@@ -57,3 +57,36 @@ def case_deadlines(*, case: Case) -> list[Deadline]:
 
 def open_alert_count(*, user: User, now: datetime) -> int:
     return inbox_for_user(user=user, now=now).count()
+
+
+def failed_deliveries_for(*, user: User) -> QuerySet[Delivery]:
+    """Notifications that failed, for the page where a person acts on them: those
+    of alerts on the user's teams; an administrator sees every one, the alert
+    named only where they are on its team (`on_team`)."""
+    if not (user.is_authenticated and user.is_active):
+        return Delivery.objects.none()
+    rows = (
+        Delivery.objects.filter(status=Delivery.Status.FAILED)
+        .annotate(
+            on_team=Exists(CaseMember.objects.filter(case=OuterRef("alert__case_id"), user=user))
+        )
+        .select_related("alert", "alert__case", "user")
+        .order_by("-created_at", "-id")
+    )
+    if user.role != User.Role.ADMINISTRATOR:
+        rows = rows.filter(on_team=True)
+    return rows
+
+
+def failed_deliveries_to_resend(*, user: User) -> QuerySet[Delivery]:
+    """The failed notifications `user` may send again: any, for an administrator;
+    those of their cases' alerts for a member who is not read-only."""
+    rows = Delivery.objects.filter(status=Delivery.Status.FAILED)
+    if not (user.is_authenticated and user.is_active):
+        return rows.none()
+    if user.role == User.Role.ADMINISTRATOR:
+        return rows
+    writer = CaseMember.objects.filter(case=OuterRef("alert__case_id"), user=user).exclude(
+        role=CaseMember.Role.READ_ONLY
+    )
+    return rows.filter(Exists(writer))

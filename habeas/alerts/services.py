@@ -20,7 +20,7 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Priority
 
-from . import advocacy, rules
+from . import advocacy, delivery, rules
 from .models import (
     Alert,
     AlertAction,
@@ -225,6 +225,34 @@ def alert_snooze(
         detail={"until": until.isoformat()},
     )
     return alert
+
+
+@transaction.atomic
+def deliveries_resend(
+    *, deliveries, by: User | None, alert: Alert | None = None, now: datetime | None = None
+) -> int:
+    """Send failed notifications again, from the start: fresh attempts, at once,
+    the same delivery id (a receiver that got it after all drops the copy). A row
+    a watcher holds for a slow retry is left to it. Returns how many; one audit
+    entry per call (`alert` names the alert when they are all of one)."""
+    now = now or timezone.now()
+    count = deliveries.filter(delivery.claimable(now), status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        retry_until=None,
+        claimed_at=None,
+        claim_token=None,
+    )
+    if count:
+        audit_record(
+            action="alert.resend",
+            actor=by,
+            target=alert,
+            case=alert.case if alert else None,
+            detail={"deliveries": count},
+        )
+    return count
 
 
 @transaction.atomic

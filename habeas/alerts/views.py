@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from habeas.accounts.models import User
@@ -36,13 +37,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: int = 200):
     member = case_selectors.membership_for(user=request.user, case=alert.case)
+    deliveries = list(alert.deliveries.select_related("user").order_by("pk"))
     return render(
         request,
         "alerts/detail.html",
         {
             "alert": alert,
             "actions": alert.actions.select_related("user"),
-            "deliveries": alert.deliveries.select_related("user").order_by("pk"),
+            "deliveries": deliveries,
+            "has_failed": any(d.status == d.Status.FAILED for d in deliveries),
             "can_act": member is not None and member.role != member.Role.READ_ONLY,
             "snooze_form": snooze_form,
         },
@@ -80,6 +83,48 @@ def alert_snooze(request: HttpRequest, alert_id: UUID) -> HttpResponse:
             messages.success(request, _("Alert snoozed."))
             return redirect("alert_inbox")
     return _detail_page(request, alert, form, status=400)
+
+
+@require_POST
+def alert_resend(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = selectors.alert_get_for_action(user=request.user, public_id=alert_id)
+    count = services.deliveries_resend(
+        deliveries=alert.deliveries.all(), by=request.user, alert=alert
+    )
+    _resent_message(request, count)
+    return redirect(alert)
+
+
+@require_safe
+def failed_deliveries(request: HttpRequest) -> HttpResponse:
+    rows = selectors.failed_deliveries_for(user=request.user)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    may_resend = selectors.failed_deliveries_to_resend(user=request.user).exists()
+    return render(request, "alerts/failed.html", {"page": page, "may_resend": may_resend})
+
+
+@require_POST
+def failed_deliveries_resend(request: HttpRequest) -> HttpResponse:
+    count = services.deliveries_resend(
+        deliveries=selectors.failed_deliveries_to_resend(user=request.user), by=request.user
+    )
+    _resent_message(request, count)
+    return redirect("delivery_failed")
+
+
+def _resent_message(request: HttpRequest, count: int) -> None:
+    if not count:
+        messages.info(request, _("No failed notification to send again."))
+        return
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification will be sent again within a minute.",
+            "%(count)d notifications will be sent again within a minute.",
+            count,
+        )
+        % {"count": count},
+    )
 
 
 @require_http_methods(["GET", "POST"])

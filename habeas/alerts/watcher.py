@@ -1,9 +1,12 @@
 """One pass of `habeas watch`: keep deadlines in step, raise what is due,
-deliver what is waiting, and leave a heartbeat for the health check.
+deliver what is waiting for at most HABEAS_DELIVERY_PASS_SECONDS, do the daily
+housekeeping, and leave a heartbeat for the health check.
 
 Each step catches its own failure (logged, kept in the heartbeat) so that one
 broken step — an unreachable mail server, a bad row — never stops the others or
-turns the watcher into a crash loop.
+turns the watcher into a crash loop. Delivery is bounded in time, so alerts keep
+being raised every pass however slow an endpoint is; a pass that leaves due
+deliveries behind says so (`delivered.more`) and the loop starts the next at once.
 """
 
 from __future__ import annotations
@@ -12,17 +15,20 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from . import advocacy, delivery, detection
+from . import advocacy, audit_head, delivery, detection
 from .models import AlertSettings, Delivery, WatcherState
 
 log = logging.getLogger(__name__)
 
 ADVOCACY_MARGIN = timedelta(minutes=5)
+HOUSEKEEPING_EVERY = timedelta(days=1)
 
 
 def worker_name() -> str:
@@ -60,8 +66,38 @@ def _follow_settings_and_advocacy(state: WatcherState, now: datetime) -> int:
     return count
 
 
-def watch_pass(*, now: datetime | None = None, worker: str | None = None) -> dict:
-    """One full pass; returns what it did (also stored in the heartbeat)."""
+def _purge_sessions(state: WatcherState, now: datetime) -> int:
+    """Once a day, delete expired sessions (each login leaves a row behind; a
+    session closed with the browser is never deleted by a logout). Returns how
+    many; the compare-and-set lets one watcher of two do it."""
+    last = state.sessions_purged_at
+    if last is not None and last <= now < last + HOUSEKEEPING_EVERY:
+        return 0
+    if not WatcherState.objects.filter(pk=1, sessions_purged_at=last).update(
+        sessions_purged_at=now
+    ):
+        return 0
+    deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return deleted
+
+
+def _deliver(outbox: delivery.Outbox | None, worker: str, now, stop) -> dict:
+    if outbox is not None:
+        return outbox.run(now=now, stop=stop)
+    return delivery.deliver_due(now=now, worker=worker)
+
+
+def watch_pass(
+    *,
+    now: datetime | None = None,
+    worker: str | None = None,
+    outbox: delivery.Outbox | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> dict:
+    """One full pass; returns what it did (also stored in the heartbeat). A
+    long-running watcher passes its `outbox` (breakers and slow sends live on
+    across passes) and a `stop` that ends the delivery step early; without one,
+    the pass waits for its sends to end."""
     worker = worker or worker_name()
     started = now or timezone.now()
     state = _state()
@@ -73,7 +109,9 @@ def watch_pass(*, now: datetime | None = None, worker: str | None = None) -> dic
         ("synced", lambda: detection.sync_changed(now=started)),
         ("raised", lambda: detection.detect_due(now=started)),
         ("woken", lambda: detection.wake_snoozed(now=started)),
-        ("delivered", lambda: delivery.deliver_due(now=now, worker=worker)),
+        ("delivered", lambda: _deliver(outbox, worker, now, stop)),
+        ("sessions_purged", lambda: _purge_sessions(state, started)),
+        ("audit_head", lambda: audit_head.audit_head_export_due(now=started)),
     )
     for name, step in steps:
         t0 = time.perf_counter()

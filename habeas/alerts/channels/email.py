@@ -47,7 +47,7 @@ def send(*, deliveries, address: str) -> None:
         connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
         sent = connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused:
-        raise ChannelError("the mail server refused the address") from None
+        raise ChannelError("the mail server refused the address", endpoint_fault=False) from None
     except smtplib.SMTPResponseException as exc:
         raise ChannelError(f"the mail server answered {exc.smtp_code}") from None
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:

@@ -1,9 +1,11 @@
 """`habeas watch`: raise due alerts and deliver notifications, pass after pass.
 
 Safe to run twice (rows are claimed by compare-and-set) and to kill at any
-moment (unfinished claims are taken over after the lease). `--once` runs a
-single pass, for cron or tests; `--rebuild` recomputes every case's deadlines
-first (after a bulk import).
+moment (unfinished claims are taken over after the lease). SIGTERM or SIGINT
+ends it within a few seconds, even mid-send: the delivery step stops starting
+sends, waits briefly for those in flight and leaves the rest to their lease.
+`--once` runs a single pass, for cron or tests; `--rebuild` recomputes every
+case's deadlines first (after a bulk import).
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from habeas.alerts import detection, watcher
+from habeas.alerts import delivery, detection, watcher
 from habeas.conf import env_int
+from habeas.core.running import hold_running_lock
 
 log = logging.getLogger("habeas.alerts.watch")
+
+# How long a stopping watcher waits for sends in flight before it exits.
+STOP_GRACE_SECONDS = 2.0
 
 
 class Command(BaseCommand):
@@ -38,6 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        hold_running_lock("habeas watch")  # no key rotation under a running watcher
         interval = options["interval"] or env_int("HABEAS_WATCH_INTERVAL", 30)
         stopping = []
 
@@ -54,18 +61,29 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Watching every {interval:g} s (worker {watcher.worker_name()}).")
         self.stdout.flush()
+        outbox = delivery.Outbox(watcher.worker_name())
         failures = 0
         while not stopping:
+            more = False
             try:
                 close_old_connections()
-                watcher.watch_pass()
+                summary = watcher.watch_pass(outbox=outbox, stop=lambda: bool(stopping))
+                more = bool((summary.get("delivered") or {}).get("more"))
                 failures = 0
             except Exception:  # the database is away: wait, then retry
                 failures += 1
                 log.exception("watch: pass failed (%d in a row)", failures)
-            # Back off while the database is unreachable; never a tight crash loop.
+            # Deliveries left behind by the pass's time budget: go on at once (the
+            # next pass raises new alerts first). Back off while the database is
+            # unreachable; never a tight crash loop.
+            if more:
+                continue
             pause = interval if not failures else min(interval * 2**failures, 600)
             deadline = time.monotonic() + pause
             while not stopping and time.monotonic() < deadline:
-                time.sleep(min(0.5, pause))
+                time.sleep(min(0.2, pause))
+        try:
+            outbox.close(wait=STOP_GRACE_SECONDS)
+        except Exception:  # the database is away: the claims are taken over after the lease
+            log.exception("watch: could not record the sends in flight")
         self.stdout.write("Watcher stopped.")
