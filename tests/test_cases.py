@@ -117,7 +117,7 @@ def test_a_duplicate_reference_is_refused_with_a_clear_message(login, alice, ali
     client = login(alice)
     response = client.post("/cases/new/", {**VALID, "reference": alices_case.reference})
     assert response.status_code == 400
-    assert "Case with this Reference already exists." in response.content.decode()
+    assert "This reference cannot be used. Choose another." in response.content.decode()
     assert Case.objects.count() == 1
 
 
@@ -411,7 +411,7 @@ def test_information_dated_in_the_past_counts_up_to_the_end_of_its_day(alice, al
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("reference", "tm-2021-003", "Case with this Reference already exists."),
+        ("reference", "tm-2021-003", "This reference cannot be used. Choose another."),
         ("reference", "\u200b", "Enter a reference"),
         ("person_name", "\u200b\u200b", "Enter the person&#x27;s name."),
     ],

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from habeas.lib.text import one_line
 
+from . import selectors
 from .models import (
     Actor,
     Case,
@@ -76,7 +77,8 @@ class CaseForm(forms.ModelForm):
             "last_contact_message": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user  # who asks: a reference of a case they cannot see is a probe
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("tags", [t.name for t in self.instance.tags.all()])
@@ -85,10 +87,26 @@ class CaseForm(forms.ModelForm):
         reference = one_line(self.cleaned_data["reference"])
         if not reference:
             raise forms.ValidationError(_("Enter a reference, e.g. TM-2021-003."))
-        taken = Case.objects.filter(reference__iexact=reference).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("Case with this Reference already exists."))
         return reference
+
+    def validate_unique(self):
+        """Not Django's check of the unique reference: its message would confirm a case
+        the user cannot see. See _post_clean."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Last, once every other check has run: a reference already in use is refused
+        # with one message whoever's case holds it, and only when nothing else is
+        # wrong, so that a form refused for another reason reads the same whether or
+        # not the reference exists. A clash with a case the user cannot see is still
+        # audited (selectors.reference_probe).
+        reference = self.cleaned_data.get("reference")
+        exclude = self.instance if self.instance.pk else None
+        taken = bool(reference) and selectors.reference_probe(
+            user=self.user, reference=reference, exclude=exclude
+        )
+        if taken and not self.errors:
+            self.add_error("reference", selectors.REFERENCE_TAKEN)
 
     def clean(self):
         cleaned = super().clean()
@@ -165,6 +183,18 @@ class PersonNameForm(forms.ModelForm):
 
 
 class RelativeForm(forms.ModelForm):
+    """A relative. New ones are recorded on a case of the person (`cases`, from
+    selectors.cases_for_new_relative); the contact field is there only for those who
+    may read it: on that case (`contact_visible`, an edit) or on one of `cases`."""
+
+    case = forms.ModelChoiceField(
+        label=_("Recorded on case"),
+        queryset=Case.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("Its members who may see who sources are read the contact."),
+    )
+
     class Meta:
         model = Relative
         fields = ["name", "relationship", "contact", "notes"]
@@ -172,6 +202,43 @@ class RelativeForm(forms.ModelForm):
             "contact": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, cases=None, contact_visible: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = list(cases) if cases is not None else []
+        if cases is None:  # an edit: the relative stays on its case
+            del self.fields["case"]
+        else:
+            self.fields["case"].queryset = cases
+            if len(self.cases) == 1:
+                self.fields["case"].widget = forms.HiddenInput()
+                self.fields["case"].initial = self.cases[0].public_id
+            contact_visible = any(c.contact_grant for c in self.cases)
+        if not contact_visible:
+            # Without the grant the contact is neither shown nor changeable.
+            del self.fields["contact"]
+
+    def clean_case(self):
+        case = self.cleaned_data.get("case")
+        if "case" in self.fields and case is None:
+            if len(self.cases) != 1:
+                raise forms.ValidationError(_("Choose the case this relative is recorded on."))
+            case = self.cases[0]
+        return case
+
+    def clean(self):
+        cleaned = super().clean()
+        case = cleaned.get("case")
+        if case is not None and cleaned.get("contact") and not case.contact_grant:
+            self.add_error(
+                "contact",
+                _(
+                    "You may not see who the sources of %(ref)s are, so you cannot record "
+                    "a contact on it: choose another case, or leave the contact empty."
+                )
+                % {"ref": case.reference},
+            )
+        return cleaned
 
 
 class EventForm(forms.ModelForm):
@@ -302,6 +369,15 @@ class TeamMemberForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role on this case"), choices=CaseMember.Role.choices)
     may_see_sources = forms.BooleanField(label=_("May see who sources are"), required=False)
+
+    def __init__(self, *args, may_grant: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_grant:  # selectors.may_give_source_grant, said before it is refused
+            self.fields["may_see_sources"].help_text = _(
+                "You cannot give this on this case: only someone who may see who the "
+                "sources of this person's cases are can give it, and never to themselves. "
+                "You can keep it for someone who has it, or take it away."
+            )
 
     def clean_username(self):
         from habeas.accounts.models import User

@@ -1,8 +1,11 @@
-"""The change history of a case and of its events, sources and claims.
+"""The change history of a case and of its events, sources and claims, and of its
+people: their details, spellings and relatives.
 
 Rows come from django-simple-history's tables (one per tracked model). A change
 shows who, when and which fields changed; confidential fields show their values
-only to members granted "may see who sources are" — otherwise just "changed".
+only to members granted "may see who sources are" on the case they were recorded on
+(for a relative's contact: the relative's case, see selectors.relatives_for_user)
+— otherwise just "changed".
 Changes kept outside a record's columns (a case's tags and people, an event's
 actors, links between claims) are recorded by the services as the change's reason
 (`history_change_reason`), e.g. "Actors: added MNB (alleged perpetrator)".
@@ -17,13 +20,14 @@ from django.db import models
 
 from habeas.sources.models import Claim, Source
 
-from .models import Case, Event
+from .models import Case, Event, Person, PersonName, Relative
 
 # Fields whose values only the source grant reveals, in history as everywhere.
 # The last contact's message is encrypted at rest but is the case's own content:
 # the team reads it on the case page, so it reads its changes here too.
 CONFIDENTIAL = {
     "sources.source": {"identity", "contact", "notes"},
+    "cases.relative": {"contact"},
 }
 # Derived or bookkeeping columns: not changes anyone made.
 IGNORED = {
@@ -54,6 +58,7 @@ class Change:
     model: str = ""  # "sources.source", …
     # What changed outside the record's own fields (tags, people, actors, links).
     note: str = ""
+    person_id: int | None = None  # whose relative, for a relative's change
 
     @property
     def reveals_confidential(self) -> bool:
@@ -75,6 +80,12 @@ def _record_name(historical) -> str:
         return f"Event: {historical.get_kind_display()}, {historical.occurred_on}"
     if model is Source:
         return f"Source {historical.code_name}"
+    if model is Person:
+        return f"Person {historical.display_name}"
+    if model is PersonName:
+        return f"Name {historical.text}"
+    if model is Relative:
+        return f"Relative {historical.name} ({historical.relationship})"
     return f"Claim ({historical.get_material_display()}, received {historical.received_on})"
 
 
@@ -84,27 +95,37 @@ def _show(value) -> str:
     return str(value)
 
 
-def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
+def _record_id(row) -> str:
+    # Spellings have no public id of their own: "name-<id>" cannot collide with a UUID.
+    public_id = getattr(row, "public_id", None)
+    return str(public_id) if public_id else f"name-{row.id}"
+
+
+def _changes_of(rows: list, label: str, case: Case, grant_cases: frozenset[int]) -> list[Change]:
     """Turn consecutive historical rows of one record into field-level changes."""
     confidential = CONFIDENTIAL.get(label, set())
     result, previous = [], {}
     for row in rows:  # oldest first
-        before = previous.get(row.public_id)
+        key = _record_id(row)
+        before = previous.get(key)
         who = row.history_user.username if row.history_user_id else "—"
         kind = {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
+        # The grant that counts is the one on the case the record was written on.
+        may_see = (row.case_id if label == "cases.relative" else case.pk) in grant_cases
         change = Change(
             when=row.history_date,
             who=who,
             kind=kind,
             record=_record_name(row),
-            record_id=str(row.public_id),
+            record_id=key,
             model=label,
             note=row.history_change_reason or "",
+            person_id=getattr(row, "person_id", None),
         )
         if before is not None and kind == "changed":
             delta = row.diff_against(before, excluded_fields=IGNORED)
             for item in delta.changes:
-                hidden = item.field in confidential and not may_see_sources
+                hidden = item.field in confidential and not may_see
                 change.changes.append(
                     FieldChange(
                         label=_label(row.instance_type, item.field),
@@ -115,21 +136,27 @@ def _changes_of(rows: list, label: str, may_see_sources: bool) -> list[Change]:
                     )
                 )
             if not change.changes and not change.note:
-                previous[row.public_id] = row
+                previous[key] = row
                 continue
-        previous[row.public_id] = row
+        previous[key] = row
         result.append(change)
     return result
 
 
-def case_history(*, case: Case, may_see_sources: bool, record_id: str = "") -> list[Change]:
-    """Newest first, optionally of one record (the case, an event, a source or a claim).
-    `case` must come from a case selector: access is already checked."""
+def case_history(*, case: Case, grant_cases: frozenset[int], record_id: str = "") -> list[Change]:
+    """Newest first, optionally of one record (the case, an event, a source, a claim, a
+    person of the case, one of their spellings or relatives). `case` must come from a
+    case selector: access is already checked. `grant_cases`: the cases on which the
+    reader holds the source grant (selectors.source_grant_case_ids)."""
     sources = {"sources.source": Source, "sources.claim": Claim}
+    people = list(case.people.values_list("pk", flat=True))
     querysets = {
         "cases.case": Case.history.filter(id=case.pk),
         "cases.event": Event.history.filter(case_id=case.pk),
         **{label: model.history.filter(case_id=case.pk) for label, model in sources.items()},
+        "cases.person": Person.history.filter(id__in=people),
+        "cases.personname": PersonName.history.filter(person_id__in=people),
+        "cases.relative": Relative.history.filter(person_id__in=people),
     }
     changes: list[Change] = []
     for label, rows in querysets.items():
@@ -138,7 +165,7 @@ def case_history(*, case: Case, may_see_sources: bool, record_id: str = "") -> l
                 :HISTORY_LIMIT
             ]
         )
-        changes.extend(_changes_of(ordered, label, may_see_sources))
+        changes.extend(_changes_of(ordered, label, case, grant_cases))
     if record_id:
         changes = [c for c in changes if c.record_id == record_id]
     changes.sort(key=lambda c: c.when, reverse=True)

@@ -81,6 +81,10 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Every change, who made it and when: a birth date or a description rewritten
+    # can be read as it was (threat model: the record is not quietly rewritten).
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
     class Meta:
         ordering = ["display_name"]
 
@@ -118,6 +122,9 @@ class PersonName(models.Model):
     is_primary = models.BooleanField(_("primary name"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Every change of a spelling, and spellings removed, stay readable.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
     class Meta:
         ordering = ["-is_primary", "id"]
         constraints = [
@@ -153,9 +160,25 @@ class NameToken(models.Model):
 
 
 class Relative(models.Model):
+    """A relative of a disappeared person. Who they are is part of the person's record;
+    how to reach them belongs to the case they were recorded on: only members holding
+    "may see who sources are" on *that* case read or change the contact
+    (selectors.relatives_for_user)."""
+
     # Also what the encrypted contact is bound to (habeas.core.encryption).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives")
+    # The case whose source grant covers the contact. Empty only while the person has
+    # no case yet (the first case opened for them takes it): then nobody reads it.
+    # PROTECT: deleting the case must not silently move or orphan the contact.
+    case = models.ForeignKey(
+        "Case",
+        verbose_name=_("recorded on case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="relatives",
+    )
     name = models.CharField(_("name"), max_length=300)
     relationship = models.CharField(_("relationship"), max_length=100)
     # Confidential: encrypted at rest (ARCHITECTURE §3).
@@ -163,6 +186,10 @@ class Relative(models.Model):
         _("contact details"), purpose="cases.relative.contact", blank=True, max_length=2000
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+
+    # Every change, the contact included (sealed in the history table too; its values
+    # are shown only with the grant on the relative's case).
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["id"]

@@ -4,6 +4,7 @@ existence of a case is not revealed (ARCHITECTURE principle 2)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -16,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -258,13 +260,17 @@ def dashboard_for_user(*, user: User, today: date, limit: int = 25) -> dict[str,
 
 
 def person_get_for_user(*, user: User, public_id: UUID) -> Person:
-    """A person is visible through any case of theirs the user may see."""
-    return get_object_or_404(
-        Person.objects.filter(
-            Exists(cases_visible_to(user).filter(people=OuterRef("pk")))
-        ).prefetch_related("names", "relatives"),
-        public_id=public_id,
+    """A person is visible through any case of theirs the user may see; anyone else
+    gets the audited 404 that a case gives (an informer probing ids leaves a trace)."""
+    person = (
+        Person.objects.filter(Exists(cases_visible_to(user).filter(people=OuterRef("pk"))))
+        .prefetch_related("names")
+        .filter(public_id=public_id)
+        .first()
     )
+    if person is None:
+        raise deny(user=user, model=Person, public_id=public_id)
+    return person
 
 
 def person_cases_for_user(*, user: User, person: Person) -> list[Case]:
@@ -321,10 +327,116 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
     return SearchResult(found[:limit], more=len(found) > limit)
 
 
-def may_see_contacts_of(*, user: User, person: Person) -> bool:
-    """Relatives' contacts are confidential like source identities: shown to those
-    holding "may see who sources are" on a case of this person."""
-    return CaseMember.objects.filter(user=user, case__people=person, may_see_sources=True).exists()
+# --- The source grant: who may learn who sources are and how to reach relatives ----
+#
+# "May see who sources are" is held per case (CaseMember.may_see_sources). On a case
+# it reveals what was recorded *on that case* and nothing else: its sources' identity,
+# contact and notes, and the contacts of the relatives recorded on it
+# (Relative.case). Holding it on one case of a person reveals nothing recorded on
+# another case of the same person: another team, granted by other leads.
+#
+# Who may give it: someone who already holds it on this case or on another case of
+# one of its people (so it spreads only from people already trusted with that
+# person's sources), and never to themselves (a lead, or an administrator, cannot
+# promote their own account; nor open a case for a known person to that end, see
+# services.case_create). Taking it away is always allowed to those who manage the team.
+
+
+def source_grant(user: User) -> QuerySet[CaseMember]:
+    """The memberships through which `user` may see who sources are."""
+    return CaseMember.objects.filter(user=user, may_see_sources=True)
+
+
+def holds_source_grant(*, user: User, case: Case) -> bool:
+    """Whether `user` may see who the sources of `case` are, and read the contacts of
+    the relatives recorded on it."""
+    return source_grant(user).filter(case=case).exists()
+
+
+def source_grant_case_ids(*, user: User) -> frozenset[int]:
+    """The cases (internal ids) on which `user` holds the grant, for pages that show
+    records of several cases (the history of a person's relatives)."""
+    return frozenset(source_grant(user).values_list("case_id", flat=True))
+
+
+def holds_source_grant_for_person(*, user: User, people: Iterable[Person]) -> bool:
+    """Whether `user` holds the grant on some case of one of `people`."""
+    return source_grant(user).filter(case__people__in=list(people)).exists()
+
+
+def may_give_source_grant(*, by: User, to: User | None, case: Case) -> bool:
+    """Whether `by` may give "may see who sources are" on `case` to `to` (None: to
+    someone, for the team page to say whether it can be given at all)."""
+    if to is not None and to.pk == by.pk:
+        return False
+    return source_grant(by).filter(Q(case=case) | Q(case__people__in=case.people.all())).exists()
+
+
+def _contact_visible(user: User) -> Exists:
+    return Exists(source_grant(user).filter(case=OuterRef("case")))
+
+
+def relatives_for_user(*, user: User, person: Person) -> list[Relative]:
+    """The relatives of `person` (already access-checked), each with `contact_visible`:
+    whether `user` may read and change how to reach them."""
+    return list(person.relatives.annotate(contact_visible=_contact_visible(user)))
+
+
+def relative_get_for_user(*, user: User, person: Person, public_id: UUID) -> Relative:
+    """One relative of `person` (already access-checked), with `contact_visible`."""
+    relative = (
+        Relative.objects.filter(person=person, public_id=public_id)
+        .annotate(contact_visible=_contact_visible(user))
+        .first()
+    )
+    if relative is None:
+        raise deny(user=user, model=Relative, public_id=public_id)
+    return relative
+
+
+def cases_for_new_relative(*, user: User, person: Person) -> QuerySet[Case]:
+    """The cases a relative of `person` may be recorded on by `user`: those of the
+    person that `user` may change, each with `contact_grant` (whether a contact may be
+    entered there)."""
+    editable = CaseMember.objects.filter(case=OuterRef("pk"), user=user).exclude(
+        role=CaseMember.Role.READ_ONLY
+    )
+    return (
+        Case.objects.filter(Exists(editable), people=person)
+        .annotate(contact_grant=Exists(source_grant(user).filter(case=OuterRef("pk"))))
+        .order_by("created_at", "pk")
+    )
+
+
+# --- References ------------------------------------------------------------------
+
+# One message for every clash, whoever's case it is (security review M4).
+REFERENCE_TAKEN = gettext_lazy("This reference cannot be used. Choose another.")
+
+
+def case_with_reference(reference: str, *, exclude: Case | None = None) -> Case | None:
+    """The case holding `reference`, whatever its letter case ("tm-2021-003" is
+    TM-2021-003: staff type both)."""
+    cases = Case.objects.filter(reference__iexact=reference)
+    if exclude is not None and exclude.pk:
+        cases = cases.exclude(pk=exclude.pk)
+    return cases.only("pk", "public_id").first()
+
+
+def reference_probe(*, user: User, reference: str, exclude: Case | None = None) -> bool:
+    """Whether `reference` is taken (by a case other than `exclude`). A clash with a
+    case `user` cannot see is written to the audit log as a refused access: typing
+    references of other teams' cases is how an informer would count them."""
+    clash = case_with_reference(reference, exclude=exclude)
+    if clash is None:
+        return False
+    if not cases_visible_to(user).filter(pk=clash.pk).exists():
+        audit_record(
+            action="access.denied",
+            actor=user,
+            detail={"model": "cases.case", "id": str(clash.public_id), "via": "reference"},
+        )
+    return True
 
 
 def may_edit_person(*, user: User, person: Person) -> bool:
@@ -333,10 +445,6 @@ def may_edit_person(*, user: User, person: Person) -> bool:
         .exclude(role=CaseMember.Role.READ_ONLY)
         .exists()
     )
-
-
-def relative_get(*, person: Person, public_id: UUID) -> Relative:
-    return get_object_or_404(Relative.objects.filter(person=person), public_id=public_id)
 
 
 def actors_all() -> QuerySet[Actor]:

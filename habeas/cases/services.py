@@ -13,14 +13,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from habeas.accounts.models import User
 from habeas.alerts.services import case_deadlines_update, case_watch_start
 from habeas.audit.services import audit_record
+from habeas.core.encryption import EncryptedTextField
 from habeas.lib.names import guess_script, index_terms
 from habeas.lib.partialdate import MIN_YEAR, PartialDate
 from habeas.lib.text import one_line
 
+from . import selectors
 from .models import (
     CLOSING_STATUSES,
     Actor,
@@ -38,6 +41,22 @@ from .models import (
 )
 
 SCRIPT_CHOICES = {choice.value for choice in PersonName.Script}
+
+
+def _changed_fields(instance, names: Iterable[str]) -> list[str]:
+    """The fields among `names` whose value differs from the stored row: what the
+    audit entry lists (a form sends every field, changed or not). Compared with the
+    database, since a ModelForm bound to `instance` has already set its values."""
+    stored = type(instance)._default_manager.get(pk=instance.pk)
+    changed = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        old, new = getattr(stored, field.attname), getattr(instance, field.attname)
+        if not isinstance(field, EncryptedTextField):  # those compare as plain text
+            old, new = field.get_prep_value(old), field.get_prep_value(new)
+        if (old or "") != (new or ""):
+            changed.append(name)
+    return sorted(changed)
 
 
 def _script_for(text: str, script: str) -> str:
@@ -68,14 +87,21 @@ def _name_text(text: str) -> str:
     return text
 
 
-def _name_store(name: PersonName) -> None:
-    """Validate and save a spelling; a primary one becomes the person's display name."""
+def _name_store(name: PersonName, *, by: User) -> None:
+    """Validate and save a spelling; a primary one becomes the person's display name.
+    Every change is kept in the names' and the person's history."""
     name.full_clean()
     if name.is_primary:
         person = name.person
-        person.names.exclude(pk=name.pk).update(is_primary=False)
-        person.display_name = name.text
-        person.save(update_fields=["display_name", "updated_at"])
+        for other in person.names.exclude(pk=name.pk).filter(is_primary=True):
+            other.is_primary = False
+            other._history_user = by
+            other.save(update_fields=["is_primary"])
+        if person.display_name != name.text:
+            person.display_name = name.text
+            person._history_user = by
+            person.save(update_fields=["display_name", "updated_at"])
+    name._history_user = by
     name.save()
     _index_name(name)
 
@@ -102,7 +128,7 @@ def person_name_add(
         seen_in=seen_in,
         is_primary=is_primary,
     )
-    _name_store(name)
+    _name_store(name, by=by)
     audit_record(action="person_name.add", actor=by, target=person, detail={"name": name.pk})
     return name
 
@@ -123,19 +149,20 @@ def person_name_update(
     another is made primary by ticking it there, not by unticking this one."""
     text = _name_text(text)
     # As stored: a ModelForm bound to `name` has already changed the instance.
-    before, was_primary = PersonName.objects.values_list("text", "is_primary").get(pk=name.pk)
+    was_primary = PersonName.objects.values_list("is_primary", flat=True).get(pk=name.pk)
     if was_primary and not is_primary:
         raise ValidationError(
             {"is_primary": _("A person keeps a primary name: make another spelling primary.")}
         )
     name.text, name.script = text, _script_for(text, script)
     name.language, name.kind, name.seen_in, name.is_primary = language, kind, seen_in, is_primary
-    _name_store(name)
-    audit_record(
+    fields = _changed_fields(name, ["text", "script", "language", "kind", "seen_in", "is_primary"])
+    _name_store(name, by=by)
+    audit_record(  # field names only: the spelling itself is in the history, not here
         action="person_name.update",
         actor=by,
         target=name.person,
-        detail={"name": name.pk, "text_changed": before != name.text},
+        detail={"name": name.pk, "fields": fields},
     )
     return name
 
@@ -146,6 +173,7 @@ def person_name_remove(*, name: PersonName, by: User) -> None:
     if name.is_primary:
         raise ValidationError(_("This is the primary name: make another spelling primary first."))
     person, pk = name.person, name.pk
+    name._history_user = by  # the spelling stays readable in the history
     name.delete()  # its search rows go with it
     audit_record(action="person_name.remove", actor=by, target=person, detail={"name": pk})
 
@@ -157,6 +185,7 @@ def person_create(*, name: str, script: str = "", language: str = "", by: User, 
         raise ValidationError({"name": _("Enter the person's name.")})
     person = Person(display_name=name, **fields)
     person.full_clean()
+    person._history_user = by
     person.save()
     person_name_add(
         person=person, text=name, script=script, language=language, is_primary=True, by=by
@@ -190,15 +219,26 @@ def person_update(*, person: Person, by: User, **fields) -> Person:
     if "birth_date" in fields:
         _check_born_before(person)
     person.full_clean()
+    changed = _changed_fields(person, fields)
+    person._history_user = by  # the values replaced stay in the person's history
     person.save()
-    audit_record(action="person.update", actor=by, target=person, detail={"fields": sorted(fields)})
+    audit_record(action="person.update", actor=by, target=person, detail={"fields": changed})
     return person
 
 
 @transaction.atomic
-def relative_add(*, person: Person, by: User, **fields) -> Relative:
-    relative = Relative(person=person, **fields)
+def relative_add(*, person: Person, by: User, case: Case | None = None, **fields) -> Relative:
+    """Record a relative of `person` on `case`, whose source grant then covers their
+    contact. Without `case`: the person's first case (the choice the migration made
+    for relatives recorded before they had one), or, if the person has no case yet,
+    the first case opened for them (case_create)."""
+    if case is None:
+        case = person.cases.order_by("created_at", "pk").first()
+    elif not case.people.filter(pk=person.pk).exists():
+        raise ValidationError({"case": _("This case is not about this person.")})
+    relative = Relative(person=person, case=case, **fields)
     relative.full_clean()
+    relative._history_user = by
     relative.save()
     audit_record(action="relative.add", actor=by, target=person, detail={"relative": relative.pk})
     return relative
@@ -206,15 +246,21 @@ def relative_add(*, person: Person, by: User, **fields) -> Relative:
 
 @transaction.atomic
 def relative_update(*, relative: Relative, by: User, **fields) -> Relative:
+    """Change what is known of a relative. The case they were recorded on stays: it
+    decides who may read the contact."""
+    if "case" in fields:
+        raise ValueError("a relative stays on the case it was recorded on")
     for name, value in fields.items():
         setattr(relative, name, value)
     relative.full_clean()
+    changed = _changed_fields(relative, fields)
+    relative._history_user = by  # the values replaced stay in the relative's history
     relative.save()
     audit_record(
         action="relative.update",
         actor=by,
         target=relative.person,
-        detail={"relative": relative.pk, "fields": sorted(fields)},
+        detail={"relative": relative.pk, "fields": changed},
     )
     return relative
 
@@ -279,15 +325,17 @@ def case_create(
     case.full_clean()
     case._history_user = by  # who made this change, for the history
     case.save()
+    # A case for someone already recorded gives its opener the source grant only if
+    # they hold it on a case of that person: otherwise opening a case would be a way
+    # to acquire it, and to give it on (selectors.may_give_source_grant).
+    grant = not person.cases.exists() or selectors.holds_source_grant_for_person(
+        user=by, people=[person]
+    )
     case.people.add(person)
     case.tags.set(_tags(tags))
-    # A case for someone already recorded must not hand its opener the source grant
-    # over that person's relatives they did not hold (may_see_contacts_of).
-    grant = (
-        not person.cases.exclude(pk=case.pk).exists()
-        or CaseMember.objects.filter(case__people=person, user=by, may_see_sources=True).exists()
-    )
     CaseMember.objects.create(case=case, user=by, role=CaseMember.Role.LEAD, may_see_sources=grant)
+    # Relatives recorded before the person had a case belong to their first case.
+    Relative.objects.filter(person=person, case=None).update(case=case)
     case_watch_start(case=case)  # risk flags ticked now alert the team (habeas.alerts)
     # Dated from the disappearance when known, so that statuses entered later for a
     # case documented after the fact (presumed disappearance as of 2003, say) are
@@ -305,12 +353,12 @@ def case_create(
 
 
 def _check_reference(case: Case) -> None:
-    """A reference is visible text, unique whatever its letter case ("tm-2021-003" is
-    TM-2021-003: staff type both)."""
+    """A reference is visible text, unique whatever its letter case. The forms check
+    first, with who asks (selectors.reference_probe); this is the last word."""
     if not case.reference:
         raise ValidationError({"reference": _("Enter a reference, e.g. TM-2021-003.")})
-    if Case.objects.filter(reference__iexact=case.reference).exclude(pk=case.pk).exists():
-        raise ValidationError({"reference": _("Case with this Reference already exists.")})
+    if selectors.case_with_reference(case.reference, exclude=case) is not None:
+        raise ValidationError({"reference": selectors.REFERENCE_TAKEN})
 
 
 @transaction.atomic
@@ -339,6 +387,12 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     return case
 
 
+SOURCE_GRANT_REFUSED = _lazy(
+    "You cannot give this: only someone who may see who the sources of this person's "
+    "cases are can give it, and never to themselves."
+)
+
+
 @transaction.atomic
 def case_member_set(
     *, case: Case, user: User, role: str, may_see_sources: bool = False, by: User
@@ -353,6 +407,9 @@ def case_member_set(
     current = CaseMember.objects.filter(case=case, user=user).first()
     if current is not None and role != CaseMember.Role.LEAD:
         _refuse_losing_the_last_lead(current, field="role")
+    giving = may_see_sources and not (current is not None and current.may_see_sources)
+    if giving and not selectors.may_give_source_grant(by=by, to=user, case=case):
+        raise ValidationError({"may_see_sources": SOURCE_GRANT_REFUSED})
     member, _created = CaseMember.objects.update_or_create(
         case=case, user=user, defaults={"role": role, "may_see_sources": may_see_sources}
     )

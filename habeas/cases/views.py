@@ -113,7 +113,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         known = selectors.person_get_for_edit(  # not read-only on any of their cases
             user=request.user, public_id=_uuid_or_404(request.GET["person"])
         )
-    form = CaseCreateForm(request.POST or None, person=known)
+    form = CaseCreateForm(request.POST or None, person=known, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         name = data.pop("person_name", "")
@@ -173,7 +173,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    form = CaseForm(request.POST or None, instance=case)
+    form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -259,9 +259,9 @@ def event_edit(request: HttpRequest, case_id: UUID, event_id: UUID) -> HttpRespo
 def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, public_id=person_id)
     cases = selectors.person_cases_for_user(user=request.user, person=person)
-    may_see = selectors.may_see_contacts_of(user=request.user, person=person)
-    relatives = list(person.relatives.all())
-    if may_see and any(r.contact for r in relatives):
+    relatives = selectors.relatives_for_user(user=request.user, person=person)
+    may_see = any(r.contact_visible for r in relatives)
+    if any(r.contact_visible and r.contact for r in relatives):
         services.relative_contacts_viewed(person=person, by=request.user, via="person page")
     return render(
         request,
@@ -368,13 +368,15 @@ def _candidates(person) -> list[str]:
 
 
 def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpResponse:
-    form = RelativeForm(request.POST or None, instance=relative)
-    may_see = selectors.may_see_contacts_of(user=request.user, person=person)
-    if not may_see:
-        # Without the grant the contact is neither shown nor changeable.
-        del form.fields["contact"]
-    elif relative is not None and relative.contact and request.method == "GET":
-        services.relative_contacts_viewed(person=person, by=request.user, via="edit form")
+    if relative is None:
+        cases = selectors.cases_for_new_relative(user=request.user, person=person)
+        form = RelativeForm(request.POST or None, cases=cases)
+    else:
+        form = RelativeForm(
+            request.POST or None, instance=relative, contact_visible=relative.contact_visible
+        )
+        if relative.contact_visible and relative.contact and request.method == "GET":
+            services.relative_contacts_viewed(person=person, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
         try:
             if relative is None:
@@ -407,7 +409,9 @@ def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relative_edit(request: HttpRequest, person_id: UUID, relative_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
-    relative = selectors.relative_get(person=person, public_id=relative_id)
+    relative = selectors.relative_get_for_user(
+        user=request.user, person=person, public_id=relative_id
+    )
     return _relative_page(request, person=person, relative=relative)
 
 
@@ -476,7 +480,8 @@ def actor_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.case_get_for_team(user=request.user, public_id=case_id)
-    form = TeamMemberForm(request.POST or None)
+    may_grant = selectors.may_give_source_grant(by=request.user, to=None, case=case)
+    form = TeamMemberForm(request.POST or None, may_grant=may_grant)
     if request.method == "POST" and "remove" in request.POST:
         member = next(
             (
@@ -511,7 +516,12 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request,
         "cases/team.html",
-        {"case": case, "members": selectors.team_members(case=case), "form": form},
+        {
+            "case": case,
+            "members": selectors.team_members(case=case),
+            "form": form,
+            "may_grant": may_grant,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -548,17 +558,25 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     from .history import case_history as history_of
 
     case = selectors.case_get_for_user(user=request.user, public_id=case_id)
-    member = selectors.membership_for(user=request.user, case=case)
     record_id = request.GET.get("record", "")[:64]
     changes = history_of(
-        case=case, may_see_sources=bool(member and member.may_see_sources), record_id=record_id
+        case=case,
+        grant_cases=selectors.source_grant_case_ids(user=request.user),
+        record_id=record_id,
     )
-    # Seeing who a source is, here as on the source's page, is itself recorded.
+    # Seeing who a source is, or how to reach a relative, here as on their pages, is
+    # itself recorded.
     revealed = {
         c.record_id for c in changes if c.model == "sources.source" and c.reveals_confidential
     }
     if revealed:
         source_identities_viewed(case=case, public_ids=revealed, by=request.user, via="history")
+    reached = {
+        c.person_id for c in changes if c.model == "cases.relative" and c.reveals_confidential
+    }
+    for person in case.people.all():
+        if person.pk in reached:
+            services.relative_contacts_viewed(person=person, by=request.user, via="history")
     return render(
         request,
         "cases/history.html",

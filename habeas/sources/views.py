@@ -21,8 +21,7 @@ CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact", "notes")
 
 
 def _may_see_sources(user, case) -> bool:
-    member = case_selectors.membership_for(user=user, case=case)
-    return bool(member and member.may_see_sources)
+    return case_selectors.holds_source_grant(user=user, case=case)
 
 
 def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
