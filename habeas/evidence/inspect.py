@@ -11,6 +11,7 @@ has been through the same parser that makes it.
 from __future__ import annotations
 
 import io
+import json
 import struct
 import unicodedata
 import warnings
@@ -21,6 +22,19 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Above this many pixels an image is refused (a decompression bomb, or absurd).
 MAX_PIXELS = 100_000_000
+# The memory one image may take while its working copy is made: the decoded
+# pixels and the clean copy built from them (Pillow keeps colour as 4 bytes a
+# pixel). 256 MB holds a 32-megapixel colour photo; a larger one is refused before
+# it is decoded, with a way to keep it (see TOO_LARGE).
+IMAGE_MEMORY_MAX = 256_000_000
+BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "LA": 4, "PA": 4}
+TOO_LARGE = (
+    "The image is {width:,}×{height:,} pixels: too large for Habeas to make a copy "
+    "without metadata (about {limit} megapixels in colour at most). Nothing was stored. "
+    "Upload it inside a ZIP archive to keep it as it is (it then gets no working copy)."
+)
+# Pages of a TIFF, frames of a GIF or WebP: at most this many are looked at.
+MAX_FRAMES = 1000
 
 IMAGE_TYPES = {
     "JPEG": "image/jpeg",
@@ -221,25 +235,52 @@ def check_name(name: str) -> str:
 
 
 def check_matches_name(name: str, media_type: str) -> None:
-    expected = EXTENSIONS.get(PurePosixPath(name).suffix.lower())
+    # Windows (and so whoever saves the download there) drops trailing dots and
+    # spaces: "report.pdf." and "report.pdf " are report.pdf.
+    suffix = PurePosixPath(name.rstrip(". ") or name).suffix
+    expected = EXTENSIONS.get(suffix.lower())
     if expected is not None and media_type not in expected:
         raise RejectedFile(
             f"The content of this file is {media_type}, which does not match its name "
-            f"(“{PurePosixPath(name).suffix}”). Nothing was stored."
+            f"(“{suffix}”). Nothing was stored."
         )
 
 
-def open_image(data: bytes) -> Image.Image:
-    """The image in `data`, fully decoded; RejectedFile if it is damaged or a bomb."""
+def _memory_needed(image: Image.Image) -> int:
+    """Bytes to decode the image and build its clean copy (colour, 4 bytes a pixel)."""
+    width, height = image.size
+    decoded = BYTES_PER_PIXEL.get(image.mode, 4)
+    copy = 1 if image.mode in {"1", "L"} else 4
+    return width * height * (decoded + copy)
+
+
+def open_lazily(data: bytes) -> Image.Image:
+    """The image in `data`, its header read and its size checked, not decoded;
+    RejectedFile if it is damaged, a bomb, or too large to be read here."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise RejectedFile(
-                    f"The image is {width}×{height} pixels, more than {MAX_PIXELS:,} allowed."
-                )
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise RejectedFile("The image is a decompression bomb (absurd pixel count).") from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+            raise RejectedFile("The image is damaged and cannot be read.") from None
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise RejectedFile(
+            f"The image is {width}×{height} pixels, more than {MAX_PIXELS:,} allowed."
+        )
+    if _memory_needed(image) > IMAGE_MEMORY_MAX:
+        limit = IMAGE_MEMORY_MAX // 8 // 1_000_000
+        raise RejectedFile(TOO_LARGE.format(width=width, height=height, limit=limit))
+    return image
+
+
+def load(image: Image.Image) -> Image.Image:
+    """The image decoded; RejectedFile if it is damaged or a bomb."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise RejectedFile("The image is a decompression bomb (absurd pixel count).") from None
@@ -248,6 +289,12 @@ def open_image(data: bytes) -> Image.Image:
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
             raise RejectedFile("The image is damaged and cannot be read.") from None
     return image
+
+
+def open_image(data: bytes) -> Image.Image:
+    """The image in `data`, fully decoded; RejectedFile if it is damaged, a bomb,
+    or too large to be read here."""
+    return load(open_lazily(data))
 
 
 def validate(data: bytes | None, media_type: str) -> None:
@@ -271,27 +318,70 @@ def unstrippable(media_type: str) -> bool:
 
 
 def examine(data: bytes | None, media_type: str) -> tuple[Metadata | None, bytes | None]:
-    """Read an upload fully, as its item page and its working copy will: the
-    metadata it carries and its working copy (None, None for files that are not
-    parsed). RejectedFile if any of it fails, so that what is stored can always
-    be shown and shared."""
+    """Read an upload fully, once, as its working copy needs: the metadata it
+    carries (stored with the item, so that its page never reads the file again)
+    and its working copy (None, None for files that are not parsed). RejectedFile
+    if any of it fails, so that what is stored can always be shown and shared."""
     if data is None or not wants_working_copy(media_type):
         return None, None
-    return metadata_of(data, media_type), working_copy(data, media_type)
+    if media_type == "application/pdf":
+        from . import pdf  # pdf reads images with this module: imported when needed
+
+        return pdf.examine(data)
+    image = open_lazily(data)
+    try:
+        found = _frames_metadata(image)
+        image.seek(0)
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error):
+        raise RejectedFile("The image is damaged and cannot be read.") from None
+    clean = _plain_image(load(image))
+    del image
+    out = io.BytesIO()
+    if media_type == "image/jpeg":
+        clean = clean.convert("RGB") if clean.mode not in {"RGB", "L"} else clean
+        clean.save(out, "JPEG", quality=95)
+    else:
+        clean.save(out, "PNG")
+    return found, out.getvalue()
 
 
 @dataclass
 class Metadata:
-    """What identifying metadata a file carries (shown to staff before sharing)."""
+    """What identifying metadata a file carries (shown to staff before sharing),
+    and what of the file its working copy leaves out."""
 
     gps: str = ""
     device: str = ""
     author: str = ""
     other: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.gps or self.device or self.author or self.other)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "gps": self.gps,
+                "device": self.device,
+                "author": self.author,
+                "other": self.other,
+                "dropped": self.dropped,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Metadata:
+        data = json.loads(text)
+        return cls(
+            gps=data.get("gps", ""),
+            device=data.get("device", ""),
+            author=data.get("author", ""),
+            other=list(data.get("other", [])),
+            dropped=list(data.get("dropped", [])),
+        )
 
 
 GPS_IFD = 0x8825
@@ -303,7 +393,8 @@ def _ratio(values) -> float:
 
 
 def image_metadata(image: Image.Image) -> Metadata:
-    """GPS, device and author in an image's EXIF, and what else it carries."""
+    """GPS, device and author in an image's EXIF (of its current frame), and what
+    else it carries."""
     found = Metadata()
     exif = image.getexif()
     gps = exif.get_ifd(GPS_IFD)
@@ -329,30 +420,59 @@ def image_metadata(image: Image.Image) -> Metadata:
     return found
 
 
+def _frames_metadata(image: Image.Image) -> Metadata:
+    """The metadata of every page or frame (a multi-page TIFF, an animated GIF),
+    read from their headers; and, if there are several, that the working copy
+    holds the first only."""
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_FRAMES:
+        raise RejectedFile(
+            f"The image has {frames:,} pages or frames, more than {MAX_FRAMES:,} allowed. "
+            "Nothing was stored."
+        )
+    found = Metadata()
+    for index in range(frames):
+        image.seek(index)
+        seen = image_metadata(image)
+        where = f" (page or frame {index + 1})" if frames > 1 else ""
+        for kind in ("gps", "device", "author"):
+            value = getattr(seen, kind)
+            entry = value + (where if value else "")
+            if entry and entry not in getattr(found, kind).split("; "):
+                setattr(found, kind, "; ".join(filter(None, [getattr(found, kind), entry])))
+        for what in seen.other:
+            if what not in found.other:
+                found.other.append(what)
+    if frames > 1:
+        found.dropped.append(
+            f"pages or frames 2 to {frames}: the working copy holds the first of {frames} only"
+        )
+    return found
+
+
 def metadata_of(data: bytes, media_type: str) -> Metadata:
     """What identifying metadata the file carries; RejectedFile if it cannot be
     read (damaged, a bomb)."""
-    if media_type in IMAGE_TYPES.values():
-        image = open_image(data)
-        try:
-            return image_metadata(image)
-        except (OSError, ValueError, SyntaxError, EOFError, struct.error):
-            raise RejectedFile("The image is damaged and cannot be read.") from None
-    if media_type == "application/pdf":
-        from . import pdf
-
-        return pdf.metadata(data)
-    return Metadata()
+    if not wants_working_copy(media_type):
+        return Metadata()
+    return examine(data, media_type)[0]
 
 
 def _plain_image(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image)
+    """A new image from the pixels alone, upright: no info, no EXIF, no XMP, no
+    comments. At most two copies of the pixels are alive at once."""
+    image = ImageOps.exif_transpose(image, in_place=False) if _turned(image) else image
     if image.mode not in {"RGB", "RGBA", "L", "LA"}:
         image = image.convert(
             "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
         )
-    # A new image from the pixels alone: no info, no EXIF, no XMP, no comments.
-    return Image.frombytes(image.mode, image.size, image.tobytes())
+    fresh = Image.new(image.mode, image.size)
+    fresh.paste(image)
+    return fresh
+
+
+def _turned(image: Image.Image) -> bool:
+    return image.getexif().get(0x0112, 1) not in (1, None)
 
 
 def pixels_only(data: bytes) -> Image.Image:
@@ -363,20 +483,9 @@ def pixels_only(data: bytes) -> Image.Image:
 
 def working_copy(data: bytes, media_type: str) -> bytes:
     """The file without metadata, for sharing. The original is not touched."""
-    out = io.BytesIO()
-    if media_type in IMAGE_TYPES.values():
-        clean = _plain_image(open_image(data))
-        if media_type == "image/jpeg":
-            clean = clean.convert("RGB") if clean.mode not in {"RGB", "L"} else clean
-            clean.save(out, "JPEG", quality=95)
-        else:
-            clean.save(out, "PNG")
-        return out.getvalue()
-    if media_type == "application/pdf":
-        from . import pdf
-
-        return pdf.working_copy(data)
-    raise ValueError(f"no working copy for {media_type}")
+    if not wants_working_copy(media_type):
+        raise ValueError(f"no working copy for {media_type}")
+    return examine(data, media_type)[1]
 
 
 def working_copy_type(media_type: str) -> tuple[str, str]:

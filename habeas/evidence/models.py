@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from habeas.core.encryption import EncryptedTextField
+
 
 class EvidenceItem(models.Model):
     class Kind(models.TextChoices):
@@ -58,6 +60,13 @@ class EvidenceItem(models.Model):
     # The working copy without metadata (images and PDFs only).
     working_sha256 = models.CharField(max_length=64, blank=True)
     working_size = models.BigIntegerField(null=True, blank=True)
+    # What the original reveals (GPS, device, author...) and what its working copy
+    # leaves out, read once at upload (inspect.Metadata as JSON) so that its page
+    # never parses the file again. As telling as the file itself: sealed.
+    # Empty: not read yet (stored before it was kept), or not an image or PDF.
+    metadata_report = EncryptedTextField(
+        purpose="evidence.evidenceitem.metadata_report", blank=True, editable=False
+    )
     integrity = models.CharField(
         max_length=10, choices=Integrity.choices, default=Integrity.UNCHECKED
     )

@@ -108,7 +108,8 @@ def evidence_add(
         whole = None
         # Read it fully now (metadata and working copy), as its page and its
         # downloads will: a file that cannot be is refused, not stored half-read.
-        _, working = inspect.examine(data, media_type)
+        report, working = inspect.examine(data, media_type)
+        data = None
     except inspect.RejectedFile as exc:
         raise ValidationError({"upload": str(exc)}) from None
     item = EvidenceItem(
@@ -135,6 +136,8 @@ def evidence_add(
     if working is not None:
         item.working_sha256 = storage.digest_chunks([working]).sha256
         item.working_size = len(working)
+    if report is not None:
+        item.metadata_report = report.to_json()
     item.full_clean()
     tmps: list[Path] = []
     finals: list[Path] = []
@@ -237,23 +240,52 @@ class Inspection:
     detected: str = ""  # the same, when found just now (for the chain of custody)
 
 
+UNREADABLE_REPORT = '{"unreadable": true}'
+
+
 def evidence_inspect(*, item: EvidenceItem) -> Inspection:
-    """The metadata of an item's original, read in memory. Never raises for a
-    bad file: an item stored before a check existed, or changed since, still has
-    a page. A file that fails its hash check marks the item changed."""
+    """What the item page shows of an image's or PDF's original: the metadata
+    report read at upload, after the stored file's hashes are checked (streamed,
+    not parsed). Never raises for a bad file: an item stored before a check
+    existed, or changed since, still has a page. A file that fails its hash check
+    marks the item changed. An item stored before reports were kept has its
+    report read now, once, and stored."""
     if item.integrity == EvidenceItem.Integrity.CHANGED:
         return Inspection(damaged=NOT_SERVED_CHANGED)
     if not inspect.wants_working_copy(item.media_type):
         return Inspection()
+    if not item.metadata_report:
+        return _inspect_once(item)
+    problem = storage.check(item.public_id, storage.ORIGINAL, sha256=item.sha256)
+    if problem:
+        _mark(item, ok=False)
+        return Inspection(damaged=problem, detected=problem)
+    return _inspection(item.metadata_report)
+
+
+def _inspection(report: str) -> Inspection:
+    if report == UNREADABLE_REPORT:
+        return Inspection(unreadable=True)
+    return Inspection(metadata=inspect.Metadata.from_json(report))
+
+
+def _inspect_once(item: EvidenceItem) -> Inspection:
     try:
         handle = storage.open_plain(item.public_id, storage.ORIGINAL, expect_sha256=item.sha256)
     except storage.FileDamaged as exc:
         _mark(item, ok=False)
         return Inspection(damaged=str(exc), detected=str(exc))
     try:
-        return Inspection(metadata=inspect.metadata_of(handle.getvalue(), item.media_type))
+        report = inspect.examine(handle.getvalue(), item.media_type)[0].to_json()
     except inspect.RejectedFile:
-        return Inspection(unreadable=True)
+        report = UNREADABLE_REPORT
+    _store_report(item, report)
+    return _inspection(report)
+
+
+def _store_report(item: EvidenceItem, report: str) -> None:
+    item.metadata_report = report
+    item.save(update_fields=["metadata_report"])
 
 
 def _mark(item: EvidenceItem, *, ok: bool) -> None:
@@ -293,9 +325,13 @@ def evidence_rebuild_working(*, item: EvidenceItem) -> str:
         _mark(item, ok=False)
         return "damaged"
     try:
-        _, working = inspect.examine(original.getvalue(), item.media_type)
+        report, working = inspect.examine(original.getvalue(), item.media_type)
+        report = report.to_json()
     except inspect.RejectedFile:
-        working = None
+        report, working = UNREADABLE_REPORT, None
+    original = None
+    if report != item.metadata_report:
+        _store_report(item, report)
     if working is None and not item.working_sha256:
         return "unchanged"
     if working is None:
