@@ -42,11 +42,11 @@ _KEPT_CONTROLS = {"\t", "\n", "\r"}
 
 
 def _dropped_in_text(ch: str) -> bool:
-    code = ord(ch)
+    # C0 controls, unpaired surrogates, U+FFFE and U+FFFF are not XML 1.0; DEL and the
+    # C1 controls are, but nobody means to type them.
     if ch in _KEPT_CONTROLS:
         return False
-    # C0, DEL and C1 controls; unpaired surrogates; U+FFFE and U+FFFF.
-    return unicodedata.category(ch) in ("Cc", "Cs") or code in (0xFFFE, 0xFFFF)
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in ("\ufffe", "\uffff")
 
 
 def plain_text(text: str) -> str:
