@@ -233,8 +233,11 @@ def test_relatives_contact_changes_show_in_history_only_with_the_grant_of_their_
     as_bob = login(bob).get(history).content.decode()
     assert "Relative Mother (mother)" in as_bob and "changed (confidential)" in as_bob
     assert "ZQX" not in as_bob
-    # Bob's own case for the person shows the change too, still without the values.
+    # Bob's own case for the person shows the change too, without the values, even
+    # once he holds the grant there: the relative was recorded on alice's case.
     second = _open_case_for(login(bob), person, "MEM-0001")
+    assert _team(login(bob), second, "alice", "lead", grant=False).status_code == 302
+    assert _team(login(alice), second, "bob", "lead", grant=True).status_code == 302
     on_second = login(bob).get(f"/cases/{second.public_id}/history/").content.decode()
     assert "changed (confidential)" in on_second and "ZQX" not in on_second
     assert not _contact_viewed_by(bob)
