@@ -17,6 +17,7 @@ from habeas.cases.models import CaseMember
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, ClaimLink, Source
+from tests.test_commands import SITES
 
 PASSWORD = "a long enough test passphrase"
 
@@ -43,6 +44,18 @@ def _own_files_dir(settings, tmp_path):
     # Each test stores evidence files in its own directory, so nothing one test
     # leaves behind shows up in another's backup or `evidence verify`.
     settings.HABEAS_FILES_DIR = tmp_path / "files"
+
+
+@pytest.fixture(autouse=True)
+def _subprocess_databases(tmp_path):
+    # In the PostgreSQL pass, each data directory a `habeas` subprocess used has a
+    # database of its own (tests/test_commands.py::Sites): dropped with the test.
+    yield
+    SITES.drop(under=tmp_path)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    SITES.close()
 
 
 def make_user(username: str, role: str = User.Role.STAFF) -> User:

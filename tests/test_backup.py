@@ -1,7 +1,8 @@
 """`habeas backup` and `habeas restore`, run for real in subprocesses.
 
 A backup taken from one data directory is restored into another, empty one (on
-SQLite; and on PostgreSQL between two databases these tests create and drop) and
+the pass's database: SQLite, or PostgreSQL in the PostgreSQL pass; and on
+PostgreSQL in either pass, between two databases these tests create and drop) and
 must bring back the cases, a confidential value that still decrypts, the audit
 chain and every stored file byte for byte. A damaged backup, a wrong key ring, a
 non-empty target and a backup from a newer Habeas are refused with one line,
@@ -32,7 +33,7 @@ from habeas.lib.crypto import (
     encrypt_stream,
     write_key_file,
 )
-from tests.test_commands import habeas, habeas_env
+from tests.test_commands import SITES, Sites, database_is_empty, habeas, habeas_env
 
 AAD = b"habeas backup archive"  # habeas.core.backup.ARCHIVE_AAD
 IDENTITY_CANARY = "CANARY-SOURCE-IDENTITY-5b1f"
@@ -100,10 +101,10 @@ def add_stored_files(data_dir: Path) -> dict[str, bytes]:
     return files
 
 
-def assert_untouched(data_dir: Path, database: Path | None = None) -> None:
-    """Nothing was restored: no database file, no stored files, no leftovers."""
-    database = database or data_dir / "habeas.sqlite3"
-    assert not database.exists()
+def assert_untouched(env: dict[str, str]) -> None:
+    """Nothing was restored: no database (file or tables), no stored files, no leftovers."""
+    data_dir = Path(env["HABEAS_DATA_DIR"])
+    assert database_is_empty(env)
     assert not (data_dir / "files").exists()
     assert not [p.name for p in data_dir.glob(".restore-*")]
 
@@ -136,16 +137,15 @@ def rebuild_archive(archive: Path, ring: KeyRing, target: Path, change_manifest)
         encrypt_stream(ring, io.BytesIO(rebuilt.getvalue()), out, AAD)
 
 
-# --- SQLite ---------------------------------------------------------------------------
+# --- on the pass's database -------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def sqlite_backup(tmp_path_factory):
     """Data directory A (demo data, a canary identity, stored files) and its backup."""
-    root = tmp_path_factory.mktemp("backup-sqlite")
+    root = tmp_path_factory.mktemp("backup")
     source = root / "a"
-    env = habeas_env(source)
-    run_ok("demo", env=env)
+    env = SITES.start("demo", source)
     public_id = shell(SET_CANARY, env).splitlines()[-1]
     files = add_stored_files(source)
     archive = root / "habeas.backup"
@@ -198,6 +198,7 @@ def test_the_archive_shows_nothing_in_clear(sqlite_backup):
         FILE_CANARY,
         b"CREATE TABLE",
         b"SQLite format 3",
+        b"PGDMP",
         b"TM-DEMO-001",  # a case reference: clear text in the database itself
         b"manifest.json",
     ):
@@ -222,12 +223,13 @@ def test_round_trip_on_sqlite_brings_back_everything(sqlite_backup):
     assert shell(LAST_ACTIONS, env).split(",")[0] == "backup.restore"
     for name, content in sqlite_backup["files"].items():
         assert (target / "files" / name).read_bytes() == content
-    assert stat.S_IMODE((target / "habeas.sqlite3").stat().st_mode) == 0o600
+    if SITES.vendor == "sqlite":
+        assert stat.S_IMODE((target / "habeas.sqlite3").stat().st_mode) == 0o600
     assert not list(target.glob(".restore-*"))
     run_ok("check", env=env)
     # The restored directory now holds data: a second restore is refused.
     line = refused("restore", str(sqlite_backup["archive"]), env=env)
-    assert "already has a database" in line
+    assert "already has" in line and "restore needs an empty" in line
 
 
 @pytest.mark.parametrize("damage", ["flipped byte", "truncated", "appended", "empty"])
@@ -246,13 +248,14 @@ def test_a_damaged_backup_is_refused_and_nothing_is_written(sqlite_backup, damag
     target = fresh_dir_with_key(
         sqlite_backup["root"], f"damaged-{damage[:4]}", sqlite_backup["source"]
     )
-    line = refused("restore", str(broken), env=habeas_env(target))
+    env = habeas_env(target)
+    line = refused("restore", str(broken), env=env)
     if damage == "empty":
         assert line == f"CommandError: {broken} is not a Habeas backup."
     else:
         assert "could not be decrypted: it is damaged, truncated or was altered" in line
         assert "Nothing was restored." in line
-    assert_untouched(target)
+    assert_untouched(env)
 
 
 def test_a_file_whose_hash_differs_is_named_and_nothing_is_placed(sqlite_backup, tmp_path):
@@ -266,9 +269,10 @@ def test_a_file_whose_hash_differs_is_named_and_nothing_is_placed(sqlite_backup,
     tampered = tmp_path / "tampered.backup"
     rebuild_archive(sqlite_backup["archive"], ring, tampered, wrong_hash)
     target = fresh_dir_with_key(tmp_path, "t", sqlite_backup["source"])
-    line = refused("restore", str(tampered), env=habeas_env(target))
+    env = habeas_env(target)
+    line = refused("restore", str(tampered), env=env)
     assert "files/evidence/statement.txt does not match its SHA-256 hash" in line
-    assert_untouched(target)
+    assert_untouched(env)
 
 
 def test_a_backup_from_a_newer_habeas_is_refused(sqlite_backup, tmp_path):
@@ -276,60 +280,63 @@ def test_a_backup_from_a_newer_habeas_is_refused(sqlite_backup, tmp_path):
     newer = tmp_path / "newer.backup"
     rebuild_archive(sqlite_backup["archive"], ring, newer, lambda m: m.update(format=99))
     target = fresh_dir_with_key(tmp_path, "n", sqlite_backup["source"])
-    line = refused("restore", str(newer), env=habeas_env(target))
+    env = habeas_env(target)
+    line = refused("restore", str(newer), env=env)
     assert "made by a newer Habeas" in line and "backup format 99" in line
-    assert_untouched(target)
+    assert_untouched(env)
 
     def unknown_migration(manifest):
         manifest["migrations"]["cases"] = "9999_from_the_future"
 
     future = tmp_path / "future.backup"
     rebuild_archive(sqlite_backup["archive"], ring, future, unknown_migration)
-    line = refused("restore", str(future), env=habeas_env(target))
+    line = refused("restore", str(future), env=env)
     assert "migration cases.9999_from_the_future, which this version does not know" in line
-    assert_untouched(target)
+    assert_untouched(env)
 
 
 def test_a_backup_under_a_key_the_ring_lacks_is_refused(sqlite_backup, tmp_path):
     # A new data directory generates its own key file: not the one of the backup.
-    target = tmp_path / "new"
-    line = refused("restore", str(sqlite_backup["archive"]), env=habeas_env(target))
+    env = habeas_env(tmp_path / "new")
+    line = refused("restore", str(sqlite_backup["archive"]), env=env)
     backup_key = ring_of(sqlite_backup["source"] / "keys.json").active
     assert f"This backup was made with key {backup_key}, which is not in the key ring" in line
     assert "place the key file first" in line
-    assert_untouched(target)
+    assert_untouched(env)
 
     # A key file of the same name but another key: the archive does not decrypt.
     impostor = tmp_path / "impostor"
     impostor.mkdir(mode=0o700)
     write_key_file(impostor / "keys.json", KeyRing.generate(key_id=backup_key))
-    line = refused("restore", str(sqlite_backup["archive"]), env=habeas_env(impostor))
+    env = habeas_env(impostor)
+    line = refused("restore", str(sqlite_backup["archive"]), env=env)
     assert "could not be decrypted" in line
-    assert_untouched(impostor)
+    assert_untouched(env)
 
 
 def test_restore_refuses_a_data_directory_that_holds_data(sqlite_backup, tmp_path):
     line = refused("restore", str(sqlite_backup["archive"]), env=sqlite_backup["env"])
-    assert "already has a database" in line and "restore needs an empty data directory" in line
+    assert "already has" in line and "restore needs an empty" in line
 
     with_files = fresh_dir_with_key(tmp_path, "f", sqlite_backup["source"])
     (with_files / "files").mkdir()
     (with_files / "files" / "keep.txt").write_bytes(b"someone's file")
-    line = refused("restore", str(sqlite_backup["archive"]), env=habeas_env(with_files))
+    env = habeas_env(with_files)
+    line = refused("restore", str(sqlite_backup["archive"]), env=env)
     assert "files is not empty" in line
     assert (with_files / "files" / "keep.txt").read_bytes() == b"someone's file"
-    assert not (with_files / "habeas.sqlite3").exists()
+    assert database_is_empty(env)
 
 
 def test_restore_refuses_what_is_not_a_backup(tmp_path):
     not_a_backup = tmp_path / "notes.txt"
     not_a_backup.write_text("CREATE TABLE nothing;")
-    target = tmp_path / "t"
-    line = refused("restore", str(not_a_backup), env=habeas_env(target))
+    env = habeas_env(tmp_path / "t")
+    line = refused("restore", str(not_a_backup), env=env)
     assert line == f"CommandError: {not_a_backup} is not a Habeas backup."
-    line = refused("restore", str(tmp_path / "missing.backup"), env=habeas_env(target))
+    line = refused("restore", str(tmp_path / "missing.backup"), env=env)
     assert "Cannot read" in line and "No such file" in line
-    assert_untouched(target)
+    assert_untouched(env)
 
 
 def test_backup_does_not_overwrite_unless_forced(sqlite_backup, tmp_path):
@@ -408,10 +415,10 @@ def backup_while_writing(source_env: dict[str, str], target_env: dict[str, str],
     )
 
 
-def test_a_backup_taken_while_habeas_writes_restores_consistently_on_sqlite(tmp_path):
-    keys = key_file(tmp_path / "keys.json")
+def test_a_backup_taken_while_habeas_writes_restores_consistently(tmp_path):
+    SITES.start("migrated", tmp_path / "a")
+    keys = tmp_path / "a" / "keys.json"
     source_env = habeas_env(tmp_path / "a", HABEAS_KEY_FILE=str(keys))
-    run_ok("migrate", env=source_env)
     target_env = habeas_env(tmp_path / "b", HABEAS_KEY_FILE=str(keys))
     backup_while_writing(source_env, target_env, tmp_path)
 
@@ -421,44 +428,32 @@ def test_a_backup_taken_while_habeas_writes_restores_consistently_on_sqlite(tmp_
 
 @pytest.fixture(scope="module")
 def pg_databases():
-    """A factory of empty PostgreSQL databases on the test server, dropped at the end.
+    """The URL of an empty PostgreSQL database of a data directory, on the test
+    server; the databases are dropped when the module ends.
 
     Runs when HABEAS_DATABASE_URL is a PostgreSQL URL or the test server on
     127.0.0.1:54329 answers; with HABEAS_REQUIRE_POSTGRES=1 an unreachable server
     fails these tests instead of skipping them."""
     import psycopg
-    from psycopg import sql
 
-    configured = os.environ.get("HABEAS_DATABASE_URL", "")
-    base = configured if configured.startswith(("postgres://", "postgresql://")) else PG_DEFAULT_URL
+    server = Sites(SITES.url or PG_DEFAULT_URL)
     try:
-        admin = psycopg.connect(base, autocommit=True, connect_timeout=3)
+        server.admin().close()
     except psycopg.Error as exc:
-        message = f"PostgreSQL is not reachable at {base.split('@')[-1]}: {type(exc).__name__}"
+        message = (
+            f"PostgreSQL is not reachable at {server.url.split('@')[-1]}: {type(exc).__name__}"
+        )
         if os.environ.get("HABEAS_REQUIRE_POSTGRES") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    created: list[str] = []
-    prefix = base.rsplit("/", 1)[0]
-
-    def make(label: str) -> str:
-        name = f"habeas_backup_{secrets.token_hex(4)}_{label}"
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        created.append(name)
-        return f"{prefix}/{name}"
-
-    yield make
-    for name in created:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-    admin.close()
+    yield server.database_url  # of a data directory
+    server.close()
 
 
 @pytest.mark.postgres
 def test_round_trip_on_postgresql_brings_back_everything(pg_databases, tmp_path):
     keys = key_file(tmp_path / "keys.json")
-    source_url, target_url = pg_databases("a"), pg_databases("b")
+    source_url, target_url = pg_databases(tmp_path / "a"), pg_databases(tmp_path / "b")
     source_env = habeas_env(
         tmp_path / "a", HABEAS_KEY_FILE=str(keys), HABEAS_DATABASE_URL=source_url
     )
@@ -480,7 +475,7 @@ def test_round_trip_on_postgresql_brings_back_everything(pg_databases, tmp_path)
     broken.write_bytes(data[:100] + bytes([data[100] ^ 0x01]) + data[101:])
     line = refused("restore", str(broken), env=target_env)
     assert "could not be decrypted" in line
-    assert_untouched(tmp_path / "b")
+    assert_untouched(target_env)
     assert (
         shell(
             "from django.db import connection; print(len(connection.introspection.table_names()))",
@@ -512,9 +507,8 @@ def test_round_trip_on_postgresql_brings_back_everything(pg_databases, tmp_path)
     line = refused("restore", str(archive), env=target_env)
     assert "already has" in line and "restore needs an empty database" in line
     # A SQLite data directory cannot take a PostgreSQL backup.
-    line = refused(
-        "restore", str(archive), env=habeas_env(tmp_path / "c", HABEAS_KEY_FILE=str(keys))
-    )
+    sqlite_env = habeas_env(tmp_path / "c", HABEAS_KEY_FILE=str(keys), HABEAS_DATABASE_URL="")
+    line = refused("restore", str(archive), env=sqlite_env)
     assert "This backup is of a PostgreSQL database" in line
 
 
@@ -524,10 +518,10 @@ def test_a_backup_taken_while_habeas_writes_restores_consistently_on_postgresql(
 ):
     keys = key_file(tmp_path / "keys.json")
     source_env = habeas_env(
-        tmp_path / "a", HABEAS_KEY_FILE=str(keys), HABEAS_DATABASE_URL=pg_databases("a")
+        tmp_path / "a", HABEAS_KEY_FILE=str(keys), HABEAS_DATABASE_URL=pg_databases(tmp_path / "a")
     )
     target_env = habeas_env(
-        tmp_path / "b", HABEAS_KEY_FILE=str(keys), HABEAS_DATABASE_URL=pg_databases("b")
+        tmp_path / "b", HABEAS_KEY_FILE=str(keys), HABEAS_DATABASE_URL=pg_databases(tmp_path / "b")
     )
     run_ok("migrate", env=source_env)
     backup_while_writing(source_env, target_env, tmp_path)

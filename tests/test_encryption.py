@@ -6,9 +6,9 @@ LARK's identity in the `contested_case` fixture is "Cousin: CANARY-IDENTITY".
 
 from __future__ import annotations
 
-import sqlite3
 import stat
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -33,7 +33,7 @@ from habeas.lib import crypto
 from habeas.lib.crypto import DecryptionError, KeyRing
 from habeas.sources import services as sources
 from habeas.sources.models import Source
-from tests.test_commands import habeas, habeas_env
+from tests.test_commands import SITES, habeas, habeas_env, query
 
 CANARY = "CANARY-IDENTITY"
 
@@ -427,17 +427,24 @@ print(Source.objects.get(pk=s.pk).identity, Relative.objects.get(pk=r.pk).contac
 """
 
 
-def database_bytes(data_dir) -> bytes:
-    return b"".join(p.read_bytes() for p in sorted(data_dir.glob("habeas.sqlite3*")))
+def database_bytes(env: dict[str, str]) -> bytes:
+    """What a thief with a copy of the database reads: the SQLite files byte for
+    byte (free pages and the write-ahead log included), or every row of every
+    PostgreSQL table as text."""
+    if not env.get("HABEAS_DATABASE_URL"):
+        files = sorted(Path(env["HABEAS_DATA_DIR"]).glob("habeas.sqlite3*"))
+        return b"".join(p.read_bytes() for p in files)
+    tables = query(env, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    rows = [query(env, f'SELECT t::text FROM "{name}" t') for (name,) in tables]  # noqa: S608
+    return "\n".join(row[0] for table in rows for row in table).encode()
 
 
 def test_canaries_never_reach_the_database_file(tmp_path):
-    env = habeas_env(tmp_path)
-    assert habeas("demo", env=env).returncode == 0
+    env = SITES.start("demo", tmp_path)
     seeded = habeas("shell", "-c", SEED_CANARIES, env=env)
     assert seeded.returncode == 0, seeded.stderr
     assert f"{MARKER} identity {MARKER} relative" in seeded.stdout  # they do decrypt
-    stored = database_bytes(tmp_path)
+    stored = database_bytes(env)
     assert MARKER.encode() not in stored
     assert b"A relative (demo)" not in stored  # a demo source's identity
     assert b"Police are here" not in stored  # the first demo case's last message
@@ -480,8 +487,7 @@ def test_key_file_problems_stop_habeas_with_one_readable_line(tmp_path):
 
 
 def test_a_lost_default_key_file_makes_check_and_migrate_fail(tmp_path):
-    env = habeas_env(tmp_path)
-    assert habeas("demo", env=env).returncode == 0
+    env = SITES.start("demo", tmp_path)
     (tmp_path / "keys.json").unlink()  # a new, empty ring is generated at the next start
     result = habeas("check", env=env)
     assert result.returncode != 0
@@ -495,22 +501,19 @@ def test_a_lost_default_key_file_makes_check_and_migrate_fail(tmp_path):
 
 
 def test_migrations_encrypt_existing_values_and_decrypt_them_on_the_way_back(tmp_path):
-    env = habeas_env(tmp_path)
-    assert habeas("demo", env=env).returncode == 0
+    env = SITES.start("demo", tmp_path)
     back = habeas("migrate", "cases", "0002", env=env)
     assert back.returncode == 0, back.stderr
     assert habeas("migrate", "sources", "0001", env=env).returncode == 0
-    db = sqlite3.connect(tmp_path / "habeas.sqlite3")
-    identities = {r[0] for r in db.execute("select identity from sources_source")}
+    identities = {r[0] for r in query(env, "select identity from sources_source")}
     assert "A relative (demo)" in identities  # plain text again, as version 0001 expects
-    notes = {r[0] for r in db.execute("select notes from sources_source")}
+    notes = {r[0] for r in query(env, "select notes from sources_source")}
     assert any("family's lawyer" in n for n in notes)
-    db.close()
 
     forward = habeas("migrate", env=env)
     assert forward.returncode == 0, forward.stderr
-    assert b"A relative (demo)" not in database_bytes(tmp_path)
-    assert b"family's lawyer" not in database_bytes(tmp_path)
+    assert b"A relative (demo)" not in database_bytes(env)
+    assert b"family's lawyer" not in database_bytes(env)
     read = habeas(
         "shell",
         "-c",
