@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from habeas.audit import triggers
-from habeas.audit.models import AuditEntry
+from habeas.audit.models import AuditEntry, AuditHead
 from habeas.audit.services import ChainBroken, audit_record, audit_verify
+from tests.audit_support import rewrite_with_hash, sql_as_attacker
 from tests.conftest import PASSWORD
 
 
@@ -107,3 +111,56 @@ def test_a_rebuilt_log_does_not_contain_the_exported_head(chain, capsys):
 def test_verify_reports_an_intact_log(chain, capsys):
     call_command("audit", "verify")
     assert f"Audit log intact: {len(chain)} entries." in capsys.readouterr().out
+
+
+def test_an_edited_username_is_detected(chain):
+    # The hash and the MAC cover who acted, not only what was done.
+    sql_as_attacker(
+        "UPDATE audit_auditentry SET actor_username='somebody' WHERE id=%s", [chain[1].pk]
+    )
+    with pytest.raises(ChainBroken, match="changed") as broken:
+        audit_verify()
+    assert broken.value.entry_id == chain[1].pk
+
+
+# --- logs from before the upgrade that sealed them ---------------------------------
+
+
+@pytest.fixture
+def upgraded_chain(db):
+    """Three entries written before the log was sealed, sealed by the migration's
+    step, then three more."""
+    triggers.install(connection)
+    for i in range(3):
+        audit_record(action="test.old", detail={"i": i})
+    sql_as_attacker("UPDATE audit_auditentry SET mac='', key_id=''")
+    sql_as_attacker("DELETE FROM audit_audithead")
+    migration = import_module("habeas.audit.migrations.0003_sealed_with_a_mac")
+    migration.seal_existing_log(apps, None)
+    for i in range(3):
+        audit_record(action="test.new", detail={"i": i})
+    return list(AuditEntry.objects.order_by("id"))
+
+
+def test_an_upgraded_log_is_sealed_from_the_first_new_entry(upgraded_chain):
+    assert AuditHead.objects.get().sealed_from == 4
+    assert [bool(e.mac) for e in upgraded_chain] == [False] * 3 + [True] * 3
+    assert audit_verify() == 6
+
+
+def test_an_old_entry_rewritten_with_a_recomputed_hash_breaks_the_link(upgraded_chain):
+    """Entries before the seal carry no MAC, but the first sealed entry's MAC fixes
+    the hash it follows: rewriting an old entry breaks the link after it."""
+    rewrite_with_hash(upgraded_chain[1], action="nothing.happened")
+    with pytest.raises(ChainBroken, match="does not follow") as broken:
+        audit_verify()
+    assert broken.value.entry_id == upgraded_chain[2].pk
+
+
+def test_old_entries_rebuilt_up_to_the_seal_are_caught_there(upgraded_chain):
+    forged = rewrite_with_hash(upgraded_chain[0], action="nothing.happened")
+    forged = rewrite_with_hash(upgraded_chain[1], prev_hash=forged.hash)
+    rewrite_with_hash(upgraded_chain[2], prev_hash=forged.hash)
+    with pytest.raises(ChainBroken, match="does not follow") as broken:
+        audit_verify()
+    assert broken.value.entry_id == upgraded_chain[3].pk

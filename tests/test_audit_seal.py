@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -19,6 +18,7 @@ from habeas.audit import seal, triggers
 from habeas.audit.models import AuditEntry, AuditHead
 from habeas.audit.services import ChainBroken, audit_record, audit_verify
 from habeas.lib import crypto
+from tests.audit_support import rewrite_with_hash, sql_as_attacker
 
 
 @pytest.fixture
@@ -29,32 +29,8 @@ def chain(db):
     return list(AuditEntry.objects.order_by("id"))
 
 
-def _sql(sql: str, params: list | None = None) -> None:
-    """What the attacker does: lift the triggers, write, put them back."""
-    triggers.uninstall(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-    triggers.install(connection)
-
-
-def _rewrite(entry: AuditEntry, **changes) -> AuditEntry:
-    """Change an entry and recompute its hash, as anyone can (SHA-256 is public)."""
-    for name, value in changes.items():
-        setattr(entry, name, value)
-    entry.hash = entry.compute_hash()
-    _sql(
-        "UPDATE audit_auditentry SET action=%s, actor_username=%s, detail=%s, prev_hash=%s, "
-        "hash=%s WHERE id=%s",
-        [
-            entry.action,
-            entry.actor_username,
-            json.dumps(entry.detail),
-            entry.prev_hash,
-            entry.hash,
-            entry.pk,
-        ],
-    )
-    return entry
+_sql = sql_as_attacker
+_rewrite = rewrite_with_hash
 
 
 def _relink_from(entry: AuditEntry) -> None:
@@ -94,12 +70,6 @@ def test_an_entry_edited_with_its_hash_recomputed_is_caught_by_its_mac(chain):
     _relink_from(forged)
     broken = _verify_fails("forged or changed by someone without the key")
     assert broken.entry_id == chain[2].pk
-
-
-def test_an_edited_username_is_caught(chain):
-    # The hash and the MAC cover who acted, not only what was done.
-    _sql("UPDATE audit_auditentry SET actor_username='somebody' WHERE id=%s", [chain[1].pk])
-    assert _verify_fails("changed").entry_id == chain[1].pk
 
 
 def test_a_removed_mac_is_not_accepted_as_an_old_unsealed_entry(chain):
@@ -270,44 +240,3 @@ def test_an_entry_forged_with_an_old_key_after_a_rotation_is_caught(chain, setti
         ],
     )
     assert _verify_fails("moved on from").entry_id == forged.pk
-
-
-# --- logs from before the upgrade ---------------------------------------------------
-
-
-@pytest.fixture
-def upgraded_chain(db):
-    """Three entries written before the log was sealed, sealed by the migration's
-    step, then three more."""
-    from importlib import import_module
-
-    triggers.install(connection)
-    for i in range(3):
-        audit_record(action="test.old", detail={"i": i})
-    _sql("UPDATE audit_auditentry SET mac='', key_id=''")
-    _sql("DELETE FROM audit_audithead")
-    migration = import_module("habeas.audit.migrations.0003_sealed_with_a_mac")
-    migration.seal_existing_log(apps, None)
-    for i in range(3):
-        audit_record(action="test.new", detail={"i": i})
-    return list(AuditEntry.objects.order_by("id"))
-
-
-def test_an_upgraded_log_is_sealed_from_the_first_new_entry(upgraded_chain):
-    assert AuditHead.objects.get().sealed_from == 4
-    assert [bool(e.mac) for e in upgraded_chain] == [False] * 3 + [True] * 3
-    assert audit_verify() == 6
-
-
-def test_an_old_entry_rewritten_with_a_recomputed_hash_breaks_the_link(upgraded_chain):
-    """Entries before the seal carry no MAC, but the first sealed entry's MAC fixes
-    the hash it follows: rewriting an old entry breaks the link after it."""
-    _rewrite(upgraded_chain[1], action="nothing.happened")
-    assert _verify_fails("does not follow").entry_id == upgraded_chain[2].pk
-
-
-def test_old_entries_rebuilt_up_to_the_seal_are_caught_there(upgraded_chain):
-    forged = _rewrite(upgraded_chain[0], action="nothing.happened")
-    _rewrite(upgraded_chain[1], prev_hash=forged.hash)
-    _rewrite(upgraded_chain[2], prev_hash=AuditEntry.objects.get(pk=2).hash)
-    assert _verify_fails("does not follow|forged").entry_id == upgraded_chain[3].pk
