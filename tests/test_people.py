@@ -209,3 +209,34 @@ def test_names_of_other_people_and_read_only_members_get_404(
         remove = f"/people/{person.public_id}/names/{name.pk}/remove/"
         assert other.post(remove).status_code == 404
     assert person.names.filter(pk=name.pk).exists() and stranger.names.exists()
+
+
+def test_a_relative_recorded_before_any_case_belongs_to_the_first_case(alice):
+    """The demo's order: the person and their mother first, then the case."""
+    from habeas.cases import services as cases
+
+    person = cases.person_create(name="Ахмед Исаков", by=alice)
+    mother = cases.relative_add(
+        person=person, name="Mother", relationship="mother", contact="+993 12", by=alice
+    )
+    assert mother.case is None  # nobody reads the contact meanwhile
+    case = cases.case_create(reference="TM-2026-001", person=person, country="TM", by=alice)
+    cases.case_create(reference="TM-2026-002", person=person, country="TM", by=alice)
+    mother.refresh_from_db()
+    assert mother.case == case
+
+
+def test_a_relative_is_not_recorded_on_a_case_of_someone_else(login, alice, alices_case):
+    from habeas.cases import services as cases
+
+    person = alices_case.people.get()
+    stranger = cases.person_create(name="Someone Else", by=alice)
+    theirs = cases.case_create(reference="TM-2026-001", person=stranger, country="TM", by=alice)
+    url = f"/people/{person.public_id}/relatives/new/"
+    data = {"name": "Aunt", "relationship": "aunt", "contact": "+993 65"}
+    for forged in (str(theirs.public_id), "not-a-uuid"):
+        response = login(alice).post(url, {**data, "case": forged})
+        assert response.status_code == 400
+        assert "(Hidden field case)" in response.content.decode()  # one case: no choice
+        assert "+993 65" in response.content.decode()
+    assert not person.relatives.exists()

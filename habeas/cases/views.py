@@ -516,12 +516,7 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request,
         "cases/team.html",
-        {
-            "case": case,
-            "members": selectors.team_members(case=case),
-            "form": form,
-            "may_grant": may_grant,
-        },
+        {"case": case, "members": selectors.team_members(case=case), "form": form},
         status=400 if request.method == "POST" else 200,
     )
 
