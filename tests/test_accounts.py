@@ -267,6 +267,22 @@ def test_turning_two_factor_on_needs_the_password(login, alice, at_t0):
     assert TOTPDevice.objects.get(user=alice).confirmed
 
 
+def test_another_session_never_sees_the_secret_the_owner_confirms(alice, at_t0):
+    """GIVEN a thief's copy of alice's session that opened the set-up page WHEN alice
+    sets up her phone in her own session THEN the secret the thief saw is worthless."""
+    thief, owner = Client(), Client()
+    thief.force_login(alice)
+    owner.force_login(alice)
+    thief.get("/account/two-factor/")
+    seen_by_thief = TOTPDevice.objects.get(user=alice).secret
+    _enrol_through_the_pages(owner, alice)
+    assert TOTPDevice.objects.get(user=alice).secret != seen_by_thief
+    login = Client()
+    password_step(login, "alice")
+    assert code_step(login, pyotp.TOTP(seen_by_thief).at(T0)).status_code == 200
+    assert not logged_in(login)
+
+
 def test_the_secret_is_encrypted_at_rest(alice):
     enrol(alice)
     device = TOTPDevice.objects.get(user=alice)

@@ -51,6 +51,10 @@ class TOTPDevice(models.Model):
     # the database alone does not let anyone make codes.
     secret = EncryptedTextField(purpose="accounts.totpdevice.secret")
     confirmed = models.BooleanField(default=False)
+    # While unconfirmed: a hash of the session that is setting it up. Another
+    # session (a stolen one) gets a new secret, so it never learns the one the
+    # owner will confirm.
+    setup_session = models.CharField(max_length=64, blank=True)
     # The last time step (unix time // 30) a code was accepted for: a code for that
     # step or an earlier one is refused, so an overheard code cannot be replayed.
     last_step = models.BigIntegerField(default=0)

@@ -9,6 +9,7 @@ secret or a name.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import re
@@ -299,12 +300,22 @@ def totp_verify(*, device: TOTPDevice, code: str) -> bool:
     return True
 
 
-def totp_device_start(*, user: User) -> TOTPDevice:
-    """The device being set up: the same secret until it is confirmed, so reloading
-    the page does not invalidate what the app has already scanned."""
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, defaults={"secret": pyotp.random_base32()}
-    )
+def totp_device_start(*, request: HttpRequest, user: User) -> TOTPDevice:
+    """The device being set up: the same secret for this session until it is
+    confirmed, so reloading the page does not invalidate what the app has already
+    scanned. Another session gets a new secret: one who stole a session cannot
+    read the secret the owner is about to confirm."""
+    if not request.session.session_key:
+        request.session.save()
+    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()
+    device = TOTPDevice.objects.filter(user=user).first()
+    if device is None:
+        return TOTPDevice.objects.create(
+            user=user, secret=pyotp.random_base32(), setup_session=session
+        )
+    if not device.confirmed and device.setup_session != session:
+        device.secret, device.setup_session, device.last_step = pyotp.random_base32(), session, 0
+        device.save(update_fields=["secret", "setup_session", "last_step"])
     return device
 
 

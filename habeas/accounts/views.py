@@ -190,7 +190,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if selectors.totp_device_confirmed(user):
         messages.info(request, _("Two-factor login is already on for your account."))
         return redirect("account")
-    device = services.totp_device_start(user=user)
+    device = services.totp_device_start(request=request, user=user)
     form = TOTPConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outcome, codes = services.totp_device_confirm(

@@ -56,6 +56,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import json
 import os
 import re
@@ -174,12 +175,7 @@ class KeyRing:
     def derive(self, purpose: str, key_id: str | None = None) -> bytes:
         """A 32-byte key for `purpose`, derived from ring key `key_id` (the active
         key by default) with HKDF-SHA256. Different purposes give unrelated keys."""
-        return HKDF(
-            algorithm=hashes.SHA256(),
-            length=KEY_BYTES,
-            salt=None,
-            info=b"habeas/" + purpose.encode("ascii"),
-        ).derive(self.key(key_id or self.active))
+        return _hkdf(self.key(key_id or self.active), b"habeas/" + purpose.encode("ascii"))
 
     def audit_key(self, key_id: str) -> bytes:
         """The MAC key of the audit log for entries sealed under `key_id`: derived
@@ -249,6 +245,12 @@ class KeyRing:
                 k: base64.b64encode(v).decode("ascii") for k, v in self.audit_keys.items()
             }
         return json.dumps(data, indent=2) + "\n"
+
+
+@functools.lru_cache(maxsize=64)
+def _hkdf(key: bytes, info: bytes) -> bytes:
+    # Cached: `habeas audit verify` needs the audit key once per entry.
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(key)
 
 
 def read_key_file(path: Path) -> KeyRing:
