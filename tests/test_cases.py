@@ -551,3 +551,16 @@ def test_a_case_for_a_known_person_grants_nothing_the_opener_lacked(login, bob, 
     assert login(bob).post(url, {**data, "reference": "TM-2024-002"}).status_code == 302
     second = Case.objects.get(reference="TM-2024-002")
     assert not second.members.get(user=bob).may_see_sources
+
+
+def test_a_case_edit_is_audited_with_the_fields_that_changed_only(login, alice):
+    from habeas.audit.models import AuditEntry
+
+    client = login(alice)
+    assert client.post("/cases/new/", VALID).status_code == 302
+    case = Case.objects.get()
+    form = {k: v for k, v in VALID.items() if not k.startswith("person_name")}
+    edited = {**form, "priority": "2", "last_contact_message": "They took my phone."}
+    assert client.post(f"/cases/{case.public_id}/edit/", edited).status_code == 302
+    entry = AuditEntry.objects.get(action="case.update")
+    assert entry.detail == {"fields": ["last_contact_message", "priority"]}

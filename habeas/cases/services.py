@@ -372,6 +372,7 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
         for person in case.people.all():
             _check_born_before(person, case)
     case.full_clean()
+    changed = _changed_fields(case, fields)
     new_tags = _tags(tags) if tags is not None else None
     if new_tags is not None:
         before = [t.name for t in case.tags.all()]
@@ -381,9 +382,7 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     if new_tags is not None:
         case.tags.set(new_tags)
     case_deadlines_update(case=case, by=by)  # deadlines and risk alerts (habeas.alerts)
-    audit_record(
-        action="case.update", actor=by, target=case, case=case, detail={"fields": sorted(fields)}
-    )
+    audit_record(action="case.update", actor=by, target=case, case=case, detail={"fields": changed})
     return case
 
 
@@ -572,6 +571,7 @@ def event_update(
     for field, value in fields.items():
         setattr(event, field, value)
     event.full_clean()
+    changed = _changed_fields(event, fields)
     event._history_user = by  # who made this change, for the history
     if actors is not None:
         before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]
@@ -589,7 +589,7 @@ def event_update(
         actor=by,
         target=event,
         case=event.case,
-        detail={"fields": sorted(fields)},
+        detail={"fields": changed},
     )
     return event
 
