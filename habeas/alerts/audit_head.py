@@ -2,8 +2,8 @@
 
 A head kept where the holder of the server cannot reach it is what shows a
 rollback of the whole database, or an audit log rewound by someone who also has
-the key file (docs/threat-model.md, "Audit log"). `habeas audit head --expect`
-checks the log against any head received this way.
+the key file (docs/threat-model.md, "Someone who can write to the database").
+`habeas audit head --expect` checks the log against any head received this way.
 
 The watcher calls `audit_head_export_due` at the end of each pass. One row per
 day (`audit.HeadExport`), claimed by compare-and-set: two watchers send it once;
