@@ -2,19 +2,21 @@
 """Mutation check: does the suite notice when a rule is broken?
 
 Each `scripts/mutants/*.toml` lists mutants: one exact find/replace in one file
-that breaks one rule, and the tests that must then fail. For each mutant this
-script copies the tree (tracked files and untracked, non-ignored ones) into a
-temporary directory, applies the edit THERE, runs the mutant's tests on SQLite
-and expects a failure:
+that breaks one rule, and the tests that must then fail. The tree (tracked files
+and untracked, non-ignored ones) is copied into a temporary directory; each
+mutant is applied THERE in turn, its tests run on SQLite (stopping at the first
+failure), and the file restored:
 
-    KILLED    the tests failed, as they must
+    KILLED    a test failed, as it must
     SURVIVED  the tests passed with the rule broken: a gap in the suite
     STALE     `find` does not occur exactly once (the code moved on): fix the rule
-    TIMEOUT   the tests ran longer than --timeout: undecided, so it fails too
+    TIMEOUT   the tests ran longer than --timeout: undecided
+    BROKEN    pytest did not get to run the tests (the edit broke an import, or no
+              test is left): says nothing about the tests
 
-The tests are first run once without any mutant, so that a test failing anyway
-is reported as such rather than counted as a kill. Exits non-zero unless every
-mutant is killed.
+The tests are first run once without any mutant; those that fail anyway are
+named and left out of the mutants' runs, so they are never counted as a kill.
+Exits non-zero unless every mutant is killed.
 
     scripts/mutants.py [--list] [--only M1,M2b] [--timeout SECONDS]
 """
@@ -32,7 +34,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTEST = ["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not postgres"]
+PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not postgres"]
 
 
 def load_mutants() -> list[dict]:
@@ -92,11 +94,11 @@ def check_imports_the_copy(copy: Path, env: dict[str, str]) -> None:
         sys.exit(f"The copy's code is not what gets imported (habeas is {found or '?'}): stopping.")
 
 
-def run_tests(tests: list[str], copy: Path, env: dict[str, str], timeout: float):
-    """('passed' | 'failed' | 'timeout', the end of pytest's output)."""
+def run_tests(tests: list[str], copy: Path, env: dict[str, str], timeout: float, *extra: str):
+    """pytest's exit code (None on timeout) and its output."""
     try:
         result = subprocess.run(  # noqa: S603 (the tests named in our own rules)
-            [sys.executable, *PYTEST, *tests],
+            [sys.executable, *PYTEST, *extra, *tests],
             cwd=copy,
             env=env,
             capture_output=True,
@@ -105,9 +107,24 @@ def run_tests(tests: list[str], copy: Path, env: dict[str, str], timeout: float)
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return "timeout", ""
-    tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
-    return ("passed" if result.returncode == 0 else "failed"), tail
+        return None, ""
+    return result.returncode, result.stdout + result.stderr
+
+
+def failing_without_mutants(tests, copy, env, timeout) -> list[str]:
+    """The tests (node ids) that fail with no mutant applied: they cannot tell a
+    mutant from the code as it is, so they are left out of every mutant's run."""
+    code, output = run_tests(tests, copy, env, timeout)
+    if code is None:
+        sys.exit("The tests timed out with no mutant applied: stopping.")
+    if code not in (0, 1):
+        sys.exit(f"{output[-3000:]}\npytest could not run the tests (exit code {code}): stopping.")
+    summary = (line.split(" - ")[0].split() for line in output.splitlines())
+    return [words[1] for words in summary if len(words) > 1 and words[0] in ("FAILED", "ERROR")]
+
+
+def related(test: str, failing: str) -> bool:
+    return failing.startswith(test) or test.startswith(failing)
 
 
 def main() -> int:
@@ -125,7 +142,7 @@ def main() -> int:
         mutants = [m for m in mutants if m["id"] in wanted]
     if args.list:
         for m in mutants:
-            print(f"{m['id']:6} {m['file']}: {m['rule']}")
+            print(f"{m['id']:8} {m['file']}: {m['rule']}")
         return 0
 
     results: dict[str, str] = {}
@@ -137,45 +154,42 @@ def main() -> int:
 
         for m in mutants:
             path = copy / m["file"]
-            text = path.read_text() if path.is_file() else ""
-            if text.count(m["find"]) != 1:
+            found = (path.read_text() if path.is_file() else "").count(m["find"])
+            if found != 1:
                 results[m["id"]] = "STALE"
                 print(
-                    f"STALE     {m['id']:6} {m['file']}: `find` occurs "
-                    f"{text.count(m['find'])} times (must be once) [{m['source']}]"
+                    f"STALE    {m['id']:8} {m['file']}: `find` occurs {found} times ({m['source']})"
                 )
         runnable = [m for m in mutants if m["id"] not in results]
 
-        tests = sorted({t for m in runnable for t in m["tests"]})
         started = time.monotonic()
-        baseline, tail = run_tests(tests, copy, env, args.timeout * 3) if tests else ("passed", "")
-        if baseline != "passed":
-            print(
-                f"{tail}\n\nThe tests {baseline} without any mutant, so no mutant can be "
-                f"judged:\n  {sys.executable} {' '.join(PYTEST)} {' '.join(tests)}"
-            )
-            return 1
-        print(f"Unmutated: {len(tests)} test paths pass ({time.monotonic() - started:.0f} s).")
+        tests = sorted({t for m in runnable for t in m["tests"]})
+        failing = failing_without_mutants(tests, copy, env, args.timeout * 3) if tests else []
+        print(f"Without mutants ({time.monotonic() - started:.0f} s): ", end="")
+        print(f"{len(failing)} tests fail: {' '.join(failing)}" if failing else "the tests pass.")
 
         for m in runnable:
             path = copy / m["file"]
             original = path.read_text()
             path.write_text(original.replace(m["find"], m["replace"]))
+            left_out = [
+                f"--deselect={f}" for f in failing if any(related(t, f) for t in m["tests"])
+            ]
             started = time.monotonic()
             try:
-                outcome, _ = run_tests(m["tests"], copy, env, args.timeout)
+                code, _ = run_tests(m["tests"], copy, env, args.timeout, "-x", *left_out)
             finally:
                 path.write_text(original)
-            verdict = {"failed": "KILLED", "passed": "SURVIVED", "timeout": "TIMEOUT"}[outcome]
+            # 1: a test failed. Anything else (an import broken by the edit, no test
+            # left to run) says nothing about the tests, so it is not a kill.
+            verdict = {0: "SURVIVED", 1: "KILLED", None: "TIMEOUT"}.get(code, "BROKEN")
             results[m["id"]] = verdict
-            print(
-                f"{verdict:9} {m['id']:6} {m['rule']} ({time.monotonic() - started:.0f} s)",
-                flush=True,
-            )
+            seconds = time.monotonic() - started
+            print(f"{verdict:8} {m['id']:8} {m['rule']} ({seconds:.0f} s)", flush=True)
 
     killed = sum(v == "KILLED" for v in results.values())
     print(f"\nScore: {killed} of {len(results)} killed.")
-    for verdict in ("SURVIVED", "STALE", "TIMEOUT"):
+    for verdict in ("SURVIVED", "STALE", "TIMEOUT", "BROKEN"):
         if ids := [i for i, v in results.items() if v == verdict]:
             print(f"{verdict}: {', '.join(ids)}")
     return 0 if killed == len(results) else 1
