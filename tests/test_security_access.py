@@ -397,6 +397,22 @@ def test_the_person_record_keeps_its_history(login, alice, bob, alices_case):
     assert "Rewritten Spelling" not in one.content.decode()
 
 
+def test_another_teams_changes_to_the_person_do_not_name_who_made_them(
+    login, alice, bob, charlie, alices_case
+):
+    person = _person(alices_case)
+    second = _open_case_for(login(bob), person, "MEM-0001")
+    assert _team(login(bob), second, "charlie", "member", grant=False).status_code == 302
+    edit = f"/people/{person.public_id}/edit/"
+    assert login(alice).post(edit, {"description": "BY-ALICE"}).status_code == 302
+    assert login(bob).post(edit, {"description": "BY-BOB"}).status_code == 302
+    page = _text(login(charlie).get(f"/cases/{second.public_id}/history/"))
+    assert "someone outside this team changed Person" in page and "alice" not in page
+    assert "bob changed Person" in page and "BY-ALICE" in page
+    on_hers = _text(login(alice).get(f"/cases/{alices_case.public_id}/history/"))
+    assert "alice changed Person" in on_hers and "bob changed Person" in on_hers
+
+
 def test_a_removed_spelling_and_a_new_primary_name_stay_in_the_history(login, alice, alices_case):
     person = _person(alices_case)
     other = person.names.get(is_primary=False)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from habeas.sources.models import Claim, Source
 
@@ -35,6 +36,10 @@ IGNORED = {
     "urgent_window_closes", "occurred_from", "received_from", "current_status", "is_open",
 }  # fmt: skip
 HISTORY_LIMIT = 300
+# Records shared by every case of a person: their changes may come from the team of
+# a case the reader cannot see. Who made those is not named (which colleague works
+# on which person is need-to-know too).
+SHARED = {"cases.person", "cases.personname", "cases.relative"}
 
 
 @dataclass
@@ -101,14 +106,24 @@ def _record_id(row) -> str:
     return str(public_id) if public_id else f"name-{row.id}"
 
 
-def _changes_of(rows: list, label: str, case: Case, grant_cases: frozenset[int]) -> list[Change]:
+def _who(row, label: str, team: frozenset[int]) -> str:
+    if not row.history_user_id:
+        return "—"
+    if label in SHARED and row.history_user_id not in team:
+        return _("someone outside this team")
+    return row.history_user.username
+
+
+def _changes_of(
+    rows: list, label: str, case: Case, grant_cases: frozenset[int], team: frozenset[int]
+) -> list[Change]:
     """Turn consecutive historical rows of one record into field-level changes."""
     confidential = CONFIDENTIAL.get(label, set())
     result, previous = [], {}
     for row in rows:  # oldest first
         key = _record_id(row)
         before = previous.get(key)
-        who = row.history_user.username if row.history_user_id else "—"
+        who = _who(row, label, team)
         kind = {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
         # The grant that counts is the one on the case the record was written on.
         may_see = (row.case_id if label == "cases.relative" else case.pk) in grant_cases
@@ -158,6 +173,7 @@ def case_history(*, case: Case, grant_cases: frozenset[int], record_id: str = ""
         "cases.personname": PersonName.history.filter(person_id__in=people),
         "cases.relative": Relative.history.filter(person_id__in=people),
     }
+    team = frozenset(case.members.values_list("user_id", flat=True))
     changes: list[Change] = []
     for label, rows in querysets.items():
         ordered = list(
@@ -165,7 +181,7 @@ def case_history(*, case: Case, grant_cases: frozenset[int], record_id: str = ""
                 :HISTORY_LIMIT
             ]
         )
-        changes.extend(_changes_of(ordered, label, case, grant_cases))
+        changes.extend(_changes_of(ordered, label, case, grant_cases, team))
     if record_id:
         changes = [c for c in changes if c.record_id == record_id]
     changes.sort(key=lambda c: c.when, reverse=True)
