@@ -36,7 +36,6 @@ anyway), and the archive streams through a pipe into the encryption.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import glob
 import hashlib
 import json
@@ -105,77 +104,14 @@ def habeas_version() -> str:
         return "unknown"
 
 
-# Staging directories hold a plain copy of the database while a backup or restore
-# runs. Each holds an flock on its STAGING_LOCK for as long as its process lives, so
-# that one whose process was killed (SIGKILL, OOM, power loss skip every `finally`)
-# can be told from one in use, and removed.
-STAGING_PREFIXES = (".backup-", ".restore-")
-STAGING_LOCK = "in-use.lock"
-# A staging directory without its lock file is younger than this while its process
-# creates the lock; older, it was left by a version of Habeas that made none.
-STAGING_LOCK_GRACE_SECONDS = 60
-_staging_locks: dict[Path, int] = {}
-
-
 def _staging_dir(prefix: str) -> Path:
-    """A private temporary directory inside the data directory (mode 0700), locked
-    as in use until `_remove_staging`."""
-    remove_stale_staging()
+    """A private temporary directory inside the data directory (mode 0700)."""
     try:
-        path = Path(tempfile.mkdtemp(prefix=prefix, dir=settings.DATA_DIR))
-        fd = os.open(path / STAGING_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=settings.DATA_DIR))
     except OSError as exc:
         raise BackupError(
             f"Cannot create a temporary directory in {settings.DATA_DIR}: {exc.strerror}."
         ) from None
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    _staging_locks[path] = fd
-    return path
-
-
-def _remove_staging(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-    fd = _staging_locks.pop(path, None)
-    if fd is not None:
-        os.close(fd)
-
-
-def remove_stale_staging() -> list[str]:
-    """Remove the staging directories of backups and restores whose process died
-    (the plain database copies they hold would stay forever); return their names.
-    A directory whose process still runs is left alone."""
-    removed: list[str] = []
-    try:
-        entries = sorted(Path(settings.DATA_DIR).iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        if not entry.name.startswith(STAGING_PREFIXES) or entry in _staging_locks:
-            continue
-        if entry.is_symlink() or not entry.is_dir():
-            continue
-        if _staging_in_use(entry):
-            continue
-        shutil.rmtree(entry, ignore_errors=True)
-        removed.append(entry.name)
-    return removed
-
-
-def _staging_in_use(entry: Path) -> bool:
-    try:
-        fd = os.open(entry / STAGING_LOCK, os.O_RDWR)
-    except FileNotFoundError:
-        age = datetime.now(UTC).timestamp() - entry.stat().st_mtime
-        return age < STAGING_LOCK_GRACE_SECONDS
-    except OSError:
-        return True  # not ours to judge
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # lets go of the lock; rmtree follows at once
-    return False
 
 
 def _read_only_uri(path: Path) -> str:
@@ -613,7 +549,7 @@ def create_backup(target: Path | str, *, force: bool = False) -> BackupResult:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
     finally:
-        _remove_staging(staging)
+        shutil.rmtree(staging, ignore_errors=True)
     audit_record(
         action="backup.create",
         detail={
@@ -1025,7 +961,7 @@ def restore_backup(source: Path | str) -> RestoreResult:
                 reason = getattr(exc, "strerror", None) or type(exc).__name__
                 raise _undone(f"Restoring failed: {reason}.", database, stored) from None
         finally:
-            _remove_staging(staging)
+            shutil.rmtree(staging, ignore_errors=True)
     audit_record(
         action="backup.restore",
         detail={
