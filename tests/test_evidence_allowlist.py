@@ -121,7 +121,8 @@ def layer_pdf() -> bytes:
     content = (
         b"BT /F1 12 Tf 50 700 Td (VISIBLE-LETTER-TEXT) Tj ET\n"
         b"/OC /oc1 BDC BT /F1 12 Tf 50 650 Td (SECRETHIDDENLAYER collected by Ivan) Tj ET EMC\n"
-        b"/Span << /ActualText (SECRETACTUALTEXT) >> BDC EMC"
+        b"/Span << /ActualText (SECRETACTUALTEXT) >> BDC EMC\n"
+        b"/Note << /Text (SECRETMARKPOINT) >> DP"
     )
     return pdf(
         {
@@ -220,7 +221,9 @@ def test_hidden_layers_and_marked_text_are_left_out_and_named_on_the_panel(
     item = EvidenceItem.objects.get()
     working = working_of(client, alices_case, item)
     everything = everything_in(working)
-    for secret in (b"SECRETHIDDENLAYER", b"SECRETLAYERNAME", b"SECRETACTUALTEXT", b"/OCProperties"):
+    secrets = [b"SECRETHIDDENLAYER", b"SECRETLAYERNAME", b"SECRETACTUALTEXT", b"SECRETMARKPOINT"]
+    assert all(secret in everything_in(data) for secret in secrets)  # the premise
+    for secret in [*secrets, b"/OCProperties"]:
         assert secret not in everything, secret
     assert "VISIBLE-LETTER-TEXT" in PdfReader(io.BytesIO(working)).pages[0].extract_text()
     shown = panel(client, item)
@@ -246,10 +249,43 @@ def test_a_pdf_that_inflates_its_pages_is_refused_quickly_in_bounded_memory(
     finally:
         tracemalloc.stop()
     [message] = refused.value.message_dict["upload"]
-    assert message.startswith("The PDF holds more than Habeas reads in one file")
+    assert message.startswith(
+        "The PDF holds more than Habeas reads in one file (drawing instructions, "
+        "more than 32,000,000 bytes once decompressed)"
+    )
     assert "Nothing was stored" in message
     assert peak < 250 * 1024 * 1024  # one page decoded (70 MB), not sixteen
     assert store_files(settings) == [] and not EvidenceItem.objects.exists()
+
+
+def test_each_image_of_a_pdf_is_released_once_copied(alices_case, alice):
+    """GIVEN a PDF of twelve pages, each a 2000×2000 scan stored as plain samples
+    (12 MB each, 144 MB together) WHEN it is uploaded THEN it is stored, and at no
+    time are more than a few of them held decoded."""
+    samples = zlib.compress(bytes(2000 * 2000 * 3), 9)
+    count = 12
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(count))
+    objs = {1: CAT, 2: b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count}
+    for i in range(count):
+        page, content, image = 3 + i, 3 + count + i, 3 + 2 * count + i
+        objs[page] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /XObject << /Im0 %d 0 R >> >> >>" % (content, image)
+        )
+        objs[content] = stream(b"q 612 0 0 792 0 0 cm /Im0 Do Q")
+        objs[image] = stream(
+            samples,
+            b"/Type /XObject /Subtype /Image /Width 2000 /Height 2000 /ColorSpace /DeviceRGB "
+            b"/BitsPerComponent 8 /Filter /FlateDecode",
+        )
+    tracemalloc.start()
+    try:
+        item = add(alices_case, alice, pdf(objs), "scans.pdf")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert item.has_working_copy
+    assert peak < 80 * 1024 * 1024  # 144 MB if every decoded scan were kept
 
 
 def test_a_pdf_within_the_bound_is_stored(alices_case, alice):

@@ -1,0 +1,308 @@
+"""What a working copy of a PDF may contain: each kind of object, the keys it
+may have and the kind of each key's value (copy.py copies these and nothing else).
+Listed here apart from the code that follows them, so that what passes is read
+in one place.
+"""
+
+from __future__ import annotations
+
+PLAIN = "plain"  # numbers, names, strings, booleans, null, and arrays of them
+
+# What each kind of object in the working copy may hold: key → kind of its value.
+KEYS: dict[str, dict[str, str]] = {
+    "resources": {
+        "/Font": "fonts",
+        "/XObject": "xobjects",
+        "/ExtGState": "extgstates",
+        "/ColorSpace": "colorspaces",
+        "/Pattern": "patterns",
+        "/Shading": "shadings",
+        "/ProcSet": PLAIN,
+    },
+    "font": {
+        **dict.fromkeys(
+            (
+                "/Type",
+                "/Subtype",
+                "/BaseFont",
+                "/FirstChar",
+                "/LastChar",
+                "/Widths",
+                "/DW",
+                "/W",
+                "/DW2",
+                "/W2",
+                "/FontBBox",
+                "/FontMatrix",
+            ),
+            PLAIN,
+        ),
+        "/FontDescriptor": "fontdescriptor",
+        "/Encoding": "encoding",
+        "/ToUnicode": "cmap",
+        "/DescendantFonts": "font_list",
+        "/CIDSystemInfo": "cidsysteminfo",
+        "/CIDToGIDMap": "cidtogid",
+        "/CharProcs": "glyphs",
+        "/Resources": "resources",
+    },
+    "fontdescriptor": {
+        **dict.fromkeys(
+            (
+                "/Type",
+                "/FontName",
+                "/FontFamily",
+                "/FontStretch",
+                "/FontWeight",
+                "/Flags",
+                "/FontBBox",
+                "/ItalicAngle",
+                "/Ascent",
+                "/Descent",
+                "/Leading",
+                "/CapHeight",
+                "/XHeight",
+                "/StemV",
+                "/StemH",
+                "/AvgWidth",
+                "/MaxWidth",
+                "/MissingWidth",
+                "/CharSet",
+                "/Lang",
+            ),
+            PLAIN,
+        ),
+        "/FontFile": "data",
+        "/FontFile2": "data",
+        "/FontFile3": "data",
+        "/CIDSet": "data",
+    },
+    # Streams whose dictionary says only how to read their bytes.
+    "data": dict.fromkeys(("/Length1", "/Length2", "/Length3", "/Subtype"), PLAIN),
+    "encoding_dict": dict.fromkeys(("/Type", "/BaseEncoding", "/Differences"), PLAIN),
+    "cmap_stream": {
+        **dict.fromkeys(("/Type", "/CMapName", "/WMode"), PLAIN),
+        "/CIDSystemInfo": "cidsysteminfo",
+        "/UseCMap": "cmap",
+    },
+    "cidsysteminfo": dict.fromkeys(("/Registry", "/Ordering", "/Supplement"), PLAIN),
+    "extgstate": {
+        **dict.fromkeys(
+            (
+                "/Type",
+                "/LW",
+                "/LC",
+                "/LJ",
+                "/ML",
+                "/D",
+                "/RI",
+                "/OP",
+                "/op",
+                "/OPM",
+                "/SM",
+                "/SA",
+                "/BM",
+                "/CA",
+                "/ca",
+                "/AIS",
+                "/TK",
+            ),
+            PLAIN,
+        ),
+        "/SMask": "softmask",
+    },
+    "softmask_dict": {**dict.fromkeys(("/Type", "/S", "/BC", "/TR"), PLAIN), "/G": "form"},
+    "group": {**dict.fromkeys(("/Type", "/S", "/I", "/K"), PLAIN), "/CS": "colorspace"},
+    "function": {
+        **dict.fromkeys(
+            (
+                "/FunctionType",
+                "/Domain",
+                "/Range",
+                "/Size",
+                "/BitsPerSample",
+                "/Order",
+                "/Encode",
+                "/Decode",
+                "/C0",
+                "/C1",
+                "/N",
+                "/Bounds",
+            ),
+            PLAIN,
+        ),
+        "/Functions": "function_list",
+    },
+    "shading": {
+        **dict.fromkeys(
+            (
+                "/ShadingType",
+                "/Background",
+                "/BBox",
+                "/AntiAlias",
+                "/Coords",
+                "/Domain",
+                "/Extend",
+                "/Matrix",
+                "/BitsPerCoordinate",
+                "/BitsPerComponent",
+                "/BitsPerFlag",
+                "/Decode",
+                "/VerticesPerRow",
+            ),
+            PLAIN,
+        ),
+        "/ColorSpace": "colorspace",
+        "/Function": "functions",
+    },
+    "pattern": {
+        **dict.fromkeys(
+            (
+                "/Type",
+                "/PatternType",
+                "/PaintType",
+                "/TilingType",
+                "/BBox",
+                "/XStep",
+                "/YStep",
+                "/Matrix",
+            ),
+            PLAIN,
+        ),
+        "/Resources": "resources",
+        "/Shading": "shading",
+        "/ExtGState": "extgstate",
+    },
+    "form": {
+        **dict.fromkeys(("/Type", "/Subtype", "/FormType", "/BBox", "/Matrix"), PLAIN),
+        "/Resources": "resources",
+        "/Group": "group",
+    },
+    "glyph": {},
+    "image": {
+        **dict.fromkeys(
+            (
+                "/Type",
+                "/Subtype",
+                "/Width",
+                "/Height",
+                "/BitsPerComponent",
+                "/ImageMask",
+                "/Decode",
+                "/Interpolate",
+                "/Intent",
+                "/Matte",
+                "/SMaskInData",
+            ),
+            PLAIN,
+        ),
+        "/ColorSpace": "colorspace",
+        "/Mask": "mask",
+        "/SMask": "image",
+    },
+    "calibration": dict.fromkeys(
+        ("/WhitePoint", "/BlackPoint", "/Gamma", "/Matrix", "/Range"), PLAIN
+    ),
+    "decodeparms": {
+        **dict.fromkeys(
+            (
+                "/K",
+                "/EndOfLine",
+                "/EncodedByteAlign",
+                "/Columns",
+                "/Rows",
+                "/EndOfBlock",
+                "/BlackIs1",
+                "/DamagedRowsBeforeError",
+            ),
+            PLAIN,
+        ),
+        "/JBIG2Globals": "data",
+    },
+}
+# Dictionaries of named resources, and arrays, with the kind of each entry.
+NAMED = {
+    "fonts": "font",
+    "xobjects": "xobject",
+    "extgstates": "extgstate",
+    "colorspaces": "colorspace",
+    "patterns": "pattern",
+    "shadings": "shading",
+    "glyphs": "glyph",
+}
+LISTS = {"font_list": "font", "function_list": "function"}
+# Kinds that must be streams, and those whose stream holds drawing instructions.
+STREAMS = frozenset({"data", "form", "glyph", "image", "cmap_stream"})
+DRAWINGS = frozenset({"form", "glyph", "pattern"})
+PAGE_BOXES = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate", "/UserUnit")
+# Keys a reader of the original sees nothing of, known and left out in silence;
+# any other key left out is named on the metadata panel ("data the pages do not show").
+KNOWN_LEFT_OUT = frozenset(
+    {
+        "/Length",
+        "/Filter",
+        "/DecodeParms",
+        "/DL",
+        "/F",
+        "/FFilter",
+        "/FDecodeParms",
+        "/Metadata",
+        "/PieceInfo",
+        "/LastModified",
+        "/StructParents",
+        "/StructParent",
+        "/OC",
+        "/Parent",
+        "/Annots",
+        "/Properties",
+        "/Thumb",
+        "/B",
+        "/Dur",
+        "/Trans",
+        "/AA",
+        "/ID",
+        "/PZ",
+        "/SeparationInfo",
+        "/Tabs",
+        "/TemplateInstantiated",
+        "/PresSteps",
+        "/VP",
+        "/BoxColorInfo",
+        "/OPI",
+        "/Ref",
+        "/Name",
+        "/Alternates",
+        "/Measure",
+        "/PtData",
+        "/OutputIntents",
+        "/AF",
+        "/DPart",
+        "/Type",
+        "/Contents",
+        "/Resources",
+        "/Group",
+        "/FD",
+        "/Style",
+        "/TR2",
+        "/TR",
+        "/BG",
+        "/BG2",
+        "/UCR",
+        "/UCR2",
+        "/HT",
+        "/FL",
+        "/Font",
+        "/Subtype",
+        *PAGE_BOXES,
+    }
+)
+# Inline image keys, long and short forms (the copy writes the short ones).
+INLINE_KEYS = {
+    "/Width": "/W",
+    "/Height": "/H",
+    "/BitsPerComponent": "/BPC",
+    "/ColorSpace": "/CS",
+    "/ImageMask": "/IM",
+    "/Decode": "/D",
+    "/Interpolate": "/I",
+}
