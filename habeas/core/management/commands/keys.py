@@ -25,6 +25,7 @@ from habeas.core.encryption import (
     reencrypt_column,
     table_exists,
 )
+from habeas.core.running import refuse_while_running
 from habeas.lib.crypto import KeyRing, KeyRingError, read_key_file, write_key_file
 
 FROM_ENVIRONMENT = (
@@ -52,7 +53,8 @@ class Command(BaseCommand):
         if action == "status":
             self.status()
         elif action == "rotate":
-            self.rotate(batch_size=options["batch_size"])
+            with refuse_while_running("rotate the keys"):  # running processes keep the old ring
+                self.rotate(batch_size=options["batch_size"])
         elif action == "reencrypt":
             self.reencrypt(settings.HABEAS_KEYRING, batch_size=options["batch_size"])
         else:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import signal
+import socket
+import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -10,6 +16,55 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from habeas.conf import ConfigurationError, env_int, env_str
+from habeas.core.running import hold_running_lock
+
+# Seconds a stopping server's workers may take to finish their requests.
+GRACEFUL_TIMEOUT = 20
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_master(arbiter, worker) -> None:
+    """gunicorn's post_fork hook: a worker is killed when its master dies.
+
+    Otherwise a worker orphaned by a killed master keeps the listening socket until
+    its requests end (a slow client keeps it for minutes), and `habeas serve` cannot
+    start again meanwhile. The master's death is a crash: its workers' requests
+    were lost with it anyway, their transactions are rolled back. Linux only.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != arbiter.pid:  # the master died before prctl took effect
+        os._exit(1)
+
+
+def wait_for_port(host: str, port: int, *, within: float, say) -> None:
+    """Wait until `host:port` can be bound (as gunicorn binds it: SO_REUSEADDR),
+    for a server still stopping there; refuse with one line after `within` s."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    deadline = time.monotonic() + within
+    told = False
+    while True:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+            else:
+                return
+        if time.monotonic() > deadline:
+            raise CommandError(
+                f"Port {port} on {host} is in use by another program: stop it, or choose "
+                "another port (HABEAS_PORT or --port)."
+            )
+        if not told:
+            say(f"Port {port} is in use; waiting up to {within:g} s for it to be free.")
+            told = True
+        time.sleep(0.2)
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
@@ -26,7 +81,11 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
                 "worker_class": "gthread",
                 "threads": threads,
                 "timeout": 60,
-                "graceful_timeout": 20,
+                "graceful_timeout": GRACEFUL_TIMEOUT,
+                "post_fork": die_with_master,
+                # gunicorn's control socket is one path per user (~/.gunicorn/gunicorn.ctl):
+                # a second instance would take it over. Habeas is managed by signals.
+                "control_socket_disable": True,
                 # No access log: it would record who visited which case, from where.
                 "accesslog": None,
                 "errorlog": "-",
@@ -61,6 +120,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not 0 < port < 65536:
             raise CommandError(f"HABEAS_PORT must be between 1 and 65535 (got {port}).")
+        hold_running_lock("habeas serve")  # until the server stops: no key rotation meanwhile
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         else:
@@ -69,6 +129,8 @@ class Command(BaseCommand):
             # starts unable to read its data.
             call_command("check", databases=["default"], verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # A server that was just stopped (or crashed) may hold the port a little longer.
+        wait_for_port(host, port, within=GRACEFUL_TIMEOUT + 5, say=self.stdout.write)
         # Forked workers must not share the parent's database connection.
         connections.close_all()
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
