@@ -447,3 +447,55 @@ def test_a_name_ending_in_a_dot_or_a_space_is_judged_by_its_extension(
     assert re.match(r"The content of this file is text/plain, which does not match", message)
     assert "(“.pdf”)" in message or "(“.PDF”)" in message
     assert store_files(settings) == [] and not EvidenceItem.objects.exists()
+
+
+# ------------------------------------------------------ what the copy keeps
+
+
+def letter_with_everything_drawn() -> bytes:
+    """A letter as word processors make them: an embedded font (Russian text), a
+    standard font, a photo with transparency, a palette image, a gradient and a
+    translucent box."""
+    from fpdf import FPDF
+    from fpdf.pattern import LinearGradient
+
+    doc = FPDF()
+    doc.add_page()
+    doc.add_font("dv", fname="habeas/advocacy/fonts/DejaVuSans.ttf")
+    doc.set_font("dv", size=14)
+    doc.multi_cell(0, 10, "Письмо о задержании — Türkmenistan")
+    doc.set_font("helvetica", size=12)
+    doc.cell(0, 10, "Core font line")
+    for image in (Image.new("RGBA", (30, 20), (10, 200, 30, 128)), Image.new("P", (16, 16))):
+        if image.mode == "P":
+            image.putpalette([i % 256 for i in range(768)])
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        doc.image(io.BytesIO(out.getvalue()), x=10 + 40 * (image.mode == "P"), y=60, w=30)
+    with doc.use_pattern(LinearGradient(10, 100, 100, 100, [(255, 0, 0), (0, 0, 255)])):
+        doc.rect(10, 90, 90, 20, style="F")
+    with doc.local_context(fill_opacity=0.4):
+        doc.rect(20, 120, 50, 20, style="F")
+    return bytes(doc.output())
+
+
+def test_the_working_copy_draws_the_same_text_fonts_images_and_shapes(alices_case, alice):
+    from pypdf import PdfReader
+
+    data = letter_with_everything_drawn()
+    item = add(alices_case, alice, data, "letter.pdf")
+    working = storage.open_plain(item.public_id, "working", expect_sha256=item.working_sha256)
+    original, copy = PdfReader(io.BytesIO(data)).pages[0], PdfReader(working).pages[0]
+    assert copy.extract_text() == original.extract_text()
+    assert "Письмо о задержании" in copy.extract_text()
+    pixels = [[image.image.tobytes() for image in page.images] for page in (original, copy)]
+    assert len(pixels[0]) == 2 and pixels[0] == pixels[1]
+    resources = [page["/Resources"] for page in (original, copy)]
+    for kind in ("/Font", "/XObject", "/ExtGState", "/Pattern", "/Shading"):
+        assert sorted(resources[1][kind]) == sorted(resources[0][kind]), kind
+    fonts = [resources[1]["/Font"][name].get_object() for name in resources[1]["/Font"]]
+    [embedded] = [font for font in fonts if font["/Subtype"] == "/Type0"]
+    descriptor = embedded["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+    assert descriptor["/FontFile2"].get_data()[:4] == b"\x00\x01\x00\x00"  # the TrueType program
+    state = next(iter(resources[1]["/ExtGState"].values())).get_object()
+    assert float(state["/ca"]) == 0.4

@@ -83,6 +83,21 @@ class Copier:
         self.unknown: set[str] = set()
         self.label = ""
         self.page_resources = None
+        # Kinds whose object can take several forms (a name, an array, a dictionary
+        # or a stream): each is copied by its own method.
+        self.choosers = {
+            "xobject": self._xobject,
+            "colorspace": self._colorspace,
+            "functions": self._functions,
+            "function": self._function,
+            "shading": self._shading,
+            "encoding": self._encoding,
+            "cmap": self._cmap,
+            "cidtogid": self._cidtogid,
+            "softmask": self._softmask,
+            "mask": self._mask,
+            "pattern": self._pattern,
+        }
 
     # ------------------------------------------------------------ the file
 
@@ -189,7 +204,7 @@ class Copier:
             items = obj if isinstance(obj, ArrayObject) else [value]
             copies = [self.copy(item, LISTS[kind], depth + 1) for item in items]
             return ArrayObject([item for item in copies if item is not None])
-        special = getattr(self, f"_{kind}", None)
+        special = self.choosers.get(kind)
         if special is not None:
             result = special(value, obj, depth)
             if memo is not None and result is not None:
@@ -219,7 +234,7 @@ class Copier:
                 resources = obj.get("/Resources") or self.page_resources
                 self._set(new, zlib.compress(self._content(value, resources)), "/FlateDecode")
             else:
-                self._set(new, zlib.compress(self._data(obj)), "/FlateDecode")
+                self._set(new, zlib.compress(self._decoded(obj)), "/FlateDecode")
         return new_ref or new
 
     def _plain(self, value, depth: int = 0):
@@ -269,7 +284,7 @@ class Copier:
         if filter_name:
             stream[NameObject("/Filter")] = NameObject(filter_name)
 
-    def _data(self, stream) -> bytes:
+    def _decoded(self, stream) -> bytes:
         """A stream of the original, decoded, counted, and released."""
         data = stream.get_data()
         _release(stream)
@@ -344,7 +359,7 @@ class Copier:
                 if copied is not None:
                     new[NameObject(key)] = copied
         if isinstance(obj, StreamObject):
-            self._set(new, zlib.compress(self._data(obj)), "/FlateDecode")
+            self._set(new, zlib.compress(self._decoded(obj)), "/FlateDecode")
             return self.writer._add_object(new)
         return new
 
@@ -504,7 +519,7 @@ class Copier:
         if filters and last in {"/CCITTFaxDecode", "/JBIG2Decode"} and len(filters) == 1:
             # Black-and-white pixels, no room for metadata: kept as they are.
             new[NameObject("/F")] = NameObject(last)
-            parms = self._decodeparms(parms) if parms is not None else None
+            parms = self._parms(parms) if parms is not None else None
             if parms is not None:
                 new[NameObject("/DP")] = parms
             return {"settings": new, "data": operands["data"]}
@@ -583,11 +598,11 @@ class Copier:
             new._data = obj._data
             new[NameObject("/Filter")] = self._plain(obj.raw_get("/Filter"))
             if "/DecodeParms" in obj:
-                parms = self._decodeparms(obj.raw_get("/DecodeParms"))
+                parms = self._parms(obj.raw_get("/DecodeParms"))
                 if parms is not None:
                     new[NameObject("/DecodeParms")] = parms
             return
-        data = self._data(obj)  # every filter applied; JPEG and JPEG 2000 pass through
+        data = self._decoded(obj)  # every filter applied; JPEG and JPEG 2000 pass through
         if last == "/DCTDecode":
             self._set(new, self._jpeg(data, where), "/DCTDecode")
         elif last == "/JPXDecode":
@@ -596,7 +611,7 @@ class Copier:
             # Plain samples: deflated again, so nothing trailing them survives either.
             self._set(new, zlib.compress(data), "/FlateDecode")
 
-    def _decodeparms(self, value):
+    def _parms(self, value):
         from pypdf.generic import ArrayObject, NullObject
 
         obj = value.get_object()
