@@ -232,6 +232,12 @@ def _entry_mac_check(ring, entry: AuditEntry, left_behind: set[str]) -> None:
         )
 
 
+def audit_sealed_from() -> int:
+    """The first entry that carries a MAC (1 unless the log predates the seal)."""
+    head = AuditHead.objects.filter(pk=1).values_list("sealed_from", flat=True).first()
+    return head or 1
+
+
 def audit_head() -> dict[str, Any]:
     head = AuditHead.objects.filter(pk=1).first()
     if head is None:

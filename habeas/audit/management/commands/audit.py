@@ -12,6 +12,7 @@ from habeas.audit.services import (
     HeadRefused,
     audit_head_check,
     audit_head_signed,
+    audit_sealed_from,
     audit_verify,
 )
 
@@ -36,6 +37,12 @@ class Command(BaseCommand):
         try:
             if options["action"] == "verify":
                 self.stdout.write(f"Audit log intact: {audit_verify()} entries.")
+                if (sealed_from := audit_sealed_from()) > 1:
+                    self.stdout.write(
+                        f"Entries #1 to #{sealed_from - 1} were written before the log was "
+                        "sealed: they carry no MAC, and are fixed by the hash chain that "
+                        f"entry #{sealed_from} extends."
+                    )
                 return
             if options.get("expect"):
                 audit_head_check(_read_head(options["expect"]))
