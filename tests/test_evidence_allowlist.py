@@ -499,3 +499,23 @@ def test_the_working_copy_draws_the_same_text_fonts_images_and_shapes(alices_cas
     assert descriptor["/FontFile2"].get_data()[:4] == b"\x00\x01\x00\x00"  # the TrueType program
     state = next(iter(resources[1]["/ExtGState"].values())).get_object()
     assert float(state["/ca"]) == 0.4
+
+
+def long_gif(frames: int, side: int) -> bytes:
+    """A GIF whose screen is side×side pixels, drawn by `frames` frames of one pixel:
+    small to send, but every frame is decoded onto the whole screen."""
+    screen = (
+        b"GIF89a" + side.to_bytes(2, "little") * 2 + b"\x80\x00\x00" + b"\x00" * 3 + b"\xff" * 3
+    )
+    frame = b"\x2c" + b"\x00\x00" * 2 + b"\x01\x00" * 2 + b"\x00" + b"\x02\x02\x44\x01\x00"
+    return screen + frame * frames + b"\x3b"
+
+
+def test_a_long_animation_is_refused_before_its_frames_are_decoded(alices_case, alice):
+    data = long_gif(20, 5000)
+    assert Image.open(io.BytesIO(data)).n_frames == 20  # the premise
+    started = time.monotonic()
+    with pytest.raises(ValidationError, match="The animation has 20 frames of 5,000×5,000"):
+        add(alices_case, alice, data, "long.gif")
+    assert time.monotonic() - started < 2
+    assert add(alices_case, alice, long_gif(3, 500), "short.gif").has_working_copy

@@ -35,6 +35,9 @@ TOO_LARGE = (
 )
 # Pages of a TIFF, frames of a GIF or WebP: at most this many are looked at.
 MAX_FRAMES = 1000
+# Pillow decodes every frame of a GIF to reach the next one: all of them together,
+# at most this many pixels (about two seconds of decoding).
+MAX_GIF_PIXELS = 400_000_000
 
 IMAGE_TYPES = {
     "JPEG": "image/jpeg",
@@ -332,6 +335,8 @@ def examine(data: bytes | None, media_type: str) -> tuple[Metadata | None, bytes
     try:
         found = _frames_metadata(image)
         image.seek(0)
+    except RejectedFile:
+        raise
     except (OSError, ValueError, SyntaxError, EOFError, struct.error):
         raise RejectedFile("The image is damaged and cannot be read.") from None
     clean = _plain_image(load(image))
@@ -429,6 +434,13 @@ def _frames_metadata(image: Image.Image) -> Metadata:
         raise RejectedFile(
             f"The image has {frames:,} pages or frames, more than {MAX_FRAMES:,} allowed. "
             "Nothing was stored."
+        )
+    width, height = image.size
+    if image.format == "GIF" and frames * width * height > MAX_GIF_PIXELS:
+        raise RejectedFile(
+            f"The animation has {frames:,} frames of {width:,}×{height:,} pixels, more than "
+            "Habeas reads. Nothing was stored. Upload it inside a ZIP archive to keep it as "
+            "it is (it then gets no working copy)."
         )
     found = Metadata()
     for index in range(frames):
