@@ -438,3 +438,19 @@ def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
     assert len(receiver.delivered) == 10
     refused = 31 if recovery == "breaker probe" else 30
     assert len(receiver.requests) == refused + 10  # once each after the outage
+
+
+def test_a_row_another_watcher_has_just_tried_is_not_tried_again_from_an_older_read(
+    hook, alices_case
+):
+    """The review's stale read: two watchers read the same due row; one tries it
+    (refused) and reschedules it before the other claims it. The other leaves it
+    alone until its retry is due, instead of retrying at once."""
+    receiver = hook("500")
+    raise_alert(alices_case)
+    late = delivery.Outbox("late watcher")
+    late._load(timezone.now(), 2000)  # its read: the row is due
+    assert delivery.deliver_due(worker="quick watcher")["retry"] == 1
+    late._start_ready({"sent": 0, "retry": 0, "failed": 0})
+    late.close(wait=5)
+    assert Delivery.objects.get().attempts == 1 and len(receiver.requests) == 1

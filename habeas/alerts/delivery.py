@@ -90,10 +90,20 @@ def retriable(now: datetime) -> Q:
     return Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.FAILED, retry_until__gt=now)
 
 
-def _claim(pk: int, claimed_at: datetime | None, now: datetime, token: uuid.UUID) -> bool:
+def _claim(
+    pk: int,
+    claimed_at: datetime | None,
+    now: datetime,
+    token: uuid.UUID,
+    *,
+    due_at: datetime | None,
+) -> bool:
     held = Q(claimed_at__isnull=True) if claimed_at is None else Q(claimed_at=claimed_at)
+    # Still due when we read it: another watcher may have tried it and rescheduled it
+    # since (`due_at` None: a probe, which goes before its time).
+    due = Q() if due_at is None else Q(next_attempt_at__lte=due_at)
     return bool(
-        Delivery.objects.filter(held, retriable(now), pk=pk).update(
+        Delivery.objects.filter(held, due, retriable(now), pk=pk).update(
             claimed_at=now, claim_token=token, attempts=F("attempts") + 1
         )
     )
@@ -250,6 +260,7 @@ class Outbox:
         self.results: queue.Queue = queue.Queue()
         self.in_flight = 0
         self.redriven = False  # rows made due again: the next pass should come at once
+        self.read_at = timezone.now()  # when the due rows were last read
 
     def _endpoint(self, key: str) -> _Endpoint:
         if key not in self.endpoints:
@@ -306,6 +317,7 @@ class Outbox:
     def _load(self, now: datetime, limit: int) -> int:
         for endpoint in self.endpoints.values():
             endpoint.waiting.clear()
+        self.read_at = now
         due = list(
             Delivery.objects.filter(claimable(now), retriable(now), next_attempt_at__lte=now)
             .order_by("next_attempt_at", "pk")
@@ -344,8 +356,9 @@ class Outbox:
         returns an outcome only if it was settled without sending."""
         now = timezone.now()
         token = uuid.uuid4()
-        if not _claim(pk, claimed_at, now, token):
-            return None  # another watcher holds it
+        probe = endpoint.open_until is not None
+        if not _claim(pk, claimed_at, now, token, due_at=None if probe else self.read_at):
+            return None  # another watcher holds it, or has just tried it
         row = Delivery.objects.select_related("alert", "alert__case", "user").get(pk=pk)
         rows = [row]
         if row.digest:
@@ -371,7 +384,6 @@ class Outbox:
         attempts = DeliveryAttempt.objects.bulk_create(
             [DeliveryAttempt(delivery=r, worker=self.worker, started_at=now) for r in rows]
         )
-        probe = endpoint.open_until is not None
         job = _Job(endpoint.key, token, rows, [a.pk for a in attempts], probe)
         try:
             send = _sender(rows)
