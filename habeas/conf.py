@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from habeas.lib.crypto import KeyRing, KeyRingError, read_key_file, write_key_file
@@ -83,15 +84,40 @@ def default_data_dir(base_dir: Path) -> Path:
     return Path.cwd() / "var"
 
 
+# The SQLite database Habeas keeps in the data directory, and SQLite's files beside it.
+SQLITE_NAME = "habeas.sqlite3"
+SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+
+
 def ensure_private_dir(path: Path) -> Path:
-    """Create the data directory readable by its owner only (it holds keys and the database)."""
+    """The data directory, its owner's only: it holds the keys and the database.
+
+    Created with mode 0700; one made beforehand (`mkdir`, mode 0755) is tightened to
+    0700, and so is the database in it. The process's umask becomes 077, so every
+    file Habeas creates afterwards is its owner's only: SQLite creates the database
+    and its -wal/-shm files with the umask's mode.
+    """
+    os.umask(0o077)
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigurationError(
             f"Cannot create the data directory {path}: {exc.strerror}."
         ) from None
+    for private in (path, *(path / (SQLITE_NAME + s) for s in ("", *SQLITE_SIDECARS))):
+        _owner_only(private)
     return path
+
+
+def _owner_only(path: Path) -> None:
+    """Take group and world access away from a file or directory of ours; leave
+    anything else (absent, someone else's) for `habeas check --deploy` to report."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077 and path.stat().st_uid == os.geteuid():
+            os.chmod(path, mode & 0o700)
+    except OSError:
+        pass
 
 
 def secret_key(data_dir: Path) -> str:

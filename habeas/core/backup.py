@@ -36,6 +36,7 @@ anyway), and the archive streams through a pipe into the encryption.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import hashlib
 import json
@@ -104,14 +105,80 @@ def habeas_version() -> str:
         return "unknown"
 
 
+# Staging directories hold a plain copy of the database while a backup or restore
+# runs. Each holds an flock on its STAGING_LOCK for as long as its process lives, so
+# that one whose process was killed (SIGKILL, OOM, power loss skip every `finally`)
+# can be told from one in use, and removed.
+STAGING_PREFIXES = (".backup-", ".restore-")
+STAGING_LOCK = "in-use.lock"
+# A staging directory without its lock file is younger than this while its process
+# creates the lock; older, it was left by a version of Habeas that made none.
+STAGING_LOCK_GRACE_SECONDS = 60
+_staging_locks: dict[Path, int] = {}
+
+
 def _staging_dir(prefix: str) -> Path:
-    """A private temporary directory inside the data directory (mode 0700)."""
+    """A private temporary directory inside the data directory (mode 0700), locked
+    as in use until `_remove_staging`."""
+    remove_stale_staging()
     try:
-        return Path(tempfile.mkdtemp(prefix=prefix, dir=settings.DATA_DIR))
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=settings.DATA_DIR))
+        fd = os.open(path / STAGING_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         raise BackupError(
             f"Cannot create a temporary directory in {settings.DATA_DIR}: {exc.strerror}."
         ) from None
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    _staging_locks[path] = fd
+    return path
+
+
+def _remove_staging(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    fd = _staging_locks.pop(path, None)
+    if fd is not None:
+        os.close(fd)
+
+
+def remove_stale_staging() -> list[str]:
+    """Remove the staging directories of backups and restores whose process died
+    (the plain database copies they hold would stay forever); return their names.
+    A directory whose process still runs is left alone."""
+    removed: list[str] = []
+    try:
+        entries = sorted(Path(settings.DATA_DIR).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(STAGING_PREFIXES) or entry in _staging_locks:
+            continue
+        if entry.is_symlink() or not entry.is_dir():
+            continue
+        if _staging_in_use(entry):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
+
+
+def _staging_in_use(entry: Path) -> bool:
+    try:
+        fd = os.open(entry / STAGING_LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        try:
+            age = datetime.now(UTC).timestamp() - entry.stat().st_mtime
+        except OSError:
+            return True  # gone already
+        return age < STAGING_LOCK_GRACE_SECONDS
+    except OSError:
+        return True  # not ours to judge
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # lets go of the lock; rmtree follows at once
+    return False
 
 
 def _read_only_uri(path: Path) -> str:
@@ -549,7 +616,7 @@ def create_backup(target: Path | str, *, force: bool = False) -> BackupResult:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_staging(staging)
     audit_record(
         action="backup.create",
         detail={
@@ -583,6 +650,7 @@ class RestoreResult:
     files: int
     pending_migrations: int
     key_messages: list[str]
+    resumed: str = ""  # what was cleared away of an interrupted restore
 
 
 def _archive_key_id(handle: BinaryIO, name: str) -> str:
@@ -820,7 +888,14 @@ class _SQLiteTarget:
         if self.placed:
             for path in [self.path, *self.sidecars()]:
                 path.unlink(missing_ok=True)
+        self.path.with_name(self.path.name + ".restoring").unlink(missing_ok=True)
         return "The restored database was removed again; the data directory is as it was."
+
+    def discard_interrupted(self, interrupted: str) -> None:
+        """Remove what a restore killed half-way placed (Habeas has not run on it since:
+        it refuses to start while the restore's marker is there)."""
+        self.placed = True
+        self.undo()
 
 
 class _PostgreSQLTarget:
@@ -877,6 +952,16 @@ class _PostgreSQLTarget:
             "drop it and create it empty again (dropdb, createdb) before another try."
         )
 
+    def discard_interrupted(self, interrupted: str) -> None:
+        try:
+            self.check_empty()
+        except BackupError:
+            raise BackupError(
+                f"{interrupted} The database {self.name} may hold part of it and must not be "
+                "used: drop it and create it empty again (dropdb, createdb), then run "
+                "`habeas restore` again."
+            ) from None
+
 
 class _FilesTarget:
     def __init__(self) -> None:
@@ -908,6 +993,119 @@ class _FilesTarget:
         if self.placed:
             shutil.rmtree(self.path, ignore_errors=True)
 
+    def discard_interrupted(self) -> None:
+        self.placed = True
+        self.undo()
+
+
+# --- an interrupted restore ------------------------------------------------------------
+
+# Written before a restore places anything, locked (flock) while it runs, removed
+# when it has finished. Left behind, it means the restore's process died half-way:
+# the data directory may hold part of the backup, so Habeas does not start
+# (habeas.core.checks) until `habeas restore` is run again, which clears that part
+# away and starts afresh.
+RESTORE_MARKER = "restore-in-progress.json"
+
+
+@dataclass
+class UnfinishedRestore:
+    backup: str
+    started_at: str
+    running: bool
+
+    def describe(self) -> str:
+        if self.running:
+            return (
+                f"A restore into {settings.DATA_DIR} is running (of {self.backup}, "
+                f"started {self.started_at})."
+            )
+        return (
+            f"A restore into {settings.DATA_DIR} was interrupted (of {self.backup}, "
+            f"started {self.started_at}): the data there is incomplete."
+        )
+
+    def what_to_do(self) -> str:
+        if self.running:
+            return "Wait for it to finish."
+        return (
+            f"Run `habeas restore {self.backup}` again: it clears away what the "
+            "interrupted one placed and starts afresh."
+        )
+
+
+def unfinished_restore() -> UnfinishedRestore | None:
+    """The restore that is running on this data directory, or was killed half-way."""
+    try:
+        fd = os.open(Path(settings.DATA_DIR) / RESTORE_MARKER, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return UnfinishedRestore(backup="?", started_at="?", running=False)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            running = False
+        except BlockingIOError:
+            running = True
+        raw = os.read(fd, 64 * 1024)
+    finally:
+        os.close(fd)
+    try:
+        info = json.loads(raw)
+        backup, started_at = str(info["backup"]), str(info["started_at"])
+    except (ValueError, TypeError, KeyError):
+        backup, started_at = "?", "?"
+    return UnfinishedRestore(backup=backup, started_at=started_at, running=running)
+
+
+def _mark_restoring(source: Path, *, replacing: bool) -> int:
+    """Put the marker in place (`replacing` an interrupted restore's), already locked
+    so that no one sees it unlocked while this restore runs; return the descriptor
+    that holds the lock."""
+    data_dir = Path(settings.DATA_DIR)
+    fd, tmp = tempfile.mkstemp(prefix="restore-marker-", dir=data_dir)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        os.write(fd, json.dumps({"backup": str(source), "started_at": started}).encode())
+        os.fsync(fd)
+        try:
+            if replacing:
+                os.replace(tmp, data_dir / RESTORE_MARKER)
+            else:
+                os.link(tmp, data_dir / RESTORE_MARKER)  # only if there is none
+        except FileExistsError:
+            raise BackupError(
+                f"Another restore into {data_dir} has just started; nothing was restored."
+            ) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return fd
+
+
+def _unmark_restoring(fd: int) -> None:
+    (Path(settings.DATA_DIR) / RESTORE_MARKER).unlink(missing_ok=True)
+    os.close(fd)
+
+
+def _discard_unfinished_restore(database: Any, stored: _FilesTarget) -> str:
+    """Clear away what an interrupted restore placed; say so (empty: there was none)."""
+    unfinished = unfinished_restore()
+    if unfinished is None:
+        return ""
+    if unfinished.running:
+        raise BackupError(f"{unfinished.describe()} Wait for it to finish.")
+    stored.discard_interrupted()
+    database.discard_interrupted(unfinished.describe())
+    return (
+        f"A restore of {unfinished.backup} (started {unfinished.started_at}) had been "
+        "interrupted: what it had placed was removed, and this restore started afresh."
+    )
+
 
 def restore_backup(source: Path | str) -> RestoreResult:
     """Restore a backup into an empty data directory (and empty database)."""
@@ -930,8 +1128,10 @@ def restore_backup(source: Path | str) -> RestoreResult:
             raise _key_missing(key_id, ring)
         database = _SQLiteTarget() if vendor == "sqlite" else _PostgreSQLTarget()
         stored = _FilesTarget()
+        resumed = _discard_unfinished_restore(database, stored)
         database.check_empty()
         stored.check_empty()
+        marker = _mark_restoring(source, replacing=bool(resumed))
         staging = _staging_dir(".restore-")
         try:
             manifest = _decrypt_and_extract(ring, handle, str(source), staging, vendor)
@@ -960,8 +1160,11 @@ def restore_backup(source: Path | str) -> RestoreResult:
             except (OSError, DatabaseError) as exc:
                 reason = getattr(exc, "strerror", None) or type(exc).__name__
                 raise _undone(f"Restoring failed: {reason}.", database, stored) from None
+        except BackupError:
+            _unmark_restoring(marker)  # undone, or nothing placed: nothing to clear away
+            raise
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            _remove_staging(staging)
     audit_record(
         action="backup.restore",
         detail={
@@ -971,6 +1174,7 @@ def restore_backup(source: Path | str) -> RestoreResult:
             "key": key_id,
         },
     )
+    _unmark_restoring(marker)
     return RestoreResult(
         created_at=str(manifest.get("created_at", "?")),
         vendor=vendor,
@@ -979,6 +1183,7 @@ def restore_backup(source: Path | str) -> RestoreResult:
         files=len(manifest["files"]),
         pending_migrations=_pending_migrations(),
         key_messages=_key_messages(),
+        resumed=resumed,
     )
 
 

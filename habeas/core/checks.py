@@ -1,6 +1,7 @@
-"""System checks of the encryption keys, run by `habeas check` (and --deploy).
+"""System checks of the encryption keys and the data directory, run by `habeas check`
+(and --deploy).
 
-The check reads the database: Django runs database-tagged checks too when
+The key check reads the database: Django runs database-tagged checks too when
 `check` is called without --database (it only passes databases=None), and this
 one is the point of `habeas check` failing while a retired key is still in use.
 It counts values by key id with one scan per encrypted column, and decrypts one
@@ -10,13 +11,17 @@ shows a value. Tables that do not exist yet (a database not migrated) are skippe
 
 from __future__ import annotations
 
+import contextlib
 import stat
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Info, Tags, Warning, register
 from django.db import DatabaseError
 
+from habeas.conf import SQLITE_SIDECARS
+from habeas.core.backup import remove_stale_staging, unfinished_restore
 from habeas.core.encryption import (
     FILE_KEY_USERS,
     column_counts,
@@ -133,4 +138,69 @@ def _column_messages(model: Any, field: Any, ring: Any) -> list:
                 id="habeas.W101",
             )
         )
+    return messages
+
+
+@register()
+def check_data_directory(app_configs: Any = None, **kwargs: Any) -> list:
+    """Leftovers of a backup or restore whose process was killed.
+
+    Every command that starts Habeas runs the checks (serve, migrate, check), so
+    this is where the plain database copies a killed backup or restore left in
+    its staging directory are removed; and where an interrupted restore stops
+    Habeas from serving data that may be incomplete.
+    """
+    messages: list = []
+    removed = remove_stale_staging()
+    if removed:
+        messages.append(
+            Info(
+                f"Removed what interrupted backups or restores left in {settings.DATA_DIR}: "
+                f"{', '.join(removed)}.",
+                id="habeas.I110",
+            )
+        )
+    unfinished = unfinished_restore()
+    if unfinished is not None:
+        messages.append(
+            Error(
+                unfinished.describe(),
+                hint=unfinished.what_to_do(),
+                id="habeas.E111",
+            )
+        )
+    return messages
+
+
+@register(Tags.security, deploy=True)
+def check_data_private(app_configs: Any = None, **kwargs: Any) -> list:
+    """The data directory and what is in it, for its owner only: the database holds
+    case content, usernames, password hashes and the audit log. `habeas serve`
+    tightens what it owns at start (habeas.conf.ensure_private_dir); this reports
+    what it could not, and databases kept elsewhere."""
+    data_dir = Path(settings.DATA_DIR)
+    paths = [data_dir]
+    with contextlib.suppress(OSError):
+        paths += sorted(p for p in data_dir.iterdir() if p.name != "static")  # public
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(database["NAME"])
+        paths += [name.with_name(name.name + suffix) for suffix in ("", *SQLITE_SIDECARS)]
+    if settings.HABEAS_KEY_FILE is not None:  # habeas.E101 refuses it already
+        paths = [p for p in paths if p != settings.HABEAS_KEY_FILE]
+    messages: list = []
+    for path in dict.fromkeys(paths):
+        try:
+            mode = stat.S_IMODE(path.lstat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o077:
+            fix = "chmod 700" if path.is_dir() else "chmod 600"
+            messages.append(
+                Warning(
+                    f"{path} can be read by other users of this computer (mode {mode:04o}).",
+                    hint=f"{fix} {path}",
+                    id="habeas.W110",
+                )
+            )
     return messages

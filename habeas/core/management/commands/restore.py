@@ -27,6 +27,8 @@ class Command(BaseCommand):
             result = restore_backup(file)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        if result.resumed:
+            self.stdout.write(result.resumed)
         self.stdout.write(
             f"Restored the backup of {result.created_at}: {result.entries} audit entries "
             f"(chain verified, head {result.head[:16]}…), {result.files} stored files "
