@@ -337,7 +337,9 @@ def test_a_black_holed_webhook_holds_up_neither_emails_nor_new_alerts(
 
     time.sleep(max(0.0, began + 4.6 - time.monotonic()))  # both stuck sends timed out
     third = watcher.watch_pass(worker="test", outbox=outbox)
-    assert third["delivered"]["more"] is False and third["delivered"]["paused"] == 9
+    assert third["delivered"]["more"] is False and third["delivered"]["paused"] == 1
+    # The paused endpoint's nine due rows take no place in a pass, nor call for another.
+    assert outbox.run(limit=5)["more"] is False
     hooks = Delivery.objects.filter(channel=Delivery.Channel.WEBHOOK)
     assert sorted(hooks.values_list("attempts", flat=True)) == [0] * 9 + [1] * 2
     assert receiver.arrived == 2

@@ -40,6 +40,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -245,8 +246,6 @@ def _endpoint_label(key: str) -> str:
     """For logs: a webhook URL may carry a token in its path or query."""
     if key == EMAIL_ENDPOINT:
         return "mail server"
-    from urllib.parse import urlsplit
-
     return f"webhook {urlsplit(key).netloc}"
 
 
@@ -294,10 +293,7 @@ class Outbox:
             if remaining <= 0:
                 break
             self._collect(counts, timeout=min(0.2, remaining))
-        clock = time.monotonic()
-        counts["paused"] = sum(
-            len(e.waiting) for e in self.endpoints.values() if not e.may_start(clock)
-        )
+        counts["paused"] = sum(e.open_until is not None for e in self.endpoints.values())
         counts["more"] = (
             fetched >= limit
             or self.redriven
@@ -318,10 +314,17 @@ class Outbox:
         for endpoint in self.endpoints.values():
             endpoint.waiting.clear()
         self.read_at = now
+        rows = Delivery.objects.filter(claimable(now), retriable(now), next_attempt_at__lte=now)
+        # Not those of a paused endpoint: they would take the places of others (and
+        # make the watcher come back at once for them, pass after pass).
+        clock = time.monotonic()
+        for endpoint in self.endpoints.values():
+            if endpoint.open_until is not None and clock < endpoint.open_until:
+                rows = rows.exclude(_of_endpoint(endpoint.key))
         due = list(
-            Delivery.objects.filter(claimable(now), retriable(now), next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", "claimed_at", "channel", "target")[:limit]
+            rows.order_by("next_attempt_at", "pk").values_list(
+                "pk", "claimed_at", "channel", "target"
+            )[:limit]
         )
         for pk, claimed_at, channel, target in due:
             self._endpoint(endpoint_of(channel, target)).waiting.append((pk, claimed_at))
