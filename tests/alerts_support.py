@@ -57,9 +57,9 @@ class SMTPServer:
 
 
 class Receiver:
-    """A webhook endpoint. mode: "ok", "500" or "hang" (answers nothing for
-    `hang_seconds`). It records only signed, fresh requests, and keeps each
-    delivery id once, as a real gateway would."""
+    """A webhook endpoint. mode: "ok", "500", "hang" (answers nothing for
+    `hang_seconds`) or "slow" (answers "ok" after `hang_seconds`). It records only
+    signed, fresh requests, and keeps each delivery id once, as a real gateway would."""
 
     def __init__(self, mode: str = "ok", hang_seconds: float = 5) -> None:
         self.mode = mode
@@ -76,8 +76,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
                     receiver.arrived += 1
-                if receiver.mode == "hang":
+                if receiver.mode in ("hang", "slow"):
                     time.sleep(receiver.hang_seconds)
+                if receiver.mode == "hang":
                     return
                 ok = webhook.verify(
                     secret=SECRET,

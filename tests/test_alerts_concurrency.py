@@ -161,3 +161,26 @@ def test_sigterm_stops_a_watcher_within_seconds_even_mid_send(shared_db):
     assert took < 5, f"SIGTERM took {took:.1f} s"
     assert out.strip().endswith("Watcher stopped.")
     assert got["sent"] == 0 and got["pending"] == 1 and got["tries"] == 1
+
+
+def test_a_backlog_on_a_slow_endpoint_keeps_flowing_between_passes(shared_db):
+    """GIVEN a slow but working endpoint (half a second an answer), twenty notifications
+    due, passes of one second and thirty seconds between passes
+    WHEN the watcher runs for a few seconds
+    THEN it does not wait the thirty seconds while deliveries are left: passes follow
+    one another (each raising what fell due) until the backlog is gone."""
+    n = 20
+    with Receiver("slow", hang_seconds=0.5) as receiver:
+        env = prepare(shared_db, n, receiver)
+        env |= {"HABEAS_DELIVERY_PASS_SECONDS": "1", "HABEAS_WATCH_INTERVAL": "30"}
+        watcher = habeas(shared_db, "watch", env=env)
+        try:
+            deadline = time.monotonic() + 45
+            while len(receiver.delivered) < n and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            watcher.send_signal(signal.SIGTERM)
+            watcher.communicate(timeout=30)
+    # Two threads, half a second a send: five seconds of sending over several passes
+    # (sleeping thirty seconds after the first would take two minutes).
+    assert len(receiver.delivered) == n
