@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from habeas.conf import (
+    SQLITE_NAME,
     ConfigurationError,
     default_data_dir,
     ensure_private_dir,
@@ -114,7 +115,7 @@ if _database_url:
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "habeas.sqlite3",
+        "NAME": DATA_DIR / SQLITE_NAME,
         "OPTIONS": dict(SQLITE_OPTIONS),
     }
 DATABASES = {"default": _database}
@@ -215,6 +216,9 @@ HABEAS_PAGE_SIZE = 50
 # Evidence (habeas.evidence): the largest file accepted, in bytes. Files are kept
 # encrypted under DATA_DIR/files/evidence/.
 HABEAS_EVIDENCE_MAX_BYTES = env_int("HABEAS_EVIDENCE_MAX_BYTES", 100 * 1024 * 1024)
+# /health/ answers 503 ("low disk space") when less than this many MB are free where
+# Habeas writes (the data directory, the stored files, a SQLite database).
+HABEAS_MIN_FREE_MB = env_int("HABEAS_MIN_FREE_MB", 500)
 
 # Alerts and notifications (habeas.alerts, `habeas watch`). Messages carry a case
 # reference and a link to HABEAS_SITE_URL, never case content.
