@@ -142,11 +142,11 @@ def test_a_server_does_not_start_during_a_key_rotation(tmp_path, settings):
     from habeas.core.running import refuse_while_running
 
     data = tmp_path / "data"
-    env = habeas_env(data)
+    env = habeas_env(data, HABEAS_PORT=str(free_port()))
     assert habeas("check", env=env).returncode == 0
     settings.DATA_DIR = data
     with refuse_while_running("rotate the keys"):
-        line = one_line_refusal(habeas("serve", env=env))
+        line = one_line_refusal(habeas("serve", env=env, timeout=60))
     assert line == (
         f"CommandError: A key rotation is running on {data}: start `habeas serve` again "
         "when it has finished."
