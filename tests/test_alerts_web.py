@@ -272,17 +272,23 @@ def test_outsiders_and_readers_cannot_send_failed_notifications_again(
 
 
 def test_an_administrator_off_the_team_resends_without_learning_the_case(
-    client, webhook, alices_case, ada
+    client, webhook, alices_case, ada, bob
 ):
     from habeas.alerts.models import Delivery
 
     alert = failed_alert(alices_case)
+    bob.email = "bob@example.org"
+    bob.save()
+    by_mail = failed_alert(alices_case, "mail")
+    assert by_mail.deliveries.filter(user=bob).exists()
     client.force_login(ada)
     page = client.get("/alerts/failed/").content.decode()
-    assert "An alert on a case you are not on" in page
+    assert "An alert on a case you are not on" in page and "a member of its team" in page
     assert alert.title not in page and alices_case.reference not in page
+    assert ">bob<" not in page  # nor who is on that team
     client.post("/alerts/failed/resend/")
     assert Delivery.objects.get(alert=alert).status == Delivery.Status.PENDING
+    assert not Delivery.objects.filter(status=Delivery.Status.FAILED).exists()
     assert AuditEntry.objects.get(action="alert.resend").actor_id == ada.pk
 
 
