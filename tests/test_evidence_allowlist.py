@@ -122,7 +122,8 @@ def layer_pdf() -> bytes:
         b"BT /F1 12 Tf 50 700 Td (VISIBLE-LETTER-TEXT) Tj ET\n"
         b"/OC /oc1 BDC BT /F1 12 Tf 50 650 Td (SECRETHIDDENLAYER collected by Ivan) Tj ET EMC\n"
         b"/Span << /ActualText (SECRETACTUALTEXT) >> BDC EMC\n"
-        b"/Note << /Text (SECRETMARKPOINT) >> DP"
+        b"/Note << /Text (SECRETMARKPOINT) >> DP\n"
+        b"% SECRETCOMMENT a comment the producer left\n"
     )
     return pdf(
         {
@@ -221,7 +222,13 @@ def test_hidden_layers_and_marked_text_are_left_out_and_named_on_the_panel(
     item = EvidenceItem.objects.get()
     working = working_of(client, alices_case, item)
     everything = everything_in(working)
-    secrets = [b"SECRETHIDDENLAYER", b"SECRETLAYERNAME", b"SECRETACTUALTEXT", b"SECRETMARKPOINT"]
+    secrets = [
+        b"SECRETHIDDENLAYER",
+        b"SECRETLAYERNAME",
+        b"SECRETACTUALTEXT",
+        b"SECRETMARKPOINT",
+        b"SECRETCOMMENT",
+    ]
     assert all(secret in everything_in(data) for secret in secrets)  # the premise
     for secret in [*secrets, b"/OCProperties"]:
         assert secret not in everything, secret
@@ -251,7 +258,7 @@ def test_a_pdf_that_inflates_its_pages_is_refused_quickly_in_bounded_memory(
     [message] = refused.value.message_dict["upload"]
     assert message.startswith(
         "The PDF holds more than Habeas reads in one file (drawing instructions, "
-        "more than 32,000,000 bytes once decompressed)"
+        "more than 16,000,000 bytes once decompressed)"
     )
     assert "Nothing was stored" in message
     assert peak < 250 * 1024 * 1024  # one page decoded (70 MB), not sixteen
@@ -288,9 +295,20 @@ def test_each_image_of_a_pdf_is_released_once_copied(alices_case, alice):
     assert peak < 80 * 1024 * 1024  # 144 MB if every decoded scan were kept
 
 
+def test_a_pdf_with_too_many_tagged_instructions_is_refused_before_they_are_parsed(
+    alices_case, alice
+):
+    blob = zlib.compress(b"/P BDC 0 0 m 1 1 l S EMC\n" * 210_000, 9)
+    data = pdf({1: CAT, 2: PAGES, 3: PAGE % (b"", b""), 4: stream(blob, b"/Filter /FlateDecode")})
+    started = time.monotonic()
+    with pytest.raises(ValidationError, match="more drawing instructions than Habeas reads"):
+        add(alices_case, alice, data, "tagged.pdf")
+    assert time.monotonic() - started < 5  # not parsed: about 20 s
+
+
 def test_a_pdf_within_the_bound_is_stored(alices_case, alice):
-    """Four pages of 7 MB of drawing instructions each fit the bound."""
-    blob = zlib.compress(b"0 0 m 1 1 l S\n" * 500_000, 9)
+    """Four pages of 3.5 MB of drawing instructions each fit the bound."""
+    blob = zlib.compress(b"0 0 m 1 1 l S\n" * 250_000, 9)
     kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(4))
     objs = {1: CAT, 2: b"<< /Type /Pages /Kids [" + kids + b"] /Count 4 >>"}
     for i in range(4):

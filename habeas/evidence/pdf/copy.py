@@ -53,8 +53,10 @@ from .reading import (
 
 DEVICE_FOR_COMPONENTS = {1: "/DeviceGray", 3: "/DeviceRGB", 4: "/DeviceCMYK"}
 MARKED_CONTENT = frozenset({b"BMC", b"BDC", b"EMC", b"MP", b"DP"})
-# Instructions that need parsing: without any of them, a stream is copied as it is.
+# Instructions that need parsing: a stream with none of them holds no image, tag
+# or layer, and is copied as it is (parsing is slow: about 100,000 words a second).
 _NEEDS_PARSING = re.compile(rb"(?<![^\s\x00\]\)>])(?:BI|BMC|BDC|MP|DP|Do)(?![^\s\x00\[\(</%])")
+_WORD = re.compile(rb"[^\s\x00]+")
 MAX_DEPTH = 64
 
 
@@ -453,8 +455,9 @@ class Copier:
     # -------------------------------------------------- drawing instructions
 
     def _content(self, source, resources) -> bytes:
-        """Drawing instructions, parsed and written again: no marked content, nothing
-        a hidden layer draws, inline images re-encoded."""
+        """Drawing instructions, parsed and written again if they hold images, tags
+        or layers: no marked content, nothing a hidden layer draws, inline images
+        re-encoded."""
         from pypdf.generic import ArrayObject, ContentStream
 
         if source is None:
@@ -467,6 +470,8 @@ class Copier:
         self.budget.spend(len(data), content=True)
         if not _NEEDS_PARSING.search(data):
             return data
+        self.budget.parse(sum(1 for _ in _WORD.finditer(data)))
+        del data
         resources = resources.get_object() if resources is not None else {}
         properties = resources.get("/Properties") or {}
         xobjects = resources.get("/XObject") or {}

@@ -52,8 +52,18 @@ LIMITS = {
 }
 # All the drawing instructions of one file together (pages, forms, patterns,
 # glyphs), decoded. They are parsed in Python (about 1 MB a second): this bounds
-# the time one upload takes. A 1,000-page report needs about 20 MB.
-CONTENT_MAX = 32_000_000
+# the time one upload takes (well within a worker's 60 s). A 500-page report
+# needs 5 to 15 MB.
+CONTENT_MAX = 16_000_000
+# Of these, the words (numbers, names, operators) of the streams that must be
+# parsed, in Python at about 100,000 a second: at most 20 s of a worker's 60.
+PARSE_MAX = 2_000_000
+TOO_MANY_INSTRUCTIONS = (
+    "The PDF's pages hold more drawing instructions than Habeas reads in one file "
+    "(more than {limit:,} words of them). Nothing was stored. Split it into smaller "
+    "files, or upload it inside a ZIP archive to keep it as it is (it then gets no "
+    "working copy)."
+)
 # Everything decoded from one file together (the above, images, fonts): each
 # stream is released once copied, so this bounds time, not memory.
 TOTAL_DECODED_MAX = 1_000_000_000
@@ -137,12 +147,18 @@ def open_pdf(data: bytes):
 
 
 class Budget:
-    """What one file may make Habeas decode: CONTENT_MAX of drawing instructions,
-    TOTAL_DECODED_MAX of everything."""
+    """What one file may make Habeas decode: CONTENT_MAX of drawing instructions
+    (PARSE_MAX words of them parsed), TOTAL_DECODED_MAX of everything."""
 
     def __init__(self) -> None:
         self.content = 0
         self.total = 0
+        self.words = 0
+
+    def parse(self, words: int) -> None:
+        self.words += words
+        if self.words > PARSE_MAX:
+            raise RejectedFile(TOO_MANY_INSTRUCTIONS.format(limit=PARSE_MAX))
 
     def spend(self, size: int, *, content: bool = False) -> None:
         self.total += size
