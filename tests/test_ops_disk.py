@@ -202,3 +202,16 @@ def test_health_reports_a_database_it_cannot_write(db, client, monkeypatch, tmp_
     response = client.get("/health/")
     assert response.status_code == 503
     assert json.loads(response.content) == {"ok": False, "reason": "the database is read-only"}
+
+
+def test_only_a_form_that_passed_the_csrf_check_is_shown_back(rf):
+    """A failure before the CSRF check (in an earlier middleware) must not turn the
+    page into a mirror for another site's form."""
+    from habeas.core.views import disk_full
+
+    request = rf.post("/cases/", {"statement": "FROM-ANOTHER-SITE"})
+    page = disk_full(request).content.decode()
+    assert "disk is full" in page and "FROM-ANOTHER-SITE" not in page
+
+    request.csrf_processing_done = True
+    assert "FROM-ANOTHER-SITE" in disk_full(request).content.decode()

@@ -82,8 +82,9 @@ def disk_full(request: HttpRequest) -> HttpResponse:
 
 
 def _kept_input(request: HttpRequest) -> list[tuple[str, str]]:
-    """The text fields of the form that was sent, but no password, code or token."""
-    if request.method != "POST":
+    """The text fields of the form that was sent, but no password, code or token;
+    only of a form that passed the CSRF check (another site's is not shown back)."""
+    if request.method != "POST" or not getattr(request, "csrf_processing_done", False):
         return []
     try:
         fields = list(request.POST.lists())
