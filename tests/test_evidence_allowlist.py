@@ -261,7 +261,7 @@ def test_a_pdf_that_inflates_its_pages_is_refused_quickly_in_bounded_memory(
         "more than 16,000,000 bytes once decompressed)"
     )
     assert "Nothing was stored" in message
-    assert peak < 250 * 1024 * 1024  # one page decoded (70 MB), not sixteen
+    assert peak < 50 * 1024 * 1024  # 16 MB of one page decoded, not 16 pages of 70 MB
     assert store_files(settings) == [] and not EvidenceItem.objects.exists()
 
 

@@ -462,7 +462,7 @@ class Copier:
 
         if source is None:
             return b""
-        content = ContentStream(source, self.reader)
+        content = self.budget.decoding_content(lambda: ContentStream(source, self.reader))
         resolved = source.get_object()
         for part in resolved if isinstance(resolved, ArrayObject) else [resolved]:
             _release(part.get_object())

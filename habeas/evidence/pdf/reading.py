@@ -155,6 +155,31 @@ class Budget:
         self.total = 0
         self.words = 0
 
+    def decoding_content(self, decode):
+        """decode(), with pypdf told to stop inflating once what is left of
+        CONTENT_MAX is reached: a page of 70 MB of spaces is refused after 16 MB."""
+        import pypdf
+        from pypdf.errors import LimitReachedError
+
+        left = max(CONTENT_MAX - self.content, 1)
+        limits = {
+            name: min(left, STREAM_MAX)
+            for name in (
+                "array_based_stream_maximum_output_length",
+                "zlib_maximum_output_length",
+                "lzw_maximum_output_length",
+                "run_length_maximum_output_length",
+                "brotli_maximum_output_length",
+            )
+        }
+        try:
+            with pypdf.apply_configuration(**limits):
+                return decode()
+        except LimitReachedError:
+            raise RejectedFile(
+                TOO_LARGE.format(what="drawing instructions", limit=CONTENT_MAX)
+            ) from None
+
     def parse(self, words: int) -> None:
         self.words += words
         if self.words > PARSE_MAX:
