@@ -21,11 +21,11 @@ SHOWN_FIELDS_MAX = 50
 def health(request: HttpRequest) -> JsonResponse:
     """For an operator's monitor: can Habeas read and write its data? Says why not
     in a few fixed words, nothing else (anyone may ask)."""
-    problem = database_problem()
-    if not problem and low_on_space():
-        problem = "low disk space"
-    if problem:
-        return JsonResponse({"ok": False, "reason": problem}, status=503)
+    # A full disk is the likelier cause when the database fails too: named first.
+    problems = ["low disk space"] if low_on_space() else []
+    problems += [problem] if (problem := database_problem()) else []
+    if problems:
+        return JsonResponse({"ok": False, "reason": "; ".join(problems)}, status=503)
     return JsonResponse({"ok": True})
 
 
