@@ -537,3 +537,11 @@ def test_a_long_animation_is_refused_before_its_frames_are_decoded(alices_case, 
         add(alices_case, alice, data, "long.gif")
     assert time.monotonic() - started < 2
     assert add(alices_case, alice, long_gif(3, 500), "short.gif").has_working_copy
+
+
+def test_a_huge_public_photo_is_refused_without_the_evidence_advice():
+    """The ZIP advice is for evidence; a profile photo is only ever resized."""
+    with pytest.raises(inspect.RejectedFile) as refused:
+        inspect.pixels_only(big_png())
+    assert str(refused.value).startswith("The image is 9,400×9,400 pixels: too large")
+    assert "ZIP" not in str(refused.value)

@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Above this many pixels an image is refused (a decompression bomb, or absurd).
@@ -28,10 +29,9 @@ MAX_PIXELS = 100_000_000
 # it is decoded, with a way to keep it (see TOO_LARGE).
 IMAGE_MEMORY_MAX = 256_000_000
 BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "LA": 4, "PA": 4}
-TOO_LARGE = (
-    "The image is {width:,}×{height:,} pixels: too large for Habeas to make a copy "
-    "without metadata (about {limit} megapixels in colour at most). Nothing was stored. "
-    "Upload it inside a ZIP archive to keep it as it is (it then gets no working copy)."
+TOO_LARGE = _(
+    "The image is {width:,}×{height:,} pixels: too large for Habeas to read (about "
+    "{limit} megapixels in colour at most)."
 )
 # Pages of a TIFF, frames of a GIF or WebP: at most this many are looked at.
 MAX_FRAMES = 1000
@@ -144,6 +144,17 @@ EXTENSIONS: dict[str, set[str]] = {
 
 class RejectedFile(ValueError):
     """The upload cannot be kept; the message says why, for the person uploading."""
+
+
+class TooLarge(RejectedFile):
+    """A file too large (in pixels, frames or what it inflates to) for Habeas to read
+    within its bounds; as evidence it can still be kept as received (KEEP_IT_ZIPPED)."""
+
+
+KEEP_IT_ZIPPED = _(
+    "Nothing was stored. Upload it inside a ZIP archive to keep it as it is (it then "
+    "gets no working copy)."
+)
 
 
 def sniff(head: bytes) -> str:
@@ -275,7 +286,7 @@ def open_lazily(data: bytes) -> Image.Image:
         )
     if _memory_needed(image) > IMAGE_MEMORY_MAX:
         limit = IMAGE_MEMORY_MAX // 8 // 1_000_000
-        raise RejectedFile(TOO_LARGE.format(width=width, height=height, limit=limit))
+        raise TooLarge(TOO_LARGE.format(width=width, height=height, limit=limit))
     return image
 
 
@@ -431,16 +442,18 @@ def _frames_metadata(image: Image.Image) -> Metadata:
     holds the first only."""
     frames = getattr(image, "n_frames", 1)
     if frames > MAX_FRAMES:
-        raise RejectedFile(
-            f"The image has {frames:,} pages or frames, more than {MAX_FRAMES:,} allowed. "
-            "Nothing was stored."
+        raise TooLarge(
+            _("The image has {frames:,} pages or frames, more than {limit:,} allowed.").format(
+                frames=frames, limit=MAX_FRAMES
+            )
         )
     width, height = image.size
     if image.format == "GIF" and frames * width * height > MAX_GIF_PIXELS:
-        raise RejectedFile(
-            f"The animation has {frames:,} frames of {width:,}×{height:,} pixels, more than "
-            "Habeas reads. Nothing was stored. Upload it inside a ZIP archive to keep it as "
-            "it is (it then gets no working copy)."
+        raise TooLarge(
+            _(
+                "The animation has {frames:,} frames of {width:,}×{height:,} pixels, more "
+                "than Habeas reads."
+            ).format(frames=frames, width=width, height=height)
         )
     found = Metadata()
     for index in range(frames):

@@ -110,6 +110,8 @@ def evidence_add(
         # downloads will: a file that cannot be is refused, not stored half-read.
         report, working = inspect.examine(data, media_type)
         data = None
+    except inspect.TooLarge as exc:
+        raise ValidationError({"upload": f"{exc} {inspect.KEEP_IT_ZIPPED}"}) from None
     except inspect.RejectedFile as exc:
         raise ValidationError({"upload": str(exc)}) from None
     item = EvidenceItem(

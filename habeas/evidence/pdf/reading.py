@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from habeas.evidence.inspect import RejectedFile
+from django.utils.translation import gettext_lazy as _
+
+from habeas.evidence.inspect import RejectedFile, TooLarge
 
 # pypdf's warnings quote bytes of the file they are about (a line of a letter, a
 # name from its metadata): evidence content must never reach the server's logs.
@@ -23,10 +25,9 @@ UNREADABLE_IMAGE = (
     "The PDF holds an image in a form Habeas cannot read, so it cannot make a copy "
     "without metadata. Nothing was stored."
 )
-TOO_LARGE = (
+TOO_LARGE = _(
     "The PDF holds more than Habeas reads in one file ({what}, more than {limit:,} bytes "
-    "once decompressed). Nothing was stored. Split it into smaller files, or upload it "
-    "inside a ZIP archive to keep it as it is (it then gets no working copy)."
+    "once decompressed). Split it into smaller files."
 )
 
 # Per stream, at most this many bytes once decoded. A 1 KB stream can inflate to
@@ -58,11 +59,9 @@ CONTENT_MAX = 16_000_000
 # Of these, the words (numbers, names, operators) of the streams that must be
 # parsed, in Python at about 100,000 a second: at most 20 s of a worker's 60.
 PARSE_MAX = 2_000_000
-TOO_MANY_INSTRUCTIONS = (
+TOO_MANY_INSTRUCTIONS = _(
     "The PDF's pages hold more drawing instructions than Habeas reads in one file "
-    "(more than {limit:,} words of them). Nothing was stored. Split it into smaller "
-    "files, or upload it inside a ZIP archive to keep it as it is (it then gets no "
-    "working copy)."
+    "(more than {limit:,} words of them). Split it into smaller files."
 )
 # Everything decoded from one file together (the above, images, fonts): each
 # stream is released once copied, so this bounds time, not memory.
@@ -176,23 +175,23 @@ class Budget:
             with pypdf.apply_configuration(**limits):
                 return decode()
         except LimitReachedError:
-            raise RejectedFile(
-                TOO_LARGE.format(what="drawing instructions", limit=CONTENT_MAX)
+            raise TooLarge(
+                TOO_LARGE.format(what=_("drawing instructions"), limit=CONTENT_MAX)
             ) from None
 
     def parse(self, words: int) -> None:
         self.words += words
         if self.words > PARSE_MAX:
-            raise RejectedFile(TOO_MANY_INSTRUCTIONS.format(limit=PARSE_MAX))
+            raise TooLarge(TOO_MANY_INSTRUCTIONS.format(limit=PARSE_MAX))
 
     def spend(self, size: int, *, content: bool = False) -> None:
         self.total += size
         if content:
             self.content += size
             if self.content > CONTENT_MAX:
-                raise RejectedFile(TOO_LARGE.format(what="drawing instructions", limit=CONTENT_MAX))
+                raise TooLarge(TOO_LARGE.format(what=_("drawing instructions"), limit=CONTENT_MAX))
         if self.total > TOTAL_DECODED_MAX:
-            raise RejectedFile(TOO_LARGE.format(what="images and pages", limit=TOTAL_DECODED_MAX))
+            raise TooLarge(TOO_LARGE.format(what=_("images and pages"), limit=TOTAL_DECODED_MAX))
 
 
 @dataclass
