@@ -501,6 +501,9 @@ def test_working_copies_made_before_the_fix_are_rebuilt_or_withdrawn(alices_case
     assert b"EXIF-ARTIST" not in everything_in(working)
     assert not bad.has_working_copy
     assert not (settings.HABEAS_FILES_DIR / "evidence" / f"{bad.public_id}.working").exists()
+    # Their metadata reports are read and kept too, so their pages need not parse them.
+    assert "EXIF-MAKE" in inspect.Metadata.from_json(good.metadata_report).device
+    assert bad.metadata_report == '{"unreadable": true}'
     for item in (good, bad):
         assert item.custody.filter(action=CustodyEvent.Action.REBUILD_WORKING).count() == 1
     call_command("evidence", "rebuild-working", stdout=(again := StringIO()))
