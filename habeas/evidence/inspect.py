@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 # Above this many pixels an image is refused (a decompression bomb, or absurd).
 MAX_PIXELS = 100_000_000
@@ -140,6 +140,21 @@ EXTENSIONS: dict[str, set[str]] = {
     ".json": {"text/plain"},
     ".csv": {"text/plain"},
 }
+
+
+# What Pillow raises, beyond its own errors, on a damaged image: a tag that indexes
+# a table (a compression scheme that does not exist), a field of the wrong type...
+DAMAGED_IMAGE_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    struct.error,
+    KeyError,
+    IndexError,
+    TypeError,
+    ZeroDivisionError,
+)
 
 
 class RejectedFile(ValueError):
@@ -277,7 +292,7 @@ def open_lazily(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise RejectedFile("The image is a decompression bomb (absurd pixel count).") from None
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        except DAMAGED_IMAGE_ERRORS:
             raise RejectedFile("The image is damaged and cannot be read.") from None
     width, height = image.size
     if width * height > MAX_PIXELS:
@@ -300,7 +315,7 @@ def load(image: Image.Image) -> Image.Image:
             raise RejectedFile("The image is a decompression bomb (absurd pixel count).") from None
         except RejectedFile:
             raise
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        except DAMAGED_IMAGE_ERRORS:
             raise RejectedFile("The image is damaged and cannot be read.") from None
     return image
 
@@ -346,18 +361,18 @@ def examine(data: bytes | None, media_type: str) -> tuple[Metadata | None, bytes
     try:
         found = _frames_metadata(image)
         image.seek(0)
+        clean = _plain_image(load(image))
+        del image
+        out = io.BytesIO()
+        if media_type == "image/jpeg":
+            clean = clean.convert("RGB") if clean.mode not in {"RGB", "L"} else clean
+            clean.save(out, "JPEG", quality=95)
+        else:
+            clean.save(out, "PNG")
     except RejectedFile:
         raise
-    except (OSError, ValueError, SyntaxError, EOFError, struct.error):
+    except DAMAGED_IMAGE_ERRORS:
         raise RejectedFile("The image is damaged and cannot be read.") from None
-    clean = _plain_image(load(image))
-    del image
-    out = io.BytesIO()
-    if media_type == "image/jpeg":
-        clean = clean.convert("RGB") if clean.mode not in {"RGB", "L"} else clean
-        clean.save(out, "JPEG", quality=95)
-    else:
-        clean.save(out, "PNG")
     return found, out.getvalue()
 
 
