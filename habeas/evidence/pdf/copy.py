@@ -104,8 +104,6 @@ class Copier:
     # ------------------------------------------------------------ the file
 
     def run(self) -> bytes:
-        from pypdf.generic import NameObject
-
         for number, page in enumerate(self.reader.pages, start=1):
             self.label = f"page {number}"
             self._page(page)
@@ -113,14 +111,13 @@ class Copier:
             keys = ", ".join(sorted(self.unknown)[:10])
             self.found.note(f"data the pages do not show (under {keys})")
         self.writer.metadata = None  # no document information dictionary at all
-        self.writer.root_object.pop(NameObject("/OCProperties"), None)
         self.writer._ID = None
         out = io.BytesIO()
         self.writer.write(out)
         return out.getvalue()
 
     def _page(self, page) -> None:
-        from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+        from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
         self.page_resources = page.get("/Resources")
         box = page.mediabox
@@ -155,19 +152,9 @@ class Copier:
             resources[NameObject("/XObject")] = own
             drawn = b"q\n" + drawn + b"\nQ\n" + b"".join(draws)
         new[NameObject("/Resources")] = resources
-        stream = DecodedStreamObject()
-        stream.set_data(drawn)
-        new[NameObject("/Contents")] = self.writer._add_object(self._deflated(stream))
-
-    def _deflated(self, stream):
-        from pypdf.generic import NameObject, StreamObject
-
-        out = StreamObject()
-        for key, value in stream.items():
-            out[key] = value
-        out._data = zlib.compress(stream.get_data())
-        out[NameObject("/Filter")] = NameObject("/FlateDecode")
-        return out
+        contents = StreamObject()
+        self._set(contents, zlib.compress(drawn), "/FlateDecode")
+        new[NameObject("/Contents")] = self.writer._add_object(contents)
 
     # ------------------------------------------------------------ objects
 
