@@ -83,13 +83,13 @@ class Sites:
         shutil.copytree(template, data_dir, dirs_exist_ok=True)
         if self.url:
             self.database_url(data_dir, template=self.databases[template.resolve()])
-        return habeas_env(data_dir)
+        return self.env(data_dir)
 
     def _make_template(self, kind: str) -> Path:
         self.root = self.root or Path(tempfile.mkdtemp(prefix="habeas-templates-"))
         data_dir = self.root / kind
         if kind == "migrated":
-            env = habeas_env(data_dir)
+            env = self.env(data_dir)
             command = "migrate"
         else:
             assert kind == "demo", kind
@@ -99,6 +99,21 @@ class Sites:
         assert result.returncode == 0, result.stdout + result.stderr
         self.templates[kind] = data_dir
         return data_dir
+
+    def env(self, data_dir: Path, **extra: str) -> dict[str, str]:
+        """The environment of a `habeas` subprocess on `data_dir`: none of the test
+        run's own HABEAS_* settings, the database of that directory, then `extra`
+        (HABEAS_DATABASE_URL="" asks for SQLite on any server)."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("HABEAS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        }
+        env["HABEAS_DATA_DIR"] = str(data_dir)
+        if self.url and "HABEAS_DATABASE_URL" not in extra:
+            env["HABEAS_DATABASE_URL"] = self.database_url(data_dir)
+        env.update(extra)
+        return env
 
     def drop(self, under: Path | None = None) -> None:
         """Drop the databases of data directories under `under` (all without it)."""
@@ -131,19 +146,9 @@ SITES = Sites(_pass_database())
 
 
 def habeas_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a `habeas` subprocess on `data_dir`: none of the test run's
-    own HABEAS_* settings, the database of that directory (`SITES`), then `extra`
-    (HABEAS_DATABASE_URL="" asks for SQLite in any pass)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("HABEAS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
-    env["HABEAS_DATA_DIR"] = str(data_dir)
-    if SITES.url and "HABEAS_DATABASE_URL" not in extra:
-        env["HABEAS_DATABASE_URL"] = SITES.database_url(data_dir)
-    env.update(extra)
-    return env
+    """The environment of a `habeas` subprocess on `data_dir`, on the pass's kind of
+    database (see Sites.env)."""
+    return SITES.env(data_dir, **extra)
 
 
 def habeas(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess:
