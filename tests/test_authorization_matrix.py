@@ -94,6 +94,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "alert_detail": CASE_READ,
     "alert_acknowledge": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
     "alert_snooze": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "alert_resend": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "delivery_failed": SIGNED_IN,  # each sees the failed notifications of their cases
+    "delivery_resend": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
     "case_alert_settings": CASE_WRITE,
     "watch_health": dict.fromkeys(ROLES, 503),  # no watcher has run in the tests
     # Advocacy (habeas.advocacy): public pages are open to all, even anonymous.
@@ -290,6 +293,7 @@ CASE_POST_ONLY = (
     "presumed_ed_confirm",
     "alert_acknowledge",
     "alert_snooze",
+    "alert_resend",
 )
 
 
