@@ -56,7 +56,9 @@ def test_check_deploy_warns_about_data_other_users_can_read(settings, monkeypatc
     database.parent.mkdir()
     database.write_bytes(b"")
     settings.DATA_DIR = data
-    monkeypatch.setitem(settings.DATABASES["default"], "NAME", database)  # only looked at
+    # Only looked at, never connected to (so the same on a PostgreSQL test run).
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.sqlite3")
+    monkeypatch.setitem(settings.DATABASES["default"], "NAME", database)
     (data / "secret_key").write_text("x" * 60)
     (data / "secret_key").chmod(0o600)
     assert check_data_private() == []
