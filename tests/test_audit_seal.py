@@ -9,6 +9,7 @@ first, as the database owner can) and expects `habeas audit verify`, or
 from __future__ import annotations
 
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -240,3 +241,82 @@ def test_an_entry_forged_with_an_old_key_after_a_rotation_is_caught(chain, setti
         ],
     )
     assert _verify_fails("moved on from").entry_id == forged.pk
+
+
+def test_a_log_cut_back_to_before_a_rotation_and_resealed_with_the_old_key_is_caught(
+    chain, settings, tmp_path
+):
+    """GIVEN someone who kept the key file from before `habeas keys rotate` WHEN they
+    delete every entry written since the rotation, append a forgery sealed under the
+    old key and seal the head under the old key THEN verify refuses the head: the
+    rotation sealed it under the new key with an entry of its own."""
+    old = settings.HABEAS_KEYRING
+    settings.HABEAS_KEY_FILE = tmp_path / "keys.json"
+    crypto.write_key_file(settings.HABEAS_KEY_FILE, old)
+    call_command("keys", "rotate", stdout=StringIO())
+    new = settings.HABEAS_KEYRING
+    rotated = AuditEntry.objects.get(action="keys.rotated")
+    assert rotated.key_id == new.active and rotated.detail["active"] == new.active
+    assert AuditHead.objects.get().key_id == new.active
+    audit_record(action="test.after_rotation")
+    assert audit_verify() == len(chain) + 3  # rotated, reencrypted, and the one after
+
+    last_before = chain[-1]
+    _sql("DELETE FROM audit_auditentry WHERE id > %s", [last_before.pk])
+    forged = AuditEntry(
+        id=last_before.pk + 1,
+        at=last_before.at,
+        action="source.identity_viewed",
+        prev_hash=last_before.hash,
+        key_id=old.active,
+    )
+    forged.hash = forged.compute_hash()
+    forged.mac = seal.entry_mac(old, old.active, forged.payload())
+    forged.save(force_insert=True)
+    mac = seal.head_mac(old, old.active, last_id=forged.pk, last_hash=forged.hash, sealed_from=1)
+    _sql(
+        "UPDATE audit_audithead SET last_id=%s, last_hash=%s, key_id=%s, mac=%s",
+        [forged.pk, forged.hash, old.active, mac],
+    )
+    _verify_fails("not the active key")
+
+
+def test_keys_rotated_by_hand_are_recorded_by_reencrypt(chain, settings):
+    """A ring rotated by hand (HABEAS_KEYS) leaves the head under the old key until
+    something is written: verify says so and `habeas keys reencrypt` records it."""
+    settings.HABEAS_KEY_FILE = None
+    settings.HABEAS_KEYRING = settings.HABEAS_KEYRING.rotated()
+    _verify_fails("rotated by hand")
+    call_command("keys", "reencrypt", stdout=StringIO())
+    assert audit_verify() == len(chain) + 1
+    assert AuditEntry.objects.last().action == "keys.reencrypted"
+
+
+def test_a_log_wiped_whole_next_to_accounts_and_cases_is_caught(chain, alice):
+    """GIVEN accounts in the database WHEN every entry and the head are deleted THEN
+    verify does not say "0 entries": each account was created with an entry."""
+    _sql("DELETE FROM audit_auditentry")
+    _sql("DELETE FROM audit_audithead")
+    _verify_fails("the log is empty, but the database holds users")
+
+
+def test_an_entry_whose_time_is_garbage_is_named(chain, capsys):
+    _sql("UPDATE audit_auditentry SET at='garbage' WHERE id=%s", [chain[2].pk])
+    broken = _verify_fails("cannot be read")
+    assert broken.entry_id == chain[2].pk
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '{"entries": 1e999, "head": "x"}',
+        '{"entries": -5, "head": "x"}',
+        '{"entries": true, "head": "x"}',
+        '{"entries": 99999999999999999999999, "head": "x"}',
+        '{"last_id": -1, "hash": "x", "entries": 1, "at": "", "key": "k", "mac": "m"}',
+    ],
+)
+def test_an_exported_head_naming_no_entry_is_one_clear_line(chain, head):
+    with pytest.raises(CommandError, match="not a head exported by") as refused:
+        call_command("audit", "head", "--expect", head)
+    assert "\n" not in str(refused.value)

@@ -13,6 +13,7 @@ import ipaddress
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -147,8 +148,12 @@ def _mac_fits(ring, key_id: str, mac: str, make) -> bool | None:
     return seal.same(make(ring, key_id), mac)
 
 
-def _head_mac_check(ring, head: AuditHead) -> None:
-    """ChainBroken if the head was rewound or made up by someone without the key."""
+def _head_mac_check(ring, head: AuditHead, *, retired_key_allowed: bool = False) -> None:
+    """ChainBroken if the head was rewound or made up by someone without the key.
+    The head must be sealed under the ring's active key: whoever kept a key file
+    from before a rotation could otherwise cut off everything written since and
+    seal a head of their own under the old key (`habeas keys rotate` seals the
+    head under the new key at once, with its `keys.rotated` entry)."""
     fits = _mac_fits(
         ring,
         head.key_id,
@@ -165,16 +170,26 @@ def _head_mac_check(ring, head: AuditHead) -> None:
         )
     if not fits:
         raise ChainBroken(head.last_id, "the head was changed without the key (rewound?)")
+    if head.key_id != ring.active and not retired_key_allowed:
+        raise ChainBroken(
+            head.last_id,
+            f"the head is sealed under key {head.key_id!r}, not the active key "
+            f"{ring.active!r}: rewound by someone holding an old key file, or the keys were "
+            "rotated by hand and nothing was written since (run `habeas keys reencrypt`, "
+            "which records the rotation)",
+        )
 
 
-def audit_verify(*, batch: int = 5000) -> int:
+def audit_verify(*, batch: int = 5000, restored: bool = False) -> int:
     """Walk the whole chain; return the number of entries, or raise ChainBroken
     naming the first entry that does not fit.
 
     Checked: ids without gaps; each entry's link to the previous one; its hash;
     from `sealed_from` on, its MAC, under a key the chain has not already moved on
     from (a rotation moves it on once, for good); and a head, sealed, that names
-    the last entry."""
+    the last entry. The head must be sealed under the active key, except in a
+    backup being restored (`restored`), which may predate a rotation: the restore's
+    own entry then seals it under the active key."""
     ring = keyring()
     # Entries first, so that the first entry that does not fit is the one named;
     # the head's own MAC (which covers sealed_from) is checked at the end.
@@ -192,7 +207,7 @@ def audit_verify(*, batch: int = 5000) -> int:
                 raise ChainBroken(expected_id, "missing (deleted?)")
             if entry.prev_hash != expected_prev:
                 raise ChainBroken(entry.pk, "does not follow the previous entry")
-            if entry.compute_hash() != entry.hash:
+            if _hash_of(entry) != entry.hash:
                 raise ChainBroken(entry.pk, "was changed after it was written")
             if entry.pk >= sealed_from:
                 _entry_mac_check(ring, entry, left_behind)
@@ -207,11 +222,37 @@ def audit_verify(*, batch: int = 5000) -> int:
             raise ChainBroken(
                 expected_id - 1, "the head is missing (deleted to hide a truncation?)"
             )
+        _refuse_empty_log_of_used_database()
         return 0
-    _head_mac_check(ring, head)
+    _head_mac_check(ring, head, retired_key_allowed=restored)
     if (head.last_id, head.last_hash) != (expected_id - 1, expected_prev):
         raise ChainBroken(head.last_id, "the head does not match the last entry (truncated?)")
     return count
+
+
+def _hash_of(entry: AuditEntry) -> str:
+    try:
+        return entry.compute_hash()
+    except (AttributeError, TypeError, ValueError):
+        # A field overwritten with something that is no value of its kind (a
+        # time that is not a time): the database hands back None or junk.
+        raise ChainBroken(entry.pk, "was overwritten with values that cannot be read") from None
+
+
+def _refuse_empty_log_of_used_database() -> None:
+    """An empty log is intact only in a database nothing was done in: each account
+    and case was created with an entry, so a log wiped whole (entries and head)
+    next to them is caught. A wipe of everything, or of a log whose database holds
+    neither yet, is caught only by an exported head."""
+    held = [
+        str(model._meta.verbose_name_plural)
+        for model in (apps.get_model(settings.AUTH_USER_MODEL), apps.get_model("cases", "Case"))
+        if model.objects.exists()
+    ]
+    if held:
+        raise ChainBroken(
+            1, f"missing: the log is empty, but the database holds {' and '.join(held)} (wiped?)"
+        )
 
 
 def _entry_mac_check(ring, entry: AuditEntry, left_behind: set[str]) -> None:
@@ -273,15 +314,16 @@ def audit_head_check(exported: dict[str, Any]) -> int:
     try:
         if "mac" not in exported and "head" in exported:
             # Exported before heads were signed: {"entries": N, "head": hash}.
-            last_id, wanted = int(exported["entries"]), str(exported["head"]).strip().lower()
+            last_id, wanted = _entry_number(exported["entries"]), str(exported["head"])
         else:
-            last_id, wanted = int(exported["last_id"]), str(exported["hash"]).strip().lower()
+            last_id, wanted = _entry_number(exported["last_id"]), str(exported["hash"])
             key_id, mac = str(exported["key"]), str(exported["mac"])
             fields = {k: exported[k] for k in ("entries", "last_id", "hash", "at")}
             if not _mac_fits(ring, key_id, mac, lambda r, k: seal.export_mac(r, k, fields)):
                 raise HeadRefused("that head was not exported by this installation, or was edited")
     except (KeyError, TypeError, ValueError, AttributeError):
         raise HeadRefused("that is not a head exported by `habeas audit head`") from None
+    wanted = wanted.strip().lower()
     count = audit_verify()
     if last_id == 0:
         return count
@@ -295,3 +337,14 @@ def audit_head_check(exported: dict[str, Any]) -> int:
             f"entry #{last_id} is not the one in that head: the log was rewritten from there on"
         )
     return count
+
+
+def _entry_number(value: Any) -> int:
+    """An entry number from an exported head: a whole number an id can be (JSON
+    also allows 1e999, -5 or true, which name no entry)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(value)
+    number = int(value)
+    if not 0 <= number < 2**63:  # what the id column holds
+        raise ValueError(value)
+    return number

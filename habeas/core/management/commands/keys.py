@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from habeas.audit.models import AuditEntry
+from habeas.audit.services import audit_record
 from habeas.core.encryption import (
     FILE_KEY_USERS,
     FILE_REENCRYPTORS,
@@ -92,6 +94,10 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot write the key file {path}: {exc.strerror}.") from None
         settings.HABEAS_KEYRING = ring
+        # Seals the head under the new key at once: from here on a head sealed under
+        # an old key fails `habeas audit verify`, so whoever kept the old key file
+        # cannot cut off what is written after the rotation.
+        _audit("keys.rotated", active=ring.active, retired=sorted(ring.retired))
         retired = ", ".join(sorted(ring.retired))
         self.stdout.write(f"New active key {ring.active} written to {path}; retired: {retired}.")
         self.stdout.write("Back up the key file now: backups made from here on need it.")
@@ -119,6 +125,8 @@ class Command(BaseCommand):
                 shown = ", ".join(failed[:20]) + (" …" if len(failed) > 20 else "")
                 failures.append(f"stored files: {len(failed)} ({shown})")
         self.stdout.write(f"{total} values re-encrypted under {ring.active}.")
+        # Also what records a rotation made by hand (HABEAS_KEYS) under the new key.
+        _audit("keys.reencrypted", active=ring.active, values=total, failed=len(failures))
         if failures:
             raise CommandError(
                 "Some values could not be decrypted and were left as they are: "
@@ -168,3 +176,8 @@ class Command(BaseCommand):
             return read_key_file(path)
         except KeyRingError as exc:
             raise CommandError(str(exc)[0].upper() + str(exc)[1:] + ".") from None
+
+
+def _audit(action: str, **detail: Any) -> None:
+    if table_exists(AuditEntry):  # not before the first `habeas migrate`
+        audit_record(action=action, detail={**detail, "via": "command"})
