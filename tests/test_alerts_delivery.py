@@ -388,7 +388,9 @@ def test_a_paused_endpoint_is_probed_after_the_cool_down_and_its_rows_go_when_it
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
 
 
-@pytest.mark.parametrize("recovery", ["hourly retry", "breaker probe", "restarted watcher"])
+@pytest.mark.parametrize(
+    "recovery", ["hourly retry", "breaker probe", "restarted watcher", "restarted, nothing due"]
+)
 def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
     hook, settings, alices_case, recovery
 ):
@@ -431,6 +433,8 @@ def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
         outbox = delivery.Outbox("test")
         with time_machine.travel(five):  # one row's retry comes: it gets through
             Delivery.objects.filter(pk=failed.first().pk).update(next_attempt_at=timezone.now())
+    if recovery == "restarted, nothing due":
+        outbox = delivery.Outbox("test", probe_at_start=True)  # as `habeas watch` starts
     with time_machine.travel(later):
         watcher.watch_pass(worker="test", outbox=outbox)
         outbox.close(wait=5)

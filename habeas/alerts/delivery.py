@@ -253,8 +253,9 @@ class Outbox:
     """Sends due deliveries, endpoint by endpoint. A long-running watcher keeps
     one across passes (the breakers and the sends still in flight live here)."""
 
-    def __init__(self, worker: str) -> None:
+    def __init__(self, worker: str, *, probe_at_start: bool = False) -> None:
         self.worker = worker[:100]
+        self.probe_at_start = probe_at_start
         self.endpoints: dict[str, _Endpoint] = {}
         self.results: queue.Queue = queue.Queue()
         self.in_flight = 0
@@ -310,7 +311,23 @@ class Outbox:
             self._collect(counts, timeout=min(0.2, max(0.0, deadline - time.monotonic())))
         return counts
 
+    def _suspect_waiting(self, now: datetime) -> None:
+        """A watcher starting afresh knows nothing of its endpoints: each one with
+        notifications waiting for a retry is probed before they go, so that they go
+        at once if it is back, and do not spend their attempts if it is not."""
+        waiting = (
+            Delivery.objects.filter(claimable(now), retriable(now), attempts__gt=0)
+            .values_list("channel", "target")
+            .distinct()
+        )
+        clock = time.monotonic()
+        for channel, target in waiting:
+            self._endpoint(endpoint_of(channel, target)).open_until = clock
+
     def _load(self, now: datetime, limit: int) -> int:
+        if self.probe_at_start:
+            self.probe_at_start = False
+            self._suspect_waiting(now)
         for endpoint in self.endpoints.values():
             endpoint.waiting.clear()
         self.read_at = now

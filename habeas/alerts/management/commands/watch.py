@@ -61,7 +61,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Watching every {interval:g} s (worker {watcher.worker_name()}).")
         self.stdout.flush()
-        outbox = delivery.Outbox(watcher.worker_name())
+        outbox = delivery.Outbox(watcher.worker_name(), probe_at_start=True)
         failures = 0
         while not stopping:
             more = False
