@@ -137,9 +137,9 @@ def layer_pdf() -> bytes:
     )
 
 
-def streams_pdf(count: int) -> bytes:
+def streams_pdf(count: int, size: int = 70_000_000) -> bytes:
     """make_m5.py: `count` pages, each drawn by 70 MB of spaces deflated to 68 KB."""
-    blob = zlib.compress(b" " * 70_000_000, 9)
+    blob = zlib.compress(b" " * size, 9)
     kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(count))
     objs = {1: CAT, 2: b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count}
     for i in range(count):
@@ -263,6 +263,12 @@ def test_a_pdf_that_inflates_its_pages_is_refused_quickly_in_bounded_memory(
     assert "Nothing was stored" in message
     assert peak < 50 * 1024 * 1024  # 16 MB of one page decoded, not 16 pages of 70 MB
     assert store_files(settings) == [] and not EvidenceItem.objects.exists()
+
+
+def test_the_bound_is_on_all_the_pages_of_a_pdf_together(alices_case, alice):
+    """Three pages of 7 MB of spaces each: each fits, together they do not."""
+    with pytest.raises(ValidationError, match=r"\(drawing instructions, more than 16,000,000"):
+        add(alices_case, alice, streams_pdf(3, size=7_000_000), "three.pdf")
 
 
 def test_each_image_of_a_pdf_is_released_once_copied(alices_case, alice):
