@@ -114,15 +114,19 @@ class LoginTally(models.Model):
     is over, not one entry each (an unauthenticated client could otherwise grow
     the append-only log without bound).
 
-    Counted per action, stage, account (or "unknown user"), address and window."""
+    Counted per action, stage, account (or typed username, by its lockout hash),
+    client (`selectors.login_client`) and window; past `TALLIES_PER_WINDOW` in a
+    window, in one tally for "many clients" (services.py)."""
 
     action = models.CharField(max_length=60)
     stage = models.CharField(max_length=10)
-    # None for a username that matches no account (what was typed is not kept).
+    # None for a username that matches no account (what was typed is not kept)
+    # and for the tally of many clients.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
     )
-    # "user:<id>" or "unknown": in the unique constraint, where NULLs would differ.
+    # "user:<id>", "name:<lockout hash>" or "many": in the unique constraint, where
+    # NULLs would differ.
     subject = models.CharField(max_length=40)
     ip = models.CharField(max_length=45)
     window_start = models.DateTimeField(db_index=True)

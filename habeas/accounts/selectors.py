@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import time
 import unicodedata
 from datetime import timedelta
@@ -25,12 +26,20 @@ PENDING_SECONDS = 300
 SESSION_EPOCH_KEY = "accounts.epoch"
 
 
+def username_normalised(username: str) -> str:
+    """The one form in which a typed username is matched to an account and counted
+    for lockout: NFKC (fullwidth "ＡＬＩＣＥ" becomes "ALICE"), spaces at either end
+    dropped, letter case folded. Both uses go through here, so that the account a
+    failure locks is the account the audit log names."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
 def lockout_key(username: str) -> str:
     """What failures of a username are counted under: a keyed hash (HMAC-SHA-256,
     with a key derived from the key ring) of its normalised form, so "Alice",
     "alice " and "ＡＬＩＣＥ" count as one, and whatever was typed (a password in
     the wrong box) is not kept. Empty for an empty username."""
-    normalised = unicodedata.normalize("NFKC", username or "").strip().casefold()
+    normalised = username_normalised(username)
     if not normalised:
         return ""
     key = keyring().derive("login-lockout-v1")
@@ -38,11 +47,34 @@ def lockout_key(username: str) -> str:
 
 
 def account_named(username: str) -> User | None:
-    """The account a typed username is for, if any (letter case aside)."""
-    if not username or len(username) > 150:
+    """The account a typed username is for, if any: the one account whose username
+    has the same normalised form."""
+    normalised = username_normalised(username)
+    if not normalised or len(normalised) > 150:
         return None
-    matches = list(User.objects.filter(username__iexact=username.strip())[:2])
+    # iexact narrows the search in the database; the comparison is the Python one.
+    matches = [
+        user
+        for user in User.objects.filter(username__iexact=normalised)[:3]
+        if username_normalised(user.username) == normalised
+    ]
     return matches[0] if len(matches) == 1 else None
+
+
+def login_client(request: HttpRequest) -> str:
+    """What failed logins of a client are counted under: its IPv4 address, or the
+    /64 network of its IPv6 address (one subscriber gets a whole /64 and can take
+    a new address from it for every attempt)."""
+    ip = client_ip(request)
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def lockout_window() -> timedelta:
@@ -50,12 +82,12 @@ def lockout_window() -> timedelta:
 
 
 def login_locked(*, username: str, request: HttpRequest) -> bool:
-    """True when the username or the client address has had too many failures in
-    the window. Says the same for usernames that exist and those that do not."""
+    """True when the username or the client (`login_client`) has had too many
+    failures in the window. Says the same for usernames that exist and those that do not."""
     limit = settings.HABEAS_LOCKOUT_ATTEMPTS
     by_address = settings.HABEAS_LOCKOUT_ADDRESS_ATTEMPTS
     recent = LoginFailure.objects.filter(at__gte=timezone.now() - lockout_window())
-    key, ip = lockout_key(username), client_ip(request)
+    key, ip = lockout_key(username), login_client(request)
     if limit > 0 and key and recent.filter(username=key).count() >= limit:
         return True
     return by_address > 0 and bool(ip) and recent.filter(ip=ip).count() >= by_address

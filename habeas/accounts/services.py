@@ -29,7 +29,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from habeas.audit.services import audit_record, client_ip
+from habeas.audit.services import audit_record
 
 from . import selectors
 from .models import BackupCode, LoginFailure, LoginTally, TOTPDevice, User
@@ -64,10 +64,15 @@ _FAILURE_ACTIONS = {
 }
 
 
-# Failed and refused logins reach the audit log once per client and window, then
-# as one summary with the count (see LoginTally).
+# Failed and refused logins reach the audit log once per client, typed username
+# and window, then as one summary with the count (see LoginTally). A window holds
+# at most TALLIES_PER_WINDOW of them; past that, every other client and username
+# is counted in one tally for "many clients", so that the audit log gets a bounded
+# number of entries per window however many addresses an attacker has.
 TALLY_WINDOW = timedelta(minutes=15)
+TALLIES_PER_WINDOW = 20
 UNKNOWN_USER = "unknown"
+MANY_CLIENTS = "many"
 
 
 @transaction.atomic
@@ -79,7 +84,7 @@ def login_failure_record(
     now = timezone.now()
     LoginFailure.objects.filter(at__lt=now - selectors.lockout_window()).delete()
     LoginFailure.objects.create(
-        username=lockout_key(username), ip=client_ip(request), stage=stage, at=now
+        username=lockout_key(username), ip=selectors.login_client(request), stage=stage, at=now
     )
     _login_event_tally(
         request=request, action=_FAILURE_ACTIONS[stage], stage=stage, username=username, user=user
@@ -96,21 +101,30 @@ def login_refuse_locked(*, request: HttpRequest, username: str, stage: str) -> N
 def _login_event_tally(
     *, request: HttpRequest, action: str, stage: str, username: str, user: User | None = None
 ) -> None:
-    """The first such event of this client in the window is audited at once; the
-    others only counted, and summarised when the window is over. A username that
-    matches no account is audited as "unknown": what was typed is not kept."""
+    """The first such event of this client and username in the window is audited
+    at once; the others only counted, and summarised when the window is over. A
+    username that matches no account is audited as "unknown": what was typed is
+    not kept. Usernames with and without an account take the same steps (a tally
+    of their own, keyed by the lockout hash for those without), so the time an
+    answer takes does not tell whether an account exists."""
     now = timezone.now()
     login_tallies_summarise(now=now)
     account = user or selectors.account_named(username)
     window_start = now - (now - datetime.min.replace(tzinfo=UTC)) % TALLY_WINDOW
-    tally, created = LoginTally.objects.get_or_create(
-        action=action,
-        stage=stage,
-        subject=f"user:{account.pk}" if account else UNKNOWN_USER,
-        ip=client_ip(request),
-        window_start=window_start,
-        defaults={"user": account},
-    )
+    key = {
+        "action": action,
+        "stage": stage,
+        "window_start": window_start,
+        "subject": f"user:{account.pk}" if account else f"name:{lockout_key(username)[:32]}",
+        "ip": selectors.login_client(request),
+    }
+    if (
+        not LoginTally.objects.filter(**key).exists()
+        and LoginTally.objects.filter(window_start=window_start).count() >= TALLIES_PER_WINDOW
+    ):
+        key.update(subject=MANY_CLIENTS, ip="")
+        account = None
+    tally, created = LoginTally.objects.get_or_create(**key, defaults={"user": account})
     if created:
         _tally_audit(tally, request=request, detail={})
     else:
@@ -135,6 +149,7 @@ def _tally_audit(tally: LoginTally, *, detail: dict, request=None) -> None:
         detail={
             "stage": tally.stage,
             **({} if account else {"username": UNKNOWN_USER}),
+            **({"clients": MANY_CLIENTS} if tally.subject == MANY_CLIENTS else {}),
             **detail,
         },
     )
@@ -190,7 +205,9 @@ def login_complete(*, request: HttpRequest, user: User, method: str) -> None:
     if backend not in settings.AUTHENTICATION_BACKENDS:
         backend = settings.AUTHENTICATION_BACKENDS[0]
     login(request, user, backend=backend)
-    LoginFailure.objects.filter(username=lockout_key(user.username), ip=client_ip(request)).delete()
+    LoginFailure.objects.filter(
+        username=lockout_key(user.username), ip=selectors.login_client(request)
+    ).delete()
     login_tallies_summarise(now=timezone.now())
     audit_record(action="auth.login", actor=user, request=request, detail={"method": method})
 
