@@ -105,3 +105,17 @@ def test_a_crashing_export_is_reported_and_the_pass_goes_on(log_with_entries, sm
 def test_without_recipients_nothing_is_sent_or_stored(log_with_entries):
     assert watch_pass(now=T0)["audit_head"] == "off"
     assert not HeadExport.objects.exists()
+
+
+def test_days_marked_sent_in_advance_do_not_switch_the_export_off(log_with_entries, smtp):
+    """The review's he: someone with write access to the database inserts rows for
+    the coming year, each marked sent; the heads still go out every day."""
+    HeadExport.objects.bulk_create(
+        [HeadExport(day=T0.date() + timedelta(days=i), sent_at=T0) for i in range(1, 366)]
+    )
+    watch_pass(now=T0)
+    for day in (1, 2):
+        log_with_entries.move_to(T0 + timedelta(days=day))
+        watch_pass(now=T0 + timedelta(days=day))
+    assert len(smtp.messages) == 3
+    assert not HeadExport.objects.filter(day__gt=T0.date() + timedelta(days=2)).exists()
