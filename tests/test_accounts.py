@@ -213,18 +213,26 @@ def test_an_account_disabled_between_the_steps_cannot_finish(client, alice, at_t
 # --- enrolment and backup codes ----------------------------------------------------------
 
 
-def _enrol_through_the_pages(client: Client, user: User) -> tuple[pyotp.TOTP, list[str]]:
+SECRET_SHOWN = re.compile(r'<code class="secret">([A-Z2-7 ]+)</code>')
+
+
+def secret_shown(client: Client) -> str:
+    """The secret the set-up page shows this session (as a person types it in)."""
     page = client.get("/account/two-factor/")
     assert page.status_code == 200
-    html = page.content.decode()
+    return SECRET_SHOWN.search(page.content.decode()).group(1).replace(" ", "")
+
+
+def _enrol_through_the_pages(client: Client, user: User) -> tuple[pyotp.TOTP, list[str]]:
+    html = client.get("/account/two-factor/").content.decode()
     assert '<img src="data:image/png;base64,' in html
-    device = TOTPDevice.objects.get(user=user)
-    assert not device.confirmed
-    assert " ".join(device.secret[i : i + 4] for i in range(0, 32, 4)) in html
+    secret = secret_shown(client)
     # Reloading keeps the same secret (the app may have scanned it already).
-    client.get("/account/two-factor/")
-    assert TOTPDevice.objects.get(user=user).secret == device.secret
-    totp = pyotp.TOTP(device.secret)
+    assert secret_shown(client) == secret and len(secret) == 32
+    # Nothing about it is stored before it is confirmed; the session holds it sealed.
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert secret not in json.dumps(dict(client.session))
+    totp = pyotp.TOTP(secret)
     response = client.post("/account/two-factor/", {"code": totp.now(), "password": PASSWORD})
     assert response.status_code == 200
     codes = BACKUP_CODE.findall(response.content.decode())
@@ -239,7 +247,7 @@ def test_enrolment_shows_a_qr_code_and_the_key_and_needs_a_code(login, alice, at
     response = client.post("/account/two-factor/", {"code": "000000", "password": PASSWORD})
     assert response.status_code == 200
     assert "That code is not right" in response.content.decode()
-    assert not TOTPDevice.objects.get(user=alice).confirmed
+    assert not TOTPDevice.objects.filter(user=alice).exists()
     _totp, codes = _enrol_through_the_pages(client, alice)
     assert TOTPDevice.objects.get(user=alice).confirmed
     # Stored hashed, never as typed.
@@ -253,14 +261,13 @@ def test_turning_two_factor_on_needs_the_password(login, alice, at_t0):
     """A stolen session alone cannot enrol the thief's phone, get the backup codes
     and lock the owner out; wrong passwords count towards the lockout."""
     client = login(alice)
-    client.get("/account/two-factor/")
-    totp = pyotp.TOTP(TOTPDevice.objects.get(user=alice).secret)
+    totp = pyotp.TOTP(secret_shown(client))
     for password in ["", "a guess"]:
         response = client.post("/account/two-factor/", {"code": totp.now(), "password": password})
         assert response.status_code == 200
         assert not BACKUP_CODE.findall(response.content.decode())
     assert "That password is not right." in response.content.decode()
-    assert not TOTPDevice.objects.get(user=alice).confirmed
+    assert not TOTPDevice.objects.filter(user=alice).exists()
     assert "auth.2fa_enabled" not in actions()
     assert LoginFailure.objects.filter(stage="reauth").count() == 1
     _enrol_through_the_pages(client, alice)
@@ -273,14 +280,29 @@ def test_another_session_never_sees_the_secret_the_owner_confirms(alice, at_t0):
     thief, owner = Client(), Client()
     thief.force_login(alice)
     owner.force_login(alice)
-    thief.get("/account/two-factor/")
-    seen_by_thief = TOTPDevice.objects.get(user=alice).secret
+    seen_by_thief = secret_shown(thief)
     _enrol_through_the_pages(owner, alice)
     assert TOTPDevice.objects.get(user=alice).secret != seen_by_thief
     login = Client()
     password_step(login, "alice")
     assert code_step(login, pyotp.TOTP(seen_by_thief).at(T0)).status_code == 200
     assert not logged_in(login)
+
+
+def test_another_session_opening_the_set_up_page_cannot_stop_the_owner(alice, at_t0):
+    """The review's l6: a stolen session reloading the set-up page between the
+    owner's scan and confirmation neither changes the owner's secret nor learns it."""
+    thief, owner = Client(), Client()
+    thief.force_login(alice)
+    owner.force_login(alice)
+    secret = secret_shown(owner)
+    seen_by_thief = {secret_shown(thief) for _ in range(3)}
+    assert secret not in seen_by_thief
+    response = owner.post(
+        "/account/two-factor/", {"code": pyotp.TOTP(secret).now(), "password": PASSWORD}
+    )
+    assert len(BACKUP_CODE.findall(response.content.decode())) == 10
+    assert TOTPDevice.objects.get(user=alice, confirmed=True).secret == secret
 
 
 def test_the_secret_is_encrypted_at_rest(alice):

@@ -50,11 +50,10 @@ class TOTPDevice(models.Model):
     # The shared secret (base32), encrypted at rest and bound to this row: a copy of
     # the database alone does not let anyone make codes.
     secret = EncryptedTextField(purpose="accounts.totpdevice.secret")
+    # Stored only once confirmed: the secret being set up is kept in the session
+    # that sets it up (services.totp_setup_secret). False on rows left by older
+    # versions, which are replaced at the next confirmation.
     confirmed = models.BooleanField(default=False)
-    # While unconfirmed: a hash of the session that is setting it up. Another
-    # session (a stolen one) gets a new secret, so it never learns the one the
-    # owner will confirm.
-    setup_session = models.CharField(max_length=64, blank=True)
     # The last time step (unix time // 30) a code was accepted for: a code for that
     # step or an earlier one is refused, so an overheard code cannot be replayed.
     last_step = models.BigIntegerField(default=0)

@@ -24,6 +24,8 @@ from .models import BackupCode, LoginFailure, TOTPDevice, User
 PENDING_KEY = "accounts.pending"
 PENDING_SECONDS = 300
 SESSION_EPOCH_KEY = "accounts.epoch"
+# The authenticator secret being set up in this session (sealed; services.py).
+TOTP_SETUP_KEY = "accounts.totp_setup"
 
 
 def username_normalised(username: str) -> str:

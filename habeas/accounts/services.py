@@ -9,7 +9,6 @@ secret or a name.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import re
@@ -30,10 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.audit.services import audit_record
+from habeas.core.encryption import keyring
+from habeas.lib import crypto
 
 from . import selectors
 from .models import BackupCode, LoginFailure, LoginTally, TOTPDevice, User
-from .selectors import PENDING_KEY, SESSION_EPOCH_KEY, lockout_key
+from .selectors import PENDING_KEY, SESSION_EPOCH_KEY, TOTP_SETUP_KEY, lockout_key
 
 log = logging.getLogger(__name__)
 
@@ -284,18 +285,18 @@ def password_change(*, request: HttpRequest, user: User, new_password: str) -> N
 # --- authenticator apps (TOTP) -------------------------------------------------
 
 
-def _totp(device: TOTPDevice) -> pyotp.TOTP:
-    return pyotp.TOTP(device.secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
+def _totp(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_INTERVAL)
 
 
-def totp_provisioning_uri(device: TOTPDevice) -> str:
-    return _totp(device).provisioning_uri(
-        name=device.user.username, issuer_name=settings.HABEAS_TOTP_ISSUER
+def totp_provisioning_uri(*, user: User, secret: str) -> str:
+    return _totp(secret).provisioning_uri(
+        name=user.username, issuer_name=settings.HABEAS_TOTP_ISSUER
     )
 
 
 def _totp_matching_step(device: TOTPDevice, code: str) -> int | None:
-    totp = _totp(device)
+    totp = _totp(device.secret)
     now = int(time.time()) // TOTP_INTERVAL
     found = None
     for step in range(now - TOTP_WINDOW, now + TOTP_WINDOW + 1):
@@ -317,23 +318,23 @@ def totp_verify(*, device: TOTPDevice, code: str) -> bool:
     return True
 
 
-def totp_device_start(*, request: HttpRequest, user: User) -> TOTPDevice:
-    """The device being set up: the same secret for this session until it is
-    confirmed, so reloading the page does not invalidate what the app has already
-    scanned. Another session gets a new secret: one who stole a session cannot
-    read the secret the owner is about to confirm."""
-    if not request.session.session_key:
-        request.session.save()
-    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()
-    device = TOTPDevice.objects.filter(user=user).first()
-    if device is None:
-        return TOTPDevice.objects.create(
-            user=user, secret=pyotp.random_base32(), setup_session=session
-        )
-    if not device.confirmed and device.setup_session != session:
-        device.secret, device.setup_session, device.last_step = pyotp.random_base32(), session, 0
-        device.save(update_fields=["secret", "setup_session", "last_step"])
-    return device
+def totp_setup_secret(*, request: HttpRequest, user: User) -> str:
+    """The secret being set up in this session: made on its first visit to the
+    set-up page and kept in the session, sealed with the key ring and bound to the
+    account. Reloading the page keeps what the app may have scanned; another
+    session (a stolen one) gets a secret of its own and can neither read nor
+    replace this one, so it can neither learn the secret the owner confirms nor
+    keep the owner from confirming it."""
+    binding = f"{TOTP_SETUP_KEY}:{user.pk}"
+    sealed = request.session.get(TOTP_SETUP_KEY)
+    if crypto.is_token(sealed):
+        try:
+            return crypto.decrypt(keyring(), sealed, binding)
+        except crypto.DecryptionError:
+            pass  # another account's, or under a key dropped since: start again
+    secret = pyotp.random_base32()
+    request.session[TOTP_SETUP_KEY] = crypto.encrypt(keyring(), secret, binding)
+    return secret
 
 
 @transaction.atomic
@@ -341,19 +342,27 @@ def totp_device_confirm(
     *, request: HttpRequest, user: User, password: str, code: str
 ) -> tuple[Outcome, list[str]]:
     """Turn two-factor login on once the password is confirmed and the app shows
-    the right code; returns the outcome and the new backup codes (to show once).
-    A stolen session alone cannot enrol another phone and lock the owner out."""
+    the right code for this session's secret; returns the outcome and the new
+    backup codes (to show once). A stolen session alone cannot enrol another phone
+    and lock the owner out."""
     outcome = reauthenticate(request=request, user=user, password=password)
     if outcome is not Outcome.OK:
         return outcome, []
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     compact = re.sub(r"\s", "", code or "")
-    if device is None or not _TOTP_CODE.fullmatch(compact):
+    if TOTP_SETUP_KEY not in request.session or not _TOTP_CODE.fullmatch(compact):
         return Outcome.WRONG_CODE, []
-    if not totp_verify(device=device, code=compact):
+    pending = TOTPDevice(user=user, secret=totp_setup_secret(request=request, user=user))
+    step = _totp_matching_step(pending, compact)
+    if step is None:
         return Outcome.WRONG_CODE, []
-    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True, confirmed_at=timezone.now())
-    audit_record(action="auth.2fa_enabled", actor=user, request=request, target=device)
+    User.objects.select_for_update().get(pk=user.pk)  # one confirmation at a time
+    if selectors.totp_device_confirmed(user) is not None:
+        return Outcome.WRONG_CODE, []  # confirmed meanwhile in another session
+    TOTPDevice.objects.filter(user=user).delete()  # one left unconfirmed by an older version
+    pending.confirmed, pending.confirmed_at, pending.last_step = True, timezone.now(), step
+    pending.save()
+    request.session.pop(TOTP_SETUP_KEY, None)
+    audit_record(action="auth.2fa_enabled", actor=user, request=request, target=pending)
     return Outcome.OK, backup_codes_generate(request=request, user=user)
 
 

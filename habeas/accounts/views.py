@@ -190,7 +190,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if selectors.totp_device_confirmed(user):
         messages.info(request, _("Two-factor login is already on for your account."))
         return redirect("account")
-    device = services.totp_device_start(request=request, user=user)
+    secret = services.totp_setup_secret(request=request, user=user)
     form = TOTPConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         outcome, codes = services.totp_device_confirm(
@@ -213,14 +213,13 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             )
         else:
             _add_outcome_error(form, outcome, "password", _("That password is not right."))
-    uri = services.totp_provisioning_uri(device)
-    secret = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
+    uri = services.totp_provisioning_uri(user=user, secret=secret)
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
-            "secret": secret,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             "qr": segno.make(uri, error="m").png_data_uri(scale=4, border=4),
             "required": selectors.two_factor_required(user),
         },
