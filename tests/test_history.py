@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from django.db import connection
 
 from habeas.audit.models import AuditEntry
+from habeas.cases import history
 from habeas.cases import services as cases
+from habeas.cases.models import Case, Event, Person, PersonName, Relative
 from habeas.sources import services as sources
 from habeas.sources.models import Source
 
@@ -123,4 +128,160 @@ def test_tags_people_actors_and_claim_links_are_in_the_history(login, alice, bob
     before = case.history.count()
     cases.case_update(case=case, tags=["torture", "exile"], by=alice)
     assert "Tags:" not in (case.history.latest().history_change_reason or "")
-    assert case.history.count() == before + 1
+    assert case.history.count() == before
+
+
+# --- The newest changes first, older ones a page away (security review, follow-up) ------
+
+
+def _words(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def _older_link(response) -> str:
+    found = re.search(r'href="(\?[^"]*before=[^"]*)"', response.content.decode())
+    return html.unescape(found.group(1)) if found else ""
+
+
+def test_the_history_shows_the_newest_changes_and_pages_to_older_ones(
+    login, alice, alices_case, monkeypatch
+):
+    """
+    GIVEN a history longer than a page (the page cut down to 5 rows here)
+    WHEN alice opens the case's history, and the person's
+    THEN the newest change is there, with its value before, and a link to older ones
+    AND following the links reaches the oldest change, each change once.
+    """
+    monkeypatch.setattr(history, "HISTORY_LIMIT", 5)
+    person = alices_case.people.get()
+    client = login(alice)
+    for n in range(1, 13):
+        edit = client.post(f"/people/{person.public_id}/edit/", {"description": f"DESC-{n:02}"})
+        assert edit.status_code == 302
+
+    for start in (
+        f"/cases/{alices_case.public_id}/history/",
+        f"/cases/{alices_case.public_id}/history/?record={person.public_id}",
+    ):
+        first = client.get(start)
+        assert first.status_code == 200
+        page = _words(first)
+        assert "Description DESC-11 DESC-12" in page  # the newest, with the value it replaced
+        assert "DESC-01" not in page and "Older changes are on the next page." in page
+        seen, url, pages, opened = [], _older_link(first), 1, page.count("created Case")
+        seen += re.findall(r"Description \S+ (DESC-\d\d)", page)
+        while url:
+            older = client.get(start.split("?")[0] + url)
+            assert older.status_code == 200
+            seen += re.findall(r"Description \S+ (DESC-\d\d)", _words(older))
+            opened += _words(older).count("created Case")
+            url, pages = _older_link(older), pages + 1
+            assert pages < 10
+        # DESC-01 was the first value entered: a change from "—", listed like the rest.
+        assert sorted(seen) == [f"DESC-{n:02}" for n in range(1, 13)]
+        assert len(seen) == len(set(seen))
+        assert opened == (0 if "record=" in start else 1)  # each change on one page only
+
+
+def test_a_malformed_history_cursor_shows_the_newest_page(login, alice, alices_case):
+    url = f"/cases/{alices_case.public_id}/history/"
+    client = login(alice)
+    for cursor in ("yesterday", "2026-12-01T10:00:00", "2026-13-01T10:00:00+00:00", "x" * 500):
+        response = client.get(url, {"before": cursor, "record": "not-a-record"})
+        assert response.status_code == 200
+        assert "No changes recorded." in response.content.decode()
+    assert "Case TM-2021-003" in client.get(url, {"before": "nonsense"}).content.decode()
+
+
+def test_the_reviewers_300_unchanged_saves_do_not_hide_a_real_change(login, bob, alices_case):
+    """The reviewer's reproduction: 300 saves of an unchanged form, then a real change."""
+    person = alices_case.people.get()
+    client = login(bob)
+    data = {"description": "REWRITTENDESC-2", "birth_date": "1985-06-06"}
+    url = f"/people/{person.public_id}/edit/"
+    assert client.post(url, data).status_code == 302
+    rows, entries = Person.history.count(), AuditEntry.objects.count()
+    for _ in range(300):
+        assert client.post(url, data).status_code == 302
+    assert Person.history.count() == rows and AuditEntry.objects.count() == entries
+    assert client.post(url, {**data, "description": "HIDDEN-REWRITE-3"}).status_code == 302
+    for query in ("", f"?record={person.public_id}"):
+        page = client.get(f"/cases/{alices_case.public_id}/history/{query}").content.decode()
+        assert "HIDDEN-REWRITE-3" in page and "REWRITTENDESC-2" in page
+
+
+def _unchanged_edits(person, relative, name, case, event) -> list[tuple[str, dict]]:
+    return [
+        (f"/people/{person.public_id}/edit/", {"description": "Same.", "sex": "m"}),
+        (
+            f"/people/{person.public_id}/relatives/{relative.public_id}/edit/",
+            {"name": "Mother", "relationship": "mother", "contact": "C-1", "notes": "N-1"},
+        ),
+        (
+            f"/people/{person.public_id}/names/{name.pk}/edit/",
+            {"text": name.text, "kind": "official"},
+        ),
+        (
+            f"/cases/{case.public_id}/edit/",
+            {"reference": case.reference, "country": "TM", "priority": "2", "tags": "exile"},
+        ),
+        (
+            f"/cases/{case.public_id}/events/{event.public_id}/edit/",
+            {
+                "kind": "arrest",
+                "occurred_on": "2021-10-20",
+                "description": "Taken.",
+                "clearance": event.clearance,
+                "actors-TOTAL_FORMS": "0",
+                "actors-INITIAL_FORMS": "0",
+            },
+        ),
+    ]
+
+
+def test_an_edit_that_changes_nothing_leaves_no_trace(login, alice, alices_case):
+    """
+    GIVEN a person, a relative, a spelling, the case and an event, each saved once
+    WHEN alice sends each edit form again as it is
+    THEN the page says "Nothing changed.", and no history row or audit entry is added
+    AND a real change afterwards is saved and audited as before.
+    """
+    from habeas.lib.partialdate import PartialDate
+
+    person = alices_case.people.get()
+    relative = cases.relative_add(
+        person=person, name="Mother", relationship="mother", contact="C-1", notes="N-1", by=alice
+    )
+    name = person.names.get(is_primary=False)
+    event = cases.event_add(
+        case=alices_case,
+        kind="arrest",
+        occurred_on=PartialDate.parse("2021-10-20"),
+        description="Taken.",
+        by=alice,
+    )
+    client = login(alice)
+    edits = _unchanged_edits(person, relative, name, alices_case, event)
+    for url, data in edits:  # the first save of each form (values as the form sends them)
+        first = client.post(url, data)
+        assert first.status_code == 302, (url, _words(first))
+
+    def traces() -> tuple[int, ...]:
+        tables = (Person, Relative, PersonName, Case, Event)
+        # The person page a save returns to records that alice read the contact.
+        writes = AuditEntry.objects.exclude(action="relative.contact_viewed")
+        return (writes.count(), *(model.history.count() for model in tables))
+
+    before = traces()
+    for url, data in edits:
+        again = client.post(url, data, follow=True)
+        assert again.status_code == 200
+        assert "Nothing changed." in again.content.decode(), url
+    assert traces() == before
+
+    changed = client.post(edits[0][0], {**edits[0][1], "description": "Other."}, follow=True)
+    assert "Person updated." in changed.content.decode()
+    assert AuditEntry.objects.filter(action="person.update").latest("pk").detail == {
+        "fields": ["description"]
+    }
+    assert traces()[:2] == (before[0] + 1, before[1] + 1)

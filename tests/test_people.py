@@ -46,7 +46,7 @@ def test_relatives_are_recorded_on_the_person(login, alice, bob, alices_case):
     viewed = AuditEntry.objects.filter(action="relative.contact_viewed")
     # Bob is on the team without "may see who sources are": no contact, no way to set one.
     as_bob = login(bob).get(person.get_absolute_url()).content.decode()
-    assert "Mother (mother)" in as_bob and "contact on file" in as_bob
+    assert "Mother (mother)" in as_bob and "(contact or notes on file; confidential)" in as_bob
     assert "via ROWAN" not in as_bob and not viewed.exists()
     relative = person.relatives.get()
     edit_url = f"/people/{person.public_id}/relatives/{relative.public_id}/edit/"

@@ -90,7 +90,7 @@ def test_opening_another_case_for_a_known_person_does_not_reach_the_relatives(
     person = _person(alices_case)
     as_bob = login(bob)
     page = as_bob.get(person.get_absolute_url()).content.decode()
-    assert "RELCONTACT" not in page and "contact on file" in page
+    assert "RELCONTACT" not in page and "(contact or notes on file; confidential)" in page
 
     assert as_bob.get(f"/cases/new/?person={person.public_id}").status_code == 200
     second = _open_case_for(as_bob, person, "MEM-0001")
@@ -169,7 +169,7 @@ def test_relatives_contacts_follow_the_grant_of_the_case_they_were_recorded_on(
     assert "Choose the case this relative is recorded on." in missing.content.decode()
     wrong = as_bob.post(add, {**data, "case": str(alices_case.public_id)})
     assert wrong.status_code == 400
-    assert "cannot record a contact on it" in wrong.content.decode()
+    assert "cannot record a contact or notes on it" in wrong.content.decode()
     assert "BROTHER-CONTACT" in wrong.content.decode()  # the input is kept
     assert as_bob.post(add, {**data, "case": str(second.public_id)}).status_code == 302
     assert person.relatives.get(name="Brother").case == second
@@ -178,6 +178,130 @@ def test_relatives_contacts_follow_the_grant_of_the_case_they_were_recorded_on(
     assert "BROTHER-CONTACT" in as_bob_page and "RELCONTACT" not in as_bob_page
     as_alice_page = login(alice).get(person.get_absolute_url()).content.decode()
     assert "RELCONTACT" in as_alice_page and "BROTHER-CONTACT" not in as_alice_page
+
+
+NOTES = "RELNOTES-ZQX works at the bazaar, lives on Magtymguly street"
+
+
+def test_who_a_relative_is_stays_with_the_team_of_the_case_they_were_recorded_on(
+    login, alice, bob, charlie, alices_case
+):
+    """
+    The reviewer's h1d: bob, on alice's case without the grant, opens a second case for
+    the person and adds charlie, who is on no case of alice's.
+    THEN charlie learns only that one relative is recorded on a case he is not on: not
+         their name, notes or history, and their edit page is an audited 404;
+    AND bob reads who the relative is but not the notes (nor the contact), in the
+         person page, the edit form and the history; alice, holding the grant, does.
+    """
+    relative = _record_mother(login(alice), alices_case)
+    person = _person(alices_case)
+    edit = f"/people/{person.public_id}/relatives/{relative.public_id}/edit/"
+    data = {"name": "Mother", "relationship": "mother", "contact": CONTACT}
+    assert login(alice).post(edit, {**data, "notes": NOTES}).status_code == 302
+    second = _open_case_for(login(bob), person, "MEM-0001")
+    assert _team(login(bob), second, "charlie", "member", grant=False).status_code == 302
+
+    as_charlie = login(charlie)
+    page = _text(as_charlie.get(person.get_absolute_url()))
+    assert "1 relative recorded on a case of this person you are not on." in page
+    assert "Mother" not in page and "ZQX" not in page and "None recorded." not in page
+    history = _text(as_charlie.get(f"/cases/{second.public_id}/history/"))
+    assert "Person " in history and "Mother" not in history and "ZQX" not in history
+    one = f"/cases/{second.public_id}/history/?record={relative.public_id}"
+    assert "Mother" not in _text(as_charlie.get(one))
+    assert as_charlie.get(edit).status_code == 404
+    assert as_charlie.post(edit, {**data, "name": "Forged"}).status_code == 404
+    assert _probes("charlie").filter(detail__model="cases.relative").count() == 2
+    relative.refresh_from_db()
+    assert relative.name == "Mother"
+
+    as_bob = login(bob)
+    page = _text(as_bob.get(person.get_absolute_url()))
+    assert "Mother (mother)" in page and "ZQX" not in page
+    assert "(contact or notes on file; confidential)" in page and "you are not on" not in page
+    form = as_bob.get(edit).content.decode()
+    assert 'name="notes"' not in form and "ZQX" not in form
+    assert as_bob.post(edit, {**data, "notes": "forged"}).status_code == 302
+    relative.refresh_from_db()
+    assert relative.notes == NOTES
+    on_hers = _text(as_bob.get(f"/cases/{alices_case.public_id}/history/"))
+    assert "Relative Mother (mother)" in on_hers and "Notes changed (confidential)" in on_hers
+    assert "ZQX" not in on_hers and not _contact_viewed_by(bob)
+
+    as_alice = login(alice)
+    assert NOTES in as_alice.get(person.get_absolute_url()).content.decode()
+    assert NOTES in as_alice.get(f"/cases/{alices_case.public_id}/history/").content.decode()
+    # Sealed at rest like the contact, in the record and its history.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT notes FROM cases_relative UNION ALL SELECT notes FROM cases_historicalrelative"
+        )
+        stored = [row[0] for row in cursor.fetchall() if row[0]]
+    assert len(stored) >= 2 and all(v.startswith("hv1$") for v in stored)
+
+
+def test_notes_written_before_they_were_confidential_are_sealed_by_the_upgrade(alice, alices_case):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = import_module("habeas.cases.migrations.0014_encrypt_existing_relative_notes")
+    relative = cases.relative_add(
+        person=_person(alices_case), name="Mother", relationship="mother", notes=NOTES, by=alice
+    )
+    with connection.cursor() as cursor:  # as a version before this one stored them
+        cursor.execute("UPDATE cases_relative SET notes = %s", [NOTES])
+        cursor.execute("UPDATE cases_historicalrelative SET notes = %s", [NOTES])
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT notes FROM cases_relative UNION ALL SELECT notes FROM cases_historicalrelative"
+        )
+        assert all(row[0].startswith("hv1$") for row in cursor.fetchall())
+    relative.refresh_from_db()
+    assert relative.notes == NOTES
+    assert Relative.history.get(public_id=relative.public_id).notes == NOTES
+
+
+def test_a_relative_is_changed_only_by_who_may_change_the_case_they_are_on(
+    login, alice, bob, alices_case
+):
+    """Bob may change his own case of the person, but is read-only on alice's: he reads
+    her relative there, and may not edit them."""
+    relative = _record_mother(login(alice), alices_case)
+    person = _person(alices_case)
+    _open_case_for(login(bob), person, "MEM-0001")
+    assert _team(login(alice), alices_case, "bob", "read_only", grant=False).status_code == 302
+    as_bob = login(bob)
+    page = as_bob.get(person.get_absolute_url()).content.decode()
+    edit = f"/people/{person.public_id}/relatives/{relative.public_id}/edit/"
+    assert "Mother (mother)" in page and edit not in page
+    assert as_bob.get(edit).status_code == 404
+    assert as_bob.post(edit, {"name": "Forged", "relationship": "mother"}).status_code == 404
+    assert _probes("bob").filter(detail__model="cases.relative").count() == 2
+    relative.refresh_from_db()
+    assert relative.name == "Mother"
+
+
+def test_notes_on_a_new_relative_need_the_grant_of_the_case_they_go_on(
+    login, alice, bob, alices_case
+):
+    person = _person(alices_case)
+    add = f"/people/{person.public_id}/relatives/new/"
+    as_bob = login(bob)
+    assert 'name="notes"' not in as_bob.get(add).content.decode()
+    second = _open_case_for(as_bob, person, "MEM-0001")
+    assert _team(as_bob, second, "alice", "lead", grant=False).status_code == 302
+    assert _team(login(alice), second, "bob", "lead", grant=True).status_code == 302
+    as_bob = login(bob)
+    data = {"name": "Brother", "relationship": "brother", "notes": NOTES}
+    refused = as_bob.post(add, {**data, "case": str(alices_case.public_id)})
+    assert refused.status_code == 400
+    assert "cannot record a contact or notes on it" in refused.content.decode()
+    assert NOTES in refused.content.decode()  # the input is kept
+    assert as_bob.post(add, {**data, "case": str(second.public_id)}).status_code == 302
+    assert person.relatives.get(name="Brother").notes == NOTES
 
 
 def test_nobody_gives_the_grant_to_themselves(login, alice, bob, ada, alices_case):
@@ -233,13 +357,14 @@ def test_relatives_contact_changes_show_in_history_only_with_the_grant_of_their_
     as_bob = login(bob).get(history).content.decode()
     assert "Relative Mother (mother)" in as_bob and "changed (confidential)" in as_bob
     assert "ZQX" not in as_bob
-    # Bob's own case for the person shows the change too, without the values, even
-    # once he holds the grant there: the relative was recorded on alice's case.
+    # Bob's own case for the person does not show the relative at all, even once he
+    # holds the grant there: the relative was recorded on alice's case.
     second = _open_case_for(login(bob), person, "MEM-0001")
     assert _team(login(bob), second, "alice", "lead", grant=False).status_code == 302
     assert _team(login(alice), second, "bob", "lead", grant=True).status_code == 302
     on_second = login(bob).get(f"/cases/{second.public_id}/history/").content.decode()
-    assert "changed (confidential)" in on_second and "ZQX" not in on_second
+    assert "Relative Mother" not in on_second and "ZQX" not in on_second
+    assert "Person " in on_second  # the person's own history is there
     assert not _contact_viewed_by(bob)
 
     as_alice = login(alice).get(history).content.decode()

@@ -184,8 +184,9 @@ class PersonNameForm(forms.ModelForm):
 
 class RelativeForm(forms.ModelForm):
     """A relative. New ones are recorded on a case of the person (`cases`, from
-    selectors.cases_for_new_relative); the contact field is there only for those who
-    may read it: on that case (`contact_visible`, an edit) or on one of `cases`."""
+    selectors.cases_for_new_relative); the contact and notes fields are there only for
+    those who may read them: on that case (`contact_visible`, an edit) or on one of
+    `cases`."""
 
     case = forms.ModelChoiceField(
         label=_("Recorded on case"),
@@ -215,8 +216,8 @@ class RelativeForm(forms.ModelForm):
                 self.fields["case"].initial = self.cases[0].public_id
             contact_visible = any(c.contact_grant for c in self.cases)
         if not contact_visible:
-            # Without the grant the contact is neither shown nor changeable.
-            del self.fields["contact"]
+            # Without the grant the contact and notes are neither shown nor changeable.
+            del self.fields["contact"], self.fields["notes"]
 
     def clean_case(self):
         case = self.cleaned_data.get("case")
@@ -229,15 +230,14 @@ class RelativeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         case = cleaned.get("case")
-        if case is not None and cleaned.get("contact") and not case.contact_grant:
-            self.add_error(
-                "contact",
-                _(
-                    "You may not see who the sources of %(ref)s are, so you cannot record "
-                    "a contact on it: choose another case, or leave the contact empty."
-                )
-                % {"ref": case.reference},
-            )
+        confidential = [f for f in ("contact", "notes") if cleaned.get(f)]
+        if case is not None and confidential and not case.contact_grant:
+            message = _(
+                "You may not see who the sources of %(ref)s are, so you cannot record a "
+                "contact or notes on it: choose another case, or leave them empty."
+            ) % {"ref": case.reference}
+            for name in confidential:
+                self.add_error(name, message)
         return cleaned
 
 

@@ -3,9 +3,12 @@ people: their details, spellings and relatives.
 
 Rows come from django-simple-history's tables (one per tracked model). A change
 shows who, when and which fields changed; confidential fields show their values
-only to members granted "may see who sources are" on the case they were recorded on
-(for a relative's contact: the relative's case, see selectors.relatives_for_user)
-— otherwise just "changed".
+only to members granted "may see who sources are" on the case — otherwise just
+"changed". A case's history shows the relatives recorded on it, not those of the
+person's other cases (selectors.relatives_for_user).
+
+The newest changes come first, a page at a time: a page ends where a record type's
+rows were cut, and the next page starts before its oldest change.
 Changes kept outside a record's columns (a case's tags and people, an event's
 actors, links between claims) are recorded by the services as the change's reason
 (`history_change_reason`), e.g. "Actors: added MNB (alleged perpetrator)".
@@ -14,9 +17,11 @@ actors, links between claims) are recorded by the services as the change's reaso
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db import models
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from habeas.sources.models import Claim, Source
@@ -28,14 +33,14 @@ from .models import Case, Event, Person, PersonName, Relative
 # the team reads it on the case page, so it reads its changes here too.
 CONFIDENTIAL = {
     "sources.source": {"identity", "contact", "notes"},
-    "cases.relative": {"contact"},
+    "cases.relative": {"contact", "notes"},
 }
 # Derived or bookkeeping columns: not changes anyone made.
 IGNORED = {
     "updated_at", "created_at", "last_info_at", "disappeared_from", "last_contact_from",
     "urgent_window_closes", "occurred_from", "received_from", "current_status", "is_open",
 }  # fmt: skip
-HISTORY_LIMIT = 300
+HISTORY_LIMIT = 300  # rows of each record type read for one page
 # Records shared by every case of a person: their changes may come from the team of
 # a case the reader cannot see. Who made those is not named (which colleague works
 # on which person is need-to-know too).
@@ -115,18 +120,17 @@ def _who(row, label: str, team: frozenset[int]) -> str:
 
 
 def _changes_of(
-    rows: list, label: str, case: Case, grant_cases: frozenset[int], team: frozenset[int]
+    rows: list, label: str, may_see: bool, team: frozenset[int], previous: dict
 ) -> list[Change]:
-    """Turn consecutive historical rows of one record into field-level changes."""
+    """Turn consecutive historical rows of one record into field-level changes.
+    `previous`: each record's row before the first of `rows`, to compare it with."""
     confidential = CONFIDENTIAL.get(label, set())
-    result, previous = [], {}
+    result = []
     for row in rows:  # oldest first
         key = _record_id(row)
         before = previous.get(key)
         who = _who(row, label, team)
         kind = {"+": "created", "~": "changed", "-": "deleted"}[row.history_type]
-        # The grant that counts is the one on the case the record was written on.
-        may_see = (row.case_id if label == "cases.relative" else case.pk) in grant_cases
         change = Change(
             when=row.history_date,
             who=who,
@@ -158,11 +162,56 @@ def _changes_of(
     return result
 
 
-def case_history(*, case: Case, grant_cases: frozenset[int], record_id: str = "") -> list[Change]:
-    """Newest first, optionally of one record (the case, an event, a source, a claim, a
-    person of the case, one of their spellings or relatives). `case` must come from a
-    case selector: access is already checked. `grant_cases`: the cases on which the
-    reader holds the source grant (selectors.source_grant_case_ids)."""
+def _rows_before(rows, page: list) -> dict:
+    """The latest row before the page (oldest first) of each record on it: what its
+    first change on the page is compared with."""
+    first = page[0]
+    earlier = rows.filter(
+        Q(history_date__lt=first.history_date)
+        | Q(history_date=first.history_date, history_id__lt=first.history_id),
+        id__in={row.id for row in page},
+    )
+    latest = earlier.order_by().values("id").annotate(last=Max("history_id")).values("last")
+    return {_record_id(row): row for row in rows.filter(history_id__in=latest)}
+
+
+@dataclass
+class HistoryPage:
+    changes: list[Change]
+    older: datetime | None = None  # where the next, older page starts (None: no more)
+
+
+def _of_record(querysets: dict, record_id: str) -> dict:
+    """The rows of one record (as `_record_id` names it); none for anything else."""
+    number = record_id.removeprefix("name-")
+    if number != record_id:
+        names = querysets["cases.personname"]
+        return {
+            "cases.personname": names.filter(id=int(number)) if number.isdigit() else names.none()
+        }
+    try:
+        public_id = UUID(record_id)
+    except ValueError:
+        return {}
+    return {
+        label: rows.filter(public_id=public_id)
+        for label, rows in querysets.items()
+        if label != "cases.personname"
+    }
+
+
+def case_history(
+    *,
+    case: Case,
+    grant_cases: frozenset[int],
+    record_id: str = "",
+    before: datetime | None = None,
+) -> HistoryPage:
+    """The newest changes before `before` (or the newest of all), optionally of one
+    record (the case, an event, a source, a claim, a person of the case, one of their
+    spellings, a relative recorded on the case). `case` must come from a case
+    selector: access is already checked. `grant_cases`: the cases on which the reader
+    holds the source grant (selectors.source_grant_case_ids)."""
     sources = {"sources.source": Source, "sources.claim": Claim}
     people = list(case.people.values_list("pk", flat=True))
     querysets = {
@@ -171,18 +220,42 @@ def case_history(*, case: Case, grant_cases: frozenset[int], record_id: str = ""
         **{label: model.history.filter(case_id=case.pk) for label, model in sources.items()},
         "cases.person": Person.history.filter(id__in=people),
         "cases.personname": PersonName.history.filter(person_id__in=people),
-        "cases.relative": Relative.history.filter(person_id__in=people),
+        # Only those recorded on this case: who a relative is belongs to its team.
+        "cases.relative": Relative.history.filter(
+            id__in=Relative.objects.filter(case=case).values("pk")
+        ),
     }
+    if record_id:
+        querysets = _of_record(querysets, record_id)
     team = frozenset(case.members.values_list("user_id", flat=True))
+    may_see = case.pk in grant_cases
     changes: list[Change] = []
+    cut: datetime | None = None  # the newest row left out, over all record types
     for label, rows in querysets.items():
-        ordered = list(
-            rows.select_related("history_user").order_by("history_date", "history_id")[
-                :HISTORY_LIMIT
+        if before is not None:
+            rows = rows.filter(history_date__lt=before)
+        newest = list(
+            rows.select_related("history_user").order_by("-history_date", "-history_id")[
+                : HISTORY_LIMIT + 1
             ]
         )
-        changes.extend(_changes_of(ordered, label, case, grant_cases, team))
-    if record_id:
-        changes = [c for c in changes if c.record_id == record_id]
+        if len(newest) > HISTORY_LIMIT:
+            left_out = newest.pop().history_date
+            cut = left_out if cut is None else max(cut, left_out)
+        if not newest:
+            continue
+        ordered = newest[::-1]
+        previous = _rows_before(rows, ordered)
+        changes.extend(_changes_of(ordered, label, may_see, team, previous))
     changes.sort(key=lambda c: c.when, reverse=True)
-    return changes[:HISTORY_LIMIT]
+    if cut is not None:
+        # Older than a row left out, a page could miss changes between its own: they
+        # wait for the next page, which starts just after that row.
+        changes = [c for c in changes if c.when > cut]
+    older = cut + timedelta(microseconds=1) if cut is not None else None
+    if len(changes) > HISTORY_LIMIT:
+        last = changes[HISTORY_LIMIT - 1].when
+        # Never part of one moment on a page and the rest on the next.
+        kept = [c for c in changes if c.when > last] or changes[:HISTORY_LIMIT]
+        changes, older = kept, kept[-1].when
+    return HistoryPage(changes, older)

@@ -160,10 +160,9 @@ class NameToken(models.Model):
 
 
 class Relative(models.Model):
-    """A relative of a disappeared person. Who they are is part of the person's record;
-    how to reach them belongs to the case they were recorded on: only members holding
-    "may see who sources are" on *that* case read or change the contact
-    (selectors.relatives_for_user)."""
+    """A relative of a disappeared person, recorded on one case of theirs: its team
+    knows who they are; only its members holding "may see who sources are" read or
+    change their contact and notes (selectors.relatives_for_user)."""
 
     # Also what the encrypted contact is bound to (habeas.core.encryption).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -185,10 +184,14 @@ class Relative(models.Model):
     contact = EncryptedTextField(
         _("contact details"), purpose="cases.relative.contact", blank=True, max_length=2000
     )
-    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    # Confidential too: notes say where a relative lives or works as often as the
+    # contact does.
+    notes = EncryptedTextField(
+        _("notes"), purpose="cases.relative.notes", blank=True, max_length=5000
+    )
 
-    # Every change, the contact included (sealed in the history table too; its values
-    # are shown only with the grant on the relative's case).
+    # Every change, the contact and notes included (sealed in the history table too;
+    # their values are shown only with the grant on the relative's case).
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:

@@ -331,9 +331,12 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
 #
 # "May see who sources are" is held per case (CaseMember.may_see_sources). On a case
 # it reveals what was recorded *on that case* and nothing else: its sources' identity,
-# contact and notes, and the contacts of the relatives recorded on it
+# contact and notes, and the contacts and notes of the relatives recorded on it
 # (Relative.case). Holding it on one case of a person reveals nothing recorded on
 # another case of the same person: another team, granted by other leads.
+#
+# Who a relative is (name, relationship) is known to the team of the case they were
+# recorded on; the teams of the person's other cases learn only how many there are.
 #
 # Who may give it: someone who already holds it on this case or on another case of
 # one of its people (so it spreads only from people already trusted with that
@@ -372,23 +375,45 @@ def may_give_source_grant(*, by: User, to: User | None, case: Case) -> bool:
     return source_grant(by).filter(Q(case=case) | Q(case__people__in=case.people.all())).exists()
 
 
+def changing_memberships(user: User) -> QuerySet[CaseMember]:
+    """The memberships through which `user` may change a case, its people and their
+    relatives (lead or member, not read-only): the one place that says so."""
+    return CaseMember.objects.filter(user=user).exclude(role=CaseMember.Role.READ_ONLY)
+
+
 def _contact_visible(user: User) -> Exists:
     return Exists(source_grant(user).filter(case=OuterRef("case")))
 
 
-def relatives_for_user(*, user: User, person: Person) -> list[Relative]:
-    """The relatives of `person` (already access-checked), each with `contact_visible`:
-    whether `user` may read and change how to reach them."""
-    return list(person.relatives.annotate(contact_visible=_contact_visible(user)))
-
-
-def relative_get_for_user(*, user: User, person: Person, public_id: UUID) -> Relative:
-    """One relative of `person` (already access-checked), with `contact_visible`."""
-    relative = (
-        Relative.objects.filter(person=person, public_id=public_id)
-        .annotate(contact_visible=_contact_visible(user))
-        .first()
+def _relatives_known_to(user: User, person: Person) -> QuerySet[Relative]:
+    """The relatives of `person` recorded on a case of `user`'s, each with
+    `contact_visible` (whether `user` may read and change how to reach them and the
+    notes kept on them: the grant on the relative's case) and `editable`."""
+    return Relative.objects.filter(
+        Exists(CaseMember.objects.filter(user=user, case=OuterRef("case"))), person=person
+    ).annotate(
+        contact_visible=_contact_visible(user),
+        editable=Exists(changing_memberships(user).filter(case=OuterRef("case"))),
     )
+
+
+@dataclass(frozen=True)
+class RelativesView:
+    known: list[Relative]  # recorded on a case of the reader's
+    elsewhere: int  # how many are recorded on the person's other cases
+
+
+def relatives_for_user(*, user: User, person: Person) -> RelativesView:
+    """The relatives of `person` (already access-checked) that `user` may know of, and
+    how many others the person's other teams recorded."""
+    known = list(_relatives_known_to(user, person))
+    return RelativesView(known=known, elsewhere=person.relatives.count() - len(known))
+
+
+def relative_get_for_edit(*, user: User, person: Person, public_id: UUID) -> Relative:
+    """One relative of `person` (already access-checked) that `user` may change: one
+    recorded on a case they may change; 404 otherwise, audited."""
+    relative = _relatives_known_to(user, person).filter(public_id=public_id, editable=True).first()
     if relative is None:
         raise deny(user=user, model=Relative, public_id=public_id)
     return relative
@@ -396,13 +421,12 @@ def relative_get_for_user(*, user: User, person: Person, public_id: UUID) -> Rel
 
 def cases_for_new_relative(*, user: User, person: Person) -> QuerySet[Case]:
     """The cases a relative of `person` may be recorded on by `user`: those of the
-    person that `user` may change, each with `contact_grant` (whether a contact may be
-    entered there)."""
-    editable = CaseMember.objects.filter(case=OuterRef("pk"), user=user).exclude(
-        role=CaseMember.Role.READ_ONLY
-    )
+    person that `user` may change, each with `contact_grant` (whether a contact and
+    notes may be entered there)."""
     return (
-        Case.objects.filter(Exists(editable), people=person)
+        Case.objects.filter(
+            Exists(changing_memberships(user).filter(case=OuterRef("pk"))), people=person
+        )
         .annotate(contact_grant=Exists(source_grant(user).filter(case=OuterRef("pk"))))
         .order_by("created_at", "pk")
     )
@@ -439,12 +463,15 @@ def reference_probe(*, user: User, reference: str, exclude: Case | None = None) 
     return True
 
 
-def may_edit_person(*, user: User, person: Person) -> bool:
-    return (
-        CaseMember.objects.filter(user=user, case__people=person)
-        .exclude(role=CaseMember.Role.READ_ONLY)
-        .exists()
+def _editable_people(user: User) -> QuerySet[Person]:
+    """The people `user` may change: those of a case they may change (lead or member)."""
+    return Person.objects.filter(
+        Exists(changing_memberships(user).filter(case__people=OuterRef("pk")))
     )
+
+
+def may_edit_person(*, user: User, person: Person) -> bool:
+    return _editable_people(user).filter(pk=person.pk).exists()
 
 
 def actors_all() -> QuerySet[Actor]:
@@ -563,10 +590,7 @@ def person_name_get(*, person: Person, name_id: int) -> PersonName:
 
 def person_get_for_edit(*, user: User, public_id: UUID) -> Person:
     """A person may be changed by those who may change one of their cases."""
-    editable = CaseMember.objects.filter(user=user, case__people=OuterRef("pk")).exclude(
-        role=CaseMember.Role.READ_ONLY
-    )
-    person = Person.objects.filter(Exists(editable), public_id=public_id).first()
+    person = _editable_people(user).filter(public_id=public_id).first()
     if person is None:
         raise deny(user=user, model=Person, public_id=public_id)
     return person

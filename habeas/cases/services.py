@@ -59,6 +59,12 @@ def _changed_fields(instance, names: Iterable[str]) -> list[str]:
     return sorted(changed)
 
 
+# An edit saved with nothing changed (a form sent again, a page reloaded) leaves no
+# trace: no history row, no audit entry. Otherwise a few hundred of them would push
+# real changes out of sight in the history, and fill the audit log with noise. The
+# *_update services then return None, and the page says "Nothing changed."
+
+
 def _script_for(text: str, script: str) -> str:
     if script:
         return script
@@ -144,7 +150,7 @@ def person_name_update(
     kind: str = PersonName.Kind.OFFICIAL,
     seen_in: str = "",
     is_primary: bool = False,
-) -> PersonName:
+) -> PersonName | None:
     """Correct a spelling or what is known of it. The person keeps one primary name:
     another is made primary by ticking it there, not by unticking this one."""
     text = _name_text(text)
@@ -157,6 +163,8 @@ def person_name_update(
     name.text, name.script = text, _script_for(text, script)
     name.language, name.kind, name.seen_in, name.is_primary = language, kind, seen_in, is_primary
     fields = _changed_fields(name, ["text", "script", "language", "kind", "seen_in", "is_primary"])
+    if not fields:
+        return None
     _name_store(name, by=by)
     audit_record(  # field names only: the spelling itself is in the history, not here
         action="person_name.update",
@@ -213,13 +221,15 @@ def _check_born_before(person: Person, case: Case | None = None) -> None:
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: User, **fields) -> Person:
+def person_update(*, person: Person, by: User, **fields) -> Person | None:
     for field, value in fields.items():
         setattr(person, field, value)
     if "birth_date" in fields:
         _check_born_before(person)
     person.full_clean()
     changed = _changed_fields(person, fields)
+    if not changed:
+        return None
     person._history_user = by  # the values replaced stay in the person's history
     person.save()
     audit_record(action="person.update", actor=by, target=person, detail={"fields": changed})
@@ -245,7 +255,7 @@ def relative_add(*, person: Person, by: User, case: Case | None = None, **fields
 
 
 @transaction.atomic
-def relative_update(*, relative: Relative, by: User, **fields) -> Relative:
+def relative_update(*, relative: Relative, by: User, **fields) -> Relative | None:
     """Change what is known of a relative. The case they were recorded on stays: it
     decides who may read the contact."""
     if "case" in fields:
@@ -254,6 +264,8 @@ def relative_update(*, relative: Relative, by: User, **fields) -> Relative:
         setattr(relative, name, value)
     relative.full_clean()
     changed = _changed_fields(relative, fields)
+    if not changed:
+        return None
     relative._history_user = by  # the values replaced stay in the relative's history
     relative.save()
     audit_record(
@@ -362,7 +374,9 @@ def _check_reference(case: Case) -> None:
 
 
 @transaction.atomic
-def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fields) -> Case:
+def case_update(
+    *, case: Case, by: User, tags: Sequence[str] | None = None, **fields
+) -> Case | None:
     for field, value in fields.items():
         setattr(case, field, value)
     if "reference" in fields:
@@ -374,9 +388,12 @@ def case_update(*, case: Case, by: User, tags: Sequence[str] | None = None, **fi
     case.full_clean()
     changed = _changed_fields(case, fields)
     new_tags = _tags(tags) if tags is not None else None
+    note = ""
     if new_tags is not None:
-        before = [t.name for t in case.tags.all()]
-        case._change_reason = _delta("Tags", before, [t.name for t in new_tags]) or None
+        note = _delta("Tags", [t.name for t in case.tags.all()], [t.name for t in new_tags])
+        case._change_reason = note or None
+    if not changed and not note:
+        return None
     case._history_user = by  # who made this change, for the history
     case.save()
     if new_tags is not None:
@@ -513,7 +530,7 @@ def actor_create(*, by: User, **fields) -> Actor:
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, by: User, **fields) -> Actor:
+def actor_update(*, actor: Actor, by: User, **fields) -> Actor | None:
     parent = fields.get("parent")
     while parent is not None:  # "part of" must not loop back to the actor itself
         if parent.pk == actor.pk:
@@ -522,8 +539,11 @@ def actor_update(*, actor: Actor, by: User, **fields) -> Actor:
     for name, value in fields.items():
         setattr(actor, name, value)
     actor.full_clean()
+    changed = _changed_fields(actor, fields)
+    if not changed:
+        return None
     actor.save()
-    audit_record(action="actor.update", actor=by, target=actor, detail={"fields": sorted(fields)})
+    audit_record(action="actor.update", actor=by, target=actor, detail={"fields": changed})
     return actor
 
 
@@ -567,15 +587,19 @@ def event_update(
     by: User,
     actors: Sequence[tuple[Actor, str]] | None = None,
     **fields,
-) -> Event:
+) -> Event | None:
     for field, value in fields.items():
         setattr(event, field, value)
     event.full_clean()
     changed = _changed_fields(event, fields)
     event._history_user = by  # who made this change, for the history
+    note = ""
     if actors is not None:
         before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]
-        event._change_reason = _delta("Actors", _actor_lines(before), _actor_lines(actors)) or None
+        note = _delta("Actors", _actor_lines(before), _actor_lines(actors))
+        event._change_reason = note or None
+    if not changed and not note:
+        return None
     event.save()
     if actors is not None:
         event.event_actors.all().delete()

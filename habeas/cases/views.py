@@ -6,6 +6,7 @@ validation errors come back onto the form with the user's input kept.
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -35,6 +36,7 @@ from .forms import (
     StatusForm,
     TeamMemberForm,
 )
+from .history import case_history as history_of
 from .models import CaseMember
 
 
@@ -47,6 +49,15 @@ def form_page(request: HttpRequest, *, title: str, back: str, forms: list, **ext
         {"title": title, "back": back, "forms": forms, **extra},
         status=status,
     )
+
+
+def say_saved(request: HttpRequest, result, done: str) -> None:
+    """ "Saved", or, when an edit changed nothing (its service saved nothing and
+    returned None), "Nothing changed."."""
+    if result is None:
+        messages.info(request, _("Nothing changed."))
+    else:
+        messages.success(request, done)
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -177,11 +188,13 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            services.case_update(case=case, tags=form.cleaned_data["tags"], by=request.user, **data)
+            saved = services.case_update(
+                case=case, tags=form.cleaned_data["tags"], by=request.user, **data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Case updated."))
+            say_saved(request, saved, _("Case updated."))
             return redirect(case)
     return form_page(
         request,
@@ -223,13 +236,17 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if event is None:
-                services.event_add(case=case, actors=actors.pairs(), by=request.user, **data)
+                saved = services.event_add(
+                    case=case, actors=actors.pairs(), by=request.user, **data
+                )
             else:
-                services.event_update(event=event, actors=actors.pairs(), by=request.user, **data)
+                saved = services.event_update(
+                    event=event, actors=actors.pairs(), by=request.user, **data
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Event saved."))
+            say_saved(request, saved, _("Event saved."))
             return redirect(case)
     title = _("Add an event to %(ref)s") if event is None else _("Edit an event of %(ref)s")
     return form_page(
@@ -260,8 +277,8 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, public_id=person_id)
     cases = selectors.person_cases_for_user(user=request.user, person=person)
     relatives = selectors.relatives_for_user(user=request.user, person=person)
-    may_see = any(r.contact_visible for r in relatives)
-    if any(r.contact_visible and r.contact for r in relatives):
+    may_see = any(r.contact_visible for r in relatives.known)
+    if any(r.contact_visible and (r.contact or r.notes) for r in relatives.known):
         services.relative_contacts_viewed(person=person, by=request.user, via="person page")
     return render(
         request,
@@ -282,11 +299,11 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, by=request.user, **form.cleaned_data)
+            saved = services.person_update(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Person updated."))
+            say_saved(request, saved, _("Person updated."))
             return redirect(person)
     return form_page(
         request,
@@ -324,11 +341,11 @@ def person_name_edit(request: HttpRequest, person_id: UUID, name_id: int) -> Htt
     form = PersonNameForm(request.POST or None, person=person, instance=name)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_name_update(name=name, by=request.user, **form.cleaned_data)
+            saved = services.person_name_update(name=name, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Name updated."))
+            say_saved(request, saved, _("Name updated."))
             return redirect(person)
     name.refresh_from_db()  # the form may have changed the instance it was given
     return form_page(
@@ -375,18 +392,24 @@ def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpRespon
         form = RelativeForm(
             request.POST or None, instance=relative, contact_visible=relative.contact_visible
         )
-        if relative.contact_visible and relative.contact and request.method == "GET":
+        if (
+            relative.contact_visible
+            and (relative.contact or relative.notes)
+            and request.method == "GET"
+        ):
             services.relative_contacts_viewed(person=person, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
         try:
             if relative is None:
-                services.relative_add(person=person, by=request.user, **form.cleaned_data)
+                saved = services.relative_add(person=person, by=request.user, **form.cleaned_data)
             else:
-                services.relative_update(relative=relative, by=request.user, **form.cleaned_data)
+                saved = services.relative_update(
+                    relative=relative, by=request.user, **form.cleaned_data
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Relative saved."))
+            say_saved(request, saved, _("Relative saved."))
             return redirect(person)
     if relative is None:
         title = _("Add a relative of %(name)s")
@@ -409,7 +432,7 @@ def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relative_edit(request: HttpRequest, person_id: UUID, relative_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
-    relative = selectors.relative_get_for_user(
+    relative = selectors.relative_get_for_edit(
         user=request.user, person=person, public_id=relative_id
     )
     return _relative_page(request, person=person, relative=relative)
@@ -447,13 +470,13 @@ def _actor_page(request: HttpRequest, *, actor=None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if actor is None:
-                actor = services.actor_create(by=request.user, **form.cleaned_data)
+                saved = actor = services.actor_create(by=request.user, **form.cleaned_data)
             else:
-                actor = services.actor_update(actor=actor, by=request.user, **form.cleaned_data)
+                saved = services.actor_update(actor=actor, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Actor saved."))
+            say_saved(request, saved, _("Actor saved."))
             return redirect(actor)
     if actor is None:
         return form_page(request, title=_("Add an actor"), back="/actors/", forms=[form])
@@ -548,17 +571,27 @@ def case_person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
+def _moment(text: str) -> datetime | None:
+    """A history page's "before" cursor (an ISO time with its offset), or None."""
+    try:
+        moment = datetime.fromisoformat(text[:40])
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 @require_safe
 def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    from .history import case_history as history_of
-
     case = selectors.case_get_for_user(user=request.user, public_id=case_id)
     record_id = request.GET.get("record", "")[:64]
-    changes = history_of(
+    before = _moment(request.GET.get("before", ""))
+    page = history_of(
         case=case,
         grant_cases=selectors.source_grant_case_ids(user=request.user),
         record_id=record_id,
+        before=before,
     )
+    changes = page.changes
     # Seeing who a source is, or how to reach a relative, here as on their pages, is
     # itself recorded.
     revealed = {
@@ -575,5 +608,11 @@ def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(
         request,
         "cases/history.html",
-        {"case": case, "changes": changes, "record_id": record_id},
+        {
+            "case": case,
+            "changes": changes,
+            "record_id": record_id,
+            "older": page.older.isoformat() if page.older else "",
+            "paged": before is not None,
+        },
     )
