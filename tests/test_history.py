@@ -183,11 +183,48 @@ def test_the_history_shows_the_newest_changes_and_pages_to_older_ones(
         assert opened == (0 if "record=" in start else 1)  # each change on one page only
 
 
+def test_no_change_is_shown_twice_or_skipped_across_pages(login, alice, alices_case, monkeypatch):
+    """
+    GIVEN a person edit, then a case edit, then six saves of the person that changed
+          nothing (as versions before this one saved a form sent again)
+    WHEN alice pages through the case's history (5 rows of each kind a page)
+    THEN every change is shown once: the case's, older than the cut-off saves, waits
+         for the page that reaches their time, and no page is empty.
+    """
+    monkeypatch.setattr(history, "HISTORY_LIMIT", 5)
+    person = alices_case.people.get()
+    client = login(alice)
+    assert (
+        client.post(f"/people/{person.public_id}/edit/", {"description": "DESC-A"}).status_code
+        == 302
+    )
+    cases.case_update(case=alices_case, priority=1, by=alice)
+    person.refresh_from_db()
+    for _ in range(6):
+        person.save()  # a history row that changes nothing
+
+    start = f"/cases/{alices_case.public_id}/history/"
+    words, url = [], "?"
+    while url:
+        response = client.get(start + url)
+        assert response.status_code == 200
+        words.append(_words(response))
+        assert "No changes recorded." not in words[-1]
+        url = _older_link(response)
+        assert len(words) < 10
+    everything = " ".join(words)
+    assert everything.count("Priority") == 1
+    assert everything.count("created Case") == 1
+    assert everything.count("DESC-A") == 1
+
+
 def test_a_malformed_history_cursor_shows_the_newest_page(login, alice, alices_case):
     url = f"/cases/{alices_case.public_id}/history/"
     client = login(alice)
-    for cursor in ("yesterday", "2026-12-01T10:00:00", "2026-13-01T10:00:00+00:00", "x" * 500):
-        response = client.get(url, {"before": cursor, "record": "not-a-record"})
+    cursors = ("yesterday", "2026-12-01T10:00:00", "2026-13-01T10:00:00+00:00", "x" * 500)
+    records = ("not-a-record", "name-99999999999999999999", "name-²", "name-")
+    for cursor, record in zip(cursors, records, strict=True):
+        response = client.get(url, {"before": cursor, "record": record})
         assert response.status_code == 200
         assert "No changes recorded." in response.content.decode()
     assert "Case TM-2021-003" in client.get(url, {"before": "nonsense"}).content.decode()
@@ -210,8 +247,9 @@ def test_the_reviewers_300_unchanged_saves_do_not_hide_a_real_change(login, bob,
         assert "HIDDEN-REWRITE-3" in page and "REWRITTENDESC-2" in page
 
 
-def _unchanged_edits(person, relative, name, case, event) -> list[tuple[str, dict]]:
+def _unchanged_edits(person, relative, name, case, event, actor) -> list[tuple[str, dict]]:
     return [
+        (f"/actors/{actor.public_id}/edit/", {"name": "MNB", "kind": "agency", "country": "TM"}),
         (f"/people/{person.public_id}/edit/", {"description": "Same.", "sex": "m"}),
         (
             f"/people/{person.public_id}/relatives/{relative.public_id}/edit/",
@@ -241,7 +279,7 @@ def _unchanged_edits(person, relative, name, case, event) -> list[tuple[str, dic
 
 def test_an_edit_that_changes_nothing_leaves_no_trace(login, alice, alices_case):
     """
-    GIVEN a person, a relative, a spelling, the case and an event, each saved once
+    GIVEN an actor, a person, a relative, a spelling, the case and an event, each saved once
     WHEN alice sends each edit form again as it is
     THEN the page says "Nothing changed.", and no history row or audit entry is added
     AND a real change afterwards is saved and audited as before.
@@ -260,8 +298,9 @@ def test_an_edit_that_changes_nothing_leaves_no_trace(login, alice, alices_case)
         description="Taken.",
         by=alice,
     )
+    actor = cases.actor_create(name="MNB", kind="agency", country="TM", by=alice)
     client = login(alice)
-    edits = _unchanged_edits(person, relative, name, alices_case, event)
+    edits = _unchanged_edits(person, relative, name, alices_case, event, actor)
     for url, data in edits:  # the first save of each form (values as the form sends them)
         first = client.post(url, data)
         assert first.status_code == 302, (url, _words(first))
@@ -279,7 +318,8 @@ def test_an_edit_that_changes_nothing_leaves_no_trace(login, alice, alices_case)
         assert "Nothing changed." in again.content.decode(), url
     assert traces() == before
 
-    changed = client.post(edits[0][0], {**edits[0][1], "description": "Other."}, follow=True)
+    person_edit = edits[1]
+    changed = client.post(person_edit[0], {**person_edit[1], "description": "Other."}, follow=True)
     assert "Person updated." in changed.content.decode()
     assert AuditEntry.objects.filter(action="person.update").latest("pk").detail == {
         "fields": ["description"]

@@ -52,8 +52,8 @@ def form_page(request: HttpRequest, *, title: str, back: str, forms: list, **ext
 
 
 def say_saved(request: HttpRequest, result, done: str) -> None:
-    """ "Saved", or, when an edit changed nothing (its service saved nothing and
-    returned None), "Nothing changed."."""
+    """Say that an edit was saved, or that nothing changed: its service then saved
+    nothing and returned None."""
     if result is None:
         messages.info(request, _("Nothing changed."))
     else:
