@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import import_module
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import reverse
 from habeas.audit import triggers
 from habeas.audit.models import AuditEntry, AuditHead
 from habeas.audit.services import ChainBroken, audit_record, audit_verify
+from habeas.lib import crypto
 from tests.audit_support import rewrite_with_hash, sql_as_attacker
 from tests.conftest import PASSWORD
 
@@ -127,9 +129,13 @@ def test_an_edited_username_is_detected(chain):
 
 
 @pytest.fixture
-def upgraded_chain(db):
+def upgraded_chain(db, settings, tmp_path):
     """Three entries written before the log was sealed, sealed by the migration's
-    step, then three more."""
+    step, then three more. The key file records no seal yet (it was written before
+    the upgrade); the migration's step records it."""
+    settings.HABEAS_KEYRING = dataclasses.replace(settings.HABEAS_KEYRING, audit_sealed_from=None)
+    settings.HABEAS_KEY_FILE = tmp_path / "keys.json"
+    crypto.write_key_file(settings.HABEAS_KEY_FILE, settings.HABEAS_KEYRING)
     triggers.install(connection)
     for i in range(3):
         audit_record(action="test.old", detail={"i": i})
@@ -167,3 +173,41 @@ def test_old_entries_rebuilt_up_to_the_seal_are_caught_there(upgraded_chain):
     with pytest.raises(ChainBroken, match="does not follow") as broken:
         audit_verify()
     assert broken.value.entry_id == upgraded_chain[3].pk
+
+
+def test_the_key_file_records_where_the_seal_starts(upgraded_chain, settings):
+    assert crypto.read_key_file(settings.HABEAS_KEY_FILE).audit_sealed_from == 4
+    assert settings.HABEAS_KEYRING.audit_sealed_from == 4
+
+
+def test_a_stripped_seal_is_not_applied_anew_from_a_later_entry(upgraded_chain):
+    """The review's m3s: GIVEN a sealed log WHEN someone with write access to the
+    database strips every MAC, rewrites an entry after the seal with recomputed
+    hashes, drops the head and lets the sealing migration run again THEN the seal
+    starts where the key file says, and the unsealed entries fail verify."""
+    forged = rewrite_with_hash(upgraded_chain[4], action="nothing.happened")
+    rewrite_with_hash(upgraded_chain[5], prev_hash=forged.hash)
+    sql_as_attacker("UPDATE audit_auditentry SET mac='', key_id=''")
+    sql_as_attacker("DELETE FROM audit_audithead")
+    import_module("habeas.audit.migrations.0003_sealed_with_a_mac").seal_existing_log(apps, None)
+    assert AuditHead.objects.get().sealed_from == 4
+    with pytest.raises(ChainBroken, match="not in the key ring") as broken:
+        audit_verify()
+    assert broken.value.entry_id == 4
+
+
+def test_a_log_sealed_later_than_the_key_file_says_fails(upgraded_chain, settings):
+    settings.HABEAS_KEYRING = settings.HABEAS_KEYRING.with_audit_sealed_from(2)
+    with pytest.raises(ChainBroken, match="seal was stripped and applied anew") as broken:
+        audit_verify()
+    assert broken.value.entry_id == 2
+
+
+def test_verify_says_to_record_the_seal_start_in_keys_from_the_environment(
+    upgraded_chain, settings, capsys
+):
+    settings.HABEAS_KEY_FILE = None
+    settings.HABEAS_KEYRING = dataclasses.replace(settings.HABEAS_KEYRING, audit_sealed_from=None)
+    capsys.readouterr()
+    call_command("audit", "verify")
+    assert '"audit_sealed_from": 4 to it (HABEAS_KEYS)' in capsys.readouterr().out

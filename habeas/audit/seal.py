@@ -17,9 +17,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from typing import Any
 
-from habeas.lib.crypto import KeyRing
+from django.conf import settings
+
+from habeas.lib.crypto import KeyRing, KeyRingError, read_key_file, write_key_file
+
+log = logging.getLogger(__name__)
 
 
 def _canonical(data: dict[str, Any]) -> bytes:
@@ -50,3 +55,29 @@ def export_mac(ring: KeyRing, key_id: str, fields: dict[str, Any]) -> str:
 
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def start_recorded() -> int | None:
+    """The first sealed entry as the key ring records it (None if it does not)."""
+    return settings.HABEAS_KEYRING.audit_sealed_from
+
+
+def start_record(entry_id: int) -> None:
+    """Record in the key file, once, that the log is sealed from `entry_id` on: the
+    database alone then cannot have the log sealed anew from a later entry. Keys
+    from HABEAS_KEYS cannot be written: the operator adds "audit_sealed_from"
+    there (docs/operations.md)."""
+    path = settings.HABEAS_KEY_FILE
+    if start_recorded() is not None or path is None:
+        return
+    try:
+        on_disk = read_key_file(path)
+        if on_disk.audit_sealed_from is None:
+            on_disk = on_disk.with_audit_sealed_from(entry_id)
+            write_key_file(path, on_disk)
+    except (KeyRingError, OSError) as exc:
+        log.warning("the start of the audit seal is not recorded in the key file: %s", exc)
+        return
+    settings.HABEAS_KEYRING = settings.HABEAS_KEYRING.with_audit_sealed_from(
+        on_disk.audit_sealed_from
+    )

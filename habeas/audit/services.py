@@ -185,16 +185,25 @@ def audit_verify(*, batch: int = 5000, restored: bool = False) -> int:
     naming the first entry that does not fit.
 
     Checked: ids without gaps; each entry's link to the previous one; its hash;
-    from `sealed_from` on, its MAC, under a key the chain has not already moved on
-    from (a rotation moves it on once, for good); and a head, sealed, that names
-    the last entry. The head must be sealed under the active key, except in a
-    backup being restored (`restored`), which may predate a rotation: the restore's
-    own entry then seals it under the active key."""
+    from `sealed_from` on (never later than the key ring records), its MAC, under
+    a key the chain has not already moved on from (a rotation moves it on once, for
+    good); and a head, sealed, that names the last entry. The head must be sealed
+    under the active key, except in a backup being restored (`restored`), which
+    may predate a rotation: the restore's own entry then seals it under the active
+    key."""
     ring = keyring()
     # Entries first, so that the first entry that does not fit is the one named;
     # the head's own MAC (which covers sealed_from) is checked at the end.
     head = AuditHead.objects.filter(pk=1).first()
     sealed_from = head.sealed_from if head is not None else 1
+    recorded = seal.start_recorded()
+    if recorded is not None and sealed_from > recorded:
+        raise ChainBroken(
+            recorded,
+            f"the key ring says the log is sealed from here on, the log says from "
+            f"#{sealed_from} on: its seal was stripped and applied anew, and the entries "
+            "in between may have been rewritten",
+        )
     expected_prev, expected_id, count = GENESIS, 1, 0
     current_key, left_behind = "", set()
     last_seen = 0

@@ -49,6 +49,11 @@ dropped, its derived audit key stays in the file under "audit_keys" (it decrypts
 nothing; it only lets entries sealed before the rotation be verified)::
 
     "audit_keys": {"k1-0b93f4": "<base64 of 32 bytes>"}
+
+The ring also records the first audit entry that carries a MAC, once the log is
+sealed (`"audit_sealed_from": 1`; written by the sealing migration). It is no
+secret, but the database cannot change it: a log whose seal was stripped cannot
+be sealed anew from a later entry, which would hide rewritten entries before it.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -124,6 +130,9 @@ class KeyRing:
     retired: frozenset[str] = frozenset()
     # Audit MAC keys of ring keys that were dropped: verification of old entries only.
     audit_keys: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    # The first audit entry sealed with a MAC (see the module docstring); None
+    # until the sealing migration records it.
+    audit_sealed_from: int | None = None
 
     def __post_init__(self) -> None:
         if not self.keys:
@@ -142,6 +151,11 @@ class KeyRing:
         for key_id, key in self.audit_keys.items():
             if not KEY_ID_PATTERN.fullmatch(key_id) or len(key) != KEY_BYTES:
                 raise KeyRingError(f"audit key {key_id!r} is malformed")
+        sealed = self.audit_sealed_from
+        if sealed is not None and (isinstance(sealed, bool) or not isinstance(sealed, int)):
+            raise KeyRingError('"audit_sealed_from" is not a whole number')
+        if sealed is not None and sealed < 1:
+            raise KeyRingError('"audit_sealed_from" is not 1 or more')
 
     @classmethod
     def generate(cls, key_id: str | None = None) -> KeyRing:
@@ -157,6 +171,7 @@ class KeyRing:
             active=new_id,
             retired=self.retired | {self.active},
             audit_keys=self.audit_keys,
+            audit_sealed_from=self.audit_sealed_from,
         )
 
     def without(self, key_ids: set[str]) -> KeyRing:
@@ -170,7 +185,11 @@ class KeyRing:
             active=self.active,
             retired=self.retired - key_ids,
             audit_keys={**self.audit_keys, **kept},
+            audit_sealed_from=self.audit_sealed_from,
         )
+
+    def with_audit_sealed_from(self, entry_id: int) -> KeyRing:
+        return dataclasses.replace(self, audit_sealed_from=entry_id)
 
     def derive(self, purpose: str, key_id: str | None = None) -> bytes:
         """A 32-byte key for `purpose`, derived from ring key `key_id` (the active
@@ -231,7 +250,13 @@ class KeyRing:
                 audit_keys[key_id] = base64.b64decode(raw or "", validate=True)
             except (binascii.Error, ValueError, TypeError):
                 raise KeyRingError(f"audit key {key_id!r} is not base64") from None
-        return cls(keys=keys, active=active, retired=frozenset(retired), audit_keys=audit_keys)
+        return cls(
+            keys=keys,
+            active=active,
+            retired=frozenset(retired),
+            audit_keys=audit_keys,
+            audit_sealed_from=data.get("audit_sealed_from"),
+        )
 
     def to_json(self) -> str:
         entries: dict[str, dict] = {}
@@ -244,6 +269,8 @@ class KeyRing:
             data["audit_keys"] = {
                 k: base64.b64encode(v).decode("ascii") for k, v in self.audit_keys.items()
             }
+        if self.audit_sealed_from is not None:
+            data["audit_sealed_from"] = self.audit_sealed_from
         return json.dumps(data, indent=2) + "\n"
 
 

@@ -8,7 +8,12 @@ def seal_existing_log(apps, schema_editor):
     """Seal the log as it stands: the head gets a MAC and `sealed_from` becomes the
     next entry, so the entries written so far stay hash-chained only, fixed by the
     chain that the first sealed entry extends. Tampering done before this upgrade
-    cannot be told from this point on: run `habeas audit verify` before upgrading."""
+    cannot be told from this point on: run `habeas audit verify` before upgrading.
+
+    Where the seal starts is recorded in the key file. If it records a start
+    already, the log was sealed before and its seal stripped (or the backup being
+    restored predates it): the seal never starts later than recorded, so entries
+    rewritten since that point fail `habeas audit verify` for want of a MAC."""
     from habeas.audit import seal
 
     AuditEntry = apps.get_model("audit", "AuditEntry")
@@ -16,11 +21,12 @@ def seal_existing_log(apps, schema_editor):
     last = AuditEntry.objects.order_by("-id").only("id", "hash").first()
     head = AuditHead.objects.filter(pk=1).first()
     if last is None and head is None:
-        return  # a new installation: the first entry is sealed (sealed_from = 1)
+        seal.start_record(1)  # a new installation: the first entry is sealed
+        return
     if head is None:  # entries without a head: take the last entry as it is
         head = AuditHead(pk=1, last_id=last.pk, last_hash=last.hash)
     ring = settings.HABEAS_KEYRING
-    head.sealed_from = head.last_id + 1
+    head.sealed_from = min(head.last_id + 1, seal.start_recorded() or head.last_id + 1)
     head.key_id = ring.active
     head.mac = seal.head_mac(
         ring,
@@ -30,6 +36,7 @@ def seal_existing_log(apps, schema_editor):
         sealed_from=head.sealed_from,
     )
     head.save()
+    seal.start_record(head.sealed_from)
 
 
 def reinstall_triggers(apps, schema_editor):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from habeas.audit.seal import start_recorded
 from habeas.audit.services import (
     ChainBroken,
     HeadRefused,
@@ -42,6 +43,12 @@ class Command(BaseCommand):
                         f"Entries #1 to #{sealed_from - 1} were written before the log was "
                         "sealed: they carry no MAC, and are fixed by the hash chain that "
                         f"entry #{sealed_from} extends."
+                    )
+                if start_recorded() is None:
+                    self.stdout.write(
+                        "The key ring does not record where the seal starts: add "
+                        f'"audit_sealed_from": {sealed_from} to it (HABEAS_KEYS), so that a '
+                        "seal stripped from the database cannot be applied anew."
                     )
                 return
             if options.get("expect"):
