@@ -15,7 +15,10 @@ Habeas is imported and the file is built. Steps:
   parsed again (`inspect.metadata_of`).
 
 Files: the review's M5 PDF (N pages drawn by 70 MB of spaces each, 68 KB
-deflated) and L1 PNG (9400×9400, 280 KB), and, for scale, a 5000×5000 photo.
+deflated) and L1 PNG (9400×9400, 280 KB: stored with no working copy), a
+48-megapixel phone photo with GPS (8000×6000 JPEG: its working copy decoded at
+half size), and, for scale, a 5000×5000 photo. `--only phone200:upload` adds a
+200-megapixel one (16320×12240; building it takes 800 MB, outside the measure).
 Settings come from a throwaway data directory: no data of yours is opened.
 """
 
@@ -78,6 +81,23 @@ def photo(side: int) -> bytes:
     return out.getvalue()
 
 
+def phone(width: int, height: int) -> bytes:
+    """A phone's colour photo with GPS, make and artist in its EXIF."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[271], exif[315] = "SECRETMAKE", "SECRETARTIST"
+    exif.get_ifd(0x8825).update({1: "N", 2: (37.0, 57.0, 30.0), 3: "E", 4: (58.0, 23.0, 10.0)})
+    # Sensor noise over a gradient: weighs what a real photo does (a flat one
+    # compresses to almost nothing).
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.effect_noise((width, height), 24)
+    image = Image.merge("RGB", (gradient, noise, Image.blend(gradient, noise, 0.5)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=92)
+    return out.getvalue()
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -91,6 +111,8 @@ FILES = {
     "m5": ("application/pdf", lambda streams: m5_pdf(streams)),
     "l1": ("image/png", lambda streams: png(9400)),
     "photo": ("image/jpeg", lambda streams: photo(5000)),
+    "phone48": ("image/jpeg", lambda streams: phone(8000, 6000)),
+    "phone200": ("image/jpeg", lambda streams: phone(16320, 12240)),
 }
 
 
@@ -140,8 +162,13 @@ def step(name: str, folder: Path) -> dict:
     started = time.monotonic()
     try:
         if action == "upload":
-            inspect.examine(data, media_type)
-            result["outcome"] = "stored"
+            report, working = inspect.examine(data, media_type)
+            if working is None:
+                result["outcome"] = "stored, no working copy"
+            elif getattr(report, "reduced_to", ""):
+                result["outcome"] = f"stored, working copy reduced to {report.reduced_to}"
+            else:
+                result["outcome"] = "stored"
         elif report.exists():  # the report was kept at upload: the page's work
             assert storage.check(kind, storage.ORIGINAL, sha256=sha256) == ""
             inspect.Metadata.from_json(report.read_text())
@@ -168,7 +195,15 @@ def main() -> None:
     parser.add_argument(
         "--only",
         nargs="*",
-        default=["m5:upload", "l1:upload", "l1:view", "photo:upload", "photo:view"],
+        default=[
+            "m5:upload",
+            "l1:upload",
+            "l1:view",
+            "phone48:upload",
+            "phone48:view",
+            "photo:upload",
+            "photo:view",
+        ],
     )
     args = parser.parse_args()
     if args.prepare:

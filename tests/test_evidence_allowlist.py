@@ -335,20 +335,7 @@ def big_png() -> bytes:
     return out.getvalue()
 
 
-def test_a_huge_image_is_refused_before_it_is_decoded_with_a_way_to_keep_it(
-    alices_case, alice, client, settings
-):
-    data = big_png()
-    assert len(data) < 400_000
-    client.force_login(alice)
-    started = time.monotonic()
-    response = post_upload(client, alices_case, data, "big.png")
-    assert time.monotonic() - started < 5  # not decoded: 18 s before
-    assert response.status_code == 400
-    [message] = upload_errors(response)
-    assert message.startswith("The image is 9,400×9,400 pixels: too large for Habeas")
-    assert "ZIP archive" in message and "Nothing was stored" in message
-    assert store_files(settings) == [] and not EvidenceItem.objects.exists()
+# A huge image is stored without being decoded: tests/test_evidence_large.py.
 
 
 @pytest.fixture
