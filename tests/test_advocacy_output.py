@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -118,6 +119,68 @@ def test_an_arabic_name_is_not_drawn_unjoined(alice, client):
     assert refused.status_code == 422
     assert "Full name" in refused.content.decode()
     assert "محمد علي" in docx_text(client.get(f"{url}?doc=wgeid&format=docx").content)
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [("דוד כהן", "תל אביב"), ("ߞߊ߬ߙߊ߲ߡߐ߮", "ߓߡߊߞߐ")],  # Hebrew, N'Ko
+    ids=["hebrew", "nko"],
+)
+def test_a_right_to_left_name_is_not_drawn_backwards(alice, client, name, place):
+    """GIVEN a case whose name and place are in a right-to-left script the fonts
+    have glyphs for (the PDF, written without shaping, would spell them backwards)
+    WHEN staff ask for the UN submission as PDF
+    THEN it is refused naming both fields, the preview says so up front, and the
+    DOCX carries the name as typed."""
+    client.force_login(alice)
+    created = client.post(
+        "/cases/new/",
+        {
+            "person_name": name,
+            "reference": "IL-2026-001",
+            "country": "IL",
+            "disappeared_on": "2026-01-05",
+            "disappeared_place": place,
+            "priority": "1",
+        },
+    )
+    assert created.status_code == 302
+    case = Case.objects.get(reference="IL-2026-001")
+    url = reverse("case_document", args=[case.public_id])
+    refused = client.get(f"{url}?doc=wgeid&format=pdf")
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert "<li>The disappeared person — Full name</li>" in page
+    assert "<li>The disappearance — Place of arrest, abduction or where last seen</li>" in page
+    assert "right-to-left text" in page
+    preview = client.get(f"{url}?doc=wgeid").content.decode()
+    assert "No PDF of this document" in preview
+    assert "format=pdf" not in preview
+    assert name in docx_text(client.get(f"{url}?doc=wgeid&format=docx").content)
+
+
+def test_a_briefing_refusal_names_the_field_that_holds_the_text(alice, client):
+    """GIVEN a case whose place, not its date, is in Arabic script — both on one
+    line of the briefing note ("Date: …; Place of arrest…: دمشق")
+    THEN the refusal names the place."""
+    client.force_login(alice)
+    created = client.post(
+        "/cases/new/",
+        {
+            "person_name": "Mohammed Ali",
+            "reference": "SY-2026-002",
+            "country": "SY",
+            "disappeared_on": "2026-01-05",
+            "disappeared_place": "دمشق",
+            "priority": "1",
+        },
+    )
+    assert created.status_code == 302
+    refused = client.get(reverse("briefing") + "?country=SY&format=pdf")
+    assert refused.status_code == 422
+    notice = refused.content.decode().partition('<div class="notice"')[2].partition("</div>")[0]
+    places = re.findall(r"<li>(.*?)</li>", notice)
+    assert places == ["Mohammed Ali (SY-2026-002) — Place of arrest, abduction or where last seen"]
 
 
 def test_a_cyrillic_and_latin_case_has_no_gaps(alices_case):

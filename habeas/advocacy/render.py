@@ -5,11 +5,12 @@ document is marked as such at the top, with what is missing.
 
 A PDF draws each character with the bundled fonts. Where they have no glyph
 for a character of a name or a place (Chinese, say), fpdf2 would leave a gap
-and send the document out without the name; Arabic letters would come out
-unjoined, as the PDF is written without text shaping. Such a PDF is refused
-before it is drawn, naming where the text is (`pdf_gaps`); the HTML and DOCX
-versions show every character (a word processor draws them with the
-reader's fonts).
+and send the document out without the name. The PDF is written without text
+shaping (fpdf2 needs HarfBuzz for it), so right-to-left text would come out
+spelt backwards (Hebrew "כהן" as "ןהכ") and Arabic letters unjoined as well.
+Such a PDF is refused before it is drawn, naming where the text is
+(`pdf_gaps`); the HTML and DOCX versions show every character (a word
+processor draws them with the reader's fonts).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .texts import texts_for
 
 FONTS = Path(__file__).parent / "fonts"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}  # style → file
+RIGHT_TO_LEFT = ("R", "AL")  # Unicode bidirectional classes of right-to-left letters
 
 
 class PdfGapsError(Exception):
@@ -51,9 +53,10 @@ def _cannot_draw(text: str) -> bool:
     for ch in text:
         if ch.isspace() or unicodedata.category(ch) == "Cc":
             continue
-        # Arabic, Syriac and Thaana letters join their neighbours: without shaping
-        # each would stand alone, a name no reader would recognise.
-        if ord(ch) not in drawable or unicodedata.bidirectional(ch) == "AL":
+        # Without shaping, right-to-left letters (Hebrew, N'Ko: "R"; Arabic, Syriac,
+        # Thaana: "AL") are laid out left to right, the name spelt backwards, and
+        # the Arabic-script ones unjoined too: a name no reader would recognise.
+        if ord(ch) not in drawable or unicodedata.bidirectional(ch) in RIGHT_TO_LEFT:
             return True
     return False
 
@@ -70,11 +73,15 @@ def _texts(document: Document) -> Iterator[tuple[str, str]]:
         if section.heading:
             yield heading, section.heading
         for line in [*section.paragraphs, *section.bullets]:
-            label = line.partition(": ")[0] if ": " in line else ""
-            if label and len(label) <= 60 and not _cannot_draw(label):
-                yield f"{heading} — {label}", line
-            else:
-                yield heading, line
+            # A line may hold several labelled values ("Date: …; Place: …"): each
+            # part goes under the last label before it, so a refusal names the field
+            # that holds the text.
+            label = ""
+            for part in line.split("; "):
+                head, colon, _ = part.partition(": ")
+                if colon and len(head) <= 60 and not _cannot_draw(head):
+                    label = head
+                yield (f"{heading} — {label}" if label else heading), part
 
 
 def pdf_gaps(document: Document) -> list[str]:
