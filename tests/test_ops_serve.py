@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -151,3 +153,66 @@ def test_a_server_does_not_start_during_a_key_rotation(tmp_path, settings):
         f"CommandError: A key rotation is running on {data}: start `habeas serve` again "
         "when it has finished."
     )
+
+
+HELD_ROTATION = """
+import os, sys, time
+from pathlib import Path
+import django
+django.setup()
+from django.core.management import call_command
+import habeas.core.management.commands.keys as keys
+
+go, real, calls = Path(sys.argv[1]), keys.reencrypt_column, []
+def held(*args, **kwargs):  # the first column goes through, then the rotation waits
+    calls.append(1)
+    while len(calls) > 1 and not go.exists():
+        time.sleep(0.05)
+    return real(*args, **kwargs)
+keys.reencrypt_column = held
+call_command("keys", "rotate")
+"""
+
+
+def test_nothing_starts_half_way_through_a_real_key_rotation(tmp_path):
+    """GIVEN `habeas keys rotate` half-way: the new key written, some values
+    re-encrypted under it, the rest still under the retired key
+    WHEN the operator starts `habeas serve`, `habeas watch` or `habeas keys reencrypt`
+    THEN each is refused with one line saying a rotation is running (not with the
+    key checks' advice about the half-rotated data); the rotation then finishes
+    and leaves nothing for the checks to complain about."""
+    data = tmp_path / "data"
+    env = habeas_env(data, HABEAS_PORT=str(free_port()), DJANGO_SETTINGS_MODULE="habeas.settings")
+    assert habeas("demo", env=env).returncode == 0
+    keys_before = (data / "keys.json").read_bytes()
+    script, go = tmp_path / "rotate.py", tmp_path / "go"
+    script.write_text(HELD_ROTATION)
+    log = tmp_path / "rotate.log"
+    with open(log, "wb") as out:
+        rotation = subprocess.Popen(
+            [sys.executable, str(script), str(go)],
+            env=env | {"PYTHONUNBUFFERED": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "re-encrypted" not in log.read_text():  # the first column is done
+            assert rotation.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        for command, refusal in [
+            (("serve",), "start `habeas serve` again when it has finished."),
+            (("watch", "--once"), "start `habeas watch` again when it has finished."),
+            (("keys", "reencrypt"), "wait for it to finish before you re-encrypt."),
+        ]:
+            line = one_line_refusal(habeas(*command, env=env, timeout=60))
+            assert line == f"CommandError: A key rotation is running on {data}: {refusal}"
+        assert rotation.poll() is None, log.read_text()
+        assert (data / "keys.json").read_bytes() != keys_before
+        go.touch()
+        assert rotation.wait(timeout=120) == 0, log.read_text()
+    finally:
+        end(rotation)
+    checked = habeas("check", env=env)
+    assert checked.returncode == 0, checked.stderr

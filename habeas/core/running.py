@@ -1,6 +1,6 @@
 """Who is running on this data directory: a lock file that `habeas serve` and
-`habeas watch` hold shared for as long as they run, and that a key rotation takes
-exclusively.
+`habeas watch` hold shared for as long as they run, and that a key rotation (or
+re-encryption) takes exclusively.
 
 Running processes keep the key ring they started with: a rotation under them
 would leave them unable to read what is re-encrypted under the new key (evidence
@@ -17,13 +17,14 @@ import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
+
+from habeas.lib.crypto import KeyRingError, read_key_file
 
 LOCK_NAME = "running.lock"
-
-_held: list[int] = []  # this process's lock file, kept open for its whole life
 
 
 def _open_lock() -> int:
@@ -34,34 +35,67 @@ def _open_lock() -> int:
         raise CommandError(f"Cannot open {path}: {exc.strerror}.") from None
 
 
-def hold_running_lock(command: str) -> None:
-    """Mark this process as running Habeas until it exits (`command` names it in the
-    refusal if a key rotation holds the lock)."""
-    if _held:
-        return
+@contextlib.contextmanager
+def running(command: str) -> Iterator[None]:
+    """Mark this process as running Habeas while the block runs, or refuse with one
+    line if a key rotation holds the lock (`command` names what to start again)."""
     fd = _open_lock()
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CommandError(
+                f"A key rotation is running on {settings.DATA_DIR}: start `{command}` "
+                "again when it has finished."
+            ) from None
+        yield
+    finally:
         os.close(fd)
-        raise CommandError(
-            f"A key rotation is running on {settings.DATA_DIR}: start `{command}` "
-            "again when it has finished."
-        ) from None
-    _held.append(fd)
+
+
+class RunningCommand(BaseCommand):
+    """A command that runs Habeas on the data directory (serve, watch).
+
+    The lock is taken before Django's system checks, not in handle(): checks run
+    during a rotation would see half of the values under the new key and refuse
+    with the wrong advice (a key "lost", or "run habeas keys reencrypt" while one
+    runs). The key file is read again once the lock is held: a rotation that
+    ended after this process read its settings wrote a new ring."""
+
+    running_as = "habeas"
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        with running(self.running_as):
+            reload_key_ring()
+            return super().execute(*args, **options)
+
+
+def reload_key_ring() -> None:
+    path = settings.HABEAS_KEY_FILE
+    if path is None:  # HABEAS_KEYS: no one but the operator changes it
+        return
+    try:
+        settings.HABEAS_KEYRING = read_key_file(path)
+    except KeyRingError as exc:
+        raise CommandError(str(exc)[0].upper() + str(exc)[1:] + ".") from None
 
 
 @contextlib.contextmanager
 def refuse_while_running(action: str) -> Iterator[None]:
     """Hold the lock exclusively while `action` runs, or refuse with one line if a
-    server or watcher runs on this data directory."""
-    while _held:  # this process's own mark (a test that ran a watcher pass) is no other
-        os.close(_held.pop())
+    server, a watcher or another rotation runs on this data directory."""
     fd = _open_lock()
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            try:  # shared holders only: a server or watcher
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CommandError(
+                    f"A key rotation is running on {settings.DATA_DIR}: wait for it to "
+                    f"finish before you {action}."
+                ) from None
             raise CommandError(
                 f"Habeas is running on {settings.DATA_DIR} (`habeas serve` or `habeas "
                 f"watch`): stop it before you {action}, and start it again afterwards."

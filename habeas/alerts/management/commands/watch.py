@@ -15,12 +15,11 @@ import logging
 import signal
 import time
 
-from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from habeas.alerts import delivery, detection, watcher
 from habeas.conf import env_int
-from habeas.core.running import hold_running_lock
+from habeas.core.running import RunningCommand
 
 log = logging.getLogger("habeas.alerts.watch")
 
@@ -28,8 +27,9 @@ log = logging.getLogger("habeas.alerts.watch")
 STOP_GRACE_SECONDS = 2.0
 
 
-class Command(BaseCommand):
+class Command(RunningCommand):
     help = "Raise due alerts and deliver notifications (a long-running loop; --once for one pass)."
+    running_as = "habeas watch"  # no key rotation under a running watcher
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one pass and exit.")
@@ -44,7 +44,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        hold_running_lock("habeas watch")  # no key rotation under a running watcher
         interval = options["interval"] or env_int("HABEAS_WATCH_INTERVAL", 30)
         stopping = []
 

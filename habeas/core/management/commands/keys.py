@@ -58,7 +58,8 @@ class Command(BaseCommand):
             with refuse_while_running("rotate the keys"):  # running processes keep the old ring
                 self.rotate(batch_size=options["batch_size"])
         elif action == "reencrypt":
-            self.reencrypt(settings.HABEAS_KEYRING, batch_size=options["batch_size"])
+            with refuse_while_running("re-encrypt"):  # nor two at once, nor one under a rotation
+                self.reencrypt(settings.HABEAS_KEYRING, batch_size=options["batch_size"])
         else:
             self.drop_retired()
 

@@ -12,11 +12,11 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connections
 
 from habeas.conf import ConfigurationError, env_int, env_str
-from habeas.core.running import hold_running_lock
+from habeas.core.running import RunningCommand
 
 # Seconds a stopping server's workers may take to finish their requests.
 GRACEFUL_TIMEOUT = 20
@@ -101,8 +101,9 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
     HabeasServer().run()
 
 
-class Command(BaseCommand):
+class Command(RunningCommand):
     help = "Create the data directory, migrate the database and serve Habeas (gunicorn)."
+    running_as = "habeas serve"  # holds the lock until the server stops: no key rotation
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default=None, help="Address to listen on (HABEAS_HOST).")
@@ -120,7 +121,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not 0 < port < 65536:
             raise CommandError(f"HABEAS_PORT must be between 1 and 65535 (got {port}).")
-        hold_running_lock("habeas serve")  # until the server stops: no key rotation meanwhile
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         else:
