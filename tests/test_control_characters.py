@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django import forms
+from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from habeas.advocacy import services
 from habeas.advocacy.models import PublicUpdate
 from habeas.cases.models import Event
+from habeas.core.middleware import PlainTextInputMiddleware
 from habeas.lib.text import plain_text
 from tests.test_advocacy import docx_text
 
@@ -125,3 +128,75 @@ def test_a_record_stored_with_control_characters_takes_nothing_down(
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Police came\nto his flat." in docx_text(response.content), url
+
+
+# --- Passwords are secrets, not text: they arrive exactly as typed --------------------
+
+PASSWORD_WITH = {
+    "delete": "Horse\x7fbattery-staple-9",
+    "next-line": "Horse\x85battery-staple-9",
+    "vertical-tab": "Horse\x0bbattery-staple-9",
+}
+
+
+@pytest.mark.parametrize("password", PASSWORD_WITH.values(), ids=PASSWORD_WITH.keys())
+def test_a_password_holding_a_control_character_still_logs_in(alice, client, password):
+    """GIVEN an account whose password holds a control character (set by an
+    administrator, or chosen before input was cleaned)
+    WHEN its owner logs in through the web form
+    THEN the password is checked as typed and they are in."""
+    alice.set_password(password)
+    alice.save()
+    response = client.post(reverse("login"), {"username": "alice", "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert SESSION_KEY in client.session
+
+
+def test_a_new_password_is_stored_as_typed(alice, client):
+    """A vertical tab typed into a new password is not turned into a newline:
+    the owner logs in afterwards with what they typed."""
+    from tests.conftest import PASSWORD
+
+    new = PASSWORD_WITH["vertical-tab"]
+    client.force_login(alice)
+    changed = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert changed.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password(new)
+    client.logout()
+    response = client.post(reverse("login"), {"username": "alice", "password": new})
+    assert response["Location"] == "/"
+
+
+def _forms():
+    """Every form class Habeas defines."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import habeas
+
+    for module_info in pkgutil.walk_packages(habeas.__path__, "habeas."):
+        if module_info.name.rpartition(".")[2] != "forms":
+            continue
+        module = importlib.import_module(module_info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                yield cls
+
+
+def test_every_password_field_is_named_so_that_input_cleaning_leaves_it_alone():
+    """The input cleaning sees names, not forms: a password field named otherwise
+    would be cleaned, and its owner locked out."""
+    found = []
+    for form in _forms():
+        for name, field in form.base_fields.items():
+            if isinstance(field.widget, forms.PasswordInput):
+                found.append(f"{form.__name__}.{name}")
+                assert PlainTextInputMiddleware.is_secret(name), f"{form.__name__}.{name}"
+    assert "LoginForm.password" in found  # the premise: forms were found
+    assert "AccountPasswordChangeForm.new_password1" in found

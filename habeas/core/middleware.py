@@ -46,9 +46,19 @@ class PlainTextInputMiddleware:
     One place for every form: a vertical tab pasted from Word into any free-text field
     would otherwise be stored, and later refuse to go into the Atom feed or a DOCX file.
     Runs after the CSRF check and the login requirement, so only requests that passed
-    them are read. Files and JSON bodies are left alone."""
+    them are read. Files and JSON bodies are left alone.
+
+    Passwords are left alone too, or one holding a control character could never
+    log in again and one typed with a vertical tab would be stored with a newline.
+    The middleware sees no form, so it goes by name: every field whose name holds
+    "password" (Django's password, old_password, new_password1/2; Habeas's
+    password1/2). A password field must be named so (a test checks every form)."""
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    @staticmethod
+    def is_secret(name: str) -> bool:
+        return "password" in name.lower()
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -61,6 +71,7 @@ class PlainTextInputMiddleware:
             return
         cleaned = request.POST.copy()
         for key, values in list(cleaned.lists()):
-            cleaned.setlist(key, [plain_text(value) for value in values])
+            if not self.is_secret(key):
+                cleaned.setlist(key, [plain_text(value) for value in values])
         cleaned._mutable = False
         request.POST = cleaned
