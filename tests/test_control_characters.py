@@ -38,6 +38,41 @@ def test_plain_text_drops_controls_and_keeps_line_breaks(typed, kept):
     assert plain_text(typed) == kept
 
 
+def test_plain_text_keeps_every_other_character_of_unicode():
+    """Every code point, one by one: the controls (category Cc), unpaired surrogates
+    (Cs), U+FFFE and U+FFFF go, but tab, newline and carriage return; vertical tab
+    and form feed become newlines; everything else is kept as it is."""
+    import unicodedata
+
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch in "\v\f":
+            expected = "\n"
+        elif ch in "\t\n\r":
+            expected = ch
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            expected = ""
+        else:
+            expected = ch
+        assert plain_text(f"a{ch}b") == f"a{expected}b", hex(code)
+
+
+def test_a_statement_of_megabytes_is_cleaned_in_a_blink():
+    """Every form's text goes through plain_text: a 2.5 MB statement (Cyrillic, one
+    line break per line) took 1.7 s going a character at a time, and is cleaned in
+    well under a tenth of that now; the bound leaves room for a busy machine."""
+    import time
+
+    statement = ("Полиция пришла ночью\x0bв его квартиру.\n" * 70_000)[:2_500_000]
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        cleaned = plain_text(statement)
+        best = min(best, time.perf_counter() - started)
+    assert "\x0b" not in cleaned and len(cleaned) == len(statement)
+    assert best < 0.5
+
+
 @pytest.fixture
 def published(alices_case, alice):
     return services.public_profile_save(
