@@ -37,9 +37,9 @@ def one_line(text: str) -> str:
 
 
 # What goes: the C0 controls but tab, newline, carriage return, vertical tab and form
-# feed; DEL and the C1 controls; unpaired surrogates, U+FFFE and U+FFFF. The C0 ones, the surrogates and
-# the two non-characters are not XML 1.0; DEL and C1 are, but nobody means to type
-# them. One compiled pattern: a form's text can be megabytes.
+# feed; DEL and the C1 controls; unpaired surrogates, U+FFFE and U+FFFF. The C0 ones,
+# the surrogates and the two non-characters are not XML 1.0; DEL and C1 are, but
+# nobody means to type them. One compiled pattern: a form's text can be megabytes.
 _DROPPED_IN_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+")
 
 
