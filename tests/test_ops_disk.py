@@ -217,3 +217,38 @@ def test_only_a_form_that_passed_the_csrf_check_is_shown_back(rf):
 
     request.csrf_processing_done = True
     assert "FROM-ANOTHER-SITE" in disk_full(request).content.decode()
+
+
+def test_the_disk_full_page_never_shows_back_what_is_encrypted_at_rest(
+    client, alice, alices_case, monkeypatch
+):
+    """GIVEN a member adding a source (who they are, how to reach them, notes)
+    WHEN the disk is full
+    THEN the page shows back what is not confidential (the code name, the reason for
+    the grade), never the identity, contact or notes: those are encrypted at rest,
+    and a page may be seen over a shoulder, in a screenshot or a browser's cache."""
+    from habeas.core.views import confidential_fields
+
+    assert {"identity", "contact", "notes", "last_contact_message"} <= confidential_fields()
+    assert {"password", "code", "csrfmiddlewaretoken"} <= confidential_fields()
+    monkeypatch.setattr(source_services, "source_add", failing(sqlite_full()))
+    client.raise_request_exception = False
+    client.force_login(alice)
+    response = client.post(
+        f"/cases/{alices_case.public_id}/sources/new/",
+        {
+            "code_name": "KEPT-CODE-NAME",
+            "kind": "witness",
+            "reliability": "B",
+            "reliability_rationale": "KEPT-RATIONALE has been right twice.",
+            "identity": "SECRET-IDENTITY Mariam A., the guard's sister",
+            "contact": "SECRET-CONTACT +000 555 0101",
+            "notes": "SECRET-NOTES meets us at the market",
+            "form-0-notes": "SECRET-FORMSET-NOTES",
+        },
+    )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "disk is full" in page
+    assert "KEPT-CODE-NAME" in page and "KEPT-RATIONALE" in page
+    assert "SECRET-" not in page

@@ -1,5 +1,6 @@
 """Site-wide pages: health check and error pages that reveal nothing."""
 
+import functools
 import logging
 import sys
 
@@ -9,12 +10,37 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from habeas.core.disk import database_problem, is_disk_full, low_on_space
+from habeas.core.encryption import encrypted_fields
 
 log = logging.getLogger(__name__)
 
-# Form fields the disk-full page never shows back: secrets, and Django's token.
-UNSHOWN_FIELDS = ("password", "token", "code", "secret", "otp", "csrf")
+# Form fields whose values are secrets, not case content (the login, two-factor,
+# password and Django's CSRF forms): the disk-full page never shows them back.
+SECRET_FIELDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password2",
+        "old_password",
+        "new_password1",
+        "new_password2",
+        "code",
+        "token",
+        "secret",
+        "csrfmiddlewaretoken",
+    }
+)
 SHOWN_FIELDS_MAX = 50
+
+
+@functools.cache
+def confidential_fields() -> frozenset[str]:
+    """Names of the form fields the disk-full page never shows back: the secrets, and
+    every field encrypted at rest (a source's identity, contact and notes, a
+    relative's contact and notes, the last-contact message...), since a page that
+    shows them may be seen over a shoulder, in a screenshot or a browser's cache.
+    Encrypting a new field keeps it off this page without another list to update."""
+    return SECRET_FIELDS | {field.name for _model, field in encrypted_fields()}
 
 
 @login_not_required
@@ -82,8 +108,8 @@ def disk_full(request: HttpRequest) -> HttpResponse:
 
 
 def _kept_input(request: HttpRequest) -> list[tuple[str, str]]:
-    """The text fields of the form that was sent, but no password, code or token;
-    only of a form that passed the CSRF check (another site's is not shown back)."""
+    """The fields of the form that was sent, but none of `confidential_fields`; only
+    of a form that passed the CSRF check (another site's is not shown back)."""
     if request.method != "POST" or not getattr(request, "csrf_processing_done", False):
         return []
     try:
@@ -91,8 +117,9 @@ def _kept_input(request: HttpRequest) -> list[tuple[str, str]]:
     except Exception:  # the body could not be read again: nothing to show
         return []
     kept = []
+    unshown = confidential_fields()
     for name, values in fields:
-        if any(word in name.lower() for word in UNSHOWN_FIELDS):
+        if name.rpartition("-")[2].lower() in unshown:  # a formset's "form-0-notes" too
             continue
         for value in values:
             if value.strip():
