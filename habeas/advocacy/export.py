@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -60,10 +61,24 @@ def to_json(rows: list[dict]) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _visible_start(text: str) -> str:
+    """`text` from its first visible character, compatibility forms folded (NFKC).
+
+    Why: a spreadsheet may skip spaces, controls and zero-width characters before
+    an "=", and read a fullwidth "＝" as one."""
+    folded = unicodedata.normalize("NFKC", text)
+    for i, ch in enumerate(folded):
+        if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")):
+            return folded[i:]
+    return ""
+
+
 def _cell(value):
     """`value` as a spreadsheet will show it, never run it: text starting like a
     formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or _visible_start(value).startswith(FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 
