@@ -162,3 +162,52 @@ def test_a_restore_killed_after_placing_the_database_is_cleared_and_redone(sourc
     assert "/srv/backups/monday.backup (started 2026-12-01T03:00:00Z) had been interrupted" in again
     assert not (target / "files" / "half.bin").exists()
     assert (target / "files" / "big.bin").exists()
+
+
+def test_a_restore_killed_before_renaming_its_database_copy_is_cleaned_up_quietly(source, tmp_path):
+    """GIVEN what a restore killed between copying the database and renaming it
+    leaves: its marker (of a backup path with a space), the full plain copy
+    `habeas.sqlite3.restoring`, a database with no stored files beside it
+    WHEN Habeas is started (here `habeas check`)
+    THEN the plain copy is removed and named, the refusal is the interrupted
+    restore's alone (no warning per unreadable file, no key error), and its advice
+    can be pasted into a shell."""
+    target = tmp_path / "b"
+    target.mkdir(mode=0o700)
+    shutil.copy2(source["data"] / "keys.json", target / "keys.json")
+    shutil.copy2(source["data"] / "habeas.sqlite3", target / "habeas.sqlite3")
+    shutil.copy2(source["data"] / "habeas.sqlite3", target / "habeas.sqlite3.restoring")
+    (target / backup.RESTORE_MARKER).write_text(
+        '{"backup": "/srv/my backups/monday.backup", "started_at": "2026-12-01T03:00:00Z"}'
+    )
+    result = habeas("check", env=habeas_env(target))
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in said
+    assert not (target / "habeas.sqlite3.restoring").exists()
+    assert "(habeas.I110) Removed what interrupted backups or restores left" in said
+    assert "habeas.sqlite3.restoring" in said
+    assert "(habeas.E111) A restore into" in said
+    assert "Run `habeas restore '/srv/my backups/monday.backup'` again" in said
+    assert "unreadable" not in said
+    assert [line for line in said.splitlines() if "(habeas.E1" in line and "E111" not in line] == []
+
+
+def test_a_running_restores_database_copy_is_left_alone_and_named_absolutely(
+    settings, tmp_path, monkeypatch
+):
+    """A restore that runs (its marker locked) keeps its database copy; its marker
+    names the backup by its absolute path, whatever directory it was typed in."""
+    settings.DATA_DIR = tmp_path
+    monkeypatch.chdir(tmp_path)
+    marker = backup._mark_restoring(Path("monday.backup"), replacing=False)
+    copying = tmp_path / "habeas.sqlite3.restoring"
+    copying.write_bytes(b"the copy being made")
+    try:
+        result = habeas("check", env=habeas_env(tmp_path))
+        assert "(habeas.E111) A restore into" in result.stderr
+        assert f"is running (of {tmp_path / 'monday.backup'}, started" in result.stderr
+        assert copying.exists()
+        assert backup.unfinished_restore().backup == str(tmp_path / "monday.backup")
+    finally:
+        backup._unmark_restoring(marker)

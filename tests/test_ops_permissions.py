@@ -49,8 +49,9 @@ def test_a_data_directory_made_beforehand_and_its_database_become_owner_only(tmp
 
 def test_check_deploy_warns_about_data_other_users_can_read(settings, monkeypatch, tmp_path):
     """What Habeas could not tighten (another owner's directory, a database kept
-    elsewhere) is named by `habeas check --deploy`, with the chmod that fixes it."""
-    data = tmp_path / "data"
+    elsewhere) is named by `habeas check --deploy`, with the chmod that fixes it,
+    ready to paste into a shell (a path with a space is quoted)."""
+    data = tmp_path / "my data"
     data.mkdir(mode=0o700)
     database = tmp_path / "elsewhere" / "habeas.sqlite3"
     database.parent.mkdir()
@@ -71,7 +72,7 @@ def test_check_deploy_warns_about_data_other_users_can_read(settings, monkeypatc
         (
             "habeas.W110",
             f"{data} can be read by other users of this computer (mode 0755).",
-            f"chmod 700 {data}",
+            f"chmod 700 '{data}'",
         ),
         (
             "habeas.W110",
@@ -81,7 +82,7 @@ def test_check_deploy_warns_about_data_other_users_can_read(settings, monkeypatc
         (
             "habeas.W110",
             f"{data / 'secret_key'} can be read by other users of this computer (mode 0640).",
-            f"chmod 600 {data / 'secret_key'}",
+            f"chmod 600 '{data / 'secret_key'}'",
         ),
     }
 

@@ -216,3 +216,21 @@ def test_nothing_starts_half_way_through_a_real_key_rotation(tmp_path):
         end(rotation)
     checked = habeas("check", env=env)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_watcher_reads_the_key_file_again_once_it_holds_the_lock(db, settings, tmp_path):
+    """A rotation that ended after the process read its settings (and before it took
+    the lock) wrote a new ring: the watcher works with it, not with the old one."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from habeas.lib.crypto import write_key_file
+
+    old = settings.HABEAS_KEYRING
+    rotated = old.rotated()
+    write_key_file(tmp_path / "keys.json", rotated)
+    settings.DATA_DIR = tmp_path
+    settings.HABEAS_KEY_FILE = tmp_path / "keys.json"
+    call_command("watch", "--once", stdout=StringIO())
+    assert settings.HABEAS_KEYRING.active == rotated.active != old.active

@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import stat
@@ -61,6 +62,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
+from habeas.conf import SQLITE_SIDECARS
 from habeas.lib.crypto import (
     KEY_ID_PATTERN,
     STREAM_CHUNK,
@@ -158,6 +160,12 @@ def remove_stale_staging() -> list[str]:
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry.name)
+    copying = _SQLiteTarget.copying()
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and (
+        copying.exists() and not getattr(unfinished_restore(), "running", False)
+    ):  # a restore killed between copying the database and renaming it
+        copying.unlink(missing_ok=True)
+        removed.append(copying.name)
     return removed
 
 
@@ -844,8 +852,14 @@ class _SQLiteTarget:
         self.path = Path(settings.DATABASES["default"]["NAME"])
         self.placed = False
 
+    @staticmethod
+    def copying() -> Path:
+        """The database being copied into place: a full plain copy until renamed."""
+        name = Path(settings.DATABASES["default"]["NAME"])
+        return name.with_name(name.name + ".restoring")
+
     def sidecars(self) -> list[Path]:
-        return [self.path.with_name(self.path.name + s) for s in ("-wal", "-shm", "-journal")]
+        return [self.path.with_name(self.path.name + s) for s in SQLITE_SIDECARS]
 
     def check_empty(self) -> None:
         if not self.path.exists():
@@ -874,7 +888,7 @@ class _SQLiteTarget:
         for sidecar in self.sidecars():  # of the empty database it replaces
             sidecar.unlink(missing_ok=True)
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".restoring")
+        tmp = self.copying()
         shutil.copyfile(source, tmp)
         os.chmod(tmp, 0o600)
         with open(tmp, "rb+") as handle:
@@ -888,7 +902,7 @@ class _SQLiteTarget:
         if self.placed:
             for path in [self.path, *self.sidecars()]:
                 path.unlink(missing_ok=True)
-        self.path.with_name(self.path.name + ".restoring").unlink(missing_ok=True)
+        self.copying().unlink(missing_ok=True)
         return "The restored database was removed again; the data directory is as it was."
 
     def discard_interrupted(self, interrupted: str) -> None:
@@ -1029,7 +1043,7 @@ class UnfinishedRestore:
         if self.running:
             return "Wait for it to finish."
         return (
-            f"Run `habeas restore {self.backup}` again: it clears away what the "
+            f"Run `habeas restore {shlex.quote(self.backup)}` again: it clears away what the "
             "interrupted one placed and starts afresh."
         )
 
@@ -1068,7 +1082,10 @@ def _mark_restoring(source: Path, *, replacing: bool) -> int:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         started = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-        os.write(fd, json.dumps({"backup": str(source), "started_at": started}).encode())
+        # As an absolute path: the advice to run the restore again may be read in
+        # another working directory.
+        backup = str(source.resolve())
+        os.write(fd, json.dumps({"backup": backup, "started_at": started}).encode())
         os.fsync(fd)
         try:
             if replacing:
