@@ -14,15 +14,23 @@ import io
 import struct
 import time
 import zlib
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image, ImageFile
 
 from habeas.evidence import inspect
 from habeas.evidence.models import EvidenceItem
 
-from .test_evidence_hardening import body, post_upload, store_files, upload_errors
+from .test_evidence_hardening import (
+    body,
+    post_upload,
+    store_files,
+    stored_before_the_fix,
+    upload_errors,
+)
 
 GPS_SHOWN = "37.95833, 58.38611"
 
@@ -289,3 +297,26 @@ def test_the_profile_photo_keeps_its_own_bound():
     refused, as before (the evidence rule is for evidence)."""
     with pytest.raises(inspect.TooLarge, match="9,400×9,400 pixels: too large"):
         inspect.pixels_only(review_png())
+
+
+def test_a_large_photo_stored_before_reports_were_kept_is_read_once_from_its_headers(
+    alices_case, alice, client, phone_photos, decoded_sizes
+):
+    """GIVEN the review's PNG and a 48-megapixel photo kept by an earlier version
+    (no report, no working copy) WHEN their pages are first viewed and
+    `habeas evidence rebuild-working` runs THEN the PNG is never decoded, the
+    photo only at half size, and each page says what its working copy is."""
+    png_item = stored_before_the_fix(alices_case, alice, review_png(), "big.png", "image/png")
+    photo = stored_before_the_fix(
+        alices_case, alice, phone_photos["baseline"], "IMG_0002.jpg", "image/jpeg"
+    )
+    client.force_login(alice)
+    assert "There is no working copy: this image (9400×9400 pixels)" in page(client, png_item)
+    assert GPS_SHOWN in page(client, photo)
+    call_command("evidence", "rebuild-working", stdout=StringIO())
+    assert set(decoded_sizes) <= {(4000, 3000)}
+    photo.refresh_from_db()
+    png_item.refresh_from_db()
+    assert photo.has_working_copy and not png_item.has_working_copy
+    assert "The working copy is reduced to 4000×3000 pixels" in page(client, photo)
+    assert "no working copy" in page(client, png_item)
