@@ -59,11 +59,16 @@ class SMTPServer:
 class Receiver:
     """A webhook endpoint. mode: "ok", "500", "hang" (answers nothing for
     `hang_seconds`) or "slow" (answers "ok" after `hang_seconds`). It records only
-    signed, fresh requests, and keeps each delivery id once, as a real gateway would."""
+    signed, fresh requests, and keeps each delivery id once, as a real gateway would.
+    "dribble" answers one byte every `dribble_every` seconds, for `hang_seconds` in all
+    (every read is quick: only a deadline on the whole send notices)."""
 
-    def __init__(self, mode: str = "ok", hang_seconds: float = 5) -> None:
+    def __init__(
+        self, mode: str = "ok", hang_seconds: float = 5, dribble_every: float = 0.1
+    ) -> None:
         self.mode = mode
         self.hang_seconds = hang_seconds
+        self.dribble_every = dribble_every
         self.requests: list[dict] = []  # every request that reached the handler, verified
         self.delivered: dict[str, dict] = {}  # de-duplicated by delivery id
         self.bad_signatures = 0
@@ -76,6 +81,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
                     receiver.arrived += 1
+                if receiver.mode == "dribble":
+                    self._dribble()
+                    return
                 if receiver.mode in ("hang", "slow"):
                     time.sleep(receiver.hang_seconds)
                 if receiver.mode == "hang":
@@ -103,6 +111,20 @@ class Receiver:
                     receiver.delivered.setdefault(payload["delivery_id"], payload)
                 self.send_response(204)
                 self.end_headers()
+
+            def _dribble(self):
+                count = int(receiver.hang_seconds / receiver.dribble_every)
+                answer = b"HTTP/1.1 204 No Content\r\nX-Pad: " + b"a" * count + b"\r\n\r\n"
+                ends = time.monotonic() + receiver.hang_seconds
+                for byte in answer[:count]:
+                    if time.monotonic() > ends:
+                        break
+                    try:
+                        self.wfile.write(bytes([byte]))
+                    except OSError:  # the sender gave up
+                        break
+                    time.sleep(receiver.dribble_every)
+                self.close_connection = True
 
             def log_message(self, *args):
                 pass

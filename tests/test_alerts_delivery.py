@@ -229,6 +229,21 @@ def test_a_hanging_webhook_times_out_and_is_retried(hook, settings, alices_case)
     assert Delivery.objects.get().last_error == "the endpoint did not answer within 1 s"
 
 
+def test_a_webhook_answering_a_byte_at_a_time_is_cut_off_at_its_timeout(
+    hook, settings, alices_case
+):
+    """The review's D2: every read returns within the timeout, the whole answer
+    would take six seconds; the send gives up after HABEAS_WEBHOOK_TIMEOUT in all."""
+    settings.HABEAS_WEBHOOK_TIMEOUT = 1
+    receiver = hook("dribble", hang_seconds=6)
+    raise_alert(alices_case)
+    began = time.monotonic()
+    assert delivery.deliver_due(worker="test")["retry"] == 1
+    assert time.monotonic() - began < 3
+    assert Delivery.objects.get().last_error == "the endpoint did not answer within 1 s"
+    assert receiver.arrived == 1
+
+
 def test_an_unreachable_webhook_is_retried(settings, alices_case):
     settings.HABEAS_WEBHOOKS = [(f"http://127.0.0.1:{free_port()}/hook", SECRET)]
     raise_alert(alices_case)
@@ -388,9 +403,7 @@ def test_a_paused_endpoint_is_probed_after_the_cool_down_and_its_rows_go_when_it
     assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
 
 
-@pytest.mark.parametrize(
-    "recovery", ["hourly retry", "breaker probe", "restarted watcher", "restarted, nothing due"]
-)
+@pytest.mark.parametrize("recovery", ["hourly retry", "breaker probe", "restarted watcher"])
 def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
     hook, settings, alices_case, recovery
 ):
@@ -399,7 +412,7 @@ def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
     WHEN the endpoint answers again
     THEN every notification is delivered, each delivery id received once: at the
     next hourly retry at the latest, at once if the breaker's probe or a restarted
-    watcher finds the endpoint back."""
+    watcher's probe finds the endpoint back."""
     settings.HABEAS_DELIVERY_MAX_ATTEMPTS = 3
     settings.HABEAS_DELIVERY_BACKOFF_SECONDS = 1
     settings.HABEAS_DELIVERY_BREAKER_FAILURES = 100  # every row spends all its attempts
@@ -430,10 +443,6 @@ def test_an_outage_longer_than_the_retries_ends_with_every_notification_sent(
     receiver.mode = "ok"
     later = start + timedelta(minutes=64) if recovery == "hourly retry" else five
     if recovery == "restarted watcher":
-        outbox = delivery.Outbox("test")
-        with time_machine.travel(five):  # one row's retry comes: it gets through
-            Delivery.objects.filter(pk=failed.first().pk).update(next_attempt_at=timezone.now())
-    if recovery == "restarted, nothing due":
         outbox = delivery.Outbox("test", probe_at_start=True)  # as `habeas watch` starts
     with time_machine.travel(later):
         watcher.watch_pass(worker="test", outbox=outbox)
@@ -460,3 +469,55 @@ def test_a_row_another_watcher_has_just_tried_is_not_tried_again_from_an_older_r
     late._start_ready({"sent": 0, "retry": 0, "failed": 0})
     late.close(wait=5)
     assert Delivery.objects.get().attempts == 1 and len(receiver.requests) == 1
+
+
+def test_a_flaky_endpoint_keeps_its_backoff_after_one_success(hook, settings, alices_case):
+    """The review's D2 (low): a success between failures, the breaker still closed,
+    does not send every waiting retry at once; each waits for its own backoff."""
+    receiver = hook("500")
+    for i in range(3):
+        raise_alert(alices_case, f"o{i}")
+    outbox = delivery.Outbox("test")
+    outbox.run()
+    outbox.close(wait=5)
+    assert len(receiver.requests) == 3
+    receiver.mode = "ok"
+    raise_alert(alices_case, "new")
+    assert outbox.run()["more"] is False
+    outbox.close(wait=5)
+    outbox.run()
+    outbox.close(wait=5)
+    assert len(receiver.requests) == 4 and len(receiver.delivered) == 1
+    assert Delivery.objects.filter(status=Delivery.Status.PENDING, attempts=1).count() == 3
+
+
+def test_a_webhook_url_with_credentials_is_logged_without_them(hook, settings, alices_case, caplog):
+    settings.HABEAS_DELIVERY_BREAKER_FAILURES = 1
+    receiver = hook("500")
+    port = receiver.server.server_address[1]
+    settings.HABEAS_WEBHOOKS = [(f"http://gateway:s3cret-token@127.0.0.1:{port}/hook", SECRET)]
+    raise_alert(alices_case)
+    with caplog.at_level(logging.INFO):
+        delivery.deliver_due(worker="test")
+    assert len(receiver.requests) == 1
+    assert f"endpoint webhook 127.0.0.1:{port}: 1 failures in a row" in caplog.text
+    assert "s3cret" not in caplog.text and "gateway" not in caplog.text
+
+
+def test_a_notification_that_keeps_killing_its_watcher_waits_for_a_person(
+    hook, settings, alices_case
+):
+    """Claimed more often than its attempts allow, never with an outcome (each try
+    killed its watcher): failed for itself, with no hourly retry to kill the next."""
+    settings.HABEAS_DELIVERY_MAX_ATTEMPTS = 3
+    receiver = hook()
+    raise_alert(alices_case)
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.update(attempts=3, claimed_at=long_ago, claim_token=None)
+    assert delivery.deliver_due(worker="test") == {"sent": 0, "retry": 0, "failed": 1}
+    row = Delivery.objects.get()
+    assert row.status == Delivery.Status.FAILED and row.retry_until is None
+    assert row.last_error == "abandoned mid-send too often"
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        delivery.deliver_due(worker="test")
+    assert receiver.requests == [] and Delivery.objects.get().status == Delivery.Status.FAILED

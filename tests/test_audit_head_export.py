@@ -4,6 +4,7 @@ and what it sends is what `habeas audit head --expect` takes."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
@@ -119,3 +120,37 @@ def test_days_marked_sent_in_advance_do_not_switch_the_export_off(log_with_entri
         watch_pass(now=T0 + timedelta(days=day))
     assert len(smtp.messages) == 3
     assert not HeadExport.objects.filter(day__gt=T0.date() + timedelta(days=2)).exists()
+
+
+def test_a_silent_head_endpoint_holds_up_neither_the_pass_nor_a_stop(log_with_entries, settings):
+    """The review's D1 again: an endpoint that takes the connection and answers
+    nothing. A stopping watcher (SIGTERM) does not wait for it, and the day's head
+    is tried again an hour later."""
+    settings.HABEAS_WEBHOOK_TIMEOUT = 30
+    with Receiver(mode="hang", hang_seconds=6) as receiver:
+        settings.HABEAS_AUDIT_HEAD_WEBHOOKS = [(receiver.url, SECRET)]
+        began = time.monotonic()
+        summary = watch_pass(now=T0, stop=lambda: True)
+        assert time.monotonic() - began < 2
+    assert summary["audit_head"] == "failed" and "raised" in summary
+    assert "still running" in HeadExport.objects.get().last_error
+
+
+def test_a_head_endpoint_answering_a_byte_at_a_time_is_cut_off_at_the_timeout(
+    log_with_entries, settings
+):
+    settings.HABEAS_WEBHOOK_TIMEOUT = 1
+    with Receiver(mode="dribble", hang_seconds=6) as receiver:
+        settings.HABEAS_AUDIT_HEAD_WEBHOOKS = [(receiver.url, SECRET)]
+        began = time.monotonic()
+        assert watch_pass(now=T0)["audit_head"] == "failed"
+        assert time.monotonic() - began < 3
+    assert HeadExport.objects.get().last_error == "webhook: the endpoint did not answer within 1 s"
+
+
+def test_a_head_webhook_that_is_not_http_is_refused_with_a_clear_reason(log_with_entries, settings):
+    settings.HABEAS_AUDIT_HEAD_WEBHOOKS = [("ftp://keeper.example/head", SECRET)]
+    assert watch_pass(now=T0)["audit_head"] == "failed"
+    assert HeadExport.objects.get().last_error == (
+        "webhook: the webhook address is not an http(s) URL"
+    )

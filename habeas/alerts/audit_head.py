@@ -16,17 +16,15 @@ not arrive (docs/operations.md).
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
-import smtplib
-import ssl
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -34,16 +32,29 @@ from habeas.audit.models import HeadExport
 from habeas.audit.services import audit_head_signed
 
 from .channels import ChannelError
-from .channels.webhook import sign
+from .channels import email as email_channel
+from .channels import webhook as webhook_channel
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = timedelta(hours=1)
 
 
-def audit_head_export_due(*, now: datetime | None = None) -> str:
+def audit_head_export_due(
+    *,
+    now: datetime | None = None,
+    stop: Callable[[], bool] = lambda: False,
+    wait: float | None = None,
+) -> str:
     """Send today's signed head if it is due. Returns "off" (no recipient set),
-    "done" (sent already, or another watcher holds the claim), "sent" or "failed"."""
+    "done" (sent already, or another watcher holds the claim), "sent" or "failed".
+
+    The sends run in threads, through the channels' own transports (each bounded
+    by its timeout); the pass waits for them at most `wait` seconds (the longest
+    timeout, within HABEAS_DELIVERY_PASS_SECONDS) and not at all once `stop()` is true, so a slow
+    endpoint neither holds up the raising of alerts nor a SIGTERM. Sends still
+    running then count as failed (tried again an hour later; the webhook's
+    delivery id lets a receiver drop a late duplicate)."""
     if not settings.HABEAS_AUDIT_HEAD_EMAIL and not settings.HABEAS_AUDIT_HEAD_WEBHOOKS:
         return "off"
     now = now or timezone.now()
@@ -61,17 +72,7 @@ def audit_head_export_due(*, now: datetime | None = None) -> str:
     if not claimed:
         return "done"
     head = audit_head_signed()
-    errors = []
-    for address in settings.HABEAS_AUDIT_HEAD_EMAIL:
-        try:
-            _email(head, address)
-        except ChannelError as exc:
-            errors.append(f"e-mail: {exc}")
-    for url, secret in settings.HABEAS_AUDIT_HEAD_WEBHOOKS:
-        try:
-            _webhook(head, url, secret, delivery_id=f"audit-head-{row.day.isoformat()}")
-        except ChannelError as exc:
-            errors.append(f"webhook: {exc}")
+    errors = _send_all(head, f"audit-head-{row.day.isoformat()}", stop=stop, wait=wait)
     if errors:
         HeadExport.objects.filter(pk=row.pk).update(last_error="; ".join(errors)[:300])
         log.warning("audit head export failed (%d of its sends)", len(errors))
@@ -80,63 +81,58 @@ def audit_head_export_due(*, now: datetime | None = None) -> str:
     return "sent"
 
 
-def _email(head: dict, address: str) -> None:
+def _send_all(head: dict, delivery_id: str, *, stop, wait: float | None) -> list[str]:
+    """Every send in a thread of its own; the reasons of those that failed or did
+    not end within `wait` seconds."""
+    sends = [
+        ("e-mail", lambda a=a: email_channel.deliver(_message(head, a)))
+        for a in settings.HABEAS_AUDIT_HEAD_EMAIL
+    ]
+    payload = {"delivery_id": delivery_id, "type": "audit_head", "head": head}
+    sends += [
+        ("webhook", lambda u=u, s=s: webhook_channel.post(url=u, secret=s, payload=payload))
+        for u, s in settings.HABEAS_AUDIT_HEAD_WEBHOOKS
+    ]
+    outcomes: dict[int, str | None] = {}
+
+    def run(i: int, kind: str, send) -> None:  # the network only, never the database
+        try:
+            send()
+            outcomes[i] = None
+        except ChannelError as exc:
+            outcomes[i] = f"{kind}: {exc}"
+        except Exception as exc:  # a bug here must not pass for a send that went
+            outcomes[i] = f"{kind}: unexpected error ({type(exc).__name__})"
+
+    threads = [
+        threading.Thread(target=run, args=(i, *send), daemon=True, name="habeas-audit-head")
+        for i, send in enumerate(sends)
+    ]
+    for thread in threads:
+        thread.start()
+    if wait is None:  # each send ends within its timeout; one second for the rest
+        longest = max(settings.HABEAS_WEBHOOK_TIMEOUT, settings.EMAIL_TIMEOUT or 0) + 1
+        wait = min(settings.HABEAS_DELIVERY_PASS_SECONDS, longest)
+    deadline = time.monotonic() + wait
+    for thread in threads:
+        while thread.is_alive() and not stop() and time.monotonic() < deadline:
+            thread.join(min(0.2, max(0.0, deadline - time.monotonic())))
+    done = dict(outcomes)  # a send that ends from now on is not counted
+    errors = [error for error in done.values() if error]
+    if len(done) < len(sends):
+        errors.append(f"{len(sends) - len(done)} send(s) still running when the pass moved on")
+    return errors
+
+
+def _message(head: dict, address: str) -> EmailMessage:
     body = (
         "The signed head of the Habeas audit log, for safekeeping outside the server.\n"
         "Keep this message. To check the log against it later:\n\n"
         "    habeas audit head --expect '<the line below>'\n\n"
         f"{json.dumps(head)}\n"
     )
-    message = EmailMessage(
+    return EmailMessage(
         subject=f"[Habeas] audit log head {head['at'][:10]} (#{head['last_id']})",
         body=body,
         to=[address],
     )
-    try:
-        connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
-        sent = connection.send_messages([message])
-    except smtplib.SMTPRecipientsRefused:
-        raise ChannelError("the mail server refused the address") from None
-    except smtplib.SMTPResponseException as exc:
-        raise ChannelError(f"the mail server answered {exc.smtp_code}") from None
-    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
-        raise ChannelError(f"mail server unreachable ({type(exc).__name__})") from None
-    if not sent:
-        raise ChannelError("the mail was not accepted")
-
-
-def _webhook(head: dict, url: str, secret: str, *, delivery_id: str) -> None:
-    """A JSON POST signed as alert webhooks are (X-Habeas-Signature). The delivery
-    id is the same on every retry of the day, so receivers can de-duplicate."""
-    body = json.dumps(
-        {"delivery_id": delivery_id, "type": "audit_head", "head": head}, separators=(",", ":")
-    ).encode()
-    timestamp = str(int(time.time()))
-    parts = urlsplit(url)
-    timeout = settings.HABEAS_WEBHOOK_TIMEOUT
-    if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": "Habeas-webhook/1",
-        "X-Habeas-Delivery": delivery_id,
-        "X-Habeas-Timestamp": timestamp,
-        "X-Habeas-Signature": sign(secret, timestamp, body),
-    }
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    try:
-        conn.request("POST", path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read(65536)
-    except TimeoutError:
-        raise ChannelError(f"the endpoint did not answer within {timeout} s") from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise ChannelError(f"endpoint unreachable ({type(exc).__name__})") from None
-    finally:
-        conn.close()
-    if not 200 <= response.status < 300:
-        raise ChannelError(f"the endpoint answered {response.status}")

@@ -22,9 +22,11 @@ next pass (its claim is held meanwhile).
   HABEAS_DELIVERY_MAX_ATTEMPTS tries; then the row is `failed` (logged at ERROR,
   shown on the dashboard and the failed-notifications page) and, if the endpoint
   was at fault, still retried every HABEAS_DELIVERY_SLOW_RETRY_SECONDS until
-  HABEAS_DELIVERY_RETRY_DAYS after the alert. When an endpoint recovers (a
-  breaker's probe, or a watcher's first success) everything waiting for it is
-  re-driven at once. A person can re-send any failed row (services.deliveries_resend).
+  HABEAS_DELIVERY_RETRY_DAYS after the alert. When a paused endpoint recovers (a
+  breaker's probe, or the probe of a watcher starting afresh) everything waiting
+  for it is re-driven at once; a success between failures (a flaky endpoint)
+  re-drives nothing, so its rows keep their backoff. A person can re-send any
+  failed row (services.deliveries_resend).
 Sending is at-least-once; the delivery id travels with every try (webhook
 header, e-mail Message-ID) so receivers can make it exactly-once.
 """
@@ -65,6 +67,11 @@ def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min… doubling, at most six hours."""
     base = settings.HABEAS_DELIVERY_BACKOFF_SECONDS
     return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 6 * 3600))
+
+
+def attempts_spent(attempts: int) -> bool:
+    """No quick retry is left after this many attempts."""
+    return attempts >= settings.HABEAS_DELIVERY_MAX_ATTEMPTS
 
 
 def endpoint_of(channel: str, target: str) -> str:
@@ -111,14 +118,13 @@ def _claim(
 
 
 def _finish(rows: list[Delivery], token, now: datetime, error: ChannelError | None) -> None:
-    max_attempts = settings.HABEAS_DELIVERY_MAX_ATTEMPTS
     for row in rows:
         held = Delivery.objects.filter(pk=row.pk, claim_token=token)
         if error is None:
             held.update(status=Delivery.Status.SENT, sent_at=now, last_error="")
             continue
         text = str(error)[:500]
-        if row.attempts < max_attempts:
+        if not attempts_spent(row.attempts):
             held.update(
                 claimed_at=None,
                 claim_token=None,
@@ -207,7 +213,6 @@ class _Endpoint:
     open_until: float | None = None  # time.monotonic(); None while closed
     cooldown: float = 0.0
     probing: bool = False
-    succeeded: bool = False  # has this watcher ever reached it?
     waiting: deque = field(default_factory=deque)  # (pk, claimed_at) due this pass
 
     def may_start(self, clock: float) -> bool:
@@ -220,9 +225,10 @@ class _Endpoint:
         if error is not None and not error.endpoint_fault:
             return False
         if error is None:
-            recovered = self.open_until is not None or self.failures > 0 or not self.succeeded
+            # Only a paused endpoint's rows wait longer than their own backoff: a
+            # success between failures must not send a flaky endpoint every retry.
+            recovered = self.open_until is not None
             self.failures, self.open_until, self.cooldown = 0, None, 0.0
-            self.succeeded = True
             return recovered
         self.failures += 1
         base = float(settings.HABEAS_DELIVERY_BREAKER_SECONDS)
@@ -246,7 +252,12 @@ def _endpoint_label(key: str) -> str:
     """For logs: a webhook URL may carry a token in its path or query."""
     if key == EMAIL_ENDPOINT:
         return "mail server"
-    return f"webhook {urlsplit(key).netloc}"
+    parts = urlsplit(key)  # its netloc may hold user:password@
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"webhook {parts.hostname or '?'}" + (f":{port}" if port else "")
 
 
 class Outbox:
@@ -395,10 +406,12 @@ class Outbox:
                 .select_related("alert", "alert__case", "user")
                 .order_by("alert__due_at", "pk")
             )
-        max_attempts = settings.HABEAS_DELIVERY_MAX_ATTEMPTS
-        if row.status == Delivery.Status.PENDING and row.attempts > max_attempts:
+        if row.status == Delivery.Status.PENDING and attempts_spent(row.attempts - 1):
             # Claimed this often without an outcome: it kills its watcher mid-send.
-            error = ChannelError(row.last_error or "abandoned mid-send too often")
+            # Its fault, not the endpoint's: it waits for a person.
+            error = ChannelError(
+                row.last_error or "abandoned mid-send too often", endpoint_fault=False
+            )
             _finish(rows, token, now, error)
             return "failed"
         attempts = DeliveryAttempt.objects.bulk_create(
@@ -455,8 +468,7 @@ class Outbox:
             self._redrive(endpoint, finished)
         if error is None:
             return "sent"
-        spent = job.rows[0].attempts >= settings.HABEAS_DELIVERY_MAX_ATTEMPTS
-        return "failed" if spent else "retry"
+        return "failed" if attempts_spent(job.rows[0].attempts) else "retry"
 
     def _redrive(self, endpoint: _Endpoint, now: datetime) -> None:
         """The endpoint answers again: what waits for a retry goes at once (digests

@@ -111,7 +111,7 @@ def watch_pass(
         ("woken", lambda: detection.wake_snoozed(now=started)),
         ("delivered", lambda: _deliver(outbox, worker, now, stop)),
         ("sessions_purged", lambda: _purge_sessions(state, started)),
-        ("audit_head", lambda: audit_head.audit_head_export_due(now=started)),
+        ("audit_head", lambda: audit_head.audit_head_export_due(now=started, stop=stop)),
     )
     for name, step in steps:
         t0 = time.perf_counter()

@@ -43,6 +43,11 @@ def send(*, deliveries, address: str) -> None:
             "X-Habeas-Delivery": ",".join(str(d.public_id) for d in deliveries),
         },
     )
+    deliver(message)
+
+
+def deliver(message: EmailMessage) -> None:
+    """Hand one message to the mail server; a ChannelError says why it did not go."""
     try:
         connection = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT)
         sent = connection.send_messages([message])

@@ -12,11 +12,14 @@ body holds the case reference, the rule and a link — no case content.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import http.client
 import json
+import socket
 import ssl
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -59,7 +62,14 @@ def payload(delivery) -> dict:
 
 
 def send(*, delivery, url: str, secret: str, now: float | None = None) -> None:
-    body = json.dumps(payload(delivery), separators=(",", ":")).encode()
+    post(url=url, secret=secret, payload=payload(delivery), now=now)
+
+
+def post(*, url: str, secret: str, payload: dict, now: float | None = None) -> None:
+    """POST `payload` (its "delivery_id" travels as X-Habeas-Delivery), signed, and
+    give up after HABEAS_WEBHOOK_TIMEOUT seconds in all: a socket timeout alone
+    bounds each read, and an endpoint answering a byte at a time never trips it."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
     timestamp = str(int(time.time() if now is None else now))
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -75,19 +85,42 @@ def send(*, delivery, url: str, secret: str, now: float | None = None) -> None:
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Habeas-webhook/1",
-        "X-Habeas-Delivery": str(delivery.public_id),
+        "X-Habeas-Delivery": str(payload["delivery_id"]),
         "X-Habeas-Timestamp": timestamp,
         "X-Habeas-Signature": sign(secret, timestamp, body),
     }
+    late = ChannelError(f"the endpoint did not answer within {timeout} s")
+    started = time.monotonic()
+    cut = threading.Event()
+
+    def cut_off() -> None:  # wakes the read blocked in the sending thread
+        cut.set()
+        with contextlib.suppress(OSError, AttributeError):
+            conn.sock.shutdown(socket.SHUT_RDWR)
+
+    timer = None
     try:
+        conn.connect()
+        remaining = timeout - (time.monotonic() - started)
+        if remaining <= 0:
+            raise late
+        timer = threading.Timer(remaining, cut_off)
+        timer.daemon = True
+        timer.start()
         conn.request("POST", path, body=body, headers=headers)
         response = conn.getresponse()
         response.read(65536)
     except TimeoutError:
-        raise ChannelError(f"the endpoint did not answer within {timeout} s") from None
+        raise late from None
     except (OSError, http.client.HTTPException) as exc:
+        if cut.is_set():
+            raise late from None
         raise ChannelError(f"endpoint unreachable ({type(exc).__name__})") from None
     finally:
+        if timer is not None:
+            timer.cancel()
         conn.close()
+    if cut.is_set():
+        raise late
     if not 200 <= response.status < 300:
         raise ChannelError(f"the endpoint answered {response.status}")
