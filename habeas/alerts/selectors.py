@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from habeas.accounts.models import User
 from habeas.cases.models import Case, CaseMember
-from habeas.cases.selectors import deny
+from habeas.cases.selectors import changing_memberships, deny
 
 from .models import Alert, Deadline, Delivery
 
@@ -41,11 +41,16 @@ def alert_get_for_user(*, user: User, public_id: UUID) -> Alert:
     return alert
 
 
+def may_act(*, user: User, case_id: int) -> bool:
+    """Acknowledging, snoozing, sending again: for members of the case's team who
+    may change it (not read-only)."""
+    return changing_memberships(user).filter(case_id=case_id).exists()
+
+
 def alert_get_for_action(*, user: User, public_id: UUID) -> Alert:
     """Acknowledging or snoozing is a write: read-only members get 404."""
     alert = alert_get_for_user(user=user, public_id=public_id)
-    member = CaseMember.objects.filter(user=user, case_id=alert.case_id).first()
-    if member is None or member.role == CaseMember.Role.READ_ONLY:
+    if not may_act(user=user, case_id=alert.case_id):
         raise deny(user=user, model=Alert, public_id=public_id)
     return alert
 
@@ -86,7 +91,6 @@ def failed_deliveries_to_resend(*, user: User) -> QuerySet[Delivery]:
         return rows.none()
     if user.role == User.Role.ADMINISTRATOR:
         return rows
-    writer = CaseMember.objects.filter(case=OuterRef("alert__case_id"), user=user).exclude(
-        role=CaseMember.Role.READ_ONLY
+    return rows.filter(
+        Exists(changing_memberships(user).filter(case_id=OuterRef("alert__case_id")))
     )
-    return rows.filter(Exists(writer))

@@ -36,7 +36,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: int = 200):
-    member = case_selectors.membership_for(user=request.user, case=alert.case)
     deliveries = list(alert.deliveries.select_related("user").order_by("pk"))
     return render(
         request,
@@ -46,7 +45,7 @@ def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: i
             "actions": alert.actions.select_related("user"),
             "deliveries": deliveries,
             "has_failed": any(d.status == d.Status.FAILED for d in deliveries),
-            "can_act": member is not None and member.role != member.Role.READ_ONLY,
+            "can_act": selectors.may_act(user=request.user, case_id=alert.case_id),
             "snooze_form": snooze_form,
         },
         status=status,
