@@ -138,6 +138,24 @@ def test_organisation_settings_apply_to_every_case_on_the_next_pass(alice):
     assert deadline.due_at == T0 + timedelta(days=5)
 
 
+def test_a_stopping_watcher_leaves_the_recomputation_between_batches_and_it_is_redone(
+    alice, monkeypatch
+):
+    """The review's D1 (low): SIGTERM while every case is recomputed after the rules
+    changed. The pass stops after a batch, and the next one recomputes them all."""
+    for i in range(3):
+        open_case(alice, disappeared="2024-05-01", ref=f"TM-2026-00{i}")
+    monkeypatch.setattr(detection, "REBUILD_BATCH", 1)
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        AlertSettings.objects.create(pk=1, quiet_days_late=5)
+        assert watcher.watch_pass(worker="test", stop=lambda: True)["followed"] == 1
+        assert watcher.watch_pass(worker="test")["followed"] == 3
+        assert watcher.watch_pass(worker="test")["followed"] == 0
+    assert set(Deadline.objects.filter(rule=Rule.QUIET).values_list("due_at", flat=True)) == {
+        T0 + timedelta(days=5)
+    }
+
+
 # --- rule 2: the UN urgent window -------------------------------------------------------
 
 

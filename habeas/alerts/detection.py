@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from .services import desired_deadlines
 log = logging.getLogger(__name__)
 
 BATCH = 200  # deadlines per transaction
+REBUILD_BATCH = 2000  # cases per transaction when every case is recomputed
 
 
 def next_digest_at(now: datetime) -> datetime:
@@ -263,14 +265,24 @@ def sync_changed(*, now: datetime | None = None, limit: int = 2000) -> int:
     return len(changed)
 
 
-def rebuild_all(*, now: datetime | None = None, batch: int = 2000) -> int:
+def rebuild_all(
+    *,
+    now: datetime | None = None,
+    batch: int | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
     """Recompute every case's deadlines (settings changed, or a bulk load). Alerts
-    already raised are respected, so nothing is raised twice."""
+    already raised are respected, so nothing is raised twice. Returns how many
+    cases; ends early, between batches, once `stop()` is true (each batch is a
+    transaction of its own, so a stopped rebuild is simply done again)."""
     now = now or timezone.now()
+    batch = batch or REBUILD_BATCH
     org = AlertSettings.current()
     count = 0
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
+        if start and stop():
+            break
         chunk = ids[start : start + batch]
         cases = list(Case.objects.filter(pk__in=chunk).select_related("watch"))
         fired: dict[int, dict] = defaultdict(dict)

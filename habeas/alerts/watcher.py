@@ -42,13 +42,15 @@ def _state() -> WatcherState:
     return state
 
 
-def _follow_settings_and_advocacy(state: WatcherState, now: datetime) -> int:
+def _follow_settings_and_advocacy(state: WatcherState, now: datetime, stop) -> int:
     """Recompute all cases after the organisation's settings changed, and the
     cases of interventions or responses recorded since the last pass."""
     count = 0
     org_changed = AlertSettings.objects.filter(pk=1).values_list("updated_at", flat=True).first()
     if org_changed and (state.settings_applied is None or org_changed > state.settings_applied):
-        count += detection.rebuild_all(now=now)
+        count += detection.rebuild_all(now=now, stop=stop)
+        if stop():  # perhaps stopped half-way: the next watcher does it all again
+            return count
         WatcherState.objects.filter(pk=1).update(settings_applied=org_changed)
     # A margin, so that a row committed just before the last look is not missed;
     # recomputing a case twice is harmless.
@@ -105,7 +107,7 @@ def watch_pass(
     summary: dict = {}
     errors = []
     steps = (
-        ("followed", lambda: _follow_settings_and_advocacy(state, started)),
+        ("followed", lambda: _follow_settings_and_advocacy(state, started, stop)),
         ("synced", lambda: detection.sync_changed(now=started)),
         ("raised", lambda: detection.detect_due(now=started)),
         ("woken", lambda: detection.wake_snoozed(now=started)),

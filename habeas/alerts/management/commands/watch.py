@@ -50,14 +50,19 @@ class Command(RunningCommand):
         def stop(signum, frame):
             stopping.append(signum)
 
+        if not options["once"]:  # one pass is simply killed: its claims outlive it
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
         if options["rebuild"]:
-            self.stdout.write(f"Recomputed {detection.rebuild_all()} cases.")
+            count = detection.rebuild_all(stop=lambda: bool(stopping))
+            if stopping:
+                self.stdout.write(f"Stopped after recomputing {count} cases; run it again.")
+                return
+            self.stdout.write(f"Recomputed {count} cases.")
         if options["once"]:
             summary = watcher.watch_pass()
             self.stdout.write(json.dumps(summary))
             return
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Watching every {interval:g} s (worker {watcher.worker_name()}).")
         self.stdout.flush()
         outbox = delivery.Outbox(watcher.worker_name(), probe_at_start=True)
