@@ -95,8 +95,10 @@ def post(*, url: str, secret: str, payload: dict, now: float | None = None) -> N
 
     def cut_off() -> None:  # wakes the read blocked in the sending thread
         cut.set()
-        with contextlib.suppress(OSError, AttributeError):
-            conn.sock.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError, TypeError):
+            # The plain socket's shutdown, also under TLS: SSLSocket's would unwrap
+            # the connection under the feet of the thread reading from it.
+            socket.socket.shutdown(conn.sock, socket.SHUT_RDWR)
 
     timer = None
     try:
