@@ -15,7 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DataError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -208,8 +208,8 @@ def audit_verify(*, batch: int = 5000, restored: bool = False) -> int:
     current_key, left_behind = "", set()
     last_seen = 0
     while True:
-        rows = list(AuditEntry.objects.filter(id__gt=last_seen).order_by("id")[:batch])
-        if not rows:
+        rows, unreadable = _entries_after(last_seen, batch)
+        if not rows and unreadable is None:
             break
         for entry in rows:
             if entry.pk != expected_id:
@@ -225,6 +225,8 @@ def audit_verify(*, batch: int = 5000, restored: bool = False) -> int:
                     current_key = entry.key_id
             expected_prev, expected_id = entry.hash, entry.pk + 1
             count += 1
+        if unreadable is not None:
+            raise ChainBroken(unreadable, UNREADABLE)
         last_seen = rows[-1].pk
     if head is None:
         if count:
@@ -239,13 +241,35 @@ def audit_verify(*, batch: int = 5000, restored: bool = False) -> int:
     return count
 
 
+UNREADABLE = "was overwritten with values that cannot be read"
+
+
+def _entries_after(last_seen: int, batch: int) -> tuple[list[AuditEntry], int | None]:
+    """The next entries in order, and the id of an entry that cannot even be
+    loaded, if one comes before the end of the batch (the entries before it are
+    returned, to be checked first)."""
+    entries = AuditEntry.objects.filter(id__gt=last_seen).order_by("id")
+    try:
+        return list(entries[:batch]), None
+    except DataError:
+        # PostgreSQL hands back what a writer put in a column but Python cannot
+        # hold (a time past the year 9999): read one entry at a time to name it.
+        readable = []
+        for pk in entries.values_list("id", flat=True)[:batch]:
+            try:
+                readable.append(AuditEntry.objects.get(pk=pk))
+            except DataError:
+                return readable, pk
+        raise
+
+
 def _hash_of(entry: AuditEntry) -> str:
     try:
         return entry.compute_hash()
     except (AttributeError, TypeError, ValueError):
         # A field overwritten with something that is no value of its kind (a
         # time that is not a time): the database hands back None or junk.
-        raise ChainBroken(entry.pk, "was overwritten with values that cannot be read") from None
+        raise ChainBroken(entry.pk, UNREADABLE) from None
 
 
 def _refuse_empty_log_of_used_database() -> None:
