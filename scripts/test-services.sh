@@ -9,7 +9,7 @@
 #
 # Environment:
 #   HABEAS_TEST_PG_PORT  TCP port on 127.0.0.1 (default 54329)
-#   HABEAS_TEST_PG_DIR   directory holding data/ and postgres.log (default $PWD/var/test-postgres)
+#   HABEAS_TEST_PG_DIR   directory holding data/ and postgres.log (default $PWD/.test-postgres)
 #   HABEAS_TEST_PG_BIN   PostgreSQL bin dir (default /usr/lib/postgresql/15/bin)
 #
 # Typical use (Makefile):
@@ -129,12 +129,16 @@ ensure_pg_user() {
 
 # Pick the directory holding data/ and postgres.log. Sets PG_BASE, PG_DATA, PG_LOG.
 #
+# Not under var/: Habeas makes its data directory its owner's only (0700) at every
+# start, which would take the postgres user's way to a cluster inside it away while
+# the server runs.
+#
 # The postgres system user must be able to traverse every parent of the data dir.
 # A checkout under e.g. /tmp/tmp.XXXX (mode 700, root-owned) is not traversable, so in
 # that case the cluster lives in /var/tmp/habeas-test-postgres-$PORT instead (outside
 # the checkout, survives until /var/tmp is cleaned; `postgres-stop` still finds it).
 resolve_base() {
-    local want=${HABEAS_TEST_PG_DIR:-$PWD/var/test-postgres}
+    local want=${HABEAS_TEST_PG_DIR:-$PWD/.test-postgres}
     case "$want" in /*) ;; *) want=$PWD/$want ;; esac
     local fallback=/var/tmp/habeas-test-postgres-$PG_PORT
 
@@ -293,7 +297,7 @@ cmd_postgres_stop() {
         d=$(admin_psql -c 'SHOW data_directory' 2>/dev/null || true)
         [ -n "$d" ] && datadirs+=("$d")
     fi
-    datadirs+=("${HABEAS_TEST_PG_DIR:-$PWD/var/test-postgres}/data" "/var/tmp/habeas-test-postgres-$PG_PORT/data")
+    datadirs+=("${HABEAS_TEST_PG_DIR:-$PWD/.test-postgres}/data" "/var/tmp/habeas-test-postgres-$PG_PORT/data")
     for d in "${datadirs[@]}"; do
         [ -f "$d/postmaster.pid" ] || continue
         # Only signal a live postmaster, never an unrelated process that reused a stale PID.
