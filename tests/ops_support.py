@@ -15,6 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.test_commands import habeas  # noqa: F401  (the one way to run the command)
+
 
 def habeas_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {
@@ -24,17 +26,6 @@ def habeas_env(data_dir: Path, **extra: str) -> dict[str, str]:
     }
     env.update({"HABEAS_DATA_DIR": str(data_dir), **extra})
     return env
-
-
-def habeas(*args: str, env: dict[str, str], timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "habeas", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def one_line_refusal(result: subprocess.CompletedProcess) -> str:
