@@ -59,6 +59,7 @@ test-mutants: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/habeas makemigrations --check --dry-run
+	$(BIN)/python scripts/mutants.py --check
 
 bench: $(VENV)/.installed
 	$(BIN)/habeas bench pages --cases 1000

@@ -127,9 +127,37 @@ def related(test: str, failing: str) -> bool:
     return failing.startswith(test) or test.startswith(failing)
 
 
+def check_rules(mutants: list[dict]) -> int:
+    """Moving or rewriting code must carry its mutants along: a rule whose `find`
+    no longer occurs exactly once, or whose tests are gone, checks nothing."""
+    problems = []
+    for m in mutants:
+        path = ROOT / m["file"]
+        found = path.read_text().count(m["find"]) if path.is_file() else 0
+        if found != 1:
+            where = f"{m['id']} ({m['source']})"
+            problems.append(f"{where}: `find` occurs {found} times in {m['file']}")
+        for test in m["tests"]:
+            if not (ROOT / test.split("::")[0]).exists():
+                problems.append(f"{m['id']} ({m['source']}): no test file {test}")
+    ids = [m["id"] for m in mutants]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    problems += [f"mutant id {i} is used twice" for i in twice]
+    for line in problems:
+        print(line, file=sys.stderr)
+    if not problems:
+        print(f"{len(mutants)} mutants apply to the code.")
+    return 1 if problems else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that every rule still applies to the code (make lint): no test run",
+    )
     parser.add_argument("--only", help="comma-separated mutant ids")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant")
     args = parser.parse_args()
@@ -144,6 +172,8 @@ def main() -> int:
         for m in mutants:
             print(f"{m['id']:8} {m['file']}: {m['rule']}")
         return 0
+    if args.check:
+        return check_rules(mutants)
 
     results: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="habeas-mutants-") as tmp:
