@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from habeas.audit.services import client_ip
+from habeas.audit.context import client_ip
 from habeas.core.encryption import keyring
 
 from .models import BackupCode, LoginFailure, TOTPDevice, User

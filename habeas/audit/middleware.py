@@ -4,13 +4,10 @@ so services (which do not see the request) still record where a write came from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
-from .services import address_of
-
-current_ip: ContextVar[str] = ContextVar("habeas_audit_ip", default="")
+from .context import address_of, current_ip
 
 
 class AuditContextMiddleware:

@@ -9,7 +9,6 @@ A session's address is in its `auth.login` entry."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
@@ -22,52 +21,13 @@ from django.utils import timezone
 from habeas.core.encryption import keyring
 
 from . import seal
+from .context import client_ip
 from .models import GENESIS, AuditEntry, AuditHead
 
 log = logging.getLogger(__name__)
 
 # Actions whose entries keep the client address (see the module docstring).
 ADDRESS_KEPT_FOR = ("auth.",)
-
-
-def client_ip(request: HttpRequest | None) -> str:
-    """The address the request came from: REMOTE_ADDR, or, when REMOTE_ADDR is one of
-    HABEAS_TRUSTED_PROXIES, the right-most X-Forwarded-For entry that is not a
-    trusted proxy. Entries left of that are the client's to invent and never used."""
-    if request is None:
-        from .middleware import current_ip
-
-        return current_ip.get()
-    return address_of(request.META)
-
-
-def _parse_ip(text: str):
-    try:
-        return ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-
-
-def address_of(meta) -> str:
-    remote = (meta.get("REMOTE_ADDR") or "")[:45]
-    proxies = settings.HABEAS_TRUSTED_PROXIES
-    if not proxies:
-        return remote
-
-    def trusted(ip) -> bool:
-        return ip is not None and any(ip in network for network in proxies)
-
-    if not trusted(_parse_ip(remote)):
-        return remote
-    hops = [h for h in (meta.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        ip = _parse_ip(hop)
-        if ip is None:
-            break  # garbage from the client side: stop at the last good hop
-        if not trusted(ip):
-            return str(ip)[:45]
-        remote = str(ip)[:45]
-    return remote
 
 
 def _target(target: models.Model | None) -> tuple[str, str]:
