@@ -8,9 +8,15 @@ export HABEAS_DATA_DIR
 
 .PHONY: run serve test test-sqlite test-postgres test-mutants lint bench clean
 
+# Running needs Habeas and its dependencies only; the test and lint tools (the
+# `test` extra) come with the first target that uses them.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Habeas needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_FLAGS) -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install $(PIP_FLAGS) -e '.[test]'
 	@touch $@
 
@@ -27,8 +33,10 @@ serve: $(VENV)/.installed
 
 # Every test, on SQLite and then on PostgreSQL (a throwaway server on loopback).
 # With HABEAS_REQUIRE_POSTGRES=1 / HABEAS_REQUIRE_BROWSER=1 (CI) a missing
-# PostgreSQL or Chromium fails the run instead of skipping those tests.
-test: $(VENV)/.installed
+# PostgreSQL or Chromium fails the run instead of skipping those tests. A missing
+# Chromium is named with the command that installs it, never installed from
+# here (.ci/run installs it before calling make test).
+test: $(VENV)/.installed-test
 	@scripts/test-services.sh chromium || [ "$$HABEAS_REQUIRE_BROWSER" != 1 ]
 	@scripts/test-services.sh postgres >/dev/null || [ "$$HABEAS_REQUIRE_POSTGRES" != 1 ]
 	$(MAKE) --no-print-directory test-sqlite
@@ -36,11 +44,11 @@ test: $(VENV)/.installed
 
 # The SQLite run also round-trips backups through PostgreSQL, so it starts the
 # test server first when it can.
-test-sqlite: $(VENV)/.installed
+test-sqlite: $(VENV)/.installed-test
 	@scripts/test-services.sh postgres >/dev/null 2>&1 || true
 	HABEAS_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest
 
-test-postgres: $(VENV)/.installed
+test-postgres: $(VENV)/.installed-test
 	@url=$$(scripts/test-services.sh postgres | tail -n 1) || url=""; \
 	if [ -z "$$url" ]; then \
 	  if [ "$$HABEAS_REQUIRE_POSTGRES" = 1 ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
@@ -53,15 +61,15 @@ test-postgres: $(VENV)/.installed
 
 # Mutation check: each rule in scripts/mutants/*.toml broken in a copy of the tree
 # must make its tests fail (SQLite; never edits this checkout).
-test-mutants: $(VENV)/.installed
+test-mutants: $(VENV)/.installed-test
 	$(BIN)/python scripts/mutants.py
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/habeas makemigrations --check --dry-run
 	$(BIN)/python scripts/mutants.py --check
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(BIN)/habeas bench pages --cases 1000
 
 clean:

@@ -1,0 +1,58 @@
+"""The build: `make run` installs what running needs, and a test run installs no
+system package."""
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _make_dry_run(target: str, tmp_path: Path) -> str:
+    """The commands `make <target>` would run in a checkout with no venv yet."""
+    result = subprocess.run(
+        ["make", "-n", target, f"VENV={tmp_path / 'venv'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_make_run_installs_habeas_without_the_test_tools(tmp_path):
+    commands = _make_dry_run("run", tmp_path)
+    assert "pip install" in commands
+    assert "[test]" not in commands
+
+
+def test_make_test_and_lint_install_the_test_tools(tmp_path):
+    for target in ("test", "lint"):
+        assert "-e '.[test]'" in _make_dry_run(target, tmp_path)
+
+
+def test_a_missing_chromium_is_named_with_its_install_command_and_not_installed(tmp_path):
+    # An apt-get that leaves a trace if the check ever calls it.
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    trace = tmp_path / "apt-get-called"
+    apt_get = fake_bin / "apt-get"
+    apt_get.write_text(f"#!/bin/sh\ntouch {trace}\n")
+    apt_get.chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{fake_bin}:{os.environ['PATH']}",
+        "HABEAS_CHROMIUM": str(tmp_path / "no-chromium"),
+    }
+
+    result = subprocess.run(
+        [ROOT / "scripts" / "test-services.sh", "chromium"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "apt-get install -y chromium" in result.stderr
+    assert not trace.exists()
