@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "habeas.advocacy",
     "habeas.alerts",
     "habeas.evidence",
+    "habeas.ops",
+    "habeas.demo",
 ]
 
 MIDDLEWARE = [

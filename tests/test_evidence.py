@@ -500,7 +500,7 @@ def test_key_rotation_reencrypts_stored_files(alices_case, alice, settings, tmp_
 
 
 def test_demo_evidence_loads(alice, store):
-    from habeas.core import demo
+    from habeas.demo import cases as demo
 
     demo.load(user=alice)
     items = EvidenceItem.objects.filter(case__reference=demo.FIRST_REFERENCE)

@@ -255,7 +255,7 @@ def test_credible_or_established_must_cite_a_supporting_claim(worked, alice, cli
 def test_the_demo_case_status_rests_on_its_three_assessed_elements(alice):
     """The motivating demo case is a presumed enforced disappearance; its elements say why."""
     from habeas.cases.models import Case
-    from habeas.core import demo
+    from habeas.demo import cases as demo
 
     demo.load(user=alice)
     case = Case.objects.get(reference=demo.FIRST_REFERENCE)

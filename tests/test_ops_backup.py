@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from habeas.core import backup
+from habeas.ops import backup
 from tests.ops_support import habeas, habeas_env, start
 
 BIG = 30 * 1024 * 1024  # a stored file large enough for a backup to take a while

@@ -15,7 +15,7 @@ import time
 import pytest
 from django.core.management.base import CommandError
 
-from habeas.core.management.commands.serve import wait_for_port
+from habeas.ops.management.commands.serve import wait_for_port
 from tests.ops_support import (
     alive,
     children,
@@ -166,7 +166,7 @@ from pathlib import Path
 import django
 django.setup()
 from django.core.management import call_command
-import habeas.core.management.commands.keys as keys
+import habeas.ops.management.commands.keys as keys
 
 go, real, calls = Path(sys.argv[1]), keys.reencrypt_column, []
 def held(*args, **kwargs):  # the first column goes through, then the rotation waits

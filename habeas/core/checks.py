@@ -22,7 +22,7 @@ from django.core.checks import Error, Info, Tags, Warning, register
 from django.db import DatabaseError
 
 from habeas.conf import SQLITE_SIDECARS
-from habeas.core.backup import remove_stale_staging, unfinished_restore
+from habeas.ops.backup import remove_stale_staging, unfinished_restore
 from habeas.core.encryption import (
     FILE_KEY_USERS,
     column_counts,

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from habeas.core.backup import files_dir
+from habeas.ops.backup import files_dir
 
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 SQLITE_FULL = 13  # sqlite3.h

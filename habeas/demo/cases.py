@@ -15,11 +15,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from habeas.accounts.models import User
-from habeas.advocacy import demo as advocacy_demo
+from habeas.demo import advocacy as advocacy_demo
 from habeas.alerts.services import case_deadlines_update
 from habeas.cases import services as cases
 from habeas.cases.models import Actor, Case, CaseMember, Event, EventActor, PersonName, Status
-from habeas.evidence import demo as evidence_demo
+from habeas.demo import evidence as evidence_demo
 from habeas.evidence import elements
 from habeas.evidence.models import Assessment, Element
 from habeas.lib.partialdate import PartialDate, Precision

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from habeas.accounts.models import User
 from habeas.conf import env_int, env_str
-from habeas.core import demo
+from habeas.demo import cases as demo
 
 
 class Command(BaseCommand):

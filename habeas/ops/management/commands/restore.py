@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from habeas.core.backup import BackupError, restore_backup
+from habeas.ops.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

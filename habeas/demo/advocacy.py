@@ -1,6 +1,6 @@
 """Fictional advocacy demo data: a directory of addressees, interventions with
 responses, and cases cleared for publication. Called once from
-habeas.core.demo.load() after the cases exist."""
+habeas.demo.cases.load() after the cases exist."""
 
 from __future__ import annotations
 

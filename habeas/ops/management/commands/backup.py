@@ -2,7 +2,7 @@
 
 Safe while Habeas runs (SQLite's online backup; PostgreSQL's snapshot). The
 archive is encrypted under the key ring's active key; the key file is not in it.
-See habeas/core/backup.py for the format and docs/operations.md#backups.
+See habeas/ops/backup/ for the format and docs/operations.md#backups.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from habeas.core.backup import BackupError, create_backup
+from habeas.ops.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
