@@ -72,7 +72,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -259,12 +259,12 @@ class KeyRing:
         )
 
     def to_json(self) -> str:
-        entries: dict[str, dict] = {}
+        entries: dict[str, dict[str, object]] = {}
         for key_id, key in self.keys.items():
             entries[key_id] = {"key": base64.b64encode(key).decode("ascii")}
             if key_id in self.retired:
                 entries[key_id]["retired"] = True
-        data: dict = {"version": 1, "active": self.active, "keys": entries}
+        data: dict[str, object] = {"version": 1, "active": self.active, "keys": entries}
         if self.audit_keys:
             data["audit_keys"] = {
                 k: base64.b64encode(v).decode("ascii") for k, v in self.audit_keys.items()
@@ -444,7 +444,7 @@ def _seal_chunks(ring: KeyRing, chunks: Iterator[bytes], dst: BinaryIO, aad: byt
         dst.write(cipher.encrypt(nonce, current, chunk_aad))
         if final:
             return
-        current, index = following, index + 1
+        current, index = cast(bytes, following), index + 1  # not final: not None
 
 
 def _open_chunks(ring: KeyRing, src: BinaryIO, aad: bytes) -> Iterator[bytes]:

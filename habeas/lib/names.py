@@ -305,7 +305,7 @@ _TK_CORE = dict(zip("абгдезиклмнопрстуыэәөүф", "abgdezikl
 _TK = _TK_CORE | {"ц": "ts", "щ": "şç", "ъ": "", "ь": "", "қ": "k", "ғ": "g", "ұ": "u",
                   "һ": "h", "і": "i", "ў": "u", "ҳ": "h"}  # fmt: skip
 # (table, iotated forms of е/ё, letters after which they are iotated); word start always is.
-_SCHEMES = (
+_SCHEMES: tuple[tuple[dict[str, str], dict[str, str], str], ...] = (
     (_BGN, {"е": "ye", "ё": "yo"}, _CYR_VOWELS + "ъь"),
     (_ICAO, {}, ""),
     (_TK, {"е": "ýe"}, _CYR_VOWELS),
@@ -382,6 +382,9 @@ def transliteration_candidates(name: str) -> list[str]:
         ascii_form = _map_words(text, _ascii_word)
         return [ascii_form] if ascii_form.strip() and ascii_form != text else []
     forms = cyrillic + [
-        _map_words(c, lambda w, s=scheme: _cyr_word(w, *s)) for c in cyrillic for scheme in _SCHEMES
+        # mypy cannot infer a lambda whose parameter has a default (the scheme bound here)
+        _map_words(c, lambda w, s=scheme: _cyr_word(w, *s))  # type: ignore[misc]
+        for c in cyrillic
+        for scheme in _SCHEMES
     ]
     return [f for i, f in enumerate(forms) if f != text and f.strip() and f not in forms[:i]]
