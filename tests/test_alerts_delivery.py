@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from habeas.alerts import delivery, detection, watcher
+from habeas.alerts import delivery, outbox, watcher
 from habeas.alerts.channels import webhook
 from habeas.alerts.models import AlertPreference, Deadline, Delivery, DeliveryAttempt, Rule
 from tests.alerts_support import SECRET, Receiver, SMTPServer, free_port
@@ -20,7 +20,7 @@ from tests.alerts_support import SECRET, Receiver, SMTPServer, free_port
 
 def raise_alert(case, occurrence="t1"):
     now = timezone.now()
-    return detection.alert_raise(
+    return outbox.alert_raise(
         case=case,
         rule="quiet",
         subject="",

@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from habeas.alerts import detection, watcher
+from habeas.alerts import detection, outbox, watcher
 from habeas.alerts.models import (
     Alert,
     AlertAction,
@@ -25,7 +25,7 @@ from habeas.audit.models import AuditEntry
 
 def raise_alert(case):
     now = timezone.now()
-    return detection.alert_raise(
+    return outbox.alert_raise(
         case=case,
         rule="quiet",
         subject="",
@@ -181,7 +181,7 @@ def failed_alert(case, occurrence="f1"):
     """An alert whose webhook failed every quick retry."""
     from habeas.alerts.models import Delivery
 
-    alert = detection.alert_raise(
+    alert = outbox.alert_raise(
         case=case,
         rule="quiet",
         subject="",

@@ -203,7 +203,7 @@ def world(alice, bob, vera, charlie, ada, contested_case):
 def _alert(case):
     from django.utils import timezone
 
-    from habeas.alerts.detection import alert_raise
+    from habeas.alerts.outbox import alert_raise
 
     now = timezone.now()
     return alert_raise(

@@ -8,124 +8,30 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from habeas.cases.models import Case, CaseMember
+from habeas.cases.models import Case
 
-from . import advocacy, rules
+from . import advocacy, outbox, rules
 from .models import (
     Alert,
     AlertAction,
-    AlertPreference,
     AlertSettings,
     CaseWatch,
     Deadline,
     Delivery,
     Rule,
 )
-from .services import desired_deadlines
+from .services import case_deadlines_update, desired_deadlines
 
 log = logging.getLogger(__name__)
 
 BATCH = 200  # deadlines per transaction
 REBUILD_BATCH = 2000  # cases per transaction when every case is recomputed
-
-
-def next_digest_at(now: datetime) -> datetime:
-    hour = settings.HABEAS_DIGEST_HOUR
-    local = timezone.localtime(now)
-    at = timezone.make_aware(datetime.combine(local.date(), time(hour)))
-    return (
-        at
-        if at > now
-        else timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(hour)))
-    )
-
-
-def _recipients(case_ids) -> dict[int, list]:
-    """Team members by case, with their e-mail preference (default: at once)."""
-    members = (
-        CaseMember.objects.filter(case_id__in=case_ids, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    prefs = dict(
-        AlertPreference.objects.filter(user__case_memberships__case_id__in=case_ids).values_list(
-            "user_id", "email"
-        )
-    )
-    by_case: dict[int, list] = defaultdict(list)
-    for m in members:
-        by_case[m.case_id].append((m.user, prefs.get(m.user_id, AlertPreference.Email.IMMEDIATE)))
-    return by_case
-
-
-def _deliveries(alert: Alert, recipients, now: datetime) -> list[Delivery]:
-    rows = []
-    for user, mode in recipients:
-        if mode == AlertPreference.Email.OFF or not user.email:
-            continue
-        row = Delivery(
-            alert=alert,
-            channel=Delivery.Channel.EMAIL,
-            user=user,
-            digest=mode == AlertPreference.Email.DIGEST,
-            next_attempt_at=next_digest_at(now) if mode == AlertPreference.Email.DIGEST else now,
-            created_at=now,
-        )
-        try:
-            validate_email(user.email)
-        except ValidationError:
-            # Nothing to retry: say so on the alert's page instead of failing later.
-            row.status, row.last_error = Delivery.Status.FAILED, "invalid e-mail address"
-            log.error("delivery to user %s not possible: invalid e-mail address", user.pk)
-        rows.append(row)
-    for url, _secret in settings.HABEAS_WEBHOOKS:
-        rows.append(
-            Delivery(
-                alert=alert,
-                channel=Delivery.Channel.WEBHOOK,
-                target=url,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
-    return rows
-
-
-def alert_raise(
-    *,
-    case: Case,
-    rule: str,
-    subject: str,
-    occurrence: str,
-    due_at: datetime,
-    title: str,
-    now: datetime,
-    recipients=None,
-) -> Alert | None:
-    """Create the alert and its deliveries (inside the caller's transaction); None
-    if this occurrence was already raised."""
-    alert, created = Alert.objects.get_or_create(
-        case=case,
-        rule=rule,
-        subject=subject,
-        occurrence=occurrence,
-        defaults={"title": title[:200], "due_at": due_at, "created_at": now},
-    )
-    if not created:
-        return None
-    if recipients is None:
-        recipients = _recipients([case.pk]).get(case.pk, [])
-    Delivery.objects.bulk_create(_deliveries(alert, recipients, now))
-    return alert
 
 
 def _title(case: Case, deadline: Deadline, now: datetime) -> str:
@@ -183,7 +89,7 @@ def detect_due(*, now: datetime | None = None, limit: int = 5000) -> int:
     )
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
-        recipients = _recipients([d.case_id for d in batch])
+        recipients = outbox.recipients_by_case([d.case_id for d in batch])
         with transaction.atomic():
             for deadline in batch:
                 case = deadline.case
@@ -195,7 +101,7 @@ def detect_due(*, now: datetime | None = None, limit: int = 5000) -> int:
                 ).update(due_at=due_at, occurrence=occurrence)
                 if not taken or not _still_due(case, deadline):
                     continue
-                alert = alert_raise(
+                alert = outbox.alert_raise(
                     case=case,
                     rule=deadline.rule,
                     subject=deadline.subject,
@@ -221,7 +127,7 @@ def wake_snoozed(*, now: datetime | None = None, limit: int = 5000) -> int:
     )
     for start in range(0, len(due), BATCH):
         batch = due[start : start + BATCH]
-        recipients = _recipients({a.case_id for a in batch})
+        recipients = outbox.recipients_by_case({a.case_id for a in batch})
         with transaction.atomic():
             for alert in batch:
                 # Compare-and-set: of two watchers, only one wakes (and notifies).
@@ -238,7 +144,7 @@ def wake_snoozed(*, now: datetime | None = None, limit: int = 5000) -> int:
                     until=alert.snoozed_until,
                 )
                 Delivery.objects.bulk_create(
-                    _deliveries(alert, recipients.get(alert.case_id, []), now)
+                    outbox.deliveries_for(alert, recipients.get(alert.case_id, []), now)
                 )
                 woken += 1
     return woken
@@ -250,8 +156,6 @@ def wake_snoozed(*, now: datetime | None = None, limit: int = 5000) -> int:
 def sync_changed(*, now: datetime | None = None, limit: int = 2000) -> int:
     """Recompute cases changed without the hook (bulk imports, other apps' updates).
     Cheap when nothing changed: one pass over the case table's narrow columns."""
-    from .services import case_deadlines_update
-
     now = now or timezone.now()
     changed = list(
         Case.objects.filter(

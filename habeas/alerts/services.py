@@ -20,7 +20,7 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Priority
 
-from . import advocacy, delivery, rules
+from . import advocacy, delivery, outbox, rules
 from .models import (
     Alert,
     AlertAction,
@@ -169,9 +169,7 @@ def _risk_check(*, case: Case, watch: CaseWatch, by: User | None, now: datetime)
         )
         case.priority = target
     labels = ", ".join(RISK_LABELS[bit] for bit in (1, 2, 4) if new & bit)
-    from .detection import alert_raise  # detection imports this module
-
-    alert_raise(
+    outbox.alert_raise(
         case=case,
         rule=Rule.RISK,
         subject="",

@@ -22,8 +22,11 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from habeas.cases.models import Case
+
 from . import advocacy, audit_head, delivery, detection
 from .models import AlertSettings, Delivery, WatcherState
+from .services import case_deadlines_update
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +60,6 @@ def _follow_settings_and_advocacy(state: WatcherState, now: datetime, stop) -> i
     since = state.advocacy_seen_at - ADVOCACY_MARGIN if state.advocacy_seen_at else None
     changed = advocacy.cases_changed_since(since)
     if changed:
-        from habeas.cases.models import Case
-
-        from .services import case_deadlines_update
-
         for case in Case.objects.filter(pk__in=changed):
             case_deadlines_update(case=case, now=now)
             count += 1
