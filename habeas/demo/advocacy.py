@@ -4,13 +4,15 @@ habeas.demo.cases.load() after the cases exist."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
-from habeas.accounts.models import User
-from habeas.cases.models import Case, Event
+from PIL import Image, ImageDraw, PngImagePlugin
 
-from . import services
-from .models import Addressee, Intervention, PublicProfile, Response
+from habeas.accounts.models import User
+from habeas.advocacy import services
+from habeas.advocacy.models import Addressee, Intervention, PublicProfile, Response
+from habeas.cases.models import Case, Event
 
 DEMANDS = "\n".join(
     [
@@ -154,10 +156,6 @@ PUBLISHED = [
 def _portrait(seed: int) -> bytes:
     """A drawn stand-in for a family photo (the demo has no real people), in a PNG
     that carries a text chunk, so that publishing shows the metadata going away."""
-    import io
-
-    from PIL import Image, ImageDraw, PngImagePlugin
-
     shade = 90 + (seed * 37) % 80
     image = Image.new("RGB", (480, 600), (shade, shade + 20, shade + 40))
     draw = ImageDraw.Draw(image)

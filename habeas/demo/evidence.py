@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.cases.models import Case
+from habeas.evidence import samples
+from habeas.evidence.models import EvidenceItem
+from habeas.evidence.services import evidence_add
 from habeas.sources.models import Claim
-
-from . import samples
-from .models import EvidenceItem
-from .services import evidence_add
 
 
 def _named(data: bytes, name: str) -> io.BytesIO:
