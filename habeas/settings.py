@@ -117,7 +117,8 @@ if _database_url:
 else:
     _database = {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / SQLITE_NAME,
+        # Django takes a path here; dj-database-url's DBConfig (this dict's type) says str.
+        "NAME": DATA_DIR / SQLITE_NAME,  # type: ignore[typeddict-item]
         "OPTIONS": dict(SQLITE_OPTIONS),
     }
 DATABASES = {"default": _database}
@@ -215,6 +216,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 HABEAS_PAGE_SIZE = 50
 
+# Stored files (evidence, encrypted), which `habeas backup` saves with the database.
+HABEAS_FILES_DIR = DATA_DIR / "files"
 # Evidence (habeas.evidence): the largest file accepted, in bytes. Files are kept
 # encrypted under DATA_DIR/files/evidence/.
 HABEAS_EVIDENCE_MAX_BYTES = env_int("HABEAS_EVIDENCE_MAX_BYTES", 100 * 1024 * 1024)

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from habeas.ops import backup
-from tests.ops_support import habeas, habeas_env, start
+from habeas.core import restoring
+from habeas.ops.backup import restore, staging
+from tests.support.ops import habeas, habeas_env, start
 
 BIG = 30 * 1024 * 1024  # a stored file large enough for a backup to take a while
 
@@ -28,7 +29,7 @@ def run_ok(*args: str, env: dict[str, str]) -> str:
 
 
 def staging_dirs(data_dir: Path) -> list[str]:
-    return sorted(p.name for p in data_dir.iterdir() if p.name.startswith(backup.STAGING_PREFIXES))
+    return sorted(p.name for p in data_dir.iterdir() if p.name.startswith(staging.STAGING_PREFIXES))
 
 
 def kill_when(process, condition, within: float = 60) -> None:
@@ -77,7 +78,7 @@ def test_the_next_backup_removes_what_a_killed_one_left(source, tmp_path):
     stale = data / ".backup-k1ll3d"
     stale.mkdir(mode=0o700)
     (stale / "database.sqlite3").write_bytes(b"a plain copy of the database")
-    (stale / backup.STAGING_LOCK).touch()  # its process died: nobody holds the lock
+    (stale / staging.STAGING_LOCK).touch()  # its process died: nobody holds the lock
 
     run_ok("backup", str(tmp_path / "next.backup"), env=env)
     assert not stale.exists()
@@ -88,7 +89,7 @@ def test_a_running_backups_copy_is_left_alone(settings, tmp_path):
     being made (no lock yet), survives another command's clean-up; one without a
     lock that is older than a minute (an older Habeas's) does not."""
     settings.DATA_DIR = tmp_path
-    running = backup._staging_dir(".backup-")
+    running = staging.staging_dir(".backup-")
     young = tmp_path / ".restore-young"
     young.mkdir()
     old = tmp_path / ".backup-old"
@@ -102,7 +103,7 @@ def test_a_running_backups_copy_is_left_alone(settings, tmp_path):
         assert young.is_dir()
         assert not old.exists()
     finally:
-        backup._remove_staging(running)
+        staging.remove_staging(running)
     assert not running.exists()
 
 
@@ -136,7 +137,7 @@ def test_an_interrupted_restore_is_named_stops_habeas_and_can_be_run_again(sourc
         "backup.restore",
     )
     assert (target / "files" / "big.bin").stat().st_size == BIG
-    assert not (target / backup.RESTORE_MARKER).exists()
+    assert not (target / restoring.RESTORE_MARKER).exists()
 
 
 def test_a_restore_killed_after_placing_the_database_is_cleared_and_redone(source, tmp_path):
@@ -150,7 +151,7 @@ def test_a_restore_killed_after_placing_the_database_is_cleared_and_redone(sourc
     shutil.copy2(source["data"] / "habeas.sqlite3", target / "habeas.sqlite3")
     (target / "files").mkdir()
     (target / "files" / "half.bin").write_bytes(b"part of the files")
-    (target / backup.RESTORE_MARKER).write_text(
+    (target / restoring.RESTORE_MARKER).write_text(
         '{"backup": "/srv/backups/monday.backup", "started_at": "2026-12-01T03:00:00Z"}'
     )
 
@@ -177,7 +178,7 @@ def test_a_restore_killed_before_renaming_its_database_copy_is_cleaned_up_quietl
     shutil.copy2(source["data"] / "keys.json", target / "keys.json")
     shutil.copy2(source["data"] / "habeas.sqlite3", target / "habeas.sqlite3")
     shutil.copy2(source["data"] / "habeas.sqlite3", target / "habeas.sqlite3.restoring")
-    (target / backup.RESTORE_MARKER).write_text(
+    (target / restoring.RESTORE_MARKER).write_text(
         '{"backup": "/srv/my backups/monday.backup", "started_at": "2026-12-01T03:00:00Z"}'
     )
     result = habeas("check", env=habeas_env(target))
@@ -200,7 +201,7 @@ def test_a_running_restores_database_copy_is_left_alone_and_named_absolutely(
     names the backup by its absolute path, whatever directory it was typed in."""
     settings.DATA_DIR = tmp_path
     monkeypatch.chdir(tmp_path)
-    marker = backup._mark_restoring(Path("monday.backup"), replacing=False)
+    marker = restore.mark_restoring(Path("monday.backup"), replacing=False)
     copying = tmp_path / "habeas.sqlite3.restoring"
     copying.write_bytes(b"the copy being made")
     try:
@@ -208,6 +209,6 @@ def test_a_running_restores_database_copy_is_left_alone_and_named_absolutely(
         assert "(habeas.E111) A restore into" in result.stderr
         assert f"is running (of {tmp_path / 'monday.backup'}, started" in result.stderr
         assert copying.exists()
-        assert backup.unfinished_restore().backup == str(tmp_path / "monday.backup")
+        assert restoring.unfinished_restore().backup == str(tmp_path / "monday.backup")
     finally:
-        backup._unmark_restoring(marker)
+        restore.unmark_restoring(marker)

@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Info, Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
 
 from habeas.conf import SQLITE_SIDECARS
-from habeas.ops.backup import remove_stale_staging, unfinished_restore
 from habeas.core.encryption import (
     FILE_KEY_USERS,
     column_counts,
@@ -30,6 +29,7 @@ from habeas.core.encryption import (
     keys_failing_a_sample,
     table_exists,
 )
+from habeas.core.restoring import unfinished_restore
 
 
 @register(Tags.security, Tags.database)
@@ -141,37 +141,6 @@ def _column_messages(model: Any, field: Any, ring: Any) -> list:
                 hint="`habeas migrate` encrypts values written before encryption was added; "
                 "values written into the database by hand must be entered again.",
                 id="habeas.W101",
-            )
-        )
-    return messages
-
-
-@register()
-def check_data_directory(app_configs: Any = None, **kwargs: Any) -> list:
-    """Leftovers of a backup or restore whose process was killed.
-
-    Every command that starts Habeas runs the checks (serve, migrate, check), so
-    this is where the plain database copies a killed backup or restore left in
-    its staging directory are removed; and where an interrupted restore stops
-    Habeas from serving data that may be incomplete.
-    """
-    messages: list = []
-    removed = remove_stale_staging()
-    if removed:
-        messages.append(
-            Info(
-                f"Removed what interrupted backups or restores left in {settings.DATA_DIR}: "
-                f"{', '.join(removed)}.",
-                id="habeas.I110",
-            )
-        )
-    unfinished = unfinished_restore()
-    if unfinished is not None:
-        messages.append(
-            Error(
-                unfinished.describe(),
-                hint=unfinished.what_to_do(),
-                id="habeas.E111",
             )
         )
     return messages

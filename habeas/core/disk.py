@@ -17,8 +17,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from habeas.ops.backup import files_dir
-
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 SQLITE_FULL = 13  # sqlite3.h
 SQLITE_IOERR = 10
@@ -28,7 +26,7 @@ MIB = 1024 * 1024
 
 def data_paths() -> list[Path]:
     """Where Habeas writes: the data directory, the stored files, a SQLite database."""
-    paths = [Path(settings.DATA_DIR), files_dir()]
+    paths = [Path(settings.DATA_DIR), Path(settings.HABEAS_FILES_DIR)]
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         paths.append(Path(database["NAME"]).parent)
@@ -89,7 +87,8 @@ def database_problem() -> str:
                 cursor.execute("SELECT 1")
     except Exception:  # any database failure is "not ok" to a monitor
         return "the database does not answer"
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    # The vendor is SQLite, whose connection has is_in_memory_db.
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():  # type: ignore[attr-defined]
         # SQLite writes the file and creates -wal/-shm beside it.
         name = Path(connection.settings_dict["NAME"])
         if not (os.access(name, os.W_OK) and os.access(name.parent, os.W_OK)):

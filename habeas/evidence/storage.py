@@ -37,9 +37,8 @@ WORKING = "working"
 
 
 def store_dir() -> Path:
-    # The same root `habeas backup` saves (habeas.core.backup.files_dir).
-    root = getattr(settings, "HABEAS_FILES_DIR", None) or Path(settings.DATA_DIR) / "files"
-    path = Path(root) / "evidence"
+    # Under the root `habeas backup` saves (settings.HABEAS_FILES_DIR).
+    path = Path(settings.HABEAS_FILES_DIR) / "evidence"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

@@ -6,3 +6,7 @@ class OpsConfig(AppConfig):
 
     name = "habeas.ops"
     label = "ops"
+
+    def ready(self) -> None:
+        # Registers the check of what killed backups and restores left behind.
+        from habeas.ops import checks  # noqa: F401
