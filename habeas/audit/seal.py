@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -79,5 +79,5 @@ def start_record(entry_id: int) -> None:
         log.warning("the start of the audit seal is not recorded in the key file: %s", exc)
         return
     settings.HABEAS_KEYRING = settings.HABEAS_KEYRING.with_audit_sealed_from(
-        on_disk.audit_sealed_from
+        cast(int, on_disk.audit_sealed_from)  # set just above when it was not
     )

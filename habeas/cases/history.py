@@ -77,7 +77,8 @@ class Change:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        # A relation has no verbose_name either: the except shows its name too.
+        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     except Exception:  # a field removed since; show its name
         return name
 
@@ -224,7 +225,7 @@ def case_history(
 def _page(
     *, case: Case, grant_cases: frozenset[int], record_id: str, before: datetime | None
 ) -> HistoryPage:
-    sources = {"sources.source": Source, "sources.claim": Claim}
+    sources: dict[str, type[Source | Claim]] = {"sources.source": Source, "sources.claim": Claim}
     people = list(case.people.values_list("pk", flat=True))
     querysets = {
         "cases.case": Case.history.filter(id=case.pk),

@@ -54,7 +54,8 @@ class Actor(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+        # With a parent_id there is a parent, which mypy cannot tell from the id.
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name  # type: ignore[union-attr]
 
     def get_absolute_url(self) -> str:
         return reverse("actor_detail", args=[self.public_id])
@@ -450,7 +451,9 @@ class Event(models.Model):
     occurred_from = models.DateField(editable=False)
     place = models.CharField(_("place"), max_length=300, blank=True)
     description = models.TextField(_("what happened"), max_length=20000)
-    actors = models.ManyToManyField(Actor, through="EventActor", related_name="events")
+    actors: models.ManyToManyField[Actor, EventActor] = models.ManyToManyField(
+        Actor, through="EventActor", related_name="events"
+    )
     clearance = models.CharField(
         _("may go into documents sent to"),
         max_length=12,

@@ -43,7 +43,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -139,6 +139,8 @@ def binding(purpose: str, row_id: Any) -> str:
 
 class EncryptedAttribute(DeferredAttribute):
     """Data descriptor: holds the sealed or plain value, decrypts on first read."""
+
+    field: EncryptedTextField
 
     def __get__(self, instance: models.Model | None, cls: Any = None) -> Any:
         if instance is None:
@@ -299,7 +301,8 @@ def _names(model: type[models.Model], f: EncryptedTextField, using: str) -> dict
     return {
         "table": quote(model._meta.db_table),
         "pk": quote(model._meta.pk.column),
-        "bind": quote(model._meta.get_field(f.bind_to).column),
+        # bind_to names a column of the model itself (public_id unless a model says otherwise).
+        "bind": quote(model._meta.get_field(f.bind_to).column),  # type: ignore[union-attr,arg-type]
         "col": quote(f.column),
     }
 
@@ -457,7 +460,7 @@ def seal_plaintext_column(
     """Encrypt values written before the column was encrypted (data migrations).
 
     Works with the historical models a migration's `apps` gives."""
-    f = model._meta.get_field(field_name)
+    f = cast(EncryptedTextField, model._meta.get_field(field_name))
     n = _names(model, f, using)
     select = (
         f"SELECT {n['pk']}, {n['bind']}, {n['col']} FROM {n['table']} "  # noqa: S608
@@ -477,7 +480,7 @@ def unseal_column(
 ) -> int:
     """The reverse of `seal_plaintext_column`, for migrating back to a version
     without encryption. Raises DecryptionError on a value that does not decrypt."""
-    f = model._meta.get_field(field_name)
+    f = cast(EncryptedTextField, model._meta.get_field(field_name))
     n = _names(model, f, using)
     select = (
         f"SELECT {n['pk']}, {n['bind']}, {n['col']} FROM {n['table']} "  # noqa: S608

@@ -53,8 +53,9 @@ class PartialDateField(models.CharField):
     def value_to_string(self, obj: models.Model) -> str:
         return self.get_prep_value(self.value_from_object(obj))
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
-        defaults = {"form_class": PartialDateFormField, "max_length": 80}
+    # Django calls formfield() with keywords only, so form_class can be one of them.
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
+        defaults: dict[str, Any] = {"form_class": PartialDateFormField, "max_length": 80}
         defaults.update(kwargs)
         return super().formfield(**defaults)
 

@@ -74,4 +74,5 @@ class PlainTextInputMiddleware:
             if not self.is_secret(key):
                 cleaned.setlist(key, [plain_text(value) for value in values])
         cleaned._mutable = False
-        request.POST = cleaned
+        # Immutable again, as Django's own; the stubs know that only by a type of their own.
+        request.POST = cleaned  # type: ignore[assignment]
