@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UsernameField
@@ -94,8 +96,8 @@ class UserCreateForm(forms.ModelForm):
             "username": _("Letters, digits and @ . + - _ only. Better not a real name."),
         }
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         first, second = cleaned.get("password1") or "", cleaned.get("password2") or ""
         if first or second:
             if first != second:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +54,7 @@ class InterventionForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         # CED urgent actions only for States parties (from the data table).
-        self.fields["kind"].choices = kinds_for(case)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds_for(case)
         parties = states_parties()
         self.fields["kind"].help_text = _(
             "CED article 30 urgent actions are offered only when the State concerned is a "
