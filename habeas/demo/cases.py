@@ -1,7 +1,7 @@
 """Fictional demo data: 32 cases across eleven countries.
 
 Every person, source and statement here is invented. The first case follows the
-shape of the story in DOMAIN.md §2 (last message, an official "flew home" claim,
+shape of the story in docs/domain.md (last message, an official "flew home" claim,
 sources that contradict it); the others cover long disappearances in prison,
 releases, deaths in custody, closed cases, and names in Cyrillic and Latin.
 Dates of the first case are relative to the day the demo is loaded, so its
@@ -11,14 +11,24 @@ UN urgent window is open whenever someone tries Habeas.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from habeas.accounts.models import User
-from habeas.demo import advocacy as advocacy_demo
 from habeas.alerts.services import case_deadlines_update
 from habeas.cases import services as cases
-from habeas.cases.models import Actor, Case, CaseMember, Event, EventActor, PersonName, Status
+from habeas.cases.models import (
+    Actor,
+    Case,
+    CaseMember,
+    Event,
+    EventActor,
+    Person,
+    PersonName,
+    Status,
+)
+from habeas.demo import advocacy as advocacy_demo
 from habeas.demo import evidence as evidence_demo
 from habeas.evidence import elements
 from habeas.evidence.models import Assessment, Element
@@ -71,9 +81,33 @@ def _actors(by: User) -> dict[str, Actor]:
     return made
 
 
+# The first case's dates: he disappeared GONE_DAYS_AGO days before the demo is loaded
+# (so his UN urgent window is open), and the ministry says he flew home FLOWN_AFTER later.
+GONE_DAYS_AGO = 39
+FLOWN_AFTER = timedelta(days=2)
+
+
+class _FirstClaims(NamedTuple):
+    last: Claim  # his last message
+    flown: Claim  # the official version: he flew home of his own accord
+    passport: Claim  # he had no passport
+    custody: Claim  # he is held in Ashgabat
+
+
 def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
-    gone = today - timedelta(days=39)
-    flown = gone + timedelta(days=2)
+    """The motivating case, recorded section by section as a caseworker would."""
+    gone = today - timedelta(days=GONE_DAYS_AGO)
+    person = _first_person(by)
+    case = _first_case_opened(person, by, gone=gone, today=today)
+    events = _first_events(case, by, actors, gone=gone)
+    claims = _first_claims(case, by, _first_sources(case, by), events, gone=gone)
+    _first_links(case, by, claims)
+    _first_status(case, by, claims, gone=gone)
+    # "Silent for" counts from the latest of these dated records: the status, 11 days ago.
+
+
+def _first_person(by: User) -> Person:
+    """Rustam Isakov under his four spellings, and his mother."""
     person = cases.person_create(
         name="Рустам Исаков",
         script="Cyrl",
@@ -107,7 +141,12 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         contact="Reached only through the source ROWAN",
         by=by,
     )
-    case = cases.case_create(
+    return person
+
+
+def _first_case_opened(person: Person, by: User, *, gone: date, today: date) -> Case:
+    """The case as opened the day after his last message."""
+    return cases.case_create(
         reference=FIRST_REFERENCE,
         person=person,
         country="TM",
@@ -133,7 +172,14 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         tags=["exile", "transnational repression"],
         now=timezone.make_aware(datetime.combine(today - timedelta(days=38), time(9))),
     )
-    threat = cases.event_add(
+
+
+def _first_events(
+    case: Case, by: User, actors: dict[str, Actor], *, gone: date
+) -> tuple[Event, Event, Event]:
+    """Threats before, the last contact, the alleged removal, the ministry's letter."""
+    flown = gone + FLOWN_AFTER
+    cases.event_add(
         case=case,
         kind=Event.Kind.HARASSMENT_OF_FAMILY,
         by=by,
@@ -181,6 +227,11 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         description="Letter from the host interior ministry to the trusted contact.",
         actors=[(actors["tr_moi"], EventActor.Role.SPOKESPERSON)],
     )
+    return last, removal, statement
+
+
+def _first_sources(case: Case, by: User) -> tuple[Source, Source, Source, Source]:
+    """A trusted contact, the host ministry, a cousin, an informal channel."""
     rowan = sources.source_add(
         case=case,
         code_name="ROWAN",
@@ -220,6 +271,22 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         identity="Informal channel in Ashgabat",
         by=by,
     )
+    return rowan, ministry, lark, kestrel
+
+
+def _first_claims(
+    case: Case,
+    by: User,
+    witnesses: tuple[Source, Source, Source, Source],
+    events: tuple[Event, Event, Event],
+    *,
+    gone: date,
+) -> _FirstClaims:
+    """What each source says: the last message, the ministry's version, and what
+    contradicts it."""
+    rowan, ministry, lark, kestrel = witnesses
+    last, removal, statement = events
+    flown = gone + FLOWN_AFTER
     c_last = sources.claim_add(
         case=case,
         source=rowan,
@@ -268,6 +335,12 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         material=Claim.Material.TESTIMONY,
         credibility=3,
     )
+    return _FirstClaims(last=c_last, flown=c_flown, passport=c_passport, custody=c_custody)
+
+
+def _first_links(case: Case, by: User, claims: _FirstClaims) -> None:
+    """Which claims contradict the ministry's, and which corroborate each other."""
+    c_last, c_flown, c_passport, c_custody = claims
     sources.claims_link(
         case=case,
         first=c_flown,
@@ -287,6 +360,11 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
     sources.claims_link(
         case=case, first=c_last, second=c_custody, kind=ClaimLink.Kind.CORROBORATES, by=by
     )
+
+
+def _first_status(case: Case, by: User, claims: _FirstClaims, *, gone: date) -> None:
+    """The three elements assessed, and the status that rests on them."""
+    c_last, c_flown, c_passport, c_custody = claims
     # The three elements, assessed as the status below rests on them.
     for element, supporting, undermining, rationale in [
         (Element.DEPRIVATION, [c_last, c_custody], [],
@@ -314,8 +392,6 @@ def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
         "information on his fate or whereabouts.",
         claims=[c_last, c_passport, c_custody],
     )
-    del threat
-    # "Silent for" counts from the latest of these dated records: the status, 11 days ago.
 
 
 # reference, country, names (text, script, language, kind), sex, disappeared, place,
@@ -772,7 +848,7 @@ def load(*, user: User) -> None:
         _other_case(row, user, actors)
     # The demo user leads every demo case and may see who the sources are.
     CaseMember.objects.filter(user=user).update(role=CaseMember.Role.LEAD, may_see_sources=True)
-    # Interventions, responses, addressees and public profiles (issue 5).
+    # Interventions, responses, addressees and public profiles.
     advocacy_demo.load(user=user, today=today)
-    # Evidence files, generated here (issue 4).
+    # Evidence files, generated here.
     evidence_demo.load(user=user, reference=FIRST_REFERENCE)
