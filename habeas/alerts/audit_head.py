@@ -90,7 +90,8 @@ def _send_all(head: dict, delivery_id: str, *, stop, wait: float | None) -> list
     ]
     payload = {"delivery_id": delivery_id, "type": "audit_head", "head": head}
     sends += [
-        ("webhook", lambda u=u, s=s: webhook_channel.post(url=u, secret=s, payload=payload))
+        # mypy cannot infer this lambda from the list it joins (its defaults bind the values).
+        ("webhook", lambda u=u, s=s: webhook_channel.post(url=u, secret=s, payload=payload))  # type: ignore[misc]
         for u, s in settings.HABEAS_AUDIT_HEAD_WEBHOOKS
     ]
     outcomes: dict[int, str | None] = {}

@@ -138,6 +138,7 @@ def _finish(rows: list[Delivery], token, now: datetime, error: ChannelError | No
         # The fast retries are spent. An outage earns slow retries for days; a fault
         # of this one row (a refused address) waits for a person.
         slow = timedelta(seconds=settings.HABEAS_DELIVERY_SLOW_RETRY_SECONDS)
+        until: datetime | None  # None: no slow retries, a person decides
         until = row.retry_until or row.created_at + timedelta(
             days=settings.HABEAS_DELIVERY_RETRY_DAYS
         )
@@ -397,7 +398,7 @@ class Outbox:
             Delivery.objects.filter(
                 claimable(now),
                 retriable(now),
-                user_id=row.user_id,
+                user_id=row.user_id,  # type: ignore[misc]  # a digest is a person's: set
                 digest=True,
                 next_attempt_at__lte=now,
             ).exclude(pk=pk).update(claimed_at=now, claim_token=token, attempts=F("attempts") + 1)

@@ -9,6 +9,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -106,7 +107,7 @@ def detect_due(*, now: datetime | None = None, limit: int = 5000) -> int:
                     rule=deadline.rule,
                     subject=deadline.subject,
                     occurrence=deadline.occurrence,
-                    due_at=deadline.due_at,
+                    due_at=cast(datetime, deadline.due_at),  # due by now: set
                     title=_title(case, deadline, now),
                     now=now,
                     recipients=recipients.get(case.pk, []),
@@ -190,6 +191,7 @@ def rebuild_all(
         chunk = ids[start : start + batch]
         cases = list(Case.objects.filter(pk__in=chunk).select_related("watch"))
         fired: dict[int, dict] = defaultdict(dict)
+        due_at: datetime | None  # an alert's here, then a deadline's (None: no deadline)
         for case_id, rule, subject, occ, due_at in Alert.objects.filter(
             case_id__in=chunk
         ).values_list("case_id", "rule", "subject", "occurrence", "due_at"):

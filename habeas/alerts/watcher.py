@@ -141,7 +141,8 @@ def watcher_status(*, now: datetime | None = None) -> dict:
     return {
         "last_pass": last,
         "age_seconds": None if age is None else max(0, round(age)),
-        "stale": last is None or age > stale_after.total_seconds() or age < -60,
+        # age is None only when last is.
+        "stale": last is None or age > stale_after.total_seconds() or age < -60,  # type: ignore[operator]
         "last_error": state.last_error if state else "",
         "failed_deliveries": Delivery.objects.filter(status=Delivery.Status.FAILED).count(),
     }

@@ -75,6 +75,7 @@ def post(*, url: str, secret: str, payload: dict, now: float | None = None) -> N
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ChannelError("the webhook address is not an http(s) URL")
     timeout = settings.HABEAS_WEBHOOK_TIMEOUT
+    conn: http.client.HTTPConnection
     if parts.scheme == "https":
         conn = http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
