@@ -1,4 +1,4 @@
-"""Memory and time of reading hostile evidence uploads (issue 11; security
+"""Memory and time of reading hostile evidence uploads (security
 review 2026-12, M5 and L1). Not a test: it prints figures.
 
     .venv/bin/python bench/evidence_memory.py

@@ -1,4 +1,4 @@
-"""Benchmark of `habeas watch --once` (issue 6); see bench/README.md.
+"""Benchmark of `habeas watch --once`; see bench/README.md.
 
     .venv/bin/python bench/watch.py --cases 100000 --due 1000
 

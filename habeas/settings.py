@@ -25,7 +25,7 @@ DATA_DIR = Path(env_str("HABEAS_DATA_DIR") or default_data_dir(BASE_DIR)).resolv
 ensure_private_dir(DATA_DIR)
 
 SECRET_KEY = secret_key(DATA_DIR)
-# Keys that encrypt confidential fields and files (ARCHITECTURE §3): HABEAS_KEYS or
+# Keys that encrypt confidential fields and files (docs/architecture.md): HABEAS_KEYS or
 # the key file (default DATA_DIR/keys.json, generated on first start). Never
 # derived from SECRET_KEY. HABEAS_KEY_FILE is None when the keys come from HABEAS_KEYS.
 HABEAS_KEYRING, HABEAS_KEY_FILE = keyring(DATA_DIR)
@@ -261,7 +261,7 @@ HABEAS_DELIVERY_RETRY_DAYS = env_int("HABEAS_DELIVERY_RETRY_DAYS", 7)
 HABEAS_DIGEST_HOUR = env_int("HABEAS_DIGEST_HOUR", 8)
 HABEAS_WATCH_STALE_SECONDS = env_int("HABEAS_WATCH_STALE_SECONDS", 300)
 
-# Logs carry ids and actions, never names, contacts or statements (ARCHITECTURE §3).
+# Logs carry ids and actions, never names, contacts or statements (docs/threat-model.md).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

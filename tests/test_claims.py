@@ -197,7 +197,7 @@ def test_received_date_must_be_real(login, alice, alices_case):
 
 
 def test_a_grade_set_or_changed_in_a_form_needs_its_reason(login, bob, contested_case):
-    """DOMAIN §5: every grade has a rationale, who graded and when."""
+    """Every grade has a rationale, who graded and when (docs/domain.md, "Grading")."""
     source = contested_case.sources.get(code_name="LARK")
     url = f"/cases/{contested_case.public_id}/sources/{source.public_id}/edit/"
     client = login(bob)

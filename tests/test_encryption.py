@@ -1,4 +1,4 @@
-"""Confidential fields encrypted at rest (ARCHITECTURE §3), as the adversary who
+"""Confidential fields encrypted at rest (docs/architecture.md), as the adversary who
 seizes the database and the operator who rotates keys see them.
 
 LARK's identity in the `contested_case` fixture is "Cousin: CANARY-IDENTITY".

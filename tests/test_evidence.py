@@ -1,4 +1,4 @@
-"""Evidence kept exactly as received (issue 4): hashes, encryption at rest,
+"""Evidence kept exactly as received: hashes, encryption at rest,
 working copies without metadata, tampering detection, bad input, access."""
 
 from __future__ import annotations

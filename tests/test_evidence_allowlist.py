@@ -1,4 +1,4 @@
-"""Evidence uploads, issue 11 (security review 2026-12, M1 M5 L1 L10 I1 I6): a
+"""Evidence uploads (security review 2026-12, M1 M5 L1 L10 I1 I6): a
 PDF's working copy is built from an allow-list, whatever the file calls its parts
 and wherever it hangs them; one upload decodes a bounded amount; the metadata
 report is read once, at upload, and covers every inline image, page and frame;

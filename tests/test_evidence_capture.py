@@ -1,4 +1,4 @@
-"""A web capture records what was captured, when and by whom (issue 4)."""
+"""A web capture records what was captured, when and by whom."""
 
 from __future__ import annotations
 

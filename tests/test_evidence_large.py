@@ -1,4 +1,4 @@
-"""Large photos as evidence (issue 11, security review 2026-12 L1): a 48- or
+"""Large photos as evidence (security review 2026-12, L1): a 48- or
 200-megapixel phone photo, a panorama or a big scan is stored exactly as received,
 never refused for its size; its metadata is read from its headers without
 decoding its pixels; a JPEG's working copy is decoded reduced (1/2, 1/4 or 1/8 of

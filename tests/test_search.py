@@ -1,4 +1,4 @@
-"""Search by name across scripts and spellings (DOMAIN.md §6)."""
+"""Search by name across scripts and spellings (docs/domain.md#names-in-several-scripts)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Which States are parties to the Convention (CED article 30 urgent actions).
 
-Kept as data with its as-of date, not code (DOMAIN §3): ratifications change.
+Kept as data with its as-of date, not code: ratifications change (docs/domain.md).
 """
 
 from __future__ import annotations

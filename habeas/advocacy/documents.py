@@ -94,7 +94,7 @@ CLEARED_FOR: dict[str, frozenset[Recipient]] = {
     Event.Clearance.PUBLIC: frozenset(Recipient),
 }
 
-# The UN Working Group takes submissions in these languages only (DOMAIN §3).
+# The UN Working Group works in these languages only (docs/domain.md#what-a-submission-needs).
 WGEID_LANGUAGES = ("en", "fr", "es")
 WGEID_LANGUAGE_WARNING = gettext_lazy(
     "The UN Working Group accepts submissions in English, French or Spanish only: "
@@ -285,7 +285,7 @@ def organisation() -> str:
 
 
 def wgeid_missing(facts: CaseFacts) -> list[str]:
-    """Keys of the WGEID's required elements (DOMAIN §3) that the record lacks,
+    """Keys of the WGEID's required elements (docs/domain.md) that the record lacks,
     counting only what may go to the UN; family consent last."""
     missing = []
     if len(facts.name.split()) < 2:
@@ -471,7 +471,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
 
 def special_procedures_communication(*, case: Case, language: str, today: date) -> Document:
     """A communication to the Human Rights Council's mandate holders, following the
-    Special Procedures' common form (DOMAIN §3)."""
+    Special Procedures' common form (docs/domain.md#other-un-routes)."""
     t = texts_for(language)
     f = case_facts(case=case, recipient=Recipient.UN, today=today, language=language)
     name = f.name or t["unknown"]

@@ -176,7 +176,7 @@ class PublicProfile(models.Model):
     """What an organisation has cleared for publication about one case.
 
     Public pages, the feed and the export are built from these fields only
-    (ARCHITECTURE principle 5): nothing is read from the working record.
+    (an allow-list): nothing is read from the working record.
     """
 
     class PublicStatus(models.TextChoices):

@@ -18,7 +18,7 @@ from habeas.lib.partialdate import add_months
 from . import ced, documents, photos
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
 
-# WGEID six-month rule (DOMAIN §3): a detailed government reply gives the source
+# WGEID six-month rule (docs/domain.md): a detailed government reply gives the source
 # six months to contest it.
 CONTEST_MONTHS = 6
 DETAILED_REPLIES = (

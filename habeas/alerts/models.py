@@ -2,9 +2,9 @@
 
 The watcher never scans cases: every rule keeps its next due moment in
 `Deadline.due_at` (indexed), recomputed when the case changes, so one pass over
-100k cases is an index range scan (ARCHITECTURE principle 6). Detection writes
+100k cases is an index range scan. Detection writes
 the alert and its deliveries in one transaction; delivery claims rows by
-compare-and-set (principle 7).
+compare-and-set (docs/architecture.md#background-work).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Reads of alerts that depend on who asks: an alert is visible to the team of
-its case only; anyone else gets a 404 (ARCHITECTURE principle 2)."""
+its case only; anyone else gets a 404 (docs/architecture.md#the-one-access-door)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from habeas.core.fields import PartialDateField
 from habeas.lib.partialdate import add_months
 
 # The UN Working Group's urgent procedure takes a case reported within three
-# months of the disappearance (DOMAIN.md §3).
+# months of the disappearance (docs/domain.md#the-urgent-window).
 URGENT_WINDOW_MONTHS = 3
 
 
@@ -181,7 +181,7 @@ class Relative(models.Model):
     )
     name = models.CharField(_("name"), max_length=300)
     relationship = models.CharField(_("relationship"), max_length=100)
-    # Confidential: encrypted at rest (ARCHITECTURE §3).
+    # Confidential: encrypted at rest (docs/architecture.md#encryption-at-rest).
     contact = EncryptedTextField(
         _("contact details"), purpose="cases.relative.contact", blank=True, max_length=2000
     )
@@ -261,7 +261,7 @@ class Case(models.Model):
         _("last contact: channel"), max_length=20, choices=ContactChannel.choices, blank=True
     )
     last_contact_with = models.CharField(_("last contact: with whom"), max_length=300, blank=True)
-    # Confidential: encrypted at rest (ARCHITECTURE §3).
+    # Confidential: encrypted at rest (docs/architecture.md#encryption-at-rest).
     last_contact_message = EncryptedTextField(
         _("last contact: what was said"),
         purpose="cases.case.last_contact_message",
@@ -278,7 +278,7 @@ class Case(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases", verbose_name=_("tags"))
 
     # Derived columns, kept by the services, so that lists over 100k cases are
-    # index scans rather than aggregates (ARCHITECTURE principle 6).
+    # index scans rather than aggregates.
     disappeared_from = models.DateField(null=True, editable=False)
     last_contact_from = models.DateField(null=True, editable=False)
     urgent_window_closes = models.DateField(null=True, editable=False)
@@ -384,7 +384,7 @@ class CaseMember(models.Model):
 
 class StatusAssertion(models.Model):
     """A dated, attributed assertion of a case's status. Never overwritten: the
-    case shows the latest one and what it rests on (PFIF notes, DOMAIN §4)."""
+    case shows the latest one and what it rests on (docs/domain.md, "Status")."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statuses")
     status = models.CharField(_("status"), max_length=30, choices=Status.choices)

@@ -1,7 +1,7 @@
 """Writes to people, cases, events, actors and statuses: validate, save, in one transaction.
 
 Each function is keyword-only and names who acts (`by`), so that the audit and
-history work (issue 3) has one place per write to hook into.
+history have one place per write to hook into.
 """
 
 from __future__ import annotations

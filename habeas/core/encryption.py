@@ -1,4 +1,4 @@
-"""Confidential model fields, encrypted at rest (ARCHITECTURE principle 3).
+"""Confidential model fields, encrypted at rest (docs/architecture.md#encryption-at-rest).
 
 `EncryptedTextField(purpose=...)` keeps in its column a token from
 `habeas.lib.crypto` sealed under the active key of `settings.HABEAS_KEYRING` and

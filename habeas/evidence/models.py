@@ -121,7 +121,7 @@ class CustodyEvent(models.Model):
 
 
 class Element(models.TextChoices):
-    """The three constitutive elements of an enforced disappearance (DOMAIN §1)."""
+    """The three constitutive elements of an enforced disappearance (docs/domain.md)."""
 
     DEPRIVATION = "deprivation", _("Deprivation of liberty")
     STATE = "state", _("State involvement (agents, or persons acting with its support)")

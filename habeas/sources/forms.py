@@ -10,7 +10,7 @@ from .models import Claim, ClaimLink, Credibility, Reliability, Source
 
 
 def require_rationale(form: forms.ModelForm, grade: str, why: str, default) -> None:
-    """A grade needs its reason (DOMAIN §5): a new grade other than "cannot be judged"
+    """A grade needs its reason (docs/domain.md): a new grade other than "cannot be judged"
     must come with a rationale, and a changed grade with a new one (the previous
     reason stays in the history)."""
     new = form.cleaned_data.get(grade)

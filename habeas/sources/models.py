@@ -14,7 +14,7 @@ from habeas.core.fields import PartialDateField
 
 
 class Reliability(models.TextChoices):
-    """Admiralty grading of a source (DOMAIN §5)."""
+    """Admiralty grading of a source (docs/domain.md, "Grading")."""
 
     A = "A", _("A — completely reliable")
     B = "B", _("B — usually reliable")
@@ -66,7 +66,7 @@ class Source(models.Model):
     )
     reliability_graded_at = models.DateTimeField(null=True, blank=True)
     # Identity and contact are confidential: kept apart from the code name,
-    # encrypted at rest (ARCHITECTURE §3) and shown only with the case grant.
+    # encrypted at rest (docs/architecture.md) and shown only with the case grant.
     identity = EncryptedTextField(
         _("who the source is"), purpose="sources.source.identity", blank=True, max_length=2000
     )
@@ -99,7 +99,7 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The code name, always: never the identity (ARCHITECTURE principle 2).
+        # The code name, always: never the identity, which only the source grant reveals.
         return self.code_name
 
 

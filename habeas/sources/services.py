@@ -148,7 +148,7 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
 
 @transaction.atomic
 def source_identity_viewed(*, source: Source, by: User, via: str = "") -> None:
-    """Seeing who a source is, wherever it is shown, is itself recorded (DOMAIN §5)."""
+    """Seeing who a source is, wherever it is shown, is itself recorded in the audit log."""
     audit_record(
         action="source.identity_viewed",
         actor=by,

@@ -1,4 +1,4 @@
-# Encryption at rest (ARCHITECTURE §3): relatives get a public_id, which the
+# Encryption at rest (docs/architecture.md): relatives get a public_id, which the
 # encrypted contact is bound to. Three steps, as for any unique column added to a
 # table that may have rows: add it nullable (every row gets the same default),
 # give each row its own (0004), then make it unique (0005).

@@ -1,4 +1,4 @@
-# Encryption at rest (ARCHITECTURE §3) of source identity and contact; values
+# Encryption at rest (docs/architecture.md) of source identity and contact; values
 # already in the table are encrypted by 0003.
 
 from django.db import migrations
