@@ -72,7 +72,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, Protocol, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -429,6 +429,12 @@ def _read_full(src: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
+class Writer(Protocol):
+    """Where decrypted bytes go: a file, or a sink that hashes what passes."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+
 def _seal_chunks(ring: KeyRing, chunks: Iterator[bytes], dst: BinaryIO, aad: bytes) -> None:
     key_id = ring.active.encode("ascii")
     salt = secrets.token_bytes(STREAM_SALT_BYTES)
@@ -491,7 +497,7 @@ def encrypt_stream(ring: KeyRing, src: BinaryIO, dst: BinaryIO, aad: bytes) -> N
     _seal_chunks(ring, _plain_chunks(src), dst, aad)
 
 
-def decrypt_stream(ring: KeyRing, src: BinaryIO, dst: BinaryIO, aad: bytes) -> None:
+def decrypt_stream(ring: KeyRing, src: BinaryIO, dst: Writer, aad: bytes) -> None:
     """Decrypt `src` into `dst`, or raise DecryptionError.
 
     Chunks are written as they are verified, so truncation is only known at the
