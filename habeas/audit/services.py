@@ -10,7 +10,9 @@ A session's address is in its `auth.login` entry."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from habeas.core.encryption import keyring
+from habeas.lib.crypto import KeyRing
 
 from . import seal
 from .context import client_ip
@@ -28,6 +31,12 @@ log = logging.getLogger(__name__)
 
 # Actions whose entries keep the client address (see the module docstring).
 ADDRESS_KEPT_FOR = ("auth.",)
+
+
+class _Case(Protocol):
+    """A case, as the audit log names it (audit imports no app)."""
+
+    public_id: uuid.UUID
 
 
 def _target(target: models.Model | None) -> tuple[str, str]:
@@ -43,10 +52,10 @@ def audit_record(
     action: str,
     actor: Any = None,
     target: models.Model | None = None,
-    case: models.Model | None = None,
+    case: _Case | None = None,
     request: HttpRequest | None = None,
     username: str = "",
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
     """Append one entry to the chain, atomically with the caller's transaction.
@@ -83,7 +92,7 @@ def audit_record(
     return entry
 
 
-def _head_seal(head: AuditHead, ring) -> None:
+def _head_seal(head: AuditHead, ring: KeyRing) -> None:
     head.key_id = ring.active
     head.mac = seal.head_mac(
         ring,
@@ -101,14 +110,16 @@ class ChainBroken(Exception):
         self.reason = reason
 
 
-def _mac_fits(ring, key_id: str, mac: str, make) -> bool | None:
+def _mac_fits(
+    ring: KeyRing, key_id: str, mac: str, make: Callable[[KeyRing, str], str]
+) -> bool | None:
     """True or False; None when the ring holds no key `key_id`."""
     if key_id not in ring.keys and key_id not in ring.audit_keys:
         return None
     return seal.same(make(ring, key_id), mac)
 
 
-def _head_mac_check(ring, head: AuditHead, *, retired_key_allowed: bool = False) -> None:
+def _head_mac_check(ring: KeyRing, head: AuditHead, *, retired_key_allowed: bool = False) -> None:
     """ChainBroken if the head was rewound or made up by someone without the key.
     The head must be sealed under the ring's active key: whoever kept a key file
     from before a rotation could otherwise cut off everything written since and
@@ -165,7 +176,7 @@ def audit_verify(*, batch: int = 5000, restored: bool = False) -> int:
             "in between may have been rewritten",
         )
     expected_prev, expected_id, count = GENESIS, 1, 0
-    current_key, left_behind = "", set()
+    current_key, left_behind = "", set[str]()
     last_seen = 0
     while True:
         rows, unreadable = _entries_after(last_seen, batch)
@@ -248,7 +259,7 @@ def _refuse_empty_log_of_used_database() -> None:
         )
 
 
-def _entry_mac_check(ring, entry: AuditEntry, left_behind: set[str]) -> None:
+def _entry_mac_check(ring: KeyRing, entry: AuditEntry, left_behind: set[str]) -> None:
     fits = _mac_fits(
         ring, entry.key_id, entry.mac, lambda r, k: seal.entry_mac(r, k, entry.payload())
     )
