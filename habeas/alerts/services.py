@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +56,7 @@ def desired_deadlines(
     eff: rules.Effective,
     *,
     now: datetime,
-    fired=None,
+    fired: dict[tuple[str, str], list[tuple[str, datetime]]] | None = None,
     submitted: bool | None = None,
     has_interventions: bool = True,
 ) -> dict[tuple[str, str], rules.Due | None]:
@@ -86,6 +88,7 @@ def desired_deadlines(
     if case.is_open and has_interventions:
         for item in advocacy.pending_for(case):
             if item.kind == "follow_up":
+                due: rules.Due | None
                 due = rules.follow_up_next(item.on, eff)
                 if due[1] in occurrences(Rule.FOLLOW_UP, item.subject):
                     due = None
@@ -123,7 +126,9 @@ def case_watch_start(*, case: Case) -> None:
 
 
 @transaction.atomic
-def case_deadlines_update(*, case: Case, by: User | None = None, now: datetime | None = None):
+def case_deadlines_update(
+    *, case: Case, by: User | None = None, now: datetime | None = None
+) -> None:
     """Recompute every deadline of `case`, and raise rule 5 if a risk flag was
     newly set. Called by the cases services after each change (one line each)."""
     now = now or timezone.now()
@@ -227,7 +232,11 @@ def alert_snooze(
 
 @transaction.atomic
 def deliveries_resend(
-    *, deliveries, by: User | None, alert: Alert | None = None, now: datetime | None = None
+    *,
+    deliveries: QuerySet[Delivery],
+    by: User | None,
+    alert: Alert | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Send failed notifications again, from the start: fresh attempts, at once,
     the same delivery id (a receiver that got it after all drops the copy). A row
@@ -264,7 +273,7 @@ def preference_set(*, user: User, email: str) -> AlertPreference:
 
 
 @transaction.atomic
-def settings_update(*, by: User, **fields) -> AlertSettings:
+def settings_update(*, by: User, **fields: Any) -> AlertSettings:
     current = AlertSettings.current()
     for name, value in fields.items():
         setattr(current, name, value)
@@ -277,7 +286,7 @@ def settings_update(*, by: User, **fields) -> AlertSettings:
 
 
 @transaction.atomic
-def case_watch_update(*, case: Case, by: User, **fields) -> CaseWatch:
+def case_watch_update(*, case: Case, by: User, **fields: Any) -> CaseWatch:
     watch, _ = CaseWatch.objects.get_or_create(
         case=case, defaults={"risk_mask": rules.risk_mask(case)}
     )
