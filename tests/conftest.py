@@ -17,7 +17,8 @@ from habeas.cases.models import CaseMember
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, ClaimLink, Source
-from tests.test_commands import SITES
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.commands import SITES
 
 PASSWORD = "a long enough test passphrase"
 
@@ -49,7 +50,7 @@ def _own_files_dir(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _subprocess_databases(tmp_path):
     # In the PostgreSQL pass, each data directory a `habeas` subprocess used has a
-    # database of its own (tests/test_commands.py::Sites): dropped with the test.
+    # database of its own (tests/support/commands.py::Sites): dropped with the test.
     yield
     SITES.drop(under=tmp_path)
 
@@ -172,3 +173,28 @@ def pytest_report_header(config):
 @pytest.fixture
 def database_vendor(db) -> str:
     return connection.vendor
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A page in Debian's Chromium with JavaScript disabled (Tor Browser "Safest");
+    the test fails if the page asked any other host for anything."""
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("HABEAS_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made
+    # by the test itself are synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(java_script_enabled=False)
+        requested_hosts: set[str] = set()
+        context.on("request", lambda r: requested_hosts.add(r.url.split("/")[2]))
+        yield context.new_page()
+        context.close()
+        browser.close()
+    assert all(h.startswith(("localhost", "127.0.0.1")) for h in requested_hosts)

@@ -3,7 +3,6 @@ with a completeness check, and what may reach which recipient."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import pytest
@@ -18,21 +17,10 @@ from habeas.cases.models import Event, EventActor, Person
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
+from tests.support.documents import docx_text, pdf_text
 
 ORG = "Demo Rights Centre"
 TODAY = date(2026, 11, 28)
-
-
-def pdf_text(body: bytes) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
-
-
-def docx_text(body: bytes) -> str:
-    from docx import Document
-
-    return "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
 
 
 @pytest.fixture

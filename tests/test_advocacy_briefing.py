@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from habeas.cases import services as cases
-from tests.test_advocacy import pdf_text
+from tests.support.documents import pdf_text
 
 
 def _case(reference: str, name: str, by, country: str = "TM"):

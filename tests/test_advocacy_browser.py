@@ -13,7 +13,7 @@ from habeas.cases import services as cases
 from habeas.cases.models import CaseMember
 from habeas.lib.partialdate import PartialDate
 from tests.conftest import PASSWORD, make_user
-from tests.test_browser import _field, page  # noqa: F401 — the shared Chromium fixture
+from tests.support.browser import labelled
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def published(transactional_db):
 def test_the_public_reads_the_list_and_a_profile_without_javascript(
     published,
     live_server,
-    page,  # noqa: F811
+    page,
 ):
     page.goto(f"{live_server.url}/public/")
     assert page.get_by_role("heading", name="The disappeared").is_visible()
@@ -78,11 +78,11 @@ def test_the_public_reads_the_list_and_a_profile_without_javascript(
 def test_staff_preview_an_incomplete_submission_without_javascript(
     published,
     live_server,
-    page,  # noqa: F811
+    page,
 ):
     page.goto(f"{live_server.url}/cases/{published.public_id}/advocacy/")
-    _field(page, "Username").fill("caseworker")
-    _field(page, "Password").fill(PASSWORD)
+    labelled(page, "Username").fill("caseworker")
+    labelled(page, "Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     assert page.get_by_role("heading", name="Advocacy for TM-2021-003").is_visible()
     page.get_by_role("button", name="Generate").click()

@@ -21,7 +21,7 @@ from habeas.advocacy import render, services
 from habeas.advocacy.models import PublicUpdate
 from habeas.cases import services as cases
 from habeas.cases.models import Case
-from tests.test_advocacy import docx_text
+from tests.support.documents import docx_text
 
 CHINESE_NAME, CHINESE_PLACE = "王小明", "烏魯木齊"
 

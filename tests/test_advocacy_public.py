@@ -19,7 +19,7 @@ from habeas.cases.models import Event
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim
-from tests.test_advocacy import docx_text, pdf_text
+from tests.support.documents import docx_text, pdf_text
 
 CANARIES = {
     "identity": "CANARY-ADV-IDENTITY-a1",

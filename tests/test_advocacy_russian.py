@@ -18,7 +18,7 @@ from habeas.cases.models import Event, EventActor, Person
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
-from tests.test_advocacy import docx_text, pdf_text
+from tests.support.documents import docx_text, pdf_text
 
 ENGLISH_MONTHS = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.alerts_support import SECRET, Receiver
+from tests.support.alerts import SECRET, Receiver
 
 SEED = """
 from datetime import timedelta

@@ -15,7 +15,7 @@ from django.utils import timezone
 from habeas.alerts import delivery, outbox, watcher
 from habeas.alerts.channels import webhook
 from habeas.alerts.models import AlertPreference, Deadline, Delivery, DeliveryAttempt, Rule
-from tests.alerts_support import SECRET, Receiver, SMTPServer, free_port
+from tests.support.alerts import SECRET, Receiver, SMTPServer, free_port
 
 
 def raise_alert(case, occurrence="t1"):

@@ -15,8 +15,8 @@ from habeas.audit import triggers
 from habeas.audit.models import AuditEntry, AuditHead
 from habeas.audit.services import ChainBroken, audit_record, audit_verify
 from habeas.lib import crypto
-from tests.audit_support import rewrite_with_hash, sql_as_attacker
 from tests.conftest import PASSWORD
+from tests.support.audit import rewrite_with_hash, sql_as_attacker
 
 
 @pytest.fixture

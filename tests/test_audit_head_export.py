@@ -16,7 +16,7 @@ from habeas.alerts.watcher import watch_pass
 from habeas.audit import triggers
 from habeas.audit.models import HeadExport
 from habeas.audit.services import audit_record
-from tests.alerts_support import SECRET, Receiver, SMTPServer
+from tests.support.alerts import SECRET, Receiver, SMTPServer
 
 T0 = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
 

@@ -19,7 +19,7 @@ from habeas.audit import seal, triggers
 from habeas.audit.models import AuditEntry, AuditHead
 from habeas.audit.services import ChainBroken, audit_record, audit_verify
 from habeas.lib import crypto
-from tests.audit_support import rewrite_with_hash, sql_as_attacker
+from tests.support.audit import rewrite_with_hash, sql_as_attacker
 
 
 @pytest.fixture

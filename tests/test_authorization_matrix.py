@@ -8,12 +8,12 @@ anything about a case, never 403: a 403 would confirm the case exists.
 from __future__ import annotations
 
 import pytest
-from django.urls import URLResolver, get_resolver
 
 from habeas.cases import services as cases
 from habeas.cases.models import CaseMember, Event
 from habeas.lib.partialdate import PartialDate
 from tests.conftest import make_user
+from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
 
 ROLES = ("anonymous", "outsider", "read_only", "member", "member_grant", "admin")
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -137,19 +137,8 @@ MATRIX: dict[str, dict[str, int]] = {
 }
 
 
-def _all_url_names() -> set[str]:
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns)
-            else:
-                yield pattern.name
-
-    return set(walk(get_resolver().url_patterns))
-
-
 def test_every_url_is_in_the_matrix():
-    assert _all_url_names() == set(MATRIX)
+    assert url_names() == set(MATRIX)
 
 
 @pytest.fixture
@@ -185,9 +174,9 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         ).public_id,
         "actor_id": actor.public_id,
         "user_id": bob.pk,
-        "alert_id": _alert(contested_case).public_id,
-        **_advocacy_ids(contested_case, alice),
-        **_evidence_ids(contested_case, alice),
+        "alert_id": an_alert(contested_case).public_id,
+        **advocacy_ids(contested_case, alice),
+        **evidence_ids(contested_case, alice),
     }
     users = {
         "anonymous": None,
@@ -200,77 +189,12 @@ def world(alice, bob, vera, charlie, ada, contested_case):
     return ids, users
 
 
-def _alert(case):
-    from django.utils import timezone
-
-    from habeas.alerts.outbox import alert_raise
-
-    now = timezone.now()
-    return alert_raise(
-        case=case,
-        rule="quiet",
-        subject="",
-        occurrence="matrix",
-        due_at=now,
-        title=f"{case.reference}: test",
-        now=now,
-    )
-
-
-def _advocacy_ids(case, by) -> dict:
-    from habeas.advocacy import services as advocacy
-
-    intervention = advocacy.intervention_create(case=case, kind="letter_authorities", by=by)
-    from habeas.evidence.samples import screenshot_jpeg
-
-    profile = advocacy.public_profile_save(
-        case=case, name="R. Isakov", is_published=True, photo=screenshot_jpeg(), by=by
-    )
-    addressee = advocacy.addressee_create(kind="government", name="Prosecutor General", by=by)
-    return {
-        "intervention_id": intervention.public_id,
-        "profile_id": profile.public_id,
-        "addressee_id": addressee.public_id,
-    }
-
-
-def _evidence_ids(case, by) -> dict:
-    import io
-
-    from habeas.evidence import samples
-    from habeas.evidence.services import evidence_add
-
-    upload = io.BytesIO(samples.screenshot_jpeg())
-    upload.name = "last.jpg"
-    item = evidence_add(case=case, upload=upload, title="Screenshot", by=by)
-    return {"evidence_id": item.public_id, "element": "deprivation"}
-
-
-def _url(name: str, ids: dict) -> str:
-    from django.urls import reverse
-
-    pattern = next(p for p in _patterns() if p.name == name)
-    kwargs = {k: ids[k] for k in pattern.pattern.converters}
-    return reverse(name, kwargs=kwargs)
-
-
-def _patterns():
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns)
-            else:
-                yield pattern
-
-    return list(walk(get_resolver().url_patterns))
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_on_every_url(client, world, role):
     ids, users = world
     if users[role] is not None:
         client.force_login(users[role])
-    got = {name: client.get(_url(name, ids)).status_code for name in MATRIX}
+    got = {name: client.get(url_for(name, ids)).status_code for name in MATRIX}
     expected = {name: row[role] for name, row in MATRIX.items()}
     assert got == expected
 
@@ -281,7 +205,7 @@ def test_writes_about_a_case_are_404_for_those_who_may_not_write(client, world, 
     client.force_login(users[role])
     for name, row in MATRIX.items():
         if row is CASE_WRITE:
-            assert client.post(_url(name, ids), {}).status_code == 404, name
+            assert client.post(url_for(name, ids), {}).status_code == 404, name
 
 
 # Case pages that only take POST (their GET answers 405 to everyone).
@@ -311,12 +235,12 @@ def test_every_write_refused_changes_nothing(client, world, role):
     data = {"kind": "arrest", "name": "X", "title": "X", "statement": "X", "reason": "X"}
     for name in refused:
         # 405: a read-only page, which refuses POST before looking anything up.
-        assert client.post(_url(name, ids), data).status_code in (404, 405), name
+        assert client.post(url_for(name, ids), data).status_code in (404, 405), name
     assert AuditEntry.objects.exclude(action="access.denied").count() == before
     if role == "read_only":
         # A read-only member of the case may not act on it either.
         for name in CASE_POST_ONLY:
-            assert client.post(_url(name, ids), data).status_code in (403, 404), name
+            assert client.post(url_for(name, ids), data).status_code in (403, 404), name
         assert AuditEntry.objects.exclude(action="access.denied").count() == before
 
 
@@ -327,4 +251,4 @@ def test_forged_ids_of_another_case_are_404(client, world, alice):
     other = cases.case_create(reference="OTHER-1", person=person, country="RU", by=alice)
     client.force_login(alice)
     for name in ("event_edit", "source_edit", "source_detail", "claim_edit"):
-        assert client.get(_url(name, {**ids, "case_id": other.public_id})).status_code == 404
+        assert client.get(url_for(name, {**ids, "case_id": other.public_id})).status_code == 404

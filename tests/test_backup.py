@@ -33,7 +33,7 @@ from habeas.lib.crypto import (
     encrypt_stream,
     write_key_file,
 )
-from tests.test_commands import SITES, Sites, database_is_empty, habeas, habeas_env
+from tests.support.commands import SITES, Sites, database_is_empty, habeas, habeas_env
 
 AAD = b"habeas backup archive"  # habeas.core.backup.ARCHIVE_AAD
 IDENTITY_CANARY = "CANARY-SOURCE-IDENTITY-5b1f"

@@ -5,60 +5,18 @@ and two contradicting claims, and see them marked on the timeline."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PASSWORD, make_user
-
-CHROMIUM = Path(os.environ.get("HABEAS_CHROMIUM", "/usr/bin/chromium"))
-# Chromium's own background traffic has nowhere to go on a closed network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from tests.support.browser import labelled
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(monkeypatch):
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("HABEAS_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made
-    # by the test itself are synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False)
-        requested_hosts: set[str] = set()
-        context.on("request", lambda r: requested_hosts.add(r.url.split("/")[2]))
-        yield context.new_page()
-        context.close()
-        browser.close()
-    assert all(h.startswith(("localhost", "127.0.0.1")) for h in requested_hosts)
-
-
-def _field(page, label: str):
-    """The form control labelled exactly `label` (Django adds a colon)."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
-
-
 def _select(page, label: str, option: str) -> None:
-    _field(page, label).select_option(label=option)
+    labelled(page, label).select_option(label=option)
 
 
 @pytest.fixture
@@ -73,18 +31,18 @@ def test_caseworker_records_contradicting_claims_without_javascript(caseworker, 
 
     page.goto(f"{base}/cases/")
     assert "/login/" in page.url
-    _field(page, "Username").fill("caseworker")
-    _field(page, "Password").fill(PASSWORD)
+    labelled(page, "Username").fill("caseworker")
+    labelled(page, "Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
     page.get_by_role("link", name="Open a case").click()
-    _field(page, "Name of the disappeared person").fill("Рустам Исаков")
-    _field(page, "Reference").fill("TM-2021-003")
+    labelled(page, "Name of the disappeared person").fill("Рустам Исаков")
+    labelled(page, "Reference").fill("TM-2021-003")
     _select(page, "Country concerned", "Turkmenistan")
-    _field(page, "Disappearance date").fill("2021-10-20 12:43")
-    _field(page, "Last contact: when").fill("2021-10-20 12:43")
+    labelled(page, "Disappearance date").fill("2021-10-20 12:43")
+    labelled(page, "Last contact: when").fill("2021-10-20 12:43")
     _select(page, "Last contact: channel", "SMS")
-    _field(page, "Last contact: what was said").fill("Police are here, I'm hiding.")
+    labelled(page, "Last contact: what was said").fill("Police are here, I'm hiding.")
     page.get_by_role("button", name="Save").click()
 
     assert page.get_by_role("heading", name="TM-2021-003: Рустам Исаков").is_visible()
@@ -93,7 +51,7 @@ def test_caseworker_records_contradicting_claims_without_javascript(caseworker, 
 
     for code, kind in [("HOST-MOI", "Official / authorities"), ("LARK", "Relative")]:
         page.get_by_role("link", name="Add source").click()
-        _field(page, "Code name").fill(code)
+        labelled(page, "Code name").fill(code)
         _select(page, "Kind", kind)
         page.get_by_role("button", name="Save").click()
 
@@ -110,8 +68,8 @@ def test_caseworker_records_contradicting_claims_without_javascript(caseworker, 
         page.get_by_role("link", name="Add claim").click()
         _select(page, "Source", code)
         _select(page, "About", "The person's whereabouts")
-        _field(page, "What the source says").fill(statement)
-        _field(page, "Received").fill("Nov 2021")
+        labelled(page, "What the source says").fill(statement)
+        labelled(page, "Received").fill("Nov 2021")
         _select(page, "Material", material)
         if attribution:
             _select(page, "Official position", attribution)
@@ -119,10 +77,10 @@ def test_caseworker_records_contradicting_claims_without_javascript(caseworker, 
         assert page.get_by_text("Claim saved.").is_visible()
 
     page.get_by_role("link", name="Link claims").click()
-    _field(page, "This claim").select_option(index=1)  # 0 is "---------"
+    labelled(page, "This claim").select_option(index=1)  # 0 is "---------"
     _select(page, "Relation", "contradicts")
-    _field(page, "That claim").select_option(index=2)
-    _field(page, "What is disputed or shared").fill("Whether he left of his own accord")
+    labelled(page, "That claim").select_option(index=2)
+    labelled(page, "What is disputed or shared").fill("Whether he left of his own accord")
     page.get_by_role("button", name="Save").click()
 
     timeline = page.locator("ol.timeline")

@@ -14,13 +14,7 @@ from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
-from tests.test_authorization_matrix import (
-    MATRIX,
-    _advocacy_ids,
-    _alert,
-    _evidence_ids,
-    _url,
-)
+from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
 
 IDENTITY = "CANARY-SRC-IDENTITY-7f3a"
 CONTACT = "CANARY-SRC-CONTACT-91bc"
@@ -64,9 +58,9 @@ def seeded(alice, bob, contested_case, caplog):
         "event_id": event.public_id,
         "actor_id": cases.actor_create(name="Police", by=alice).public_id,
         "user_id": bob.pk,
-        "alert_id": _alert(contested_case).public_id,
-        **_advocacy_ids(contested_case, alice),
-        **_evidence_ids(contested_case, alice),
+        "alert_id": an_alert(contested_case).public_id,
+        **advocacy_ids(contested_case, alice),
+        **evidence_ids(contested_case, alice),
     }
 
 
@@ -77,8 +71,8 @@ def _assert_clean(text: str, where: str) -> None:
 
 def test_no_page_shows_a_source_identity_to_a_member_without_the_grant(client, bob, seeded):
     client.force_login(bob)
-    for name in MATRIX:
-        response = client.get(_url(name, seeded))
+    for name in sorted(url_names()):
+        response = client.get(url_for(name, seeded))
         # Evidence downloads stream their file.
         content = b"".join(response) if response.streaming else response.content
         _assert_clean(content.decode(errors="replace"), name)
@@ -138,8 +132,8 @@ def every_log_record():
 def test_the_audit_log_history_and_logs_carry_no_canary(every_log_record, seeded, charlie):
     client = Client(enforce_csrf_checks=True)
     client.force_login(charlie)
-    for name in MATRIX:
-        client.get(_url(name, seeded))
+    for name in sorted(url_names()):
+        client.get(url_for(name, seeded))
     edit = f"/cases/{seeded['case_id']}/sources/{seeded['source_id']}/edit/"
     client.post(edit, {"code_name": "KESTREL", "identity": IDENTITY, "contact": CONTACT})
     # The premise: a 404 and a CSRF refusal are logged by loggers that do not
@@ -170,5 +164,5 @@ def test_the_audit_log_history_and_logs_carry_no_canary(every_log_record, seeded
 
 def test_a_member_with_the_grant_reads_the_confidential_notes(client, alice, seeded):
     client.force_login(alice)
-    page = client.get(_url("source_detail", seeded)).content.decode()
+    page = client.get(url_for("source_detail", seeded)).content.decode()
     assert IDENTITY in page and NOTES in page

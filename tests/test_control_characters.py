@@ -19,7 +19,7 @@ from habeas.advocacy.models import PublicUpdate
 from habeas.cases.models import Event
 from habeas.core.middleware import PlainTextInputMiddleware
 from habeas.lib.text import plain_text
-from tests.test_advocacy import docx_text
+from tests.support.documents import docx_text
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ def test_the_suite_runs_on_the_database_make_test_asked_for():
 def test_the_command_tests_run_habeas_on_a_fresh_database_of_the_same_kind(tmp_path):
     """The tests that run `habeas` in a subprocess (commands, backups, migrations on
     encrypted data) get a fresh database of their own, of the pass's kind."""
-    from tests.test_commands import habeas, habeas_env
+    from tests.support.commands import habeas, habeas_env
 
     env = habeas_env(tmp_path)
     shown = habeas(

@@ -33,7 +33,7 @@ from habeas.lib import crypto
 from habeas.lib.crypto import DecryptionError, KeyRing
 from habeas.sources import services as sources
 from habeas.sources.models import Source
-from tests.test_commands import SITES, habeas, habeas_env, query
+from tests.support.commands import SITES, habeas, habeas_env, query
 
 CANARY = "CANARY-IDENTITY"
 

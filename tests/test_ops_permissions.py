@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 from habeas.core.checks import check_data_private
-from tests.ops_support import habeas, habeas_env
+from tests.support.ops import habeas, habeas_env
 
 # A write (as any request makes), then the modes of the database and of the -wal
 # and -shm files SQLite keeps beside it while a connection is open.

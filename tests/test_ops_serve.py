@@ -16,7 +16,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from habeas.ops.management.commands.serve import wait_for_port
-from tests.ops_support import (
+from tests.support.ops import (
     alive,
     children,
     end,

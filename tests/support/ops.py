@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.test_commands import habeas  # noqa: F401  (the one way to run the command)
+from tests.support.commands import habeas  # noqa: F401  (the one way to run the command)
 
 
 def habeas_env(data_dir: Path, **extra: str) -> dict[str, str]:

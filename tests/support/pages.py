@@ -1,0 +1,76 @@
+"""Every page of Habeas, and records whose ids fill its URLs: the authorization
+matrix and the canaries visit them all."""
+
+from __future__ import annotations
+
+import io
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from habeas.advocacy import services as advocacy
+from habeas.alerts.models import Alert
+from habeas.alerts.outbox import alert_raise
+from habeas.evidence import samples
+from habeas.evidence.services import evidence_add
+
+
+def url_patterns() -> list[URLPattern]:
+    """Every URL pattern of the site."""
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            else:
+                yield pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def url_names() -> set[str]:
+    """The name of every URL of the site."""
+    return {pattern.name for pattern in url_patterns()}
+
+
+def url_for(name: str, ids: dict) -> str:
+    """The URL named `name`, its parameters taken from `ids`."""
+    pattern = next(p for p in url_patterns() if p.name == name)
+    kwargs = {k: ids[k] for k in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
+
+
+def an_alert(case) -> Alert:
+    """An open alert on `case`."""
+    now = timezone.now()
+    return alert_raise(
+        case=case,
+        rule="quiet",
+        subject="",
+        occurrence="matrix",
+        due_at=now,
+        title=f"{case.reference}: test",
+        now=now,
+    )
+
+
+def advocacy_ids(case, by) -> dict:
+    """The ids of an intervention on `case`, its public profile and an addressee."""
+    intervention = advocacy.intervention_create(case=case, kind="letter_authorities", by=by)
+    profile = advocacy.public_profile_save(
+        case=case, name="R. Isakov", is_published=True, photo=samples.screenshot_jpeg(), by=by
+    )
+    addressee = advocacy.addressee_create(kind="government", name="Prosecutor General", by=by)
+    return {
+        "intervention_id": intervention.public_id,
+        "profile_id": profile.public_id,
+        "addressee_id": addressee.public_id,
+    }
+
+
+def evidence_ids(case, by) -> dict:
+    """The id of an evidence item of `case`, and an element to grade it on."""
+    upload = io.BytesIO(samples.screenshot_jpeg())
+    upload.name = "last.jpg"
+    item = evidence_add(case=case, upload=upload, title="Screenshot", by=by)
+    return {"evidence_id": item.public_id, "element": "deprivation"}
