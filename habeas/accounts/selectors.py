@@ -105,7 +105,8 @@ def login_pending(request: HttpRequest) -> tuple[User | None, str, str]:
     started = pending.get("at")
     if not isinstance(started, int) or not 0 <= time.time() - started <= PENDING_SECONDS:
         return None, "", "expired"
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    # No "user" in the session finds no one (pk=None): expired, as below.
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()  # type: ignore[misc]
     if user is None:
         return None, "", "expired"
     return user, str(pending.get("next") or ""), "ok"

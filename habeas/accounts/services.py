@@ -16,6 +16,7 @@ import secrets
 import time
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import pyotp
 from django.conf import settings
@@ -58,7 +59,7 @@ class Outcome(StrEnum):
 
 # --- lockout -----------------------------------------------------------------
 
-_FAILURE_ACTIONS = {
+_FAILURE_ACTIONS: dict[str, str] = {
     LoginFailure.Stage.PASSWORD: "auth.login_failed",
     LoginFailure.Stage.CODE: "auth.2fa_failed",
     LoginFailure.Stage.REAUTH: "auth.reauth_failed",
@@ -132,7 +133,9 @@ def _login_event_tally(
         LoginTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
 
 
-def _tally_audit(tally: LoginTally, *, detail: dict, request=None) -> None:
+def _tally_audit(
+    tally: LoginTally, *, detail: dict[str, Any], request: HttpRequest | None = None
+) -> None:
     account = tally.user
     # Someone past the password who fails a code or a confirmation is the actor; a
     # login attempt, or one the lockout refused, only names the account it was for.

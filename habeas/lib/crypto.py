@@ -72,7 +72,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol, cast
+from typing import BinaryIO, Protocol, TypeGuard, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -362,7 +362,7 @@ def encrypt(ring: KeyRing, plaintext: str, aad: str) -> str:
     return header + base64.urlsafe_b64encode(nonce + sealed).decode("ascii").rstrip("=")
 
 
-def is_token(value: object) -> bool:
+def is_token(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith(TOKEN_PREFIX)
 
 
