@@ -34,9 +34,19 @@ urlpatterns = [
         sources.source_edit,
         name="source_edit",
     ),
+    path(
+        "cases/<uuid:case_id>/sources/<uuid:source_id>/grade/",
+        sources.source_grade,
+        name="source_grade",
+    ),
     path("cases/<uuid:case_id>/claims/new/", sources.claim_add, name="claim_add"),
     path(
         "cases/<uuid:case_id>/claims/<uuid:claim_id>/edit/", sources.claim_edit, name="claim_edit"
+    ),
+    path(
+        "cases/<uuid:case_id>/claims/<uuid:claim_id>/grade/",
+        sources.claim_grade,
+        name="claim_grade",
     ),
     path("cases/<uuid:case_id>/claims/link/", sources.claim_link, name="claim_link"),
     path(

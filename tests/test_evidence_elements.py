@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from habeas.cases.models import Status, StatusAssertion
-from habeas.evidence import elements, samples
+from habeas.evidence import elements, samples, services
 from habeas.evidence.models import Assessment, Element, ElementAssessment
 from habeas.evidence.services import evidence_add
 from habeas.lib.partialdate import PartialDate
@@ -47,7 +47,7 @@ def worked(contested_case, alice):
 
 
 def assess(case, by, element, value, supporting=(), undermining=()):
-    return elements.element_assess(
+    return services.element_assess(
         case=case,
         element=element,
         assessment=value,
@@ -113,7 +113,7 @@ def test_a_person_confirms_and_the_status_history_cites_the_claims(worked, alice
     # Once confirmed, it is no longer suggested (and cannot be confirmed twice).
     assert not elements.suggestion_for_case(case).suggest
     with pytest.raises(ValidationError):
-        elements.presumed_ed_confirm(case=case, by=alice)
+        services.presumed_ed_confirm(case=case, by=alice)
 
 
 def test_confirming_without_the_rule_is_refused_politely(worked, alice, client):
@@ -208,7 +208,7 @@ def test_an_official_statement_nobody_has_graded_yet_blocks_the_suggestion(worke
     assert "Official information on fate or whereabouts exists" in why
     assert "HOST-MOI (F6, 6 — truth cannot be judged)" in why
     with pytest.raises(ValidationError):
-        elements.presumed_ed_confirm(case=case, by=alice)
+        services.presumed_ed_confirm(case=case, by=alice)
     # Graded improbable, it is set aside and the reasons say why.
     sources.claim_update(claim=held, by=alice, credibility=5)
     suggestion = elements.suggestion_for_case(case)
@@ -263,7 +263,8 @@ def test_the_demo_case_status_rests_on_its_three_assessed_elements(alice):
     assert [v.value for v in views] == [Assessment.CREDIBLE] * 3
     assert all(v.supporting for v in views)
     assert [c.source.code_name for c in views[2].undermining] == ["HOST-MOI"]
-    assert not elements.official_information(case)  # "flew home" is graded doubtful
+    reasons = elements.suggestion_for_case(case).reasons  # "flew home" is graded doubtful:
+    assert any(r.startswith("No official information on fate") for r in reasons)
     assert case.current_status == Status.PRESUMED_ED
     # Loading the demo (and its evidence, dated in the story) is not news: the case has
     # been silent since its last dated record, the status of 11 days ago.

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -362,6 +363,17 @@ def case_create(
     )
     audit_record(action="case.create", actor=by, target=case, case=case)
     return case
+
+
+def same_case_check(case: Case, **records: Model | None) -> None:
+    """Forms offer only `case`'s records; a forged id must not tie one of them to
+    another case's. Refused on the field (the keyword) of the first that is not."""
+    for field, record in records.items():
+        if record is not None and record.case_id != case.pk:  # type: ignore[attr-defined]
+            message = _("Choose one of this case's %(records)s.")
+            raise ValidationError(
+                {field: message % {"records": record._meta.verbose_name_plural}}
+            )
 
 
 def _check_reference(case: Case) -> None:

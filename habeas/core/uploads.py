@@ -38,8 +38,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
         raise StopFutureHandlers()  # no other handler opens (or spools) this file
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        limit = settings.HABEAS_EVIDENCE_MAX_BYTES
-        if self.buffer is None or self.kept + self.buffer.tell() + len(raw_data) > limit:
+        if self.buffer is None or self.kept + self.buffer.tell() + len(raw_data) > max_bytes():
             self.buffer = None  # released now, not when the request ends
             refused = getattr(self.request, REFUSED_ATTR, set())
             refused.add(self.field_name)
@@ -73,11 +72,14 @@ def refused_fields(request) -> set[str]:
     return getattr(request, REFUSED_ATTR, set())
 
 
+def max_bytes() -> int:
+    """The upload size limit: of any one file, and of all the files of one request."""
+    return settings.HABEAS_EVIDENCE_MAX_BYTES
+
+
 def too_large_message() -> str:
-    return (
-        f"The file is larger than the limit of {settings.HABEAS_EVIDENCE_MAX_BYTES:,} bytes. "
-        "Nothing was stored."
-    )
+    """What a form says of a file over the limit, wherever it was caught."""
+    return f"The file is larger than the limit of {max_bytes():,} bytes. Nothing was stored."
 
 
 def report_dropped(request, form) -> bool:

@@ -30,7 +30,7 @@ from habeas.cases.models import (
 )
 from habeas.demo import advocacy as advocacy_demo
 from habeas.demo import evidence as evidence_demo
-from habeas.evidence import elements
+from habeas.evidence import services as evidence
 from habeas.evidence.models import Assessment, Element
 from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources import services as sources
@@ -374,7 +374,7 @@ def _first_status(case: Case, by: User, claims: _FirstClaims, *, gone: date) -> 
         (Element.CONCEALMENT, [c_passport, c_custody], [c_flown],
          "The ministry's “flew home” is contradicted: he had no passport."),
     ]:  # fmt: skip
-        elements.element_assess(
+        evidence.element_assess(
             case=case,
             element=element,
             assessment=Assessment.CREDIBLE,

@@ -11,19 +11,16 @@ he had no passport — is not information on his fate; it is the refusal the thi
 element describes. An official statement nobody has graded yet (6, "cannot be
 judged") still counts: Habeas does not presume a disappearance past an official
 version that no one has weighed.
+
+This module computes and never writes: assessments and the status a person
+confirms are written by services.element_assess and services.presumed_ed_confirm.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.utils import timezone
-
-from habeas.accounts.models import User
-from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Status
-from habeas.cases.services import status_assert
 from habeas.sources.models import Claim, ClaimLink, Credibility, Source
 
 from .models import Assessment, Element, ElementAssessment
@@ -82,11 +79,6 @@ def _official_statements(case: Case) -> tuple[list[Claim], list[Claim]]:
         else:
             counted.append(claim)
     return counted, set_aside
-
-
-def official_information(case: Case) -> list[Claim]:
-    """Official statements that count as information on fate or whereabouts."""
-    return _official_statements(case)[0]
 
 
 def _why_set_aside(claim: Claim) -> str:
@@ -170,62 +162,3 @@ def disputed_facts(case: Case) -> list[ClaimLink]:
         .prefetch_related("from_claim__evidence", "to_claim__evidence")
         .order_by("id")
     )
-
-
-@transaction.atomic
-def element_assess(
-    *, case: Case, element: str, assessment: str, rationale: str, supporting, undermining, by: User
-) -> ElementAssessment:
-    from django.core.exceptions import ValidationError
-
-    claims = list(supporting) + list(undermining)
-    if any(c.case_id != case.pk for c in claims):
-        raise ValidationError("Choose this case's claims.")
-    if set(supporting) & set(undermining):
-        raise ValidationError("A claim cannot both support and undermine the same element.")
-    if Assessment(assessment) in POSITIVE and not supporting:
-        # The status history cites these claims when a person confirms the suggestion.
-        raise ValidationError(
-            {"supporting": "Choose at least one claim that supports this assessment."}
-        )
-    row, _ = ElementAssessment.objects.get_or_create(case=case, element=Element(element).value)
-    row.assessment = Assessment(assessment).value
-    row.rationale = rationale
-    row.assessed_by = by
-    row.full_clean()
-    row.save()
-    row.supporting.set(supporting)
-    row.undermining.set(undermining)
-    audit_record(
-        action="element.assess",
-        actor=by,
-        target=case,
-        case=case,
-        detail={
-            "element": element,
-            "assessment": assessment,
-            "supporting": len(supporting),
-            "undermining": len(undermining),
-        },
-    )
-    return row
-
-
-def presumed_ed_confirm(*, case: Case, by: User):
-    """A person confirms the suggestion: the status history cites the claims."""
-    from django.core.exceptions import ValidationError
-
-    suggestion = suggestion_for_case(case)
-    if not suggestion.suggest:
-        raise ValidationError(
-            "The rule does not suggest this status: " + " ".join(suggestion.reasons)
-        )
-    with transaction.atomic():
-        return status_assert(
-            case=case,
-            status=Status.PRESUMED_ED,
-            asserted_on=timezone.localdate(),
-            basis="Three elements assessed: " + " | ".join(suggestion.reasons),
-            claims=suggestion.claims,
-            by=by,
-        )

@@ -95,15 +95,6 @@ class ElementForm(forms.Form):
             )
 
 
-class GradeForm(forms.Form):
-    grade = forms.ChoiceField(label="Grade")
-    rationale = forms.CharField(label="Why this grade", widget=forms.Textarea, max_length=2000)
-
-    def __init__(self, *args, choices, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["grade"].choices = choices
-
-
 class ShareForm(forms.Form):
     action = forms.ChoiceField(label="What", choices=[("share", "Shared"), ("export", "Exported")])
     recipient = forms.CharField(label="With whom / where", max_length=300)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from habeas.cases.models import Case
 
-from .models import EvidenceItem
+from .models import ElementAssessment, EvidenceItem
 
 
 def evidence_for_case(*, case: Case) -> QuerySet[EvidenceItem]:
@@ -21,3 +21,8 @@ def evidence_get(*, case: Case, public_id: UUID) -> EvidenceItem:
     return get_object_or_404(
         evidence_for_case(case=case).select_related("uploaded_by"), public_id=public_id
     )
+
+
+def element_assessment_get(*, case: Case, element: str) -> ElementAssessment | None:
+    """How `element` is assessed on `case` (already access-checked); None if not yet."""
+    return ElementAssessment.objects.filter(case=case, element=element).first()

@@ -26,16 +26,6 @@ urlpatterns = [
         name="evidence_verify",
     ),
     path(
-        "cases/<uuid:case_id>/sources/<uuid:source_id>/grade/",
-        views.source_grade,
-        name="source_grade",
-    ),
-    path(
-        "cases/<uuid:case_id>/claims/<uuid:claim_id>/grade/",
-        views.claim_grade,
-        name="claim_grade",
-    ),
-    path(
         "cases/<uuid:case_id>/evidence/<uuid:evidence_id>/share/",
         views.evidence_share,
         name="evidence_share",

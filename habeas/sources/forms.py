@@ -136,3 +136,14 @@ class ClaimLinkForm(forms.Form):
         if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
             self.add_error("second", _("Choose two different claims."))
         return cleaned
+
+
+class GradeForm(forms.Form):
+    """A source's reliability or a claim's credibility, on its grade page."""
+
+    grade = forms.ChoiceField(label=_("Grade"))
+    rationale = forms.CharField(label=_("Why this grade"), widget=forms.Textarea, max_length=2000)
+
+    def __init__(self, *args, choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = choices

@@ -55,7 +55,7 @@ class Source(models.Model):
     reliability = models.CharField(
         _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
     )
-    # Who graded it, when and why (habeas.evidence.grading); changes are in the history.
+    # Who graded it, when and why (services.source_grade); changes are in the history.
     reliability_rationale = models.TextField(_("why this grade"), blank=True, max_length=2000)
     reliability_graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
@@ -34,3 +36,33 @@ def claim_link_get(*, case: Case, link_id: int) -> ClaimLink:
     return get_object_or_404(
         ClaimLink.objects.select_related("from_claim", "to_claim", "case"), case=case, pk=link_id
     )
+
+
+@dataclass
+class GradeChange:
+    grade: str
+    rationale: str
+    graded_by: str
+    graded_at: datetime | None
+
+
+def grade_history(record: Source | Claim) -> list[GradeChange]:
+    """Each distinct grade a source or claim has had, newest first (from its history)."""
+    field = "reliability" if isinstance(record, Source) else "credibility"
+    rows = record.history.select_related(f"{field}_graded_by").order_by("-history_date")
+    out: list[GradeChange] = []
+    for row in rows:
+        by = getattr(row, f"{field}_graded_by")
+        change = GradeChange(
+            grade=str(getattr(row, field)),
+            rationale=getattr(row, f"{field}_rationale"),
+            graded_by=by.get_username() if by else "",
+            graded_at=getattr(row, f"{field}_graded_at"),
+        )
+        if not out or (out[-1].grade, out[-1].rationale, out[-1].graded_at) != (
+            change.grade,
+            change.rationale,
+            change.graded_at,
+        ):
+            out.append(change)
+    return out

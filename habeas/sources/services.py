@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
-from habeas.cases.services import case_touch, note_in_history
+from habeas.cases.services import case_touch, note_in_history, same_case_check
 from habeas.lib.partialdate import PartialDate
 
 from .models import Claim, ClaimLink, Credibility, Reliability, Source
@@ -21,12 +22,48 @@ def _stored_grade(record, grade: str) -> tuple:
     return type(record).objects.filter(pk=record.pk).values_list(grade, f"{grade}_rationale").get()
 
 
-def _stamp_grade(record, *, grade: str, before, by: User) -> None:
-    """Who graded and when (DOMAIN §5), whenever the grade or its reason changes."""
+def _stamp_grade(record, *, grade: str, before: tuple | None, by: User) -> None:
+    """Who graded and when (DOMAIN §5), whenever the grade or its reason changes, and
+    whenever someone grades on purpose (`before` None): a grade confirmed on the grade
+    page names who confirmed it."""
     now = (getattr(record, grade), getattr(record, f"{grade}_rationale"))
-    if now != before:
+    if before is None or now != before:
         setattr(record, f"{grade}_graded_by", by)
         setattr(record, f"{grade}_graded_at", timezone.now())
+
+
+def _grade(record: Source | Claim, *, grade: str, value, rationale: str, by: User) -> None:
+    setattr(record, grade, value)
+    setattr(record, f"{grade}_rationale", rationale)
+    _stamp_grade(record, grade=grade, before=None, by=by)
+    record.full_clean()
+    record._history_user = by  # who made this change, for the history
+    record.save()
+    audit_record(
+        action=f"{record._meta.model_name}.grade",
+        actor=by,
+        target=record,
+        case=record.case,
+        detail={grade: value},
+    )
+
+
+@transaction.atomic
+def source_grade(*, source: Source, reliability: str, rationale: str, by: User) -> Source:
+    """Grade a source's reliability (A–F) with the reason; kept in its history."""
+    if reliability not in Reliability.values:
+        raise ValidationError({"grade": _("Choose a grade from A to F.")})
+    _grade(source, grade="reliability", value=reliability, rationale=rationale, by=by)
+    return source
+
+
+@transaction.atomic
+def claim_grade(*, claim: Claim, credibility: int | str, rationale: str, by: User) -> Claim:
+    """Grade a claim's credibility (1–6) with the reason; kept in its history."""
+    if int(credibility) not in Credibility.values:
+        raise ValidationError({"grade": _("Choose a grade from 1 to 6.")})
+    _grade(claim, grade="credibility", value=int(credibility), rationale=rationale, by=by)
+    return claim
 
 
 def source_add(*, case: Case, by: User, **fields) -> Source:
@@ -56,15 +93,6 @@ def source_update(*, source: Source, by: User, **fields) -> Source:
         detail={"fields": sorted(fields)},
     )
     return source
-
-
-def _check_same_case(case: Case, source: Source, event: Event | None) -> None:
-    # Forms only offer this case's sources and events; a forged id must not link
-    # a claim to another case's records.
-    if source.case_id != case.pk:
-        raise ValidationError({"source": "Choose one of this case's sources."})
-    if event is not None and event.case_id != case.pk:
-        raise ValidationError({"event": "Choose one of this case's events."})
 
 
 def _check_received_after_the_event(claim: Claim) -> None:
@@ -98,7 +126,7 @@ def claim_add(
     attribution: str = "",
     language: str = "",
 ) -> Claim:
-    _check_same_case(case, source, event)
+    same_case_check(case, source=source, event=event)
     claim = Claim(
         case=case,
         source=source,
@@ -129,7 +157,7 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
     for field, value in fields.items():
         setattr(claim, field, value)
     _stamp_grade(claim, grade="credibility", before=before, by=by)
-    _check_same_case(claim.case, claim.source, claim.event)
+    same_case_check(claim.case, source=claim.source, event=claim.event)
     claim.full_clean()
     _check_received_after_the_event(claim)
     claim._history_user = by  # who made this change, for the history
@@ -182,7 +210,7 @@ def claims_link(
     if first.case_id != case.pk or second.case_id != case.pk:
         raise ValidationError({"second": "Both claims must belong to this case."})
     low, high = sorted((first, second), key=lambda c: c.pk)
-    link, _ = ClaimLink.objects.update_or_create(
+    link, _created = ClaimLink.objects.update_or_create(
         from_claim=low,
         to_claim=high,
         defaults={"case": case, "kind": kind, "note": note, "created_by": by},

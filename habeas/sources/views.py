@@ -15,7 +15,8 @@ from habeas.cases import selectors as case_selectors
 from habeas.cases.views import apply_errors, form_page
 
 from . import selectors, services
-from .forms import ClaimForm, ClaimLinkForm, SourceForm
+from .forms import ClaimForm, ClaimLinkForm, GradeForm, SourceForm
+from .models import Credibility, Reliability
 
 CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact", "notes")
 
@@ -149,4 +150,73 @@ def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpR
         request,
         "sources/source_detail.html",
         {"case": case, "source": source, "may_see": may_see, "claims": claims},
+    )
+
+
+def _grade_page(
+    request: HttpRequest, *, case, record, form, save, title: str, statement: str = ""
+) -> HttpResponse:
+    """The grade page of a source or a claim: `save(data)` grades it from the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Grade saved."))
+            return redirect(case)
+    return render(
+        request,
+        "sources/grade.html",
+        {
+            "case": case,
+            "title": title,
+            "form": form,
+            "history": selectors.grade_history(record),
+            "statement": statement,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    source = selectors.source_get(case=case, public_id=source_id)
+    form = GradeForm(
+        request.POST or None,
+        initial={"grade": source.reliability, "rationale": source.reliability_rationale},
+        choices=Reliability.choices,
+    )
+    return _grade_page(
+        request,
+        case=case,
+        record=source,
+        form=form,
+        save=lambda data: services.source_grade(
+            source=source, reliability=data["grade"], rationale=data["rationale"], by=request.user
+        ),
+        title=_("Grade source %(code)s") % {"code": source.code_name},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_grade(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    claim = selectors.claim_get(case=case, public_id=claim_id)
+    form = GradeForm(
+        request.POST or None,
+        initial={"grade": claim.credibility, "rationale": claim.credibility_rationale},
+        choices=Credibility.choices,
+    )
+    return _grade_page(
+        request,
+        case=case,
+        record=claim,
+        form=form,
+        save=lambda data: services.claim_grade(
+            claim=claim, credibility=data["grade"], rationale=data["rationale"], by=request.user
+        ),
+        title=_("Grade a claim of %(code)s") % {"code": claim.source.code_name},
+        statement=claim.statement,
     )
