@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,9 @@ from habeas.lib.partialdate import add_months
 from . import ced, documents, photos
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # WGEID six-month rule (docs/domain.md): a detailed government reply gives the source
 # six months to contest it.
 CONTEST_MONTHS = 6
@@ -29,7 +33,7 @@ DETAILED_REPLIES = (
 
 
 @transaction.atomic
-def addressee_create(*, by: User, **fields) -> Addressee:
+def addressee_create(*, by: User, **fields: Any) -> Addressee:
     addressee = Addressee(**fields)
     addressee.full_clean()
     addressee.save()
@@ -38,7 +42,7 @@ def addressee_create(*, by: User, **fields) -> Addressee:
 
 
 @transaction.atomic
-def addressee_update(*, addressee: Addressee, by: User, **fields) -> Addressee:
+def addressee_update(*, addressee: Addressee, by: User, **fields: Any) -> Addressee:
     """Change a directory entry. Documents already sent keep the snapshot they were
     sent with; drafts use the new details."""
     for name, value in fields.items():
@@ -51,7 +55,7 @@ def addressee_update(*, addressee: Addressee, by: User, **fields) -> Addressee:
     return addressee
 
 
-def kinds_for(case: Case) -> list[tuple[str, str]]:
+def kinds_for(case: Case) -> list[tuple[str, StrOrPromise]]:
     """Intervention kinds offered for `case`: CED urgent actions only when the
     State concerned is a party to the Convention."""
     return [
@@ -262,7 +266,7 @@ def public_profile_save(
     by: User,
     photo: bytes | None = None,
     photo_remove: bool = False,
-    **fields,
+    **fields: Any,
 ) -> PublicProfile:
     """Create or change what is cleared for publication about `case`. `photo`: the
     bytes of an uploaded image, published only as its re-encoded copy
