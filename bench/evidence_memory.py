@@ -8,11 +8,11 @@ Each step runs in a process of its own, so that its peak resident memory
 (ru_maxrss) is its own; "grew" is that peak minus the process's memory once
 Habeas is imported and the file is built. Steps:
 
-- upload: `inspect.examine` (the metadata report and the working copy, as
+- upload: `habeas.lib.files.examine` (the metadata report and the working copy, as
   evidence_add does);
 - view: what the item page does with the file: with a stored report, the
   streamed hash check of the sealed file; without one (older code), the file
-  parsed again (`inspect.metadata_of`).
+  parsed again (`habeas.lib.files.metadata_of`).
 
 Files: the review's M5 PDF (N pages drawn by 70 MB of spaces each, 68 KB
 deflated) and L1 PNG (9400×9400, 280 KB: stored with no working copy), a
@@ -129,11 +129,12 @@ def prepare(name: str, streams: int, folder: Path) -> None:
     import django
 
     django.setup()
-    from habeas.evidence import inspect, storage
+    from habeas.evidence import storage
+    from habeas.lib import files
 
     try:
-        report = inspect.examine(data, media_type)[0]
-    except inspect.RejectedFile as exc:
+        report = files.examine(data, media_type)[0]
+    except files.RejectedFile as exc:
         (folder / f"{kind}.refused").write_text(str(exc))
         return
     if hasattr(report, "to_json"):  # versions that keep the report
@@ -147,7 +148,8 @@ def step(name: str, folder: Path) -> dict:
     import django
 
     django.setup()
-    from habeas.evidence import inspect, storage
+    from habeas.evidence import storage
+    from habeas.lib import files
 
     kind, action = name.split(":")
     media_type, _ = FILES[kind]
@@ -162,7 +164,7 @@ def step(name: str, folder: Path) -> dict:
     started = time.monotonic()
     try:
         if action == "upload":
-            report, working = inspect.examine(data, media_type)
+            report, working = files.examine(data, media_type)
             if working is None:
                 result["outcome"] = "stored, no working copy"
             elif getattr(report, "reduced_to", ""):
@@ -171,18 +173,18 @@ def step(name: str, folder: Path) -> dict:
                 result["outcome"] = "stored"
         elif report.exists():  # the report was kept at upload: the page's work
             assert storage.check(kind, storage.ORIGINAL, sha256=sha256) == ""
-            inspect.Metadata.from_json(report.read_text())
+            files.Metadata.from_json(report.read_text())
             result["outcome"] = "stored report shown, hash checked"
         else:  # older versions read the file again on every view
             plain = storage.open_plain(kind, storage.ORIGINAL, expect_sha256=sha256)
-            inspect.metadata_of(plain.getvalue(), media_type)
+            files.metadata_of(plain.getvalue(), media_type)
             result["outcome"] = "file decrypted and parsed again"
-    except inspect.RejectedFile as exc:
+    except files.RejectedFile as exc:
         result["outcome"] = f"refused: {str(exc)[:60]}…"
     result["seconds"] = round(time.monotonic() - started, 2)
     result["peak_rss_mb"] = round(rss_mb())
     result["grew_mb"] = round(rss_mb() - before)
-    result["code"] = str(Path(inspect.__file__).resolve().parent.parent.parent)
+    result["code"] = str(Path(storage.__file__).resolve().parent.parent.parent)
     return result
 
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 from PIL import Image
 
 from habeas.audit.models import AuditEntry
-from habeas.evidence import inspect, samples, storage
+from habeas.evidence import samples, storage
 from habeas.evidence.models import CustodyEvent, EvidenceItem
 from habeas.evidence.services import evidence_add
-from habeas.lib import crypto
+from habeas.lib import crypto, files
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,7 @@ def test_hashes_recorded_are_those_of_the_bytes_uploaded_and_the_file_is_encrypt
 
 def test_working_copy_of_an_image_has_no_exif_xmp_comment_or_gps(alices_case, alice, client):
     data = samples.screenshot_jpeg()
-    before = inspect.metadata_of(data, "image/jpeg")
+    before = files.metadata_of(data, "image/jpeg")
     assert before.gps and before.device and before.author
     item = add(alices_case, alice, data, "shot.jpg")
     client.force_login(alice)
@@ -511,7 +511,7 @@ def test_demo_evidence_loads(alice, store):
     ]
     shot = items.get(media_type="image/jpeg")
     original = storage.open_plain(shot.public_id, "original", expect_sha256=shot.sha256).read()
-    assert inspect.metadata_of(original, "image/jpeg").gps
+    assert files.metadata_of(original, "image/jpeg").gps
 
 
 def test_drop_retired_keeps_a_key_a_stored_file_still_needs(alices_case, alice, settings, tmp_path):

@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image, TiffImagePlugin
 
-from habeas.evidence import inspect, storage
+from habeas.evidence import storage
 from habeas.evidence.models import EvidenceItem
+from habeas.lib import files
 
 from .test_evidence_hardening import (
     add,
@@ -345,11 +346,9 @@ def no_decoding(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the file was parsed again")
 
-    from habeas.evidence import pdf
-
-    monkeypatch.setattr(inspect, "open_lazily", refuse)
-    monkeypatch.setattr(inspect, "examine", refuse)
-    monkeypatch.setattr(pdf, "examine", refuse)
+    monkeypatch.setattr(files.images, "open_lazily", refuse)
+    monkeypatch.setattr(files, "examine", refuse)
+    monkeypatch.setattr(files.pdf, "examine", refuse)
 
 
 def test_the_item_page_shows_the_report_read_at_upload_without_parsing_the_file(
@@ -395,8 +394,8 @@ def test_an_item_stored_before_reports_were_kept_is_read_once(
     item.refresh_from_db()
     assert item.metadata_report
     calls = []
-    original = inspect.examine
-    monkeypatch.setattr(inspect, "examine", lambda *a: calls.append(a) or original(*a))
+    original = files.examine
+    monkeypatch.setattr(files, "examine", lambda *a: calls.append(a) or original(*a))
     assert "SECRETMAKE" in panel(client, item)
     assert calls == []
 
@@ -534,8 +533,8 @@ def test_a_long_animation_is_refused_before_its_frames_are_decoded(alices_case, 
 
 def test_a_huge_public_photo_is_refused_without_the_evidence_advice():
     """The ZIP advice is for evidence; a profile photo is only ever resized."""
-    with pytest.raises(inspect.RejectedFile) as refused:
-        inspect.pixels_only(big_png())
+    with pytest.raises(files.RejectedFile) as refused:
+        files.pixels_only(big_png())
     assert str(refused.value).startswith("The image is 9,400×9,400 pixels: too large")
     assert "ZIP" not in str(refused.value)
 
@@ -563,8 +562,8 @@ def test_damaged_photos_scans_and_animations_are_read_or_refused_never_an_error(
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                inspect.examine(bytes(damaged), media_type)
+                files.examine(bytes(damaged), media_type)
             outcomes.add("read")
-        except inspect.RejectedFile as refused:
+        except files.RejectedFile as refused:
             outcomes.add(str(refused))
     assert outcomes == {"read", "The image is damaged and cannot be read."}

@@ -23,9 +23,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageChops, ImageStat
 
-from habeas.evidence import inspect, samples, storage
+from habeas.evidence import samples, storage
 from habeas.evidence.models import CustodyEvent, EvidenceItem
 from habeas.evidence.services import evidence_add
+from habeas.lib import files
 
 # ---------------------------------------------------------------- helpers
 
@@ -377,7 +378,7 @@ def test_the_metadata_panel_of_a_pdf_names_what_its_images_and_notes_reveal(
 
 
 def test_the_metadata_of_a_pdf_with_a_photo_is_read_without_an_upload():
-    found = inspect.metadata_of(scan_with_everything(), "application/pdf")
+    found = files.metadata_of(scan_with_everything(), "application/pdf")
     assert "37.95000, 58.38333" in found.gps
     assert "EXIF-MAKE EXIF-MODEL" in found.device
     assert "EXIF-ARTIST" in found.author and "ANNOT-AUTHOR-NAME" in found.author
@@ -502,7 +503,7 @@ def test_working_copies_made_before_the_fix_are_rebuilt_or_withdrawn(alices_case
     assert not bad.has_working_copy
     assert not (settings.HABEAS_FILES_DIR / "evidence" / f"{bad.public_id}.working").exists()
     # Their metadata reports are read and kept too, so their pages need not parse them.
-    assert "EXIF-MAKE" in inspect.Metadata.from_json(good.metadata_report).device
+    assert "EXIF-MAKE" in files.Metadata.from_json(good.metadata_report).device
     assert bad.metadata_report == '{"unreadable": true}'
     for item in (good, bad):
         assert item.custody.filter(action=CustodyEvent.Action.REBUILD_WORKING).count() == 1
@@ -642,7 +643,7 @@ def ftyp(brand: bytes, *compatible: bytes) -> bytes:
     ],
 )
 def test_an_iso_media_file_is_told_by_its_brand(head, media_type):
-    assert inspect.sniff(head) == media_type
+    assert files.sniff(head) == media_type
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image, ImageFile
 
-from habeas.evidence import inspect
 from habeas.evidence.models import EvidenceItem
+from habeas.lib import files
 
 from .test_evidence_hardening import (
     body,
@@ -252,7 +252,7 @@ def test_a_large_scan_over_pillows_bomb_limit_is_kept_when_it_weighs_like_one(
         return noise[start : start + stride]
 
     data = png(12_000, 12_000, depth=1, colour=0, row=row, level=0)
-    assert len(data) > 12_000 * 12_000 // inspect.BOMB_PIXELS_PER_BYTE
+    assert len(data) > 12_000 * 12_000 // files.images.BOMB_PIXELS_PER_BYTE
     client.force_login(alice)
     item = upload(client, alices_case, data, "scan.png")
     assert decoded_sizes == [] and not item.has_working_copy
@@ -295,8 +295,8 @@ def test_bombs_and_absurd_sizes_are_still_refused(
 def test_the_profile_photo_keeps_its_own_bound():
     """A public profile photo is decoded whole to be resized: over the bound it is
     refused, as before (the evidence rule is for evidence)."""
-    with pytest.raises(inspect.TooLarge, match="9,400×9,400 pixels: too large"):
-        inspect.pixels_only(review_png())
+    with pytest.raises(files.TooLarge, match="9,400×9,400 pixels: too large"):
+        files.pixels_only(review_png())
 
 
 def test_a_large_photo_stored_before_reports_were_kept_is_read_once_from_its_headers(

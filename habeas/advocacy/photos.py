@@ -13,11 +13,11 @@ import io
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from habeas.evidence import inspect
+from habeas.lib import files
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 LONGEST_SIDE = 800  # pixels: enough for a profile, light on slow links
-ACCEPTED = set(inspect.IMAGE_TYPES.values())
+ACCEPTED = set(files.IMAGE_TYPES.values())
 
 
 def clean_photo(data: bytes) -> bytes:
@@ -29,13 +29,13 @@ def clean_photo(data: bytes) -> bytes:
             _("The photo is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20},
             code="too_large",
         )
-    if inspect.sniff(data[:4096]) not in ACCEPTED:
+    if files.sniff(data[:4096]) not in ACCEPTED:
         raise ValidationError(
             _("This file is not a photo (JPEG, PNG, WebP, GIF or TIFF)."), code="not_image"
         )
     try:
-        image = inspect.pixels_only(data)
-    except inspect.RejectedFile as error:
+        image = files.pixels_only(data)
+    except files.RejectedFile as error:
         raise ValidationError(str(error), code="rejected") from None
     image = image.convert("RGB")
     image.thumbnail((LONGEST_SIDE, LONGEST_SIDE))

@@ -61,7 +61,7 @@ class EvidenceItem(models.Model):
     working_sha256 = models.CharField(max_length=64, blank=True)
     working_size = models.BigIntegerField(null=True, blank=True)
     # What the original reveals (GPS, device, author...) and what its working copy
-    # leaves out, read once at upload (inspect.Metadata as JSON) so that its page
+    # leaves out, read once at upload (files.Metadata as JSON) so that its page
     # never parses the file again. As telling as the file itself: sealed.
     # Empty: not read yet (stored before it was kept), or not an image or PDF.
     metadata_report = EncryptedTextField(

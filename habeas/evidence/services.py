@@ -10,22 +10,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
-from habeas.cases.models import Case, Event, Status, StatusAssertion
-from habeas.cases.services import case_touch, same_case_check, status_assert
-from habeas.core import uploads
+from habeas.cases.models import Case, Event
+from habeas.cases.services import case_touch
+from habeas.lib import files
 from habeas.sources.models import Claim, Source
 
-from . import inspect, storage
-from .elements import POSITIVE, suggestion_for_case
-from .models import Assessment, CustodyEvent, Element, ElementAssessment, EvidenceItem
+from . import storage
+from .models import CustodyEvent, EvidenceItem
 
 SNIFF_BYTES = 4096
+
+
+def max_bytes() -> int:
+    return settings.HABEAS_EVIDENCE_MAX_BYTES
+
+
+def _check_same_case(
+    case: Case, source: Source | None, claim: Claim | None, event: Event | None
+) -> None:
+    for name, obj in (("source", source), ("claim", claim), ("event", event)):
+        if obj is not None and obj.case_id != case.pk:
+            raise ValidationError({name: "Choose one of this case's records."})
 
 
 def _chunks(upload) -> Iterator[bytes]:
@@ -54,7 +66,7 @@ def evidence_add(
     as received, encrypted, with its hashes; and a working copy without metadata
     for images and PDFs. ValidationError({"upload": ...}) if it cannot be kept;
     then nothing is stored."""
-    same_case_check(case, source=source, claim=claim, event=event)
+    _check_same_case(case, source, claim, event)
     if part_of is not None:
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
             raise ValidationError({"part_of": "Files can be added only to a web capture."})
@@ -67,19 +79,24 @@ def evidence_add(
         collected_by = collected_by or part_of.collected_by
         capture_tool = capture_tool or part_of.capture_tool
     try:
-        name = inspect.check_name(getattr(upload, "name", "") or "")
-    except inspect.RejectedFile as exc:
+        name = files.check_name(getattr(upload, "name", "") or "")
+    except files.RejectedFile as exc:
         raise ValidationError({"upload": str(exc)}) from None
     upload.seek(0)
-    media_type = inspect.sniff(upload.read(SNIFF_BYTES))
+    media_type = files.sniff(upload.read(SNIFF_BYTES))
     # Only images and PDFs are parsed (and so held in memory); other files stream.
-    whole = io.BytesIO() if inspect.wants_working_copy(media_type) else None
+    whole = io.BytesIO() if files.wants_working_copy(media_type) else None
     size = 0
     hashing = storage._HashingWriter(None)
     for chunk in _chunks(upload):
         size += len(chunk)
-        if size > uploads.max_bytes():
-            raise ValidationError({"upload": uploads.too_large_message()})
+        if size > max_bytes():
+            raise ValidationError(
+                {
+                    "upload": f"The file is larger than the limit of "
+                    f"{max_bytes():,} bytes. Nothing was stored."
+                }
+            )
         hashing.write(chunk)
         if whole is not None:
             whole.write(chunk)
@@ -87,16 +104,16 @@ def evidence_add(
         raise ValidationError({"upload": "The file is empty. Nothing was stored."})
     digest = hashing.digest()
     try:
-        inspect.check_matches_name(name, media_type)
+        files.check_matches_name(name, media_type)
         data = whole.getvalue() if whole is not None else None
         whole = None
         # Read it fully now (metadata and working copy), as its page and its
         # downloads will: a file that cannot be is refused, not stored half-read.
-        report, working = inspect.examine(data, media_type)
+        report, working = files.examine(data, media_type)
         data = None
-    except inspect.TooLarge as exc:
-        raise ValidationError({"upload": f"{exc} {inspect.KEEP_IT_ZIPPED}"}) from None
-    except inspect.RejectedFile as exc:
+    except files.TooLarge as exc:
+        raise ValidationError({"upload": f"{exc} {files.KEEP_IT_ZIPPED}"}) from None
+    except files.RejectedFile as exc:
         raise ValidationError({"upload": str(exc)}) from None
     item = EvidenceItem(
         public_id=uuid.uuid4(),
@@ -220,7 +237,7 @@ class Inspection:
     """What the item page shows of a stored image or PDF: the metadata of the
     original, or why it could not be read."""
 
-    metadata: inspect.Metadata | None = None
+    metadata: files.Metadata | None = None
     unreadable: bool = False
     damaged: str = ""  # why nothing of it is served
     detected: str = ""  # the same, when found just now (for the chain of custody)
@@ -238,7 +255,7 @@ def evidence_inspect(*, item: EvidenceItem) -> Inspection:
     report read now, once, and stored."""
     if item.integrity == EvidenceItem.Integrity.CHANGED:
         return Inspection(damaged=NOT_SERVED_CHANGED)
-    if not inspect.wants_working_copy(item.media_type):
+    if not files.wants_working_copy(item.media_type):
         return Inspection()
     if not item.metadata_report:
         return _inspect_once(item)
@@ -252,7 +269,7 @@ def evidence_inspect(*, item: EvidenceItem) -> Inspection:
 def _inspection(report: str) -> Inspection:
     if report == UNREADABLE_REPORT:
         return Inspection(unreadable=True)
-    return Inspection(metadata=inspect.Metadata.from_json(report))
+    return Inspection(metadata=files.Metadata.from_json(report))
 
 
 def _inspect_once(item: EvidenceItem) -> Inspection:
@@ -262,8 +279,8 @@ def _inspect_once(item: EvidenceItem) -> Inspection:
         _mark(item, ok=False)
         return Inspection(damaged=str(exc), detected=str(exc))
     try:
-        report = inspect.examine(handle.getvalue(), item.media_type)[0].to_json()
-    except inspect.RejectedFile:
+        report = files.examine(handle.getvalue(), item.media_type)[0].to_json()
+    except files.RejectedFile:
         report = UNREADABLE_REPORT
     _store_report(item, report)
     return _inspection(report)
@@ -302,7 +319,7 @@ def evidence_rebuild_working(*, item: EvidenceItem) -> str:
     images still carry their EXIF). If the original cannot be read completely any
     more, the old working copy is withdrawn rather than served. Returns what was
     done: "rebuilt", "unchanged", "withdrawn", "damaged" or "" (no working copy)."""
-    if not inspect.wants_working_copy(item.media_type):
+    if not files.wants_working_copy(item.media_type):
         return ""
     try:
         original = storage.open_plain(item.public_id, storage.ORIGINAL, expect_sha256=item.sha256)
@@ -311,9 +328,9 @@ def evidence_rebuild_working(*, item: EvidenceItem) -> str:
         _mark(item, ok=False)
         return "damaged"
     try:
-        report, working = inspect.examine(original.getvalue(), item.media_type)
+        report, working = files.examine(original.getvalue(), item.media_type)
         report = report.to_json()
-    except inspect.RejectedFile:
+    except files.RejectedFile:
         report, working = UNREADABLE_REPORT, None
     original = None
     if report != item.metadata_report:
@@ -365,63 +382,3 @@ def evidence_record_share(
     if not recipient.strip():
         raise ValidationError({"recipient": "Say with whom, e.g. “WGEID secretariat”."})
     _custody(item, by, action, note=recipient.strip(), request=request)
-
-
-# --- The three elements (the rule that reads them is in elements.py) ---
-
-
-@transaction.atomic
-def element_assess(
-    *, case: Case, element: str, assessment: str, rationale: str, supporting, undermining, by: User
-) -> ElementAssessment:
-    claims = list(supporting) + list(undermining)
-    if any(c.case_id != case.pk for c in claims):
-        raise ValidationError("Choose this case's claims.")
-    if set(supporting) & set(undermining):
-        raise ValidationError("A claim cannot both support and undermine the same element.")
-    if Assessment(assessment) in POSITIVE and not supporting:
-        # The status history cites these claims when a person confirms the suggestion.
-        raise ValidationError(
-            {"supporting": "Choose at least one claim that supports this assessment."}
-        )
-    row, _created = ElementAssessment.objects.get_or_create(
-        case=case, element=Element(element).value
-    )
-    row.assessment = Assessment(assessment).value
-    row.rationale = rationale
-    row.assessed_by = by
-    row.full_clean()
-    row.save()
-    row.supporting.set(supporting)
-    row.undermining.set(undermining)
-    audit_record(
-        action="element.assess",
-        actor=by,
-        target=case,
-        case=case,
-        detail={
-            "element": element,
-            "assessment": assessment,
-            "supporting": len(supporting),
-            "undermining": len(undermining),
-        },
-    )
-    return row
-
-
-@transaction.atomic
-def presumed_ed_confirm(*, case: Case, by: User) -> StatusAssertion:
-    """A person confirms the suggestion: the status history cites the claims."""
-    suggestion = suggestion_for_case(case)
-    if not suggestion.suggest:
-        raise ValidationError(
-            "The rule does not suggest this status: " + " ".join(suggestion.reasons)
-        )
-    return status_assert(
-        case=case,
-        status=Status.PRESUMED_ED,
-        asserted_on=timezone.localdate(),
-        basis="Three elements assessed: " + " | ".join(suggestion.reasons),
-        claims=suggestion.claims,
-        by=by,
-    )

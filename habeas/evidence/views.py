@@ -16,10 +16,11 @@ from habeas.cases import selectors as case_selectors
 from habeas.cases.models import CaseMember
 from habeas.cases.views import apply_errors, form_page
 from habeas.core import uploads
+from habeas.lib import files
 
-from . import elements, inspect, selectors, services, storage
-from .forms import ElementForm, EvidenceForm, ShareForm
-from .models import Element, EvidenceItem
+from . import elements, grading, selectors, services, storage
+from .forms import ElementForm, EvidenceForm, GradeForm, ShareForm
+from .models import Element, ElementAssessment, EvidenceItem
 
 
 def _can_edit(user, case) -> bool:
@@ -92,7 +93,7 @@ def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) 
             "metadata": seen.metadata,
             "metadata_unreadable": seen.unreadable,
             "damaged": seen.damaged,
-            "unstrippable": inspect.unstrippable(item.media_type),
+            "unstrippable": files.unstrippable(item.media_type),
             "custody": item.custody.select_related("actor"),
             "can_edit": _can_edit(request.user, case),
             "share_form": share_form,
@@ -124,7 +125,7 @@ def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponse:
             status=409,
         )
     if working:
-        media_type, suffix = inspect.working_copy_type(item.media_type)
+        media_type, suffix = files.working_copy_type(item.media_type)
         filename = f"{PurePosixPath(item.original_name).stem}-clean{suffix}"
     else:
         media_type, filename = "application/octet-stream", item.original_name
@@ -182,7 +183,7 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     if element not in Element.values:
         raise Http404
-    current = selectors.element_assessment_get(case=case, element=element)
+    current = ElementAssessment.objects.filter(case=case, element=element).first()
     initial = None
     if current is not None:
         initial = {
@@ -194,7 +195,7 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
     form = ElementForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.element_assess(
+            elements.element_assess(
                 case=case, element=element, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -214,12 +215,77 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
 def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     try:
-        services.presumed_ed_confirm(case=case, by=request.user)
+        elements.presumed_ed_confirm(case=case, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("case_elements", case.public_id)
     messages.success(request, "Status set to presumed enforced disappearance, citing the claims.")
     return redirect(case)
+
+
+def _grade_page(request, *, case, obj, is_source: bool) -> HttpResponse:
+    from habeas.sources.models import Credibility, Reliability
+
+    if is_source:
+        initial = {"grade": obj.reliability, "rationale": obj.reliability_rationale}
+        choices, title = Reliability.choices, f"Grade source {obj.code_name}"
+    else:
+        initial = {"grade": obj.credibility, "rationale": obj.credibility_rationale}
+        choices = Credibility.choices
+        title = f"Grade a claim of {obj.source.code_name}"
+    form = GradeForm(request.POST or None, initial=initial, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if is_source:
+                grading.source_grade(
+                    source=obj,
+                    reliability=data["grade"],
+                    rationale=data["rationale"],
+                    by=request.user,
+                )
+            else:
+                grading.claim_grade(
+                    claim=obj,
+                    credibility=data["grade"],
+                    rationale=data["rationale"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Grade saved.")
+            return redirect(case)
+    return render(
+        request,
+        "evidence/grade.html",
+        {
+            "case": case,
+            "title": title,
+            "form": form,
+            "history": grading.grade_history(obj),
+            "statement": None if is_source else obj.statement,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+    from habeas.sources import selectors as source_selectors
+
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    source = source_selectors.source_get(case=case, public_id=source_id)
+    return _grade_page(request, case=case, obj=source, is_source=True)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_grade(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
+    from habeas.sources import selectors as source_selectors
+
+    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    claim = source_selectors.claim_get(case=case, public_id=claim_id)
+    return _grade_page(request, case=case, obj=claim, is_source=False)
 
 
 @require_POST

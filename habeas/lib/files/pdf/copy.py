@@ -26,8 +26,8 @@ import zlib
 
 from PIL import Image
 
-from habeas.evidence.inspect import RejectedFile, image_metadata, open_image
-
+from ..errors import RejectedFile
+from ..images import image_metadata, open_image
 from .allowed import (
     DRAWINGS,
     INLINE_KEYS,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from habeas.evidence.inspect import RejectedFile, TooLarge
+from ..errors import RejectedFile, TooLarge
+from ..metadata import Metadata
 
 # pypdf's warnings quote bytes of the file they are about (a line of a letter, a
 # name from its metadata): evidence content must never reach the server's logs.
@@ -219,9 +220,7 @@ class Found:
         if what not in self.other:
             self.other.append(what)
 
-    def metadata(self):
-        from habeas.evidence.inspect import Metadata
-
+    def metadata(self) -> Metadata:
         return Metadata(
             gps="; ".join(self.gps),
             device="; ".join(self.device),

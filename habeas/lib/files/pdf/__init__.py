@@ -28,7 +28,7 @@ def check(data: bytes) -> None:
 
 
 def examine(data: bytes):
-    """What the PDF reveals (an inspect.Metadata) and its working copy, in one pass."""
+    """What the PDF reveals (a Metadata) and its working copy, in one pass."""
     found = Found()
     with reading():
         reader = open_pdf(data)
