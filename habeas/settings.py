@@ -214,8 +214,6 @@ FILE_UPLOAD_HANDLERS = [
 ]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
-HABEAS_PAGE_SIZE = 50
-
 # Stored files (evidence, encrypted), which `habeas backup` saves with the database.
 HABEAS_FILES_DIR = DATA_DIR / "files"
 # Evidence (habeas.evidence): the largest file accepted, in bytes. Files are kept

@@ -65,14 +65,6 @@ class DocKind(StrEnum):
     URGENT_ACTION = "urgent_action"
 
 
-RECIPIENT_OF = {
-    DocKind.WGEID: Recipient.UN,
-    DocKind.CED: Recipient.UN,
-    DocKind.SPECIAL_PROCEDURES: Recipient.UN,
-    DocKind.LETTER: Recipient.GOVERNMENT,
-    DocKind.URGENT_ACTION: Recipient.PUBLIC,
-}
-
 # The intervention kinds each document serves (the document "sent" with them).
 DOCUMENT_FOR_KIND = {
     Intervention.Kind.WGEID_URGENT: DocKind.WGEID,

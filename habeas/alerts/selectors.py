@@ -60,10 +60,6 @@ def case_deadlines(*, case: Case) -> list[Deadline]:
     return list(Deadline.objects.filter(case=case, due_at__isnull=False).order_by("due_at"))
 
 
-def open_alert_count(*, user: User, now: datetime) -> int:
-    return inbox_for_user(user=user, now=now).count()
-
-
 def failed_deliveries_for(*, user: User) -> QuerySet[Delivery]:
     """Notifications that failed, for the page where a person acts on them: those
     of alerts on the user's teams; an administrator sees every one, the alert

@@ -25,8 +25,6 @@ from .models import (
     Status,
 )
 
-TEXT_LIMIT_HINT = _("Keep it under %(limit)d characters.")
-
 
 class TagsField(forms.CharField):
     """Comma-separated tags, shown and read as one line of text."""
