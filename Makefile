@@ -70,7 +70,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/python scripts/mutants.py --check
 
 bench: $(VENV)/.installed-test
-	$(BIN)/habeas bench pages --cases 1000
+	$(BIN)/python bench/pages.py --cases 1000
 
 clean:
 	rm -rf $(VENV) var/test
