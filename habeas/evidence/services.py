@@ -10,34 +10,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
-from habeas.cases.models import Case, Event
-from habeas.cases.services import case_touch
+from habeas.cases.models import Case, Event, Status, StatusAssertion
+from habeas.cases.services import case_touch, same_case_check, status_assert
+from habeas.core import uploads
 from habeas.lib import files
 from habeas.sources.models import Claim, Source
 
 from . import storage
-from .models import CustodyEvent, EvidenceItem
+from .elements import POSITIVE, suggestion_for_case
+from .models import Assessment, CustodyEvent, Element, ElementAssessment, EvidenceItem
 
 SNIFF_BYTES = 4096
-
-
-def max_bytes() -> int:
-    return settings.HABEAS_EVIDENCE_MAX_BYTES
-
-
-def _check_same_case(
-    case: Case, source: Source | None, claim: Claim | None, event: Event | None
-) -> None:
-    for name, obj in (("source", source), ("claim", claim), ("event", event)):
-        if obj is not None and obj.case_id != case.pk:
-            raise ValidationError({name: "Choose one of this case's records."})
 
 
 def _chunks(upload) -> Iterator[bytes]:
@@ -66,7 +55,7 @@ def evidence_add(
     as received, encrypted, with its hashes; and a working copy without metadata
     for images and PDFs. ValidationError({"upload": ...}) if it cannot be kept;
     then nothing is stored."""
-    _check_same_case(case, source, claim, event)
+    same_case_check(case, source=source, claim=claim, event=event)
     if part_of is not None:
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
             raise ValidationError({"part_of": "Files can be added only to a web capture."})
@@ -90,13 +79,8 @@ def evidence_add(
     hashing = storage._HashingWriter(None)
     for chunk in _chunks(upload):
         size += len(chunk)
-        if size > max_bytes():
-            raise ValidationError(
-                {
-                    "upload": f"The file is larger than the limit of "
-                    f"{max_bytes():,} bytes. Nothing was stored."
-                }
-            )
+        if size > uploads.max_bytes():
+            raise ValidationError({"upload": uploads.too_large_message()})
         hashing.write(chunk)
         if whole is not None:
             whole.write(chunk)
@@ -382,3 +366,63 @@ def evidence_record_share(
     if not recipient.strip():
         raise ValidationError({"recipient": "Say with whom, e.g. “WGEID secretariat”."})
     _custody(item, by, action, note=recipient.strip(), request=request)
+
+
+# --- The three elements (the rule that reads them is in elements.py) ---
+
+
+@transaction.atomic
+def element_assess(
+    *, case: Case, element: str, assessment: str, rationale: str, supporting, undermining, by: User
+) -> ElementAssessment:
+    claims = list(supporting) + list(undermining)
+    if any(c.case_id != case.pk for c in claims):
+        raise ValidationError("Choose this case's claims.")
+    if set(supporting) & set(undermining):
+        raise ValidationError("A claim cannot both support and undermine the same element.")
+    if Assessment(assessment) in POSITIVE and not supporting:
+        # The status history cites these claims when a person confirms the suggestion.
+        raise ValidationError(
+            {"supporting": "Choose at least one claim that supports this assessment."}
+        )
+    row, _created = ElementAssessment.objects.get_or_create(
+        case=case, element=Element(element).value
+    )
+    row.assessment = Assessment(assessment).value
+    row.rationale = rationale
+    row.assessed_by = by
+    row.full_clean()
+    row.save()
+    row.supporting.set(supporting)
+    row.undermining.set(undermining)
+    audit_record(
+        action="element.assess",
+        actor=by,
+        target=case,
+        case=case,
+        detail={
+            "element": element,
+            "assessment": assessment,
+            "supporting": len(supporting),
+            "undermining": len(undermining),
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def presumed_ed_confirm(*, case: Case, by: User) -> StatusAssertion:
+    """A person confirms the suggestion: the status history cites the claims."""
+    suggestion = suggestion_for_case(case)
+    if not suggestion.suggest:
+        raise ValidationError(
+            "The rule does not suggest this status: " + " ".join(suggestion.reasons)
+        )
+    return status_assert(
+        case=case,
+        status=Status.PRESUMED_ED,
+        asserted_on=timezone.localdate(),
+        basis="Three elements assessed: " + " | ".join(suggestion.reasons),
+        claims=suggestion.claims,
+        by=by,
+    )

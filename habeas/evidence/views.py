@@ -18,9 +18,9 @@ from habeas.cases.views import apply_errors, form_page
 from habeas.core import uploads
 from habeas.lib import files
 
-from . import elements, grading, selectors, services, storage
-from .forms import ElementForm, EvidenceForm, GradeForm, ShareForm
-from .models import Element, ElementAssessment, EvidenceItem
+from . import elements, selectors, services, storage
+from .forms import ElementForm, EvidenceForm, ShareForm
+from .models import Element, EvidenceItem
 
 
 def _can_edit(user, case) -> bool:
@@ -183,7 +183,7 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     if element not in Element.values:
         raise Http404
-    current = ElementAssessment.objects.filter(case=case, element=element).first()
+    current = selectors.element_assessment_get(case=case, element=element)
     initial = None
     if current is not None:
         initial = {
@@ -195,7 +195,7 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
     form = ElementForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            elements.element_assess(
+            services.element_assess(
                 case=case, element=element, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -215,77 +215,12 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
 def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
     try:
-        elements.presumed_ed_confirm(case=case, by=request.user)
+        services.presumed_ed_confirm(case=case, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("case_elements", case.public_id)
     messages.success(request, "Status set to presumed enforced disappearance, citing the claims.")
     return redirect(case)
-
-
-def _grade_page(request, *, case, obj, is_source: bool) -> HttpResponse:
-    from habeas.sources.models import Credibility, Reliability
-
-    if is_source:
-        initial = {"grade": obj.reliability, "rationale": obj.reliability_rationale}
-        choices, title = Reliability.choices, f"Grade source {obj.code_name}"
-    else:
-        initial = {"grade": obj.credibility, "rationale": obj.credibility_rationale}
-        choices = Credibility.choices
-        title = f"Grade a claim of {obj.source.code_name}"
-    form = GradeForm(request.POST or None, initial=initial, choices=choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if is_source:
-                grading.source_grade(
-                    source=obj,
-                    reliability=data["grade"],
-                    rationale=data["rationale"],
-                    by=request.user,
-                )
-            else:
-                grading.claim_grade(
-                    claim=obj,
-                    credibility=data["grade"],
-                    rationale=data["rationale"],
-                    by=request.user,
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Grade saved.")
-            return redirect(case)
-    return render(
-        request,
-        "evidence/grade.html",
-        {
-            "case": case,
-            "title": title,
-            "form": form,
-            "history": grading.grade_history(obj),
-            "statement": None if is_source else obj.statement,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
-    from habeas.sources import selectors as source_selectors
-
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    source = source_selectors.source_get(case=case, public_id=source_id)
-    return _grade_page(request, case=case, obj=source, is_source=True)
-
-
-@require_http_methods(["GET", "POST"])
-def claim_grade(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
-    from habeas.sources import selectors as source_selectors
-
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    claim = source_selectors.claim_get(case=case, public_id=claim_id)
-    return _grade_page(request, case=case, obj=claim, is_source=False)
 
 
 @require_POST
