@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
-from glob import glob
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -58,7 +60,7 @@ def pg_tool(name: str) -> str:
 def pg_environment() -> dict[str, str]:
     """The connection settings for pg_dump / pg_restore, through libpq's environment
     variables: the password never appears on a command line."""
-    db = settings.DATABASES["default"]
+    db: Mapping[str, Any] = settings.DATABASES["default"]
     env = dict(os.environ)
     for key, variable in (
         ("NAME", "PGDATABASE"),
