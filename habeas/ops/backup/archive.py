@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
@@ -239,7 +239,7 @@ def _extract_member(
     tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path, sha256: str, size: int
 ) -> None:
     dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    source = tar.extractfile(member)
+    source = cast(IO[bytes], tar.extractfile(member))  # a regular file: the caller checked
     digest, written = hashlib.sha256(), 0
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
@@ -266,7 +266,7 @@ def _read_tar(stream: BinaryIO, staging: Path, vendor: str) -> dict:
             raise BackupError("This is not a Habeas backup (it has no manifest).")
         if first.size > MANIFEST_MAX_BYTES:
             raise BackupError("The backup's manifest is damaged (too large).")
-        manifest = _check_manifest(tar.extractfile(first).read(), vendor)
+        manifest = _check_manifest(cast(IO[bytes], tar.extractfile(first)).read(), vendor)
         database = manifest["database"]
         expected = {database["member"]: (database["sha256"], database["size"])}
         for entry in manifest["files"]:

@@ -136,12 +136,13 @@ def _snapshot_postgresql(staging: Path) -> Snapshot:
         conn.read_only = True
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
-            snapshot_id = cursor.fetchone()[0]
+            # Each SELECT here returns one row.
+            snapshot_id = cursor.fetchone()[0]  # type: ignore[index]
             cursor.execute(
                 "SELECT to_regclass('django_migrations') IS NOT NULL, "
                 "to_regclass('audit_audithead') IS NOT NULL"
             )
-            has_migrations, has_audit = cursor.fetchone()
+            has_migrations, has_audit = cursor.fetchone()  # type: ignore[misc]
             migrations = []
             if has_migrations:
                 cursor.execute("SELECT id, app, name FROM django_migrations")
