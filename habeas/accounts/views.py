@@ -36,6 +36,7 @@ from .forms import (
     UserCreateForm,
     UserRoleForm,
 )
+from .http import AuthenticatedRequest
 from .models import LoginFailure, TOTPDevice, User
 from .services import Outcome
 
@@ -140,7 +141,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     device = TOTPDevice.objects.filter(user=user).only("confirmed").first()
     return render(
@@ -156,7 +157,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = AccountPasswordChangeForm(user, request.POST or None)
     locked = False
@@ -185,7 +186,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if selectors.totp_device_confirmed(user):
         messages.info(request, _("Two-factor login is already on for your account."))
@@ -228,7 +229,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def backup_codes(request: HttpRequest) -> HttpResponse:
+def backup_codes(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if selectors.totp_device_confirmed(user) is None:
         messages.info(request, _("Set up two-factor login first."))
@@ -252,7 +253,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if selectors.totp_device_confirmed(user) is None:
         messages.info(request, _("Two-factor login is not on for your account."))
@@ -277,7 +278,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def sessions_end_others(request: HttpRequest) -> HttpResponse:
+def sessions_end_others(request: AuthenticatedRequest) -> HttpResponse:
     services.sessions_end_others(request=request, user=request.user)
     messages.success(request, _("Your other sessions have ended. This one goes on."))
     return redirect("account")
@@ -309,14 +310,14 @@ def administrators_only(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
 @administrators_only
 @require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"users": selectors.users_for_admin()})
 
 
 @administrators_only
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user, generated = services.user_create(
@@ -336,7 +337,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @administrators_only
 @require_GET
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     account = selectors.user_for_admin(user_id)
     if account is None:
         raise Http404
@@ -351,7 +352,9 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-def _admin_action(request: HttpRequest, user_id: int, act: Callable[[User], None], done: str):
+def _admin_action(
+    request: AuthenticatedRequest, user_id: int, act: Callable[[User], None], done: str
+):
     account = get_object_or_404(User, pk=user_id)
     try:
         act(account)
@@ -365,7 +368,7 @@ def _admin_action(request: HttpRequest, user_id: int, act: Callable[[User], None
 
 @administrators_only
 @require_POST
-def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_role(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     form = UserRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
@@ -381,7 +384,7 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 @require_POST
-def user_disable(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_disable(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     return _admin_action(
         request,
         user_id,
@@ -392,7 +395,7 @@ def user_disable(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 @require_POST
-def user_enable(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_enable(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     return _admin_action(
         request,
         user_id,
@@ -403,7 +406,7 @@ def user_enable(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 @require_POST
-def user_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_two_factor_reset(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     return _admin_action(
         request,
         user_id,
