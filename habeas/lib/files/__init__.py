@@ -30,23 +30,13 @@ __all__ = [
     "pixels_only",
     "sniff",
     "unstrippable",
-    "validate",
     "wants_working_copy",
-    "working_copy",
     "working_copy_type",
 ]
 
 # Files that may carry a position and a device that Habeas cannot remove: no
 # working copy is made of them, and their page says so.
 UNSTRIPPABLE_IMAGES = frozenset({"image/heic", "image/heif", "image/avif"})
-
-
-def validate(data: bytes | None, media_type: str) -> None:
-    """Parse images and PDFs (data is None for types that are not parsed)."""
-    if media_type in IMAGE_TYPES.values():
-        images.open_image(data)
-    elif media_type == "application/pdf":
-        pdf.check(data)
 
 
 def wants_working_copy(media_type: str) -> bool:
@@ -66,6 +56,10 @@ def examine(data: bytes | None, media_type: str) -> tuple[Metadata | None, bytes
     if any of it fails, so that what is stored can always be shown and shared."""
     if data is None or not wants_working_copy(media_type):
         return None, None
+    return _parsed(data, media_type)
+
+
+def _parsed(data: bytes, media_type: str) -> tuple[Metadata, bytes | None]:
     if media_type == "application/pdf":
         return pdf.examine(data)
     return images.examine(data, media_type)
@@ -76,14 +70,7 @@ def metadata_of(data: bytes, media_type: str) -> Metadata:
     read (damaged, a bomb)."""
     if not wants_working_copy(media_type):
         return Metadata()
-    return examine(data, media_type)[0]
-
-
-def working_copy(data: bytes, media_type: str) -> bytes:
-    """The file without metadata, for sharing. The original is not touched."""
-    if not wants_working_copy(media_type):
-        raise ValueError(f"no working copy for {media_type}")
-    return examine(data, media_type)[1]
+    return _parsed(data, media_type)[0]
 
 
 def working_copy_type(media_type: str) -> tuple[str, str]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import struct
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any, SupportsFloat
 
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -204,7 +205,7 @@ def _jpeg_scale(image: Image.Image) -> int | None:
 GPS_IFD = 0x8825
 
 
-def _ratio(values) -> float:
+def _ratio(values: Iterable[SupportsFloat]) -> float:
     d, m, s = (float(v) for v in values)
     return d + m / 60 + s / 3600
 
@@ -215,7 +216,7 @@ def image_metadata(image: Image.Image) -> Metadata:
     return _metadata_from(image.getexif(), image.info)
 
 
-def _metadata_from(exif: Image.Exif, info: dict) -> Metadata:
+def _metadata_from(exif: Image.Exif, info: dict[str | tuple[int, int], Any]) -> Metadata:
     found = Metadata()
     gps = exif.get_ifd(GPS_IFD)
     if gps:

@@ -17,6 +17,7 @@ anything raises RejectedFile.
 
 from __future__ import annotations
 
+from ..metadata import Metadata
 from .copy import Copier
 from .reading import Budget, Found, document_metadata, open_pdf, reading
 
@@ -27,7 +28,7 @@ def check(data: bytes) -> None:
         open_pdf(data)
 
 
-def examine(data: bytes):
+def examine(data: bytes) -> tuple[Metadata, bytes]:
     """What the PDF reveals (a Metadata) and its working copy, in one pass."""
     found = Found()
     with reading():
@@ -37,7 +38,7 @@ def examine(data: bytes):
     return found.metadata(), working
 
 
-def metadata(data: bytes):
+def metadata(data: bytes) -> Metadata:
     return examine(data)[0]
 
 
