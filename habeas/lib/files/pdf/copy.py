@@ -23,6 +23,8 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
@@ -47,9 +49,13 @@ from .reading import (
     UNREADABLE_IMAGE,
     Budget,
     Found,
+    PdfValue,
     hidden_layers,
     xmp,
 )
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 DEVICE_FOR_COMPONENTS = {1: "/DeviceGray", 3: "/DeviceRGB", 4: "/DeviceCMYK"}
 MARKED_CONTENT = frozenset({b"BMC", b"BDC", b"EMC", b"MP", b"DP"})
@@ -60,7 +66,7 @@ _WORD = re.compile(rb"[^\s\x00]+")
 MAX_DEPTH = 64
 
 
-def _filters(value) -> list[str]:
+def _filters(value: PdfValue) -> list[str]:
     if value is None:
         return []
     value = value.get_object()
@@ -68,23 +74,23 @@ def _filters(value) -> list[str]:
     return [FILTER_NAMES.get(str(name), str(name)) for name in names]
 
 
-def _release(stream) -> None:
+def _release(stream: PdfValue) -> None:
     """Drop pypdf's cached decoded copy of a stream of the original."""
     if getattr(stream, "decoded_self", None) is not None:
         stream.decoded_self = None
 
 
 class Copier:
-    def __init__(self, reader, found: Found, budget: Budget) -> None:
+    def __init__(self, reader: PdfReader, found: Found, budget: Budget) -> None:
         from pypdf import PdfWriter
 
         self.reader, self.found, self.budget = reader, found, budget
         self.writer = PdfWriter()
-        self.done: dict[tuple, object] = {}
+        self.done: dict[tuple[int, int, str] | None, PdfValue] = {}
         self.hidden, _ = hidden_layers(reader.trailer["/Root"].get_object())
         self.unknown: set[str] = set()
         self.label = ""
-        self.page_resources = None
+        self.page_resources: PdfValue = None
         # Kinds whose object can take several forms (a name, an array, a dictionary
         # or a stream): each is copied by its own method.
         self.choosers = {
@@ -116,7 +122,7 @@ class Copier:
         self.writer.write(out)
         return out.getvalue()
 
-    def _page(self, page) -> None:
+    def _page(self, page: PdfValue) -> None:
         from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
         self.page_resources = page.get("/Resources")
@@ -158,7 +164,7 @@ class Copier:
 
     # ------------------------------------------------------------ objects
 
-    def copy(self, value, kind: str, depth: int = 0):
+    def copy(self, value: PdfValue, kind: str, depth: int = 0) -> PdfValue:
         """The copy of `value` as a `kind` of object, with only what KEYS allows;
         None if nothing of it may be copied."""
         from pypdf.generic import (
@@ -226,7 +232,7 @@ class Copier:
                 self._set(new, zlib.compress(self._decoded(obj)), "/FlateDecode")
         return new_ref or new
 
-    def _plain(self, value, depth: int = 0):
+    def _plain(self, value: PdfValue, depth: int = 0) -> PdfValue:
         from pypdf.generic import (
             ArrayObject,
             BooleanObject,
@@ -256,7 +262,7 @@ class Copier:
             return ArrayObject([NullObject() if item is None else item for item in items])
         return None
 
-    def _notice(self, obj, allowed, where: str) -> None:
+    def _notice(self, obj: PdfValue, allowed: Collection[str], where: str) -> None:
         """What an object left out of the copy reveals, for the panel."""
         if where and "/Metadata" in obj and hasattr(obj["/Metadata"], "get_data"):
             xmp(obj["/Metadata"], self.found, where)
@@ -266,23 +272,23 @@ class Copier:
             if key not in allowed and key not in KNOWN_LEFT_OUT:
                 self.unknown.add(str(key))
 
-    def _set(self, stream, data: bytes, filter_name: str | None) -> None:
+    def _set(self, stream: PdfValue, data: bytes, filter_name: str | None) -> None:
         from pypdf.generic import NameObject
 
         stream._data = data
         if filter_name:
             stream[NameObject("/Filter")] = NameObject(filter_name)
 
-    def _decoded(self, stream) -> bytes:
+    def _decoded(self, stream: PdfValue) -> bytes:
         """A stream of the original, decoded, counted, and released."""
-        data = stream.get_data()
+        data: bytes = stream.get_data()
         _release(stream)
         self.budget.spend(len(data))
         return data
 
     # -------------------------------------------------- kinds with choices
 
-    def _xobject(self, value, obj, depth: int):
+    def _xobject(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         if self.is_hidden(obj.raw_get("/OC") if "/OC" in obj else None):
             return None
         subtype = obj.get("/Subtype")
@@ -292,7 +298,7 @@ class Copier:
             return self.copy(value, "form", depth + 1)
         return None  # PostScript, reference XObjects
 
-    def _colorspace(self, value, obj, depth: int):
+    def _colorspace(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import ArrayObject, NameObject
 
         if isinstance(obj, NameObject):
@@ -328,14 +334,14 @@ class Copier:
             return None
         return ArrayObject([NameObject(family), *parts])
 
-    def _functions(self, value, obj, depth: int):
+    def _functions(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import ArrayObject
 
         if isinstance(obj, ArrayObject):
             return self.copy(value, "function_list", depth + 1)
         return self._stream_or_dict(value, obj, "function", depth)
 
-    def _stream_or_dict(self, value, obj, kind: str, depth: int):
+    def _stream_or_dict(self, value: PdfValue, obj: PdfValue, kind: str, depth: int) -> PdfValue:
         """Functions and shadings are dictionaries, or streams of samples."""
         from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
@@ -352,13 +358,13 @@ class Copier:
             return self.writer._add_object(new)
         return new
 
-    def _function(self, value, obj, depth: int):
+    def _function(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         return self._stream_or_dict(value, obj, "function", depth)
 
-    def _shading(self, value, obj, depth: int):
+    def _shading(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         return self._stream_or_dict(value, obj, "shading", depth)
 
-    def _encoding(self, value, obj, depth: int):
+    def _encoding(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import NameObject, StreamObject
 
         if isinstance(obj, NameObject):
@@ -367,7 +373,7 @@ class Copier:
             return self.copy(value, "cmap_stream", depth + 1)
         return self.copy(value, "encoding_dict", depth + 1)
 
-    def _cmap(self, value, obj, depth: int):
+    def _cmap(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import NameObject, StreamObject
 
         if isinstance(obj, NameObject):
@@ -376,17 +382,17 @@ class Copier:
             return self.copy(value, "cmap_stream", depth + 1)
         return None
 
-    def _cidtogid(self, value, obj, depth: int):
+    def _cidtogid(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import NameObject
 
         return obj if isinstance(obj, NameObject) else self.copy(value, "data", depth + 1)
 
-    def _softmask(self, value, obj, depth: int):
+    def _softmask(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import NameObject
 
         return obj if isinstance(obj, NameObject) else self.copy(value, "softmask_dict", depth + 1)
 
-    def _mask(self, value, obj, depth: int):
+    def _mask(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import ArrayObject
 
         return (
@@ -395,7 +401,7 @@ class Copier:
             else self.copy(value, "image", depth + 1)
         )
 
-    def _pattern(self, value, obj, depth: int):
+    def _pattern(self, value: PdfValue, obj: PdfValue, depth: int) -> PdfValue:
         from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
         if not isinstance(obj, DictionaryObject):
@@ -422,7 +428,7 @@ class Copier:
 
     # -------------------------------------------------------- layers
 
-    def is_hidden(self, oc) -> bool:
+    def is_hidden(self, oc: PdfValue) -> bool:
         """Whether optional content is hidden when the file opens. A membership
         dictionary counts as hidden if any group it names is: the copy would
         rather leave out something shown than show something hidden."""
@@ -441,7 +447,7 @@ class Copier:
 
     # -------------------------------------------------- drawing instructions
 
-    def _content(self, source, resources) -> bytes:
+    def _content(self, source: PdfValue, resources: PdfValue) -> bytes:
         """Drawing instructions, parsed and written again if they hold images, tags
         or layers: no marked content, nothing a hidden layer draws, inline images
         re-encoded."""
@@ -462,19 +468,21 @@ class Copier:
         resources = resources.get_object() if resources is not None else {}
         properties = resources.get("/Properties") or {}
         xobjects = resources.get("/XObject") or {}
-        hidden_names = set()
+        hidden_names: set[str] = set()
         for name in xobjects:
             xobject = xobjects[name]
             if "/OC" in xobject and self.is_hidden(xobject.raw_get("/OC")):
                 hidden_names.add(str(name))
-        kept, stack = [], []  # stack: for each open marked section, whether it is hidden
+        kept: list[tuple[Any, bytes]] = []
+        stack: list[bool] = []  # for each open marked section, whether it is hidden
         for operands, operator in content.operations:
             if operator in (b"BMC", b"BDC"):
                 hidden = bool(stack and stack[-1])
                 if operator == b"BDC" and len(operands) == 2 and operands[0] == "/OC":
                     props = operands[1]
                     if isinstance(props, str) and props in properties:
-                        props = properties.raw_get(props)
+                        # In it: a PDF dictionary, not the empty fallback.
+                        props = properties.raw_get(props)  # type: ignore[union-attr]
                     hidden = hidden or self.is_hidden(props)
                 stack.append(hidden)
                 continue
@@ -492,7 +500,7 @@ class Copier:
         content.operations = kept
         return content.get_data()
 
-    def _inline_image(self, operands) -> dict:
+    def _inline_image(self, operands: dict[str, Any]) -> dict[str, Any]:
         from pypdf.filters import decode_stream_data
         from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 
@@ -533,14 +541,15 @@ class Copier:
         # A line break before EI, as readers expect; a decoder ignores it.
         return {"settings": new, "data": data + b"\n"}
 
-    def _annotations(self, page) -> tuple[list[bytes], dict]:
+    def _annotations(self, page: PdfValue) -> tuple[list[bytes], dict[str, PdfValue]]:
         """What a printer would draw of the page's annotations (filled-in fields,
         typed text, stamps, signatures, highlights), from their appearance streams,
         as forms of the page; the annotations themselves (their authors, comments,
         attachments, actions) are not copied."""
         from pypdf.generic import NameObject
 
-        draws, xobjects = [], {}
+        draws: list[bytes] = []
+        xobjects: dict[str, PdfValue] = {}
         for number, ref in enumerate(page.get("/Annots") or []):
             annot = ref.get_object()
             if annot.get("/Subtype") in NOT_DRAWN or int(annot.get("/F", 0)) & NOT_SHOWN_FLAGS:
@@ -577,7 +586,7 @@ class Copier:
 
     # -------------------------------------------------------------- images
 
-    def _image_data(self, obj, new) -> None:
+    def _image_data(self, obj: PdfValue, new: PdfValue) -> None:
         from pypdf.generic import NameObject
 
         filters = _filters(obj.get("/Filter"))
@@ -603,7 +612,7 @@ class Copier:
             # Plain samples: deflated again, so nothing trailing them survives either.
             self._set(new, zlib.compress(data), "/FlateDecode")
 
-    def _parms(self, value):
+    def _parms(self, value: PdfValue) -> PdfValue:
         from pypdf.generic import ArrayObject, NullObject
 
         obj = value.get_object()
@@ -629,7 +638,7 @@ class Copier:
         fresh.save(
             out,
             "JPEG",
-            qtables=image.quantization,
+            qtables=image.quantization,  # type: ignore[attr-defined]  # a JPEG's
             subsampling=JpegImagePlugin.get_sampling(image),
         )
         return out.getvalue()
@@ -649,7 +658,7 @@ class Copier:
         for what in seen.other:
             self.found.note(f"{what} ({where})")
 
-    def _jpx_to_samples(self, stream, data: bytes) -> None:
+    def _jpx_to_samples(self, stream: PdfValue, data: bytes) -> None:
         """JPEG 2000 can hold XML and UUID boxes (XMP, GeoJP2 positions): the image
         is rewritten as its plain samples, deflated."""
         from pypdf.generic import NameObject, NumberObject, StreamObject
@@ -660,6 +669,8 @@ class Copier:
         if image.mode == "P":
             image = image.convert("RGB")
         bits = 8
+        colour: Any  # the colour image, then its number of components
+        alpha: Image.Image | None
         if image.mode.startswith("I;16"):
             samples, colour, alpha, bits = image.tobytes("raw", "I;16B"), 1, None, 16
         else:
@@ -711,7 +722,7 @@ def _open_embedded(data: bytes) -> Image.Image:
         raise RejectedFile(UNREADABLE_IMAGE) from None
 
 
-def _components(colorspace) -> int | None:
+def _components(colorspace: PdfValue) -> int | None:
     if colorspace is None:
         return None
     colorspace = colorspace.get_object()
@@ -728,7 +739,7 @@ def _components(colorspace) -> int | None:
     }.get(str(name))
 
 
-def _device_space(array):
+def _device_space(array: PdfValue) -> PdfValue:
     """/DeviceRGB (…) for an ICC-based colour space: a scanner's or camera's
     profile names the device."""
     from pypdf.generic import NameObject
@@ -741,14 +752,15 @@ def _device_space(array):
     return NameObject(device)
 
 
-def _placement(rect, bbox, matrix) -> list[float] | None:
+def _placement(rect: PdfValue, bbox: PdfValue, matrix: PdfValue) -> list[float] | None:
     """The matrix that puts an appearance stream into its annotation's rectangle
     (PDF 32000-1, 12.5.5)."""
     x1, y1, x2, y2 = (float(v) for v in rect)
     rx1, rx2, ry1, ry2 = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
     a, b, c, d, e, f = (float(v) for v in (matrix or (1, 0, 0, 1, 0, 0)))
     bx1, by1, bx2, by2 = (float(v) for v in bbox)
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
     for x, y in ((bx1, by1), (bx1, by2), (bx2, by1), (bx2, by2)):
         xs.append(a * x + c * y + e)
         ys.append(b * x + d * y + f)

@@ -7,14 +7,24 @@ pass that makes the working copy.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import RejectedFile, TooLarge
 from ..metadata import Metadata
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# pypdf's objects as read from a stranger's file (dictionaries, arrays, streams,
+# references): any key may hold anything, so the code checks what it finds where
+# it reads it, and mypy does not.
+PdfValue = Any
+T = TypeVar("T")
 
 # pypdf's warnings quote bytes of the file they are about (a line of a letter, a
 # name from its metadata): evidence content must never reach the server's logs.
@@ -38,7 +48,7 @@ TOO_LARGE = _(
 STREAM_MAX = 75_000_000
 # XMP is text: a few kilobytes in practice.
 XMP_MAX = 1_000_000
-LIMITS = {
+LIMITS: dict[str, Any] = {
     "maximum_declared_stream_length": STREAM_MAX,
     "array_based_stream_maximum_output_length": STREAM_MAX,
     "zlib_maximum_output_length": STREAM_MAX,
@@ -130,7 +140,7 @@ def reading() -> Iterator[None]:
             raise RejectedFile(DAMAGED) from None
 
 
-def open_pdf(data: bytes):
+def open_pdf(data: bytes) -> PdfReader:
     import io
 
     from pypdf import PdfReader
@@ -155,14 +165,14 @@ class Budget:
         self.total = 0
         self.words = 0
 
-    def decoding_content(self, decode):
+    def decoding_content(self, decode: Callable[[], T]) -> T:
         """decode(), with pypdf told to stop inflating once what is left of
         CONTENT_MAX is reached: a page of 70 MB of spaces is refused after 16 MB."""
         import pypdf
         from pypdf.errors import LimitReachedError
 
         left = max(CONTENT_MAX - self.content, 1)
-        limits = {
+        limits: dict[str, Any] = {
             name: min(left, STREAM_MAX)
             for name in (
                 "array_based_stream_maximum_output_length",
@@ -206,7 +216,7 @@ class Found:
     other: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
 
-    def add(self, kind: str, value, where: str = "") -> None:
+    def add(self, kind: str, value: PdfValue, where: str = "") -> None:
         if hasattr(value, "get_object"):
             value = value.get_object()
         value = " ".join(str(value or "").split())
@@ -230,7 +240,7 @@ class Found:
         )
 
 
-def xmp(stream, found: Found, where: str) -> None:
+def xmp(stream: PdfValue, found: Found, where: str) -> None:
     import pypdf
     from pypdf.xmp import XmpInformation
 
@@ -254,10 +264,10 @@ def xmp(stream, found: Found, where: str) -> None:
         found.add("gps", f"{(lat or ['?'])[0]}, {(lon or ['?'])[0]}", f"XMP, {where}")
 
 
-def _xmp_values(root, namespace: str, name: str) -> list[str]:
+def _xmp_values(root: Any, namespace: str, name: str) -> list[str]:
     """A property's values, written either way XMP allows: as an attribute of an
     rdf:Description, or as an element (with rdf:li items for lists)."""
-    values = []
+    values: list[str] = []
     for description in root.getElementsByTagNameNS(NS_RDF, "Description"):
         if description.getAttributeNS(namespace, name):
             values.append(description.getAttributeNS(namespace, name))
@@ -267,14 +277,14 @@ def _xmp_values(root, namespace: str, name: str) -> list[str]:
     return [value.strip() for value in values if value.strip()]
 
 
-def _text(node) -> str:
+def _text(node: Any) -> str:
     return "".join(
         child.data if child.nodeType == child.TEXT_NODE else _text(child)
         for child in node.childNodes
     )
 
 
-def _annotations(page, found: Found, label: str) -> None:
+def _annotations(page: PdfValue, found: Found, label: str) -> None:
     for ref in page.get("/Annots") or []:
         annot = ref.get_object()
         subtype = annot.get("/Subtype")
@@ -292,14 +302,15 @@ def _annotations(page, found: Found, label: str) -> None:
             found.note("JavaScript")
 
 
-def hidden_layers(root) -> tuple[set[int], list[str]]:
+def hidden_layers(root: PdfValue) -> tuple[set[int], list[str]]:
     """The optional-content groups (layers) hidden when the file opens, by object
     number, and their names."""
     properties = root.get("/OCProperties")
     if properties is None:
         return set(), []
     properties = properties.get_object()
-    default = (properties.get("/D") or {}).get_object() if "/D" in properties else {}
+    # An empty /D fails here, as any damage does (reading() refuses the file).
+    default = (properties.get("/D") or {}).get_object() if "/D" in properties else {}  # type: ignore[union-attr]
     groups = [ref for ref in properties.get("/OCGs") or [] if hasattr(ref, "idnum")]
     if default.get("/BaseState") == "/OFF":
         shown = {ref.idnum for ref in default.get("/ON") or [] if hasattr(ref, "idnum")}
@@ -314,16 +325,16 @@ def hidden_layers(root) -> tuple[set[int], list[str]]:
     return hidden, names
 
 
-def document_metadata(reader, found: Found) -> None:
+def document_metadata(reader: PdfReader, found: Found) -> None:
     """What the document and its pages carry outside what they draw: document
     information, XMP, PieceInfo, attachments, scripts, annotations, layers."""
-    info = reader.metadata or {}
+    info: PdfValue = reader.metadata or {}
     found.add("author", info.get("/Author"), "document info")
     for key in ("/Creator", "/Producer"):
         found.add("device", info.get(key), "document info")
     if info:
         found.note("document info")
-    root = reader.trailer["/Root"].get_object()
+    root: PdfValue = reader.trailer["/Root"].get_object()
     if "/Metadata" in root:
         xmp(root["/Metadata"], found, "document")
     if "/PieceInfo" in root:
