@@ -14,7 +14,7 @@ import itertools
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
@@ -44,13 +44,13 @@ from habeas.cases.models import (
     StatusAssertion,
     Tag,
 )
-from habeas.cases.services import name_tokens_build
+from habeas.cases.services import information_moment, name_tokens_build
 from habeas.lib.partialdate import PartialDate, Precision, add_months
 from habeas.sources.models import Claim, ClaimLink, Source
 
 BENCH_USERNAME = "bench"
 # Bump when the generated data changes shape, so that old benchmark databases are reseeded.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MARKER_TABLE = "habeas_bench_marker"
 CASES_PER_CHUNK = 5_000  # one transaction each
 
@@ -253,6 +253,36 @@ def _next_id(model: type[models.Model]) -> int:
     return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
 
 
+def case_derived(
+    *,
+    disappeared_from: date | None,
+    last_contact_from: date | None,
+    status: str,
+    asserted_on: date,
+    opened: datetime,
+    news: Iterable[datetime],
+) -> dict[str, Any]:
+    """The `Case` columns Habeas derives from a case's records, for rows the seeder writes
+    without Case.save() and the services: a case opened at `opened` (case_create asserts
+    "reported missing" as of the disappearance, or of that day), its one status asserted
+    on `asserted_on`, and news (events, claims) standing for the moments `news`.
+    tests/test_bench_seeding.py compares them with what the services store."""
+    reported_on = disappeared_from or timezone.localdate(opened)
+    # The current status is the latest assertion; the later-entered one wins a tie.
+    current = status if asserted_on >= reported_on else Status.REPORTED_MISSING
+    moments = [opened, information_moment(reported_on), information_moment(asserted_on), *news]
+    return {
+        "disappeared_from": disappeared_from,
+        "last_contact_from": last_contact_from,
+        "urgent_window_closes": (
+            add_months(disappeared_from, URGENT_WINDOW_MONTHS) if disappeared_from else None
+        ),
+        "current_status": current,
+        "is_open": current not in CLOSING_STATUSES,
+        "last_info_at": max(moments),  # case_touch: it never goes back
+    }
+
+
 @dataclass
 class _Seeder:
     """Generates and inserts the rows of `n` cases, CASES_PER_CHUNK per transaction."""
@@ -265,7 +295,7 @@ class _Seeder:
     tag_ids: list[int]
     uuid_native: bool = field(init=False)
     tokens_of: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    edtf_of: dict[tuple, tuple[str, date]] = field(default_factory=dict)
+    edtf_of: dict[tuple, tuple[str, date, datetime]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.uuid_native = connection.features.has_native_uuid_field
@@ -341,8 +371,9 @@ class _Seeder:
             terms = self.tokens_of[text] = [(token.key, token.skeleton) for token in built]
         return terms
 
-    def partial(self, day: int, shape: str, extra: int = 0) -> tuple[str, date]:
-        """(EDTF text, earliest day) of a partial date around day ordinal `day`, cached."""
+    def partial(self, day: int, shape: str, extra: int = 0) -> tuple[str, date, datetime]:
+        """(EDTF text, earliest day, the moment it stands for as news) of a partial date
+        around day ordinal `day`, cached."""
         key = (day, shape, extra)
         found = self.edtf_of.get(key)
         if found is None:
@@ -362,10 +393,10 @@ class _Seeder:
             else:
                 lo, hi = date(lo.year, 1, 1), date(lo.year, 12, 31)
                 value = PartialDate(lo, hi, Precision.YEAR, approximate=bool(extra))
-            found = self.edtf_of[key] = (value.to_edtf(), value.lo)
+            found = self.edtf_of[key] = (value.to_edtf(), value.lo, information_moment(value))
         return found
 
-    def some_date(self, day: int) -> tuple[str, date]:
+    def some_date(self, day: int) -> tuple[str, date, datetime]:
         """A partial date with the mix of precisions testimony gives."""
         roll = self.rng.random()
         if roll < 0.45:
@@ -392,14 +423,16 @@ class _Seeder:
             gone_day = today - rng.randrange(100)
         else:
             gone_day = today - rng.randrange(100, 25 * 365)
-        gone_edtf, gone_lo = self.some_date(gone_day) if rng.random() < 0.95 else ("", None)
+        unknown = ("", None, None)
+        gone_edtf, gone_lo, _ = self.some_date(gone_day) if rng.random() < 0.95 else unknown
         contact_edtf, contact_lo = "", None
         if rng.random() < 0.6:
-            contact_edtf, contact_lo = self.some_date(gone_day - rng.randrange(3))
+            contact_edtf, contact_lo, _ = self.some_date(gone_day - rng.randrange(3))
         silent = rng.randrange(max(1, min(today - gone_day, 4000)))
         if status in CLOSING_STATUSES:
             silent = max(silent, 30)
-        last_info = datetime.combine(
+        # The case was opened then; what it records may be later news (case_derived).
+        opened = datetime.combine(
             date.fromordinal(today - silent), dtime(rng.randrange(24), rng.randrange(60)), UTC
         )
 
@@ -427,19 +460,15 @@ class _Seeder:
         case_id = self.new_id(Case)
         place = rng.choice(PLACES[country] + ABROAD)
         year = gone_lo.year if gone_lo else self.today.year
-        t[Case].rows.append((
+        case_row = (
             case_id, self.new_uuid(), f"{country}-{year}-{number:06d}", country,
             f"{rng.choice(OCCUPATIONS)} last seen in {place}. "
             + " ".join(rng.sample(EVENT_TEXT, 2)),
             gone_edtf, place, contact_edtf, place if contact_edtf else "",
             rng.choice(("phone", "messenger", "in_person", "sms")) if contact_edtf else "",
             "A relative" if contact_edtf else "", "", rng.random() < 0.3, rng.random() < 0.2,
-            rng.random() < 0.25, priority, self.adapt_date(gone_lo),
-            self.adapt_date(contact_lo),
-            self.adapt_date(add_months(gone_lo, URGENT_WINDOW_MONTHS) if gone_lo else None),
-            status, status not in CLOSING_STATUSES, self.adapt_dt(last_info), self.stamp,
-            self.stamp, self.user_id,
-        ))  # fmt: skip
+            rng.random() < 0.25, priority,
+        )  # fmt: skip
         t[Case.people.through].rows.append((case_id, person_id))
         if rng.random() < 0.3:
             t[Case.tags.through].rows.append((case_id, rng.choice(self.tag_ids)))
@@ -447,10 +476,11 @@ class _Seeder:
 
         # Events: about ten, from a few weeks before the disappearance on.
         span = max(1, min(today - gone_day + 60, 3 * 365))
-        event_ids, event_days = [], []
+        event_ids, event_days, news = [], [], []
         for _ in range(rng.randint(8, 12)):
             day = min(today, gone_day - 60 + rng.randrange(span))
-            edtf, lo = self.some_date(day)
+            edtf, lo, moment = self.some_date(day)
+            news.append(moment)
             event_id = self.new_id(Event)
             event_ids.append(event_id)
             event_days.append(day)
@@ -482,7 +512,8 @@ class _Seeder:
             else:
                 topic, event_id = rng.choice(("status", "whereabouts", "other")), None
                 day = gone_day + rng.randrange(span)
-            edtf, lo = self.some_date(min(today, day + rng.randrange(60)))
+            edtf, lo, moment = self.some_date(min(today, day + rng.randrange(60)))
+            news.append(moment)
             official = rng.random() < 0.1
             t[Claim].rows.append((
                 claim_ids[-1], self.new_uuid(), case_id, rng.choice(source_ids), topic, event_id,
@@ -509,6 +540,22 @@ class _Seeder:
         ))  # fmt: skip
         through = t[StatusAssertion.claims.through].rows
         through.extend((assertion_id, claim) for claim in rng.sample(claim_ids, rng.randint(1, 2)))
+
+        # The columns the services would have derived from all of the above.
+        derived = case_derived(
+            disappeared_from=gone_lo,
+            last_contact_from=contact_lo,
+            status=status,
+            asserted_on=asserted,
+            opened=opened,
+            news=news,
+        )
+        t[Case].rows.append((
+            *case_row, self.adapt_date(gone_lo), self.adapt_date(contact_lo),
+            self.adapt_date(derived["urgent_window_closes"]), derived["current_status"],
+            derived["is_open"], self.adapt_dt(derived["last_info_at"]), self.adapt_dt(opened),
+            self.stamp, self.user_id,
+        ))  # fmt: skip
 
     def flush(self) -> int:
         with connection.cursor() as cursor:
@@ -597,6 +644,28 @@ def prepare(*, cases: int, seed: int, reseed: bool, log: Log) -> dict[str, Any]:
     return {"step": "seed", "cases": cases, "seconds": seconds}
 
 
+def new_seeder(*, seed: int) -> _Seeder:
+    """The `bench` user, fictional actors and tags, and a seeder of cases for them."""
+    now = timezone.now()
+    with transaction.atomic():
+        user = User(username=BENCH_USERNAME, role=User.Role.STAFF)
+        user.set_unusable_password()
+        user.save()
+        actors = Actor.objects.bulk_create(
+            Actor(name=f"Fictional unit {i:02d}", kind=Actor.Kind.UNIT, country=country)
+            for i, (country, _) in enumerate(COUNTRIES * 6)
+        )
+        tags = Tag.objects.bulk_create(Tag(name=name) for name in TAGS)
+    return _Seeder(
+        rng=random.Random(seed),
+        today=timezone.localdate(now),
+        now=now,
+        user_id=user.pk,
+        actor_ids=[a.pk for a in actors],
+        tag_ids=[t.pk for t in tags],
+    )
+
+
 def seed_database(*, cases: int, seed: int, log: Log) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     # The marker comes first, so that an interrupted seeding is recognised as the
@@ -616,25 +685,7 @@ def seed_database(*, cases: int, seed: int, log: Log) -> None:
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-1000000")
             cursor.execute("PRAGMA temp_store=MEMORY")
-    rng = random.Random(seed)
-    now = timezone.now()
-    with transaction.atomic():
-        user = User(username=BENCH_USERNAME, role=User.Role.STAFF)
-        user.set_unusable_password()
-        user.save()
-        actors = Actor.objects.bulk_create(
-            Actor(name=f"Fictional unit {i:02d}", kind=Actor.Kind.UNIT, country=country)
-            for i, (country, _) in enumerate(COUNTRIES * 6)
-        )
-        tags = Tag.objects.bulk_create(Tag(name=name) for name in TAGS)
-    seeder = _Seeder(
-        rng=rng,
-        today=timezone.localdate(now),
-        now=now,
-        user_id=user.pk,
-        actor_ids=[a.pk for a in actors],
-        tag_ids=[t.pk for t in tags],
-    )
+    seeder = new_seeder(seed=seed)
     started = time.perf_counter()
     for first in range(1, cases + 1, CASES_PER_CHUNK):
         last = min(cases, first + CASES_PER_CHUNK - 1)

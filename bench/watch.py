@@ -166,16 +166,19 @@ def main() -> None:
 
 
 def seed(n: int) -> None:
-    """N open cases on one team; columns that save() derives are set explicitly."""
+    """N open cases on one team, "reported missing", opened now. bulk_create skips save()
+    and the services: the columns they derive come from the page benchmark's
+    seeding.case_derived, which tests/test_bench_seeding.py holds to the services."""
     import random
     from datetime import date, timedelta
 
     from django.db import transaction
     from django.utils import timezone
+    from seeding import case_derived
 
     from habeas.accounts.models import User
-    from habeas.cases.models import Case, CaseMember
-    from habeas.lib.partialdate import PartialDate, Precision, add_months
+    from habeas.cases.models import Case, CaseMember, Status
+    from habeas.lib.partialdate import PartialDate, Precision
 
     rng = random.Random(6)
     user, _ = User.objects.get_or_create(username="bench", defaults={"role": "staff"})
@@ -185,15 +188,21 @@ def seed(n: int) -> None:
         for i in range(start, min(n, start + 5000)):
             day = date(2000, 1, 1) + timedelta(days=rng.randrange(9000))
             gone = PartialDate(lo=day, hi=day, precision=Precision.DAY)
+            derived = case_derived(
+                disappeared_from=day,
+                last_contact_from=None,
+                status=Status.REPORTED_MISSING,
+                asserted_on=day,
+                opened=now,
+                news=[],
+            )
             rows.append(
                 Case(
                     reference=f"B-{i:06d}",
                     country="TM",
                     disappeared_on=gone,
-                    disappeared_from=day,
-                    urgent_window_closes=add_months(day, 3),
-                    last_info_at=now,
                     created_by=user,
+                    **derived,
                 )
             )
         with transaction.atomic():
