@@ -19,11 +19,15 @@ confirms are written by services.element_assess and services.presumed_ed_confirm
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from habeas.cases.models import Case, Status
 from habeas.sources.models import Claim, ClaimLink, Credibility, Source
 
 from .models import Assessment, Element, ElementAssessment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 POSITIVE = {Assessment.CREDIBLE, Assessment.ESTABLISHED}
 # Statuses from which "presumed enforced disappearance" is no longer a suggestion.
@@ -40,7 +44,7 @@ SETTLED = {
 @dataclass
 class ElementView:
     element: str
-    label: str
+    label: StrOrPromise
     assessment: ElementAssessment | None
     supporting: list[Claim] = field(default_factory=list)
     undermining: list[Claim] = field(default_factory=list)
@@ -50,7 +54,7 @@ class ElementView:
         return self.assessment.assessment if self.assessment else Assessment.NOT_ESTABLISHED
 
     @property
-    def value_label(self) -> str:
+    def value_label(self) -> StrOrPromise:
         return Assessment(self.value).label
 
 
