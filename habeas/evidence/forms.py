@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 
@@ -41,17 +43,21 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, case, part_of: EvidenceItem | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.part_of = part_of
-        self.fields["source"].queryset = Source.objects.filter(case=case)
-        self.fields["claim"].queryset = Claim.objects.filter(case=case).select_related("source")
-        self.fields["event"].queryset = Event.objects.filter(case=case)
+        choices = {
+            "source": Source.objects.filter(case=case),
+            "claim": Claim.objects.filter(case=case).select_related("source"),
+            "event": Event.objects.filter(case=case),
+        }
+        for name, queryset in choices.items():
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
         if part_of is not None:
             # Another file of the same capture: its URL, moment and tool by default.
             del self.fields["kind"]
             for name in ("source_url", "collected_at", "collected_by", "capture_tool"):
                 self.fields[name].help_text = "Empty: as the capture."
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         if self.part_of is not None:
             data["kind"] = EvidenceItem.Kind.WEB_CAPTURE
             data["part_of"] = self.part_of
@@ -89,8 +95,10 @@ class ElementForm(forms.Form):
         super().__init__(*args, **kwargs)
         claims = Claim.objects.filter(case=case).select_related("source")
         for name in ("supporting", "undermining"):
-            self.fields[name].queryset = claims
-            self.fields[name].label_from_instance = lambda c: (
+            field = cast(forms.ModelMultipleChoiceField, self.fields[name])
+            field.queryset = claims
+            # Django's documented way to label the choices of one form (not a subclass).
+            field.label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
                 f"{c.source.code_name} ({c.grade}): {c.statement[:80]}"
             )
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -91,18 +93,20 @@ class ClaimForm(forms.ModelForm):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         # Public ids in form values too; only this case's records are choices.
-        self.fields["source"].queryset = Source.objects.filter(case=case)
-        self.fields["source"].to_field_name = "public_id"
-        self.fields["event"].queryset = Event.objects.filter(case=case)
-        self.fields["event"].to_field_name = "public_id"
-        self.fields["source"].empty_label = None
+        source = cast(forms.ModelChoiceField, self.fields["source"])
+        event = cast(forms.ModelChoiceField, self.fields["event"])
+        source.queryset = Source.objects.filter(case=case)
+        source.to_field_name = "public_id"
+        event.queryset = Event.objects.filter(case=case)
+        event.to_field_name = "public_id"
+        source.empty_label = None
         if self.instance.pk:
             # model_to_dict gives integer keys; the choices are public ids.
             self.initial["source"] = self.instance.source
             self.initial["event"] = self.instance.event
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         source, attribution = cleaned.get("source"), cleaned.get("attribution")
         if attribution and source and source.kind != Source.Kind.OFFICIAL:
             self.add_error(
@@ -116,23 +120,29 @@ class ClaimForm(forms.ModelForm):
 
 
 class ClaimLinkForm(forms.Form):
-    first = forms.ModelChoiceField(label=_("This claim"), queryset=None)
+    first: forms.ModelChoiceField[Claim] = forms.ModelChoiceField(
+        label=_("This claim"), queryset=None
+    )
     kind = forms.ChoiceField(label=_("Relation"), choices=ClaimLink.Kind.choices)
-    second = forms.ModelChoiceField(label=_("That claim"), queryset=None)
+    second: forms.ModelChoiceField[Claim] = forms.ModelChoiceField(
+        label=_("That claim"), queryset=None
+    )
     note = forms.CharField(label=_("What is disputed or shared"), max_length=500, required=False)
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         claims = Claim.objects.filter(case=case).select_related("source")
         for name in ("first", "second"):
-            self.fields[name].queryset = claims
-            self.fields[name].to_field_name = "public_id"
-            self.fields[name].label_from_instance = lambda c: (
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = claims
+            field.to_field_name = "public_id"
+            # Django's documented way to label the choices of one form (not a subclass).
+            field.label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
                 f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
             )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
             self.add_error("second", _("Choose two different claims."))
         return cleaned
@@ -146,4 +156,4 @@ class GradeForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grade"].choices = choices
+        cast(forms.ChoiceField, self.fields["grade"]).choices = choices
