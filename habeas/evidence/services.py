@@ -76,7 +76,7 @@ def evidence_add(
     # Only images and PDFs are parsed (and so held in memory); other files stream.
     whole = io.BytesIO() if files.wants_working_copy(media_type) else None
     size = 0
-    hashing = storage._HashingWriter(None)
+    hashing = storage.HashingWriter(None)
     for chunk in _chunks(upload):
         size += len(chunk)
         if size > uploads.max_bytes():

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from habeas.core.encryption import table_exists
 from habeas.lib.crypto import (
     DecryptionError,
     KeyRing,
@@ -29,6 +30,8 @@ from habeas.lib.crypto import (
     reencrypt_stream,
     stream_key_id,
 )
+
+from .models import CustodyEvent, EvidenceItem
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +93,10 @@ class Digest:
     sha512: str
 
 
-class _HashingWriter:
+class HashingWriter:
+    """Counts and hashes what is written through it (SHA-256 and SHA-512), passing
+    it on to `dst` if there is one: a file is hashed as it streams, never re-read."""
+
     def __init__(self, dst: BinaryIO | None) -> None:
         self.dst, self.size = dst, 0
         self.sha256, self.sha512 = hashlib.sha256(), hashlib.sha512()
@@ -108,7 +114,7 @@ class _HashingWriter:
 
 
 def digest_chunks(chunks: Iterable[bytes]) -> Digest:
-    writer = _HashingWriter(None)
+    writer = HashingWriter(None)
     for chunk in chunks:
         writer.write(chunk)
     return writer.digest()
@@ -126,7 +132,7 @@ def open_plain(public_id, copy: str, *, expect_sha256: str) -> io.BytesIO:
     request (in free blocks, in backups of /tmp, on a seized disk). Files are
     bounded by the upload limit, HABEAS_EVIDENCE_MAX_BYTES."""
     out = io.BytesIO()
-    writer = _HashingWriter(out)
+    writer = HashingWriter(out)
     try:
         with open(path_of(public_id, copy), "rb") as src:
             decrypt_stream(settings.HABEAS_KEYRING, src, writer, aad_of(public_id, copy))
@@ -142,7 +148,7 @@ def open_plain(public_id, copy: str, *, expect_sha256: str) -> io.BytesIO:
 
 def check(public_id, copy: str, *, sha256: str, sha512: str = "") -> str:
     """'' if the stored copy decrypts to the recorded hashes, else why not."""
-    writer = _HashingWriter(None)
+    writer = HashingWriter(None)
     try:
         with open(path_of(public_id, copy), "rb") as src:
             decrypt_stream(settings.HABEAS_KEYRING, src, writer, aad_of(public_id, copy))
@@ -180,8 +186,6 @@ def reencrypt_all(ring: KeyRing) -> tuple[int, list[str]]:
     re-sealed under the active key. Damaged or missing files are left as they are,
     and returned by name so that the command fails (`habeas evidence verify` says
     what is wrong with each)."""
-    from .models import CustodyEvent, EvidenceItem
-
     done, failed = 0, []
     for item in EvidenceItem.objects.only("pk", "public_id", "working_sha256").iterator():
         copies = [ORIGINAL] + ([WORKING] if item.working_sha256 else [])
@@ -205,10 +209,6 @@ def key_ids_in_use() -> set[str]:
     """The keys the stored files of evidence items are sealed under (read from the
     files' headers). A file that cannot be read is logged; `habeas evidence
     verify` names it."""
-    from habeas.core.encryption import table_exists
-
-    from .models import EvidenceItem
-
     if not table_exists(EvidenceItem):
         return set()  # a database not migrated yet holds no files
     used: set[str] = set()
