@@ -18,6 +18,10 @@ from habeas.lib.partialdate import PartialDate, PartialDateError
 
 class PartialDateField(models.CharField):
     description = "A date known to the minute, day, month, year, approximately or as a range"
+    # For mypy's Django plugin: what may be assigned, and what is read (None when
+    # empty); stored as text, but never read as a str, unlike CharField.
+    _pyi_private_set_type: PartialDate | str | None  # type: ignore[assignment]
+    _pyi_private_get_type: PartialDate | None  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 48)
