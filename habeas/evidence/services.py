@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from habeas.accounts.models import User
@@ -29,7 +32,7 @@ from .models import Assessment, CustodyEvent, Element, ElementAssessment, Eviden
 SNIFF_BYTES = 4096
 
 
-def _chunks(upload) -> Iterator[bytes]:
+def _chunks(upload: UploadedFile | BinaryIO) -> Iterator[bytes]:
     upload.seek(0)
     return upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
 
@@ -37,7 +40,7 @@ def _chunks(upload) -> Iterator[bytes]:
 def evidence_add(
     *,
     case: Case,
-    upload,
+    upload: UploadedFile | BinaryIO,
     title: str,
     by: User,
     kind: str = EvidenceItem.Kind.FILE,
@@ -45,7 +48,7 @@ def evidence_add(
     claim: Claim | None = None,
     event: Event | None = None,
     collected_by: str = "",
-    collected_at=None,
+    collected_at: datetime | None = None,
     collection_method: str = "",
     source_url: str = "",
     capture_tool: str = "",
@@ -60,7 +63,7 @@ def evidence_add(
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
             raise ValidationError({"part_of": "Files can be added only to a web capture."})
         if part_of.part_of_id is not None:
-            part_of = part_of.part_of  # all parts hang from the capture itself
+            part_of = cast(EvidenceItem, part_of.part_of)  # all parts hang from the capture
         # One capture: one URL, one moment, one tool, unless this file says otherwise.
         kind = EvidenceItem.Kind.WEB_CAPTURE
         source_url = source_url or part_of.source_url
@@ -130,7 +133,8 @@ def evidence_add(
     finals: list[Path] = []
     try:
         upload.seek(0)
-        tmps.append(storage.seal_to_tmp(upload, item.public_id, storage.ORIGINAL))
+        # Only read from, as an uploaded file can be.
+        tmps.append(storage.seal_to_tmp(cast(BinaryIO, upload), item.public_id, storage.ORIGINAL))
         if working is not None:
             tmps.append(storage.seal_to_tmp(io.BytesIO(working), item.public_id, storage.WORKING))
         with transaction.atomic():
@@ -164,7 +168,12 @@ def evidence_add(
 
 
 def _custody(
-    item: EvidenceItem, by: User | None, action: str, ok: bool = True, note: str = "", request=None
+    item: EvidenceItem,
+    by: User | None,
+    action: str,
+    ok: bool = True,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> None:
     with transaction.atomic():
         CustodyEvent.objects.create(item=item, actor=by, action=action, ok=ok, note=note[:300])
@@ -178,7 +187,9 @@ def _custody(
         )
 
 
-def evidence_record_view(*, item: EvidenceItem, by: User, request=None, problem: str = "") -> None:
+def evidence_record_view(
+    *, item: EvidenceItem, by: User, request: HttpRequest | None = None, problem: str = ""
+) -> None:
     """A view of the item's page; `problem` if its stored file failed its check."""
     _custody(item, by, CustodyEvent.Action.VIEW, ok=not problem, note=problem, request=request)
 
@@ -189,7 +200,9 @@ NOT_SERVED_CHANGED = (
 )
 
 
-def evidence_open(*, item: EvidenceItem, working: bool, by: User, request=None) -> BinaryIO:
+def evidence_open(
+    *, item: EvidenceItem, working: bool, by: User, request: HttpRequest | None = None
+) -> BinaryIO:
     """The decrypted original (or working copy) for download, in memory, checked
     against its hash first. Nothing is served of an item found changed until its
     hashes check out again, and the working copy only while the original it was
@@ -263,7 +276,9 @@ def _inspect_once(item: EvidenceItem) -> Inspection:
         _mark(item, ok=False)
         return Inspection(damaged=str(exc), detected=str(exc))
     try:
-        report = files.examine(handle.getvalue(), item.media_type)[0].to_json()
+        # An image or PDF (checked above): its metadata is read, never None.
+        metadata = files.examine(handle.getvalue(), item.media_type)[0]
+        report = cast(files.Metadata, metadata).to_json()
     except files.RejectedFile:
         report = UNREADABLE_REPORT
     _store_report(item, report)
@@ -312,11 +327,11 @@ def evidence_rebuild_working(*, item: EvidenceItem) -> str:
         _mark(item, ok=False)
         return "damaged"
     try:
-        report, working = files.examine(original.getvalue(), item.media_type)
-        report = report.to_json()
+        metadata, working = files.examine(original.getvalue(), item.media_type)
+        report = cast(files.Metadata, metadata).to_json()  # an image or PDF: read
     except files.RejectedFile:
         report, working = UNREADABLE_REPORT, None
-    original = None
+    original = None  # type: ignore[assignment]  # released: the copy is made
     if report != item.metadata_report:
         _store_report(item, report)
     if working is None and not item.working_sha256:
@@ -357,7 +372,12 @@ def evidence_rebuild_working(*, item: EvidenceItem) -> str:
 
 
 def evidence_record_share(
-    *, item: EvidenceItem, by: User, recipient: str, action: str, request=None
+    *,
+    item: EvidenceItem,
+    by: User,
+    recipient: str,
+    action: str,
+    request: HttpRequest | None = None,
 ) -> None:
     """Record that the item (or its working copy) was shared with or exported to
     someone outside Habeas: the chain of custody says to whom, the audit log not."""
@@ -373,7 +393,14 @@ def evidence_record_share(
 
 @transaction.atomic
 def element_assess(
-    *, case: Case, element: str, assessment: str, rationale: str, supporting, undermining, by: User
+    *,
+    case: Case,
+    element: str,
+    assessment: str,
+    rationale: str,
+    supporting: Collection[Claim],
+    undermining: Collection[Claim],
+    by: User,
 ) -> ElementAssessment:
     claims = list(supporting) + list(undermining)
     if any(c.case_id != case.pk for c in claims):
