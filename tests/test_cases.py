@@ -252,10 +252,10 @@ def _references(html: str) -> list[str]:
 
 @pytest.mark.parametrize("few_cases", [5_000, 0], ids=["from-memberships", "from-the-index"])
 def test_case_list_pages_forward_and_back_by_cursor(login, alice, monkeypatch, few_cases):
-    from habeas.cases import selectors, services
+    from habeas.cases import access, services
 
     # The same pages whichever query shape serves them (see cases_listed_for).
-    monkeypatch.setattr(selectors, "FEW_CASES", few_cases)
+    monkeypatch.setattr(access, "FEW_CASES", few_cases)
     person = services.person_create(name="A B", by=alice)
     for i in range(105):
         services.case_create(reference=f"P-{i:03}", person=person, country="TM", by=alice)

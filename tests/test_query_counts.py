@@ -77,9 +77,9 @@ def test_case_page_queries_do_not_grow_with_its_content(login, alice, alices_cas
 def test_list_dashboard_and_search_queries_do_not_grow_with_the_number_of_cases(
     login, alice, monkeypatch, few_cases
 ):
-    from habeas.cases import selectors
+    from habeas.cases import access
 
-    monkeypatch.setattr(selectors, "FEW_CASES", few_cases)
+    monkeypatch.setattr(access, "FEW_CASES", few_cases)
     client = login(alice)
     urls = [
         "/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,9 +13,10 @@ from django.utils.translation import ngettext
 from habeas.cases.models import Case, Event
 
 from .ced import states_parties
-from .documents import Recipient, event_goes_to, source_allows
+from .documents import DocKind, Recipient, event_goes_to, source_allows
 from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
 from .services import PROFILE_FIELDS, kinds_for
+from .texts import LANGUAGES
 
 
 class DateInput(forms.DateInput):
@@ -185,3 +187,54 @@ class PublicUpdateForm(forms.ModelForm):
         model = PublicUpdate
         fields = ["happened_on", "title", "text"]
         widgets = {"happened_on": DateInput, "text": forms.Textarea(attrs={"rows": 4})}
+
+
+FORMATS = ("html", "pdf", "docx")
+
+
+class DocumentQueryForm(forms.Form):
+    """The query of a document page (?lang=en|ru &format=html|pdf|docx). A parameter
+    left out takes its default; a wrong one, even empty, is refused with a message
+    saying what is offered (`refusal`)."""
+
+    defaults: dict[str, str] = {"lang": "en", "format": "html"}
+
+    lang = forms.ChoiceField(choices=[(lang, lang) for lang in LANGUAGES])
+    format = forms.ChoiceField(choices=[(fmt, fmt) for fmt in FORMATS])
+    refusals = {
+        "lang": _("Documents are available in English and Russian only."),
+        "format": _("Formats: HTML, PDF or DOCX."),
+    }
+
+    def __init__(self, query: QueryDict, **kwargs) -> None:
+        super().__init__({**self.defaults, **query.dict()}, **kwargs)
+
+    def refusal(self) -> str:
+        """What is wrong with the query ("" if nothing), for its first wrong parameter."""
+        wrong = [name for name in self.fields if name in self.errors]
+        return str(self.refusals[wrong[0]]) if wrong else ""
+
+
+class CaseDocumentQueryForm(DocumentQueryForm):
+    """?doc=wgeid|ced_urgent_action|special_procedures|letter|urgent_action, and the
+    language and format."""
+
+    defaults = {"doc": DocKind.WGEID.value, **DocumentQueryForm.defaults}
+    field_order = ["doc", "lang", "format"]
+
+    doc = forms.ChoiceField(choices=[(kind.value, kind.value) for kind in DocKind])
+    refusals = {"doc": _("Unknown kind of document."), **DocumentQueryForm.refusals}
+
+
+class BriefingQueryForm(DocumentQueryForm):
+    """?country=<one of the user's cases' countries, or none yet>, and the language
+    and format."""
+
+    defaults = {"country": "", **DocumentQueryForm.defaults}
+
+    country = forms.ChoiceField(required=False)
+    refusals = {"country": _("You have no cases of that country."), **DocumentQueryForm.refusals}
+
+    def __init__(self, query: QueryDict, *, countries: list[str]) -> None:
+        super().__init__(query)
+        self.fields["country"].choices = [(code, code) for code in countries]

@@ -8,7 +8,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,16 +20,17 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_countries import countries
 
-from habeas.cases import selectors as case_selectors
-from habeas.cases.models import CaseMember
-from habeas.cases.views import apply_errors, form_page
+from habeas.cases.access import Need, case_access, require_writer
 from habeas.core import uploads
+from habeas.core.pages import errors_onto, form_page
 from habeas.lib.text import plain_text
 
 from . import ced, documents, selectors, services
 from . import render as render_to
 from .forms import (
     AddresseeForm,
+    BriefingQueryForm,
+    CaseDocumentQueryForm,
     EventClearanceForm,
     InterventionCloseForm,
     InterventionForm,
@@ -42,7 +42,6 @@ from .forms import (
 )
 from .texts import LANGUAGES
 
-FORMATS = ("html", "pdf", "docx")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -51,12 +50,7 @@ PUBLIC_MAX_AGE = 300  # public pages hold cleared data only; a short cache helps
 
 
 def _bad(request: HttpRequest, text: str) -> HttpResponse:
-    return render(request, "error.html", {"title": _("Bad request"), "text": text}, status=400)
-
-
-def _can_edit(user, case) -> bool:
-    member = case_selectors.membership_for(user=user, case=case)
-    return member is not None and member.role != CaseMember.Role.READ_ONLY
+    return render(request, "error.html", {"title": _("Bad request"), "text": [text]}, status=400)
 
 
 # --- Case advocacy ---------------------------------------------------------
@@ -64,7 +58,8 @@ def _can_edit(user, case) -> bool:
 
 @require_safe
 def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    access = case_access(user=request.user, public_id=case_id)
+    case = access.case
     today = timezone.localdate()
     wgeid = documents.wgeid_submission(case=case, language="en", today=today)
     parties = ced.states_parties()
@@ -82,23 +77,20 @@ def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "profile": selectors.profile_for_case(case=case),
             "addressees": selectors.addressee_list(),
             "languages": LANGUAGES,
-            "can_edit": _can_edit(request.user, case),
+            "can_edit": access.can_edit,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = InterventionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             intervention = services.intervention_create(
                 case=case, by=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Intervention recorded as a draft."))
             if intervention.is_wgeid and intervention.language not in documents.WGEID_LANGUAGES:
                 messages.warning(request, documents.WGEID_LANGUAGE_WARNING)
@@ -109,7 +101,8 @@ def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_safe
 def intervention_detail(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    access = case_access(user=request.user, public_id=case_id)
+    case = access.case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     today = timezone.localdate()
     document = services.intervention_document(intervention=intervention, today=today)
@@ -123,27 +116,24 @@ def intervention_detail(request: HttpRequest, case_id: UUID, intervention_id: UU
             "document": document,
             "doc_kind": documents.DOCUMENT_FOR_KIND[intervention.kind].value,
             "today": today,
-            "can_edit": _can_edit(request.user, case),
+            "can_edit": access.can_edit,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = MarkSentForm(
         request.POST or None,
         initial={"sent_on": timezone.localdate(), "channel": intervention.channel or "email"},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.intervention_mark_sent(
                 intervention=intervention, by=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Marked as sent; the document sent is kept."))
             return redirect(intervention)
     return form_page(
@@ -155,17 +145,14 @@ def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID
 def intervention_ready(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
     """Mark a draft ready to send: refused, with what is missing, while the
     document fails its completeness check."""
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = MarkReadyForm(request.POST or None, initial={"channel": intervention.channel})
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.intervention_mark_ready(
                 intervention=intervention, by=request.user, channel=form.cleaned_data["channel"]
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Marked ready to send."))
             return redirect(intervention)
     return form_page(
@@ -175,17 +162,14 @@ def intervention_ready(request: HttpRequest, case_id: UUID, intervention_id: UUI
 
 @require_http_methods(["GET", "POST"])
 def intervention_close(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = InterventionCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.intervention_close(
                 intervention=intervention, by=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Intervention closed; its follow-ups stop."))
             return redirect(intervention)
     return form_page(
@@ -198,17 +182,14 @@ def intervention_close(request: HttpRequest, case_id: UUID, intervention_id: UUI
 
 @require_http_methods(["GET", "POST"])
 def response_add(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = ResponseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.response_record(
                 intervention=intervention, by=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Response recorded."))
             return redirect(intervention)
     return form_page(
@@ -246,16 +227,12 @@ def _download(
 def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """?doc=wgeid|ced_urgent_action|special_procedures|letter|urgent_action
     &lang=en|ru &format=html|pdf|docx &addressee=<id>"""
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
-    doc = request.GET.get("doc", documents.DocKind.WGEID)
-    lang = request.GET.get("lang", "en")
-    fmt = request.GET.get("format", "html")
-    if doc not in set(documents.DocKind):
-        return _bad(request, _("Unknown kind of document."))
-    if lang not in LANGUAGES:
-        return _bad(request, _("Documents are available in English and Russian only."))
-    if fmt not in FORMATS:
-        return _bad(request, _("Formats: HTML, PDF or DOCX."))
+    access = case_access(user=request.user, public_id=case_id)
+    case = access.case
+    asked = CaseDocumentQueryForm(request.GET)
+    if not asked.is_valid():
+        return _bad(request, asked.refusal())
+    doc, lang, fmt = (asked.cleaned_data[name] for name in ("doc", "lang", "format"))
     addressee = selectors.addressee_get(public_id=request.GET.get("addressee"))
     document = documents.build(
         kind=documents.DocKind(doc),
@@ -277,7 +254,7 @@ def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "download_query": query.urlencode(),
             "pdf_gaps": render_to.pdf_gaps(document),
             "doc": doc,
-            "can_edit": _can_edit(request.user, case),
+            "can_edit": access.can_edit,
         },
     )
 
@@ -291,17 +268,12 @@ def briefing(request: HttpRequest) -> HttpResponse:
     for). Without a pick for this country — the first visit, or another country
     chosen since — every case of it the user is on is included."""
     available = selectors.briefing_countries(user=request.user)
-    country = request.GET.get("country", "")
-    lang = request.GET.get("lang", "en")
-    fmt = request.GET.get("format", "html")
-    if lang not in LANGUAGES:
-        return _bad(request, _("Documents are available in English and Russian only."))
-    if fmt not in FORMATS:
-        return _bad(request, _("Formats: HTML, PDF or DOCX."))
+    asked = BriefingQueryForm(request.GET, countries=available)
+    if not asked.is_valid():
+        return _bad(request, asked.refusal())
+    country, lang, fmt = (asked.cleaned_data[name] for name in ("country", "lang", "format"))
     document, error, cases, chosen = None, "", [], []
     if country:
-        if country not in available:
-            return _bad(request, _("You have no cases of that country."))
         cases = selectors.briefing_cases(user=request.user, country=country)
         chosen = cases
         if request.GET.get("picked") == country:
@@ -342,17 +314,14 @@ def briefing(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_clearance(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """Decide, event by event, which outside recipients each may reach."""
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     events = selectors.events_for_clearance(case=case)
     form = EventClearanceForm(request.POST or None, events=events)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             changed = services.event_clearances_set(
                 case=case, clearances=form.clearances(), by=request.user
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(
                 request,
                 ngettext("%(n)d event changed.", "%(n)d events changed.", changed) % {"n": changed},
@@ -378,14 +347,11 @@ def addressee_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def addressee_add(request: HttpRequest) -> HttpResponse:
-    case_selectors.require_writer(user=request.user, what="addressee_add")
+    require_writer(user=request.user, what="addressee_add")
     form = AddresseeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.addressee_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Addressee added."))
             return redirect("addressee_list")
     return form_page(
@@ -395,15 +361,12 @@ def addressee_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def addressee_edit(request: HttpRequest, addressee_id: UUID) -> HttpResponse:
-    case_selectors.require_writer(user=request.user, what="addressee_edit")
+    require_writer(user=request.user, what="addressee_edit")
     addressee = selectors.addressee_get(public_id=addressee_id)
     form = AddresseeForm(request.POST or None, instance=addressee)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.addressee_update(addressee=addressee, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Addressee saved."))
             return redirect("addressee_list")
     return form_page(
@@ -416,7 +379,7 @@ def addressee_edit(request: HttpRequest, addressee_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     profile = selectors.profile_for_case(case=case)
     initial = {} if profile else {"name": "", "country": case.country}
     form = PublicProfileForm(
@@ -424,11 +387,8 @@ def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
     dropped = uploads.report_dropped(request, form)  # a photo over the upload limit
     if request.method == "POST" and not dropped and form.is_valid():
-        try:
+        with errors_onto(form):
             services.public_profile_save(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Publication settings saved."))
             return redirect("publication_preview", case_id=case.public_id)
     return form_page(
@@ -436,7 +396,6 @@ def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
         title=_("What is cleared for publication"),
         back=reverse("case_advocacy", args=[case.public_id]),
         forms=[form],
-        multipart=True,
     )
 
 
@@ -451,14 +410,14 @@ def _photo(profile) -> HttpResponse:
 @require_safe
 def publication_photo(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """The cleared photo for the team's preview, published or not."""
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id).case
     return _photo(selectors.profile_for_case(case=case))
 
 
 @require_safe
 def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """The profile exactly as the public would see it, published or not."""
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id).case
     profile = selectors.profile_for_case(case=case)
     return render(
         request,
@@ -475,7 +434,7 @@ def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def public_update_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     profile = selectors.profile_for_case(case=case)
     form = PublicUpdateForm(request.POST if request.method == "POST" else None)
     if profile is None:
@@ -485,11 +444,8 @@ def public_update_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
             return redirect("publication_edit", case_id=case.public_id)
         form.add_error(None, no_profile)  # on the bound form: what was typed is kept
     elif request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.public_update_add(profile=profile, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Public update added."))
             return redirect("publication_preview", case_id=case.public_id)
     return form_page(

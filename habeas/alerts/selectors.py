@@ -9,8 +9,8 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from habeas.accounts.models import User
+from habeas.cases.access import CaseAccess, Need, access_to, changing_memberships, deny
 from habeas.cases.models import Case, CaseMember
-from habeas.cases.selectors import changing_memberships, deny
 
 from .models import Alert, Deadline, Delivery
 
@@ -34,25 +34,17 @@ def inbox_for_user(*, user: User, now: datetime, show: str = "open") -> QuerySet
     return alerts.order_by("-due_at", "-id")
 
 
-def alert_get_for_user(*, user: User, public_id: UUID) -> Alert:
+def alert_access(
+    *, user: User, public_id: UUID, need: Need = Need.READ
+) -> tuple[Alert, CaseAccess]:
+    """The alert and `user`'s access to its case. Acknowledging, snoozing and sending
+    again change the case's record (Need.EDIT): members who may change the case
+    (`CaseAccess.can_edit`); read-only members, like outsiders, get the audited 404."""
     alert = alerts_visible_to(user).select_related("case").filter(public_id=public_id).first()
-    if alert is None:
+    access = access_to(user=user, case=alert.case) if alert is not None else None
+    if access is None or not access.allows(need):
         raise deny(user=user, model=Alert, public_id=public_id)
-    return alert
-
-
-def may_act(*, user: User, case_id: int) -> bool:
-    """Acknowledging, snoozing, sending again: for members of the case's team who
-    may change it (not read-only)."""
-    return changing_memberships(user).filter(case_id=case_id).exists()
-
-
-def alert_get_for_action(*, user: User, public_id: UUID) -> Alert:
-    """Acknowledging or snoozing is a write: read-only members get 404."""
-    alert = alert_get_for_user(user=user, public_id=public_id)
-    if not may_act(user=user, case_id=alert.case_id):
-        raise deny(user=user, model=Alert, public_id=public_id)
-    return alert
+    return alert, access
 
 
 def case_deadlines(*, case: Case) -> list[Deadline]:

@@ -7,18 +7,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from habeas.accounts.models import User
-from habeas.cases import selectors as case_selectors
-from habeas.cases.views import apply_errors, form_page
+from habeas.cases.access import CaseAccess, Need, case_access
+from habeas.core.pages import errors_onto, form_page
 
 from . import selectors, services
 from .forms import CaseWatchForm, PreferenceForm, SettingsForm, SnoozeForm
@@ -35,7 +35,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/inbox.html", {"page": page, "show": show, "now": now})
 
 
-def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: int = 200):
+def _detail_page(
+    request: HttpRequest, alert, access: CaseAccess, snooze_form: SnoozeForm, status: int = 200
+):
     deliveries = list(alert.deliveries.select_related("user").order_by("pk"))
     return render(
         request,
@@ -45,7 +47,7 @@ def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: i
             "actions": alert.actions.select_related("user"),
             "deliveries": deliveries,
             "has_failed": any(d.status == d.Status.FAILED for d in deliveries),
-            "can_act": selectors.may_act(user=request.user, case_id=alert.case_id),
+            "can_act": access.can_edit,
             "snooze_form": snooze_form,
         },
         status=status,
@@ -54,13 +56,13 @@ def _detail_page(request: HttpRequest, alert, snooze_form: SnoozeForm, status: i
 
 @require_safe
 def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert = selectors.alert_get_for_user(user=request.user, public_id=alert_id)
-    return _detail_page(request, alert, SnoozeForm())
+    alert, access = selectors.alert_access(user=request.user, public_id=alert_id)
+    return _detail_page(request, alert, access, SnoozeForm())
 
 
 @require_POST
 def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert = selectors.alert_get_for_action(user=request.user, public_id=alert_id)
+    alert, _access = selectors.alert_access(user=request.user, public_id=alert_id, need=Need.EDIT)
     services.alert_acknowledge(alert=alert, by=request.user)
     messages.success(request, _("Alert acknowledged."))
     return redirect("alert_inbox")
@@ -68,25 +70,22 @@ def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def alert_snooze(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert = selectors.alert_get_for_action(user=request.user, public_id=alert_id)
+    alert, access = selectors.alert_access(user=request.user, public_id=alert_id, need=Need.EDIT)
     form = SnoozeForm(request.POST)
     if form.is_valid():
         until = timezone.now() + timedelta(days=form.cleaned_data["days"])
-        try:
+        with errors_onto(form):
             services.alert_snooze(
                 alert=alert, until=until, reason=form.cleaned_data["reason"], by=request.user
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Alert snoozed."))
             return redirect("alert_inbox")
-    return _detail_page(request, alert, form, status=400)
+    return _detail_page(request, alert, access, form, status=400)
 
 
 @require_POST
 def alert_resend(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    alert = selectors.alert_get_for_action(user=request.user, public_id=alert_id)
+    alert, _access = selectors.alert_access(user=request.user, public_id=alert_id, need=Need.EDIT)
     count = services.deliveries_resend(
         deliveries=alert.deliveries.all(), by=request.user, alert=alert
     )
@@ -134,7 +133,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.preference_set(user=request.user, email=form.cleaned_data["email"])
         messages.success(request, _("Notification preference saved."))
         return redirect("alert_inbox")
-    return form_page(request, title=_("How alerts reach you"), back="/alerts/", forms=[form])
+    return form_page(
+        request, title=_("How alerts reach you"), back=reverse("alert_inbox"), forms=[form]
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -148,12 +149,14 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Alert rules saved; every case follows within one pass."))
         return redirect("alert_inbox")
-    return form_page(request, title=_("Alert rules (organisation)"), back="/alerts/", forms=[form])
+    return form_page(
+        request, title=_("Alert rules (organisation)"), back=reverse("alert_inbox"), forms=[form]
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_settings(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     watch = CaseWatch.objects.filter(case=case).first() or CaseWatch(case=case)
     form = CaseWatchForm(request.POST or None, instance=watch)
     if request.method == "POST" and form.is_valid():

@@ -1,10 +1,9 @@
-"""Reads that depend on who asks. A case, and everything hanging off it, is
-visible only to the members of its team; anyone else gets a 404, so that the
-existence of a case is not revealed (ARCHITECTURE principle 2)."""
+"""Reads of cases, people, actors and references that depend on who asks. Who may
+see or change what is decided in `access` (the one door); these reads apply it, and
+a refused record is the audited 404 of a missing one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -24,6 +23,18 @@ from habeas.audit.services import audit_record
 from habeas.lib.names import search_term_variants
 from habeas.sources.models import Claim, ClaimLink, Source
 
+from .access import (
+    Need,
+    case_access,
+    cases_listed_for,
+    cases_visible_to,
+    changing_memberships,
+    deny,
+    manages_every_team,
+    people_editable_by,
+    relative_contact_visible,
+    source_grant,
+)
 from .models import (
     Actor,
     Case,
@@ -38,81 +49,14 @@ from .models import (
 )
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
-    if not (user.is_authenticated and user.is_active):
-        return Case.objects.none()
-    return Case.objects.filter(Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user)))
-
-
-# Below this many memberships, lists start from the user's memberships; above it,
-# from the list's index, testing membership case by case (see cases_listed_for).
-FEW_CASES = 5_000
-
-
-def cases_listed_for(user: User) -> tuple[QuerySet[Case], int]:
-    """The same cases as `cases_visible_to`, in the query shape that lists them fast,
-    and how many there are. A caseworker on 30 cases of 100,000 is served from their
-    memberships (an index lookup each, then a sort of 30 rows); someone on most cases
-    from the list's own index, stopping after one page. One indexed count decides."""
-    if not (user.is_authenticated and user.is_active):
-        return Case.objects.none(), 0
-    mine = CaseMember.objects.filter(user=user)
-    count = mine.count()
-    if count <= FEW_CASES:
-        return Case.objects.filter(pk__in=mine.values("case_id")), count
-    return cases_visible_to(user), count
-
-
-def membership_for(*, user: User, case: Case) -> CaseMember | None:
-    return CaseMember.objects.filter(user=user, case=case).first()
-
-
-def deny(*, user: User, model: type, public_id: UUID) -> Http404:
-    """Record a refused access to something that exists (an informer probing ids
-    leaves a trace), and return the 404 to raise — the same 404 as for nothing."""
-    if model.objects.filter(public_id=public_id).exists():
-        audit_record(
-            action="access.denied",
-            actor=user,
-            detail={"model": model._meta.label_lower, "id": str(public_id)},
-        )
-    return Http404()
-
-
-def require_writer(*, user: User, what: str) -> None:
-    """Refuse a viewer a page that creates or changes shared records (a new case,
-    an actor, an addressee): the same 404 as for any page they may not use, and a
-    trace in the audit log."""
-    if not user.may_write:
-        audit_record(action="access.denied", actor=user, detail={"page": what, "role": user.role})
-        raise Http404()
-
-
 def case_get_for_user(*, user: User, public_id: UUID) -> Case:
     """The case with what its page shows; 404 unless `user` is on its team."""
-    case = (
-        cases_visible_to(user)
-        .prefetch_related(
-            Prefetch("people", queryset=Person.objects.prefetch_related("names")),
-            "tags",
-            Prefetch("members", queryset=CaseMember.objects.select_related("user")),
-        )
-        .filter(public_id=public_id)
-        .first()
-    )
-    if case is None:
-        raise deny(user=user, model=Case, public_id=public_id)
-    return case
+    return case_access(user=user, public_id=public_id).case
 
 
 def case_get_for_edit(*, user: User, public_id: UUID) -> Case:
-    """The case if `user` may change it (lead or member); read-only members and
-    outsiders get 404 — the edit pages do not exist for them."""
-    case = cases_visible_to(user).filter(public_id=public_id).first()
-    member = membership_for(user=user, case=case) if case else None
-    if member is None or member.role == CaseMember.Role.READ_ONLY:
-        raise deny(user=user, model=Case, public_id=public_id)
-    return case
+    """The case if `user` may change it (lead or member); 404 otherwise."""
+    return case_access(user=user, public_id=public_id, need=Need.EDIT).case
 
 
 @dataclass(frozen=True)
@@ -327,64 +271,6 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
     return SearchResult(found[:limit], more=len(found) > limit)
 
 
-# --- The source grant: who may learn who sources are and how to reach relatives ----
-#
-# "May see who sources are" is held per case (CaseMember.may_see_sources). On a case
-# it reveals what was recorded *on that case* and nothing else: its sources' identity,
-# contact and notes, and the contacts and notes of the relatives recorded on it
-# (Relative.case). Holding it on one case of a person reveals nothing recorded on
-# another case of the same person: another team, granted by other leads.
-#
-# Who a relative is (name, relationship) is known to the team of the case they were
-# recorded on; the teams of the person's other cases learn only how many there are.
-#
-# Who may give it: someone who already holds it on this case or on another case of
-# one of its people (so it spreads only from people already trusted with that
-# person's sources), and never to themselves (a lead, or an administrator, cannot
-# promote their own account; nor open a case for a known person to that end, see
-# services.case_create). Taking it away is always allowed to those who manage the team.
-
-
-def source_grant(user: User) -> QuerySet[CaseMember]:
-    """The memberships through which `user` may see who sources are."""
-    return CaseMember.objects.filter(user=user, may_see_sources=True)
-
-
-def holds_source_grant(*, user: User, case: Case) -> bool:
-    """Whether `user` may see who the sources of `case` are, and read the contacts of
-    the relatives recorded on it."""
-    return source_grant(user).filter(case=case).exists()
-
-
-def source_grant_case_ids(*, user: User) -> frozenset[int]:
-    """The cases (internal ids) on which `user` holds the grant, for pages that show
-    records of several cases (the history of a person's relatives)."""
-    return frozenset(source_grant(user).values_list("case_id", flat=True))
-
-
-def holds_source_grant_for_person(*, user: User, people: Iterable[Person]) -> bool:
-    """Whether `user` holds the grant on some case of one of `people`."""
-    return source_grant(user).filter(case__people__in=list(people)).exists()
-
-
-def may_give_source_grant(*, by: User, to: User | None, case: Case) -> bool:
-    """Whether `by` may give "may see who sources are" on `case` to `to` (None: to
-    someone, for the team page to say whether it can be given at all)."""
-    if to is not None and to.pk == by.pk:
-        return False
-    return source_grant(by).filter(Q(case=case) | Q(case__people__in=case.people.all())).exists()
-
-
-def changing_memberships(user: User) -> QuerySet[CaseMember]:
-    """The memberships through which `user` may change a case, its people and their
-    relatives (lead or member, not read-only): the one place that says so."""
-    return CaseMember.objects.filter(user=user).exclude(role=CaseMember.Role.READ_ONLY)
-
-
-def _contact_visible(user: User) -> Exists:
-    return Exists(source_grant(user).filter(case=OuterRef("case")))
-
-
 def _relatives_known_to(user: User, person: Person) -> QuerySet[Relative]:
     """The relatives of `person` recorded on a case of `user`'s, each with
     `contact_visible` (whether `user` may read and change how to reach them and the
@@ -392,7 +278,7 @@ def _relatives_known_to(user: User, person: Person) -> QuerySet[Relative]:
     return Relative.objects.filter(
         Exists(CaseMember.objects.filter(user=user, case=OuterRef("case"))), person=person
     ).annotate(
-        contact_visible=_contact_visible(user),
+        contact_visible=relative_contact_visible(user),
         editable=Exists(changing_memberships(user).filter(case=OuterRef("case"))),
     )
 
@@ -461,17 +347,6 @@ def reference_probe(*, user: User, reference: str, exclude: Case | None = None) 
             detail={"model": "cases.case", "id": str(clash.public_id), "via": "reference"},
         )
     return True
-
-
-def _editable_people(user: User) -> QuerySet[Person]:
-    """The people `user` may change: those of a case they may change (lead or member)."""
-    return Person.objects.filter(
-        Exists(changing_memberships(user).filter(case__people=OuterRef("pk")))
-    )
-
-
-def may_edit_person(*, user: User, person: Person) -> bool:
-    return _editable_people(user).filter(pk=person.pk).exists()
 
 
 def actors_all() -> QuerySet[Actor]:
@@ -590,7 +465,7 @@ def person_name_get(*, person: Person, name_id: int) -> PersonName:
 
 def person_get_for_edit(*, user: User, public_id: UUID) -> Person:
     """A person may be changed by those who may change one of their cases."""
-    person = _editable_people(user).filter(public_id=public_id).first()
+    person = people_editable_by(user).filter(public_id=public_id).first()
     if person is None:
         raise deny(user=user, model=Person, public_id=public_id)
     return person
@@ -600,27 +475,20 @@ def event_get(*, case: Case, public_id: UUID) -> Event:
     return get_object_or_404(Event.objects.filter(case=case), public_id=public_id)
 
 
-def may_manage_team(*, user: User, case: Case) -> bool:
-    """The case's leads manage its team; so do administrators, who need not be on
-    it (and then see its reference and team, not its content)."""
-    if user.role == User.Role.ADMINISTRATOR:
-        return True
-    return CaseMember.objects.filter(user=user, case=case, role=CaseMember.Role.LEAD).exists()
-
-
-def case_get_for_team(*, user: User, public_id: UUID) -> Case:
-    case = Case.objects.filter(public_id=public_id).first()
-    if case is None or not may_manage_team(user=user, case=case):
-        raise deny(user=user, model=Case, public_id=public_id)
-    return case
-
-
 def team_members(*, case: Case) -> list[CaseMember]:
     return list(case.members.select_related("user").order_by("user__username"))
 
 
+def team_member_get(*, case: Case, user_id: str) -> CaseMember | None:
+    """The member of `case`'s team whose account id is `user_id` (as a form posts
+    it), or None for anything else."""
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
+        return None
+    return case.members.select_related("user").filter(user_id=int(user_id)).first()
+
+
 def cases_for_team_admin(*, user: User) -> QuerySet[Case]:
     """Every case, by reference only, for an administrator's team management."""
-    if user.role != User.Role.ADMINISTRATOR:
+    if not manages_every_team(user):
         raise Http404
     return Case.objects.only("public_id", "reference").order_by("reference")

@@ -20,11 +20,12 @@ from habeas.accounts.models import User
 from habeas.alerts.services import case_deadlines_update, case_watch_start
 from habeas.audit.services import audit_record
 from habeas.core.encryption import EncryptedTextField
+from habeas.core.history import changed_by
 from habeas.lib.names import guess_script, index_terms
 from habeas.lib.partialdate import MIN_YEAR, PartialDate
 from habeas.lib.text import one_line
 
-from . import selectors
+from . import access, selectors
 from .models import (
     CLOSING_STATUSES,
     Actor,
@@ -102,13 +103,13 @@ def _name_store(name: PersonName, *, by: User) -> None:
         person = name.person
         for other in person.names.exclude(pk=name.pk).filter(is_primary=True):
             other.is_primary = False
-            other._history_user = by
+            changed_by(other, by)
             other.save(update_fields=["is_primary"])
         if person.display_name != name.text:
             person.display_name = name.text
-            person._history_user = by
+            changed_by(person, by)
             person.save(update_fields=["display_name", "updated_at"])
-    name._history_user = by
+    changed_by(name, by)
     name.save()
     _index_name(name)
 
@@ -182,7 +183,7 @@ def person_name_remove(*, name: PersonName, by: User) -> None:
     if name.is_primary:
         raise ValidationError(_("This is the primary name: make another spelling primary first."))
     person, pk = name.person, name.pk
-    name._history_user = by  # the spelling stays readable in the history
+    changed_by(name, by)  # the spelling stays readable in the history
     name.delete()  # its search rows go with it
     audit_record(action="person_name.remove", actor=by, target=person, detail={"name": pk})
 
@@ -194,7 +195,7 @@ def person_create(*, name: str, script: str = "", language: str = "", by: User, 
         raise ValidationError({"name": _("Enter the person's name.")})
     person = Person(display_name=name, **fields)
     person.full_clean()
-    person._history_user = by
+    changed_by(person, by)
     person.save()
     person_name_add(
         person=person, text=name, script=script, language=language, is_primary=True, by=by
@@ -231,7 +232,7 @@ def person_update(*, person: Person, by: User, **fields) -> Person | None:
     changed = _changed_fields(person, fields)
     if not changed:
         return None
-    person._history_user = by  # the values replaced stay in the person's history
+    changed_by(person, by)  # the values replaced stay in the person's history
     person.save()
     audit_record(action="person.update", actor=by, target=person, detail={"fields": changed})
     return person
@@ -249,7 +250,7 @@ def relative_add(*, person: Person, by: User, case: Case | None = None, **fields
         raise ValidationError({"case": _("This case is not about this person.")})
     relative = Relative(person=person, case=case, **fields)
     relative.full_clean()
-    relative._history_user = by
+    changed_by(relative, by)
     relative.save()
     audit_record(action="relative.add", actor=by, target=person, detail={"relative": relative.pk})
     return relative
@@ -267,7 +268,7 @@ def relative_update(*, relative: Relative, by: User, **fields) -> Relative | Non
     changed = _changed_fields(relative, fields)
     if not changed:
         return None
-    relative._history_user = by  # the values replaced stay in the relative's history
+    changed_by(relative, by)  # the values replaced stay in the relative's history
     relative.save()
     audit_record(
         action="relative.update",
@@ -304,8 +305,7 @@ def _actor_lines(pairs) -> list[str]:
 def note_in_history(instance, *, by: User, note: str) -> None:
     """Record a change that lives outside the record's own columns (its tags, people,
     actors, links) as a change of the record, with `note` saying what it was."""
-    instance._history_user = by
-    instance._change_reason = note
+    changed_by(instance, by, reason=note)
     instance.save(update_fields=["updated_at"])
 
 
@@ -336,12 +336,12 @@ def case_create(
     _check_reference(case)
     _check_born_before(person, case)
     case.full_clean()
-    case._history_user = by  # who made this change, for the history
+    changed_by(case, by)
     case.save()
     # A case for someone already recorded gives its opener the source grant only if
     # they hold it on a case of that person: otherwise opening a case would be a way
-    # to acquire it, and to give it on (selectors.may_give_source_grant).
-    grant = not person.cases.exists() or selectors.holds_source_grant_for_person(
+    # to acquire it, and to give it on (access.may_give_source_grant).
+    grant = not person.cases.exists() or access.holds_source_grant_for_person(
         user=by, people=[person]
     )
     case.people.add(person)
@@ -363,6 +363,17 @@ def case_create(
     )
     audit_record(action="case.create", actor=by, target=case, case=case)
     return case
+
+
+@transaction.atomic
+def case_open(
+    *, person: Person | None = None, name: str = "", script: str = "", by: User, **fields
+) -> Case:
+    """Open a case for `person`, or for someone recorded now under `name` (in
+    `script`): the new person and their case are written together or not at all."""
+    if person is None:
+        person = person_create(name=name, script=script, by=by)
+    return case_create(person=person, by=by, **fields)
 
 
 def same_case_check(case: Case, **records: Model | None) -> None:
@@ -406,7 +417,7 @@ def case_update(
         case._change_reason = note or None
     if not changed and not note:
         return None
-    case._history_user = by  # who made this change, for the history
+    changed_by(case, by)
     case.save()
     if new_tags is not None:
         case.tags.set(new_tags)
@@ -436,7 +447,7 @@ def case_member_set(
     if current is not None and role != CaseMember.Role.LEAD:
         _refuse_losing_the_last_lead(current, field="role")
     giving = may_see_sources and not (current is not None and current.may_see_sources)
-    if giving and not selectors.may_give_source_grant(by=by, to=user, case=case):
+    if giving and not access.may_give_source_grant(by=by, to=user, case=case):
         raise ValidationError({"may_see_sources": SOURCE_GRANT_REFUSED})
     member, _created = CaseMember.objects.update_or_create(
         case=case, user=user, defaults={"role": role, "may_see_sources": may_see_sources}
@@ -581,7 +592,7 @@ def event_add(
         created_by=by,
     )
     event.full_clean()
-    event._history_user = by  # who made this change, for the history
+    changed_by(event, by)
     event._change_reason = _delta("Actors", [], _actor_lines(actors)) or None
     event.save()
     EventActor.objects.bulk_create(
@@ -604,7 +615,7 @@ def event_update(
         setattr(event, field, value)
     event.full_clean()
     changed = _changed_fields(event, fields)
-    event._history_user = by  # who made this change, for the history
+    changed_by(event, by)
     note = ""
     if actors is not None:
         before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]

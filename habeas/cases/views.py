@@ -12,16 +12,25 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from habeas.core.pages import errors_onto, form_page, say_saved
 from habeas.sources.services import source_identities_viewed
 
 from . import selectors, services
+from .access import (
+    Need,
+    case_access,
+    may_edit_person,
+    may_give_source_grant,
+    require_writer,
+    source_grant_case_ids,
+)
 from .forms import (
     ActorForm,
     CaseCreateForm,
@@ -37,36 +46,6 @@ from .forms import (
     TeamMemberForm,
 )
 from .history import case_history as history_of
-from .models import CaseMember
-
-
-def form_page(request: HttpRequest, *, title: str, back: str, forms: list, **extra) -> HttpResponse:
-    """One template renders every data-entry page: a title, the forms, a way back."""
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "cases/form.html",
-        {"title": title, "back": back, "forms": forms, **extra},
-        status=status,
-    )
-
-
-def say_saved(request: HttpRequest, result, done: str) -> None:
-    """Say that an edit was saved, or that nothing changed: its service then saved
-    nothing and returned None."""
-    if result is None:
-        messages.info(request, _("Nothing changed."))
-    else:
-        messages.success(request, done)
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form so the page shows them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_safe
@@ -116,7 +95,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    selectors.require_writer(user=request.user, what="case_create")
+    require_writer(user=request.user, what="case_create")
     # "?person=": another case for someone already recorded (taken again after a
     # release, say); only a person the user may see, otherwise 404.
     known = None
@@ -129,14 +108,10 @@ def case_create(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         name = data.pop("person_name", "")
         script = data.pop("person_name_script", "")
-        tags = data.pop("tags")
-        try:
-            with transaction.atomic():
-                person = known or services.person_create(name=name, script=script, by=request.user)
-                case = services.case_create(person=person, tags=tags, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        with errors_onto(form):
+            case = services.case_open(
+                person=known, name=name, script=script, by=request.user, **data
+            )
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect(case)
     title = (
@@ -144,7 +119,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
         if known
         else _("Open a case")
     )
-    back = known.get_absolute_url() if known else "/cases/"
+    back = known.get_absolute_url() if known else reverse("case_list")
     return form_page(request, title=title, back=back, forms=[form])
 
 
@@ -157,10 +132,9 @@ def _uuid_or_404(value: str) -> UUID:
 
 @require_safe
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_user(user=request.user, public_id=case_id)
+    access = case_access(user=request.user, public_id=case_id)
+    case = access.case
     record = selectors.case_record(case=case)
-    members = list(case.members.all())
-    me = next((m for m in members if m.user_id == request.user.pk), None)
     today = timezone.localdate()
     return render(
         request,
@@ -168,9 +142,9 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         {
             "case": case,
             "record": record,
-            "members": members,
-            "can_edit": me is not None and me.role != CaseMember.Role.READ_ONLY,
-            "is_lead": me is not None and me.role == CaseMember.Role.LEAD,
+            "members": list(case.members.all()),
+            "can_edit": access.can_edit,
+            "is_lead": access.is_lead,
             "current_status": record.statuses[0] if record.statuses else None,
             "today": today,
             "days_disappeared": case.days_disappeared(today),
@@ -183,17 +157,14 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+        with errors_onto(form):
             saved = services.case_update(
                 case=case, tags=form.cleaned_data["tags"], by=request.user, **data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             say_saved(request, saved, _("Case updated."))
             return redirect(case)
     return form_page(
@@ -206,16 +177,13 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def status_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = StatusForm(
         request.POST or None, case=case, initial={"asserted_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.status_assert(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Status recorded."))
             return redirect(case)
     return form_page(
@@ -234,7 +202,7 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
     actors = EventActorFormSet(request.POST or None, initial=initial, prefix="actors")
     if request.method == "POST" and form.is_valid() and actors.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+        with errors_onto(form):
             if event is None:
                 saved = services.event_add(
                     case=case, actors=actors.pairs(), by=request.user, **data
@@ -243,9 +211,6 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
                 saved = services.event_update(
                     event=event, actors=actors.pairs(), by=request.user, **data
                 )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             say_saved(request, saved, _("Event saved."))
             return redirect(case)
     title = _("Add an event to %(ref)s") if event is None else _("Edit an event of %(ref)s")
@@ -254,6 +219,7 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
         title=title % {"ref": case.reference},
         back=case.get_absolute_url(),
         forms=[form],
+        template="cases/event_form.html",
         formset=actors,
         formset_legend=_("Actors involved"),
     )
@@ -261,13 +227,13 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def event_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     return _event_page(request, case=case)
 
 
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, case_id: UUID, event_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     event = selectors.event_get(case=case, public_id=event_id)
     return _event_page(request, case=case, event=event)
 
@@ -288,7 +254,7 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
             "cases": cases,
             "relatives": relatives,
             "may_see_contacts": may_see,
-            "can_edit": selectors.may_edit_person(user=request.user, person=person),
+            "can_edit": may_edit_person(user=request.user, person=person),
         },
     )
 
@@ -298,11 +264,8 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             saved = services.person_update(person=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             say_saved(request, saved, _("Person updated."))
             return redirect(person)
     return form_page(
@@ -318,11 +281,8 @@ def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     form = PersonNameForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.person_name_add(person=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Name added."))
             return redirect(person)
     return form_page(
@@ -330,6 +290,7 @@ def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
         title=_("Add a name of %(name)s") % {"name": person.display_name},
         back=person.get_absolute_url(),
         forms=[form],
+        template="cases/name_add.html",
         candidates=_candidates(person),
     )
 
@@ -340,11 +301,8 @@ def person_name_edit(request: HttpRequest, person_id: UUID, name_id: int) -> Htt
     name = selectors.person_name_get(person=person, name_id=name_id)
     form = PersonNameForm(request.POST or None, person=person, instance=name)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             saved = services.person_name_update(name=name, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             say_saved(request, saved, _("Name updated."))
             return redirect(person)
     name.refresh_from_db()  # the form may have changed the instance it was given
@@ -353,7 +311,7 @@ def person_name_edit(request: HttpRequest, person_id: UUID, name_id: int) -> Htt
         title=_("Edit a name of %(name)s") % {"name": person.display_name},
         back=person.get_absolute_url(),
         forms=[form],
-        after_template="cases/_name_remove.html",
+        template="cases/name_edit.html",
         person=person,
         name=name,
     )
@@ -399,16 +357,13 @@ def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpRespon
         ):
             services.relative_contacts_viewed(person=person, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             if relative is None:
                 saved = services.relative_add(person=person, by=request.user, **form.cleaned_data)
             else:
                 saved = services.relative_update(
                     relative=relative, by=request.user, **form.cleaned_data
                 )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             say_saved(request, saved, _("Relative saved."))
             return redirect(person)
     if relative is None:
@@ -468,18 +423,15 @@ def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
 def _actor_page(request: HttpRequest, *, actor=None) -> HttpResponse:
     form = ActorForm(request.POST or None, instance=actor)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             if actor is None:
                 saved = actor = services.actor_create(by=request.user, **form.cleaned_data)
             else:
                 saved = services.actor_update(actor=actor, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             say_saved(request, saved, _("Actor saved."))
             return redirect(actor)
     if actor is None:
-        return form_page(request, title=_("Add an actor"), back="/actors/", forms=[form])
+        return form_page(request, title=_("Add an actor"), back=reverse("actor_list"), forms=[form])
     return form_page(
         request,
         title=_("Edit %(name)s") % {"name": actor.name},
@@ -490,30 +442,23 @@ def _actor_page(request: HttpRequest, *, actor=None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, actor_id: UUID) -> HttpResponse:
-    selectors.require_writer(user=request.user, what="actor_edit")
+    require_writer(user=request.user, what="actor_edit")
     return _actor_page(request, actor=selectors.actor_get(public_id=actor_id))
 
 
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
-    selectors.require_writer(user=request.user, what="actor_create")
+    require_writer(user=request.user, what="actor_create")
     return _actor_page(request)
 
 
 @require_http_methods(["GET", "POST"])
 def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_team(user=request.user, public_id=case_id)
-    may_grant = selectors.may_give_source_grant(by=request.user, to=None, case=case)
+    case = case_access(user=request.user, public_id=case_id, need=Need.TEAM).case
+    may_grant = may_give_source_grant(by=request.user, to=None, case=case)
     form = TeamMemberForm(request.POST or None, may_grant=may_grant)
     if request.method == "POST" and "remove" in request.POST:
-        member = next(
-            (
-                m
-                for m in selectors.team_members(case=case)
-                if str(m.user.pk) == request.POST.get("remove")
-            ),
-            None,
-        )
+        member = selectors.team_member_get(case=case, user_id=request.POST["remove"])
         if member is not None:
             try:
                 services.case_member_remove(case=case, user=member.user, by=request.user)
@@ -523,7 +468,7 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 messages.success(request, _("Removed from the team."))
         return redirect("case_team", case_id=case.public_id)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.case_member_set(
                 case=case,
                 user=form.cleaned_data["username"],
@@ -531,9 +476,6 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 may_see_sources=form.cleaned_data["may_see_sources"],
                 by=request.user,
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Team updated."))
             return redirect("case_team", case_id=case.public_id)
     return render(
@@ -553,14 +495,11 @@ def team_index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = CasePersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.case_person_add(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Person added to the case."))
             return redirect(case)
     return form_page(
@@ -582,12 +521,12 @@ def _moment(text: str) -> datetime | None:
 
 @require_safe
 def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = selectors.case_get_for_user(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id).case
     record_id = request.GET.get("record", "")[:64]
     before = _moment(request.GET.get("before", ""))
     page = history_of(
         case=case,
-        grant_cases=selectors.source_grant_case_ids(user=request.user),
+        grant_cases=source_grant_case_ids(user=request.user),
         record_id=record_id,
         before=before,
     )

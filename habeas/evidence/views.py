@@ -12,10 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from habeas.cases import selectors as case_selectors
-from habeas.cases.models import CaseMember
-from habeas.cases.views import apply_errors, form_page
+from habeas.cases.access import CaseAccess, Need, case_access
 from habeas.core import uploads
+from habeas.core.pages import errors_onto, form_page
 from habeas.lib import files
 
 from . import elements, selectors, services, storage
@@ -23,25 +22,20 @@ from .forms import ElementForm, EvidenceForm, ShareForm
 from .models import Element, EvidenceItem
 
 
-def _can_edit(user, case) -> bool:
-    member = case_selectors.membership_for(user=user, case=case)
-    return bool(member and member.role != CaseMember.Role.READ_ONLY)
-
-
 @require_GET
 def evidence_list(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
-    items = selectors.evidence_for_case(case=case)
+    access = case_access(user=request.user, public_id=case_id)
+    items = selectors.evidence_for_case(case=access.case)
     return render(
         request,
         "evidence/evidence_list.html",
-        {"case": case, "items": items, "can_edit": _can_edit(request.user, case)},
+        {"case": access.case, "items": items, "can_edit": access.can_edit},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     part_of = None
     if "part_of" in request.GET:
         try:
@@ -54,12 +48,8 @@ def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
     form = EvidenceForm(request.POST or None, request.FILES or None, case=case, part_of=part_of)
     dropped = uploads.report_dropped(request, form)  # a file over the upload limit
     if request.method == "POST" and not dropped and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            item = services.evidence_add(case=case, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        with errors_onto(form):
+            item = services.evidence_add(case=case, by=request.user, **form.cleaned_data)
             messages.success(request, "Evidence stored.")
             return redirect(item)
     status = 400 if request.method == "POST" else 200
@@ -73,12 +63,14 @@ def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_GET
 def evidence_detail(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
-    item = selectors.evidence_get(case=case, public_id=evidence_id)
-    return _detail_page(request, case, item, ShareForm())
+    access = case_access(user=request.user, public_id=case_id)
+    item = selectors.evidence_get(case=access.case, public_id=evidence_id)
+    return _detail_page(request, access, item, ShareForm())
 
 
-def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) -> HttpResponse:
+def _detail_page(
+    request, access: CaseAccess, item, share_form: ShareForm, status: int = 200
+) -> HttpResponse:
     # Staff see what the original carries (GPS, device, author) before sharing.
     seen = services.evidence_inspect(item=item)
     services.evidence_record_view(
@@ -88,14 +80,14 @@ def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) 
         request,
         "evidence/evidence_detail.html",
         {
-            "case": case,
+            "case": access.case,
             "item": item,
             "metadata": seen.metadata,
             "metadata_unreadable": seen.unreadable,
             "damaged": seen.damaged,
             "unstrippable": files.unstrippable(item.media_type),
             "custody": item.custody.select_related("actor"),
-            "can_edit": _can_edit(request.user, case),
+            "can_edit": access.can_edit,
             "share_form": share_form,
             "parts": list(item.parts.order_by("uploaded_at", "id")),
         },
@@ -104,7 +96,7 @@ def _detail_page(request, case, item, share_form: ShareForm, status: int = 200) 
 
 
 def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id).case
     item = selectors.evidence_get(case=case, public_id=evidence_id)
     if working and not item.has_working_copy:
         return render(
@@ -150,7 +142,7 @@ def evidence_download_working(
 
 @require_POST
 def evidence_verify(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     item = selectors.evidence_get(case=case, public_id=evidence_id)
     problem = services.evidence_verify(item=item, by=request.user)
     if problem:
@@ -163,7 +155,8 @@ def evidence_verify(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> H
 @require_GET
 def case_elements(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """The three elements, the suggestion and why, and the disputed facts side by side."""
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    access = case_access(user=request.user, public_id=case_id)
+    case = access.case
     element_views = elements.elements_for_case(case)
     return render(
         request,
@@ -173,14 +166,14 @@ def case_elements(request: HttpRequest, case_id: UUID) -> HttpResponse:
             "elements": element_views,
             "suggestion": elements.suggestion_for_case(case, element_views),
             "disputed": elements.disputed_facts(case),
-            "can_edit": _can_edit(request.user, case),
+            "can_edit": access.can_edit,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     if element not in Element.values:
         raise Http404
     current = selectors.element_assessment_get(case=case, element=element)
@@ -194,13 +187,10 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
         }
     form = ElementForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.element_assess(
                 case=case, element=element, by=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, "Assessment saved.")
             return redirect("case_elements", case.public_id)
     return form_page(
@@ -213,7 +203,7 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
 
 @require_POST
 def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     try:
         services.presumed_ed_confirm(case=case, by=request.user)
     except ValidationError as error:
@@ -225,18 +215,15 @@ def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 @require_POST
 def evidence_share(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    item = selectors.evidence_get(case=case, public_id=evidence_id)
+    access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
+    item = selectors.evidence_get(case=access.case, public_id=evidence_id)
     form = ShareForm(request.POST)
     if form.is_valid():
-        try:
+        with errors_onto(form):
             services.evidence_record_share(
                 item=item, by=request.user, request=request, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, "Recorded in the chain of custody.")
             return redirect(item)
     # Nothing recorded: the page again, with what was typed and what is wrong.
-    return _detail_page(request, case, item, form, status=400)
+    return _detail_page(request, access, item, form, status=400)

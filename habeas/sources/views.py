@@ -5,14 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from habeas.cases import selectors as case_selectors
-from habeas.cases.views import apply_errors, form_page
+from habeas.cases.access import CaseAccess, Need, case_access
+from habeas.core.pages import errors_onto, form_page
 
 from . import selectors, services
 from .forms import ClaimForm, ClaimLinkForm, GradeForm, SourceForm
@@ -21,13 +20,10 @@ from .models import Credibility, Reliability
 CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact", "notes")
 
 
-def _may_see_sources(user, case) -> bool:
-    return case_selectors.holds_source_grant(user=user, case=case)
-
-
-def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
+def _source_page(request: HttpRequest, *, access: CaseAccess, source=None) -> HttpResponse:
+    case = access.case
     form = SourceForm(request.POST or None, instance=source, case=case)
-    if not _may_see_sources(request.user, case):
+    if not access.may_see_sources:
         # Without the grant the identity is neither shown nor changeable.
         for name in CONFIDENTIAL_SOURCE_FIELDS:
             del form.fields[name]
@@ -35,14 +31,11 @@ def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
         # The edit form shows who the source is: recorded like the source's page.
         services.source_identity_viewed(source=source, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             if source is None:
                 services.source_add(case=case, by=request.user, **form.cleaned_data)
             else:
                 services.source_update(source=source, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Source saved."))
             return redirect(case)
     title = _("Add a source to %(ref)s") if source is None else _("Edit source %(code)s")
@@ -56,15 +49,15 @@ def _source_page(request: HttpRequest, *, case, source=None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def source_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    return _source_page(request, case=case)
+    access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
+    return _source_page(request, access=access)
 
 
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
-    source = selectors.source_get(case=case, public_id=source_id)
-    return _source_page(request, case=case, source=source)
+    access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
+    source = selectors.source_get(case=access.case, public_id=source_id)
+    return _source_page(request, access=access, source=source)
 
 
 def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
@@ -72,14 +65,11 @@ def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
     form = ClaimForm(request.POST or None, instance=claim, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+        with errors_onto(form):
             if claim is None:
                 services.claim_add(case=case, by=request.user, **data)
             else:
                 services.claim_update(claim=claim, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Claim saved."))
             return redirect(case)
     title = _("Add a claim to %(ref)s") if claim is None else _("Edit a claim of %(ref)s")
@@ -88,6 +78,7 @@ def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
         title=title % {"ref": case.reference},
         back=case.get_absolute_url(),
         forms=[form],
+        template="sources/claim_form.html",
         no_sources=not form.fields["source"].queryset.exists(),
         case=case,
     )
@@ -95,27 +86,24 @@ def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def claim_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     return _claim_page(request, case=case)
 
 
 @require_http_methods(["GET", "POST"])
 def claim_edit(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     claim = selectors.claim_get(case=case, public_id=claim_id)
     return _claim_page(request, case=case, claim=claim)
 
 
 @require_http_methods(["GET", "POST"])
 def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = ClaimLinkForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             services.claims_link(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Claims linked."))
             return redirect(case)
     return form_page(
@@ -123,15 +111,15 @@ def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
         title=_("Link two claims of %(ref)s") % {"ref": case.reference},
         back=case.get_absolute_url(),
         forms=[form],
-        after_template="cases/_claim_links.html",
+        template="sources/claim_link.html",
         case=case,
         links=selectors.claim_links(case=case),
     )
 
 
 @require_POST
-def claim_unlink(request: HttpRequest, case_id: UUID, link_id: int) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+def claim_unlink(request: HttpRequest, case_id: UUID, link_id: UUID) -> HttpResponse:
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     link = selectors.claim_link_get(case=case, link_id=link_id)
     services.claims_unlink(link=link, by=request.user)
     messages.success(request, _("Link removed."))
@@ -140,9 +128,10 @@ def claim_unlink(request: HttpRequest, case_id: UUID, link_id: int) -> HttpRespo
 
 @require_safe
 def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_user(user=request.user, public_id=case_id)
+    access = case_access(user=request.user, public_id=case_id)
+    case = access.case
     source = selectors.source_get(case=case, public_id=source_id)
-    may_see = _may_see_sources(request.user, case)
+    may_see = access.may_see_sources
     if may_see:
         services.source_identity_viewed(source=source, by=request.user)
     claims = source.claims.order_by("received_from", "id")
@@ -158,11 +147,8 @@ def _grade_page(
 ) -> HttpResponse:
     """The grade page of a source or a claim: `save(data)` grades it from the form."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_onto(form):
             save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
             messages.success(request, _("Grade saved."))
             return redirect(case)
     return render(
@@ -181,7 +167,7 @@ def _grade_page(
 
 @require_http_methods(["GET", "POST"])
 def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     source = selectors.source_get(case=case, public_id=source_id)
     form = GradeForm(
         request.POST or None,
@@ -202,7 +188,7 @@ def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def claim_grade(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
-    case = case_selectors.case_get_for_edit(user=request.user, public_id=case_id)
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     claim = selectors.claim_get(case=case, public_id=claim_id)
     form = GradeForm(
         request.POST or None,
