@@ -258,6 +258,18 @@ HABEAS_DELIVERY_SLOW_RETRY_SECONDS = env_int("HABEAS_DELIVERY_SLOW_RETRY_SECONDS
 HABEAS_DELIVERY_RETRY_DAYS = env_int("HABEAS_DELIVERY_RETRY_DAYS", 7)
 HABEAS_DIGEST_HOUR = env_int("HABEAS_DIGEST_HOUR", 8)
 HABEAS_WATCH_STALE_SECONDS = env_int("HABEAS_WATCH_STALE_SECONDS", 300)
+HABEAS_WATCH_INTERVAL = env_int("HABEAS_WATCH_INTERVAL", 30)  # seconds between passes
+
+# Running Habeas (habeas.ops, habeas.demo): where `habeas serve` listens, and gunicorn's
+# processes and threads per process; where `habeas backup` and `habeas restore` find
+# pg_dump and pg_restore ("": PATH, then the newest /usr/lib/postgresql/*/bin); the
+# password `habeas demo` gives the demo user ("": a new one at each start).
+HABEAS_HOST = env_str("HABEAS_HOST", "127.0.0.1")
+HABEAS_PORT = env_int("HABEAS_PORT", 8000)
+HABEAS_WORKERS = env_int("HABEAS_WORKERS", 2)
+HABEAS_THREADS = env_int("HABEAS_THREADS", 4)
+HABEAS_PG_BIN = env_str("HABEAS_PG_BIN")
+HABEAS_DEMO_PASSWORD = env_str("HABEAS_DEMO_PASSWORD")
 
 # Logs carry ids and actions, never names, contacts or statements (docs/threat-model.md).
 LOGGING = {

@@ -16,6 +16,8 @@ import urllib.request
 
 import pytest
 
+from habeas.ops.backup import BackupError
+from habeas.ops.backup.postgres import pg_tool
 from tests.support.commands import SITES, free_port, habeas, habeas_env, query
 
 
@@ -121,3 +123,35 @@ def test_deploy_check_is_clean_in_the_production_configuration(tmp_path):
     )
     result = habeas("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_operator_settings_are_settings_that_diffsettings_shows(tmp_path):
+    """What the commands read from the environment goes through settings, like every
+    other operator setting, so `habeas diffsettings` shows the values in effect."""
+    env = habeas_env(
+        tmp_path,
+        HABEAS_HOST="0.0.0.0",  # noqa: S104 - a value to read back, nothing listens
+        HABEAS_PORT="8123",
+        HABEAS_WORKERS="3",
+        HABEAS_THREADS="5",
+        HABEAS_WATCH_INTERVAL="7",
+        HABEAS_PG_BIN="/opt/pg/bin",
+    )
+    result = habeas("diffsettings", env=env)
+    assert result.returncode == 0, result.stderr
+    for line in (
+        "HABEAS_HOST = '0.0.0.0'",
+        "HABEAS_PORT = 8123",
+        "HABEAS_WORKERS = 3",
+        "HABEAS_THREADS = 5",
+        "HABEAS_WATCH_INTERVAL = 7",
+        "HABEAS_PG_BIN = '/opt/pg/bin'",
+        f"HABEAS_FILES_DIR = PosixPath('{tmp_path.resolve()}/files')",
+    ):
+        assert line in result.stdout, line
+
+
+def test_pg_tools_come_from_the_pg_bin_setting(settings, tmp_path):
+    settings.HABEAS_PG_BIN = str(tmp_path)
+    with pytest.raises(BackupError, match=f"HABEAS_PG_BIN is {tmp_path}, which has no pg_dump"):
+        pg_tool("pg_dump")

@@ -34,7 +34,7 @@ _LIBPQ_ENV = {
 def pg_tool(name: str) -> str:
     """pg_dump / pg_restore: from HABEAS_PG_BIN, else PATH, else the newest
     /usr/lib/postgresql/<version>/bin (Debian's layout)."""
-    named = os.environ.get("HABEAS_PG_BIN", "")
+    named = settings.HABEAS_PG_BIN
     if named:
         candidate = Path(named) / name
         if not os.access(candidate, os.X_OK):

@@ -15,10 +15,10 @@ import logging
 import signal
 import time
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from habeas.alerts import delivery, detection, watcher
-from habeas.conf import env_int
 from habeas.core.running import RunningCommand
 
 log = logging.getLogger("habeas.alerts.watch")
@@ -44,7 +44,7 @@ class Command(RunningCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        interval = options["interval"] or env_int("HABEAS_WATCH_INTERVAL", 30)
+        interval = options["interval"] or settings.HABEAS_WATCH_INTERVAL
         stopping = []
 
         def stop(signum, frame):

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
-from habeas.conf import ConfigurationError, env_int, env_str
 from habeas.core.running import RunningCommand
 
 # Seconds a stopping server's workers may take to finish their requests.
@@ -112,13 +111,10 @@ class Command(RunningCommand):
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations.")
 
     def handle(self, *args, **options) -> None:
-        try:
-            host = options["host"] or env_str("HABEAS_HOST", "127.0.0.1")
-            port = options["port"] or env_int("HABEAS_PORT", 8000)
-            workers = options["workers"] or env_int("HABEAS_WORKERS", 2)
-            threads = env_int("HABEAS_THREADS", 4)
-        except ConfigurationError as exc:
-            raise CommandError(str(exc)) from None
+        host = options["host"] or settings.HABEAS_HOST
+        port = options["port"] or settings.HABEAS_PORT
+        workers = options["workers"] or settings.HABEAS_WORKERS
+        threads = settings.HABEAS_THREADS
         if not 0 < port < 65536:
             raise CommandError(f"HABEAS_PORT must be between 1 and 65535 (got {port}).")
         if not options["no_migrate"]:
