@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,10 +43,13 @@ from .models import (
     Tag,
 )
 
+if TYPE_CHECKING:
+    from habeas.sources.models import Claim
+
 SCRIPT_CHOICES = {choice.value for choice in PersonName.Script}
 
 
-def _changed_fields(instance, names: Iterable[str]) -> list[str]:
+def _changed_fields(instance: Any, names: Iterable[str]) -> list[str]:
     """The fields among `names` whose value differs from the stored row: what the
     audit entry lists (a form sends every field, changed or not). Compared with the
     database, since a ModelForm bound to `instance` has already set its values."""
@@ -189,7 +193,9 @@ def person_name_remove(*, name: PersonName, by: User) -> None:
 
 
 @transaction.atomic
-def person_create(*, name: str, script: str = "", language: str = "", by: User, **fields) -> Person:
+def person_create(
+    *, name: str, script: str = "", language: str = "", by: User, **fields: Any
+) -> Person:
     name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Enter the person's name.")})
@@ -223,7 +229,7 @@ def _check_born_before(person: Person, case: Case | None = None) -> None:
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: User, **fields) -> Person | None:
+def person_update(*, person: Person, by: User, **fields: Any) -> Person | None:
     for field, value in fields.items():
         setattr(person, field, value)
     if "birth_date" in fields:
@@ -239,7 +245,7 @@ def person_update(*, person: Person, by: User, **fields) -> Person | None:
 
 
 @transaction.atomic
-def relative_add(*, person: Person, by: User, case: Case | None = None, **fields) -> Relative:
+def relative_add(*, person: Person, by: User, case: Case | None = None, **fields: Any) -> Relative:
     """Record a relative of `person` on `case`, whose source grant then covers their
     contact. Without `case`: the person's first case (the choice the migration made
     for relatives recorded before they had one), or, if the person has no case yet,
@@ -257,7 +263,7 @@ def relative_add(*, person: Person, by: User, case: Case | None = None, **fields
 
 
 @transaction.atomic
-def relative_update(*, relative: Relative, by: User, **fields) -> Relative | None:
+def relative_update(*, relative: Relative, by: User, **fields: Any) -> Relative | None:
     """Change what is known of a relative. The case they were recorded on stays: it
     decides who may read the contact."""
     if "case" in fields:
@@ -298,11 +304,11 @@ def _delta(label: str, before: Iterable[str], after: Iterable[str]) -> str:
     return f"{label}: {said}" if said else ""
 
 
-def _actor_lines(pairs) -> list[str]:
+def _actor_lines(pairs: Iterable[tuple[Actor, str]]) -> list[str]:
     return [f"{actor.name} ({EventActor.Role(role).label})" for actor, role in pairs]
 
 
-def note_in_history(instance, *, by: User, note: str) -> None:
+def note_in_history(instance: Model, *, by: User, note: str) -> None:
     """Record a change that lives outside the record's own columns (its tags, people,
     actors, links) as a change of the record, with `note` saying what it was."""
     changed_by(instance, by, reason=note)
@@ -327,7 +333,7 @@ def case_create(
     by: User,
     tags: Sequence[str] = (),
     now: datetime | None = None,
-    **fields,
+    **fields: Any,
 ) -> Case:
     """Open a case: its creator leads its team and may see its sources; its first
     status is "reported missing", attributed to the creator."""
@@ -367,7 +373,7 @@ def case_create(
 
 @transaction.atomic
 def case_open(
-    *, person: Person | None = None, name: str = "", script: str = "", by: User, **fields
+    *, person: Person | None = None, name: str = "", script: str = "", by: User, **fields: Any
 ) -> Case:
     """Open a case for `person`, or for someone recorded now under `name` (in
     `script`): the new person and their case are written together or not at all."""
@@ -398,7 +404,7 @@ def _check_reference(case: Case) -> None:
 
 @transaction.atomic
 def case_update(
-    *, case: Case, by: User, tags: Sequence[str] | None = None, **fields
+    *, case: Case, by: User, tags: Sequence[str] | None = None, **fields: Any
 ) -> Case | None:
     for field, value in fields.items():
         setattr(case, field, value)
@@ -414,7 +420,7 @@ def case_update(
     note = ""
     if new_tags is not None:
         note = _delta("Tags", [t.name for t in case.tags.all()], [t.name for t in new_tags])
-        case._change_reason = note or None
+        case._change_reason = note or None  # type: ignore[attr-defined]  # simple_history's
     if not changed and not note:
         return None
     changed_by(case, by)
@@ -503,7 +509,7 @@ def status_assert(
     basis: str,
     by: User,
     closed_reason: str = "",
-    claims: Iterable = (),
+    claims: Iterable[Claim] = (),
 ) -> StatusAssertion:
     if asserted_on.year < MIN_YEAR:
         raise ValidationError(
@@ -544,7 +550,7 @@ def status_assert(
 
 
 @transaction.atomic
-def actor_create(*, by: User, **fields) -> Actor:
+def actor_create(*, by: User, **fields: Any) -> Actor:
     actor = Actor(**fields)
     actor.full_clean()
     actor.save()
@@ -553,7 +559,7 @@ def actor_create(*, by: User, **fields) -> Actor:
 
 
 @transaction.atomic
-def actor_update(*, actor: Actor, by: User, **fields) -> Actor | None:
+def actor_update(*, actor: Actor, by: User, **fields: Any) -> Actor | None:
     parent = fields.get("parent")
     while parent is not None:  # "part of" must not loop back to the actor itself
         if parent.pk == actor.pk:
@@ -593,7 +599,8 @@ def event_add(
     )
     event.full_clean()
     changed_by(event, by)
-    event._change_reason = _delta("Actors", [], _actor_lines(actors)) or None
+    # simple_history's reason for the next history row.
+    event._change_reason = _delta("Actors", [], _actor_lines(actors)) or None  # type: ignore[attr-defined]
     event.save()
     EventActor.objects.bulk_create(
         [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
@@ -609,7 +616,7 @@ def event_update(
     event: Event,
     by: User,
     actors: Sequence[tuple[Actor, str]] | None = None,
-    **fields,
+    **fields: Any,
 ) -> Event | None:
     for field, value in fields.items():
         setattr(event, field, value)
@@ -620,7 +627,7 @@ def event_update(
     if actors is not None:
         before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]
         note = _delta("Actors", _actor_lines(before), _actor_lines(actors))
-        event._change_reason = note or None
+        event._change_reason = note or None  # type: ignore[attr-defined]  # simple_history's
     if not changed and not note:
         return None
     event.save()
