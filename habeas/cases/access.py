@@ -17,9 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, cast
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from habeas.accounts.models import User
@@ -83,7 +92,7 @@ class CaseAccess:
         return self.member is not None  # reading takes a place on the team
 
 
-def _case_page_prefetch() -> tuple[Prefetch | str, ...]:
+def _case_page_prefetch() -> tuple[Prefetch[Any, Any, Any] | str, ...]:
     """What the case pages show of a case read for them: its people and their names,
     its tags and its team."""
     return (
@@ -112,7 +121,7 @@ def case_access(*, user: User, public_id: UUID, need: Need = Need.READ) -> CaseA
     if access is None or not access.allows(need):
         raise deny(user=user, model=Case, public_id=public_id)
     if need is Need.READ:
-        prefetch_related_objects([case], *_case_page_prefetch())
+        prefetch_related_objects([cast(Case, case)], *_case_page_prefetch())  # access: a case
     return access
 
 
@@ -123,10 +132,11 @@ def access_to(*, user: User, case: Case) -> CaseAccess:
     return CaseAccess(case=case, member=member, user=user)
 
 
-def deny(*, user: User, model: type, public_id: UUID) -> Http404:
+def deny(*, user: User, model: type[Model], public_id: UUID) -> Http404:
     """Record a refused access to something that exists (an informer probing ids
     leaves a trace), and return the 404 to raise — the same 404 as for nothing."""
-    if model.objects.filter(public_id=public_id).exists():
+    # Every model with a public id has the default manager `objects`.
+    if model.objects.filter(public_id=public_id).exists():  # type: ignore[attr-defined]
         audit_record(
             action="access.denied",
             actor=user,
