@@ -3,6 +3,7 @@ the directory of addressees, publication settings, and the public pages."""
 
 from __future__ import annotations
 
+from typing import cast
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_countries import countries
 
+from habeas.accounts.http import AuthenticatedRequest
 from habeas.cases.access import Need, case_access, require_writer
 from habeas.core import uploads
 from habeas.core.pages import errors_onto, form_page
@@ -40,6 +42,7 @@ from .forms import (
     PublicUpdateForm,
     ResponseForm,
 )
+from .models import Addressee
 from .texts import LANGUAGES
 
 CONTENT_TYPES = {
@@ -49,7 +52,7 @@ CONTENT_TYPES = {
 PUBLIC_MAX_AGE = 300  # public pages hold cleared data only; a short cache helps slow links
 
 
-def _bad(request: HttpRequest, text: str) -> HttpResponse:
+def _bad(request: AuthenticatedRequest, text: str) -> HttpResponse:
     return render(request, "error.html", {"title": _("Bad request"), "text": [text]}, status=400)
 
 
@@ -57,7 +60,7 @@ def _bad(request: HttpRequest, text: str) -> HttpResponse:
 
 
 @require_safe
-def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_advocacy(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
     today = timezone.localdate()
@@ -83,7 +86,7 @@ def case_advocacy(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def intervention_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = InterventionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +103,9 @@ def intervention_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_safe
-def intervention_detail(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+def intervention_detail(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
@@ -122,7 +127,9 @@ def intervention_detail(request: HttpRequest, case_id: UUID, intervention_id: UU
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+def intervention_sent(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = MarkSentForm(
@@ -142,7 +149,9 @@ def intervention_sent(request: HttpRequest, case_id: UUID, intervention_id: UUID
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_ready(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+def intervention_ready(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
     """Mark a draft ready to send: refused, with what is missing, while the
     document fails its completeness check."""
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
@@ -161,7 +170,9 @@ def intervention_ready(request: HttpRequest, case_id: UUID, intervention_id: UUI
 
 
 @require_http_methods(["GET", "POST"])
-def intervention_close(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+def intervention_close(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = InterventionCloseForm(request.POST or None)
@@ -181,7 +192,9 @@ def intervention_close(request: HttpRequest, case_id: UUID, intervention_id: UUI
 
 
 @require_http_methods(["GET", "POST"])
-def response_add(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> HttpResponse:
+def response_add(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = ResponseForm(request.POST or None)
@@ -201,7 +214,7 @@ def response_add(request: HttpRequest, case_id: UUID, intervention_id: UUID) -> 
 
 
 def _download(
-    request: HttpRequest, document: documents.Document, fmt: str, filename: str
+    request: AuthenticatedRequest, document: documents.Document, fmt: str, filename: str
 ) -> HttpResponse:
     try:
         body = render_to.to_pdf(document) if fmt == "pdf" else render_to.to_docx(document)
@@ -217,14 +230,15 @@ def _download(
         )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     # A reference may hold quotes or Cyrillic: Django quotes and encodes it (RFC 6266).
-    response["Content-Disposition"] = content_disposition_header(
+    # (Never None for an attachment, which mypy cannot tell.)
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]
         as_attachment=True, filename=f"{filename}.{fmt}"
     )
     return response
 
 
 @require_GET
-def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_document(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """?doc=wgeid|ced_urgent_action|special_procedures|letter|urgent_action
     &lang=en|ru &format=html|pdf|docx &addressee=<id>"""
     access = case_access(user=request.user, public_id=case_id)
@@ -260,7 +274,7 @@ def case_document(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def briefing(request: HttpRequest) -> HttpResponse:
+def briefing(request: AuthenticatedRequest) -> HttpResponse:
     """A briefing note on the user's cases of one country, for a dialogue.
 
     ?country=TM &lang=en|ru &format=html|pdf|docx, and the cases to include:
@@ -312,7 +326,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def event_clearance(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def event_clearance(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """Decide, event by event, which outside recipients each may reach."""
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     events = selectors.events_for_clearance(case=case)
@@ -339,14 +353,14 @@ def event_clearance(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_safe
-def addressee_list(request: HttpRequest) -> HttpResponse:
+def addressee_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "advocacy/addressee_list.html", {"addressees": selectors.addressee_list()}
     )
 
 
 @require_http_methods(["GET", "POST"])
-def addressee_add(request: HttpRequest) -> HttpResponse:
+def addressee_add(request: AuthenticatedRequest) -> HttpResponse:
     require_writer(user=request.user, what="addressee_add")
     form = AddresseeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -360,9 +374,10 @@ def addressee_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def addressee_edit(request: HttpRequest, addressee_id: UUID) -> HttpResponse:
+def addressee_edit(request: AuthenticatedRequest, addressee_id: UUID) -> HttpResponse:
     require_writer(user=request.user, what="addressee_edit")
-    addressee = selectors.addressee_get(public_id=addressee_id)
+    # An id from the URL: an addressee or a 404, never None.
+    addressee = cast(Addressee, selectors.addressee_get(public_id=addressee_id))
     form = AddresseeForm(request.POST or None, instance=addressee)
     if request.method == "POST" and form.is_valid():
         with errors_onto(form):
@@ -378,7 +393,7 @@ def addressee_edit(request: HttpRequest, addressee_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def publication_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def publication_edit(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     profile = selectors.profile_for_case(case=case)
     initial = {} if profile else {"name": "", "country": case.country}
@@ -408,14 +423,14 @@ def _photo(profile) -> HttpResponse:
 
 
 @require_safe
-def publication_photo(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def publication_photo(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """The cleared photo for the team's preview, published or not."""
     case = case_access(user=request.user, public_id=case_id).case
     return _photo(selectors.profile_for_case(case=case))
 
 
 @require_safe
-def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def publication_preview(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """The profile exactly as the public would see it, published or not."""
     case = case_access(user=request.user, public_id=case_id).case
     profile = selectors.profile_for_case(case=case)
@@ -433,7 +448,7 @@ def publication_preview(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def public_update_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def public_update_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     profile = selectors.profile_for_case(case=case)
     form = PublicUpdateForm(request.POST if request.method == "POST" else None)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from habeas.accounts.http import AuthenticatedRequest
 from habeas.accounts.models import User
 from habeas.cases.access import CaseAccess, Need, case_access
 from habeas.core.pages import errors_onto, form_page
@@ -27,7 +28,7 @@ from .watcher import watcher_status
 
 
 @require_safe
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     show = "all" if request.GET.get("show") == "all" else "open"
     alerts = selectors.inbox_for_user(user=request.user, now=now, show=show)
@@ -36,7 +37,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, alert, access: CaseAccess, snooze_form: SnoozeForm, status: int = 200
+    request: AuthenticatedRequest,
+    alert,
+    access: CaseAccess,
+    snooze_form: SnoozeForm,
+    status: int = 200,
 ):
     deliveries = list(alert.deliveries.select_related("user").order_by("pk"))
     return render(
@@ -55,13 +60,13 @@ def _detail_page(
 
 
 @require_safe
-def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+def alert_detail(request: AuthenticatedRequest, alert_id: UUID) -> HttpResponse:
     alert, access = selectors.alert_access(user=request.user, public_id=alert_id)
     return _detail_page(request, alert, access, SnoozeForm())
 
 
 @require_POST
-def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+def alert_acknowledge(request: AuthenticatedRequest, alert_id: UUID) -> HttpResponse:
     alert, _access = selectors.alert_access(user=request.user, public_id=alert_id, need=Need.EDIT)
     services.alert_acknowledge(alert=alert, by=request.user)
     messages.success(request, _("Alert acknowledged."))
@@ -69,7 +74,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["POST"])
-def alert_snooze(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+def alert_snooze(request: AuthenticatedRequest, alert_id: UUID) -> HttpResponse:
     alert, access = selectors.alert_access(user=request.user, public_id=alert_id, need=Need.EDIT)
     form = SnoozeForm(request.POST)
     if form.is_valid():
@@ -84,7 +89,7 @@ def alert_snooze(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def alert_resend(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+def alert_resend(request: AuthenticatedRequest, alert_id: UUID) -> HttpResponse:
     alert, _access = selectors.alert_access(user=request.user, public_id=alert_id, need=Need.EDIT)
     count = services.deliveries_resend(
         deliveries=alert.deliveries.all(), by=request.user, alert=alert
@@ -94,7 +99,7 @@ def alert_resend(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 
 @require_safe
-def failed_deliveries(request: HttpRequest) -> HttpResponse:
+def failed_deliveries(request: AuthenticatedRequest) -> HttpResponse:
     rows = selectors.failed_deliveries_for(user=request.user)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     may_resend = selectors.failed_deliveries_to_resend(user=request.user).exists()
@@ -102,7 +107,7 @@ def failed_deliveries(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def failed_deliveries_resend(request: HttpRequest) -> HttpResponse:
+def failed_deliveries_resend(request: AuthenticatedRequest) -> HttpResponse:
     count = services.deliveries_resend(
         deliveries=selectors.failed_deliveries_to_resend(user=request.user), by=request.user
     )
@@ -110,7 +115,7 @@ def failed_deliveries_resend(request: HttpRequest) -> HttpResponse:
     return redirect("delivery_failed")
 
 
-def _resent_message(request: HttpRequest, count: int) -> None:
+def _resent_message(request: AuthenticatedRequest, count: int) -> None:
     if not count:
         messages.info(request, _("No failed notification to send again."))
         return
@@ -126,7 +131,7 @@ def _resent_message(request: HttpRequest, count: int) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     current = AlertPreference.objects.filter(user=request.user).first()
     form = PreferenceForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +144,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.role != User.Role.ADMINISTRATOR:
         raise Http404
     form = SettingsForm(request.POST or None, instance=AlertSettings.current())
@@ -155,7 +160,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_settings(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_settings(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     watch = CaseWatch.objects.filter(case=case).first() or CaseWatch(case=case)
     form = CaseWatchForm(request.POST or None, instance=watch)

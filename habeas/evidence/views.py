@@ -7,11 +7,12 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from habeas.accounts.http import AuthenticatedRequest
 from habeas.cases.access import CaseAccess, Need, case_access
 from habeas.core import uploads
 from habeas.core.pages import errors_onto, form_page
@@ -23,7 +24,7 @@ from .models import Element, EvidenceItem
 
 
 @require_GET
-def evidence_list(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def evidence_list(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     items = selectors.evidence_for_case(case=access.case)
     return render(
@@ -34,7 +35,7 @@ def evidence_list(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def evidence_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     part_of = None
     if "part_of" in request.GET:
@@ -62,7 +63,9 @@ def evidence_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def evidence_detail(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+def evidence_detail(
+    request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID
+) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     item = selectors.evidence_get(case=access.case, public_id=evidence_id)
     return _detail_page(request, access, item, ShareForm())
@@ -95,7 +98,7 @@ def _detail_page(
     )
 
 
-def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponse:
+def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponseBase:
     case = case_access(user=request.user, public_id=case_id).case
     item = selectors.evidence_get(case=case, public_id=evidence_id)
     if working and not item.has_working_copy:
@@ -129,19 +132,23 @@ def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+def evidence_download(
+    request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID
+) -> HttpResponseBase:
     return _download(request, case_id, evidence_id, working=False)
 
 
 @require_GET
 def evidence_download_working(
-    request: HttpRequest, case_id: UUID, evidence_id: UUID
-) -> HttpResponse:
+    request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID
+) -> HttpResponseBase:
     return _download(request, case_id, evidence_id, working=True)
 
 
 @require_POST
-def evidence_verify(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+def evidence_verify(
+    request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID
+) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     item = selectors.evidence_get(case=case, public_id=evidence_id)
     problem = services.evidence_verify(item=item, by=request.user)
@@ -153,7 +160,7 @@ def evidence_verify(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> H
 
 
 @require_GET
-def case_elements(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_elements(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """The three elements, the suggestion and why, and the disputed facts side by side."""
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
@@ -172,7 +179,7 @@ def case_elements(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpResponse:
+def element_assess(request: AuthenticatedRequest, case_id: UUID, element: str) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     if element not in Element.values:
         raise Http404
@@ -202,7 +209,7 @@ def element_assess(request: HttpRequest, case_id: UUID, element: str) -> HttpRes
 
 
 @require_POST
-def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def presumed_ed_confirm(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     try:
         services.presumed_ed_confirm(case=case, by=request.user)
@@ -214,7 +221,7 @@ def presumed_ed_confirm(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def evidence_share(request: HttpRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+def evidence_share(request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
     item = selectors.evidence_get(case=access.case, public_id=evidence_id)
     form = ShareForm(request.POST)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from habeas.accounts.http import AuthenticatedRequest
 from habeas.cases.access import CaseAccess, Need, case_access
 from habeas.core.pages import errors_onto, form_page
 
@@ -20,7 +21,7 @@ from .models import Credibility, Reliability
 CONFIDENTIAL_SOURCE_FIELDS = ("identity", "contact", "notes")
 
 
-def _source_page(request: HttpRequest, *, access: CaseAccess, source=None) -> HttpResponse:
+def _source_page(request: AuthenticatedRequest, *, access: CaseAccess, source=None) -> HttpResponse:
     case = access.case
     form = SourceForm(request.POST or None, instance=source, case=case)
     if not access.may_see_sources:
@@ -48,19 +49,19 @@ def _source_page(request: HttpRequest, *, access: CaseAccess, source=None) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def source_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def source_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
     return _source_page(request, access=access)
 
 
 @require_http_methods(["GET", "POST"])
-def source_edit(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+def source_edit(request: AuthenticatedRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
     source = selectors.source_get(case=access.case, public_id=source_id)
     return _source_page(request, access=access, source=source)
 
 
-def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
+def _claim_page(request: AuthenticatedRequest, *, case, claim=None) -> HttpResponse:
     initial = {"event": request.GET.get("event")} if claim is None else None
     form = ClaimForm(request.POST or None, instance=claim, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -79,26 +80,27 @@ def _claim_page(request: HttpRequest, *, case, claim=None) -> HttpResponse:
         back=case.get_absolute_url(),
         forms=[form],
         template="sources/claim_form.html",
-        no_sources=not form.fields["source"].queryset.exists(),
+        # The source field is a ModelChoiceField, which has a queryset.
+        no_sources=not form.fields["source"].queryset.exists(),  # type: ignore[attr-defined]
         case=case,
     )
 
 
 @require_http_methods(["GET", "POST"])
-def claim_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def claim_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     return _claim_page(request, case=case)
 
 
 @require_http_methods(["GET", "POST"])
-def claim_edit(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
+def claim_edit(request: AuthenticatedRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     claim = selectors.claim_get(case=case, public_id=claim_id)
     return _claim_page(request, case=case, claim=claim)
 
 
 @require_http_methods(["GET", "POST"])
-def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def claim_link(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = ClaimLinkForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +120,7 @@ def claim_link(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def claim_unlink(request: HttpRequest, case_id: UUID, link_id: UUID) -> HttpResponse:
+def claim_unlink(request: AuthenticatedRequest, case_id: UUID, link_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     link = selectors.claim_link_get(case=case, link_id=link_id)
     services.claims_unlink(link=link, by=request.user)
@@ -127,7 +129,7 @@ def claim_unlink(request: HttpRequest, case_id: UUID, link_id: UUID) -> HttpResp
 
 
 @require_safe
-def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+def source_detail(request: AuthenticatedRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
     source = selectors.source_get(case=case, public_id=source_id)
@@ -143,7 +145,7 @@ def source_detail(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpR
 
 
 def _grade_page(
-    request: HttpRequest, *, case, record, form, save, title: str, statement: str = ""
+    request: AuthenticatedRequest, *, case, record, form, save, title: str, statement: str = ""
 ) -> HttpResponse:
     """The grade page of a source or a claim: `save(data)` grades it from the form."""
     if request.method == "POST" and form.is_valid():
@@ -166,7 +168,7 @@ def _grade_page(
 
 
 @require_http_methods(["GET", "POST"])
-def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
+def source_grade(request: AuthenticatedRequest, case_id: UUID, source_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     source = selectors.source_get(case=case, public_id=source_id)
     form = GradeForm(
@@ -187,7 +189,7 @@ def source_grade(request: HttpRequest, case_id: UUID, source_id: UUID) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-def claim_grade(request: HttpRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
+def claim_grade(request: AuthenticatedRequest, case_id: UUID, claim_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     claim = selectors.claim_get(case=case, public_id=claim_id)
     form = GradeForm(
