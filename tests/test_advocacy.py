@@ -142,7 +142,7 @@ def test_intervention_response_deadline_chain(complete_case, alice):
     """GIVEN a WGEID submission WHEN it is sent and the government replies with
     another explanation THEN a six-month clock to contest starts, and the alerts
     app sees the follow-up replaced by that deadline."""
-    from habeas.alerts import advocacy as alerts_adapter
+    from habeas.advocacy import selectors
 
     intervention = services.intervention_create(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
@@ -158,8 +158,8 @@ def test_intervention_response_deadline_chain(complete_case, alice):
     intervention.refresh_from_db()
     assert intervention.status == Intervention.Status.SENT
     assert "Police came to his flat." in intervention.document
-    assert [p.kind for p in alerts_adapter.pending_for(complete_case)] == ["follow_up"]
-    assert alerts_adapter.submission_recorded(complete_case)
+    assert [p.kind for p in selectors.pending_for_case(case=complete_case)] == ["follow_up"]
+    assert selectors.submission_sent(case=complete_case)
 
     with pytest.raises(ValidationError):
         services.response_record(
@@ -179,7 +179,7 @@ def test_intervention_response_deadline_chain(complete_case, alice):
     assert (response.deadline - received).days in range(181, 185)
     intervention.refresh_from_db()
     assert intervention.status == Intervention.Status.RESPONDED
-    pending = alerts_adapter.pending_for(complete_case)
+    pending = selectors.pending_for_case(case=complete_case)
     assert [(p.kind, p.on) for p in pending] == [("response_deadline", response.deadline)]
 
 

@@ -205,6 +205,28 @@ def test_a_case_without_a_disappearance_date_has_no_window_and_says_so(alice, cl
     assert "No disappearance date is recorded" in page
 
 
+@pytest.mark.parametrize("kind", ["wgeid_urgent", "wgeid_standard", "wgeid_prompt"])
+def test_only_a_submission_to_the_working_group_once_sent_ends_the_window_alerts(alice, kind):
+    """A drafted submission, or a letter sent to the authorities, leaves the urgent
+    window open; any of the Working Group's procedures, once sent, closes it."""
+    case = open_case(alice, disappeared="2026-03-01")
+    Intervention.objects.create(case=case, kind=kind, status=Intervention.Status.DRAFT)
+    Intervention.objects.create(
+        case=case,
+        kind=Intervention.Kind.LETTER_AUTHORITIES,
+        sent_on=date(2026, 3, 12),
+        status=Intervention.Status.SENT,
+    )
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        detection.rebuild_all(now=timezone.now())  # every case, in bulk
+    raised = detect_at(datetime(2026, 5, 20, tzinfo=UTC))
+    assert Rule.WINDOW in rules_of(raised)
+    Intervention.objects.filter(case=case, kind=kind).update(
+        sent_on=date(2026, 5, 26), status=Intervention.Status.SENT
+    )
+    assert Rule.WINDOW not in rules_of(detect_at(datetime(2026, 5, 31, tzinfo=UTC)))
+
+
 # --- rule 3: follow-ups and response deadlines -----------------------------------------
 
 

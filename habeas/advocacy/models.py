@@ -1,9 +1,5 @@
 """Interventions and responses, the directory of addressees, and what an
-organisation has cleared for publication.
-
-Field names of Intervention and Response are read by the alerts app
-(habeas/alerts/advocacy.py): keep them stable.
-"""
+organisation has cleared for publication."""
 
 from __future__ import annotations
 
@@ -55,7 +51,6 @@ class Intervention(models.Model):
     """One step taken with an institution on behalf of a case."""
 
     class Kind(models.TextChoices):
-        # "wgeid" in a value marks a submission to the UN Working Group (alerts rule 2).
         WGEID_URGENT = "wgeid_urgent", _("UN Working Group: urgent procedure")
         WGEID_STANDARD = "wgeid_standard", _("UN Working Group: standard procedure")
         WGEID_PROMPT = "wgeid_prompt", _("UN Working Group: prompt intervention")
@@ -65,6 +60,9 @@ class Intervention(models.Model):
         EMBASSY = "embassy", _("Raised with an embassy or at a human-rights dialogue")
         COURT_PETITION = "court_petition", _("Court petition")
         PRESS_STATEMENT = "press_statement", _("Press statement")
+
+    # Submissions to the UN Working Group (its urgent window closes with the first).
+    WGEID_KINDS = frozenset({Kind.WGEID_URGENT, Kind.WGEID_STANDARD, Kind.WGEID_PROMPT})
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -129,7 +127,7 @@ class Intervention(models.Model):
 
     @property
     def is_wgeid(self) -> bool:
-        return self.kind.startswith("wgeid")
+        return self.kind in self.WGEID_KINDS
 
 
 class Response(models.Model):

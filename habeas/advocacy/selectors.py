@@ -4,6 +4,8 @@ shape whether a profile is unpublished or does not exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -15,7 +17,7 @@ from habeas.cases.models import Case, Event, Person
 from habeas.cases.selectors import cases_visible_to
 from habeas.sources.models import Claim
 
-from .models import Addressee, Intervention, PublicProfile, PublicUpdate
+from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
 
 
 def interventions_for_case(*, case: Case) -> QuerySet[Intervention]:
@@ -113,3 +115,79 @@ def published_updates(*, limit: int = 50) -> QuerySet[PublicUpdate]:
         .select_related("profile")
         .order_by("-published_at", "-id")[:limit]
     )
+
+
+# --- What the alerts follow (rules 2 and 3): submissions, follow-ups, deadlines ---
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Something awaiting an answer or a deadline: a sent intervention with no
+    response yet (a follow-up) or a response with a deadline."""
+
+    subject: str  # "intervention:<pk>" or "response:<pk>"
+    kind: str  # "follow_up" or "response_deadline"
+    on: date  # sent on (follow-up) or the deadline itself
+
+
+def submission_sent(*, case: Case) -> bool:
+    """Whether a submission to the UN Working Group has gone out for `case`."""
+    return Intervention.objects.filter(
+        case=case, kind__in=Intervention.WGEID_KINDS, sent_on__isnull=False
+    ).exists()
+
+
+def submitted_among(*, case_ids) -> set[int]:
+    """Of `case_ids`, the cases with a submission sent (one query, for bulk work)."""
+    return set(
+        Intervention.objects.filter(
+            case_id__in=case_ids, kind__in=Intervention.WGEID_KINDS, sent_on__isnull=False
+        ).values_list("case_id", flat=True)
+    )
+
+
+def cases_with_interventions(*, case_ids) -> set[int]:
+    """Of `case_ids`, those with any intervention (only they can have follow-ups)."""
+    return set(Intervention.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
+
+
+def pending_for_case(*, case: Case) -> list[Pending]:
+    """Sent interventions still open and without a response, and the deadlines of
+    responses to interventions not closed (a closed one expects nothing more)."""
+    responses = Response.objects.filter(intervention__case=case)
+    answered = set(responses.values_list("intervention_id", flat=True))
+    open_ones = Intervention.objects.filter(case=case, sent_on__isnull=False).exclude(
+        status__in=(Intervention.Status.RESPONDED, Intervention.Status.CLOSED)
+    )
+    found = [
+        Pending(f"intervention:{pk}", "follow_up", sent_on)
+        for pk, sent_on in open_ones.values_list("pk", "sent_on")
+        if pk not in answered
+    ]
+    deadlines = responses.filter(deadline__isnull=False).exclude(
+        intervention__status=Intervention.Status.CLOSED
+    )
+    found += [
+        Pending(f"response:{pk}", "response_deadline", deadline)
+        for pk, deadline in deadlines.values_list("pk", "deadline")
+    ]
+    return found
+
+
+def still_pending(*, case: Case, subject: str) -> bool:
+    """Asked when a follow-up or deadline alert is due: a response recorded since,
+    or the intervention closed, cancels it."""
+    return any(p.subject == subject for p in pending_for_case(case=case))
+
+
+def cases_changed_since(since: datetime | None) -> set[int]:
+    """Cases with an intervention changed, or a response recorded, after `since`
+    (all of them when None): their follow-up deadlines need recomputing."""
+    changed = Intervention.objects.all()
+    answered = Response.objects.all()
+    if since is not None:
+        changed = changed.filter(updated_at__gt=since)
+        answered = answered.filter(created_at__gt=since)
+    ids = set(changed.values_list("case_id", flat=True))
+    ids |= set(answered.values_list("intervention__case_id", flat=True))
+    return ids

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from habeas.advocacy import selectors as advocacy
 from habeas.cases.models import Case
 
-from . import advocacy, outbox, rules
+from . import outbox, rules
 from .models import (
     Alert,
     AlertAction,
@@ -59,9 +60,9 @@ def _still_due(case: Case, deadline: Deadline) -> bool:
     if not case.is_open:
         return False
     if deadline.rule == Rule.WINDOW:
-        return not advocacy.submission_recorded(case)
+        return not advocacy.submission_sent(case=case)
     if deadline.rule in (Rule.FOLLOW_UP, Rule.RESPONSE_DEADLINE):
-        return advocacy.still_pending(case, deadline.subject)
+        return advocacy.still_pending(case=case, subject=deadline.subject)
     return True
 
 
@@ -199,8 +200,8 @@ def rebuild_all(
         existing = {
             (d.case_id, d.rule, d.subject): d for d in Deadline.objects.filter(case_id__in=chunk)
         }
-        submitted = advocacy.submitted_among(chunk)
-        with_interventions = advocacy.cases_with_interventions(chunk)
+        submitted = advocacy.submitted_among(case_ids=chunk)
+        with_interventions = advocacy.cases_with_interventions(case_ids=chunk)
         watches, creates, updates = [], [], []
         for case in cases:
             watch = getattr(case, "watch", None)

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
+from habeas.advocacy import selectors as advocacy
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Priority
 
-from . import advocacy, delivery, outbox, rules
+from . import delivery, outbox, rules
 from .models import (
     Alert,
     AlertAction,
@@ -80,13 +81,13 @@ def desired_deadlines(
         (Rule.WINDOW, ""): None,
     }
     if submitted is None and case.urgent_window_closes:
-        submitted = advocacy.submission_recorded(case)
+        submitted = advocacy.submission_sent(case=case)
     if case.urgent_window_closes and not submitted:
         wanted[(Rule.WINDOW, "")] = rules.window_next(
             case, eff, now=now, fired=occurrences(Rule.WINDOW)
         )
     if case.is_open and has_interventions:
-        for item in advocacy.pending_for(case):
+        for item in advocacy.pending_for_case(case=case):
             if item.kind == "follow_up":
                 due: rules.Due | None
                 due = rules.follow_up_next(item.on, eff)

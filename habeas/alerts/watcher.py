@@ -22,9 +22,10 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from habeas.advocacy import selectors as advocacy
 from habeas.cases.models import Case
 
-from . import advocacy, audit_head, delivery, detection
+from . import audit_head, delivery, detection
 from .models import AlertSettings, Delivery, WatcherState
 from .services import case_deadlines_update
 
