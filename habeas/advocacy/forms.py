@@ -237,4 +237,5 @@ class BriefingQueryForm(DocumentQueryForm):
 
     def __init__(self, query: QueryDict, *, countries: list[str]) -> None:
         super().__init__(query)
-        self.fields["country"].choices = [(code, code) for code in countries]
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [(code, code) for code in countries]

@@ -4,6 +4,7 @@ its case only; anyone else gets a 404 (docs/architecture.md#the-one-access-door)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -44,7 +45,7 @@ def alert_access(
     access = access_to(user=user, case=alert.case) if alert is not None else None
     if access is None or not access.allows(need):
         raise deny(user=user, model=Alert, public_id=public_id)
-    return alert, access
+    return cast(Alert, alert), access  # with an access, an alert
 
 
 def case_deadlines(*, case: Case) -> list[Deadline]:
