@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/claims/link/", sources.claim_link, name="claim_link"),
     path(
-        "cases/<uuid:case_id>/claims/links/<int:link_id>/remove/",
+        "cases/<uuid:case_id>/claims/links/<uuid:link_id>/remove/",
         sources.claim_unlink,
         name="claim_unlink",
     ),
@@ -58,12 +58,12 @@ urlpatterns = [
     path("people/<uuid:person_id>/edit/", cases.person_edit, name="person_edit"),
     path("people/<uuid:person_id>/names/new/", cases.person_name_add, name="person_name_add"),
     path(
-        "people/<uuid:person_id>/names/<int:name_id>/edit/",
+        "people/<uuid:person_id>/names/<uuid:name_id>/edit/",
         cases.person_name_edit,
         name="person_name_edit",
     ),
     path(
-        "people/<uuid:person_id>/names/<int:name_id>/remove/",
+        "people/<uuid:person_id>/names/<uuid:name_id>/remove/",
         cases.person_name_remove,
         name="person_name_remove",
     ),

@@ -580,7 +580,7 @@ def test_disabling_an_account_ends_its_session(login, bob, db):
     assert bobs.get("/cases/").status_code == 200
     admins = Client()
     admins.force_login(admin)
-    assert admins.post(f"/users/{bob.pk}/disable/")["Location"] == f"/users/{bob.pk}/"
+    assert admins.post(f"/users/{bob.public_id}/disable/")["Location"] == f"/users/{bob.public_id}/"
     response = bobs.get("/cases/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
@@ -694,12 +694,12 @@ def ada(db) -> User:
 def test_non_administrators_get_404_on_administration_pages(login, alice, vera, bob):
     for user in (alice, vera):
         client = login(user)
-        for url in ["/users/", "/users/new/", f"/users/{bob.pk}/"]:
+        for url in ["/users/", "/users/new/", f"/users/{bob.public_id}/"]:
             assert client.get(url).status_code == 404, url
         for url in [
-            f"/users/{bob.pk}/disable/",
-            f"/users/{bob.pk}/role/",
-            f"/users/{bob.pk}/two-factor/reset/",
+            f"/users/{bob.public_id}/disable/",
+            f"/users/{bob.public_id}/role/",
+            f"/users/{bob.public_id}/two-factor/reset/",
             "/users/new/",
         ]:
             assert client.post(url, {"role": "admin", "username": "x"}).status_code == 404, url
@@ -729,7 +729,7 @@ def test_administrator_lists_and_creates_accounts(login, ada):
         {"username": "omar", "role": "staff", "password1": long, "password2": long},
     )
     omar = User.objects.get(username="omar")
-    assert response["Location"] == f"/users/{omar.pk}/"
+    assert response["Location"] == f"/users/{omar.public_id}/"
     assert omar.check_password(long)
 
 
@@ -754,8 +754,8 @@ def test_account_creation_errors_keep_the_input_but_not_the_passwords(login, ada
 
 def test_administrator_changes_roles_disables_enables_and_resets_two_factor(login, ada, bob):
     client = login(ada)
-    assert client.get(f"/users/{bob.pk}/").status_code == 200
-    client.post(f"/users/{bob.pk}/role/", {"role": "viewer"})
+    assert client.get(f"/users/{bob.public_id}/").status_code == 200
+    client.post(f"/users/{bob.public_id}/role/", {"role": "viewer"})
     bob.refresh_from_db()
     assert bob.role == User.Role.VIEWER
     assert AuditEntry.objects.get(action="user.role_changed").detail == {
@@ -764,14 +764,14 @@ def test_administrator_changes_roles_disables_enables_and_resets_two_factor(logi
         "to": "viewer",
         "read_only_on": 0,  # bob was on no case team
     }
-    assert client.post(f"/users/{bob.pk}/role/", {"role": "overlord"}).status_code == 302
+    assert client.post(f"/users/{bob.public_id}/role/", {"role": "overlord"}).status_code == 302
     bob.refresh_from_db()
     assert bob.role == User.Role.VIEWER
 
-    client.post(f"/users/{bob.pk}/disable/")
+    client.post(f"/users/{bob.public_id}/disable/")
     bob.refresh_from_db()
     assert not bob.is_active
-    client.post(f"/users/{bob.pk}/enable/")
+    client.post(f"/users/{bob.public_id}/enable/")
     bob.refresh_from_db()
     assert bob.is_active
     assert password_step(Client(), "bob")["Location"] == "/"
@@ -780,20 +780,20 @@ def test_administrator_changes_roles_disables_enables_and_resets_two_factor(logi
     BackupCode.objects.create(user=bob, code_hash="x")
     bobs = Client()
     bobs.force_login(bob)
-    client.post(f"/users/{bob.pk}/two-factor/reset/")
+    client.post(f"/users/{bob.public_id}/two-factor/reset/")
     assert not TOTPDevice.objects.filter(user=bob).exists()
     assert not BackupCode.objects.filter(user=bob).exists()
     assert bobs.get("/cases/")["Location"].startswith("/login/")
     assert {"user.disabled", "user.enabled", "auth.2fa_reset"} <= set(actions())
     assert client.get("/users/999999/").status_code == 404
-    assert client.get(f"/users/{bob.pk}/disable/").status_code == 405
+    assert client.get(f"/users/{bob.public_id}/disable/").status_code == 405
 
 
 def test_administrators_cannot_lock_themselves_out(login, ada):
     client = login(ada)
-    response = client.post(f"/users/{ada.pk}/disable/", follow=True)
+    response = client.post(f"/users/{ada.public_id}/disable/", follow=True)
     assert "You cannot disable your own account." in response.content.decode()
-    client.post(f"/users/{ada.pk}/role/", {"role": "staff"})
+    client.post(f"/users/{ada.public_id}/role/", {"role": "staff"})
     ada.refresh_from_db()
     assert ada.is_active and ada.role == User.Role.ADMINISTRATOR
 
@@ -803,7 +803,7 @@ def test_a_promoted_administrator_is_held_for_enrolment(login, ada, bob):
     assert bobs.get("/cases/").status_code == 200
     admins = Client()
     admins.force_login(ada)
-    admins.post(f"/users/{bob.pk}/role/", {"role": "admin"})
+    admins.post(f"/users/{bob.public_id}/role/", {"role": "admin"})
     assert bobs.get("/cases/")["Location"] == "/account/two-factor/"
 
 
@@ -874,7 +874,7 @@ def test_account_pages_work_without_scripts_and_label_every_input(login, ada, bo
         "/account/two-factor/disable/",
         "/users/",
         "/users/new/",
-        f"/users/{bob.pk}/",
+        f"/users/{bob.public_id}/",
     ]
     anonymous = ["/login/"]
     pages = [client.get(url) for url in urls] + [Client().get(url) for url in anonymous]

@@ -167,13 +167,13 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "source_id": s.public_id,
         "claim_id": claim.public_id,
         "person_id": person.public_id,
-        "name_id": person.names.filter(is_primary=False).first().pk,
-        "link_id": c.claim_links.first().pk,
+        "name_id": person.names.filter(is_primary=False).first().public_id,
+        "link_id": c.claim_links.first().public_id,
         "relative_id": cases.relative_add(
             person=person, name="Brother", relationship="brother", contact="+993 …", by=alice
         ).public_id,
         "actor_id": actor.public_id,
-        "user_id": bob.pk,
+        "user_id": bob.public_id,
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),
         **evidence_ids(contested_case, alice),

@@ -262,7 +262,7 @@ def test_a_link_made_in_error_is_removed_and_the_history_says_so(
     url = f"/cases/{case.public_id}/claims/link/"
     page = login(alice).get(url).content.decode()
     assert "Links already made" in page and "contradicts" in page
-    remove = f"/cases/{case.public_id}/claims/links/{link.pk}/remove/"
+    remove = f"/cases/{case.public_id}/claims/links/{link.public_id}/remove/"
     assert login(vera).post(remove).status_code == 404  # read-only member
     assert login(bob).get(remove).status_code == 405
     response = login(bob).post(remove)

@@ -256,7 +256,7 @@ def _unchanged_edits(person, relative, name, case, event, actor) -> list[tuple[s
             {"name": "Mother", "relationship": "mother", "contact": "C-1", "notes": "N-1"},
         ),
         (
-            f"/people/{person.public_id}/names/{name.pk}/edit/",
+            f"/people/{person.public_id}/names/{name.public_id}/edit/",
             {"text": name.text, "kind": "official"},
         ),
         (

@@ -465,7 +465,7 @@ def test_refused_person_pages_are_audited(login, alice, charlie, alices_case, me
     person = _person(alices_case)
     relative = cases.relative_add(person=person, name="Mother", relationship="mother", by=alice)
     name = person.names.get(is_primary=False)
-    url = path.format(p=person.public_id, n=name.pk, r=relative.public_id)
+    url = path.format(p=person.public_id, n=name.public_id, r=relative.public_id)
     response = getattr(login(charlie), method)(url)
     assert response.status_code == 404
     entry = _probes("charlie").get()
@@ -501,9 +501,8 @@ def test_the_person_record_keeps_its_history(login, alice, bob, alices_case):
     assert login(bob).post(edit, second).status_code == 302
     name = person.names.get(text="Rustam Isakow")
     rename = {"text": "Rewritten Spelling", "kind": "official"}
-    assert (
-        client.post(f"/people/{person.public_id}/names/{name.pk}/edit/", rename).status_code == 302
-    )
+    edit_name = f"/people/{person.public_id}/names/{name.public_id}/edit/"
+    assert client.post(edit_name, rename).status_code == 302
 
     updates = AuditEntry.objects.filter(action="person.update").order_by("pk")
     assert [e.detail["fields"] for e in updates] == [
@@ -543,12 +542,10 @@ def test_a_removed_spelling_and_a_new_primary_name_stay_in_the_history(login, al
     other = person.names.get(is_primary=False)
     client = login(alice)
     primary = {"text": other.text, "kind": "official", "is_primary": "on"}
-    assert (
-        client.post(f"/people/{person.public_id}/names/{other.pk}/edit/", primary).status_code
-        == 302
-    )
+    names = f"/people/{person.public_id}/names"
+    assert client.post(f"{names}/{other.public_id}/edit/", primary).status_code == 302
     old = person.names.get(text="Рустам Исаков")
-    assert client.post(f"/people/{person.public_id}/names/{old.pk}/remove/").status_code == 302
+    assert client.post(f"{names}/{old.public_id}/remove/").status_code == 302
     page = _text(client.get(f"/cases/{alices_case.public_id}/history/"))
     assert "alice deleted Name Рустам Исаков" in page
     assert "Person Rustam Isakow" in page  # the display name followed the primary one

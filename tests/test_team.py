@@ -132,7 +132,7 @@ def test_making_someone_a_viewer_makes_their_memberships_read_only(
 
 
 def test_the_only_lead_of_a_case_cannot_become_a_viewer(login, ada, alice, alices_case):
-    page = login(ada).post(f"/users/{alice.pk}/role/", {"role": "viewer"}, follow=True)
+    page = login(ada).post(f"/users/{alice.public_id}/role/", {"role": "viewer"}, follow=True)
     assert "alice is the only lead of TM-2021-003" in page.content.decode()
     alice.refresh_from_db()
     assert alice.role == "staff"

@@ -17,6 +17,8 @@ class User(AbstractUser):
         STAFF = "staff", _("Staff")
         VIEWER = "viewer", _("Viewer")
 
+    # Names the account in URLs; the integer key stays internal.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
     # Copied into the session at login and compared on every request: raising it
     # ends every session of the account at once ("log out everywhere", disabling,

@@ -8,6 +8,7 @@ import ipaddress
 import time
 import unicodedata
 from datetime import timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -137,18 +138,18 @@ def users_for_admin() -> QuerySet[User]:
         User.objects.annotate(
             has_2fa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
         )
-        .only("id", "username", "role", "is_active", "last_login", "date_joined")
+        .only("id", "public_id", "username", "role", "is_active", "last_login", "date_joined")
         .order_by("username")
     )
 
 
-def user_for_admin(user_id: int) -> User | None:
+def user_for_admin(public_id: UUID) -> User | None:
     return (
         users_for_admin()
         .annotate(
             codes_left=Count("backup_codes", filter=Q(backup_codes__used_at__isnull=True)),
         )
-        .filter(pk=user_id)
+        .filter(public_id=public_id)
         .first()
     )
 

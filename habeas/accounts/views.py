@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from uuid import UUID
 
 import segno
 from django.conf import settings
@@ -331,13 +332,13 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
                 request, "accounts/user_created.html", {"account": user, "password": generated}
             )
         messages.success(request, _("Account %(username)s created.") % {"username": user})
-        return redirect("user_detail", user_id=user.pk)
+        return redirect("user_detail", user_id=user.public_id)
     return render(request, "accounts/user_create.html", {"form": form})
 
 
 @administrators_only
 @require_GET
-def user_detail(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AuthenticatedRequest, user_id: UUID) -> HttpResponse:
     account = selectors.user_for_admin(user_id)
     if account is None:
         raise Http404
@@ -353,9 +354,9 @@ def user_detail(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
 
 
 def _admin_action(
-    request: AuthenticatedRequest, user_id: int, act: Callable[[User], None], done: str
+    request: AuthenticatedRequest, user_id: UUID, act: Callable[[User], None], done: str
 ):
-    account = get_object_or_404(User, pk=user_id)
+    account = get_object_or_404(User, public_id=user_id)
     try:
         act(account)
     except ValidationError as error:
@@ -363,16 +364,17 @@ def _admin_action(
             messages.error(request, message)
     else:
         messages.success(request, done % {"username": account.username})
-    return redirect("user_detail", user_id=account.pk)
+    return redirect("user_detail", user_id=account.public_id)
 
 
 @administrators_only
 @require_POST
-def user_role(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+def user_role(request: AuthenticatedRequest, user_id: UUID) -> HttpResponse:
     form = UserRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
-        return redirect("user_detail", user_id=get_object_or_404(User, pk=user_id).pk)
+        account = get_object_or_404(User, public_id=user_id)
+        return redirect("user_detail", user_id=account.public_id)
     role = form.cleaned_data["role"]
     return _admin_action(
         request,
@@ -384,7 +386,7 @@ def user_role(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 @require_POST
-def user_disable(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+def user_disable(request: AuthenticatedRequest, user_id: UUID) -> HttpResponse:
     return _admin_action(
         request,
         user_id,
@@ -395,7 +397,7 @@ def user_disable(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 @require_POST
-def user_enable(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+def user_enable(request: AuthenticatedRequest, user_id: UUID) -> HttpResponse:
     return _admin_action(
         request,
         user_id,
@@ -406,7 +408,7 @@ def user_enable(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
 
 @administrators_only
 @require_POST
-def user_two_factor_reset(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+def user_two_factor_reset(request: AuthenticatedRequest, user_id: UUID) -> HttpResponse:
     return _admin_action(
         request,
         user_id,

@@ -112,6 +112,7 @@ class PersonName(models.Model):
         ARABIC = "Arab", _("Arabic")
         OTHER = "Zyyy", _("Other")
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
     text = models.CharField(_("name"), max_length=300)
     script = models.CharField(_("script"), max_length=4, choices=Script.choices)

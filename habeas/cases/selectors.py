@@ -455,10 +455,10 @@ def case_record(*, case: Case) -> CaseRecord:
     )
 
 
-def person_name_get(*, person: Person, name_id: int) -> PersonName:
+def person_name_get(*, person: Person, name_id: UUID) -> PersonName:
     """One spelling of `person` (already access-checked); 404 for another person's."""
     try:
-        return PersonName.objects.get(person=person, pk=name_id)
+        return PersonName.objects.get(person=person, public_id=name_id)
     except PersonName.DoesNotExist:
         raise Http404 from None
 

@@ -296,7 +296,7 @@ def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_name_edit(request: HttpRequest, person_id: UUID, name_id: int) -> HttpResponse:
+def person_name_edit(request: HttpRequest, person_id: UUID, name_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     name = selectors.person_name_get(person=person, name_id=name_id)
     form = PersonNameForm(request.POST or None, person=person, instance=name)
@@ -318,7 +318,7 @@ def person_name_edit(request: HttpRequest, person_id: UUID, name_id: int) -> Htt
 
 
 @require_POST
-def person_name_remove(request: HttpRequest, person_id: UUID, name_id: int) -> HttpResponse:
+def person_name_remove(request: HttpRequest, person_id: UUID, name_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     name = selectors.person_name_get(person=person, name_id=name_id)
     try:

@@ -198,6 +198,7 @@ class ClaimLink(models.Model):
         CORROBORATES = "corroborates", _("corroborates")
         CONTRADICTS = "contradicts", _("contradicts")
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="claim_links")
     # Stored with from_claim.id < to_claim.id so a pair has exactly one row.
     from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_from")

@@ -32,9 +32,11 @@ def claim_links(*, case: Case) -> list[ClaimLink]:
     )
 
 
-def claim_link_get(*, case: Case, link_id: int) -> ClaimLink:
+def claim_link_get(*, case: Case, link_id: UUID) -> ClaimLink:
     return get_object_or_404(
-        ClaimLink.objects.select_related("from_claim", "to_claim", "case"), case=case, pk=link_id
+        ClaimLink.objects.select_related("from_claim", "to_claim", "case"),
+        case=case,
+        public_id=link_id,
     )
 
 
