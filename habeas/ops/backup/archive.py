@@ -15,10 +15,11 @@ import threading
 import urllib.parse
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
@@ -32,9 +33,6 @@ from habeas.lib.crypto import (
     encrypt_stream,
     stream_key_id,
 )
-
-if TYPE_CHECKING:
-    from habeas.ops.backup.snapshot import Snapshot, StoredFile
 
 ARCHIVE_AAD = b"habeas backup archive"
 KIND = "habeas-backup"
@@ -52,6 +50,23 @@ DAMAGED = (
 
 class BackupError(Exception):
     """One readable line for the operator; never contains confidential data."""
+
+
+# What goes into the archive: the database snapshot, and each stored file.
+@dataclass
+class StoredFile:
+    path: str  # relative, POSIX
+    source: Path
+    sha256: str
+    size: int
+
+
+@dataclass
+class Snapshot:
+    member: str
+    path: Path
+    migrations: dict[str, str]
+    audit: dict[str, Any]
 
 
 def habeas_version() -> str:

@@ -24,6 +24,8 @@ from habeas.ops.backup.archive import (
     FORMAT,
     KIND,
     BackupError,
+    Snapshot,
+    StoredFile,
     habeas_version,
     read_only_uri,
     sha256_file,
@@ -31,22 +33,6 @@ from habeas.ops.backup.archive import (
 )
 from habeas.ops.backup.postgres import first_error_line, pg_environment, pg_tool
 from habeas.ops.backup.staging import remove_staging, staging_dir
-
-
-@dataclass
-class StoredFile:
-    path: str  # relative, POSIX
-    source: Path
-    sha256: str
-    size: int
-
-
-@dataclass
-class Snapshot:
-    member: str
-    path: Path
-    migrations: dict[str, str]
-    audit: dict[str, Any]
 
 
 @dataclass

@@ -67,6 +67,7 @@ def wait_for_port(host: str, port: int, *, within: float, say) -> None:
 
 
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+    # Loaded only to serve: the WSGI application and gunicorn are no part of other commands.
     from gunicorn.app.base import BaseApplication
 
     from habeas.wsgi import application
