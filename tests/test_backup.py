@@ -35,7 +35,7 @@ from habeas.lib.crypto import (
 )
 from tests.support.commands import SITES, Sites, database_is_empty, habeas, habeas_env
 
-AAD = b"habeas backup archive"  # habeas.core.backup.ARCHIVE_AAD
+AAD = b"habeas backup archive"  # habeas.ops.backup.archive.ARCHIVE_AAD
 IDENTITY_CANARY = "CANARY-SOURCE-IDENTITY-5b1f"
 FILE_CANARY = b"CANARY-STORED-FILE-CONTENT-91c2"
 PG_DEFAULT_URL = "postgres://habeas@127.0.0.1:54329/habeas"
