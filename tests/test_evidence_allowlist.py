@@ -20,8 +20,7 @@ from PIL import Image, TiffImagePlugin
 from habeas.evidence import storage
 from habeas.evidence.models import EvidenceItem
 from habeas.lib import files
-
-from .test_evidence_hardening import (
+from tests.support.evidence import (
     add,
     body,
     everything_in,

@@ -23,8 +23,7 @@ from PIL import Image, ImageFile
 
 from habeas.evidence.models import EvidenceItem
 from habeas.lib import files
-
-from .test_evidence_hardening import (
+from tests.support.evidence import (
     body,
     post_upload,
     store_files,

@@ -1,0 +1,54 @@
+"""How the tests are laid out: helpers shared by several test modules live in
+tests/support/ (fixtures in conftest.py), so no test module reaches into
+another's privates and a test module can be moved or deleted on its own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _imported_modules(path: Path, root: Path) -> set[str]:
+    """Every module `path` imports, relative imports resolved as if `root` were
+    the tests package."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            package = ".".join(["tests", *path.parent.relative_to(root).parts])
+            base = f"{package}.{node.module or ''}" if node.level else node.module or ""
+            names.add(base.rstrip("."))
+            names.update(f"{base.rstrip('.')}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _test_module_imports(root: Path) -> list[str]:
+    """ "<file> imports <test module>" for each test module a file under `root` imports."""
+    found = set()
+    for path in root.rglob("*.py"):
+        for name in _imported_modules(path, root):
+            parts = name.split(".")
+            for i, part in enumerate(parts[1:], start=2):
+                if parts[0] == "tests" and part.startswith("test_"):
+                    found.add(f"{path.relative_to(root)} imports {'.'.join(parts[:i])}")
+                    break
+    return sorted(found)
+
+
+def test_no_module_of_the_tests_imports_a_test_module():
+    assert _test_module_imports(TESTS) == []
+
+
+def test_the_check_sees_absolute_and_relative_imports_of_a_test_module(tmp_path):
+    (tmp_path / "test_a.py").write_text("from tests.test_b import helper\n")
+    (tmp_path / "test_c.py").write_text("from .test_b import helper\n")
+    (tmp_path / "test_d.py").write_text("import tests.test_b\n")
+    (tmp_path / "test_e.py").write_text("from tests.support.evidence import add\n")
+
+    found = _test_module_imports(tmp_path)
+
+    assert len(found) == 3
+    assert not any(line.startswith("test_e.py") for line in found)
