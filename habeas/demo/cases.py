@@ -1,17 +1,13 @@
 """Fictional demo data: 32 cases across eleven countries.
 
-Every person, source and statement here is invented. The first case follows the
-shape of the story in docs/domain.md (last message, an official "flew home" claim,
-sources that contradict it); the others cover long disappearances in prison,
+Every person, source and statement here is invented. The first case (first_case.py)
+follows the story in docs/domain.md; the others cover long disappearances in prison,
 releases, deaths in custody, closed cases, and names in Cyrillic and Latin.
-Dates of the first case are relative to the day the demo is loaded, so its
-UN urgent window is open whenever someone tries Habeas.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -24,30 +20,22 @@ from habeas.cases.models import (
     CaseMember,
     Event,
     EventActor,
-    Person,
     PersonName,
-    Status,
 )
 from habeas.demo import advocacy as advocacy_demo
 from habeas.demo import evidence as evidence_demo
-from habeas.evidence import services as evidence
-from habeas.evidence.models import Assessment, Element
+from habeas.demo.first_case import FIRST_REFERENCE, first_case
 from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources import services as sources
-from habeas.sources.models import Claim, ClaimLink, Source
+from habeas.sources.models import Claim, Source
 
 DEMO_USERNAME = "demo"
-FIRST_REFERENCE = "TM-DEMO-001"
 
 Kind = PersonName.Kind
 
 
 def is_loaded() -> bool:
     return Case.objects.filter(reference=FIRST_REFERENCE).exists()
-
-
-def _day(d: date) -> PartialDate:
-    return PartialDate(lo=d, hi=d, precision=Precision.DAY)
 
 
 def _actors(by: User) -> dict[str, Actor]:
@@ -79,319 +67,6 @@ def _actors(by: User) -> dict[str, Actor]:
             by=by,
         )
     return made
-
-
-# The first case's dates: he disappeared GONE_DAYS_AGO days before the demo is loaded
-# (so his UN urgent window is open), and the ministry says he flew home FLOWN_AFTER later.
-GONE_DAYS_AGO = 39
-FLOWN_AFTER = timedelta(days=2)
-
-
-class _FirstClaims(NamedTuple):
-    last: Claim  # his last message
-    flown: Claim  # the official version: he flew home of his own accord
-    passport: Claim  # he had no passport
-    custody: Claim  # he is held in Ashgabat
-
-
-def _first_case(by: User, actors: dict[str, Actor], today: date) -> None:
-    """The motivating case, recorded section by section as a caseworker would."""
-    gone = today - timedelta(days=GONE_DAYS_AGO)
-    person = _first_person(by)
-    case = _first_case_opened(person, by, gone=gone, today=today)
-    events = _first_events(case, by, actors, gone=gone)
-    claims = _first_claims(case, by, _first_sources(case, by), events, gone=gone)
-    _first_links(case, by, claims)
-    _first_status(case, by, claims, gone=gone)
-    # "Silent for" counts from the latest of these dated records: the status, 11 days ago.
-
-
-def _first_person(by: User) -> Person:
-    """Rustam Isakov under his four spellings, and his mother."""
-    person = cases.person_create(
-        name="Рустам Исаков",
-        script="Cyrl",
-        language="ru",
-        by=by,
-        sex="m",
-        occupation="Blogger",
-        affiliation="Exiled opposition movement (fictional)",
-        nationality="TM",
-        birth_date=PartialDate.parse("1988"),
-        description="Left Turkmenistan in 2017; lived in Istanbul; criticised the government online.",
-    )
-    for text, script, lang, kind, seen in [
-        ("Rüstem Isakow", "Latn", "tk", Kind.BIRTH, "Birth certificate copy held by family"),
-        ("Rustam Isakov", "Latn", "en", Kind.TRANSLITERATION, "His own social-media profile"),
-        ("Rustam Issakov", "Latn", "en", Kind.MISSPELLING, "Host ministry's letter"),
-    ]:
-        cases.person_name_add(
-            person=person,
-            text=text,
-            script=script,
-            language=lang,
-            kind=kind,
-            seen_in=seen,
-            by=by,
-        )
-    cases.relative_add(
-        person=person,
-        name="Mother (name withheld)",
-        relationship="mother",
-        contact="Reached only through the source ROWAN",
-        by=by,
-    )
-    return person
-
-
-def _first_case_opened(person: Person, by: User, *, gone: date, today: date) -> Case:
-    """The case as opened the day after his last message."""
-    return cases.case_create(
-        reference=FIRST_REFERENCE,
-        person=person,
-        country="TM",
-        by=by,
-        summary=(
-            "Exiled blogger. After security officers threatened his family at home, he "
-            "texted a trusted contact that police were at his door. Silence since. The host "
-            "ministry says he flew home two days later; he had no passport and had said he "
-            "would never return."
-        ),
-        disappeared_on=PartialDate(lo=gone, hi=gone, precision=Precision.MINUTE, time=time(12, 43)),
-        disappeared_place="Istanbul, Esenyurt district",
-        last_contact_on=PartialDate(
-            lo=gone, hi=gone, precision=Precision.MINUTE, time=time(12, 43)
-        ),
-        last_contact_place="His flat, Istanbul",
-        last_contact_channel="messenger",
-        last_contact_with="A trusted contact (source ROWAN)",
-        last_contact_message="Police are here, I'm hiding.",
-        risk_torture=True,
-        risk_family_reprisals=True,
-        priority=1,
-        tags=["exile", "transnational repression"],
-        now=timezone.make_aware(datetime.combine(today - timedelta(days=38), time(9))),
-    )
-
-
-def _first_events(
-    case: Case, by: User, actors: dict[str, Actor], *, gone: date
-) -> tuple[Event, Event, Event]:
-    """Threats before, the last contact, the alleged removal, the ministry's letter."""
-    flown = gone + FLOWN_AFTER
-    cases.event_add(
-        case=case,
-        kind=Event.Kind.HARASSMENT_OF_FAMILY,
-        by=by,
-        occurred_on=PartialDate.parse(f"about {(gone - timedelta(days=20)).strftime('%b %Y')}"),
-        place="Dashoguz, Turkmenistan",
-        description="Security officers visited his parents, warned that he must stop posting, "
-        "and took their phones.",
-        actors=[(actors["tm_mnb_5"], EventActor.Role.ALLEGED_PERPETRATOR)],
-    )
-    cases.event_add(
-        case=case,
-        kind=Event.Kind.THREAT,
-        by=by,
-        occurred_on=_day(gone - timedelta(days=12)),
-        place="Online",
-        description="A pro-government video channel said the authorities "
-        "knew where he lived in Istanbul.",
-    )
-    last = cases.event_add(
-        case=case,
-        kind=Event.Kind.LAST_CONTACT,
-        by=by,
-        occurred_on=case.last_contact_on,
-        place="Istanbul",
-        description="Message to a trusted contact: police are at the door.",
-    )
-    removal = cases.event_add(
-        case=case,
-        kind=Event.Kind.DEPORTATION,
-        by=by,
-        occurred_on=PartialDate(lo=gone, hi=flown, precision=Precision.RANGE),
-        place="Istanbul → Ashgabat (alleged)",
-        description="Alleged forced return to Turkmenistan.",
-        actors=[
-            (actors["tr_migration"], EventActor.Role.ALLEGED_PERPETRATOR),
-            (actors["tm_mnb"], EventActor.Role.HOLDING_AUTHORITY),
-        ],
-    )
-    statement = cases.event_add(
-        case=case,
-        kind=Event.Kind.OFFICIAL_STATEMENT,
-        by=by,
-        occurred_on=_day(gone + timedelta(days=19)),
-        place="Ankara",
-        description="Letter from the host interior ministry to the trusted contact.",
-        actors=[(actors["tr_moi"], EventActor.Role.SPOKESPERSON)],
-    )
-    return last, removal, statement
-
-
-def _first_sources(case: Case, by: User) -> tuple[Source, Source, Source, Source]:
-    """A trusted contact, the host ministry, a cousin, an informal channel."""
-    rowan = sources.source_add(
-        case=case,
-        code_name="ROWAN",
-        kind=Source.Kind.WITNESS,
-        reliability="B",
-        identity="Trusted contact in Istanbul (identity withheld in the demo)",
-        contact="Signal only",
-        consent_to_un=True,
-        by=by,
-    )
-    ministry = sources.source_add(
-        case=case,
-        code_name="HOST-MOI",
-        kind=Source.Kind.OFFICIAL,
-        reliability="F",
-        identity="Host interior ministry",
-        consent_named_publicly=True,
-        consent_to_un=True,
-        consent_to_government=True,
-        by=by,
-    )
-    lark = sources.source_add(
-        case=case,
-        code_name="LARK",
-        kind=Source.Kind.RELATIVE,
-        reliability="B",
-        identity="Cousin abroad",
-        contact="E-mail",
-        consent_to_un=True,
-        by=by,
-    )
-    kestrel = sources.source_add(
-        case=case,
-        code_name="KESTREL",
-        kind=Source.Kind.ANONYMOUS,
-        reliability="C",
-        identity="Informal channel in Ashgabat",
-        by=by,
-    )
-    return rowan, ministry, lark, kestrel
-
-
-def _first_claims(
-    case: Case,
-    by: User,
-    witnesses: tuple[Source, Source, Source, Source],
-    events: tuple[Event, Event, Event],
-    *,
-    gone: date,
-) -> _FirstClaims:
-    """What each source says: the last message, the ministry's version, and what
-    contradicts it."""
-    rowan, ministry, lark, kestrel = witnesses
-    last, removal, statement = events
-    flown = gone + FLOWN_AFTER
-    c_last = sources.claim_add(
-        case=case,
-        source=rowan,
-        topic=Claim.Topic.EVENT,
-        event=last,
-        by=by,
-        statement="At 12:43 he wrote: police are here, I'm hiding. Nothing since; his phone is off.",
-        received_on=case.last_contact_on,
-        material=Claim.Material.MESSAGE,
-        credibility=2,
-    )
-    c_flown = sources.claim_add(
-        case=case,
-        source=ministry,
-        topic=Claim.Topic.EVENT,
-        event=statement,
-        by=by,
-        statement=f"Mr Issakov left the country by air for Ashgabat on {flown:%d %B %Y} of his "
-        "own accord.",
-        received_on=_day(gone + timedelta(days=19)),
-        material=Claim.Material.OFFICIAL_REPLY,
-        credibility=4,
-        attribution=Claim.Attribution.ALTERNATIVE,
-    )
-    c_passport = sources.claim_add(
-        case=case,
-        source=lark,
-        topic=Claim.Topic.EVENT,
-        event=removal,
-        by=by,
-        statement="He lost his passport last year and had no travel document. He said many "
-        "times he would never go back.",
-        received_on=_day(gone + timedelta(days=21)),
-        material=Claim.Material.TESTIMONY,
-        credibility=2,
-    )
-    c_custody = sources.claim_add(
-        case=case,
-        source=kestrel,
-        topic=Claim.Topic.WHEREABOUTS,
-        by=by,
-        statement="He is held by the security service in Ashgabat.",
-        received_on=PartialDate(
-            lo=gone + timedelta(days=24), hi=gone + timedelta(days=26), precision=Precision.RANGE
-        ),
-        material=Claim.Material.TESTIMONY,
-        credibility=3,
-    )
-    return _FirstClaims(last=c_last, flown=c_flown, passport=c_passport, custody=c_custody)
-
-
-def _first_links(case: Case, by: User, claims: _FirstClaims) -> None:
-    """Which claims contradict the ministry's, and which corroborate each other."""
-    c_last, c_flown, c_passport, c_custody = claims
-    sources.claims_link(
-        case=case,
-        first=c_flown,
-        second=c_passport,
-        kind=ClaimLink.Kind.CONTRADICTS,
-        note="Whether he could and would travel home of his own accord",
-        by=by,
-    )
-    sources.claims_link(
-        case=case,
-        first=c_flown,
-        second=c_custody,
-        kind=ClaimLink.Kind.CONTRADICTS,
-        note="Whether he is free",
-        by=by,
-    )
-    sources.claims_link(
-        case=case, first=c_last, second=c_custody, kind=ClaimLink.Kind.CORROBORATES, by=by
-    )
-
-
-def _first_status(case: Case, by: User, claims: _FirstClaims, *, gone: date) -> None:
-    """The three elements assessed, and the status that rests on them."""
-    c_last, c_flown, c_passport, c_custody = claims
-    # The three elements, assessed as the status below rests on them.
-    for element, supporting, undermining, rationale in [
-        (Element.DEPRIVATION, [c_last, c_custody], [],
-         "Police at his door as he wrote; an informal channel says he is held."),
-        (Element.STATE, [c_last, c_custody], [],
-         "Police, then the security service: agents of the State on both sides."),
-        (Element.CONCEALMENT, [c_passport, c_custody], [c_flown],
-         "The ministry's “flew home” is contradicted: he had no passport."),
-    ]:  # fmt: skip
-        evidence.element_assess(
-            case=case,
-            element=element,
-            assessment=Assessment.CREDIBLE,
-            rationale=rationale,
-            supporting=supporting,
-            undermining=undermining,
-            by=by,
-        )
-    cases.status_assert(
-        case=case,
-        status=Status.PRESUMED_ED,
-        asserted_on=gone + timedelta(days=27),
-        by=by,
-        basis="Deprivation of liberty and State involvement credible; no official "
-        "information on his fate or whereabouts.",
-        claims=[c_last, c_passport, c_custody],
-    )
 
 
 # reference, country, names (text, script, language, kind), sex, disappeared, place,
@@ -843,7 +518,7 @@ def _set_last_info(case: Case, day: date) -> None:
 def load(*, user: User) -> None:
     today = timezone.localdate()
     actors = _actors(user)
-    _first_case(user, actors, today)
+    first_case(user, actors, today)
     for row in OTHER_CASES:
         _other_case(row, user, actors)
     # The demo user leads every demo case and may see who the sources are.
