@@ -22,6 +22,7 @@ from uuid import UUID
 
 from django.db.models import (
     Exists,
+    FilteredRelation,
     Model,
     OuterRef,
     Prefetch,
@@ -110,14 +111,16 @@ def case_access(*, user: User, public_id: UUID, need: Need = Need.READ) -> CaseA
     """The case `public_id` and `user`'s membership of its team, if `need` allows
     them; otherwise the 404 of a missing case, audited when the case exists. A case
     read to be shown (Need.READ) comes with its people, tags and team."""
-    member = case = None
+    case = None
     if _signed_in(user):
-        members = CaseMember.objects.select_related("case")
-        member = members.filter(user=user, case__public_id=public_id).first()
-        case = member.case if member is not None else None
-        if case is None and manages_every_team(user):  # `allows` says for what
-            case = Case.objects.filter(public_id=public_id).first()
-    access = CaseAccess(case=case, member=member, user=user) if case is not None else None
+        # One query: the case, joined to the caller's own membership (`mine`, absent
+        # when they are not on the team).
+        mine = FilteredRelation("members", condition=Q(members__user=user))
+        cases = Case.objects.annotate(mine=mine).select_related("mine")
+        case = cases.filter(public_id=public_id).first()
+    access = None
+    if case is not None:
+        access = CaseAccess(case=case, member=getattr(case, "mine", None), user=user)
     if access is None or not access.allows(need):
         raise deny(user=user, model=Case, public_id=public_id)
     if need is Need.READ:

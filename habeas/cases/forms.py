@@ -370,7 +370,7 @@ class TeamMemberForm(forms.Form):
 
     def __init__(self, *args, may_grant: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        if not may_grant:  # selectors.may_give_source_grant, said before it is refused
+        if not may_grant:  # access.may_give_source_grant, said before it is refused
             self.fields["may_see_sources"].help_text = _(
                 "You cannot give this on this case: only someone who may see who the "
                 "sources of this person's cases are can give it, and never to themselves. "

@@ -211,7 +211,7 @@ def case_history(
     record (the case, an event, a source, a claim, a person of the case, one of their
     spellings, a relative recorded on the case). `case` must come from a case
     selector: access is already checked. `grant_cases`: the cases on which the reader
-    holds the source grant (selectors.source_grant_case_ids)."""
+    holds the source grant (access.source_grant_case_ids)."""
     page = _page(case=case, grant_cases=grant_cases, record_id=record_id, before=before)
     for _attempt in range(20):
         # Rows that change nothing (saves of unchanged forms, written before such
