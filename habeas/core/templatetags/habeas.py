@@ -1,4 +1,5 @@
-from datetime import date
+"""Filters any page may use. The clocks of a case are the cases app's
+(`{% load case_clocks %}`)."""
 
 from django import template
 from django.utils.translation import ngettext
@@ -6,42 +7,11 @@ from django.utils.translation import ngettext
 register = template.Library()
 
 
-@register.inclusion_tag("cases/_counters.html")
-def counters(case, today: date):
-    """The three clocks of a case, the same wherever the case is shown."""
-    return {
-        "case": case,
-        "days_disappeared": case.days_disappeared(today),
-        "days_since_info": case.days_since_info(today),
-        "window_days_left": case.urgent_window_days_left(today),
-    }
-
-
 @register.filter
 def days(value) -> str:
     if value is None:
         return "—"
     return ngettext("%(n)d day", "%(n)d days", value) % {"n": value}
-
-
-@register.filter
-def days_gone(case, today: date) -> str:
-    return days(case.days_disappeared(today))
-
-
-@register.filter
-def days_silent(case, today: date) -> str:
-    return days(case.days_since_info(today))
-
-
-@register.filter
-def window_left(case, today: date) -> str:
-    left = case.urgent_window_days_left(today)
-    if left is None:
-        return "no date"
-    if left < 0:
-        return "closed"
-    return days(left)
 
 
 @register.filter
