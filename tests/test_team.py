@@ -145,3 +145,61 @@ def test_the_last_lead_cannot_be_demoted_either(login, alice, alices_case):
     assert response.status_code == 400
     assert "A case keeps at least one lead" in response.content.decode()
     assert alices_case.members.get(user=alice).role == CaseMember.Role.LEAD
+
+
+def test_making_someone_a_viewer_is_audited_on_each_case_they_are_on(
+    ada, alice, bob, vera, alices_case
+):
+    """GIVEN bob, a member of Alice's case and a co-lead of another
+    WHEN an administrator makes him a viewer
+    THEN each case's team change is in the audit log on that case, and vera, already
+    read-only, is left alone; the cases keep their leads."""
+    from habeas.accounts import services as accounts
+    from habeas.accounts.models import User
+    from habeas.cases import services as cases
+
+    person = cases.person_create(name="Ахмед Ахмедов", by=alice)
+    other = cases.case_create(reference="TM-2022-001", person=person, country="TM", by=alice)
+    cases.case_member_set(case=other, user=bob, role=CaseMember.Role.LEAD, by=alice)
+    last = AuditEntry.objects.latest("pk").pk
+
+    accounts.user_role_change(user=bob, role=User.Role.VIEWER, by=ada)
+
+    team = AuditEntry.objects.filter(action="case_member.set", pk__gt=last)
+    assert sorted((e.case_id, e.detail["user"], e.detail["role"]) for e in team) == sorted(
+        [(str(c.public_id), bob.pk, "read_only") for c in (alices_case, other)]
+    )
+    assert {e.actor_id for e in team} == {ada.pk}
+    assert {m.case_id: m.role for m in CaseMember.objects.filter(user=bob)} == {
+        alices_case.pk: CaseMember.Role.READ_ONLY,
+        other.pk: CaseMember.Role.READ_ONLY,
+    }
+    assert other.members.get(user=alice).role == CaseMember.Role.LEAD
+
+
+def test_the_only_lead_of_several_cases_is_told_which_and_nothing_changes(ada, alice, bob):
+    """Refused as a whole, naming the cases (five at most), before any team changes."""
+    from django.core.exceptions import ValidationError
+
+    from habeas.accounts import services as accounts
+    from habeas.accounts.models import User
+    from habeas.cases import services as cases
+
+    for n in range(1, 8):
+        person = cases.person_create(name=f"Person {n}", by=alice)
+        case = cases.case_create(reference=f"TM-2022-00{n}", person=person, country="TM", by=alice)
+        if n == 7:  # bob is on it too: a case where he is not the only lead
+            cases.case_member_set(case=case, user=bob, role=CaseMember.Role.LEAD, by=alice)
+    before = AuditEntry.objects.count()
+    try:
+        accounts.user_role_change(user=alice, role=User.Role.VIEWER, by=ada)
+    except ValidationError as error:
+        refusal = " ".join(error.messages)
+    else:
+        raise AssertionError("a sole lead became a viewer")
+    assert refusal == (
+        "alice is the only lead of TM-2022-001, TM-2022-002, TM-2022-003, TM-2022-004, "
+        "TM-2022-005, …: make someone else lead first."
+    )
+    assert AuditEntry.objects.count() == before
+    assert not CaseMember.objects.filter(user=alice).exclude(role=CaseMember.Role.LEAD).exists()

@@ -24,12 +24,13 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from habeas.audit.services import audit_record
+from habeas.cases.services import memberships_demote
 from habeas.core.encryption import keyring
 from habeas.lib import crypto
 
@@ -539,7 +540,8 @@ def user_role_change(*, user: User, role: str, by: User) -> None:
         _refuse_removing_last_admin(user)
     downgraded = 0
     if role == User.Role.VIEWER:
-        downgraded = _memberships_to_read_only(user)
+        # A viewer stays on their case teams, read-only.
+        downgraded = memberships_demote(user=user, by=by)
     previous = user.role
     user.role = role
     user.save(update_fields=["role"])
@@ -548,36 +550,6 @@ def user_role_change(*, user: User, role: str, by: User) -> None:
         actor=by,
         target=user,
         detail={"user_id": user.pk, "from": previous, "to": role, "read_only_on": downgraded},
-    )
-
-
-def _memberships_to_read_only(user: User) -> int:
-    """A viewer stays on their case teams, read-only. Refused while they are the
-    only lead of a case: a case keeps a lead."""
-    from habeas.cases.models import Case, CaseMember
-
-    other_lead = CaseMember.objects.filter(
-        case=OuterRef("case"), role=CaseMember.Role.LEAD
-    ).exclude(user=user)
-    sole = CaseMember.objects.filter(user=user, role=CaseMember.Role.LEAD).exclude(
-        Exists(other_lead)
-    )
-    if sole.exists():
-        refs = list(
-            Case.objects.filter(pk__in=sole.values("case"))
-            .order_by("reference")
-            .values_list("reference", flat=True)[:6]
-        )
-        shown = ", ".join(refs[:5]) + (", …" if len(refs) > 5 else "")
-        raise ValidationError(
-            _("%(user)s is the only lead of %(cases)s: make someone else lead first.")
-            % {"user": user.username, "cases": shown},
-            code="sole_lead",
-        )
-    return (
-        CaseMember.objects.filter(user=user)
-        .exclude(role=CaseMember.Role.READ_ONLY)
-        .update(role=CaseMember.Role.READ_ONLY)
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -648,14 +648,57 @@ def event_update(
     return event
 
 
+def _sole_leads(memberships: QuerySet[CaseMember]) -> QuerySet[CaseMember]:
+    """Of `memberships`, the leads no one else on their case backs up. A case keeps at
+    least one lead: these may not stop leading, nor leave, until another leads."""
+    other_lead = CaseMember.objects.filter(
+        case=OuterRef("case"), role=CaseMember.Role.LEAD
+    ).exclude(pk=OuterRef("pk"))
+    return memberships.filter(role=CaseMember.Role.LEAD).exclude(Exists(other_lead))
+
+
 def _refuse_losing_the_last_lead(member: CaseMember, field: str | None = None) -> None:
-    """A case keeps at least one lead: `member` may stop leading only if another does."""
-    if member.role != CaseMember.Role.LEAD:
-        return
-    others = CaseMember.objects.filter(case_id=member.case_id, role=CaseMember.Role.LEAD)
-    if not others.exclude(pk=member.pk).exists():
+    if member.role == CaseMember.Role.LEAD and _sole_leads(
+        CaseMember.objects.filter(pk=member.pk)
+    ).exists():
         message = _("A case keeps at least one lead; make someone else lead first.")
         raise ValidationError({field: message} if field else message)
+
+
+@transaction.atomic
+def memberships_demote(*, user: User, by: User) -> int:
+    """Make every case membership of `user` read-only (they are becoming a viewer),
+    each case's change made and audited as a team change on that case. Refused,
+    naming the cases, while `user` is the only lead of any. Returns how many
+    memberships changed."""
+    sole = _sole_leads(CaseMember.objects.filter(user=user))
+    refs = list(
+        Case.objects.filter(pk__in=sole.values("case"))
+        .order_by("reference")
+        .values_list("reference", flat=True)[:6]
+    )
+    if refs:
+        shown = ", ".join(refs[:5]) + (", …" if len(refs) > 5 else "")
+        raise ValidationError(
+            _("%(user)s is the only lead of %(cases)s: make someone else lead first.")
+            % {"user": user.username, "cases": shown},
+            code="sole_lead",
+        )
+    changing = list(
+        CaseMember.objects.filter(user=user)
+        .exclude(role=CaseMember.Role.READ_ONLY)
+        .select_related("case")
+        .order_by("case_id")
+    )
+    for member in changing:
+        case_member_set(
+            case=member.case,
+            user=user,
+            role=CaseMember.Role.READ_ONLY,
+            may_see_sources=member.may_see_sources,
+            by=by,
+        )
+    return len(changing)
 
 
 @transaction.atomic
