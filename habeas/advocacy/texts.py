@@ -16,7 +16,12 @@ from datetime import date
 from django.utils import translation
 from django_countries import countries
 
-from habeas.lib.partialdate import PartialDate, Precision
+from habeas.lib.partialdate import (
+    RUSSIAN_MONTHS_GENITIVE,
+    RUSSIAN_MONTHS_NOMINATIVE,
+    PartialDate,
+    Precision,
+)
 
 LANGUAGES = ("en", "ru")
 
@@ -242,17 +247,9 @@ def texts_for(language: str) -> dict[str, str]:
 
 
 # --- Dates and country names in the document's language ----------------------
-# A fixed table, not the process locale nor a compiled catalogue: neither is
-# guaranteed where Habeas runs, and a document must read the same everywhere.
-
-RUSSIAN_MONTHS_NOMINATIVE = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
-RUSSIAN_MONTHS_GENITIVE = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
+# Month names from a fixed table (habeas.lib.partialdate), not the process locale
+# nor a compiled catalogue: neither is guaranteed where Habeas runs, and a document
+# must read the same everywhere.
 
 
 def format_date(value: PartialDate | date, language: str) -> str:

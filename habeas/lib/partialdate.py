@@ -26,16 +26,22 @@ MONTH_NAMES = (
 )  # fmt: skip
 MONTH_ABBRS = tuple(name[:3] for name in MONTH_NAMES)
 
-_RUSSIAN_MONTHS = (  # nominative and genitive of each month
-    "январь", "января", "февраль", "февраля", "март", "марта", "апрель", "апреля",
-    "май", "мая", "июнь", "июня", "июль", "июля", "август", "августа",
-    "сентябрь", "сентября", "октябрь", "октября", "ноябрь", "ноября", "декабрь", "декабря",
+# Russian month names, read here ("20 октября 2021", "октябрь 2021") and written in
+# the Russian documents (habeas.advocacy.texts): "октябрь 2021 г.", "20 октября".
+RUSSIAN_MONTHS_NOMINATIVE = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+RUSSIAN_MONTHS_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
 )  # fmt: skip
 _MONTHS: dict[str, int] = {
     **{name.lower(): i for i, name in enumerate(MONTH_NAMES, 1)},
     **{abbr.lower(): i for i, abbr in enumerate(MONTH_ABBRS, 1)},
     "sept": 9,
-    **{name: i // 2 + 1 for i, name in enumerate(_RUSSIAN_MONTHS)},
+    **{name: i for i, name in enumerate(RUSSIAN_MONTHS_NOMINATIVE, 1)},
+    **{name: i for i, name in enumerate(RUSSIAN_MONTHS_GENITIVE, 1)},
 }
 
 EXAMPLES = "Examples: 2021-10-20, Oct 2021, about 2002, between 20 and 22 Oct 2021."
