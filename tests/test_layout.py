@@ -1,13 +1,16 @@
-"""How the tests are laid out: helpers shared by several test modules live in
+"""How the code is laid out. Helpers shared by several test modules live in
 tests/support/ (fixtures in conftest.py), so no test module reaches into
-another's privates and a test module can be moved or deleted on its own."""
+another's privates and a test module can be moved or deleted on its own; a
+template block of several lines says which block it ends (Django's style)."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
+TEMPLATES = TESTS.parent / "habeas"
 
 
 def _imported_modules(path: Path, root: Path) -> set[str]:
@@ -52,3 +55,33 @@ def test_the_check_sees_absolute_and_relative_imports_of_a_test_module(tmp_path)
 
     assert len(found) == 3
     assert not any(line.startswith("test_e.py") for line in found)
+
+
+_BLOCK_TAG = re.compile(r"{%-?\s*(?:block\s+(\w+)|endblock(?:\s+(\w+))?)\s*-?%}")
+
+
+def _unnamed_endblocks(text: str) -> list[str]:
+    """The blocks of several lines that end with a bare {% endblock %}."""
+    found, open_blocks = [], []
+    for tag in _BLOCK_TAG.finditer(text):
+        if tag.group(1):
+            open_blocks.append((tag.group(1), tag.end()))
+            continue
+        name, start = open_blocks.pop()
+        if tag.group(2) is None and "\n" in text[start : tag.start()]:
+            found.append(name)
+    return found
+
+
+def test_a_block_of_several_lines_names_the_block_it_ends():
+    unnamed = {
+        str(path.relative_to(TEMPLATES)): names
+        for path in sorted(TEMPLATES.rglob("templates/**/*.html"))
+        if (names := _unnamed_endblocks(path.read_text()))
+    }
+    assert unnamed == {}
+
+
+def test_the_template_check_sees_a_bare_endblock_after_several_lines():
+    text = "{% block title %}T{% endblock %}\n{% block content %}\n<p>\n{% endblock %}"
+    assert _unnamed_endblocks(text) == ["content"]
