@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from habeas.advocacy import documents, services
+from habeas.advocacy import documents, selectors, services
 from habeas.advocacy.models import Intervention, Response
 from habeas.cases import services as cases
 from habeas.cases.models import Event, EventActor, Person
@@ -142,8 +142,6 @@ def test_intervention_response_deadline_chain(complete_case, alice):
     """GIVEN a WGEID submission WHEN it is sent and the government replies with
     another explanation THEN a six-month clock to contest starts, and the alerts
     app sees the follow-up replaced by that deadline."""
-    from habeas.advocacy import selectors
-
     intervention = services.intervention_create(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
     )
@@ -209,12 +207,12 @@ def test_an_explicit_deadline_is_kept_and_a_token_reply_starts_none(complete_cas
 
 
 def test_ced_urgent_action_is_offered_only_for_states_parties(alices_case, alice):
-    assert "ced_urgent_action" not in dict(services.kinds_for(alices_case))  # TM
+    assert "ced_urgent_action" not in dict(selectors.kinds_for(alices_case))  # TM
     with pytest.raises(ValidationError, match="not a State party"):
         services.intervention_create(case=alices_case, kind="ced_urgent_action", by=alice)
     person = cases.person_create(name="Ivan Petrenko", by=alice)
     ukraine = cases.case_create(reference="UA-1", person=person, country="UA", by=alice)
-    assert "ced_urgent_action" in dict(services.kinds_for(ukraine))
+    assert "ced_urgent_action" in dict(selectors.kinds_for(ukraine))
     services.intervention_create(case=ukraine, kind="ced_urgent_action", by=alice)
 
 
@@ -630,7 +628,8 @@ def test_ced_and_special_procedures_interventions_send_their_own_document(
     ced = services.intervention_create(
         case=ukrainian_case, kind=Intervention.Kind.CED_URGENT_ACTION, by=alice
     )
-    assert services.intervention_document(intervention=ced, today=TODAY).kind == "ced_urgent_action"
+    document = documents.intervention_document(intervention=ced, today=TODAY)
+    assert document.kind == "ced_urgent_action"
     sp = services.intervention_create(
         case=complete_case, kind=Intervention.Kind.SPECIAL_PROCEDURES, by=alice
     )

@@ -605,6 +605,17 @@ def build(
     return urgent_action(case=case, language=language, today=today, addressees=addressees)
 
 
+def intervention_document(*, intervention: Intervention, today: date) -> Document:
+    """The document that goes with this intervention, built from the record now."""
+    return build(
+        kind=DOCUMENT_FOR_KIND[intervention.kind],
+        case=intervention.case,
+        language=intervention.language,
+        today=today,
+        addressees=[intervention.addressee] if intervention.addressee else [],
+    )
+
+
 def briefing_note(*, cases: list[Case], country: str, language: str, today: date) -> Document:
     """Several cases of one country, for diplomats of third States: public-level consent."""
     t = texts_for(language)

@@ -15,7 +15,8 @@ from habeas.cases.models import Case, Event
 from .ced import states_parties
 from .documents import DocKind, Recipient, event_goes_to, source_allows
 from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
-from .services import PROFILE_FIELDS, kinds_for
+from .selectors import kinds_for
+from .services import PROFILE_FIELDS
 from .texts import LANGUAGES
 
 

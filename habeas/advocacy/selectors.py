@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -17,7 +18,11 @@ from habeas.cases.models import Case, Event, Person
 from habeas.cases.selectors import cases_visible_to
 from habeas.sources.models import Claim
 
+from . import ced
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def interventions_for_case(*, case: Case) -> QuerySet[Intervention]:
@@ -35,6 +40,16 @@ def intervention_for_case(*, case: Case, public_id: UUID) -> Intervention:
         case=case,
         public_id=public_id,
     )
+
+
+def kinds_for(case: Case) -> list[tuple[str, StrOrPromise]]:
+    """Intervention kinds offered for `case`: CED urgent actions only when the
+    State concerned is a party to the Convention."""
+    return [
+        (value, label)
+        for value, label in Intervention.Kind.choices
+        if value != Intervention.Kind.CED_URGENT_ACTION or ced.is_party(case.country.code)
+    ]
 
 
 def addressee_list() -> QuerySet[Addressee]:

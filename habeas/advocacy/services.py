@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +16,8 @@ from habeas.cases import services as case_services
 from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import add_months
 
-from . import ced, documents, photos
+from . import ced, documents, photos, selectors
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # WGEID six-month rule (docs/domain.md): a detailed government reply gives the source
 # six months to contest it.
@@ -55,16 +52,6 @@ def addressee_update(*, addressee: Addressee, by: User, **fields: Any) -> Addres
     return addressee
 
 
-def kinds_for(case: Case) -> list[tuple[str, StrOrPromise]]:
-    """Intervention kinds offered for `case`: CED urgent actions only when the
-    State concerned is a party to the Convention."""
-    return [
-        (value, label)
-        for value, label in Intervention.Kind.choices
-        if value != Intervention.Kind.CED_URGENT_ACTION or ced.is_party(case.country.code)
-    ]
-
-
 @transaction.atomic
 def intervention_create(
     *,
@@ -77,7 +64,7 @@ def intervention_create(
     reference: str = "",
     notes: str = "",
 ) -> Intervention:
-    if kind not in dict(kinds_for(case)):
+    if kind not in dict(selectors.kinds_for(case)):
         raise ValidationError(
             {
                 "kind": "Not available for this country (CED: not a State party, as of "
@@ -102,17 +89,6 @@ def intervention_create(
     return intervention
 
 
-def intervention_document(*, intervention: Intervention, today: date) -> documents.Document:
-    """The document that goes with this intervention, built from the record now."""
-    return documents.build(
-        kind=documents.DOCUMENT_FOR_KIND[intervention.kind],
-        case=intervention.case,
-        language=intervention.language,
-        today=today,
-        addressees=[intervention.addressee] if intervention.addressee else [],
-    )
-
-
 @transaction.atomic
 def intervention_mark_ready(
     *, intervention: Intervention, by: User, channel: str = "", today: date | None = None
@@ -126,7 +102,9 @@ def intervention_mark_ready(
             f"Only a draft can be marked ready to send; this one is "
             f"{locked.get_status_display().lower()}."
         )
-    document = intervention_document(intervention=locked, today=today or timezone.localdate())
+    document = documents.intervention_document(
+        intervention=locked, today=today or timezone.localdate()
+    )
     if not document.is_complete:
         raise ValidationError(
             "The document is incomplete; it cannot be marked ready to send. Missing: "
@@ -155,7 +133,7 @@ def intervention_mark_sent(
         raise ValidationError("This intervention is already marked as sent.")
     if sent_on > timezone.localdate():
         raise ValidationError({"sent_on": "The date sent cannot be in the future."})
-    document = intervention_document(intervention=locked, today=sent_on)
+    document = documents.intervention_document(intervention=locked, today=sent_on)
     if not document.is_complete:
         raise ValidationError(
             "The document is incomplete; it cannot be marked as sent. Missing: "

@@ -110,7 +110,7 @@ def intervention_detail(
     case = access.case
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     today = timezone.localdate()
-    document = services.intervention_document(intervention=intervention, today=today)
+    document = documents.intervention_document(intervention=intervention, today=today)
     return render(
         request,
         "advocacy/intervention_detail.html",
