@@ -663,3 +663,42 @@ def test_a_viewer_may_not_change_the_directory_of_addressees(vera, alice, client
     assert addressee.name == "Prosecutor General"
     listing = client.get(reverse("addressee_list")).content.decode()
     assert "Prosecutor General" in listing and "Add an addressee" not in listing
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("?doc=nonsense", "Unknown kind of document."),
+        ("?doc=", "Unknown kind of document."),  # given empty is not left out
+        ("?lang=fr", "Documents are available in English and Russian only."),
+        ("?format=odt", "Formats: HTML, PDF or DOCX."),
+        ("?doc=wgeid&lang=de&format=odt", "Documents are available in English and Russian only."),
+    ],
+)
+def test_a_document_asked_for_wrongly_is_refused_with_what_is_offered(
+    login, alice, charlie, alices_case, query, says
+):
+    url = reverse("case_document", args=[alices_case.public_id]) + query
+    refused = login(alice).get(url)
+    assert refused.status_code == 400 and f"<p>{says}</p>" in refused.content.decode()
+    assert login(charlie).get(url).status_code == 404  # the case first: nothing to learn
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "says"),
+    [
+        ("?country=CN", 400, "You have no cases of that country."),
+        ("?country=TM&lang=de", 400, "Documents are available in English and Russian only."),
+        ("?country=TM&format=odt", 400, "Formats: HTML, PDF or DOCX."),
+        ("?country=", 200, ""),  # no country chosen yet
+    ],
+)
+def test_a_briefing_asked_for_wrongly_is_refused_with_what_is_offered(
+    login, alice, charlie, alices_case, query, status, says
+):
+    url = reverse("briefing") + query
+    response = login(alice).get(url)
+    assert response.status_code == status
+    assert not says or f"<p>{says}</p>" in response.content.decode()
+    outsider = login(charlie).get(url)  # has no cases of TM either
+    assert outsider.status_code == (200 if query == "?country=" else 400)
