@@ -202,6 +202,7 @@ def login_pending_clear(*, request: HttpRequest) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
+@transaction.atomic
 def login_complete(*, request: HttpRequest, user: User, method: str) -> None:
     """Log in (Django's `login` gives the session a new key), forget this address's
     failures for this username (not other usernames'), and audit."""
@@ -231,6 +232,7 @@ def two_factor_check(*, user: User, code: str) -> str | None:
     return None
 
 
+@transaction.atomic
 def session_logout(*, request: HttpRequest) -> None:
     user = request.user
     if user.is_authenticated:
@@ -238,6 +240,7 @@ def session_logout(*, request: HttpRequest) -> None:
     logout(request)
 
 
+@transaction.atomic
 def session_end_stale(*, request: HttpRequest) -> None:
     """The account's session epoch moved on (disabled, "log out everywhere", password
     changed elsewhere, 2FA reset): this session ends now."""
@@ -247,6 +250,7 @@ def session_end_stale(*, request: HttpRequest) -> None:
     logout(request)
 
 
+@transaction.atomic
 def sessions_end_others(*, request: HttpRequest, user: User) -> None:
     """End every other session of `user`; this one carries on."""
     _epoch_bump(user)
@@ -452,6 +456,7 @@ def backup_codes_regenerate(
     return outcome, backup_codes_generate(request=request, user=user)
 
 
+@transaction.atomic
 def backup_code_use(*, user: User, code: str) -> bool:
     """Spend one backup code. Only well-formed codes are hashed, so garbage costs
     nothing; a right one is marked used by a conditional update, so two requests
@@ -479,6 +484,7 @@ def backup_code_use(*, user: User, code: str) -> bool:
 # --- administration --------------------------------------------------------------
 
 
+@transaction.atomic
 def access_denied_record(*, request: HttpRequest, view: str) -> None:
     """A non-administrator asked for an administration page (answered with 404)."""
     audit_record(action="access.denied", actor=request.user, request=request, detail={"view": view})

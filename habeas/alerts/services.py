@@ -120,6 +120,7 @@ def _store(case: Case, wanted: dict[tuple[str, str], rules.Due | None]) -> None:
     Deadline.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
 
 
+@transaction.atomic
 def case_watch_start(*, case: Case) -> None:
     """A case just opened: nothing seen of it yet, so every risk flag it was opened
     with is new (rule 5). Called by the cases service before the first update."""

@@ -285,6 +285,7 @@ def relative_update(*, relative: Relative, by: User, **fields: Any) -> Relative 
     return relative
 
 
+@transaction.atomic
 def relative_contacts_viewed(*, person: Person, by: User, via: str) -> None:
     """Seeing how to reach a relative is recorded, like seeing who a source is."""
     audit_record(action="relative.contact_viewed", actor=by, target=person, detail={"via": via})
@@ -308,6 +309,7 @@ def _actor_lines(pairs: Iterable[tuple[Actor, str]]) -> list[str]:
     return [f"{actor.name} ({EventActor.Role(role).label})" for actor, role in pairs]
 
 
+@transaction.atomic
 def note_in_history(instance: Model, *, by: User, note: str) -> None:
     """Record a change that lives outside the record's own columns (its tags, people,
     actors, links) as a change of the record, with `note` saying what it was."""
@@ -481,6 +483,7 @@ def information_moment(dated: PartialDate | date | datetime | None) -> datetime:
     return min(end, now)
 
 
+@transaction.atomic
 def case_touch(
     *, case: Case, dated: PartialDate | date | datetime | None = None, deadlines: bool = True
 ) -> None:

@@ -222,8 +222,9 @@ def evidence_open(
                 raise storage.FileDamaged(f"the original: {problem}")
         handle = storage.open_plain(item.public_id, copy, expect_sha256=expect)
     except storage.FileDamaged as exc:
-        _custody(item, by, action, ok=False, note=str(exc), request=request)
-        _mark(item, ok=False)
+        with transaction.atomic():  # the failed attempt stays in the custody chain
+            _custody(item, by, action, ok=False, note=str(exc), request=request)
+            _mark(item, ok=False)
         raise
     _custody(item, by, action, request=request)
     return handle
@@ -307,8 +308,9 @@ def evidence_verify(*, item: EvidenceItem, by: User | None = None) -> str:
         problem = storage.check(item.public_id, storage.WORKING, sha256=item.working_sha256)
         if problem:
             problem = f"working copy: {problem}"
-    _custody(item, by, CustodyEvent.Action.VERIFY, ok=not problem, note=problem)
-    _mark(item, ok=not problem)
+    with transaction.atomic():  # after the files are read
+        _custody(item, by, CustodyEvent.Action.VERIFY, ok=not problem, note=problem)
+        _mark(item, ok=not problem)
     return problem
 
 

@@ -11,12 +11,12 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
 from habeas.cases.services import case_touch, note_in_history, same_case_check
+from habeas.core.history import changed_by
 from habeas.lib.partialdate import PartialDate
 
 from .models import Claim, ClaimLink, Credibility, Reliability, Source
 
 
-@transaction.atomic
 def _stored_grade(record, grade: str) -> tuple:
     # From the database: a ModelForm has already written the new values onto `record`.
     return type(record).objects.filter(pk=record.pk).values_list(grade, f"{grade}_rationale").get()
@@ -37,7 +37,7 @@ def _grade(record: Source | Claim, *, grade: str, value, rationale: str, by: Use
     setattr(record, f"{grade}_rationale", rationale)
     _stamp_grade(record, grade=grade, before=None, by=by)
     record.full_clean()
-    record._history_user = by  # who made this change, for the history
+    changed_by(record, by)
     record.save()
     audit_record(
         action=f"{record._meta.model_name}.grade",
@@ -66,11 +66,12 @@ def claim_grade(*, claim: Claim, credibility: int | str, rationale: str, by: Use
     return claim
 
 
+@transaction.atomic
 def source_add(*, case: Case, by: User, **fields) -> Source:
     source = Source(case=case, created_by=by, **fields)
     _stamp_grade(source, grade="reliability", before=(Reliability.F, ""), by=by)
     source.full_clean()
-    source._history_user = by  # who made this change, for the history
+    changed_by(source, by)
     source.save()
     audit_record(action="source.add", actor=by, target=source, case=case)
     return source
@@ -83,7 +84,7 @@ def source_update(*, source: Source, by: User, **fields) -> Source:
         setattr(source, field, value)
     _stamp_grade(source, grade="reliability", before=before, by=by)
     source.full_clean()
-    source._history_user = by  # who made this change, for the history
+    changed_by(source, by)
     source.save()
     audit_record(
         action="source.update",
@@ -144,7 +145,7 @@ def claim_add(
     _stamp_grade(claim, grade="credibility", before=(Credibility.CANNOT_JUDGE, ""), by=by)
     claim.full_clean()
     _check_received_after_the_event(claim)
-    claim._history_user = by  # who made this change, for the history
+    changed_by(claim, by)
     claim.save()
     case_touch(case=case, dated=claim.received_on)
     audit_record(action="claim.add", actor=by, target=claim, case=case)
@@ -160,7 +161,7 @@ def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
     same_case_check(claim.case, source=claim.source, event=claim.event)
     claim.full_clean()
     _check_received_after_the_event(claim)
-    claim._history_user = by  # who made this change, for the history
+    changed_by(claim, by)
     claim.save()
     if "received_on" in fields:
         case_touch(case=claim.case, dated=claim.received_on)
@@ -198,6 +199,7 @@ def _describe(claim: Claim) -> str:
     return f"the claim of {claim.source.code_name} received {claim.received_on}"
 
 
+@transaction.atomic
 def claims_link(
     *, case: Case, first: Claim, second: Claim, kind: str, note: str = "", by: User
 ) -> ClaimLink:
