@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -66,7 +67,7 @@ class DocKind(StrEnum):
 
 
 # The intervention kinds each document serves (the document "sent" with them).
-DOCUMENT_FOR_KIND = {
+DOCUMENT_FOR_KIND: dict[str, DocKind] = {
     Intervention.Kind.WGEID_URGENT: DocKind.WGEID,
     Intervention.Kind.WGEID_STANDARD: DocKind.WGEID,
     Intervention.Kind.WGEID_PROMPT: DocKind.WGEID,
@@ -183,11 +184,13 @@ def _source_label(source: Source, language: str) -> str:
 def _steps(case: Case, language: str) -> tuple[list[str], list[str]]:
     """Interventions already sent: (national and diplomatic steps, UN steps)."""
     t = texts_for(language)
-    national, international = [], []
+    national: list[str] = []
+    international: list[str] = []
     for i in Intervention.objects.filter(
         case=case, kind__in=(*STEP_KINDS, *INTERNATIONAL_KINDS), sent_on__isnull=False
     ).select_related("addressee"):
-        line = f"{format_date(i.sent_on, language)}: {t[f'kind.{i.kind}']}"
+        sent_on = cast(date, i.sent_on)  # sent_on__isnull=False
+        line = f"{format_date(sent_on, language)}: {t[f'kind.{i.kind}']}"
         if i.addressee:
             line += f" — {i.addressee.organisation or i.addressee.name}"
         (international if i.kind in INTERNATIONAL_KINDS else national).append(line)

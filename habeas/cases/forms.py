@@ -6,6 +6,8 @@ to the case being edited, so a forged id from another case is refused by the for
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,7 +94,7 @@ class CaseForm(forms.ModelForm):
         the user cannot see. See _post_clean."""
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # private to Django: not in the stubs
         # Last, once every other check has run: a reference already in use is refused
         # with one message whoever's case holds it, and only when nothing else is
         # wrong, so that a form refused for another reason reads the same whether or
@@ -101,13 +103,13 @@ class CaseForm(forms.ModelForm):
         reference = self.cleaned_data.get("reference")
         exclude = self.instance if self.instance.pk else None
         taken = bool(reference) and selectors.reference_probe(
-            user=self.user, reference=reference, exclude=exclude
+            user=self.user, reference=cast(str, reference), exclude=exclude  # not empty
         )
         if taken and not self.errors:
             self.add_error("reference", selectors.REFERENCE_TAKEN)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         gone = cleaned.get("disappeared_on")
         last = cleaned.get("last_contact_on")
         if gone and last and last.lo > gone.hi:
@@ -208,7 +210,7 @@ class RelativeForm(forms.ModelForm):
         if cases is None:  # an edit: the relative stays on its case
             del self.fields["case"]
         else:
-            self.fields["case"].queryset = cases
+            cast(forms.ModelChoiceField, self.fields["case"]).queryset = cases
             if len(self.cases) == 1:
                 self.fields["case"].widget = forms.HiddenInput()
                 self.fields["case"].initial = self.cases[0].public_id
@@ -225,8 +227,8 @@ class RelativeForm(forms.ModelForm):
             case = self.cases[0]
         return case
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         case = cleaned.get("case")
         confidential = [f for f in ("contact", "notes") if cleaned.get(f)]
         if case is not None and confidential and not case.contact_grant:
@@ -265,10 +267,11 @@ class EventActorForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = Actor.objects.select_related("parent").order_by("name")
+        actor = cast(forms.ModelChoiceField, self.fields["actor"])
+        actor.queryset = Actor.objects.select_related("parent").order_by("name")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         if cleaned.get("actor") and not cleaned.get("role"):
             self.add_error("role", _("Say what role this actor played."))
         return cleaned
@@ -285,8 +288,12 @@ class BaseEventActorFormSet(forms.BaseFormSet):
         return pairs
 
 
-EventActorFormSet = forms.formset_factory(
-    EventActorForm, formset=BaseEventActorFormSet, extra=3, max_num=20, validate_max=True
+# A subclass of the formset given (the stubs say only BaseFormSet).
+EventActorFormSet = cast(
+    type[BaseEventActorFormSet],
+    forms.formset_factory(
+        EventActorForm, formset=BaseEventActorFormSet, extra=3, max_num=20, validate_max=True
+    ),
 )
 
 
@@ -298,7 +305,8 @@ class ActorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Actor.objects.select_related("parent").order_by("name")
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
+        parent.queryset = Actor.objects.select_related("parent").order_by("name")
 
 
 class StatusForm(forms.Form):
@@ -310,7 +318,7 @@ class StatusForm(forms.Form):
         label=_("What it rests on"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
     closed_reason = forms.CharField(label=_("Reason for closing"), max_length=300, required=False)
-    claims = forms.ModelMultipleChoiceField(
+    claims: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Claims it rests on"),
         queryset=None,
         required=False,
@@ -321,9 +329,11 @@ class StatusForm(forms.Form):
         from habeas.sources.models import Claim
 
         super().__init__(*args, **kwargs)
-        self.fields["claims"].queryset = Claim.objects.filter(case=case).select_related("source")
-        self.fields["claims"].to_field_name = "public_id"
-        self.fields["claims"].label_from_instance = lambda c: (
+        claims = cast(forms.ModelMultipleChoiceField, self.fields["claims"])
+        claims.queryset = Claim.objects.filter(case=case).select_related("source")
+        claims.to_field_name = "public_id"
+        # Django's documented way to label the choices of one form (not a subclass).
+        claims.label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
             f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
         )
 
@@ -333,8 +343,8 @@ class StatusForm(forms.Form):
             raise forms.ValidationError(_("A status cannot be asserted for a future date."))
         return value
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
         if cleaned.get("status") == Status.CLOSED and not cleaned.get("closed_reason"):
             self.add_error("closed_reason", _("Say why the case is closed."))
         return cleaned
@@ -349,7 +359,8 @@ class CaseFilterForm(forms.Form):
     country = forms.CharField(label=_("Country code"), max_length=2, required=False)
     priority = forms.TypedChoiceField(
         label=_("Priority"),
-        choices=[("", _("Any")), *Case._meta.get_field("priority").choices],
+        # A field with choices, which get_field's type does not say.
+        choices=[("", _("Any")), *Case._meta.get_field("priority").choices],  # type: ignore[misc]
         coerce=int,
         empty_value=None,
         required=False,
