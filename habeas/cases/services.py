@@ -687,12 +687,7 @@ def memberships_demote(*, user: User, by: User) -> int:
             % {"user": user.username, "cases": shown},
             code="sole_lead",
         )
-    changing = list(
-        CaseMember.objects.filter(user=user)
-        .exclude(role=CaseMember.Role.READ_ONLY)
-        .select_related("case")
-        .order_by("case_id")
-    )
+    changing = list(access.changing_memberships(user).select_related("case").order_by("case_id"))
     for member in changing:
         case_member_set(
             case=member.case,
