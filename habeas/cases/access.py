@@ -116,7 +116,8 @@ def case_access(*, user: User, public_id: UUID, need: Need = Need.READ) -> CaseA
         # One query: the case, joined to the caller's own membership (`mine`, absent
         # when they are not on the team).
         mine = FilteredRelation("members", condition=Q(members__user=user))
-        cases = Case.objects.annotate(mine=mine).select_related("mine")
+        # (mypy's Django plugin does not know a FilteredRelation can be joined.)
+        cases = Case.objects.annotate(mine=mine).select_related("mine")  # type: ignore[misc]
         case = cases.filter(public_id=public_id).first()
     access = None
     if case is not None:

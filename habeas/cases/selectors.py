@@ -4,9 +4,11 @@ a refused record is the audited 404 of a missing one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 from uuid import UUID
 
 from django.db import connection
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.lib.names import search_term_variants
+from habeas.lib.partialdate import PartialDate
 from habeas.sources.models import Claim, ClaimLink, Source
 
 from .access import (
@@ -47,6 +50,9 @@ from .models import (
     Relative,
     StatusAssertion,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def case_get_for_user(*, user: User, public_id: UUID) -> Case:
@@ -240,7 +246,7 @@ def _token_matches(readings: tuple[tuple[str, str], ...]) -> QuerySet[NameToken]
 
 @dataclass(frozen=True)
 class SearchResult:
-    people: list[Person]
+    people: Sequence[Person]
     more: bool  # more people matched than are shown: the query should be narrowed
 
 
@@ -271,7 +277,16 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
     return SearchResult(found[:limit], more=len(found) > limit)
 
 
-def _relatives_known_to(user: User, person: Person) -> QuerySet[Relative]:
+class RelativeAccess(TypedDict):
+    """What a relative read by `_relatives_known_to` says of the reader's access."""
+
+    contact_visible: bool
+    editable: bool
+
+
+def _relatives_known_to(
+    user: User, person: Person
+) -> QuerySet[WithAnnotations[Relative, RelativeAccess]]:
     """The relatives of `person` recorded on a case of `user`'s, each with
     `contact_visible` (whether `user` may read and change how to reach them and the
     notes kept on them: the grant on the relative's case) and `editable`."""
@@ -285,7 +300,7 @@ def _relatives_known_to(user: User, person: Person) -> QuerySet[Relative]:
 
 @dataclass(frozen=True)
 class RelativesView:
-    known: list[Relative]  # recorded on a case of the reader's
+    known: list[WithAnnotations[Relative, RelativeAccess]]  # on a case of the reader's
     elsewhere: int  # how many are recorded on the person's other cases
 
 
@@ -296,7 +311,9 @@ def relatives_for_user(*, user: User, person: Person) -> RelativesView:
     return RelativesView(known=known, elsewhere=person.relatives.count() - len(known))
 
 
-def relative_get_for_edit(*, user: User, person: Person, public_id: UUID) -> Relative:
+def relative_get_for_edit(
+    *, user: User, person: Person, public_id: UUID
+) -> WithAnnotations[Relative, RelativeAccess]:
     """One relative of `person` (already access-checked) that `user` may change: one
     recorded on a case they may change; 404 otherwise, audited."""
     relative = _relatives_known_to(user, person).filter(public_id=public_id, editable=True).first()
@@ -371,7 +388,7 @@ class ClaimView:
 
 @dataclass
 class TimelineItem:
-    sort: tuple
+    sort: tuple[Any, ...]
     event: Event | None = None
     claim: ClaimView | None = None
     claims: list[ClaimView] = field(default_factory=list)
@@ -393,7 +410,7 @@ class CaseRecord:
     events: list[Event]
 
 
-def _date_sort(value) -> tuple:
+def _date_sort(value: PartialDate) -> tuple[date, date, str]:
     """Order partial dates by earliest day, then latest (a day before its month),
     then time of day."""
     time = value.time.isoformat() if value.time else ""
@@ -429,7 +446,9 @@ def case_record(*, case: Case) -> CaseRecord:
         .order_by("occurred_from", "id")
     )
     items = [TimelineItem(sort=(*_date_sort(e.occurred_on), 0, e.pk), event=e) for e in events]
-    by_event = {item.event.pk: item for item in items}
+    by_event: dict[int | None, TimelineItem] = {
+        cast(Event, item.event).pk: item for item in items  # each has its event
+    }
     for view in by_claim.values():
         event_item = by_event.get(view.claim.event_id)
         if event_item is not None:
