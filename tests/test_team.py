@@ -31,6 +31,22 @@ def test_the_last_lead_cannot_be_removed(login, alice, alices_case):
     assert alices_case.members.filter(user=alice).exists()
 
 
+def test_a_lead_removes_a_member_and_only_a_member_of_this_team(
+    login, alice, bob, charlie, alices_case
+):
+    from habeas.cases import services
+
+    other = services.person_create(name="Someone Else", by=charlie)
+    services.case_create(reference="TM-2021-009", person=other, country="TM", by=charlie)
+    client = login(alice)
+    url = f"/cases/{alices_case.public_id}/team/"
+    for nobody in (str(charlie.pk), "abc", "", "1e3", "٣", "9" * 40):  # not on this team
+        assert client.post(url, {"remove": nobody}).status_code == 302
+    assert alices_case.members.count() == 3 and charlie.case_memberships.count() == 1
+    assert client.post(url, {"remove": str(bob.pk)}).status_code == 302
+    assert not alices_case.members.filter(user=bob).exists()
+
+
 def test_members_and_outsiders_cannot_manage_the_team(login, bob, charlie, alices_case):
     url = f"/cases/{alices_case.public_id}/team/"
     assert login(bob).get(url).status_code == 404
