@@ -66,6 +66,7 @@ test-mutants: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/habeas makemigrations --check --dry-run
 	$(BIN)/python scripts/mutants.py --check
 

@@ -3,6 +3,7 @@ system package."""
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +57,18 @@ def test_a_missing_chromium_is_named_with_its_install_command_and_not_installed(
     assert result.returncode == 1
     assert "apt-get install -y chromium" in result.stderr
     assert not trace.exists()
+
+
+def test_make_lint_checks_the_formatting_and_translatable_strings(tmp_path):
+    assert "ruff format --check ." in _make_dry_run("lint", tmp_path)
+    # flake8-gettext: no f-string or .format() inside a gettext call.
+    bad = 'from django.utils.translation import gettext as _\nn = 1\nX = _(f"{n} days")\n'
+    result = subprocess.run(
+        [Path(sys.executable).parent / "ruff", "check", "--stdin-filename", "habeas/x.py", "-"],
+        cwd=ROOT,
+        input=bad,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "INT001" in result.stdout

@@ -103,7 +103,9 @@ class CaseForm(forms.ModelForm):
         reference = self.cleaned_data.get("reference")
         exclude = self.instance if self.instance.pk else None
         taken = bool(reference) and selectors.reference_probe(
-            user=self.user, reference=cast(str, reference), exclude=exclude  # not empty
+            user=self.user,
+            reference=cast(str, reference),  # not empty
+            exclude=exclude,
         )
         if taken and not self.errors:
             self.add_error("reference", selectors.REFERENCE_TAKEN)
@@ -333,8 +335,10 @@ class StatusForm(forms.Form):
         claims.queryset = Claim.objects.filter(case=case).select_related("source")
         claims.to_field_name = "public_id"
         # Django's documented way to label the choices of one form (not a subclass).
-        claims.label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
-            f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
+        claims.label_from_instance = (  # type: ignore[method-assign]
+            lambda c: (  # type: ignore[assignment]
+                f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
+            )
         )
 
     def clean_asserted_on(self):

@@ -446,9 +446,8 @@ def case_record(*, case: Case) -> CaseRecord:
         .order_by("occurred_from", "id")
     )
     items = [TimelineItem(sort=(*_date_sort(e.occurred_on), 0, e.pk), event=e) for e in events]
-    by_event: dict[int | None, TimelineItem] = {
-        cast(Event, item.event).pk: item for item in items  # each has its event
-    }
+    # Every item here has its event.
+    by_event: dict[int | None, TimelineItem] = {cast(Event, item.event).pk: item for item in items}
     for view in by_claim.values():
         event_item = by_event.get(view.claim.event_id)
         if event_item is not None:

@@ -390,9 +390,7 @@ def same_case_check(case: Case, **records: Model | None) -> None:
     for field, record in records.items():
         if record is not None and record.case_id != case.pk:  # type: ignore[attr-defined]
             message = _("Choose one of this case's %(records)s.")
-            raise ValidationError(
-                {field: message % {"records": record._meta.verbose_name_plural}}
-            )
+            raise ValidationError({field: message % {"records": record._meta.verbose_name_plural}})
 
 
 def _check_reference(case: Case) -> None:
@@ -661,9 +659,10 @@ def _sole_leads(memberships: QuerySet[CaseMember]) -> QuerySet[CaseMember]:
 
 
 def _refuse_losing_the_last_lead(member: CaseMember, field: str | None = None) -> None:
-    if member.role == CaseMember.Role.LEAD and _sole_leads(
-        CaseMember.objects.filter(pk=member.pk)
-    ).exists():
+    if (
+        member.role == CaseMember.Role.LEAD
+        and _sole_leads(CaseMember.objects.filter(pk=member.pk)).exists()
+    ):
         message = _("A case keeps at least one lead; make someone else lead first.")
         raise ValidationError({field: message} if field else message)
 

@@ -98,8 +98,10 @@ class ElementForm(forms.Form):
             field = cast(forms.ModelMultipleChoiceField, self.fields[name])
             field.queryset = claims
             # Django's documented way to label the choices of one form (not a subclass).
-            field.label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
-                f"{c.source.code_name} ({c.grade}): {c.statement[:80]}"
+            field.label_from_instance = (  # type: ignore[method-assign]
+                lambda c: (  # type: ignore[assignment]
+                    f"{c.source.code_name} ({c.grade}): {c.statement[:80]}"
+                )
             )
 
 

@@ -137,8 +137,10 @@ class ClaimLinkForm(forms.Form):
             field.queryset = claims
             field.to_field_name = "public_id"
             # Django's documented way to label the choices of one form (not a subclass).
-            field.label_from_instance = lambda c: (  # type: ignore[method-assign,assignment]
-                f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
+            field.label_from_instance = (  # type: ignore[method-assign]
+                lambda c: (  # type: ignore[assignment]
+                    f"{c.source.code_name} ({c.grade}), {c.received_on}: {c.statement[:80]}"
+                )
             )
 
     def clean(self) -> dict[str, Any]:
