@@ -67,6 +67,7 @@ test-mutants: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/habeas makemigrations --check --dry-run
 	$(BIN)/python scripts/mutants.py --check
 
