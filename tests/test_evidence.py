@@ -18,8 +18,8 @@ from PIL import Image
 from habeas.audit.models import AuditEntry
 from habeas.evidence import samples, storage
 from habeas.evidence.models import CustodyEvent, EvidenceItem
-from habeas.evidence.services import evidence_add
 from habeas.lib import crypto, files
+from tests.support.evidence import add
 
 
 @pytest.fixture(autouse=True)
@@ -33,16 +33,6 @@ def store(settings, tmp_path):
 def store_files(data_dir) -> list:
     path = data_dir / "files" / "evidence"
     return sorted(p.name for p in path.iterdir()) if path.exists() else []
-
-
-def named(data: bytes, name: str) -> io.BytesIO:
-    handle = io.BytesIO(data)
-    handle.name = name
-    return handle
-
-
-def add(case, by, data: bytes, name: str, **extra) -> EvidenceItem:
-    return evidence_add(case=case, upload=named(data, name), title="T", by=by, **extra)
 
 
 def body(response) -> bytes:
