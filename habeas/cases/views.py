@@ -7,18 +7,20 @@ validation errors come back onto the form with the user's input kept.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from habeas.accounts.http import AuthenticatedRequest
 from habeas.core.pages import errors_onto, form_page, say_saved
 from habeas.sources.services import source_identities_viewed
 
@@ -47,16 +49,19 @@ from .forms import (
 )
 from .history import case_history as history_of
 
+if TYPE_CHECKING:
+    from .models import Actor, Event, Relative
+
 
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     lists = selectors.dashboard_for_user(user=request.user, today=today)
     return render(request, "cases/dashboard.html", {"today": today, **lists})
 
 
 @require_safe
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     form = CaseFilterForm(request.GET or None)
     filters = selectors.CaseFilters()
@@ -94,7 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedRequest) -> HttpResponse:
     require_writer(user=request.user, what="case_create")
     # "?person=": another case for someone already recorded (taken again after a
     # release, say); only a person the user may see, otherwise 404.
@@ -131,7 +136,7 @@ def _uuid_or_404(value: str) -> UUID:
 
 
 @require_safe
-def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
     record = selectors.case_record(case=case)
@@ -156,7 +161,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_edit(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +181,7 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def status_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def status_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = StatusForm(
         request.POST or None, case=case, initial={"asserted_on": timezone.localdate()}
@@ -203,6 +208,7 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and actors.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         with errors_onto(form):
+            saved: Event | None  # None: nothing changed
             if event is None:
                 saved = services.event_add(
                     case=case, actors=actors.pairs(), by=request.user, **data
@@ -226,20 +232,20 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def event_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def event_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     return _event_page(request, case=case)
 
 
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, case_id: UUID, event_id: UUID) -> HttpResponse:
+def event_edit(request: AuthenticatedRequest, case_id: UUID, event_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     event = selectors.event_get(case=case, public_id=event_id)
     return _event_page(request, case=case, event=event)
 
 
 @require_safe
-def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def person_detail(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, public_id=person_id)
     cases = selectors.person_cases_for_user(user=request.user, person=person)
     relatives = selectors.relatives_for_user(user=request.user, person=person)
@@ -260,7 +266,7 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def person_edit(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -277,7 +283,7 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def person_name_add(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     form = PersonNameForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
@@ -296,7 +302,7 @@ def person_name_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_name_edit(request: HttpRequest, person_id: UUID, name_id: UUID) -> HttpResponse:
+def person_name_edit(request: AuthenticatedRequest, person_id: UUID, name_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     name = selectors.person_name_get(person=person, name_id=name_id)
     form = PersonNameForm(request.POST or None, person=person, instance=name)
@@ -318,7 +324,9 @@ def person_name_edit(request: HttpRequest, person_id: UUID, name_id: UUID) -> Ht
 
 
 @require_POST
-def person_name_remove(request: HttpRequest, person_id: UUID, name_id: UUID) -> HttpResponse:
+def person_name_remove(
+    request: AuthenticatedRequest, person_id: UUID, name_id: UUID
+) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     name = selectors.person_name_get(person=person, name_id=name_id)
     try:
@@ -342,7 +350,7 @@ def _candidates(person) -> list[str]:
     return found[:8]
 
 
-def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpResponse:
+def _relative_page(request: AuthenticatedRequest, *, person, relative=None) -> HttpResponse:
     if relative is None:
         cases = selectors.cases_for_new_relative(user=request.user, person=person)
         form = RelativeForm(request.POST or None, cases=cases)
@@ -358,6 +366,7 @@ def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpRespon
             services.relative_contacts_viewed(person=person, by=request.user, via="edit form")
     if request.method == "POST" and form.is_valid():
         with errors_onto(form):
+            saved: Relative | None  # None: nothing changed
             if relative is None:
                 saved = services.relative_add(person=person, by=request.user, **form.cleaned_data)
             else:
@@ -379,13 +388,15 @@ def _relative_page(request: HttpRequest, *, person, relative=None) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-def relative_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def relative_add(request: AuthenticatedRequest, person_id: UUID) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     return _relative_page(request, person=person)
 
 
 @require_http_methods(["GET", "POST"])
-def relative_edit(request: HttpRequest, person_id: UUID, relative_id: UUID) -> HttpResponse:
+def relative_edit(
+    request: AuthenticatedRequest, person_id: UUID, relative_id: UUID
+) -> HttpResponse:
     person = selectors.person_get_for_edit(user=request.user, public_id=person_id)
     relative = selectors.relative_get_for_edit(
         user=request.user, person=person, public_id=relative_id
@@ -394,7 +405,7 @@ def relative_edit(request: HttpRequest, person_id: UUID, relative_id: UUID) -> H
 
 
 @require_safe
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     found = selectors.person_search_for_user(user=request.user, query=query) if query else None
     return render(
@@ -409,21 +420,22 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def actor_list(request: HttpRequest) -> HttpResponse:
+def actor_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(selectors.actors_all().order_by("name"), 100).get_page(request.GET.get("page"))
     return render(request, "cases/actor_list.html", {"page": page})
 
 
 @require_safe
-def actor_detail(request: HttpRequest, actor_id: UUID) -> HttpResponse:
+def actor_detail(request: AuthenticatedRequest, actor_id: UUID) -> HttpResponse:
     actor = selectors.actor_get(public_id=actor_id)
     return render(request, "cases/actor_detail.html", {"actor": actor})
 
 
-def _actor_page(request: HttpRequest, *, actor=None) -> HttpResponse:
+def _actor_page(request: AuthenticatedRequest, *, actor=None) -> HttpResponse:
     form = ActorForm(request.POST or None, instance=actor)
     if request.method == "POST" and form.is_valid():
         with errors_onto(form):
+            saved: Actor | None  # None: nothing changed
             if actor is None:
                 saved = actor = services.actor_create(by=request.user, **form.cleaned_data)
             else:
@@ -441,19 +453,19 @@ def _actor_page(request: HttpRequest, *, actor=None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def actor_edit(request: HttpRequest, actor_id: UUID) -> HttpResponse:
+def actor_edit(request: AuthenticatedRequest, actor_id: UUID) -> HttpResponse:
     require_writer(user=request.user, what="actor_edit")
     return _actor_page(request, actor=selectors.actor_get(public_id=actor_id))
 
 
 @require_http_methods(["GET", "POST"])
-def actor_create(request: HttpRequest) -> HttpResponse:
+def actor_create(request: AuthenticatedRequest) -> HttpResponse:
     require_writer(user=request.user, what="actor_create")
     return _actor_page(request)
 
 
 @require_http_methods(["GET", "POST"])
-def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_team(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.TEAM).case
     may_grant = may_give_source_grant(by=request.user, to=None, case=case)
     form = TeamMemberForm(request.POST or None, may_grant=may_grant)
@@ -487,14 +499,14 @@ def case_team(request: HttpRequest, case_id: UUID) -> HttpResponse:
 
 
 @require_safe
-def team_index(request: HttpRequest) -> HttpResponse:
+def team_index(request: AuthenticatedRequest) -> HttpResponse:
     cases = selectors.cases_for_team_admin(user=request.user)
     page = Paginator(cases, 100).get_page(request.GET.get("page"))
     return render(request, "cases/team_index.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
-def case_person_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_person_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     form = CasePersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -520,7 +532,7 @@ def _moment(text: str) -> datetime | None:
 
 
 @require_safe
-def case_history(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def case_history(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id).case
     record_id = request.GET.get("record", "")[:64]
     before = _moment(request.GET.get("before", ""))
