@@ -4,9 +4,10 @@ shape whether a profile is unpublished or does not exist."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
@@ -14,8 +15,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from habeas.accounts.models import User
+from habeas.cases.access import cases_visible_to
 from habeas.cases.models import Case, Event, Person
-from habeas.cases.selectors import cases_visible_to
 from habeas.sources.models import Claim
 
 from . import ced
@@ -152,7 +153,7 @@ def submission_sent(*, case: Case) -> bool:
     ).exists()
 
 
-def submitted_among(*, case_ids) -> set[int]:
+def submitted_among(*, case_ids: Iterable[int]) -> set[int]:
     """Of `case_ids`, the cases with a submission sent (one query, for bulk work)."""
     return set(
         Intervention.objects.filter(
@@ -161,7 +162,7 @@ def submitted_among(*, case_ids) -> set[int]:
     )
 
 
-def cases_with_interventions(*, case_ids) -> set[int]:
+def cases_with_interventions(*, case_ids: Iterable[int]) -> set[int]:
     """Of `case_ids`, those with any intervention (only they can have follow-ups)."""
     return set(Intervention.objects.filter(case_id__in=case_ids).values_list("case_id", flat=True))
 
@@ -175,7 +176,7 @@ def pending_for_case(*, case: Case) -> list[Pending]:
         status__in=(Intervention.Status.RESPONDED, Intervention.Status.CLOSED)
     )
     found = [
-        Pending(f"intervention:{pk}", "follow_up", sent_on)
+        Pending(f"intervention:{pk}", "follow_up", cast(date, sent_on))  # sent: set
         for pk, sent_on in open_ones.values_list("pk", "sent_on")
         if pk not in answered
     ]
@@ -183,7 +184,7 @@ def pending_for_case(*, case: Case) -> list[Pending]:
         intervention__status=Intervention.Status.CLOSED
     )
     found += [
-        Pending(f"response:{pk}", "response_deadline", deadline)
+        Pending(f"response:{pk}", "response_deadline", cast(date, deadline))  # set
         for pk, deadline in deadlines.values_list("pk", "deadline")
     ]
     return found
