@@ -3,12 +3,12 @@
 import os
 import sys
 
+from habeas.conf import ConfigurationError
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "habeas.settings")
     from django.core.management import execute_from_command_line
-
-    from habeas.conf import ConfigurationError
 
     try:
         execute_from_command_line(sys.argv)

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        # Connects the receivers; in ready(), as they need the models, loaded after apps.py.
+        from . import signals  # noqa: F401

@@ -15,6 +15,7 @@ from habeas.cases.models import Case, Event
 from .ced import states_parties
 from .documents import DocKind, Recipient, event_goes_to, source_allows
 from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
+from .photos import MAX_UPLOAD_BYTES
 from .selectors import kinds_for
 from .services import PROFILE_FIELDS
 from .texts import LANGUAGES
@@ -165,8 +166,6 @@ class PublicProfileForm(forms.ModelForm):
         upload = self.cleaned_data.get("photo")
         if upload is None:
             return None
-        from .photos import MAX_UPLOAD_BYTES
-
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The photo is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}

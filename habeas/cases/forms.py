@@ -12,7 +12,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habeas.accounts.models import User
 from habeas.lib.text import one_line
+from habeas.sources.models import Claim
 
 from . import selectors
 from .models import (
@@ -328,8 +330,6 @@ class StatusForm(forms.Form):
     )
 
     def __init__(self, *args, case: Case, **kwargs):
-        from habeas.sources.models import Claim
-
         super().__init__(*args, **kwargs)
         claims = cast(forms.ModelMultipleChoiceField, self.fields["claims"])
         claims.queryset = Claim.objects.filter(case=case).select_related("source")
@@ -393,8 +393,6 @@ class TeamMemberForm(forms.Form):
             )
 
     def clean_username(self):
-        from habeas.accounts.models import User
-
         username = self.cleaned_data["username"].strip()
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:

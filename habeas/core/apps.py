@@ -6,5 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        # Registers the encryption key checks with `habeas check`.
+        # Registers the encryption key checks with `habeas check`; in ready(), as the
+        # checks read the models, loaded after apps.py.
         from habeas.core import checks  # noqa: F401

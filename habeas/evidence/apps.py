@@ -6,6 +6,7 @@ class EvidenceConfig(AppConfig):
     label = "evidence"
 
     def ready(self) -> None:
+        # In ready(): storage reads the models, loaded after apps.py.
         from habeas.core.encryption import FILE_KEY_USERS, FILE_REENCRYPTORS
 
         from .storage import key_ids_in_use, reencrypt_all
