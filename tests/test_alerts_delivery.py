@@ -12,23 +12,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from habeas.alerts import delivery, outbox, watcher
+from habeas.alerts import delivery, watcher
 from habeas.alerts.channels import webhook
 from habeas.alerts.models import AlertPreference, Deadline, Delivery, DeliveryAttempt, Rule
-from tests.support.alerts import SECRET, Receiver, SMTPServer, free_port
-
-
-def raise_alert(case, occurrence="t1"):
-    now = timezone.now()
-    return outbox.alert_raise(
-        case=case,
-        rule="quiet",
-        subject="",
-        occurrence=occurrence,
-        due_at=now,
-        title=f"{case.reference}: no new information for 3 days",
-        now=now,
-    )
+from tests.support.alerts import SECRET, Receiver, SMTPServer, free_port, raise_alert
 
 
 @pytest.fixture

@@ -21,19 +21,7 @@ from habeas.alerts.models import (
     Deadline,
 )
 from habeas.audit.models import AuditEntry
-
-
-def raise_alert(case):
-    now = timezone.now()
-    return outbox.alert_raise(
-        case=case,
-        rule="quiet",
-        subject="",
-        occurrence="w1",
-        due_at=now,
-        title=f"{case.reference}: no new information for 3 days",
-        now=now,
-    )
+from tests.support.alerts import raise_alert
 
 
 def test_the_inbox_shows_the_alerts_of_my_teams_only(client, alices_case, bob, charlie):

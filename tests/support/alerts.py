@@ -10,10 +10,26 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+from django.utils import timezone
 
+from habeas.alerts import outbox
 from habeas.alerts.channels import webhook
 
 SECRET = "a webhook secret of decent length"
+
+
+def raise_alert(case, occurrence="t1"):
+    """An alert on `case` from the "quiet" rule, due now."""
+    now = timezone.now()
+    return outbox.alert_raise(
+        case=case,
+        rule="quiet",
+        subject="",
+        occurrence=occurrence,
+        due_at=now,
+        title=f"{case.reference}: no new information for 3 days",
+        now=now,
+    )
 
 
 def free_port() -> int:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import io
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from habeas.advocacy import services as advocacy
 from habeas.alerts.models import Alert
-from habeas.alerts.outbox import alert_raise
 from habeas.evidence import samples
 from habeas.evidence.services import evidence_add
+from tests.support.alerts import raise_alert
 
 
 def url_patterns() -> list[URLPattern]:
@@ -42,16 +41,7 @@ def url_for(name: str, ids: dict) -> str:
 
 def an_alert(case) -> Alert:
     """An open alert on `case`."""
-    now = timezone.now()
-    return alert_raise(
-        case=case,
-        rule="quiet",
-        subject="",
-        occurrence="matrix",
-        due_at=now,
-        title=f"{case.reference}: test",
-        now=now,
-    )
+    return raise_alert(case, occurrence="matrix")
 
 
 def advocacy_ids(case, by) -> dict:
