@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,12 +19,17 @@ from habeas.lib.partialdate import PartialDate
 from .models import Claim, ClaimLink, Credibility, Reliability, Source
 
 
-def _stored_grade(record, grade: str) -> tuple:
+def _stored_grade(record: Source | Claim, grade: str) -> tuple[Any, str]:
     # From the database: a ModelForm has already written the new values onto `record`.
-    return type(record).objects.filter(pk=record.pk).values_list(grade, f"{grade}_rationale").get()
+    row: tuple[Any, str] = (
+        type(record).objects.filter(pk=record.pk).values_list(grade, f"{grade}_rationale").get()
+    )
+    return row
 
 
-def _stamp_grade(record, *, grade: str, before: tuple | None, by: User) -> None:
+def _stamp_grade(
+    record: Source | Claim, *, grade: str, before: tuple[Any, str] | None, by: User
+) -> None:
     """Who graded and when (DOMAIN §5), whenever the grade or its reason changes, and
     whenever someone grades on purpose (`before` None): a grade confirmed on the grade
     page names who confirmed it."""
@@ -32,7 +39,9 @@ def _stamp_grade(record, *, grade: str, before: tuple | None, by: User) -> None:
         setattr(record, f"{grade}_graded_at", timezone.now())
 
 
-def _grade(record: Source | Claim, *, grade: str, value, rationale: str, by: User) -> None:
+def _grade(
+    record: Source | Claim, *, grade: str, value: str | int, rationale: str, by: User
+) -> None:
     setattr(record, grade, value)
     setattr(record, f"{grade}_rationale", rationale)
     _stamp_grade(record, grade=grade, before=None, by=by)
@@ -67,7 +76,7 @@ def claim_grade(*, claim: Claim, credibility: int | str, rationale: str, by: Use
 
 
 @transaction.atomic
-def source_add(*, case: Case, by: User, **fields) -> Source:
+def source_add(*, case: Case, by: User, **fields: Any) -> Source:
     source = Source(case=case, created_by=by, **fields)
     _stamp_grade(source, grade="reliability", before=(Reliability.F, ""), by=by)
     source.full_clean()
@@ -78,7 +87,7 @@ def source_add(*, case: Case, by: User, **fields) -> Source:
 
 
 @transaction.atomic
-def source_update(*, source: Source, by: User, **fields) -> Source:
+def source_update(*, source: Source, by: User, **fields: Any) -> Source:
     before = _stored_grade(source, "reliability")
     for field, value in fields.items():
         setattr(source, field, value)
@@ -153,7 +162,7 @@ def claim_add(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, by: User, **fields) -> Claim:
+def claim_update(*, claim: Claim, by: User, **fields: Any) -> Claim:
     before = _stored_grade(claim, "credibility")
     for field, value in fields.items():
         setattr(claim, field, value)
