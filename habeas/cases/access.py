@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from django.db.models import (
@@ -125,7 +125,7 @@ def case_access(*, user: User, public_id: UUID, need: Need = Need.READ) -> CaseA
     if access is None or not access.allows(need):
         raise deny(user=user, model=Case, public_id=public_id)
     if need is Need.READ:
-        prefetch_related_objects([cast(Case, case)], *_case_page_prefetch())  # access: a case
+        prefetch_related_objects([access.case], *_case_page_prefetch())
     return access
 
 
