@@ -40,7 +40,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
     def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
         if self.buffer is None or self.kept + self.buffer.tell() + len(raw_data) > max_bytes():
             self.buffer = None  # released now, not when the request ends
-            refused = getattr(self.request, REFUSED_ATTR, set())
+            refused: set[str] = getattr(self.request, REFUSED_ATTR, set())
             refused.add(self.field_name)
             setattr(self.request, REFUSED_ATTR, refused)
             raise SkipFile()
