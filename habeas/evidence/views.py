@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from habeas.accounts.http import AuthenticatedRequest
@@ -51,7 +52,7 @@ def evidence_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     if request.method == "POST" and not dropped and form.is_valid():
         with errors_onto(form):
             item = services.evidence_add(case=case, by=request.user, **form.cleaned_data)
-            messages.success(request, "Evidence stored.")
+            messages.success(request, _("Evidence stored."))
             return redirect(item)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -105,7 +106,7 @@ def _download(request, case_id, evidence_id, *, working: bool) -> HttpResponseBa
         return render(
             request,
             "evidence/damaged.html",
-            {"case": case, "item": item, "reason": "This item has no working copy."},
+            {"case": case, "item": item, "reason": _("This item has no working copy.")},
             status=404,
         )
     try:
@@ -153,9 +154,11 @@ def evidence_verify(
     item = selectors.evidence_get(case=case, public_id=evidence_id)
     problem = services.evidence_verify(item=item, by=request.user)
     if problem:
-        messages.error(request, f"The stored file has changed: {problem}.")
+        messages.error(
+            request, _("The stored file has changed: %(problem)s.") % {"problem": problem}
+        )
     else:
-        messages.success(request, "Hashes checked: the stored file is intact.")
+        messages.success(request, _("Hashes checked: the stored file is intact."))
     return redirect(item)
 
 
@@ -198,7 +201,7 @@ def element_assess(request: AuthenticatedRequest, case_id: UUID, element: str) -
             services.element_assess(
                 case=case, element=element, by=request.user, **form.cleaned_data
             )
-            messages.success(request, "Assessment saved.")
+            messages.success(request, _("Assessment saved."))
             return redirect("case_elements", case.public_id)
     return form_page(
         request,
@@ -216,7 +219,9 @@ def presumed_ed_confirm(request: AuthenticatedRequest, case_id: UUID) -> HttpRes
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("case_elements", case.public_id)
-    messages.success(request, "Status set to presumed enforced disappearance, citing the claims.")
+    messages.success(
+        request, _("Status set to presumed enforced disappearance, citing the claims.")
+    )
     return redirect(case)
 
 
@@ -230,7 +235,7 @@ def evidence_share(request: AuthenticatedRequest, case_id: UUID, evidence_id: UU
             services.evidence_record_share(
                 item=item, by=request.user, request=request, **form.cleaned_data
             )
-            messages.success(request, "Recorded in the chain of custody.")
+            messages.success(request, _("Recorded in the chain of custody."))
             return redirect(item)
     # Nothing recorded: the page again, with what was typed and what is wrong.
     return _detail_page(request, access, item, form, status=400)
