@@ -30,7 +30,7 @@ def _stored_grade(record: Source | Claim, grade: str) -> tuple[Any, str]:
 def _stamp_grade(
     record: Source | Claim, *, grade: str, before: tuple[Any, str] | None, by: User
 ) -> None:
-    """Who graded and when (DOMAIN §5), whenever the grade or its reason changes, and
+    """Who graded and when (docs/domain.md), whenever the grade or its reason changes, and
     whenever someone grades on purpose (`before` None): a grade confirmed on the grade
     page names who confirmed it."""
     now = (getattr(record, grade), getattr(record, f"{grade}_rationale"))
