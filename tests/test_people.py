@@ -126,7 +126,7 @@ def test_a_spelling_is_corrected_and_found_under_its_new_form(login, alice, alic
     person = alices_case.people.get()
     isakow = person.names.get(text="Rustam Isakow")
     client = login(alice)
-    url = f"/people/{person.public_id}/names/{isakow.pk}/edit/"
+    url = f"/people/{person.public_id}/names/{isakow.public_id}/edit/"
     page = client.get(url).content.decode()
     assert 'value="Rustam Isakow"' in page and "Remove this spelling" in page
 
@@ -157,17 +157,17 @@ def test_the_primary_name_stays_until_another_is_made_primary(login, alice, alic
     client = login(alice)
 
     response = client.post(
-        f"/people/{person.public_id}/names/{primary.pk}/edit/",
+        f"/people/{person.public_id}/names/{primary.public_id}/edit/",
         {"text": primary.text, "kind": "official", "is_primary": ""},
     )
     assert response.status_code == 400
     assert "make another spelling primary" in response.content.decode()
-    response = client.post(f"/people/{person.public_id}/names/{primary.pk}/remove/")
+    response = client.post(f"/people/{person.public_id}/names/{primary.public_id}/remove/")
     assert response.status_code == 302
     assert primary.text in _names(person)
 
     response = client.post(
-        f"/people/{person.public_id}/names/{other.pk}/edit/",
+        f"/people/{person.public_id}/names/{other.public_id}/edit/",
         {"text": other.text, "kind": "transliteration", "is_primary": "on"},
     )
     assert response.status_code == 302
@@ -184,7 +184,7 @@ def test_a_spelling_entered_by_mistake_is_removed_and_no_longer_found(login, ali
     person = alices_case.people.get()
     typo = services.person_name_add(person=person, text="Rustam Qwertyov", by=alice)
     assert person_search_for_user(user=alice, query="Qwertyov").people
-    response = login(alice).post(f"/people/{person.public_id}/names/{typo.pk}/remove/")
+    response = login(alice).post(f"/people/{person.public_id}/names/{typo.public_id}/remove/")
     assert response.status_code == 302
     assert "Rustam Qwertyov" not in _names(person)
     assert not person_search_for_user(user=alice, query="Qwertyov").people
@@ -201,12 +201,12 @@ def test_names_of_other_people_and_read_only_members_get_404(
     stranger = services.person_create(name="Someone Else", by=charlie)
     foreign = stranger.names.get()
     client = login(alice)
-    assert client.get(f"/people/{person.public_id}/names/{foreign.pk}/edit/").status_code == 404
-    assert client.post(f"/people/{person.public_id}/names/{foreign.pk}/remove/").status_code == 404
+    assert client.get(f"/people/{person.public_id}/names/{foreign.public_id}/edit/").status_code == 404
+    assert client.post(f"/people/{person.public_id}/names/{foreign.public_id}/remove/").status_code == 404
     for user in (vera, charlie):
         other = login(user)
-        assert other.get(f"/people/{person.public_id}/names/{name.pk}/edit/").status_code == 404
-        remove = f"/people/{person.public_id}/names/{name.pk}/remove/"
+        assert other.get(f"/people/{person.public_id}/names/{name.public_id}/edit/").status_code == 404
+        remove = f"/people/{person.public_id}/names/{name.public_id}/remove/"
         assert other.post(remove).status_code == 404
     assert person.names.filter(pk=name.pk).exists() and stranger.names.exists()
 

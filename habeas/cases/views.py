@@ -333,7 +333,7 @@ def person_name_remove(
         services.person_name_remove(name=name, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("person_name_edit", person.public_id, name.pk)
+        return redirect("person_name_edit", person.public_id, name.public_id)
     messages.success(request, _("Name removed."))
     return redirect(person)
 
