@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from habeas.accounts.http import AuthenticatedRequest
 from habeas.core.pages import errors_onto, form_page, say_saved
+from habeas.lib.names import transliteration_candidates
 from habeas.sources.services import source_identities_viewed
 
 from . import selectors, services
@@ -339,8 +340,6 @@ def person_name_remove(
 
 
 def _candidates(person) -> list[str]:
-    from habeas.lib.names import transliteration_candidates
-
     known = {n.text for n in person.names.all()}
     found: list[str] = []
     for name in person.names.all():

@@ -8,5 +8,6 @@ class OpsConfig(AppConfig):
     label = "ops"
 
     def ready(self) -> None:
-        # Registers the check of what killed backups and restores left behind.
+        # Registers the check of what killed backups and restores left behind; in
+        # ready(), as it imports the backup code and so the models, loaded after apps.py.
         from habeas.ops import checks  # noqa: F401
