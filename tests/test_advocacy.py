@@ -114,7 +114,7 @@ def test_an_incomplete_submission_is_previewable_but_cannot_be_marked_sent(
     page = client.get(reverse("case_document", args=[complete_case.public_id]) + "?doc=wgeid")
     assert page.status_code == 200
     assert "Incomplete" in page.content.decode()
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
     )
     with pytest.raises(ValidationError, match="incomplete"):
@@ -126,7 +126,7 @@ def test_an_incomplete_submission_is_previewable_but_cannot_be_marked_sent(
 
 
 def test_marking_sent_is_refused_on_the_page_with_the_reason(alices_case, alice, client):
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=alices_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
     )
     client.force_login(alice)
@@ -142,7 +142,7 @@ def test_intervention_response_deadline_chain(complete_case, alice):
     """GIVEN a WGEID submission WHEN it is sent and the government replies with
     another explanation THEN a six-month clock to contest starts, and the alerts
     app sees the follow-up replaced by that deadline."""
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
     )
     with pytest.raises(ValidationError):
@@ -182,7 +182,7 @@ def test_intervention_response_deadline_chain(complete_case, alice):
 
 
 def test_an_explicit_deadline_is_kept_and_a_token_reply_starts_none(complete_case, alice):
-    letter = services.intervention_create(
+    letter = services.intervention_add(
         case=complete_case,
         kind=Intervention.Kind.LETTER_AUTHORITIES,
         addressee=services.addressee_create(kind="government", name="Prosecutor", by=alice),
@@ -209,11 +209,11 @@ def test_an_explicit_deadline_is_kept_and_a_token_reply_starts_none(complete_cas
 def test_ced_urgent_action_is_offered_only_for_states_parties(alices_case, alice):
     assert "ced_urgent_action" not in dict(selectors.kinds_for(alices_case))  # TM
     with pytest.raises(ValidationError, match="not a State party"):
-        services.intervention_create(case=alices_case, kind="ced_urgent_action", by=alice)
+        services.intervention_add(case=alices_case, kind="ced_urgent_action", by=alice)
     person = cases.person_create(name="Ivan Petrenko", by=alice)
     ukraine = cases.case_create(reference="UA-1", person=person, country="UA", by=alice)
     assert "ced_urgent_action" in dict(selectors.kinds_for(ukraine))
-    services.intervention_create(case=ukraine, kind="ced_urgent_action", by=alice)
+    services.intervention_add(case=ukraine, kind="ced_urgent_action", by=alice)
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
@@ -409,7 +409,7 @@ def test_a_russian_letter_pdf_carries_cyrillic_asks(complete_case, alice, client
 
 
 def test_an_intervention_is_closed_with_a_reason(complete_case, bob, vera, client):
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.LETTER_AUTHORITIES, by=bob
     )
     url = reverse("intervention_close", args=[complete_case.public_id, intervention.public_id])
@@ -461,7 +461,7 @@ def test_marking_ready_is_refused_while_an_element_is_missing(
     complete_case, element, settings, alice
 ):
     _break(complete_case, element, settings)
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
     )
     facts = documents.case_facts(case=complete_case, recipient=documents.Recipient.UN, today=TODAY)
@@ -476,7 +476,7 @@ def test_marking_ready_is_refused_while_an_element_is_missing(
 def test_a_complete_submission_is_marked_ready_once(complete_case, alice):
     from habeas.audit.models import AuditEntry
 
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
     )
     services.intervention_mark_ready(intervention=intervention, channel="online_form", by=alice)
@@ -498,7 +498,7 @@ def test_marking_ready_through_the_page(complete_case, bob, settings, client):
     """GIVEN a submission missing the forces responsible WHEN a member marks it
     ready THEN the page refuses with what is missing and keeps the input; AND once
     the record is complete the same request succeeds."""
-    intervention = services.intervention_create(
+    intervention = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=bob
     )
     url = reverse("intervention_ready", args=[complete_case.public_id, intervention.public_id])
@@ -595,7 +595,7 @@ def test_the_ced_request_is_addressed_to_the_committee(ukrainian_case, alices_ca
 
 
 def test_the_special_procedures_communication_follows_the_common_form(complete_case, alice):
-    wgeid = services.intervention_create(
+    wgeid = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
     )
     services.intervention_mark_sent(
@@ -625,12 +625,12 @@ def test_the_special_procedures_communication_follows_the_common_form(complete_c
 def test_ced_and_special_procedures_interventions_send_their_own_document(
     ukrainian_case, complete_case, alice, client
 ):
-    ced = services.intervention_create(
+    ced = services.intervention_add(
         case=ukrainian_case, kind=Intervention.Kind.CED_URGENT_ACTION, by=alice
     )
     document = documents.intervention_document(intervention=ced, today=TODAY)
     assert document.kind == "ced_urgent_action"
-    sp = services.intervention_create(
+    sp = services.intervention_add(
         case=complete_case, kind=Intervention.Kind.SPECIAL_PROCEDURES, by=alice
     )
     services.intervention_mark_sent(

@@ -144,7 +144,7 @@ def russian_case(alices_case, alice, settings):
     )
     sent_on = timezone.localdate() - timedelta(days=30)
     for kind in (Intervention.Kind.LETTER_AUTHORITIES, Intervention.Kind.WGEID_STANDARD):
-        intervention = services.intervention_create(
+        intervention = services.intervention_add(
             case=case, kind=kind, addressee=addressee, language="ru", by=alice
         )
         Intervention.objects.filter(pk=intervention.pk).update(sent_on=sent_on, status="sent")

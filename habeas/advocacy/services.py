@@ -53,7 +53,7 @@ def addressee_update(*, addressee: Addressee, by: User, **fields: Any) -> Addres
 
 
 @transaction.atomic
-def intervention_create(
+def intervention_add(
     *,
     case: Case,
     kind: str,

@@ -91,7 +91,7 @@ def intervention_add(request: AuthenticatedRequest, case_id: UUID) -> HttpRespon
     form = InterventionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         with errors_onto(form):
-            intervention = services.intervention_create(
+            intervention = services.intervention_add(
                 case=case, by=request.user, **form.cleaned_data
             )
             messages.success(request, _("Intervention recorded as a draft."))

@@ -76,10 +76,10 @@ def _sent(intervention: Intervention, on: date) -> Intervention:
 def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> None:
     first = Case.objects.filter(reference="TM-DEMO-001").first()
     if first is not None:
-        services.intervention_create(
+        services.intervention_add(
             case=first, kind=Intervention.Kind.WGEID_URGENT, addressee=addressees["wgeid"], by=by
         )
-        letter = services.intervention_create(
+        letter = services.intervention_add(
             case=first,
             kind=Intervention.Kind.LETTER_AUTHORITIES,
             addressee=addressees["prosecutor"],
@@ -95,7 +95,7 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
     old = Case.objects.filter(reference="TM-2002-004").first()
     if old is not None:
         wgeid = _sent(
-            services.intervention_create(
+            services.intervention_add(
                 case=old,
                 kind=Intervention.Kind.WGEID_STANDARD,
                 addressee=addressees["wgeid"],
@@ -112,7 +112,7 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
             by=by,
         )  # starts the six-month clock to contest
         embassy = _sent(
-            services.intervention_create(
+            services.intervention_add(
                 case=old, kind=Intervention.Kind.EMBASSY, addressee=addressees["embassy"], by=by
             ),
             today - timedelta(days=90),

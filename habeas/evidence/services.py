@@ -187,7 +187,7 @@ def _custody(
         )
 
 
-def evidence_record_view(
+def evidence_viewed(
     *, item: EvidenceItem, by: User, request: HttpRequest | None = None, problem: str = ""
 ) -> None:
     """A view of the item's page; `problem` if its stored file failed its check."""
@@ -373,7 +373,7 @@ def evidence_rebuild_working(*, item: EvidenceItem) -> str:
     return "rebuilt"
 
 
-def evidence_record_share(
+def evidence_shared(
     *,
     item: EvidenceItem,
     by: User,

@@ -77,9 +77,7 @@ def _detail_page(
 ) -> HttpResponse:
     # Staff see what the original carries (GPS, device, author) before sharing.
     seen = services.evidence_inspect(item=item)
-    services.evidence_record_view(
-        item=item, by=request.user, request=request, problem=seen.detected
-    )
+    services.evidence_viewed(item=item, by=request.user, request=request, problem=seen.detected)
     return render(
         request,
         "evidence/evidence_detail.html",
@@ -232,7 +230,7 @@ def evidence_share(request: AuthenticatedRequest, case_id: UUID, evidence_id: UU
     form = ShareForm(request.POST)
     if form.is_valid():
         with errors_onto(form):
-            services.evidence_record_share(
+            services.evidence_shared(
                 item=item, by=request.user, request=request, **form.cleaned_data
             )
             messages.success(request, _("Recorded in the chain of custody."))

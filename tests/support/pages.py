@@ -46,7 +46,7 @@ def an_alert(case) -> Alert:
 
 def advocacy_ids(case, by) -> dict:
     """The ids of an intervention on `case`, its public profile and an addressee."""
-    intervention = advocacy.intervention_create(case=case, kind="letter_authorities", by=by)
+    intervention = advocacy.intervention_add(case=case, kind="letter_authorities", by=by)
     profile = advocacy.public_profile_save(
         case=case, name="R. Isakov", is_published=True, photo=samples.screenshot_jpeg(), by=by
     )
