@@ -200,14 +200,14 @@ def test_names_of_other_people_and_read_only_members_get_404(
     name = person.names.get(is_primary=False)
     stranger = services.person_create(name="Someone Else", by=charlie)
     foreign = stranger.names.get()
+    names = f"/people/{person.public_id}/names"
     client = login(alice)
-    assert client.get(f"/people/{person.public_id}/names/{foreign.public_id}/edit/").status_code == 404
-    assert client.post(f"/people/{person.public_id}/names/{foreign.public_id}/remove/").status_code == 404
+    assert client.get(f"{names}/{foreign.public_id}/edit/").status_code == 404
+    assert client.post(f"{names}/{foreign.public_id}/remove/").status_code == 404
     for user in (vera, charlie):
         other = login(user)
-        assert other.get(f"/people/{person.public_id}/names/{name.public_id}/edit/").status_code == 404
-        remove = f"/people/{person.public_id}/names/{name.public_id}/remove/"
-        assert other.post(remove).status_code == 404
+        assert other.get(f"{names}/{name.public_id}/edit/").status_code == 404
+        assert other.post(f"{names}/{name.public_id}/remove/").status_code == 404
     assert person.names.filter(pk=name.pk).exists() and stranger.names.exists()
 
 
