@@ -325,3 +325,22 @@ def test_an_edit_that_changes_nothing_leaves_no_trace(login, alice, alices_case)
         "fields": ["description"]
     }
     assert traces()[:2] == (before[0] + 1, before[1] + 1)
+
+
+def test_a_spellings_history_link_shows_that_spelling_and_nothing_else(login, alice, alices_case):
+    """The link beside a changed spelling on the case history opens that spelling's
+    own history (by its public id: no integer id in the address)."""
+    person = alices_case.people.get()
+    spelling = person.names.get(text="Rustam Isakow")
+    client = login(alice)
+    url = f"/people/{person.public_id}/names/{spelling.public_id}/edit/"
+    edit = {"text": "Rüstem Isakow", "script": "", "language": "tk", "kind": "birth"}
+    assert client.post(url, {**edit, "seen_in": "Birth certificate"}).status_code == 302
+
+    page = client.get(f"/cases/{alices_case.public_id}/history/").content.decode()
+    link = re.search(r'<a href="\?record=([^"]+)">Name Rüstem Isakow</a>', page)
+    assert link, "the changed spelling is linked from the case history"
+    assert link.group(1) == str(spelling.public_id)
+    one = _words(client.get(f"/cases/{alices_case.public_id}/history/?record={link.group(1)}"))
+    assert "Rustam Isakow Rüstem Isakow" in one  # the spelling, with the value it replaced
+    assert "created Case" not in one

@@ -107,9 +107,7 @@ def _show(value) -> str:
 
 
 def _record_id(row) -> str:
-    # Spellings have no public id of their own: "name-<id>" cannot collide with a UUID.
-    public_id = getattr(row, "public_id", None)
-    return str(public_id) if public_id else f"name-{row.id}"
+    return str(row.public_id)
 
 
 def _who(row, label: str, team: frozenset[int]) -> str:
@@ -184,20 +182,11 @@ class HistoryPage:
 
 def _of_record(querysets: dict, record_id: str) -> dict:
     """The rows of one record (as `_record_id` names it); none for anything else."""
-    number = record_id.removeprefix("name-")
-    if number != record_id:
-        names = querysets["cases.personname"]
-        number_ok = number.isascii() and number.isdigit() and len(number) < 19  # a 64-bit id
-        return {"cases.personname": names.filter(id=int(number)) if number_ok else names.none()}
     try:
         public_id = UUID(record_id)
     except ValueError:
         return {}
-    return {
-        label: rows.filter(public_id=public_id)
-        for label, rows in querysets.items()
-        if label != "cases.personname"
-    }
+    return {label: rows.filter(public_id=public_id) for label, rows in querysets.items()}
 
 
 def case_history(
