@@ -27,8 +27,6 @@ from habeas.lib.partialdate import PartialDate
 from habeas.sources.models import Claim, ClaimLink, Source
 
 from .access import (
-    Need,
-    case_access,
     cases_listed_for,
     cases_visible_to,
     changing_memberships,
@@ -53,16 +51,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
-
-
-def case_get_for_user(*, user: User, public_id: UUID) -> Case:
-    """The case with what its page shows; 404 unless `user` is on its team."""
-    return case_access(user=user, public_id=public_id).case
-
-
-def case_get_for_edit(*, user: User, public_id: UUID) -> Case:
-    """The case if `user` may change it (lead or member); 404 otherwise."""
-    return case_access(user=user, public_id=public_id, need=Need.EDIT).case
 
 
 @dataclass(frozen=True)
