@@ -486,11 +486,13 @@ def team_members(*, case: Case) -> list[CaseMember]:
 
 
 def team_member_get(*, case: Case, user_id: str) -> CaseMember | None:
-    """The member of `case`'s team whose account id is `user_id` (as a form posts
-    it), or None for anything else."""
-    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 18:
+    """The member of `case`'s team whose account's public id is `user_id` (as a form
+    posts it), or None for anything else."""
+    try:
+        public_id = UUID(user_id)
+    except ValueError:
         return None
-    return case.members.select_related("user").filter(user_id=int(user_id)).first()
+    return case.members.select_related("user").filter(user__public_id=public_id).first()
 
 
 def cases_for_team_admin(*, user: User) -> QuerySet[Case]:
