@@ -1,16 +1,19 @@
 """How the code is laid out. Helpers shared by several test modules live in
 tests/support/ (fixtures in conftest.py), so no test module reaches into
 another's privates and a test module can be moved or deleted on its own; a
-template block of several lines says which block it ends (Django's style)."""
+template block of several lines says which block it ends (Django's style); and
+every Django app is in the import layers, its views guarded (pyproject.toml)."""
 
 from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
 TEMPLATES = TESTS.parent / "habeas"
+PYPROJECT = TESTS.parent / "pyproject.toml"
 
 
 def _imported_modules(path: Path, root: Path) -> set[str]:
@@ -85,3 +88,67 @@ def test_a_block_of_several_lines_names_the_block_it_ends():
 def test_the_template_check_sees_a_bare_endblock_after_several_lines():
     text = "{% block title %}T{% endblock %}\n{% block content %}\n<p>\n{% endblock %}"
     assert _unnamed_endblocks(text) == ["content"]
+
+
+def _named_by(expression: str, module: str) -> bool:
+    """Whether an import-linter module expression ("habeas.*.views") names `module`."""
+    pattern = re.escape(expression).replace(r"\*\*", "[^.]+(?:\\.[^.]+)*").replace(r"\*", "[^.]+")
+    return re.fullmatch(pattern, module) is not None
+
+
+def _unguarded_apps(package: Path, config: dict) -> list[str]:
+    """Each Django app of `package` (a directory with an apps.py) the layers contract
+    leaves out, and each app's views no protected contract keeps from other apps:
+    a new app would otherwise import anything and be imported by anything."""
+    contracts = config["contracts"]
+    layered = {
+        module.strip()
+        for contract in contracts
+        if contract["type"] == "layers"
+        for layer in contract["layers"]
+        for module in re.split(r"[|:]", layer)
+    }
+    protected = [
+        expression
+        for contract in contracts
+        if contract["type"] == "protected"
+        for expression in contract["protected_modules"]
+    ]
+    found = []
+    for apps in sorted(package.glob("*/apps.py")):
+        app = f"{package.name}.{apps.parent.name}"
+        if app not in layered:
+            found.append(f"{app} is in no layer")
+        has_views = (apps.parent / "views.py").exists() or (apps.parent / "views").is_dir()
+        views = f"{app}.views"
+        if has_views and not any(_named_by(expression, views) for expression in protected):
+            found.append(f"{views} is protected by no contract")
+    return found
+
+
+def test_every_app_is_in_the_layers_and_its_views_are_protected():
+    config = tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]
+    assert _unguarded_apps(TEMPLATES, config) == []
+
+
+def test_the_layout_check_sees_an_app_left_out(tmp_path):
+    package = tmp_path / "habeas"
+    for app in ("cases", "lab", "ops"):
+        (package / app).mkdir(parents=True)
+        (package / app / "apps.py").write_text("")
+        (package / app / "views.py").write_text("")
+    (package / "lib").mkdir()
+    config = {
+        "contracts": [
+            {"type": "layers", "layers": ["habeas.ops | habeas.demo", "habeas.cases"]},
+            {"type": "protected", "protected_modules": ["habeas.cases.views"]},
+            {"type": "protected", "protected_modules": ["habeas.ops.views"]},
+        ]
+    }
+
+    assert _unguarded_apps(package, config) == [
+        "habeas.lab is in no layer",
+        "habeas.lab.views is protected by no contract",
+    ]
+    config["contracts"].append({"type": "protected", "protected_modules": ["habeas.*.views"]})
+    assert _unguarded_apps(package, config) == ["habeas.lab is in no layer"]
