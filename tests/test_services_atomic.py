@@ -3,7 +3,8 @@ fails, nothing the service wrote is kept (rows, history rows, links, files).
 
 The first test reads every services module: a public function that writes is
 `@transaction.atomic`, or writes only inside `with transaction.atomic()`, or is
-listed below with the reason. Services are not `durable=True`: they compose (a
+listed below with the reason. Calling an atomic service of its own module is
+writing: two such calls are two transactions unless the caller is one. Services are not `durable=True`: they compose (a
 case opened with its person, a case change recomputing its deadlines) and the
 demo records everything in one transaction.
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 import habeas
 from habeas.alerts import outbox
 from habeas.audit import services as audit
+from habeas.audit.models import AuditEntry
 from habeas.evidence.services import element_assess
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
@@ -37,6 +39,14 @@ WRITES = {"save", "create", "update", "delete", "get_or_create", "update_or_crea
 
 # Public services that write outside one transaction, and why.
 NOT_ONE_TRANSACTION = {
+    "accounts.two_factor_check": "one write or the other, never both: six digits are the "
+    "authenticator's code (its time step kept against replay), anything else a backup code "
+    "(spent); each is one transaction of its own",
+    "accounts.reauthenticate": "a refused or a failed attempt, never both, each one "
+    "transaction; it counts towards the lockout, so it must stand though what it guarded is "
+    "refused (the refusal is returned, not raised, and an atomic caller commits it)",
+    "accounts.backup_codes_regenerate": "a wrong password is recorded by reauthenticate and "
+    "stands; a right one writes nothing before the new codes, one transaction of their own",
     "evidence.evidence_add": "files first: sealed into temporary files, then the rows and "
     "the audit entry in one transaction, and the files kept only if it commits",
     "evidence.evidence_inspect": "a page view's cache, one row (the stored report, or the "
@@ -52,14 +62,12 @@ def _atomic(node: ast.expr) -> bool:
 
 def _unguarded_writes(module: ast.Module, function: ast.FunctionDef) -> set[str]:
     """The writes `function` makes outside `with transaction.atomic()`, itself or
-    through the module's private helpers that are not atomic themselves."""
-    helpers = {
-        f.name: f
-        for f in module.body
-        if isinstance(f, ast.FunctionDef)
-        and f.name.startswith("_")
-        and not any(_atomic(d) for d in f.decorator_list)
-    }
+    through the module's private helpers that are not atomic themselves. A call to
+    a function of the module that is `@transaction.atomic` is a write too: two such
+    calls in a row are two transactions, and the first stands when the second fails."""
+    functions = [f for f in module.body if isinstance(f, ast.FunctionDef)]
+    atomic = {f.name for f in functions if any(_atomic(d) for d in f.decorator_list)}
+    helpers = {f.name: f for f in functions if f.name.startswith("_") and f.name not in atomic}
     found: set[str] = set()
     seen = {function.name}
 
@@ -71,7 +79,7 @@ def _unguarded_writes(module: ast.Module, function: ast.FunctionDef) -> set[str]
         if isinstance(node, ast.Call):
             call = node.func
             name = getattr(call, "attr", None) or getattr(call, "id", "")
-            if name in WRITES or name.startswith("bulk_") or name == "audit_record":
+            if name in WRITES or name.startswith("bulk_") or name in {"audit_record", *atomic}:
                 found.add(name)
             elif name in helpers and name not in seen:
                 seen.add(name)
@@ -123,8 +131,9 @@ class AuditLog:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.monkeypatch = monkeypatch
 
-    def fails(self, only: str | None = None) -> None:
-        """Every audit entry fails, or only the one of action `only` (a later step)."""
+    def fails(self, only: str | None = None, after: int = 0) -> None:
+        """Every audit entry fails, or only the one of action `only` (a later step);
+        the first `after` of them are still written (one of several of a kind)."""
         for info in pkgutil.walk_packages(habeas.__path__, "habeas."):
             if ".migrations" not in info.name and info.name not in {
                 "habeas.wsgi",
@@ -132,10 +141,14 @@ class AuditLog:
             }:
                 importlib.import_module(info.name)  # every importer is then patched below
         original = audit.audit_record
+        written = 0
 
         def down(**kwargs):
+            nonlocal written
             if only is None or kwargs.get("action") == only:
-                raise AuditDown(kwargs.get("action"))
+                written += 1
+                if written > after:
+                    raise AuditDown(kwargs.get("action"))
             return original(**kwargs)
 
         for module in list(sys.modules.values()):
@@ -379,3 +392,23 @@ def test_a_source_grade_keeps_nothing_without_its_audit_entry(alice, alices_case
         ),
         audit_log,
     )
+
+
+def test_a_history_page_records_every_identity_it_shows_or_none(
+    login, alice, contested_case, audit_log
+):
+    for source in contested_case.sources.all():
+        sources.source_update(source=source, identity=f"Now: {source.code_name}", by=alice)
+    client = login(alice)
+    url = f"/cases/{contested_case.public_id}/history/"
+    before = everything()
+    # The first identity's entry is written, the second's fails: the page is not
+    # shown, and no entry may say an identity was seen on it.
+    audit_log.fails(only="source.identity_viewed", after=1)
+    with pytest.raises(AuditDown):
+        client.get(url)
+    assert everything() == before
+    audit_log.works()
+    assert client.get(url).status_code == 200
+    viewed = AuditEntry.objects.filter(action="source.identity_viewed")
+    assert viewed.count() == contested_case.sources.count() >= 2

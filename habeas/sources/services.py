@@ -196,8 +196,10 @@ def source_identity_viewed(*, source: Source, by: User, via: str = "") -> None:
     )
 
 
+@transaction.atomic
 def source_identities_viewed(*, case: Case, public_ids: set[str], by: User, via: str) -> None:
-    """The same for several sources of `case` at once (a history page)."""
+    """The same for several sources of `case` at once (a history page): all of the
+    entries or none, as the page shows all of the identities or none."""
     for source in Source.objects.filter(case=case, public_id__in=public_ids):
         source.case = case
         source_identity_viewed(source=source, by=by, via=via)
