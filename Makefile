@@ -74,6 +74,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/habeas makemigrations --check --dry-run
 	$(BIN)/python scripts/mutants.py --check
+	$(BIN)/python scripts/check_doc_paths.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py --cases 1000
