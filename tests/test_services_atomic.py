@@ -4,9 +4,10 @@ fails, nothing the service wrote is kept (rows, history rows, links, files).
 The first test reads every services module: a public function that writes is
 `@transaction.atomic`, or writes only inside `with transaction.atomic()`, or is
 listed below with the reason. Calling an atomic service of its own module is
-writing: two such calls are two transactions unless the caller is one. Services are not `durable=True`: they compose (a
-case opened with its person, a case change recomputing its deadlines) and the
-demo records everything in one transaction.
+writing: two such calls are two transactions unless the caller is one. Services
+are not `durable=True`: they compose (a case opened with its person, a case
+change recomputing its deadlines) and the demo records everything in one
+transaction.
 
 The others make the audit log fail and do what a user does on a page (or, where
 noted, what the page's view calls), then check that not one row changed."""
