@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,12 @@ from django.utils import timezone
 from habeas.cases.models import Case, CaseMember
 
 from .models import Alert, AlertPreference, Delivery
+
+if TYPE_CHECKING:
+    from habeas.accounts.models import User
+
+    # A team member and their e-mail preference (an AlertPreference.Email value).
+    Recipient = tuple[User, str]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +40,7 @@ def next_digest_at(now: datetime) -> datetime:
     )
 
 
-def recipients_by_case(case_ids) -> dict[int, list]:
+def recipients_by_case(case_ids: Iterable[int]) -> dict[int, list[Recipient]]:
     """Team members by case, with their e-mail preference (default: at once)."""
     members = (
         CaseMember.objects.filter(case_id__in=case_ids, user__is_active=True)
@@ -44,13 +52,13 @@ def recipients_by_case(case_ids) -> dict[int, list]:
             "user_id", "email"
         )
     )
-    by_case: dict[int, list] = defaultdict(list)
+    by_case: dict[int, list[Recipient]] = defaultdict(list)
     for m in members:
         by_case[m.case_id].append((m.user, prefs.get(m.user_id, AlertPreference.Email.IMMEDIATE)))
     return by_case
 
 
-def deliveries_for(alert: Alert, recipients, now: datetime) -> list[Delivery]:
+def deliveries_for(alert: Alert, recipients: Iterable[Recipient], now: datetime) -> list[Delivery]:
     rows = []
     for user, mode in recipients:
         if mode == AlertPreference.Email.OFF or not user.email:
@@ -92,7 +100,7 @@ def alert_raise(
     due_at: datetime,
     title: str,
     now: datetime,
-    recipients=None,
+    recipients: Iterable[Recipient] | None = None,
 ) -> Alert | None:
     """Create the alert and its deliveries (inside the caller's transaction); None
     if this occurrence was already raised."""

@@ -11,14 +11,19 @@ alert "7 days before the window closes" is due at local midnight of that day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from habeas.lib.partialdate import add_months
 
 from .models import AlertSettings, CaseWatch, _days_list
+
+if TYPE_CHECKING:
+    from habeas.cases.models import Case
 
 Due = tuple[datetime, str]
 
@@ -38,7 +43,8 @@ class Effective:
 
 
 def effective(org: AlertSettings, watch: CaseWatch | None) -> Effective:
-    def pick(name):
+    # Any: the fields differ in type (a number of days, days as text, a flag).
+    def pick(name: str) -> Any:
         value = getattr(watch, name, None) if watch is not None else None
         return getattr(org, name) if value in (None, "") else value
 
@@ -57,14 +63,14 @@ def midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(0)))
 
 
-def risk_mask(case) -> int:
+def risk_mask(case: Case) -> int:
     return sum(bit for field, bit in RISK_BITS if getattr(case, field))
 
 
 # --- rule 1: gone quiet -------------------------------------------------------------------
 
 
-def quiet_threshold(case, eff: Effective, at: datetime) -> int:
+def quiet_threshold(case: Case, eff: Effective, at: datetime) -> int:
     """Short while the disappearance is under three months old at `at`, long after.
     With no disappearance date the age is unknown: the long threshold applies."""
     closes = case.urgent_window_closes
@@ -73,7 +79,7 @@ def quiet_threshold(case, eff: Effective, at: datetime) -> int:
     return eff.quiet_days_late
 
 
-def quiet_next(case, eff: Effective, *, now: datetime, after: datetime | None) -> Due | None:
+def quiet_next(case: Case, eff: Effective, *, now: datetime, after: datetime | None) -> Due | None:
     """No new information for N days; repeats every N days while the case stays quiet.
     `after` is the due moment of the last quiet alert of this silent spell."""
     if not case.is_open:
@@ -93,7 +99,7 @@ def quiet_next(case, eff: Effective, *, now: datetime, after: datetime | None) -
 # --- rule 2 and 3: steps before a closing date -------------------------------------------
 
 
-def steps_next(closes: date, steps, *, now: datetime, fired: set[str]) -> Due | None:
+def steps_next(closes: date, steps: Sequence[int], *, now: datetime, fired: set[str]) -> Due | None:
     """Alerts N days before `closes` (e.g. 30, 7, 1). Only the latest step already
     passed is raised, never a burst of stale ones; nothing once it has closed."""
     if now >= midnight(closes):
@@ -111,7 +117,7 @@ def steps_next(closes: date, steps, *, now: datetime, fired: set[str]) -> Due | 
     return pending[0] if pending else None
 
 
-def window_next(case, eff: Effective, *, now: datetime, fired: set[str]) -> Due | None:
+def window_next(case: Case, eff: Effective, *, now: datetime, fired: set[str]) -> Due | None:
     if not case.is_open or case.urgent_window_closes is None:
         return None
     return steps_next(case.urgent_window_closes, eff.window_steps, now=now, fired=fired)
@@ -120,7 +126,9 @@ def window_next(case, eff: Effective, *, now: datetime, fired: set[str]) -> Due 
 # --- rule 4: anniversaries ----------------------------------------------------------------
 
 
-def anniversary_next(case, eff: Effective, *, now: datetime, after: datetime | None) -> Due | None:
+def anniversary_next(
+    case: Case, eff: Effective, *, now: datetime, after: datetime | None
+) -> Due | None:
     """The next anniversary of the disappearance (29 February → 28 February), from
     today on: past ones are not raised when a case is entered late."""
     if not (case.is_open and eff.anniversaries and case.disappeared_from):

@@ -9,18 +9,23 @@ can tell a retry from a new notification.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from . import ChannelError
 
+if TYPE_CHECKING:
+    from ..models import Delivery
 
-def message_id(delivery) -> str:
+
+def message_id(delivery: Delivery) -> str:
     return f"<{delivery.public_id}@habeas.invalid>"
 
 
-def send(*, deliveries, address: str) -> None:
+def send(*, deliveries: Sequence[Delivery], address: str) -> None:
     """One message for one delivery, or a digest for several, to `address`."""
     alerts = [d.alert for d in deliveries]
     site = settings.HABEAS_SITE_URL.rstrip("/")

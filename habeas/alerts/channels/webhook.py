@@ -21,11 +21,16 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from . import ChannelError
+
+if TYPE_CHECKING:
+    from ..models import Delivery
 
 TOLERANCE_SECONDS = 300
 
@@ -47,7 +52,7 @@ def verify(
     return fresh and hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-def payload(delivery) -> dict:
+def payload(delivery: Delivery) -> dict[str, str]:
     alert = delivery.alert
     site = settings.HABEAS_SITE_URL.rstrip("/")
     return {
@@ -61,11 +66,11 @@ def payload(delivery) -> dict:
     }
 
 
-def send(*, delivery, url: str, secret: str, now: float | None = None) -> None:
+def send(*, delivery: Delivery, url: str, secret: str, now: float | None = None) -> None:
     post(url=url, secret=secret, payload=payload(delivery), now=now)
 
 
-def post(*, url: str, secret: str, payload: dict, now: float | None = None) -> None:
+def post(*, url: str, secret: str, payload: Mapping[str, object], now: float | None = None) -> None:
     """POST `payload` (its "delivery_id" travels as X-Habeas-Delivery), signed, and
     give up after HABEAS_WEBHOOK_TIMEOUT seconds in all: a socket timeout alone
     bounds each read, and an endpoint answering a byte at a time never trips it."""
