@@ -89,7 +89,9 @@ def test_credible_official_information_on_whereabouts_blocks_the_suggestion(work
     case, c = worked
     assess(case, alice, Element.DEPRIVATION, Assessment.CREDIBLE, [c["seen"]])
     assess(case, alice, Element.STATE, Assessment.CREDIBLE, [c["seen"]])
-    sources.claim_update(claim=c["flew"], by=alice, credibility=3)  # now "possibly true"
+    sources.claim_update(
+        claim=c["flew"], by=alice, credibility=3, credibility_rationale="Seen boarding."
+    )  # now "possibly true"
     suggestion = elements.suggestion_for_case(case)
     assert not suggestion.suggest
     assert any(
@@ -210,7 +212,7 @@ def test_an_official_statement_nobody_has_graded_yet_blocks_the_suggestion(worke
     with pytest.raises(ValidationError):
         services.presumed_ed_confirm(case=case, by=alice)
     # Graded improbable, it is set aside and the reasons say why.
-    sources.claim_update(claim=held, by=alice, credibility=5)
+    sources.claim_update(claim=held, by=alice, credibility=5, credibility_rationale="Contradicted.")
     suggestion = elements.suggestion_for_case(case)
     assert suggestion.suggest
     assert "graded 5 — improbable" in " ".join(suggestion.reasons)

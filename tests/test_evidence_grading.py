@@ -72,3 +72,63 @@ def test_a_grade_confirmed_on_its_page_names_who_confirmed_it_an_edit_elsewhere_
     assert lark.reliability_graded_by == bob
     assert [h.graded_by for h in selectors.grade_history(lark)[:2]] == ["bob", "alice"]
     assert login(charlie).get(page).status_code == 404
+
+
+def test_a_grade_without_its_reason_is_refused_by_the_service_whoever_calls_it(
+    contested_case, alice
+):
+    """An import or the API grades without the grade page's form: the service refuses
+    an empty reason with the page's own message, on its field, and saves nothing."""
+    lark = contested_case.sources.get(code_name="LARK")
+    claim = contested_case.claims.get(source__code_name="LARK")
+    for reason in ("", "  "):
+        with pytest.raises(ValidationError) as refused:
+            services.claim_grade(claim=claim, credibility=1, rationale=reason, by=alice)
+        assert refused.value.message_dict == {"rationale": ["This field is required."]}
+        with pytest.raises(ValidationError) as refused:
+            services.source_grade(source=lark, reliability="A", rationale=reason, by=alice)
+        assert refused.value.message_dict == {"rationale": ["This field is required."]}
+    claim.refresh_from_db()
+    lark.refresh_from_db()
+    assert (claim.credibility, lark.reliability) == (2, "B")
+    assert selectors.grade_history(lark)[0].grade == "B"
+
+
+def test_the_grade_page_shows_the_missing_reason_next_to_its_field(contested_case, alice, client):
+    lark = contested_case.sources.get(code_name="LARK")
+    url = reverse("source_grade", args=[contested_case.public_id, lark.public_id])
+    client.force_login(alice)
+    response = client.post(url, {"grade": "A", "rationale": "   "})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"rationale": ["This field is required."]}
+    lark.refresh_from_db()
+    assert lark.reliability == "B"
+
+
+def test_a_changed_grade_without_its_own_reason_is_refused_by_the_update_service(
+    contested_case, alice
+):
+    """The edit form's rule, kept by the service: a changed grade needs a reason of
+    its own; "cannot be judged", or an unchanged grade, needs none."""
+    lark = contested_case.sources.get(code_name="LARK")
+    claim = contested_case.claims.get(source__code_name="LARK")
+    message = ["Say why this grade: a changed grade needs its own reason."]
+    with pytest.raises(ValidationError) as refused:
+        services.claim_update(claim=claim, credibility=1, by=alice)
+    assert refused.value.message_dict == {"credibility_rationale": message}
+    with pytest.raises(ValidationError) as refused:
+        services.source_update(source=lark, reliability="A", reliability_rationale=" ", by=alice)
+    assert refused.value.message_dict == {"reliability_rationale": message}
+    claim.refresh_from_db()
+    lark.refresh_from_db()
+    assert (claim.credibility, lark.reliability) == (2, "B")
+
+    services.claim_update(claim=claim, credibility=1, credibility_rationale="Seen.", by=alice)
+    with pytest.raises(ValidationError) as refused:  # that reason was for grade 1
+        services.claim_update(claim=claim, credibility=3, by=alice)
+    assert refused.value.message_dict == {"credibility_rationale": message}
+    services.claim_update(claim=claim, credibility=6, by=alice)  # cannot be judged
+    services.source_update(source=lark, code_name="LARK-2", by=alice)  # grade unchanged
+    claim.refresh_from_db()
+    lark.refresh_from_db()
+    assert (claim.credibility, lark.code_name, lark.reliability) == (6, "LARK-2", "B")

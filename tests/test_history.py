@@ -25,7 +25,7 @@ def test_a_case_edit_is_in_its_history_with_who_and_what(login, alice, bob, alic
 
 def test_claim_and_event_changes_are_in_the_case_history(login, alice, contested_case):
     claim = contested_case.claims.get(source__code_name="LARK")
-    sources.claim_update(claim=claim, credibility=1, by=alice)
+    sources.claim_update(claim=claim, credibility=1, credibility_rationale="Seen.", by=alice)
     page = login(alice).get(f"/cases/{contested_case.public_id}/history/").content.decode()
     assert "Credibility" in page
     one = (

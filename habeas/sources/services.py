@@ -39,9 +39,28 @@ def _stamp_grade(
         setattr(record, f"{grade}_graded_at", timezone.now())
 
 
+def _check_grade_reason(
+    record: Source | Claim, *, grade: str, before: tuple[Any, str], unjudged: str | int
+) -> None:
+    """A grade needs its reason (docs/domain.md): a grade other than "cannot be judged"
+    that is new or changed comes with a reason of its own (the previous one stays in
+    the history). The same rule as the edit forms', for callers without a form."""
+    old, old_reason = before
+    if str(getattr(record, grade)) in (str(unjudged), str(old)):
+        return
+    reason = (getattr(record, f"{grade}_rationale") or "").strip()
+    if not reason or reason == (old_reason or "").strip():
+        raise ValidationError(
+            {f"{grade}_rationale": _("Say why this grade: a changed grade needs its own reason.")}
+        )
+
+
 def _grade(
     record: Source | Claim, *, grade: str, value: str | int, rationale: str, by: User
 ) -> None:
+    if not rationale.strip():
+        # The grade page's own message, shown next to its "Why this grade" field.
+        raise ValidationError({"rationale": _("This field is required.")})
     setattr(record, grade, value)
     setattr(record, f"{grade}_rationale", rationale)
     _stamp_grade(record, grade=grade, before=None, by=by)
@@ -91,6 +110,7 @@ def source_update(*, source: Source, by: User, **fields: Any) -> Source:
     before = _stored_grade(source, "reliability")
     for field, value in fields.items():
         setattr(source, field, value)
+    _check_grade_reason(source, grade="reliability", before=before, unjudged=Reliability.F)
     _stamp_grade(source, grade="reliability", before=before, by=by)
     source.full_clean()
     changed_by(source, by)
@@ -166,6 +186,9 @@ def claim_update(*, claim: Claim, by: User, **fields: Any) -> Claim:
     before = _stored_grade(claim, "credibility")
     for field, value in fields.items():
         setattr(claim, field, value)
+    _check_grade_reason(
+        claim, grade="credibility", before=before, unjudged=Credibility.CANNOT_JUDGE
+    )
     _stamp_grade(claim, grade="credibility", before=before, by=by)
     same_case_check(claim.case, source=claim.source, event=claim.event)
     claim.full_clean()
