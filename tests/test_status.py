@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from habeas.cases import services as cases
 from habeas.cases.models import Status
 
@@ -99,3 +102,38 @@ def test_the_summary_shows_the_closing_reason_and_dates_written_one_way(login, a
     summary = page.split('class="status"', 1)[1].split("</p>", 1)[0]
     assert "as of 16 Nov 2021" in summary and "(closed: FAMILY-REQUEST)" in summary
     assert "Nov. 16" not in page
+
+
+def test_closing_without_a_reason_is_refused_by_the_service_whoever_calls_it(alice, alices_case):
+    """An import or the API calls the service without the form: it refuses too."""
+    for reason in ("", "   "):
+        with pytest.raises(ValidationError) as refused:
+            cases.status_assert(
+                case=alices_case,
+                status=Status.CLOSED,
+                asserted_on=date(2022, 3, 1),
+                basis="Duplicate.",
+                closed_reason=reason,
+                by=alice,
+            )
+        assert refused.value.message_dict == {"closed_reason": ["Say why the case is closed."]}
+    alices_case.refresh_from_db()
+    assert alices_case.is_open and alices_case.statuses.count() == 1
+
+
+def test_the_status_page_shows_the_missing_reason_next_to_its_field_and_keeps_the_input(
+    login, alice, charlie, alices_case
+):
+    url = f"/cases/{alices_case.public_id}/status/new/"
+    typed = {"status": "closed", "asserted_on": "2022-03-01", "basis": "KEPT-BASIS duplicate."}
+    response = login(alice).post(url, {**typed, "closed_reason": "  "})
+    assert response.status_code == 400
+    form = response.context["forms"][0]
+    assert form.errors == {"closed_reason": ["Say why the case is closed."]}
+    assert "KEPT-BASIS duplicate." in response.content.decode()
+    assert alices_case.statuses.count() == 1
+    ok = login(alice).post(url, {**typed, "closed_reason": "Duplicate record"})
+    assert ok.status_code == 302
+    alices_case.refresh_from_db()
+    assert not alices_case.is_open
+    assert login(charlie).post(url, {**typed, "closed_reason": "x"}).status_code == 404

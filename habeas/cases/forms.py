@@ -347,12 +347,6 @@ class StatusForm(forms.Form):
             raise forms.ValidationError(_("A status cannot be asserted for a future date."))
         return value
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
-        if cleaned.get("status") == Status.CLOSED and not cleaned.get("closed_reason"):
-            self.add_error("closed_reason", _("Say why the case is closed."))
-        return cleaned
-
 
 class CaseFilterForm(forms.Form):
     """The case list's filters; invalid values are reported, never a 500."""

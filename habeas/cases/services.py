@@ -512,6 +512,10 @@ def status_assert(
     closed_reason: str = "",
     claims: Iterable[Claim] = (),
 ) -> StatusAssertion:
+    """Record who says what the case's status is, as of when, on what basis. Closing
+    needs its reason (the status form shows this refusal next to its field)."""
+    if status == Status.CLOSED and not closed_reason.strip():
+        raise ValidationError({"closed_reason": _("Say why the case is closed.")})
     if asserted_on.year < MIN_YEAR:
         raise ValidationError(
             {"asserted_on": _("Enter a date after %(year)d.") % {"year": MIN_YEAR}}
