@@ -15,7 +15,7 @@ from django.utils import timezone
 from habeas.advocacy.models import Intervention, Response
 from habeas.alerts import detection, watcher
 from habeas.alerts.models import Alert, AlertSettings, CaseWatch, Deadline, Rule
-from habeas.alerts.services import case_watch_update
+from habeas.alerts.services import case_deadlines_update, case_watch_update
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.cases.models import Priority, Status
@@ -205,10 +205,10 @@ def test_a_case_without_a_disappearance_date_has_no_window_and_says_so(alice, cl
     assert "No disappearance date is recorded" in page
 
 
-@pytest.mark.parametrize("kind", ["wgeid_urgent", "wgeid_standard", "wgeid_prompt"])
+@pytest.mark.parametrize("kind", ["wgeid_urgent", "wgeid_standard"])
 def test_only_a_submission_to_the_working_group_once_sent_ends_the_window_alerts(alice, kind):
     """A drafted submission, or a letter sent to the authorities, leaves the urgent
-    window open; any of the Working Group's procedures, once sent, closes it."""
+    window open; the case submitted (urgent or standard procedure), once sent, closes it."""
     case = open_case(alice, disappeared="2026-03-01")
     Intervention.objects.create(case=case, kind=kind, status=Intervention.Status.DRAFT)
     Intervention.objects.create(
@@ -223,6 +223,36 @@ def test_only_a_submission_to_the_working_group_once_sent_ends_the_window_alerts
     assert Rule.WINDOW in rules_of(raised)
     Intervention.objects.filter(case=case, kind=kind).update(
         sent_on=date(2026, 5, 26), status=Intervention.Status.SENT
+    )
+    assert Rule.WINDOW not in rules_of(detect_at(datetime(2026, 5, 31, tzinfo=UTC)))
+
+
+def test_a_prompt_intervention_sent_leaves_the_urgent_window_alert_standing(alice, client):
+    """GIVEN a prompt intervention sent (about reprisals against relatives, witnesses or
+    defenders, not the case's submission) WHEN deadlines are recomputed, one case or
+    all, and the watcher runs THEN the window alert stands; the urgent procedure sent
+    afterwards closes it."""
+    case = open_case(alice, disappeared="2026-03-01")
+    Intervention.objects.create(
+        case=case,
+        kind=Intervention.Kind.WGEID_PROMPT,
+        sent_on=date(2026, 3, 12),
+        status=Intervention.Status.SENT,
+    )
+    with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
+        case_deadlines_update(case=case)  # this case
+        assert Deadline.objects.filter(case=case, rule=Rule.WINDOW).exists()
+        detection.rebuild_all(now=timezone.now())  # every case, in bulk
+    assert Deadline.objects.filter(case=case, rule=Rule.WINDOW).exists()
+    client.force_login(alice)
+    assert "UN urgent window closing" in client.get(case.get_absolute_url()).content.decode()
+    assert Rule.WINDOW in rules_of(detect_at(datetime(2026, 5, 20, tzinfo=UTC)))
+
+    Intervention.objects.create(
+        case=case,
+        kind=Intervention.Kind.WGEID_URGENT,
+        sent_on=date(2026, 5, 26),
+        status=Intervention.Status.SENT,
     )
     assert Rule.WINDOW not in rules_of(detect_at(datetime(2026, 5, 31, tzinfo=UTC)))
 

@@ -61,8 +61,12 @@ class Intervention(models.Model):
         COURT_PETITION = "court_petition", _("Court petition")
         PRESS_STATEMENT = "press_statement", _("Press statement")
 
-    # Submissions to the UN Working Group (its urgent window closes with the first).
+    # Any of the UN Working Group's procedures (its documents and reply deadlines).
     WGEID_KINDS = frozenset({Kind.WGEID_URGENT, Kind.WGEID_STANDARD, Kind.WGEID_PROMPT})
+    # The case itself submitted to the Working Group: the first one sent closes its urgent
+    # window. A prompt intervention is about reprisals against relatives, witnesses or
+    # defenders, not the case's submission, so it leaves the window alert standing.
+    CASE_SUBMISSION_KINDS = frozenset({Kind.WGEID_URGENT, Kind.WGEID_STANDARD})
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")

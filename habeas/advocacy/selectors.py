@@ -147,9 +147,10 @@ class Pending:
 
 
 def submission_sent(*, case: Case) -> bool:
-    """Whether a submission to the UN Working Group has gone out for `case`."""
+    """Whether the case has been submitted to the UN Working Group (urgent or standard
+    procedure, sent): that ends its urgent window. A prompt intervention does not."""
     return Intervention.objects.filter(
-        case=case, kind__in=Intervention.WGEID_KINDS, sent_on__isnull=False
+        case=case, kind__in=Intervention.CASE_SUBMISSION_KINDS, sent_on__isnull=False
     ).exists()
 
 
@@ -157,7 +158,9 @@ def submitted_among(*, case_ids: Iterable[int]) -> set[int]:
     """Of `case_ids`, the cases with a submission sent (one query, for bulk work)."""
     return set(
         Intervention.objects.filter(
-            case_id__in=case_ids, kind__in=Intervention.WGEID_KINDS, sent_on__isnull=False
+            case_id__in=case_ids,
+            kind__in=Intervention.CASE_SUBMISSION_KINDS,
+            sent_on__isnull=False,
         ).values_list("case_id", flat=True)
     )
 
