@@ -1,8 +1,8 @@
-"""Memory and time of reading hostile evidence uploads (security
-review 2026-12, M5 and L1). Not a test: it prints figures.
+"""Memory and time of reading hostile evidence uploads (docs/threat-model.md, "What
+a working copy removes", reading bounded). Not a test: it prints figures.
 
     .venv/bin/python bench/evidence_memory.py
-    .venv/bin/python bench/evidence_memory.py --streams 6     # the M5 file with 6 pages
+    .venv/bin/python bench/evidence_memory.py --streams 6     # the PDF bomb with 6 pages
 
 Each step runs in a process of its own, so that its peak resident memory
 (ru_maxrss) is its own; "grew" is that peak minus the process's memory once
@@ -14,8 +14,8 @@ Habeas is imported and the file is built. Steps:
   streamed hash check of the sealed file; without one (older code), the file
   parsed again (`habeas.lib.files.metadata_of`).
 
-Files: the review's M5 PDF (N pages drawn by 70 MB of spaces each, 68 KB
-deflated) and L1 PNG (9400×9400, 280 KB: stored with no working copy), a
+Files: a PDF bomb (N pages drawn by 70 MB of spaces each, 68 KB
+deflated) and a PNG too big to decode (9400×9400, 280 KB: no working copy), a
 48-megapixel phone photo with GPS (8000×6000 JPEG: its working copy decoded at
 half size), and, for scale, a 5000×5000 photo. `--only phone200:upload` adds a
 200-megapixel one (16320×12240; building it takes 800 MB, outside the measure).
@@ -190,7 +190,7 @@ def step(name: str, folder: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--streams", type=int, default=16, help="pages of the M5 PDF")
+    parser.add_argument("--streams", type=int, default=16, help="pages of the PDF bomb")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)

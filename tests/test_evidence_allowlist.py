@@ -1,4 +1,4 @@
-"""Evidence uploads (security review 2026-12, M1 M5 L1 L10 I1 I6): a
+"""Evidence uploads (docs/threat-model.md, "What a working copy removes"): a
 PDF's working copy is built from an allow-list, whatever the file calls its parts
 and wherever it hangs them; one upload decodes a bounded amount; the metadata
 report is read once, at upload, and covers every inline image, page and frame;
@@ -30,13 +30,13 @@ from tests.support.evidence import (
     upload_errors,
 )
 
-# ------------------------------------------------- the review's crafted files
+# ------------------------------------- files crafted to smuggle metadata past the copy
 
 SECRETS = [b"SECRETMAKE", b"SECRETARTIST", b"Exif"]
 
 
 def gps_jpeg() -> bytes:
-    """The review's gps.jpg: GPS 37.95833 N 58.38611 E, make and artist."""
+    """A photo that gives away where it was taken: GPS 37.95833 N 58.38611 E, make, artist."""
     exif = Image.Exif()
     exif[271] = "SECRETMAKE"
     exif[315] = "SECRETARTIST Ivan"
@@ -117,7 +117,7 @@ def crafted() -> dict[str, bytes]:
 
 
 def layer_pdf() -> bytes:
-    """The review's layer.pdf: a layer hidden when the file opens, with a name and text."""
+    """A PDF with a layer hidden when the file opens, with a name and text of its own."""
     content = (
         b"BT /F1 12 Tf 50 700 Td (VISIBLE-LETTER-TEXT) Tj ET\n"
         b"/OC /oc1 BDC BT /F1 12 Tf 50 650 Td (SECRETHIDDENLAYER collected by Ivan) Tj ET EMC\n"
@@ -171,7 +171,7 @@ def working_of(client, case, item) -> bytes:
 def test_no_exif_survives_in_a_pdf_working_copy_however_the_photo_is_encoded_or_hung(
     alices_case, alice, client, name
 ):
-    """GIVEN the review's PDFs whose photo carries GPS, make and artist: inline with
+    """GIVEN PDFs hiding a photo with GPS, make and artist where a parser may not look: inline with
     an escaped filter name, inline plain, hung from a key of the file's own, and an
     image whose dictionary has a key of its own WHEN each is uploaded through the
     form THEN the working copy carries none of it, and the panel does not say

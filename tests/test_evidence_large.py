@@ -1,4 +1,4 @@
-"""Large photos as evidence (security review 2026-12, L1): a 48- or
+"""Large photos as evidence (docs/threat-model.md, "What a working copy removes"): a 48- or
 200-megapixel phone photo, a panorama or a big scan is stored exactly as received,
 never refused for its size; its metadata is read from its headers without
 decoding its pixels; a JPEG's working copy is decoded reduced (1/2, 1/4 or 1/8 of
@@ -102,7 +102,7 @@ def header_only_png(width: int, height: int, weight: int) -> bytes:
 
 
 def review_png(**chunks) -> bytes:
-    """The review's L1 file: 9400×9400, black, 280 KB."""
+    """An image too large to decode in 256 MB: 9400×9400, black, 280 KB."""
     return png(9400, 9400, **chunks)
 
 
@@ -191,7 +191,7 @@ def test_a_progressive_jpeg_too_large_to_decode_within_the_bound_gets_no_working
 def test_the_reviews_9400_pixel_png_is_kept_without_a_working_copy_and_the_page_says_why(
     alices_case, alice, charlie, client, settings, decoded_sizes
 ):
-    """The review's file took 1 GB and 18 s at upload and was then refused: it is
+    """Such a file once took 1 GB and 18 s at upload and was then refused: it is
     now stored as received, read from its chunks (never decoded), with no working
     copy, and its page says why and what to do."""
     data = review_png()
@@ -301,7 +301,7 @@ def test_the_profile_photo_keeps_its_own_bound():
 def test_a_large_photo_stored_before_reports_were_kept_is_read_once_from_its_headers(
     alices_case, alice, client, phone_photos, decoded_sizes
 ):
-    """GIVEN the review's PNG and a 48-megapixel photo kept by an earlier version
+    """GIVEN the 9400-pixel PNG and a 48-megapixel photo kept by an earlier version
     (no report, no working copy) WHEN their pages are first viewed and
     `habeas evidence rebuild-working` runs THEN the PNG is never decoded, the
     photo only at half size, and each page says what its working copy is."""

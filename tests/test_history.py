@@ -131,7 +131,7 @@ def test_tags_people_actors_and_claim_links_are_in_the_history(login, alice, bob
     assert case.history.count() == before
 
 
-# --- The newest changes first, older ones a page away (security review, follow-up) ------
+# --- The newest changes first, older ones a page away (so no flood of saves hides one) --
 
 
 def _words(response) -> str:
@@ -231,7 +231,7 @@ def test_a_malformed_history_cursor_shows_the_newest_page(login, alice, alices_c
 
 
 def test_the_reviewers_300_unchanged_saves_do_not_hide_a_real_change(login, bob, alices_case):
-    """The reviewer's reproduction: 300 saves of an unchanged form, then a real change."""
+    """A flood meant to bury an edit: 300 saves of an unchanged form, then a real change."""
     person = alices_case.people.get()
     client = login(bob)
     data = {"description": "REWRITTENDESC-2", "birth_date": "1985-06-06"}

@@ -1,5 +1,5 @@
-"""Findings H1, M4, I2 and L5 of the December 2026 security review, replayed through
-the web forms as the reviewer did.
+"""What an insider or an outsider can learn of relatives, the source grant and case
+references (docs/threat-model.md), tried through the web forms as they would.
 
 H1: who may learn how to reach a relative, and who may give the source grant.
 M4: a case reference of another team is not confirmed, and probing it is audited.
@@ -187,7 +187,7 @@ def test_who_a_relative_is_stays_with_the_team_of_the_case_they_were_recorded_on
     login, alice, bob, charlie, alices_case
 ):
     """
-    The reviewer's h1d: bob, on alice's case without the grant, opens a second case for
+    A second case must not leak a relative: bob, without the grant, opens a second case for
     the person and adds charlie, who is on no case of alice's.
     THEN charlie learns only that one relative is recorded on a case he is not on: not
          their name, notes or history, and their edit page is an audited 404;
@@ -396,7 +396,7 @@ def _probes(actor_username: str):
 
 @pytest.mark.parametrize("reference", ["TM-2021-003", "tm-2021-003", "Tm-2021-003"])
 def test_an_outsider_probing_a_reference_learns_nothing(login, charlie, alices_case, reference):
-    """The reviewer's probe: an empty name, so that nothing is created either way."""
+    """An empty name fails the form either way: any difference would come from the reference."""
     client = login(charlie)
     probe = {"person_name": "", "country": "TM", "priority": "2"}
     taken = client.post("/cases/new/", {**probe, "reference": reference})
@@ -487,7 +487,7 @@ def test_another_persons_relative_is_404_and_audited(login, alice, alices_case):
 
 def test_the_person_record_keeps_its_history(login, alice, bob, alices_case):
     """
-    GIVEN the reviewer's rewrite: a description and birth date entered, then replaced,
+    GIVEN a rewrite that would erase the record: a description and birth date replaced,
           and a spelling rewritten
     THEN the case's history shows every value before and after, and who changed it,
     AND each audit entry lists only the fields that changed.
