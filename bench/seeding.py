@@ -666,6 +666,15 @@ def new_seeder(*, seed: int) -> _Seeder:
     )
 
 
+def reset_sequences() -> None:
+    """Rows were inserted with explicit ids: move PostgreSQL's sequences past them, so
+    rows the services add afterwards get ids of their own."""
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), SEEDED_MODELS):
+                cursor.execute(sql)
+
+
 def seed_database(*, cases: int, seed: int, log: Log) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     # The marker comes first, so that an interrupted seeding is recognised as the
@@ -694,10 +703,7 @@ def seed_database(*, cases: int, seed: int, log: Log) -> None:
                 seeder.case(number)
             seeder.flush()
         log(f"  seeded {last}/{cases} cases ({time.perf_counter() - started:.0f} s)")
+    reset_sequences()
     if connection.vendor != "sqlite":
-        # Rows were inserted with explicit ids: move the sequences past them. ANALYZE as
-        # autovacuum would soon do on a real server.
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), SEEDED_MODELS):
-                cursor.execute(sql)
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE")  # as autovacuum would soon do on a real server
