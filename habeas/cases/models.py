@@ -105,6 +105,12 @@ class PersonName(models.Model):
         ALIAS = "alias", _("Alias or nickname")
         TRANSLITERATION = "transliteration", _("Transliteration")
         MISSPELLING = "misspelling", _("Misspelling seen in a source")
+        # As a report gave it, before anyone checked it against documents: what the
+        # opening form records, never silently promoted to "official".
+        REPORTED = "reported", _("As reported (not yet checked)")
+        # A spelling the name is likely to take (a transliteration scheme, a known
+        # variant) that no source has used yet: searched for, never cited.
+        EXPECTED = "expected", _("Expected variant, not yet seen in a source")
 
     class Script(models.TextChoices):
         LATIN = "Latn", _("Latin")
@@ -119,7 +125,7 @@ class PersonName(models.Model):
     language = models.CharField(
         _("language"), max_length=16, blank=True, help_text=_("e.g. ru, tk, en, de")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICIAL)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORTED)
     seen_in = models.CharField(_("where it was seen"), max_length=300, blank=True)
     is_primary = models.BooleanField(_("primary name"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -180,7 +186,8 @@ class Relative(models.Model):
         on_delete=models.PROTECT,
         related_name="relatives",
     )
-    name = models.CharField(_("name"), max_length=300)
+    # Reports often know relatives only by relationship ("his parents").
+    name = models.CharField(_("name"), max_length=300, blank=True)
     relationship = models.CharField(_("relationship"), max_length=100)
     # Confidential: encrypted at rest (docs/architecture.md#encryption-at-rest).
     contact = EncryptedTextField(
@@ -237,11 +244,13 @@ class Priority(models.IntegerChoices):
 class ContactChannel(models.TextChoices):
     PHONE = "phone", _("Phone call")
     SMS = "sms", _("SMS")
+    TEXT = "text", _("Text message, app unknown")
     MESSENGER = "messenger", _("Messenger (Signal, WhatsApp, Telegram…)")
     EMAIL = "email", _("E-mail")
     SOCIAL = "social", _("Social media")
     IN_PERSON = "in_person", _("In person")
     OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Case(models.Model):
@@ -250,7 +259,16 @@ class Case(models.Model):
         _("reference"), max_length=40, unique=True, help_text=_("e.g. TM-2021-003")
     )
     people = models.ManyToManyField(Person, related_name="cases", verbose_name=_("people"))
-    country = CountryField(_("country concerned"))
+    country = CountryField(
+        _("country concerned"),
+        help_text=_("The State believed to hold the person, or responsible for the disappearance"),
+    )
+    # Exiles are taken in one State and handed to another: both are facts of the case.
+    taken_in_country = CountryField(
+        _("country where the person was taken"),
+        blank=True,
+        help_text=_("Leave empty if it is the country concerned"),
+    )
     summary = models.TextField(_("summary"), blank=True, max_length=20000)
 
     disappeared_on = PartialDateField(_("disappearance date"), blank=True)
@@ -262,6 +280,17 @@ class Case(models.Model):
         _("last contact: channel"), max_length=20, choices=ContactChannel.choices, blank=True
     )
     last_contact_with = models.CharField(_("last contact: with whom"), max_length=300, blank=True)
+    # Who had the last contact is often the source to protect: a source of the case,
+    # shown by its code name, never free text that can hold a real name.
+    last_contact_source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("last contact: with whom"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A source of this case, shown by its code name"),
+    )
     # Confidential: encrypted at rest (docs/architecture.md#encryption-at-rest).
     last_contact_message = EncryptedTextField(
         _("last contact: what was said"),
@@ -424,6 +453,9 @@ class Event(models.Model):
         SIGHTING = "sighting", _("Sighting")
         OFFICIAL_STATEMENT = "official_statement", _("Official statement")
         SEARCH_BY_FAMILY = "family_search", _("Search by family")
+        POLICE_VISIT = "police_visit", _("Police visit, raid or search")
+        INQUIRY = "inquiry", _("Inquiry by an NGO or a lawyer")
+        COURT_FILING = "court_filing", _("Court filing (habeas corpus, complaint, appeal)")
         TRIAL = "trial", _("Trial")
         SENTENCE = "sentence", _("Sentence")
         RELEASE = "release", _("Release")
@@ -454,6 +486,13 @@ class Event(models.Model):
     description = models.TextField(_("what happened"), max_length=20000)
     actors: models.ManyToManyField[Actor, EventActor] = models.ManyToManyField(
         Actor, through="EventActor", related_name="events"
+    )
+    # What the UN Working Group asks as "steps taken to find the person": whoever
+    # took them (family, a lawyer, an NGO), whatever the kind of event.
+    search_step = models.BooleanField(
+        _("a step taken to find the person"),
+        default=False,
+        help_text=_("An inquiry, complaint or search for the person, by anyone"),
     )
     clearance = models.CharField(
         _("may go into documents sent to"),

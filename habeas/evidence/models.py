@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from habeas.core.encryption import EncryptedTextField
+from habeas.core.fields import PartialDateField
 
 
 class EvidenceItem(models.Model):
@@ -32,6 +33,20 @@ class EvidenceItem(models.Model):
     )
     event = models.ForeignKey(
         "cases.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    # One item often supports several claims and events (a report, a dispatch).
+    claims = models.ManyToManyField(
+        "sources.Claim", blank=True, related_name="evidence_items", verbose_name=_("claims")
+    )
+    events = models.ManyToManyField(
+        "cases.Event", blank=True, related_name="evidence_items", verbose_name=_("events")
+    )
+    # When what it shows was written, taken or happened: "silent for" counts from
+    # it, never from when someone collected or uploaded the file.
+    dated_on = PartialDateField(
+        _("what it shows is dated"),
+        blank=True,
+        help_text=_("When the document was written or the photo taken, if known"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FILE)
     title = models.CharField(_("title"), max_length=200)

@@ -40,6 +40,7 @@ class Source(models.Model):
         VICTIM = "victim", _("The person concerned")
         RELATIVE = "relative", _("Relative")
         WITNESS = "witness", _("Witness")
+        DEFENDER = "defender", _("Human rights defender / activist")
         LAWYER = "lawyer", _("Lawyer")
         NGO = "ngo", _("NGO")
         JOURNALIST = "journalist", _("Journalist / media")
@@ -145,8 +146,27 @@ class Claim(models.Model):
         related_name="claims",
     )
     statement = models.TextField(_("what the source says"), max_length=20000)
-    received_on = PartialDateField(_("received"))
+    # Two dates (docs/domain.md, "Silence"): when the source learned or said it, which
+    # "silent for" follows, and when the organisation received it, which it does not:
+    # a 2021 account received today is not news. Empty when the report gives no date.
+    dated_on = PartialDateField(
+        _("information dated"),
+        blank=True,
+        help_text=_("When the source learned or said it; leave empty if the report gives no date"),
+    )
+    received_on = PartialDateField(
+        _("received"), help_text=_("When your organisation received it")
+    )
     received_from = models.DateField(editable=False)
+    # Through whom it came, in order from the source towards the organisation
+    # ("informal channels → a named activist → an NGO → us"): each link a source.
+    via = models.ManyToManyField(
+        Source,
+        through="ClaimRelay",
+        blank=True,
+        related_name="relayed_claims",
+        verbose_name=_("came through"),
+    )
     material = models.CharField(_("material"), max_length=20, choices=Material.choices)
     language = models.CharField(_("language"), max_length=16, blank=True)
     credibility = models.PositiveSmallIntegerField(
@@ -188,6 +208,24 @@ class Claim(models.Model):
     def grade(self) -> str:
         """The Admiralty grade as usually written, e.g. "B2"."""
         return f"{self.source.reliability}{self.credibility}"
+
+
+class ClaimRelay(models.Model):
+    """One link in the chain a claim came through, `position` 1 nearest its source."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relays")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="relays")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "position"], name="claimrelay_position"),
+            models.UniqueConstraint(fields=["claim", "source"], name="claimrelay_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} via {self.source_id}"
 
 
 class ClaimLink(models.Model):
