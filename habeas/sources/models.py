@@ -154,9 +154,7 @@ class Claim(models.Model):
         blank=True,
         help_text=_("When the source learned or said it; leave empty if the report gives no date"),
     )
-    received_on = PartialDateField(
-        _("received"), help_text=_("When your organisation received it")
-    )
+    received_on = PartialDateField(_("received"), help_text=_("When your organisation received it"))
     received_from = models.DateField(editable=False)
     # Through whom it came, in order from the source towards the organisation
     # ("informal channels → a named activist → an NGO → us"): each link a source.
