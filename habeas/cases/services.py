@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,7 +44,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from habeas.sources.models import Claim
+    from habeas.sources.models import Claim, Source
 
 SCRIPT_CHOICES = {choice.value for choice in PersonName.Script}
 
@@ -125,7 +125,7 @@ def person_name_add(
     text: str,
     script: str = "",
     language: str = "",
-    kind: str = PersonName.Kind.OFFICIAL,
+    kind: str = PersonName.Kind.REPORTED,
     seen_in: str = "",
     is_primary: bool = False,
     by: User,
@@ -153,7 +153,7 @@ def person_name_update(
     text: str,
     script: str = "",
     language: str = "",
-    kind: str = PersonName.Kind.OFFICIAL,
+    kind: str = PersonName.Kind.REPORTED,
     seen_in: str = "",
     is_primary: bool = False,
 ) -> PersonName | None:
@@ -194,8 +194,16 @@ def person_name_remove(*, name: PersonName, by: User) -> None:
 
 @transaction.atomic
 def person_create(
-    *, name: str, script: str = "", language: str = "", by: User, **fields: Any
+    *,
+    name: str,
+    script: str = "",
+    language: str = "",
+    name_kind: str = PersonName.Kind.REPORTED,
+    by: User,
+    **fields: Any,
 ) -> Person:
+    """Record a person under `name`. Until someone checks it against documents a
+    name is as reported (`name_kind`), never silently "official"."""
     name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Enter the person's name.")})
@@ -204,7 +212,13 @@ def person_create(
     changed_by(person, by)
     person.save()
     person_name_add(
-        person=person, text=name, script=script, language=language, is_primary=True, by=by
+        person=person,
+        text=name,
+        script=script,
+        language=language,
+        kind=name_kind,
+        is_primary=True,
+        by=by,
     )
     return person
 
@@ -306,7 +320,8 @@ def _delta(label: str, before: Iterable[str], after: Iterable[str]) -> str:
 
 
 def _actor_lines(pairs: Iterable[tuple[Actor, str]]) -> list[str]:
-    return [f"{actor.name} ({EventActor.Role(role).label})" for actor, role in pairs]
+    # str(actor) names its State: two ministries of internal affairs stay apart.
+    return [f"{actor} ({EventActor.Role(role).label})" for actor, role in pairs]
 
 
 @transaction.atomic
@@ -373,15 +388,57 @@ def case_create(
     return case
 
 
+LAST_CONTACT_SOURCE_KIND = "witness"
+
+
 @transaction.atomic
 def case_open(
-    *, person: Person | None = None, name: str = "", script: str = "", by: User, **fields: Any
+    *,
+    person: Person | None = None,
+    name: str = "",
+    script: str = "",
+    name_kind: str = PersonName.Kind.REPORTED,
+    last_contact_source_code_name: str = "",
+    last_contact_source_kind: str = LAST_CONTACT_SOURCE_KIND,
+    by: User,
+    **fields: Any,
 ) -> Case:
     """Open a case for `person`, or for someone recorded now under `name` (in
-    `script`): the new person and their case are written together or not at all."""
+    `script`, of `name_kind`): the new person and their case are written together
+    or not at all.
+
+    A new case has no sources to pick who had the last contact from, so
+    `last_contact_source_code_name` creates that source on the case (of
+    `last_contact_source_kind`) and links it: who had the last contact is often
+    the source to protect, recorded by code name only."""
     if person is None:
-        person = person_create(name=name, script=script, by=by)
-    return case_create(person=person, by=by, **fields)
+        person = person_create(name=name, script=script, name_kind=name_kind, by=by)
+    case = case_create(person=person, by=by, **fields)
+    code_name = one_line(last_contact_source_code_name)
+    if code_name:
+        case.last_contact_source = _source_create(
+            case=case, code_name=code_name, kind=last_contact_source_kind or "", by=by
+        )
+        changed_by(case, by)  # the link is in the case's history from the start
+        case.save(update_fields=["last_contact_source", "updated_at"])
+    return case
+
+
+def _source_create(*, case: Case, code_name: str, kind: str, by: User) -> Source:
+    """A source of `case` with only a code name and a kind, as sources.services
+    source_add writes one (that app sits above this one: its model is reached
+    through the case's link to it, not imported)."""
+    model = cast("type[Source]", Case._meta.get_field("last_contact_source").related_model)
+    source = model(case=case, created_by=by, code_name=code_name, kind=kind)
+    try:
+        source.full_clean()
+    except ValidationError as error:
+        # Said on the opening form's field, whatever the source's field is called.
+        raise ValidationError({"last_contact_source_code_name": error.messages}) from None
+    changed_by(source, by)
+    source.save()
+    audit_record(action="source.add", actor=by, target=source, case=case)
+    return source
 
 
 def same_case_check(case: Case, **records: Model | None) -> None:
@@ -406,6 +463,7 @@ def _check_reference(case: Case) -> None:
 def case_update(
     *, case: Case, by: User, tags: Sequence[str] | None = None, **fields: Any
 ) -> Case | None:
+    same_case_check(case, last_contact_source=fields.get("last_contact_source"))
     for field, value in fields.items():
         setattr(case, field, value)
     if "reference" in fields:
@@ -581,6 +639,13 @@ def actor_update(*, actor: Actor, by: User, **fields: Any) -> Actor | None:
     return actor
 
 
+# Kinds that are, unless said otherwise, a step taken to find the person: what the
+# UN Working Group asks about ("steps taken"), whoever took them.
+SEARCH_STEP_KINDS = frozenset(
+    {Event.Kind.SEARCH_BY_FAMILY, Event.Kind.INQUIRY, Event.Kind.COURT_FILING}
+)
+
+
 @transaction.atomic
 def event_add(
     *,
@@ -592,7 +657,12 @@ def event_add(
     place: str = "",
     actors: Sequence[tuple[Actor, str]] = (),
     clearance: str = Event.Clearance.SOURCES,
+    search_step: bool | None = None,
 ) -> Event:
+    """Record an event. `search_step` None: a step taken to find the person when its
+    kind is one (SEARCH_STEP_KINDS); a police raid that was also a search says so."""
+    if search_step is None:
+        search_step = kind in SEARCH_STEP_KINDS
     event = Event(
         case=case,
         kind=kind,
@@ -600,6 +670,7 @@ def event_add(
         place=place,
         description=description,
         clearance=clearance,
+        search_step=search_step,
         created_by=by,
     )
     event.full_clean()
@@ -623,6 +694,9 @@ def event_update(
     actors: Sequence[tuple[Actor, str]] | None = None,
     **fields: Any,
 ) -> Event | None:
+    """Change an event; `search_step` None: as its (new) kind says, as in event_add."""
+    if "search_step" in fields and fields["search_step"] is None:
+        fields["search_step"] = fields.get("kind", event.kind) in SEARCH_STEP_KINDS
     for field, value in fields.items():
         setattr(event, field, value)
     event.full_clean()
