@@ -127,6 +127,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "evidence_download": CASE_READ,
     "evidence_download_working": CASE_READ,
     "evidence_add": CASE_WRITE,
+    "evidence_edit": CASE_WRITE,
     "evidence_verify": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "evidence_share": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "case_elements": CASE_READ,

@@ -4,8 +4,11 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from habeas.cases.models import Event
+from habeas.cases.models import Case, Event
+from habeas.core.fields import PartialDateFormField
+from habeas.lib.text import one_line
 from habeas.sources.models import Claim, Source
 
 from .models import Assessment, EvidenceItem
@@ -20,9 +23,27 @@ class EvidenceForm(forms.Form):
     )
     title = forms.CharField(label="Title", max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=EvidenceItem.Kind.choices)
+    dated_on = PartialDateFormField(
+        label=_("What it shows is dated"),
+        required=False,
+        help_text=_(
+            "When the document was written or the photo taken, if known "
+            "(e.g. 2021-10, about Nov 2021); not when you collected it."
+        ),
+    )
     source = forms.ModelChoiceField(label="Source", queryset=Source.objects.none(), required=False)
-    claim = forms.ModelChoiceField(label="Claim", queryset=Claim.objects.none(), required=False)
-    event = forms.ModelChoiceField(label="Event", queryset=Event.objects.none(), required=False)
+    claims = forms.ModelMultipleChoiceField(
+        label=_("Claims it supports"),
+        queryset=Claim.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    events = forms.ModelMultipleChoiceField(
+        label=_("Events it supports"),
+        queryset=Event.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     collected_by = forms.CharField(
         label="Collected by",
         max_length=200,
@@ -43,13 +64,7 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args, case, part_of: EvidenceItem | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.part_of = part_of
-        choices = {
-            "source": Source.objects.filter(case=case),
-            "claim": Claim.objects.filter(case=case).select_related("source"),
-            "event": Event.objects.filter(case=case),
-        }
-        for name, queryset in choices.items():
-            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
+        offer_links(self, case)
         if part_of is not None:
             # Another file of the same capture: its URL, moment and tool by default.
             del self.fields["kind"]
@@ -73,6 +88,50 @@ class EvidenceForm(forms.Form):
         if when and when > timezone.now():
             self.add_error("collected_at", "This time is in the future.")
         return data
+
+
+def _claim_label(claim: Claim) -> str:
+    return f"{claim.source.code_name} ({claim.grade}): {one_line(claim.statement)[:80]}"
+
+
+def offer_links(form: forms.Form, case: Case) -> None:
+    """The case's own source, claims and events as choices, by public id: a claim
+    by its source's code name and the start of what it says."""
+    source = cast(forms.ModelChoiceField, form.fields["source"])
+    source.queryset = Source.objects.filter(case=case)
+    source.to_field_name = "public_id"
+    claims = cast(forms.ModelMultipleChoiceField, form.fields["claims"])
+    claims.queryset = Claim.objects.filter(case=case).select_related("source")
+    claims.to_field_name = "public_id"
+    # Django's documented way to label the choices of one form (not a subclass).
+    claims.label_from_instance = _claim_label  # type: ignore[method-assign]
+    events = cast(forms.ModelMultipleChoiceField, form.fields["events"])
+    events.queryset = Event.objects.filter(case=case).order_by("occurred_from", "id")
+    events.to_field_name = "public_id"
+
+
+class EvidenceLinksForm(forms.Form):
+    """What an item stored earlier supports, its title and its date; never the file."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    dated_on = EvidenceForm.base_fields["dated_on"]
+    source = forms.ModelChoiceField(
+        label=_("Source"), queryset=Source.objects.none(), required=False
+    )
+    claims = EvidenceForm.base_fields["claims"]
+    events = EvidenceForm.base_fields["events"]
+
+    def __init__(self, *args, case: Case, item: EvidenceItem | None = None, **kwargs) -> None:
+        if item is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "title": item.title,
+                "dated_on": item.dated_on,
+                "source": item.source,
+                "claims": list(item.claims.all()),
+                "events": list(item.events.all()),
+            }
+        super().__init__(*args, **kwargs)
+        offer_links(self, case)
 
 
 class ElementForm(forms.Form):

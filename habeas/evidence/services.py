@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -23,6 +24,7 @@ from habeas.cases.models import Case, Event, Status, StatusAssertion
 from habeas.cases.services import case_touch, same_case_check, status_assert
 from habeas.core import uploads
 from habeas.lib import files
+from habeas.lib.partialdate import PartialDate
 from habeas.sources.models import Claim, Source
 
 from . import storage
@@ -45,8 +47,11 @@ def evidence_add(
     by: User,
     kind: str = EvidenceItem.Kind.FILE,
     source: Source | None = None,
-    claim: Claim | None = None,
-    event: Event | None = None,
+    claims: Sequence[Claim] = (),
+    events: Sequence[Event] = (),
+    dated_on: PartialDate | None = None,
+    claim: Claim | None = None,  # one claim or event, as callers said before items
+    event: Event | None = None,  # supported several: gone once they have all moved
     collected_by: str = "",
     collected_at: datetime | None = None,
     collection_method: str = "",
@@ -57,8 +62,11 @@ def evidence_add(
     """Keep `upload` (a Django UploadedFile or any binary file with a .name) exactly
     as received, encrypted, with its hashes; and a working copy without metadata
     for images and PDFs. ValidationError({"upload": ...}) if it cannot be kept;
-    then nothing is stored."""
-    same_case_check(case, source=source, claim=claim, event=event)
+    then nothing is stored. It supports any number of `claims` and `events` of
+    the case; `dated_on` is when what it shows was written or taken."""
+    claims = [*claims, *([claim] if claim is not None else [])]
+    events = [*events, *([event] if event is not None else [])]
+    _check_links(case, source=source, claims=claims, events=events)
     if part_of is not None:
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
             raise ValidationError({"part_of": "Files can be added only to a web capture."})
@@ -106,8 +114,7 @@ def evidence_add(
         public_id=uuid.uuid4(),
         case=case,
         source=source,
-        claim=claim,
-        event=event,
+        dated_on=dated_on,
         kind=kind,
         title=title,
         original_name=name,
@@ -139,6 +146,8 @@ def evidence_add(
             tmps.append(storage.seal_to_tmp(io.BytesIO(working), item.public_id, storage.WORKING))
         with transaction.atomic():
             item.save(force_insert=True)
+            item.claims.set(claims)
+            item.events.set(events)
             CustodyEvent.objects.create(
                 item=item,
                 actor=by,
@@ -164,6 +173,71 @@ def evidence_add(
     except BaseException:
         storage.discard(*tmps, *finals)
         raise
+    return item
+
+
+def _check_links(
+    case: Case, *, source: Source | None, claims: Sequence[Claim], events: Sequence[Event]
+) -> None:
+    """Forms offer only the case's records; a forged id must not tie an item to
+    another case's claim, event or source."""
+    same_case_check(case, source=source)
+    for claim in claims:
+        same_case_check(case, claims=claim)
+    for event in events:
+        same_case_check(case, events=event)
+
+
+@transaction.atomic
+def evidence_update(
+    *,
+    item: EvidenceItem,
+    by: User,
+    title: str,
+    source: Source | None,
+    claims: Sequence[Claim],
+    events: Sequence[Event],
+    dated_on: PartialDate | None,
+) -> EvidenceItem | None:
+    """Change what an item is said to support, and its title and date. The file, its
+    hashes and how it was collected never change. None if nothing changed."""
+    claims, events = list(claims), list(events)
+    _check_links(item.case, source=source, claims=claims, events=events)
+    before = (
+        item.title,
+        item.source_id,
+        {c.pk for c in item.claims.all()},
+        {e.pk for e in item.events.all()},
+        item.dated_on,
+    )
+    after = (
+        title,
+        source.pk if source else None,
+        {c.pk for c in claims},
+        {e.pk for e in events},
+        dated_on,
+    )
+    changed = [
+        name
+        for name, old, new in zip(
+            ("title", "source", "claims", "events", "dated_on"), before, after, strict=True
+        )
+        if old != new
+    ]
+    if not changed:
+        return None
+    item.title, item.source, item.dated_on = title, source, dated_on
+    item.full_clean()
+    item.save(update_fields=["title", "source", "dated_on"])
+    item.claims.set(claims)
+    item.events.set(events)
+    audit_record(
+        action="evidence.update",
+        actor=by,
+        target=item,
+        case=item.case,
+        detail={"fields": changed, "claims": len(claims), "events": len(events)},
+    )
     return item
 
 
@@ -440,17 +514,26 @@ def element_assess(
 
 
 @transaction.atomic
-def presumed_ed_confirm(*, case: Case, by: User) -> StatusAssertion:
-    """A person confirms the suggestion: the status history cites the claims."""
+def presumed_ed_confirm(
+    *, case: Case, by: User, asserted_on: date | None = None
+) -> StatusAssertion:
+    """A person confirms the suggestion: the status history cites the claims. The
+    person says as of when (default today): a case documented after the fact was a
+    presumed enforced disappearance long before someone weighed it here. Not in the
+    future; status_assert refuses a date before the disappearance."""
     suggestion = suggestion_for_case(case)
     if not suggestion.suggest:
         raise ValidationError(
             "The rule does not suggest this status: " + " ".join(suggestion.reasons)
         )
+    today = timezone.localdate()
+    asserted_on = asserted_on or today
+    if asserted_on > today:
+        raise ValidationError({"asserted_on": _("A status cannot be asserted for a future date.")})
     return status_assert(
         case=case,
         status=Status.PRESUMED_ED,
-        asserted_on=timezone.localdate(),
+        asserted_on=asserted_on,
         basis="Three elements assessed: " + " | ".join(suggestion.reasons),
         claims=suggestion.claims,
         by=by,

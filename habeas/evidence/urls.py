@@ -11,6 +11,11 @@ urlpatterns = [
         name="evidence_detail",
     ),
     path(
+        "cases/<uuid:case_id>/evidence/<uuid:evidence_id>/edit/",
+        views.evidence_edit,
+        name="evidence_edit",
+    ),
+    path(
         "cases/<uuid:case_id>/evidence/<uuid:evidence_id>/download/",
         views.evidence_download,
         name="evidence_download",

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from habeas.accounts.http import AuthenticatedRequest
 from habeas.cases.access import CaseAccess, Need, case_access
 from habeas.core import uploads
-from habeas.core.pages import errors_onto, form_page
+from habeas.core.pages import errors_onto, form_page, say_saved
 from habeas.lib import files
 
 from . import elements, selectors, services, storage
-from .forms import ElementForm, EvidenceForm, ShareForm
+from .forms import ElementForm, EvidenceForm, EvidenceLinksForm, ShareForm
 from .models import Element, EvidenceItem
 
 
@@ -63,6 +63,24 @@ def evidence_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID) -> HttpResponse:
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
+    item = selectors.evidence_get(case=case, public_id=evidence_id)
+    form = EvidenceLinksForm(request.POST or None, case=case, item=item)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form):
+            saved = services.evidence_update(item=item, by=request.user, **form.cleaned_data)
+            say_saved(request, saved, _("Evidence item saved."))
+            return redirect(item)
+    return form_page(
+        request,
+        title=_("What “%(title)s” supports") % {"title": item.title},
+        back=item.get_absolute_url(),
+        forms=[form],
+    )
+
+
 @require_GET
 def evidence_detail(
     request: AuthenticatedRequest, case_id: UUID, evidence_id: UUID
@@ -92,6 +110,8 @@ def _detail_page(
             "can_edit": access.can_edit,
             "share_form": share_form,
             "parts": list(item.parts.order_by("uploaded_at", "id")),
+            "claims": list(item.claims.select_related("source").order_by("received_from", "id")),
+            "events": list(item.events.order_by("occurred_from", "id")),
         },
         status=status,
     )

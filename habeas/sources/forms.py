@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from habeas.cases.models import Case, Event
+from habeas.lib.partialdate import PartialDate
 from habeas.lib.text import one_line
 
 from .models import Claim, ClaimLink, Credibility, Reliability, Source
@@ -70,6 +72,12 @@ class SourceForm(forms.ModelForm):
         return code_name
 
 
+# Pickers offered for the chain a claim came through; "informal channels → an
+# activist → an NGO → us" needs two, and a longer chain is rare.
+RELAYS = 4
+RELAY_FIELDS = [f"via_{n}" for n in range(1, RELAYS + 1)]
+
+
 class ClaimForm(forms.ModelForm):
     class Meta:
         model = Claim
@@ -78,6 +86,7 @@ class ClaimForm(forms.ModelForm):
             "topic",
             "event",
             "statement",
+            "dated_on",
             "received_on",
             "material",
             "language",
@@ -89,21 +98,53 @@ class ClaimForm(forms.ModelForm):
             "statement": forms.Textarea(attrs={"rows": 4}),
             "credibility_rationale": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "dated_on": _(
+                "When the source learned or said it (“silent for” counts from this); "
+                "leave empty if the report gives no date."
+            ),
+            "received_on": _("When your organisation received it; today unless you say otherwise."),
+        }
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         # Public ids in form values too; only this case's records are choices.
         source = cast(forms.ModelChoiceField, self.fields["source"])
         event = cast(forms.ModelChoiceField, self.fields["event"])
-        source.queryset = Source.objects.filter(case=case)
+        sources = Source.objects.filter(case=case)
+        source.queryset = sources
         source.to_field_name = "public_id"
         event.queryset = Event.objects.filter(case=case)
         event.to_field_name = "public_id"
         source.empty_label = None
+        for n, name in enumerate(RELAY_FIELDS, 1):
+            self.fields[name] = forms.ModelChoiceField(
+                queryset=sources,
+                to_field_name="public_id",
+                required=False,
+                empty_label="—",
+                label=_("Came through, link 1 (nearest the source)")
+                if n == 1
+                else _("Came through, link %(n)s") % {"n": n},
+                help_text=_(
+                    "Who passed it on, in order from the source towards you; "
+                    "leave empty if it came to you directly."
+                )
+                if n == 1
+                else "",
+            )
+        self.order_fields(["source", *RELAY_FIELDS])
         if self.instance.pk:
             # model_to_dict gives integer keys; the choices are public ids.
             self.initial["source"] = self.instance.source
             self.initial["event"] = self.instance.event
+            relays = self.instance.relays.select_related("source")
+            for name, relay in zip(RELAY_FIELDS, relays, strict=False):
+                self.initial[name] = relay.source
+        else:
+            self.initial.setdefault(
+                "received_on", PartialDate.parse(timezone.localdate().isoformat())
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
@@ -116,7 +157,26 @@ class ClaimForm(forms.ModelForm):
         if cleaned.get("topic") == Claim.Topic.EVENT and not cleaned.get("event"):
             self.add_error("event", _("Choose the event this claim is about."))
         require_rationale(self, "credibility", "credibility_rationale", Credibility.CANNOT_JUDGE)
+        via: list[Source] = []
+        for name in RELAY_FIELDS:
+            relay = cleaned.get(name)
+            if relay is None:
+                continue  # an empty picker between two chosen ones is no link
+            if relay == source:
+                self.add_error(name, _("This is the claim's own source; name who passed it on."))
+            elif relay in via:
+                self.add_error(name, _("This source is already in the chain."))
+            else:
+                via.append(relay)
+        cleaned["via"] = via
         return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        """What claim_add and claim_update take, from a valid form."""
+        return {
+            **{name: self.cleaned_data[name] for name in self.Meta.fields},
+            "via": self.cleaned_data["via"],
+        }
 
 
 class ClaimLinkForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from habeas.cases.services import case_touch, note_in_history, same_case_check
 from habeas.core.history import changed_by
 from habeas.lib.partialdate import PartialDate
 
-from .models import Claim, ClaimLink, Credibility, Reliability, Source
+from .models import Claim, ClaimLink, ClaimRelay, Credibility, Reliability, Source
 
 
 def _stored_grade(record: Source | Claim, grade: str) -> tuple[Any, str]:
@@ -125,19 +126,66 @@ def source_update(*, source: Source, by: User, **fields: Any) -> Source:
     return source
 
 
-def _check_received_after_the_event(claim: Claim) -> None:
-    """Nobody can report an event before it happened: refused when the latest possible
-    day of receipt is before the earliest possible day of the event."""
+def _check_dates(claim: Claim) -> None:
+    """A claim's two dates (docs/domain.md, "Claims"), against each other and against
+    the event it reports. Each is refused only when no reading of the partial dates
+    fits: the source cannot have said it after the organisation received it, and
+    nobody can tell of an event, or receive word of it, before it happened."""
+    dated, received = claim.dated_on, claim.received_on
     event = claim.event
-    if event is None or claim.received_on is None or event.occurred_on is None:
-        return
-    if claim.received_on.hi < event.occurred_on.lo:
-        raise ValidationError(
-            {
-                "received_on": f"Received {claim.received_on}, before the event it is about "
-                f"({event.occurred_on}). Check both dates, or the event chosen."
-            }
-        )
+    occurred = event.occurred_on if event is not None else None
+    errors: dict[str, str] = {}
+    if dated is not None and received is not None and dated.lo > received.hi:
+        errors["dated_on"] = _(
+            "Dated %(dated)s, after you received it (%(received)s): the information "
+            "date is when the source learned or said it. Check both dates."
+        ) % {"dated": dated, "received": received}
+    elif dated is not None and occurred is not None and dated.hi < occurred.lo:
+        errors["dated_on"] = _(
+            "Dated %(dated)s, before the event it is about (%(occurred)s). "
+            "Check both dates, or the event chosen."
+        ) % {"dated": dated, "occurred": occurred}
+    if received is not None and occurred is not None and received.hi < occurred.lo:
+        errors["received_on"] = _(
+            "Received %(received)s, before the event it is about (%(occurred)s). "
+            "Check both dates, or the event chosen."
+        ) % {"received": received, "occurred": occurred}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_relays(claim: Claim, via: Sequence[Source]) -> None:
+    """The chain a claim came through holds other sources of the same case, each once."""
+    seen: set[int] = set()
+    for relay in via:
+        if relay.case_id != claim.case_id:
+            raise ValidationError({"via": _("Choose the sources it came through from this case.")})
+        if relay.pk == claim.source_id:
+            raise ValidationError(
+                {
+                    "via": _(
+                        "%(code)s is the claim's own source; the chain names who passed it on."
+                    )
+                    % {"code": relay.code_name}
+                }
+            )
+        if relay.pk in seen:
+            raise ValidationError(
+                {"via": _("%(code)s is twice in the chain.") % {"code": relay.code_name}}
+            )
+        seen.add(relay.pk)
+
+
+def _chain_note(via: Sequence[Source]) -> str:
+    # Code names only: the history is read by members without the source grant.
+    return "Came through: " + (" → ".join(s.code_name for s in via) or "directly")
+
+
+def _set_relays(claim: Claim, via: Sequence[Source]) -> None:
+    ClaimRelay.objects.filter(claim=claim).delete()
+    ClaimRelay.objects.bulk_create(
+        ClaimRelay(claim=claim, source=source, position=n) for n, source in enumerate(via, 1)
+    )
 
 
 @transaction.atomic
@@ -150,6 +198,8 @@ def claim_add(
     received_on: PartialDate,
     material: str,
     by: User,
+    dated_on: PartialDate | None = None,
+    via: Sequence[Source] = (),
     event: Event | None = None,
     credibility: int = 6,
     credibility_rationale: str = "",
@@ -163,6 +213,7 @@ def claim_add(
         topic=topic,
         event=event,
         statement=statement,
+        dated_on=dated_on,
         received_on=received_on,
         material=material,
         credibility=credibility,
@@ -173,17 +224,24 @@ def claim_add(
     )
     _stamp_grade(claim, grade="credibility", before=(Credibility.CANNOT_JUDGE, ""), by=by)
     claim.full_clean()
-    _check_received_after_the_event(claim)
-    changed_by(claim, by)
+    _check_dates(claim)
+    via = list(via)
+    _check_relays(claim, via)
+    changed_by(claim, by, reason=_chain_note(via) if via else None)
     claim.save()
+    _set_relays(claim, via)
     case_touch(case=case, dated=claim.received_on)
     audit_record(action="claim.add", actor=by, target=claim, case=case)
     return claim
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, by: User, **fields: Any) -> Claim:
+def claim_update(
+    *, claim: Claim, by: User, via: Sequence[Source] | None = None, **fields: Any
+) -> Claim:
+    """Change a claim; `via`, when given, replaces the chain it came through."""
     before = _stored_grade(claim, "credibility")
+    old_chain = list(Source.objects.filter(relays__claim=claim).order_by("relays__position"))
     for field, value in fields.items():
         setattr(claim, field, value)
     _check_grade_reason(
@@ -192,9 +250,14 @@ def claim_update(*, claim: Claim, by: User, **fields: Any) -> Claim:
     _stamp_grade(claim, grade="credibility", before=before, by=by)
     same_case_check(claim.case, source=claim.source, event=claim.event)
     claim.full_clean()
-    _check_received_after_the_event(claim)
-    changed_by(claim, by)
+    _check_dates(claim)
+    chain = old_chain if via is None else list(via)
+    _check_relays(claim, chain)  # a new source may be one of the relays
+    relayed = chain != old_chain
+    changed_by(claim, by, reason=_chain_note(chain) if relayed else None)
     claim.save()
+    if relayed:
+        _set_relays(claim, chain)
     if "received_on" in fields:
         case_touch(case=claim.case, dated=claim.received_on)
     audit_record(
@@ -202,7 +265,7 @@ def claim_update(*, claim: Claim, by: User, **fields: Any) -> Claim:
         actor=by,
         target=claim,
         case=claim.case,
-        detail={"fields": sorted(fields)},
+        detail={"fields": sorted([*fields, *(["via"] if relayed else [])])},
     )
     return claim
 

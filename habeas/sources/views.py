@@ -65,7 +65,7 @@ def _claim_page(request: AuthenticatedRequest, *, case, claim=None) -> HttpRespo
     initial = {"event": request.GET.get("event")} if claim is None else None
     form = ClaimForm(request.POST or None, instance=claim, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = form.service_data()
         with errors_onto(form):
             if claim is None:
                 services.claim_add(case=case, by=request.user, **data)
