@@ -63,17 +63,11 @@ def _addressees(by: User) -> dict[str, Addressee]:
     return {key: services.addressee_create(by=by, **fields) for key, fields in rows.items()}
 
 
-def _sent(intervention: Intervention, on: date) -> Intervention:
-    # Demo history from before Habeas was in use: recorded as sent on that day
-    # without the completeness check (the demo has no organisation configured).
-    Intervention.objects.filter(pk=intervention.pk).update(
-        sent_on=on, channel=Intervention.Channel.EMAIL, status=Intervention.Status.SENT
-    )
-    intervention.refresh_from_db()
-    return intervention
-
-
 def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> None:
+    """Through the same services as the advocacy pages, so each intervention shows the
+    state a real one would: a UN submission stays a draft while its document lacks what
+    the Working Group requires (the submitting organisation, HABEAS_ORGANISATION, and
+    for TM-2002-004 a month of disappearance)."""
     first = Case.objects.filter(reference="TM-DEMO-001").first()
     if first is not None:
         services.intervention_add(
@@ -94,28 +88,19 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
         )
     old = Case.objects.filter(reference="TM-2002-004").first()
     if old is not None:
-        wgeid = _sent(
-            services.intervention_add(
-                case=old,
-                kind=Intervention.Kind.WGEID_STANDARD,
-                addressee=addressees["wgeid"],
-                reference="demo-case-0001",
-                by=by,
-            ),
-            today - timedelta(days=200),
-        )
-        services.response_record(
-            intervention=wgeid,
-            received_on=today - timedelta(days=60),
-            type=Response.Type.ALTERNATIVE,
-            content="The Government states that the person is serving a sentence (demo).",
+        services.intervention_add(
+            case=old,
+            kind=Intervention.Kind.WGEID_STANDARD,
+            addressee=addressees["wgeid"],
             by=by,
-        )  # starts the six-month clock to contest
-        embassy = _sent(
-            services.intervention_add(
+        )
+        embassy = services.intervention_mark_sent(
+            intervention=services.intervention_add(
                 case=old, kind=Intervention.Kind.EMBASSY, addressee=addressees["embassy"], by=by
             ),
-            today - timedelta(days=90),
+            sent_on=today - timedelta(days=90),
+            channel=Intervention.Channel.EMAIL,
+            by=by,
         )
         services.response_record(
             intervention=embassy,
@@ -172,7 +157,7 @@ def _has_month(case: Case) -> bool:
     return bool(case.disappeared_on) and case.disappeared_on.has_month()
 
 
-def _publication(by: User, today: date) -> None:
+def _publication(by: User) -> None:
     for number, (reference, name, variants, status, summary) in enumerate(PUBLISHED):
         case = Case.objects.filter(reference=reference).first()
         if case is None:
@@ -199,13 +184,23 @@ def _publication(by: User, today: date) -> None:
                 title="Disappeared",
                 by=by,
             )
-        services.public_update_add(
-            profile=profile,
-            happened_on=today - timedelta(days=10),
-            title="Case submitted to the United Nations",
-            text="The organisation has asked the UN Working Group to intervene.",
-            by=by,
-        )
+        # The timeline says only what the record holds: a UN submission once it is sent.
+        for intervention in case.interventions.filter(sent_on__isnull=False).order_by("sent_on"):
+            if intervention.is_wgeid:
+                services.public_update_add(
+                    profile=profile,
+                    happened_on=intervention.sent_on,
+                    title="Case submitted to the United Nations",
+                    text="The organisation has asked the UN Working Group to intervene.",
+                    by=by,
+                )
+            elif intervention.kind == Intervention.Kind.LETTER_AUTHORITIES:
+                services.public_update_add(
+                    profile=profile,
+                    happened_on=intervention.sent_on,
+                    title="Letter sent to the authorities",
+                    by=by,
+                )
 
 
 def _clearances(by: User) -> None:
@@ -227,4 +222,4 @@ def load(*, user: User, today: date) -> None:
     _clearances(user)
     addressees = _addressees(user)
     _interventions(user, addressees, today)
-    _publication(user, today)
+    _publication(user)

@@ -1,4 +1,4 @@
-"""Fictional demo data: 32 cases across eleven countries.
+"""Fictional demo data: 35 cases across eleven countries.
 
 Every person, source and statement here is invented. The first case (first_case.py)
 follows the story in docs/domain.md; the others cover long disappearances in prison,
@@ -12,17 +12,16 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from habeas.accounts.models import User
-from habeas.alerts.services import case_deadlines_update
 from habeas.cases import services as cases
 from habeas.cases.models import (
     Actor,
     Case,
-    CaseMember,
     Event,
     EventActor,
     PersonName,
 )
 from habeas.demo import advocacy as advocacy_demo
+from habeas.demo import backfilled
 from habeas.demo import evidence as evidence_demo
 from habeas.demo.first_case import FIRST_REFERENCE, first_case
 from habeas.lib.partialdate import PartialDate, Precision
@@ -48,6 +47,8 @@ def _actors(by: User) -> dict[str, Actor]:
         ("tr_moi", "Ministry of Interior", "agency", "TR", None),
         ("tr_migration", "Directorate of Migration Management", "unit", "TR", "tr_moi"),
         ("ru_fsb", "Federal Security Service", "agency", "RU", None),
+        # Named like Turkmenistan's on purpose: actors are told apart by their State.
+        ("ru_mvd", "Ministry of Internal Affairs", "agency", "RU", None),
         ("ru_centre_e", "Centre for Countering Extremism", "unit", "RU", None),
         ("by_kgb", "State Security Committee", "agency", "BY", None),
         ("uz_sgb", "State Security Service", "agency", "UZ", None),
@@ -505,14 +506,6 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
             claims=[claim],
             by=by,
         )
-    # The demo is loaded in one go; give each case the quiet spell it would have had.
-    _set_last_info(case, date.fromisoformat(statuses[-1][1]))
-
-
-def _set_last_info(case: Case, day: date) -> None:
-    when = timezone.make_aware(datetime.combine(day, time(12)))
-    Case.objects.filter(pk=case.pk).update(last_info_at=when)
-    case_deadlines_update(case=case)  # the quiet spell counts from that day
 
 
 def load(*, user: User) -> None:
@@ -521,8 +514,8 @@ def load(*, user: User) -> None:
     first_case(user, actors, today)
     for row in OTHER_CASES:
         _other_case(row, user, actors)
-    # The demo user leads every demo case and may see who the sources are.
-    CaseMember.objects.filter(user=user).update(role=CaseMember.Role.LEAD, may_see_sources=True)
+    # Opened today about years back, as most cases are: nothing set behind the forms.
+    backfilled.load(by=user, actors=actors, today=today)
     # Interventions, responses, addressees and public profiles.
     advocacy_demo.load(user=user, today=today)
     # Evidence files, generated here.
