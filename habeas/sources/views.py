@@ -136,11 +136,16 @@ def source_detail(request: AuthenticatedRequest, case_id: UUID, source_id: UUID)
     may_see = access.may_see_sources
     if may_see:
         services.source_identity_viewed(source=source, by=request.user)
-    claims = source.claims.order_by("received_from", "id")
     return render(
         request,
         "sources/source_detail.html",
-        {"case": case, "source": source, "may_see": may_see, "claims": claims},
+        {
+            "case": case,
+            "source": source,
+            "may_see": may_see,
+            "claims": selectors.claims_from_source(source=source),
+            "relayed": selectors.claims_relayed_by(source=source),
+        },
     )
 
 
