@@ -24,7 +24,7 @@ from habeas.demo import advocacy as advocacy_demo
 from habeas.demo import backfilled
 from habeas.demo import evidence as evidence_demo
 from habeas.demo.first_case import FIRST_REFERENCE, first_case
-from habeas.lib.partialdate import PartialDate, Precision
+from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
 
@@ -492,7 +492,9 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
         event=event,
         by=by,
         statement=summary,
-        received_on=PartialDate(lo=gone.hi, hi=gone.hi, precision=Precision.DAY),
+        # The family told it as it happened, as precisely as they know it.
+        dated_on=gone,
+        received_on=gone,
         material=Claim.Material.TESTIMONY,
         credibility=2,
     )

@@ -51,7 +51,8 @@ def first_case(by: User, actors: dict[str, Actor], today: date) -> None:
     claims = _first_claims(case, by, _first_sources(case, by), events, gone=gone)
     _first_links(case, by, claims)
     _first_status(case, by, claims, gone=gone)
-    # "Silent for" counts from the latest of these dated records: the status, 11 days ago.
+    # "Silent for" counts from the latest of these dated records: the word that he is
+    # held, at the latest 12 days ago (the status is the team's reading, not news).
 
 
 def _first_person(by: User) -> Person:
@@ -244,6 +245,7 @@ def _first_claims(
         by=by,
         statement="At 12:43 he wrote: police are here, I'm hiding. "
         "Nothing since; his phone is off.",
+        dated_on=case.last_contact_on,
         received_on=case.last_contact_on,
         material=Claim.Material.MESSAGE,
         credibility=2,
@@ -256,6 +258,7 @@ def _first_claims(
         by=by,
         statement=f"Mr Issakov left the country by air for Ashgabat on {flown:%d %B %Y} of his "
         "own accord.",
+        dated_on=_day(gone + timedelta(days=19)),
         received_on=_day(gone + timedelta(days=19)),
         material=Claim.Material.OFFICIAL_REPLY,
         credibility=4,
@@ -269,6 +272,7 @@ def _first_claims(
         by=by,
         statement="He lost his passport last year and had no travel document. He said many "
         "times he would never go back.",
+        dated_on=_day(gone + timedelta(days=21)),
         received_on=_day(gone + timedelta(days=21)),
         material=Claim.Material.TESTIMONY,
         credibility=2,
@@ -279,8 +283,12 @@ def _first_claims(
         topic=Claim.Topic.WHEREABOUTS,
         by=by,
         statement="He is held by the security service in Ashgabat.",
+        # Said some time in those three days, and passed on at once.
+        dated_on=PartialDate(
+            lo=gone + timedelta(days=25), hi=gone + timedelta(days=27), precision=Precision.RANGE
+        ),
         received_on=PartialDate(
-            lo=gone + timedelta(days=24), hi=gone + timedelta(days=26), precision=Precision.RANGE
+            lo=gone + timedelta(days=25), hi=gone + timedelta(days=27), precision=Precision.RANGE
         ),
         material=Claim.Material.TESTIMONY,
         credibility=3,
