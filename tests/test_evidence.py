@@ -468,7 +468,7 @@ def test_records_of_another_case_cannot_be_attached(alices_case, contested_case,
     other = cases.case_create(reference="OTHER-9", person=person, country="RU", by=alice)
     claim = contested_case.claims.first()
     with pytest.raises(ValidationError):
-        add(other, alice, b"x\n", "a.txt", claim=claim)
+        add(other, alice, b"x\n", "a.txt", claims=[claim])
 
 
 def test_key_rotation_reencrypts_stored_files(alices_case, alice, settings, tmp_path, store):

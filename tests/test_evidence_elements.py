@@ -158,7 +158,7 @@ def test_the_elements_page_shows_disputed_facts_side_by_side_with_evidence(worke
         upload=upload,
         title="Ministry reply letter",
         by=alice,
-        claim=c["flew"],
+        claims=[c["flew"]],
         source=c["flew"].source,
     )
     client.force_login(alice)

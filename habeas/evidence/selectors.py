@@ -14,7 +14,12 @@ from .models import ElementAssessment, EvidenceItem
 
 
 def evidence_for_case(*, case: Case) -> QuerySet[EvidenceItem]:
-    return EvidenceItem.objects.filter(case=case).select_related("source", "claim", "event")
+    return EvidenceItem.objects.filter(case=case).select_related("source")
+
+
+def evidence_list(*, case: Case) -> QuerySet[EvidenceItem]:
+    """The case's items with what each supports, in a fixed number of queries."""
+    return evidence_for_case(case=case).prefetch_related("claims", "events")
 
 
 def evidence_get(*, case: Case, public_id: UUID) -> EvidenceItem:

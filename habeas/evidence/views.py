@@ -27,7 +27,7 @@ from .models import Element, EvidenceItem
 @require_GET
 def evidence_list(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
-    items = selectors.evidence_for_case(case=access.case)
+    items = selectors.evidence_list(case=access.case)
     return render(
         request,
         "evidence/evidence_list.html",
