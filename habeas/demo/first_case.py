@@ -96,7 +96,7 @@ def _first_person(by: User) -> Person:
 
 def _first_case_opened(person: Person, by: User, *, gone: date, today: date) -> Case:
     """The case as opened the day after his last message."""
-    return cases.case_create(
+    return cases.case_open(
         reference=FIRST_REFERENCE,
         person=person,
         country="TM",
@@ -114,7 +114,9 @@ def _first_case_opened(person: Person, by: User, *, gone: date, today: date) -> 
         ),
         last_contact_place="His flat, Istanbul",
         last_contact_channel="messenger",
-        last_contact_with="A trusted contact (source ROWAN)",
+        # Who got the last message is the source to protect: a code name, never a name.
+        last_contact_source_code_name="ROWAN",
+        last_contact_source_kind=Source.Kind.WITNESS,
         last_contact_message="Police are here, I'm hiding.",
         risk_torture=True,
         risk_family_reprisals=True,
@@ -182,11 +184,10 @@ def _first_events(
 
 def _first_sources(case: Case, by: User) -> tuple[Source, Source, Source, Source]:
     """A trusted contact, the host ministry, a cousin, an informal channel."""
-    rowan = sources.source_add(
-        case=case,
-        code_name="ROWAN",
-        kind=Source.Kind.WITNESS,
+    rowan = sources.source_update(
+        source=Source.objects.get(pk=case.last_contact_source_id),
         reliability="B",
+        reliability_rationale="Knew him for years; what they told us before proved right.",
         identity="Trusted contact in Istanbul (identity withheld in the demo)",
         contact="Signal only",
         consent_to_un=True,
