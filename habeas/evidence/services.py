@@ -50,8 +50,6 @@ def evidence_add(
     claims: Sequence[Claim] = (),
     events: Sequence[Event] = (),
     dated_on: PartialDate | None = None,
-    claim: Claim | None = None,  # one claim or event, as callers said before items
-    event: Event | None = None,  # supported several: gone once they have all moved
     collected_by: str = "",
     collected_at: datetime | None = None,
     collection_method: str = "",
@@ -64,8 +62,7 @@ def evidence_add(
     for images and PDFs. ValidationError({"upload": ...}) if it cannot be kept;
     then nothing is stored. It supports any number of `claims` and `events` of
     the case; `dated_on` is when what it shows was written or taken."""
-    claims = [*claims, *([claim] if claim is not None else [])]
-    events = [*events, *([event] if event is not None else [])]
+    claims, events = list(claims), list(events)
     _check_links(case, source=source, claims=claims, events=events)
     if part_of is not None:
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
