@@ -20,7 +20,7 @@ VALID = {
     "last_contact_on": "20 Oct 2021 12:43",
     "last_contact_place": "His flat",
     "last_contact_channel": "messenger",
-    "last_contact_with": "ROWAN",
+    "last_contact_source_code_name": "ROWAN",
     "last_contact_message": "Police are here, I'm hiding.",
     "risk_torture": "on",
     "priority": "1",
@@ -47,6 +47,7 @@ def test_opening_a_case_records_person_last_contact_and_first_status(login, alic
     assert case.last_contact_on.display() == "20 Oct 2021, 12:43"
     assert case.last_contact_on.precision == "minute"
     assert case.last_contact_message == "Police are here, I'm hiding."
+    assert case.last_contact_source.code_name == "ROWAN"  # a source of the case, by code name
     assert case.risk_torture and not case.risk_health
     assert sorted(t.name for t in case.tags.all()) == ["exile", "transnational repression"]
     assert case.current_status == Status.REPORTED_MISSING
@@ -561,6 +562,7 @@ def test_a_case_edit_is_audited_with_the_fields_that_changed_only(login, alice):
     case = Case.objects.get()
     form = {k: v for k, v in VALID.items() if not k.startswith("person_name")}
     edited = {**form, "priority": "2", "last_contact_message": "They took my phone."}
+    edited["last_contact_source"] = str(case.last_contact_source.public_id)  # kept as it is
     assert client.post(f"/cases/{case.public_id}/edit/", edited).status_code == 302
     entry = AuditEntry.objects.get(action="case.update")
     assert entry.detail == {"fields": ["last_contact_message", "priority"]}

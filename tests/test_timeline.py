@@ -112,9 +112,15 @@ def test_event_actors_and_roles_are_recorded_and_shown(login, alice, alices_case
         ("Ministry of National Security", "holding_authority"),
     }
     page = client.get(alices_case.get_absolute_url()).content.decode()
-    assert "Fifth Department (alleged perpetrator)" in page
+    # With its State (its parent's here): two same-named units must not read alike.
+    assert (
+        "Ministry of National Security › Fifth Department (Turkmenistan), alleged perpetrator"
+        in page
+    )
     assert "In documents sent outside: UN bodies" in page
-    assert str(Actor.objects.get(pk=unit.pk)) == "Ministry of National Security › Fifth Department"
+    assert str(Actor.objects.get(pk=unit.pk)) == (
+        "Ministry of National Security › Fifth Department (Turkmenistan)"
+    )
 
 
 def test_an_actor_without_a_role_is_refused(login, alice, alices_case):

@@ -44,7 +44,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from habeas.cases.models import Case, Event, EventActor
+from habeas.cases.models import Actor, Case, Event, EventActor
 from habeas.sources.models import Claim, Source
 
 from . import ced
@@ -181,6 +181,28 @@ def _source_label(source: Source, language: str) -> str:
     return ""
 
 
+def actor_label(actor: Actor, language: str) -> str:
+    """An actor with its State, in the document's language (Actor.__str__ in the
+    reader's): "Ministry of Internal Affairs (Russia)". Two ministries of internal
+    affairs must never read alike; an actor with no country takes its parent's."""
+    parent = actor.parent if actor.parent_id else None
+    name = f"{parent.name} › {actor.name}" if parent else actor.name
+    code = actor.country.code or (parent.country.code if parent else "")
+    return f"{name} ({country_name(code, language)})" if code else name
+
+
+def place_label(case: Case, language: str) -> str:
+    """The place of the disappearance, naming the country where the person was taken
+    when it is not the country concerned (an exile taken in Russia, held in
+    Turkmenistan): the document's "Country" line names only the latter."""
+    place = case.disappeared_place or case.last_contact_place
+    taken = case.taken_in_country.code if case.taken_in_country else ""
+    if not taken or taken == (case.country.code if case.country else ""):
+        return place
+    country = country_name(taken, language)
+    return f"{place}, {country}" if place else country
+
+
 def _steps(case: Case, language: str) -> tuple[list[str], list[str]]:
     """Interventions already sent: (national and diplomatic steps, UN steps)."""
     t = texts_for(language)
@@ -209,7 +231,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
 
     events: list[Fact] = []
     forces: list[str] = []
-    family_search: list[str] = []
+    search_steps: list[str] = []
     clearance_of: dict[int, str] = {}
     left_out = 0
     for event in Event.objects.filter(case=case).prefetch_related(
@@ -220,15 +242,19 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
             left_out += 1
             continue
         perpetrators = [ea for ea in event.event_actors.all() if ea.role in PERPETRATOR_ROLES]
-        actors = [f"{ea.actor} ({t[f'role.{ea.role}']})" for ea in perpetrators]
+        actors = [
+            f"{actor_label(ea.actor, language)} ({t[f'role.{ea.role}']})" for ea in perpetrators
+        ]
         for ea in perpetrators:
-            if str(ea.actor) not in forces:
-                forces.append(str(ea.actor))
+            label = actor_label(ea.actor, language)
+            if label not in forces:
+                forces.append(label)
         fact = Fact(
             format_date(event.occurred_on, language), event.place, event.description, actors
         )
-        if event.kind == Event.Kind.SEARCH_BY_FAMILY:
-            family_search.append(f"{fact.when}: {fact.text}")
+        # Whoever took it (family, lawyer, NGO) and whatever the kind: the event says.
+        if event.search_step:
+            search_steps.append(f"{fact.when}: {fact.text}")
         events.append(fact)
 
     information = []
@@ -263,12 +289,12 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         country=country_name(case.country.code, language) if case.country else "",
         disappeared_on=format_date(case.disappeared_on, language) if case.disappeared_on else "",
         disappeared_has_month=bool(case.disappeared_on and case.disappeared_on.has_month()),
-        place=case.disappeared_place or case.last_contact_place,
+        place=place_label(case, language),
         days_missing=case.days_disappeared(today),
         forces=forces,
         events=events,
         information=information,
-        steps=family_search + national,
+        steps=search_steps + national,
         family_consent=family_consent,
         international=international,
         left_out=left_out,

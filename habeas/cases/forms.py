@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from habeas.accounts.models import User
 from habeas.lib.text import one_line
-from habeas.sources.models import Claim
+from habeas.sources.models import Claim, Source
 
 from . import selectors
 from .models import (
@@ -53,6 +53,16 @@ class TagsField(forms.CharField):
         return tags
 
 
+# Rule 5 of the alerts (habeas.alerts.services._risk_check), said where the boxes are
+# ticked: a newly ticked risk raises the priority, whatever the form says.
+RISK_FLAGS = ("risk_torture", "risk_health", "risk_family_reprisals")
+RISK_RAISES = {
+    "risk_torture": _("Ticking it raises the priority to Urgent."),
+    "risk_health": _("Ticking it raises the priority to Urgent."),
+    "risk_family_reprisals": _("Ticking it raises the priority to High (if it is lower)."),
+}
+
+
 class CaseForm(forms.ModelForm):
     tags = TagsField(label=_("Tags"))
 
@@ -61,13 +71,14 @@ class CaseForm(forms.ModelForm):
         fields = [
             "reference",
             "country",
+            "taken_in_country",
             "summary",
             "disappeared_on",
             "disappeared_place",
             "last_contact_on",
             "last_contact_place",
             "last_contact_channel",
-            "last_contact_with",
+            "last_contact_source",
             "last_contact_message",
             "risk_torture",
             "risk_health",
@@ -84,6 +95,19 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("tags", [t.name for t in self.instance.tags.all()])
+        if "last_contact_source" in self.fields:
+            # Only this case's sources, by code name (Source.__str__): never who they are.
+            picker = cast(forms.ModelChoiceField, self.fields["last_contact_source"])
+            picker.queryset = Source.objects.filter(case=self.instance.pk or 0).order_by(
+                "code_name"
+            )
+            picker.to_field_name = "public_id"
+            picker.help_text = _(
+                "A source of this case, by its code name. Add the source first if it is "
+                "not in the list."
+            )
+        for flag in RISK_FLAGS:
+            self.fields[flag].help_text = RISK_RAISES[flag]
 
     def clean_reference(self):
         reference = one_line(self.cleaned_data["reference"])
@@ -139,13 +163,51 @@ class CaseCreateForm(CaseForm):
         choices=[("", _("Detect automatically")), *PersonName.Script.choices],
         required=False,
     )
+    person_name_kind = forms.ChoiceField(
+        label=_("What this name is"),
+        choices=PersonName.Kind.choices,
+        initial=PersonName.Kind.REPORTED,
+        required=False,  # not sent: as reported
+        help_text=_("Keep 'As reported' until someone has checked it against documents"),
+    )
+    # A new case has no sources to pick from: the code name given here becomes one.
+    last_contact_source_code_name = forms.CharField(
+        label=_("Last contact: code name of who had it"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "A code name only (e.g. ORCHID), never a real name: everyone on the case "
+            "sees it. It becomes a source of this case; write who they are on the "
+            "source's page, which only members who may see who sources are can read."
+        ),
+    )
+    last_contact_source_kind = forms.ChoiceField(
+        label=_("Last contact: kind of source"),
+        choices=Source.Kind.choices,
+        initial=Source.Kind.WITNESS,
+        required=False,
+    )
 
-    field_order = ["person_name", "person_name_script", "reference"]
+    field_order = ["person_name", "person_name_script", "person_name_kind", "reference"]
+
+    class Meta(CaseForm.Meta):
+        fields = [f for f in CaseForm.Meta.fields if f != "last_contact_source"]
 
     def __init__(self, *args, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if person is not None:  # a case for someone already recorded: no new name
             del self.fields["person_name"], self.fields["person_name_script"]
+            del self.fields["person_name_kind"]
+        # Who had the last contact, next to the other last-contact fields.
+        order = list(self.fields)
+        for name in ("last_contact_source_code_name", "last_contact_source_kind"):
+            order.remove(name)
+        at = order.index("last_contact_channel") + 1
+        order[at:at] = ["last_contact_source_code_name", "last_contact_source_kind"]
+        self.order_fields(order)
+
+    def clean_last_contact_source_code_name(self):
+        return one_line(self.cleaned_data.get("last_contact_source_code_name", ""))
 
     def clean_person_name(self):
         name = one_line(self.cleaned_data["person_name"])
@@ -246,6 +308,24 @@ class RelativeForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
+    # Three ways, not a checkbox: without scripts a box cannot follow the kind chosen
+    # in the same form, and an unticked box would turn the kind's default off.
+    search_step = forms.TypedChoiceField(
+        label=_("A step taken to find the person"),
+        choices=[
+            ("", _("As its kind says (yes for a search, an inquiry, a court filing)")),
+            ("on", _("Yes")),
+            ("off", _("No")),
+        ],
+        coerce=lambda value: value == "on",
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "An inquiry, complaint or search for the person, by anyone: listed as a "
+            "step taken in UN submissions"
+        ),
+    )
+
     class Meta:
         model = Event
         fields = ["kind", "occurred_on", "place", "description", "clearance"]
@@ -257,9 +337,13 @@ class EventForm(forms.ModelForm):
             )
         }
 
+    field_order = ["kind", "search_step"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clearance"].required = False  # not sent: the default, inside
+        if self.instance.pk:  # a recorded event says what it is
+            self.initial.setdefault("search_step", "on" if self.instance.search_step else "off")
 
     def clean_clearance(self):
         return self.cleaned_data.get("clearance") or Event.Clearance.SOURCES
@@ -267,7 +351,13 @@ class EventForm(forms.ModelForm):
 
 class EventActorForm(forms.Form):
     actor = forms.ModelChoiceField(label=_("Actor"), queryset=Actor.objects.none(), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=EventActor.Role.choices, required=False)
+    # Chosen, never defaulted: a ministry that only issued a statement must not
+    # become an alleged perpetrator because its row was left as it came.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("Choose the role")), *EventActor.Role.choices],
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

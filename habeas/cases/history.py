@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from habeas.sources.models import Claim, Source
 
-from .models import Case, Event, Person, PersonName, Relative
+from .models import Case, Event, Person, PersonName, Relative, relative_label
 
 # Fields whose values only the source grant reveals, in history as everywhere.
 # The last contact's message is encrypted at rest but is the case's own content:
@@ -96,7 +96,7 @@ def _record_name(historical) -> str:
     if model is PersonName:
         return f"Name {historical.text}"
     if model is Relative:
-        return f"Relative {historical.name} ({historical.relationship})"
+        return f"Relative {relative_label(historical.name, historical.relationship)}"
     return f"Claim ({historical.get_material_display()}, received {historical.received_on})"
 
 

@@ -355,8 +355,9 @@ def reference_probe(*, user: User, reference: str, exclude: Case | None = None) 
 
 
 def actors_all() -> QuerySet[Actor]:
-    """Actors are the organisation's shared reference list, not case content."""
-    return Actor.objects.select_related("parent")
+    """Actors are the organisation's shared reference list, not case content. Each is
+    shown with its parent (its State may be the parent's), and a parent with its own."""
+    return Actor.objects.select_related("parent__parent")
 
 
 def actor_get(*, public_id: UUID) -> Actor:
@@ -429,7 +430,8 @@ def case_record(*, case: Case) -> CaseRecord:
     events = list(
         Event.objects.filter(case=case)
         .prefetch_related(
-            Prefetch("event_actors", queryset=EventActor.objects.select_related("actor"))
+            # The parent too: an actor is shown with its State, which may be its parent's.
+            Prefetch("event_actors", queryset=EventActor.objects.select_related("actor__parent"))
         )
         .order_by("occurred_from", "id")
     )

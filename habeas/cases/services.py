@@ -417,7 +417,10 @@ def case_open(
     code_name = one_line(last_contact_source_code_name)
     if code_name:
         case.last_contact_source = _source_create(
-            case=case, code_name=code_name, kind=last_contact_source_kind or "", by=by
+            case=case,
+            code_name=code_name,
+            kind=last_contact_source_kind or LAST_CONTACT_SOURCE_KIND,
+            by=by,
         )
         changed_by(case, by)  # the link is in the case's history from the start
         case.save(update_fields=["last_contact_source", "updated_at"])

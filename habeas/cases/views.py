@@ -49,9 +49,10 @@ from .forms import (
     TeamMemberForm,
 )
 from .history import case_history as history_of
+from .models import PersonName
 
 if TYPE_CHECKING:
-    from .models import Actor, Event, Relative
+    from .models import Actor, Case, Event, Relative
 
 
 @require_safe
@@ -114,11 +115,18 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         name = data.pop("person_name", "")
         script = data.pop("person_name_script", "")
+        name_kind = data.pop("person_name_kind", "") or PersonName.Kind.REPORTED
         with errors_onto(form):
             case = services.case_open(
-                person=known, name=name, script=script, by=request.user, **data
+                person=known,
+                name=name,
+                script=script,
+                name_kind=name_kind,
+                by=request.user,
+                **data,
             )
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            _say_priority_raised(request, asked=data["priority"], case=case)
             return redirect(case)
     title = (
         _("Open another case for %(name)s") % {"name": known.display_name}
@@ -127,6 +135,19 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
     )
     back = known.get_absolute_url() if known else reverse("case_list")
     return form_page(request, title=title, back=back, forms=[form])
+
+
+def _say_priority_raised(request: AuthenticatedRequest, *, asked: int, case: Case) -> None:
+    """Rule 5 of the alerts raised the priority chosen on the form: say so, and why."""
+    if case.priority < asked:  # 1 is the most urgent
+        messages.warning(
+            request,
+            _(
+                "Priority raised to %(priority)s: a newly ticked risk (%(risks)s) raises it, "
+                "whatever was chosen on the form."
+            )
+            % {"priority": case.get_priority_display(), "risks": ", ".join(case.risk_flags)},
+        )
 
 
 def _uuid_or_404(value: str) -> UUID:
@@ -172,6 +193,7 @@ def case_edit(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
                 case=case, tags=form.cleaned_data["tags"], by=request.user, **data
             )
             say_saved(request, saved, _("Case updated."))
+            _say_priority_raised(request, asked=data["priority"], case=case)
             return redirect(case)
     return form_page(
         request,
@@ -208,6 +230,7 @@ def _event_page(request, *, case, event=None) -> HttpResponse:
     actors = EventActorFormSet(request.POST or None, initial=initial, prefix="actors")
     if request.method == "POST" and form.is_valid() and actors.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data["search_step"] = form.cleaned_data["search_step"]  # None: as its kind says
         with errors_onto(form):
             saved: Event | None  # None: nothing changed
             if event is None:
