@@ -1,41 +1,117 @@
-"""The clocks of a case (days since the disappearance, since the last news, left
-in the urgent window), shown the same wherever a case is shown."""
+"""The clocks of a case (time since the disappearance, since the last news, left
+in the urgent window), shown the same wherever a case is shown: the case page,
+the case list and the dashboard.
 
-from datetime import date
+A count of days alone does not read: "1873 days" is not "5 years". Each clock
+is written in years, months and days, with the days after it, so that both the
+span and the exact figure a document quotes are on the page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
 
 from django import template
+from django.utils import dateformat, formats
+from django.utils.translation import gettext, ngettext
 
-from habeas.core.templatetags.habeas import days
+from habeas.lib.partialdate import add_months
 
 register = template.Library()
+
+
+def calendar_span(start: date, end: date) -> tuple[int, int, int]:
+    """Whole years, months and days from `start` to `end` (zeros if `end` is
+    earlier). Months are calendar months, clamped at a month's end as the urgent
+    window is: 31 Jan to 28 Feb is one month."""
+    if end <= start:
+        return 0, 0, 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    days = (end - add_months(start, months)).days
+    return months // 12, months % 12, days
+
+
+def _days(n: int) -> str:
+    number = formats.number_format(n, force_grouping=True)
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": number}
+
+
+def span_text(days: int | None, today: date, *, at_least: bool = False) -> str:
+    """ "5 years 1 month 16 days (1,873 days)"; "16 days" under a month; "at least"
+    before it when the count is only a minimum (a date known only as "before…")."""
+    if days is None:
+        return "—"
+    years, months, rest = calendar_span(today - timedelta(days=days), today)
+    parts = [
+        ngettext("%(n)d year", "%(n)d years", years) % {"n": years} if years else "",
+        ngettext("%(n)d month", "%(n)d months", months) % {"n": months} if months else "",
+        ngettext("%(n)d day", "%(n)d days", rest) % {"n": rest} if rest else "",
+    ]
+    text = _days(days)
+    if years or months:
+        text = gettext("%(span)s (%(days)s)") % {
+            "span": " ".join(p for p in parts if p),
+            "days": text,
+        }
+    return gettext("at least %(span)s") % {"span": text} if at_least else text
+
+
+def day_text(day: date) -> str:
+    """28 Jan 2027, as partial dates print a day."""
+    return dateformat.format(day, "j M Y")
+
+
+def _counted_from_a_bound(case) -> bool:
+    # An open start ("before Oct 2021") counts from its latest possible day, so the
+    # figure is a minimum. `is_lower_bound` comes with open-ended dates; before
+    # them, no date is one.
+    return bool(getattr(case.disappeared_on, "is_lower_bound", False))
+
+
+def window_text(case, today: date, *, unknown: str) -> str:
+    """The UN urgent window: "closes 28 Jan 2027 (53 days left)" while it is open,
+    "window passed on 20 Jan 2022" after ("closed" read as the case's status)."""
+    closes = case.urgent_window_closes
+    if closes is None:
+        return unknown
+    left = (closes - today).days
+    if left < 0:
+        return gettext("window passed on %(day)s") % {"day": day_text(closes)}
+    if left == 0:
+        return gettext("closes today, %(day)s") % {"day": day_text(closes)}
+    text = ngettext("closes %(day)s (%(n)d day left)", "closes %(day)s (%(n)d days left)", left)
+    return text % {"day": day_text(closes), "n": left}
 
 
 @register.inclusion_tag("cases/_counters.html")
 def counters(case, today: date):
     """The three clocks of a case, the same wherever the case is shown."""
+    left = case.urgent_window_days_left(today)
+    silent = case.days_since_info(today)
     return {
         "case": case,
-        "days_disappeared": case.days_disappeared(today),
-        "days_since_info": case.days_since_info(today),
-        "window_days_left": case.urgent_window_days_left(today),
+        "disappeared": days_gone(case, today),
+        "silent": span_text(silent, today),
+        "silent_warn": silent >= 7,
+        "window": window_text(case, today, unknown=gettext("needs a disappearance date")),
+        "window_alert": left is not None and 0 <= left <= 30,
     }
 
 
 @register.filter
 def days_gone(case, today: date) -> str:
-    return days(case.days_disappeared(today))
+    gone = case.days_disappeared(today)
+    if gone is None:
+        return gettext("date unknown")
+    return span_text(gone, today, at_least=_counted_from_a_bound(case))
 
 
 @register.filter
 def days_silent(case, today: date) -> str:
-    return days(case.days_since_info(today))
+    return span_text(case.days_since_info(today), today)
 
 
 @register.filter
 def window_left(case, today: date) -> str:
-    left = case.urgent_window_days_left(today)
-    if left is None:
-        return "no date"
-    if left < 0:
-        return "closed"
-    return days(left)
+    return window_text(case, today, unknown=gettext("no date"))
