@@ -182,19 +182,55 @@ def case_list_page(
     return page(rows[:size], count, at_start=True, at_end=len(rows) <= size)
 
 
-def dashboard_for_user(*, user: User, today: date, limit: int = 25) -> dict[str, list[Case]]:
-    """Open cases by urgency (priority, then silent longest), and the cases whose
-    UN Working Group urgent window is still open, closing soonest first."""
+QUIET_DAYS = 14  # "gone quiet" on the dashboard: the alert rule's default (AlertSettings)
+DASHBOARD_SHOWN = 25  # cases per section of the dashboard; the case list has them all
+
+
+class Dashboard(TypedDict):
+    """The open cases of the dashboard in what needs action first: each open case is
+    in exactly one list (the alerts due are the alerts app's, between the first two)."""
+
+    window_open: list[Case]  # UN urgent window still open: closing soonest first
+    gone_quiet: list[Case]  # no new information for QUIET_DAYS or more: silent longest first
+    others: list[Case]  # the rest: by priority, then silent longest
+    cut: list[str]  # the lists above that hold more than DASHBOARD_SHOWN cases
+    shown: int
+    quiet_days: int
+
+
+def dashboard_for_user(*, user: User, today: date, limit: int = DASHBOARD_SHOWN) -> Dashboard:
+    """What needs action today first: cases whose UN urgent window is still open,
+    then those gone quiet, then the rest. Three lists of at most `limit`, each read
+    by one query on an index of `Case` (and one for the people shown)."""
     visible = cases_listed_for(user)[0].filter(is_open=True)
-    by_urgency = list(
-        visible.order_by("priority", "last_info_at").prefetch_related("people")[:limit]
+    window_open = Q(urgent_window_closes__gte=today)
+    # Silent QUIET_DAYS days or more: nothing new since before the day after that began.
+    quiet = Q(last_info_at__lt=_midnight(today - timedelta(days=QUIET_DAYS - 1)))
+    lists = {
+        "window_open": visible.filter(window_open).order_by(
+            "urgent_window_closes", "priority", "reference"
+        ),
+        "gone_quiet": visible.filter(~window_open, quiet).order_by(
+            "last_info_at", "priority", "reference"
+        ),
+        "others": visible.filter(~window_open)
+        .exclude(quiet)
+        .order_by("priority", "last_info_at", "reference"),
+    }
+    read = {name: list(q.prefetch_related("people")[: limit + 1]) for name, q in lists.items()}
+    return Dashboard(
+        window_open=read["window_open"][:limit],
+        gone_quiet=read["gone_quiet"][:limit],
+        others=read["others"][:limit],
+        cut=[name for name, rows in read.items() if len(rows) > limit],
+        shown=limit,
+        quiet_days=QUIET_DAYS,
     )
-    window_open = list(
-        visible.filter(urgent_window_closes__gte=today)
-        .order_by("urgent_window_closes")
-        .prefetch_related("people")[:limit]
-    )
-    return {"by_urgency": by_urgency, "window_open": window_open}
+
+
+def _midnight(day: date) -> datetime:
+    """Local midnight of `day`, as the alert rules count days."""
+    return timezone.make_aware(datetime.combine(day, time()))
 
 
 def person_get_for_user(*, user: User, public_id: UUID) -> Person:

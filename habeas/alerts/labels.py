@@ -1,0 +1,80 @@
+"""What a deadline or an alert is about, named for a person: "UN urgent window
+closes 28 Jan 2027 — reminder 29 Dec", not the rule's name beside the reminder's
+date ("UN urgent window closing — Due 29 Dec 2026" read as the closing date).
+
+Display only: the rules and their stored occurrences are unchanged. Each rule's
+`occurrence` already names the moment it is about (rules.py): the closing date
+for a window or a response deadline, the year count for an anniversary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
+
+from habeas.cases.models import Case
+
+from .models import Rule
+
+
+@dataclass(frozen=True)
+class Label:
+    what: str  # "UN urgent window closes 28 Jan 2027"
+    when: str  # "reminder 29 Dec"
+
+    def __str__(self) -> str:
+        return f"{self.what} — {self.when}"
+
+
+def _day(day: date) -> str:
+    return dateformat.format(day, "j M Y")
+
+
+def _short_day(day: date, today: date) -> str:
+    """A day of this year without its year, as a reminder is read: "29 Dec"."""
+    return dateformat.format(day, "j M" if day.year == today.year else "j M Y")
+
+
+def _closing_date(occurrence: str) -> date | None:
+    """The date before the step in "2027-01-28/30" (window, response deadline)."""
+    try:
+        return date.fromisoformat(occurrence.split("/", 1)[0])
+    except ValueError:
+        return None
+
+
+def label(*, rule: str, occurrence: str, due_at: datetime, case: Case, today: date) -> Label:
+    """Name a deadline (next due) or an alert (raised) by what it is about."""
+    due = timezone.localdate(due_at)
+    reminder = gettext("reminder %(day)s") % {"day": _short_day(due, today)}
+    on_day = gettext("on %(day)s") % {"day": _short_day(due, today)}
+    if rule == Rule.WINDOW:
+        closes = _closing_date(occurrence) or case.urgent_window_closes
+        if closes is not None:
+            what = gettext("UN urgent window closes %(day)s") % {"day": _day(closes)}
+            return Label(what, reminder)
+    elif rule == Rule.RESPONSE_DEADLINE:
+        closes = _closing_date(occurrence)
+        if closes is not None:
+            what = gettext("A response is due by %(day)s") % {"day": _day(closes)}
+            return Label(what, reminder)
+    elif rule == Rule.ANNIVERSARY:
+        years = occurrence.split("y", 1)[0]
+        if years.isdigit():
+            what = ngettext(
+                "%(n)d year since the disappearance",
+                "%(n)d years since the disappearance",
+                int(years),
+            ) % {"n": int(years)}
+            return Label(what, on_day)
+    elif rule == Rule.QUIET:
+        since = timezone.localdate(case.last_info_at)
+        if since < due:
+            what = gettext("Gone quiet: no new information since %(day)s") % {"day": _day(since)}
+            return Label(what, reminder)
+    elif rule == Rule.FOLLOW_UP:
+        what = gettext("Follow up an intervention that has no response")
+        return Label(what, gettext("due %(day)s") % {"day": _short_day(due, today)})
+    return Label(str(Rule(rule).label) if rule in Rule.values else rule, on_day)
