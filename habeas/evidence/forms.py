@@ -104,7 +104,7 @@ def offer_links(form: forms.Form, case: Case) -> None:
     claims.queryset = Claim.objects.filter(case=case).select_related("source")
     claims.to_field_name = "public_id"
     # Django's documented way to label the choices of one form (not a subclass).
-    claims.label_from_instance = _claim_label  # type: ignore[method-assign]
+    claims.label_from_instance = _claim_label  # type: ignore[method-assign,assignment]
     events = cast(forms.ModelMultipleChoiceField, form.fields["events"])
     events.queryset = Event.objects.filter(case=case).order_by("occurred_from", "id")
     events.to_field_name = "public_id"

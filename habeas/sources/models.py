@@ -158,7 +158,7 @@ class Claim(models.Model):
     received_from = models.DateField(editable=False)
     # Through whom it came, in order from the source towards the organisation
     # ("informal channels → a named activist → an NGO → us"): each link a source.
-    via = models.ManyToManyField(
+    via: models.ManyToManyField[Source, ClaimRelay] = models.ManyToManyField(
         Source,
         through="ClaimRelay",
         blank=True,
