@@ -267,7 +267,3 @@ def test_a_defender_is_a_kind_of_source_on_the_form(login, alice, alices_case):
     response = client.post(url, {"code_name": "ORE", "kind": "defender", "reliability": "F"})
     assert response.status_code == 302
     assert Source.objects.get(case=alices_case).kind == Source.Kind.DEFENDER
-
-
-def test_the_claim_form_is_refused_to_the_outsider(login, charlie, alices_case):
-    assert login(charlie).get(_add_url(alices_case)).status_code == 404
