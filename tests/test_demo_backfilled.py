@@ -42,8 +42,9 @@ def load_demo(user) -> None:
 
 
 @pytest.mark.django_db
-def test_cases_entered_after_the_fact_are_silent_since_their_latest_dated_information(alice):
+def test_cases_entered_after_the_fact_are_silent_since_their_latest_dated_information(alice, login):
     load_demo(alice)
+    client = login(alice)
     with time_machine.travel(TODAY, tick=False):
         today = timezone.localdate()
         for reference, latest, days in BACKFILLED:
@@ -52,6 +53,9 @@ def test_cases_entered_after_the_fact_are_silent_since_their_latest_dated_inform
             assert timezone.localdate(case.created_at) == today, reference
             assert (today - latest).days - 1 == days  # the hand count, checked once
             assert case.days_since_info(today) == days, (reference, case.last_info_at)
+            page = client.get(f"/cases/{case.public_id}/")
+            assert page.status_code == 200
+            assert f"{days:,} days" in page.content.decode(), reference
 
 
 @pytest.mark.django_db
