@@ -10,7 +10,6 @@ document must be Russian whether or not a catalogue was compiled.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from django.utils import translation
@@ -254,19 +253,23 @@ def texts_for(language: str) -> dict[str, str]:
 
 def format_date(value: PartialDate | date, language: str) -> str:
     """A date as the document's reader writes it: "20 Oct 2021" in English (as
-    PartialDate shows it everywhere), "20 октября 2021 г." in Russian."""
+    PartialDate shows it everywhere), "20 октября 2021 г." in Russian, exactly as
+    precise as stored ("до октября 2021 г.", "в начале 2003 г."); both read back
+    through PartialDate.parse."""
     if not isinstance(value, PartialDate):
         value = PartialDate(value, value, Precision.DAY)
     if language != "ru":
         return value.display()
     if value.precision is Precision.RANGE:
-        text = _russian_range(value.lo, value.hi)
-        return f"приблизительно {text}" if value.approximate else text
+        return _russian_range(value)
     unit = Precision.DAY if value.precision is Precision.MINUTE else value.precision
     if value.approximate:  # "около" takes the genitive: около октября 2021 г.
         return f"около {_russian(value.lo, unit, genitive=True)}"
     text = _russian(value.lo, unit, genitive=False)
     return f"{text}, {value.time:%H:%M}" if value.time is not None else text
+
+
+_RUSSIAN_THIRDS = ("в начале", "в середине", "в конце")
 
 
 def _russian(d: date, unit: Precision, *, genitive: bool) -> str:
@@ -278,22 +281,30 @@ def _russian(d: date, unit: Precision, *, genitive: bool) -> str:
     return f"{d.day} {RUSSIAN_MONTHS_GENITIVE[d.month - 1]} {d.year} г."
 
 
-def _russian_range(lo: date, hi: date) -> str:
-    """ "с 20 по 22 октября 2021 г.", "с октября по декабрь 2021 г.", "с 2002 по 2004 г."."""
-    if lo.day == 1 and hi.day == calendar.monthrange(hi.year, hi.month)[1]:
-        unit = Precision.YEAR if (lo.month, hi.month) == (1, 12) else Precision.MONTH
+def _russian_range(value: PartialDate) -> str:
+    """ "до октября 2021 г.", "после 2019 г.", "в начале 2003 г.", "с 20 по 22 октября
+    2021 г.", "с 2020 г. по октябрь 2021 г.": each end in the unit it was given in."""
+    about = "примерно " if value.approximate else ""
+    if value.open_start or value.open_end:
+        word = "до" if value.open_start else "после"  # both take the genitive
+        return f"{about}{word} {_russian(*value.named_bound(), genitive=True)}"
+    if third := value.third():
+        index, whole, unit = third
+        return f"{about}{_RUSSIAN_THIRDS[index]} {_russian(whole, unit, genitive=True)}"
+    lo, hi, lo_unit, hi_unit = value.lo, value.hi, value.lo_unit, value.hi_unit
+    assert lo_unit is not None and hi_unit is not None  # a closed range
+    end = _russian(hi, hi_unit, genitive=False)
+    if lo_unit is hi_unit is Precision.YEAR:
+        text = f"с {lo.year} по {end}"
+    elif Precision.YEAR in (lo_unit, hi_unit) or lo.year != hi.year:
+        text = f"с {_russian(lo, lo_unit, genitive=True)} по {end}"
+    elif lo_unit is Precision.MONTH:
+        text = f"с {RUSSIAN_MONTHS_GENITIVE[lo.month - 1]} по {end}"
+    elif lo.month == hi.month and hi_unit is Precision.DAY:
+        text = f"с {lo.day} по {end}"
     else:
-        unit = Precision.DAY
-    end = _russian(hi, unit, genitive=False)
-    if unit is Precision.YEAR:
-        return f"с {lo.year} по {end}"
-    if lo.year != hi.year:
-        return f"с {_russian(lo, unit, genitive=True)} по {end}"
-    if unit is Precision.MONTH:
-        return f"с {RUSSIAN_MONTHS_GENITIVE[lo.month - 1]} по {end}"
-    if lo.month == hi.month:
-        return f"с {lo.day} по {end}"
-    return f"с {lo.day} {RUSSIAN_MONTHS_GENITIVE[lo.month - 1]} по {end}"
+        text = f"с {lo.day} {RUSSIAN_MONTHS_GENITIVE[lo.month - 1]} по {end}"
+    return f"приблизительно {text}" if value.approximate else text
 
 
 def country_name(code: str, language: str) -> str:

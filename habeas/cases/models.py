@@ -366,8 +366,8 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Keep the derived date columns in step with the partial dates they come from.
-        self.disappeared_from = self.disappeared_on.lo if self.disappeared_on else None
-        self.last_contact_from = self.last_contact_on.lo if self.last_contact_on else None
+        self.disappeared_from = self.disappeared_on.sort_date if self.disappeared_on else None
+        self.last_contact_from = self.last_contact_on.sort_date if self.last_contact_on else None
         self.urgent_window_closes = (
             add_months(self.disappeared_from, URGENT_WINDOW_MONTHS)
             if self.disappeared_from
@@ -534,7 +534,7 @@ class Event(models.Model):
         return f"{self.get_kind_display()}, {self.occurred_on}"
 
     def save(self, *args, **kwargs) -> None:
-        self.occurred_from = self.occurred_on.lo
+        self.occurred_from = self.occurred_on.sort_date
         super().save(*args, **kwargs)
 
 

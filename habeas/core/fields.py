@@ -12,8 +12,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from habeas.lib.partialdate import PartialDate, PartialDateError
+
+# What a partial-date box accepts, shown under every one of them before anything is typed.
+DATE_EXAMPLES = _(
+    "e.g. 2021-10-20 12:43, Oct 2021, about 2002, between 20 and 22 Oct 2021, "
+    "between 2020 and Oct 2021, before Oct 2021, after 2019, early 2003, late Nov 2021"
+)
 
 
 class PartialDateField(models.CharField):
@@ -65,18 +74,30 @@ class PartialDateField(models.CharField):
 
 
 class PartialDateFormField(forms.CharField):
-    """Reads what a caseworker types; refuses dates in the future and impossible ones."""
+    """Reads what a caseworker types; refuses dates in the future and impossible ones.
+
+    Its help always ends with the examples of what it accepts. A model field passes its
+    own help_text ("" when it has none) to every form field it makes, and forms set help
+    after building the field, so a default help text was never seen: the examples showed
+    only in the error after a wrong date. Whatever help is set is kept, before them.
+    """
 
     def __init__(self, *args: Any, allow_future: bool = False, **kwargs: Any) -> None:
         self.allow_future = allow_future
         # The cleaned value is a PartialDate, which length validators cannot measure:
         # the text's length is checked in to_python instead.
         self.max_text_length = kwargs.pop("max_length", None) or 80
-        kwargs.setdefault(
-            "help_text", "e.g. 2021-10-20 12:43, 2021-10, about 2002, between 20 and 22 Oct 2021"
-        )
         super().__init__(*args, **kwargs)
         self.widget.attrs["maxlength"] = str(self.max_text_length)
+
+    @property  # type: ignore[override]
+    def help_text(self) -> str | Promise:
+        own = self._own_help_text
+        return format_lazy("{} ({})", own, DATE_EXAMPLES) if own else DATE_EXAMPLES
+
+    @help_text.setter
+    def help_text(self, value: str | Promise) -> None:
+        self._own_help_text = value
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, PartialDate):

@@ -199,7 +199,7 @@ class Claim(models.Model):
         return f"{self.source.code_name}, {self.received_on}"
 
     def save(self, *args, **kwargs) -> None:
-        self.received_from = self.received_on.lo
+        self.received_from = self.received_on.sort_date
         super().save(*args, **kwargs)
 
     @property
