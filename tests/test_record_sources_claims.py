@@ -267,3 +267,13 @@ def test_a_defender_is_a_kind_of_source_on_the_form(login, alice, alices_case):
     response = client.post(url, {"code_name": "ORE", "kind": "defender", "reliability": "F"})
     assert response.status_code == 302
     assert Source.objects.get(case=alices_case).kind == Source.Kind.DEFENDER
+
+
+def test_the_chain_pickers_appear_once_there_is_another_source(login, alice, alices_case, orchid):
+    """With one source a claim cannot have come through anyone else on record."""
+    client = login(alice)
+    assert 'name="via_1"' not in client.get(_add_url(alices_case)).content.decode()
+    _source(alices_case, alice, "HRW", Source.Kind.NGO)
+    page = client.get(_add_url(alices_case)).content.decode()
+    assert 'name="via_1"' in page and 'name="via_4"' in page
+    assert "Came through, link 1 (nearest the source)" in page

@@ -117,7 +117,9 @@ class ClaimForm(forms.ModelForm):
         event.queryset = Event.objects.filter(case=case)
         event.to_field_name = "public_id"
         source.empty_label = None
-        for n, name in enumerate(RELAY_FIELDS, 1):
+        # With one source there is nobody else it could have come through.
+        relay_fields = RELAY_FIELDS if len(sources) > 1 else []
+        for n, name in enumerate(relay_fields, 1):
             self.fields[name] = forms.ModelChoiceField(
                 queryset=sources,
                 to_field_name="public_id",
@@ -133,13 +135,13 @@ class ClaimForm(forms.ModelForm):
                 if n == 1
                 else "",
             )
-        self.order_fields(["source", *RELAY_FIELDS])
+        self.order_fields(["source", *relay_fields])
         if self.instance.pk:
             # model_to_dict gives integer keys; the choices are public ids.
             self.initial["source"] = self.instance.source
             self.initial["event"] = self.instance.event
             relays = self.instance.relays.select_related("source")
-            for name, relay in zip(RELAY_FIELDS, relays, strict=False):
+            for name, relay in zip(relay_fields, relays, strict=False):
                 self.initial[name] = relay.source
         else:
             self.initial.setdefault(
