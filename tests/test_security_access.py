@@ -500,7 +500,7 @@ def test_the_person_record_keeps_its_history(login, alice, bob, alices_case):
     second = {**first, "description": "REWRITTENDESC-2", "birth_date": "1985-06-06"}
     assert login(bob).post(edit, second).status_code == 302
     name = person.names.get(text="Rustam Isakow")
-    rename = {"text": "Rewritten Spelling", "kind": "official"}
+    rename = {"text": "Rewritten Spelling", "kind": "reported"}  # the kind it was added with
     edit_name = f"/people/{person.public_id}/names/{name.public_id}/edit/"
     assert client.post(edit_name, rename).status_code == 302
 

@@ -294,9 +294,6 @@ class Case(models.Model):
     last_contact_channel = models.CharField(
         _("last contact: channel"), max_length=20, choices=ContactChannel.choices, blank=True
     )
-    # Going away (cases 0021) once the demo stops writing it; 0020 moved its text into
-    # a source. Nothing reads or shows it any more.
-    last_contact_with = models.CharField(_("last contact: with whom"), max_length=300, blank=True)
     # Who had the last contact is often the source to protect: a source of the case,
     # shown by its code name, never free text that can hold a real name.
     last_contact_source = models.ForeignKey(
