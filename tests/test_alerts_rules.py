@@ -245,7 +245,8 @@ def test_a_prompt_intervention_sent_leaves_the_urgent_window_alert_standing(alic
         detection.rebuild_all(now=timezone.now())  # every case, in bulk
     assert Deadline.objects.filter(case=case, rule=Rule.WINDOW).exists()
     client.force_login(alice)
-    assert "UN urgent window closing" in client.get(case.get_absolute_url()).content.decode()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "UN urgent window closes 1 Jun 2026" in page
     assert Rule.WINDOW in rules_of(detect_at(datetime(2026, 5, 20, tzinfo=UTC)))
 
     Intervention.objects.create(
