@@ -6,7 +6,7 @@ from hypothesis import given
 
 from habeas.advocacy.texts import format_date
 from habeas.lib.partialdate import PartialDate
-from tests.support.partial_dates import same_precision, values
+from tests.support.partial_dates import same_precision, unhurried, values
 
 
 @pytest.mark.parametrize(
@@ -46,6 +46,7 @@ def test_each_shape_in_russian(typed, russian):
     assert format_date(value, "en") == value.display()
 
 
+@unhurried
 @given(values)
 def test_russian_reads_back_as_the_same_value(value):
     same_precision(PartialDate.parse(format_date(value, "ru")), value)

@@ -24,6 +24,7 @@ from tests.support.partial_dates import (
     singles,
     start_of,
     thirds,
+    unhurried,
     units,
     values,
 )
@@ -35,6 +36,7 @@ RUSSIAN_GENITIVE = (
 )  # fmt: skip
 
 
+@unhurried
 @given(values)
 @example(PartialDate.parse("between 2020 and Oct 2021"))
 @example(PartialDate.parse("between 22 Oct and Nov 2021"))
@@ -44,6 +46,7 @@ def test_what_is_shown_reads_back_as_the_same_value(value):
     same_precision(PartialDate.parse(value.display()), value)
 
 
+@unhurried
 @given(values)
 def test_what_is_stored_reads_back_as_the_same_value(value):
     edtf = value.to_edtf()
@@ -52,6 +55,7 @@ def test_what_is_stored_reads_back_as_the_same_value(value):
     assert PartialDate.from_edtf(edtf).to_edtf() == edtf
 
 
+@unhurried
 @given(values)
 def test_the_counting_days_lie_within_the_bounds(value):
     assert value.lo <= value.sort_date <= value.hi
@@ -79,6 +83,7 @@ def written(d: date, unit: Precision, style: str) -> str:
 styles = st.sampled_from(("iso", "en", "ru"))
 
 
+@unhurried
 @given(days, days, units, units, styles)
 def test_a_typed_range_keeps_each_ends_unit(first, second, lo_unit, hi_unit, style):
     first, second = sorted((first, second))
@@ -95,6 +100,7 @@ def test_a_typed_range_keeps_each_ends_unit(first, second, lo_unit, hi_unit, sty
     same_precision(PartialDate.parse(value.display()), value)
 
 
+@unhurried
 @given(days, units, styles, st.booleans())
 @example(date(1800, 6, 1), Y, "en", True)  # before 1800: nothing left to be in
 @example(date(1800, 6, 1), M, "en", True)
@@ -138,6 +144,7 @@ def legacy_to_edtf(value: PartialDate) -> str:
     return text + mark
 
 
+@unhurried
 @given(st.one_of(singles(), closed_ranges(), thirds()))
 def test_strings_stored_before_read_with_the_same_meaning(value):
     stored = legacy_to_edtf(value)

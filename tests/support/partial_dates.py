@@ -5,13 +5,17 @@ wording (tests/lib/test_partialdate_properties.py, tests/test_dates_russian.py).
 import calendar
 from datetime import date, time
 
-from hypothesis import assume
+from hypothesis import assume, settings
 from hypothesis import strategies as st
 
 from habeas.lib.partialdate import OPEN_HI, OPEN_LO, PartialDate, PartialDateError, Precision
 
 Y, M, D, R, T = Precision.YEAR, Precision.MONTH, Precision.DAY, Precision.RANGE, Precision.MINUTE
 UNITS = (Y, M, D)
+
+# No time limit per example: a loaded CI machine is slow, not wrong (hypothesis would call
+# a slow first run and a fast second one flaky).
+unhurried = settings(deadline=None)
 
 days = st.dates(min_value=date(1800, 1, 2), max_value=date(9999, 12, 30))
 units = st.sampled_from(UNITS)
