@@ -31,7 +31,10 @@ user = User.objects.create_user(username="w", password="x" * 20)
 for i in range({n}):
     person = cases.person_create(name=f"Person {{i}}", by=user)
     cases.case_create(reference=f"W-{{i}}", person=person, country="TM", by=user)
-Case.objects.update(last_info_at=timezone.now() - timedelta(days=30))
+# Opened and last heard of a month ago (a "gone quiet" alert is due N days after
+# the later of the two): every case has its alert due now.
+month_ago = timezone.now() - timedelta(days=30)
+Case.objects.update(last_info_at=month_ago, created_at=month_ago)
 detection.rebuild_all()
 """
 

@@ -57,7 +57,8 @@ def test_a_recent_disappearance_is_quiet_after_three_days_not_before(alice):
     assert detect_at(T0 + timedelta(days=3) - timedelta(seconds=1)) == []
     raised = detect_at(T0 + timedelta(days=3))
     assert rules_of(raised) == [Rule.QUIET]
-    assert raised[0].title == "TM-2026-001: no new information for 3 days"
+    # Due three days after the case was opened; silent since the end of 8 March.
+    assert raised[0].title == "TM-2026-001: no new information for 4 days"
     # Once per occurrence: the next pass raises nothing more.
     assert detect_at(T0 + timedelta(days=3, hours=1)) == []
 
@@ -103,8 +104,9 @@ def test_new_evidence_restarts_the_quiet_clock(alice):
 
     case = open_case(alice, disappeared="2026-03-08")
     with time_machine.travel(T0 + timedelta(days=2), tick=False):
-        upload = SimpleUploadedFile("letter.txt", b"The ministry replied today.\n")
-        evidence_add(case=case, upload=upload, title="Reply", by=alice)
+        upload = SimpleUploadedFile("letter.txt", b"The ministry replied yesterday.\n")
+        dated = PartialDate.parse("2026-03-11")  # what it shows, not when it was uploaded
+        evidence_add(case=case, upload=upload, title="Reply", dated_on=dated, by=alice)
     assert detect_at(T0 + timedelta(days=4)) == []
     assert rules_of(detect_at(T0 + timedelta(days=5))) == [Rule.QUIET]
 

@@ -229,6 +229,17 @@ def test_silent_filter_counts_days_since_new_information(login, alice, alices_ca
     import time_machine
     from django.utils import timezone
 
+    from habeas.cases import services
+    from habeas.lib.partialdate import PartialDate
+
+    # Silent since its latest dated information: a sighting dated today.
+    services.event_add(
+        case=alices_case,
+        kind="sighting",
+        occurred_on=PartialDate.parse(timezone.localdate().isoformat()),
+        description="Seen at the prison gate.",
+        by=alice,
+    )
     client = login(alice)
     assert "TM-2021-003" not in client.get("/cases/?silent_days=5").content.decode()
     with time_machine.travel(timezone.now() + timezone.timedelta(days=6)):
@@ -334,7 +345,8 @@ def test_a_filter_matching_more_than_the_cap_says_more_than(login, alice, monkey
 
 
 def test_silence_counts_from_the_latest_information_not_from_typing_it_in(alice, alices_case):
-    """Backfilled history leaves the "silent for" counter alone; news resets it."""
+    """Backfilled history leaves the "silent for" counter alone; news resets it: a
+    claim counts by when the source said it, not by when it was received."""
     from datetime import timedelta
 
     import time_machine
@@ -344,8 +356,8 @@ def test_silence_counts_from_the_latest_information_not_from_typing_it_in(alice,
     from habeas.sources import services as sources
 
     case = alices_case
-    opened = case.last_info_at
-    later = opened + timedelta(days=40)
+    contact = case.last_info_at  # the end of the last contact's day, 20 Oct 2021
+    later = contact + timedelta(days=40)
     with time_machine.travel(later, tick=False):
         services.event_add(
             case=case,
@@ -360,12 +372,13 @@ def test_silence_counts_from_the_latest_information_not_from_typing_it_in(alice,
             source=source,
             topic="event",
             statement="Heard in 2020 that he was watched.",
-            received_on=PartialDate.parse("2020-05"),
+            dated_on=PartialDate.parse("2020-05"),
+            received_on=PartialDate.parse(later.date().isoformat()),
             material="testimony",
             by=alice,
         )
         case.refresh_from_db()
-        assert case.last_info_at == opened
+        assert case.last_info_at == contact
         assert case.days_since_info(later.date()) == 40
 
         sources.claim_add(
@@ -373,12 +386,13 @@ def test_silence_counts_from_the_latest_information_not_from_typing_it_in(alice,
             source=source,
             topic="whereabouts",
             statement="Seen in a prison van this morning.",
+            dated_on=PartialDate.parse(later.date().isoformat()),
             received_on=PartialDate.parse(later.date().isoformat()),
             material="testimony",
             by=alice,
         )
         case.refresh_from_db()
-        assert case.last_info_at == later  # received today: news now, not at midnight
+        assert case.last_info_at == later  # dated today: news now, not at midnight
         assert case.days_since_info(later.date()) == 0
 
 

@@ -26,7 +26,8 @@ def test_adding_a_claim_resets_the_silence_counter(login, alice, alices_case):
                 "source": str(source.public_id),
                 "topic": "whereabouts",
                 "statement": "Seen in a prison van.",
-                "received_on": timezone.localdate().isoformat(),  # received today
+                "dated_on": timezone.localdate().isoformat(),  # what the source saw today
+                "received_on": timezone.localdate().isoformat(),
                 "material": "testimony",
                 "credibility": "3",
                 "credibility_rationale": "A neighbour saw it; nobody else has.",

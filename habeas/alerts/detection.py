@@ -39,7 +39,8 @@ REBUILD_BATCH = 2000  # cases per transaction when every case is recomputed
 def _title(case: Case, deadline: Deadline, now: datetime) -> str:
     ref = case.reference
     if deadline.rule == Rule.QUIET:
-        days = max(0, (now - case.last_info_at).days)
+        # The figure the case page shows ("no new information for"), counted the same way.
+        days = case.days_since_info(timezone.localdate(now))
         return f"{ref}: no new information for {days} days"
     if deadline.rule == Rule.WINDOW:
         step = deadline.occurrence.rsplit("/", 1)[-1]

@@ -81,11 +81,17 @@ def quiet_threshold(case: Case, eff: Effective, at: datetime) -> int:
 
 def quiet_next(case: Case, eff: Effective, *, now: datetime, after: datetime | None) -> Due | None:
     """No new information for N days; repeats every N days while the case stays quiet.
-    `after` is the due moment of the last quiet alert of this silent spell."""
+    `after` is the due moment of the last quiet alert of this silent spell.
+
+    The first alert of a spell is due N days after the latest information, or after
+    the case was opened if that is later: a case entered today about 2021 has been
+    silent for years (its counter says so at once), but its team, who has just
+    entered it, is given N days of its own to find news before being told so: no
+    alert the moment it is saved, however old its silence."""
     if not case.is_open:
         return None
     if after is None or after < case.last_info_at:
-        base = case.last_info_at
+        base = max(case.last_info_at, case.created_at)
         due = base + timedelta(days=eff.quiet_days_early)
         if quiet_threshold(case, eff, due) != eff.quiet_days_early:
             due = base + timedelta(days=eff.quiet_days_late)

@@ -7,7 +7,7 @@ history have one place per write to hook into.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
@@ -26,7 +26,7 @@ from habeas.lib.names import guess_script, index_terms
 from habeas.lib.partialdate import MIN_YEAR, PartialDate
 from habeas.lib.text import one_line
 
-from . import access, selectors
+from . import access, selectors, silence
 from .models import (
     CLOSING_STATUSES,
     Actor,
@@ -355,7 +355,7 @@ def case_create(
     """Open a case: its creator leads its team and may see its sources; its first
     status is "reported missing", attributed to the creator."""
     now = now or timezone.now()
-    case = Case(reference=one_line(reference), created_by=by, last_info_at=now, **fields)
+    case = Case(reference=one_line(reference), created_by=by, **fields)
     _check_reference(case)
     _check_born_before(person, case)
     case.full_clean()
@@ -377,6 +377,8 @@ def case_create(
     # case documented after the fact (presumed disappearance as of 2003, say) are
     # not outranked by the day the case happened to be opened.
     opened_on = timezone.localdate(now)
+    # Opening a case is not news: status_assert's silence refresh dates its last
+    # information from what the opening form says (disappearance, last contact).
     status_assert(
         case=case,
         status=Status.REPORTED_MISSING,
@@ -488,6 +490,8 @@ def case_update(
     case.save()
     if new_tags is not None:
         case.tags.set(new_tags)
+    if {"disappeared_on", "last_contact_on"} & set(changed):
+        case_silence_refresh(case=case, deadlines=False)  # deadlines: just below
     case_deadlines_update(case=case, by=by)  # deadlines and risk alerts (habeas.alerts)
     audit_record(action="case.update", actor=by, target=case, case=case, detail={"fields": changed})
     return case
@@ -529,37 +533,49 @@ def case_member_set(
     return member
 
 
-def information_moment(dated: PartialDate | date | datetime | None) -> datetime:
-    """The latest moment information dated `dated` can stand for, never after now: the
-    end of its last possible day ("Oct 2021": 1 Nov 2021, 00:00), or now if undated."""
-    now = timezone.now()
-    if dated is None:
-        return now
-    if isinstance(dated, datetime):
-        return min(dated, now)
-    day = dated.hi if isinstance(dated, PartialDate) else dated
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0)))
-    return min(end, now)
+def _case_facts(case: Case) -> silence.CaseFacts:
+    """What silence.latest_information reads, from the stored records. The case row is
+    locked first: two requests adding news at once then count each other's, rather
+    than the later one storing a moment computed without the earlier one's record.
+    Claims and evidence belong to apps above this one: they are read through the
+    case's reverse relations, never imported (docs/architecture.md, "Layers")."""
+    opened, disappeared_on, last_contact_on = (
+        Case.objects.select_for_update()
+        .filter(pk=case.pk)
+        .values_list("created_at", "disappeared_on", "last_contact_on")
+        .get()
+    )
+    return silence.CaseFacts(
+        opened=opened,
+        disappeared_on=disappeared_on,
+        last_contact_on=last_contact_on,
+        events=tuple(case.events.values_list("occurred_on", flat=True)),
+        claims=tuple(case.claims.values_list("dated_on", flat=True)),
+        statuses=tuple(case.statuses.values_list("status", "asserted_on")),
+        evidence=tuple(case.evidence.values_list("dated_on", flat=True)),
+    )
 
 
 @transaction.atomic
-def case_touch(
-    *, case: Case, dated: PartialDate | date | datetime | None = None, deadlines: bool = True
-) -> None:
-    """New information about the case, dated `dated` (undated: it is news now).
+def case_silence_refresh(*, case: Case, deadlines: bool = True) -> None:
+    """Recompute when the case last had news of the person (the rule is in
+    habeas/cases/silence.py) from the dated information it holds now, into
+    `Case.last_info_at`: "no new information for", the case list's "silent for more
+    than N days", the dashboard's order and the "gone quiet" alert follow it.
 
-    The "silent for" counter — and the "gone quiet" alert — count from the latest
-    information the case holds, not from when someone typed it in: a sighting from
-    1999 entered today tells nothing new about where the person is now, and leaves
-    the counter alone; a claim received today resets it. It never goes back."""
-    when = information_moment(dated)
-    moved = Case.objects.filter(pk=case.pk, last_info_at__lt=when).update(
-        last_info_at=when, updated_at=timezone.now()
+    Every service that adds, changes or removes dated information calls it. It is
+    recomputed, not pushed forward: it moves back when a date is corrected to an
+    earlier one or the latest record is removed. `deadlines` False: the caller
+    recomputes the case's deadlines itself just after."""
+    when = silence.latest_information(_case_facts(case), now=timezone.now())
+    moved = (
+        Case.objects.filter(pk=case.pk)
+        .exclude(last_info_at=when)
+        .update(last_info_at=when, updated_at=timezone.now())
     )
-    if moved:
-        case.last_info_at = when
-        if deadlines:
-            case_deadlines_update(case=case)  # "gone quiet" restarts (habeas.alerts)
+    case.last_info_at = when
+    if moved and deadlines:
+        case_deadlines_update(case=case)  # "gone quiet" counts from it (habeas.alerts)
 
 
 @transaction.atomic
@@ -607,7 +623,7 @@ def status_assert(
     Case.objects.filter(pk=case.pk).update(
         current_status=case.current_status, is_open=case.is_open, updated_at=timezone.now()
     )
-    case_touch(case=case, dated=asserted_on, deadlines=False)  # updated just below
+    case_silence_refresh(case=case, deadlines=False)  # deadlines: just below
     case_deadlines_update(case=case, by=by)  # a closed case raises no alerts (habeas.alerts)
     audit_record(
         action="status.assert", actor=by, target=assertion, case=case, detail={"status": status}
@@ -684,7 +700,7 @@ def event_add(
     EventActor.objects.bulk_create(
         [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
     )
-    case_touch(case=case, dated=event.occurred_on)
+    case_silence_refresh(case=case)
     audit_record(action="event.add", actor=by, target=event, case=case)
     return event
 
@@ -719,7 +735,7 @@ def event_update(
             [EventActor(event=event, actor=actor, role=role) for actor, role in actors]
         )
     if "occurred_on" in fields:
-        case_touch(case=event.case, dated=event.occurred_on)
+        case_silence_refresh(case=event.case)  # a corrected date may move it back
     audit_record(
         action="event.update",
         actor=by,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event, Status, StatusAssertion
-from habeas.cases.services import case_touch, same_case_check, status_assert
+from habeas.cases.services import case_silence_refresh, same_case_check, status_assert
 from habeas.core import uploads
 from habeas.lib import files
 from habeas.lib.partialdate import PartialDate
@@ -162,8 +162,9 @@ def evidence_add(
                     **({"part_of": str(part_of.public_id)} if part_of else {}),
                 },
             )
-            # New information, dated when it was collected (undated: now).
-            case_touch(case=case, dated=collected_at)
+            # Dated by what it shows (dated_on), never by when it was collected or
+            # uploaded: an undated file moves nothing.
+            case_silence_refresh(case=case)
             copies = [storage.ORIGINAL, storage.WORKING][: len(tmps)]
             for tmp, copy in zip(tmps, copies, strict=True):
                 finals.append(storage.commit_tmp(tmp, item.public_id, copy))
@@ -228,6 +229,8 @@ def evidence_update(
     item.save(update_fields=["title", "source", "dated_on"])
     item.claims.set(claims)
     item.events.set(events)
+    if "dated_on" in changed:
+        case_silence_refresh(case=item.case)  # a corrected date may move it back
     audit_record(
         action="evidence.update",
         actor=by,

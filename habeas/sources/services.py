@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
-from habeas.cases.services import case_touch, note_in_history, same_case_check
+from habeas.cases.services import case_silence_refresh, note_in_history, same_case_check
 from habeas.core.history import changed_by
 from habeas.lib.partialdate import PartialDate
 
@@ -230,7 +230,7 @@ def claim_add(
     changed_by(claim, by, reason=_chain_note(via) if via else None)
     claim.save()
     _set_relays(claim, via)
-    case_touch(case=case, dated=claim.received_on)
+    case_silence_refresh(case=case)  # by when the source said it, not when received
     audit_record(action="claim.add", actor=by, target=claim, case=case)
     return claim
 
@@ -258,8 +258,8 @@ def claim_update(
     claim.save()
     if relayed:
         _set_relays(claim, chain)
-    if "received_on" in fields:
-        case_touch(case=claim.case, dated=claim.received_on)
+    if "dated_on" in fields:
+        case_silence_refresh(case=claim.case)  # a corrected date may move it back
     audit_record(
         action="claim.update",
         actor=by,
