@@ -167,3 +167,24 @@ class ElementForm(forms.Form):
 class ShareForm(forms.Form):
     action = forms.ChoiceField(label="What", choices=[("share", "Shared"), ("export", "Exported")])
     recipient = forms.CharField(label="With whom / where", max_length=300)
+
+
+class StatusAsOfForm(forms.Form):
+    """The "as of" date of the status a person confirms on the elements page (the
+    silence helper's part of this module). The service refuses a date in the future
+    or before the disappearance; the page shows that here, with the date kept."""
+
+    asserted_on = forms.DateField(
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "From when the case counts as one, e.g. the day the authorities first "
+            "refused to say where the person is; not before the disappearance, not in "
+            "the future. Empty: today. YYYY-MM-DD"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asserted_on"].initial = timezone.localdate()

@@ -6,7 +6,6 @@ from pathlib import PurePosixPath
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from habeas.core.pages import errors_onto, form_page, say_saved
 from habeas.lib import files
 
 from . import elements, selectors, services, storage
-from .forms import ElementForm, EvidenceForm, EvidenceLinksForm, ShareForm
+from .forms import ElementForm, EvidenceForm, EvidenceLinksForm, ShareForm, StatusAsOfForm
 from .models import Element, EvidenceItem
 
 
@@ -184,6 +183,12 @@ def evidence_verify(
 def case_elements(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """The three elements, the suggestion and why, and the disputed facts side by side."""
     access = case_access(user=request.user, public_id=case_id)
+    return _elements_page(request, access, confirm=StatusAsOfForm())
+
+
+def _elements_page(
+    request: AuthenticatedRequest, access: CaseAccess, *, confirm: StatusAsOfForm, status: int = 200
+) -> HttpResponse:
     case = access.case
     element_views = elements.elements_for_case(case)
     return render(
@@ -195,7 +200,9 @@ def case_elements(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
             "suggestion": elements.suggestion_for_case(case, element_views),
             "disputed": elements.disputed_facts(case),
             "can_edit": access.can_edit,
+            "confirm": confirm,
         },
+        status=status,
     )
 
 
@@ -231,16 +238,23 @@ def element_assess(request: AuthenticatedRequest, case_id: UUID, element: str) -
 
 @require_POST
 def presumed_ed_confirm(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
-    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
-    try:
-        services.presumed_ed_confirm(case=case, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("case_elements", case.public_id)
-    messages.success(
-        request, _("Status set to presumed enforced disappearance, citing the claims.")
-    )
-    return redirect(case)
+    access = case_access(user=request.user, public_id=case_id, need=Need.EDIT)
+    case = access.case
+    form = StatusAsOfForm(request.POST)
+    if form.is_valid():
+        with errors_onto(form):
+            services.presumed_ed_confirm(case=case, by=request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Status set to presumed enforced disappearance, citing the claims.")
+            )
+            return redirect(case)
+        if not form.has_error("asserted_on"):
+            # The rule no longer suggests it (an element changed meanwhile): the page
+            # says why, with the reasons under the suggestion.
+            messages.error(request, " ".join(form.non_field_errors()))
+            return redirect("case_elements", case.public_id)
+    # A date refused: the page again, with the date typed and what is wrong with it.
+    return _elements_page(request, access, confirm=form, status=400)
 
 
 @require_POST
