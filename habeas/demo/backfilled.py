@@ -148,7 +148,7 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
     family = cases.event_add(
         case=case,
         kind=Event.Kind.HARASSMENT_OF_FAMILY,
-        occurred_on=_d("Sep 2021"),
+        occurred_on=_d("before Oct 2021"),
         place="Turkmenistan",
         description="Security officers visited his parents, warned them about his videos "
         "and took their phones.",
@@ -259,7 +259,7 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
         topic=Claim.Topic.WHEREABOUTS,
         event=held,
         statement="He is held by the security services in Turkmenistan.",
-        dated_on=_d("Nov 2021"),
+        dated_on=_d("late Nov 2021"),
         via=[saxaul, ngo],
         received_on=received,
         material=Claim.Material.TESTIMONY,
@@ -272,7 +272,7 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
         topic=Claim.Topic.EVENT,
         event=family,
         statement="Security officers threatened his parents and confiscated their phones.",
-        dated_on=_d("Nov 2021"),  # the dispatch's own date
+        dated_on=_d("late Nov 2021"),  # the dispatch's own date
         received_on=received,
         material=Claim.Material.PRESS_RELEASE,
         credibility=2,
@@ -302,16 +302,9 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
             undermining=undermining,
             by=by,
         )
-    # As of the day the information supports, not the day it was typed in.
-    cases.status_assert(
-        case=case,
-        status=Status.PRESUMED_ED,
-        asserted_on=date(2021, 11, 30),
-        basis="By the end of November 2021 informal channels said he was held; the "
-        "authorities gave another explanation.",
-        claims=[c_last, c_passport, c_held],
-        by=by,
-    )
+    # Habeas suggests the status from the three elements; the caseworker confirms it as
+    # of the day the information supports, not the day it was typed in.
+    evidence.presumed_ed_confirm(case=case, asserted_on=date(2021, 11, 30), by=by)
     evidence.evidence_add(
         case=case,
         upload=_named(_dispatch_html(), "ngo-dispatch.html"),
@@ -320,7 +313,7 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
         source=ngo,
         claims=[c_family, c_passport, c_held, c_flown],
         events=[family, letter],
-        dated_on=_d("Nov 2021"),
+        dated_on=_d("late Nov 2021"),
         source_url="https://ngo.example.org/dispatch/2021-11",
         capture_tool="Browser: save page as",
         collected_by="Caseworker (demo)",
@@ -340,9 +333,9 @@ def journalist_2003(by: User, actors: dict[str, Actor]) -> Case:
         country="TM",
         summary="Journalist from Dashoguz taken early in 2003; sentenced in a closed "
         "trial the family was not told of. A released prisoner saw him in 2009.",
-        disappeared_on=_d("2003"),
+        disappeared_on=_d("early 2003"),
         disappeared_place="Dashoguz",
-        last_contact_on=_d("2003"),
+        last_contact_on=_d("early 2003"),
         last_contact_place="The family home, Dashoguz",
         last_contact_channel="in_person",
         last_contact_source_code_name="TAMARISK",
@@ -380,7 +373,7 @@ def journalist_2003(by: User, actors: dict[str, Actor]) -> Case:
     arrest = cases.event_add(
         case=case,
         kind=Event.Kind.ARREST,
-        occurred_on=_d("2003"),
+        occurred_on=_d("early 2003"),
         place="Dashoguz",
         description="Taken from the family home by officers who gave no reason.",
         actors=[(actors["tm_mnb"], Role.ALLEGED_PERPETRATOR)],
@@ -416,7 +409,7 @@ def journalist_2003(by: User, actors: dict[str, Actor]) -> Case:
         topic=Claim.Topic.EVENT,
         event=arrest,
         statement="They came in the morning and took him; they said nothing.",
-        dated_on=_d("2003"),
+        dated_on=_d("early 2003"),
         received_on=_d("2004"),
         material=Claim.Material.TESTIMONY,
         credibility=2,

@@ -7,7 +7,7 @@ releases, deaths in custody, closed cases, and names in Cyrillic and Latin.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 from django.utils import timezone
 
@@ -463,7 +463,6 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
         disappeared_place=place,
         priority=priority,
         tags=["prison"] if "prison" in summary.lower() else [],
-        now=timezone.make_aware(datetime.combine(gone.hi, time(12))),
     )
     agency = next((a for a in actors.values() if a.country == country and a.parent is None), None)
     event = cases.event_add(

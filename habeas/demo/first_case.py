@@ -6,10 +6,8 @@ loaded, so its UN urgent window is open whenever someone tries Habeas.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import NamedTuple
-
-from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.cases import services as cases
@@ -46,7 +44,7 @@ def first_case(by: User, actors: dict[str, Actor], today: date) -> None:
     """The motivating case, recorded section by section as a caseworker would."""
     gone = today - timedelta(days=GONE_DAYS_AGO)
     person = _first_person(by)
-    case = _first_case_opened(person, by, gone=gone, today=today)
+    case = _first_case_opened(person, by, gone=gone)
     events = _first_events(case, by, actors, gone=gone)
     claims = _first_claims(case, by, _first_sources(case, by), events, gone=gone)
     _first_links(case, by, claims)
@@ -94,8 +92,9 @@ def _first_person(by: User) -> Person:
     return person
 
 
-def _first_case_opened(person: Person, by: User, *, gone: date, today: date) -> Case:
-    """The case as opened the day after his last message."""
+def _first_case_opened(person: Person, by: User, *, gone: date) -> Case:
+    """The case as the opening form records it (opened today, like every demo case:
+    its silence comes from its dated records, never from when it was opened)."""
     return cases.case_open(
         reference=FIRST_REFERENCE,
         person=person,
@@ -122,7 +121,6 @@ def _first_case_opened(person: Person, by: User, *, gone: date, today: date) -> 
         risk_family_reprisals=True,
         priority=1,
         tags=["exile", "transnational repression"],
-        now=timezone.make_aware(datetime.combine(today - timedelta(days=38), time(9))),
     )
 
 
