@@ -25,6 +25,7 @@ COLUMNS = (
     "demands",
     "url",
     "photo_url",
+    "disappeared_on_text",  # last, so that partners reading columns by place lose nothing
 )
 
 
@@ -38,7 +39,8 @@ def public_rows(*, today: date) -> list[dict]:
                 "name": p.name,
                 "name_variants": p.variants,
                 "country": p.country.code if p.country else "",
-                "disappeared_on": p.disappeared_on.isoformat() if p.disappeared_on else "",
+                # EDTF (ISO 8601-2), as precise as stored: "2021-10-20", "2021-10", "2002~".
+                "disappeared_on": p.disappeared_on.to_edtf() if p.disappeared_on else "",
                 "days_disappeared": p.days_disappeared(today),
                 "status": p.status,
                 "summary": p.summary,
@@ -47,6 +49,8 @@ def public_rows(*, today: date) -> list[dict]:
                 "photo_url": site + reverse("public_photo", args=[p.public_id])
                 if p.has_photo
                 else "",
+                # The same date as the public page prints it ("Oct 2021").
+                "disappeared_on_text": p.disappeared_on.display() if p.disappeared_on else "",
             }
         )
     return rows

@@ -176,7 +176,6 @@ class PublicProfileForm(forms.ModelForm):
         model = PublicProfile
         fields = list(PROFILE_FIELDS)
         widgets = {
-            "disappeared_on": DateInput,
             "name_variants": forms.Textarea(attrs={"rows": 3}),
             "demands": forms.Textarea(attrs={"rows": 4}),
         }
@@ -186,7 +185,7 @@ class PublicUpdateForm(forms.ModelForm):
     class Meta:
         model = PublicUpdate
         fields = ["happened_on", "title", "text"]
-        widgets = {"happened_on": DateInput, "text": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
 FORMATS = ("html", "pdf", "docx")

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from habeas.core.fields import PartialDateField
+
 
 class Language(models.TextChoices):
     EN = "en", _("English")
@@ -198,11 +200,12 @@ class PublicProfile(models.Model):
         _("name variants"), blank=True, max_length=3000, help_text=_("One a line")
     )
     country = CountryField(_("country"), blank=True)
-    disappeared_on = models.DateField(
+    # As precise as it is known ("Oct 2021"), never more: the public pages, the feed
+    # and the export print it as stored, and the counter runs from its earliest day.
+    disappeared_on = PartialDateField(
         _("disappeared on"),
-        null=True,
         blank=True,
-        help_text=_("Cleared date; the counter of days runs from it"),
+        help_text=_("Cleared date; the counter of days runs from its earliest possible day"),
     )
     status = models.CharField(
         _("public status"),
@@ -241,7 +244,7 @@ class PublicProfile(models.Model):
         return [d.strip() for d in self.demands.splitlines() if d.strip()]
 
     def days_disappeared(self, today: date) -> int | None:
-        return None if self.disappeared_on is None else max(0, (today - self.disappeared_on).days)
+        return self.disappeared_on.days_since(today) if self.disappeared_on else None
 
 
 class PublicUpdate(models.Model):
@@ -249,14 +252,20 @@ class PublicUpdate(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     profile = models.ForeignKey(PublicProfile, on_delete=models.CASCADE, related_name="updates")
-    happened_on = models.DateField(_("date"))
+    # When it happened, as precise as it is known; `published_at` is when it was typed.
+    happened_on = PartialDateField(_("date"))
+    happened_from = models.DateField(editable=False)  # for ordering the timeline
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True, max_length=10000)
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-happened_on", "-id"]
+        ordering = ["-happened_from", "-id"]
         indexes = [models.Index(fields=["published_at"], name="publicupdate_published")]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.happened_from = self.happened_on.sort_date
+        super().save(*args, **kwargs)

@@ -7,16 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from habeas.accounts.models import User
 from habeas.cases.access import cases_visible_to
-from habeas.cases.models import Case, Event, Person
+from habeas.cases.models import Case, Event, Person, PersonName
+from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources.models import Claim
 
 from . import ced
@@ -69,6 +71,31 @@ def addressee_get(*, public_id: UUID | str | None) -> Addressee | None:
 
 def profile_for_case(*, case: Case) -> PublicProfile | None:
     return PublicProfile.objects.filter(case=case).defer("photo").first()
+
+
+def publication_initial(*, case: Case) -> dict[str, Any]:
+    """What the publication form starts from when nothing is cleared yet, so nobody
+    retypes the record: the person's primary name, their other spellings as "also
+    written" (not the expected variants no source has used), the country and the
+    disappearance date as precise as the case has it. Nothing is published until the
+    team saves the form."""
+    person = case.people.prefetch_related("names").order_by("id").first()
+    names = list(person.names.all()) if person else []
+    variants = [
+        n.text
+        for n in names
+        if person and n.text != person.display_name and n.kind != PersonName.Kind.EXPECTED
+    ]
+    gone = case.disappeared_on
+    if gone is not None and gone.precision is Precision.MINUTE:
+        # The hour stays in the record: a public page needs the day at most.
+        gone = PartialDate(lo=gone.lo, hi=gone.hi, precision=Precision.DAY)
+    return {
+        "name": person.display_name if person else "",
+        "name_variants": "\n".join(variants),
+        "country": case.country,
+        "disappeared_on": gone,
+    }
 
 
 def briefing_cases(*, user: User, country: str) -> list[Case]:
@@ -126,10 +153,16 @@ def published_profile_get(*, public_id: UUID) -> PublicProfile:
 
 
 def published_updates(*, limit: int = 50) -> QuerySet[PublicUpdate]:
+    """The latest entries of published profiles, each with `listed_at`: when it went
+    public — when it was added, or when its profile was first published if that came
+    later (an update written while the profile was hidden was not public yet)."""
     return (
         PublicUpdate.objects.filter(profile__is_published=True)
         .select_related("profile")
-        .order_by("-published_at", "-id")[:limit]
+        .annotate(
+            listed_at=Greatest("published_at", Coalesce("profile__published_at", "published_at"))
+        )
+        .order_by("-listed_at", "-id")[:limit]
     )
 
 

@@ -14,7 +14,7 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases import services as case_services
 from habeas.cases.models import Case, Event
-from habeas.lib.partialdate import add_months
+from habeas.lib.partialdate import PartialDate, Precision, add_months
 
 from . import ced, documents, photos, selectors
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
@@ -252,6 +252,8 @@ def public_profile_save(
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not publishable: {sorted(unknown)}")
+    if "disappeared_on" in fields:
+        fields["disappeared_on"] = _as_partial(fields["disappeared_on"])
     profile = PublicProfile.objects.filter(case=case).first() or PublicProfile(case=case)
     for name, value in fields.items():
         setattr(profile, name, value)
@@ -278,11 +280,27 @@ def public_profile_save(
     return profile
 
 
+def _as_partial(value: PartialDate | date | None) -> PartialDate | None:
+    """A plain date (from a command or older code) is that day, known to the day."""
+    if value is None or isinstance(value, PartialDate):
+        return value
+    return PartialDate(lo=value, hi=value, precision=Precision.DAY)
+
+
 @transaction.atomic
 def public_update_add(
-    *, profile: PublicProfile, happened_on: date, title: str, by: User, text: str = ""
+    *,
+    profile: PublicProfile,
+    happened_on: PartialDate | date,
+    title: str,
+    by: User,
+    text: str = "",
 ) -> PublicUpdate:
-    update = PublicUpdate(profile=profile, happened_on=happened_on, title=title, text=text)
+    """An entry of the public timeline (and the feed). `happened_on`: when what it
+    tells happened, as precise as it is known."""
+    update = PublicUpdate(
+        profile=profile, happened_on=_as_partial(happened_on), title=title, text=text
+    )
     update.full_clean()
     update.save()
     audit_record(action="public_update.add", actor=by, target=update, case=profile.case)

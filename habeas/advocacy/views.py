@@ -396,7 +396,7 @@ def addressee_edit(request: AuthenticatedRequest, addressee_id: UUID) -> HttpRes
 def publication_edit(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     profile = selectors.profile_for_case(case=case)
-    initial = {} if profile else {"name": "", "country": case.country}
+    initial = {} if profile else selectors.publication_initial(case=case)
     form = PublicProfileForm(
         request.POST or None, request.FILES or None, instance=profile, initial=initial
     )
@@ -535,7 +535,9 @@ class PublicFeed(Feed):
         return selectors.published_updates()
 
     def item_title(self, item) -> str:
-        return f"{item.profile.name}: {item.title}"
+        # The date of what happened, as precise as it is known, where every reader
+        # shows it: `published` only says when it went on the list.
+        return f"{item.profile.name}: {item.title} ({item.happened_on})"
 
     def item_description(self, item) -> str:
         return item.text
@@ -546,11 +548,14 @@ class PublicFeed(Feed):
     def item_guid(self, item) -> str:
         return f"urn:uuid:{item.public_id}"
 
+    # RFC 4287: `published` is when the entry first became available — when it was
+    # added, or when its profile was first published if later; entries are never
+    # edited, so `updated` is the same instant.
     def item_pubdate(self, item):
-        return item.published_at
+        return item.listed_at
 
     def item_updateddate(self, item):
-        return item.published_at
+        return item.listed_at
 
 
 public_feed = login_not_required(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(PublicFeed()))
