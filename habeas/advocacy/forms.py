@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
@@ -16,6 +16,7 @@ from .ced import states_parties
 from .documents import DocKind, Recipient, event_goes_to, source_allows
 from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
 from .photos import MAX_UPLOAD_BYTES
+from .publication import UN_SUBMISSION_WARNING, says_un_submission
 from .selectors import kinds_for
 from .services import PROFILE_FIELDS
 from .texts import LANGUAGES
@@ -186,6 +187,24 @@ class PublicUpdateForm(forms.ModelForm):
         model = PublicUpdate
         fields = ["happened_on", "title", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def warn_unless_sent(self, *, un_submission_sent: bool) -> None:
+        """A public update that announces a UN submission while none is marked sent
+        comes back once with a warning and a box to publish it anyway: a warning, not
+        a refusal (the submission may have gone by a way Habeas does not record)."""
+        if not self.is_bound or un_submission_sent:
+            return
+        if says_un_submission(self.data.get("title", ""), self.data.get("text", "")):
+            self.fields["publish_anyway"] = forms.BooleanField(
+                label=_("Publish it anyway"), required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if "publish_anyway" in self.fields and not cleaned.pop("publish_anyway", False):
+            raise forms.ValidationError(UN_SUBMISSION_WARNING, code="un_submission")
+        return cleaned
 
 
 FORMATS = ("html", "pdf", "docx")

@@ -1,12 +1,55 @@
-"""Rules of what goes on the public pages: the counter of days disappeared.
+"""Rules of what goes on the public pages: the counter of days disappeared, and the
+check that a public update does not announce a UN submission nobody has sent.
 Pure computations, no writes."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from habeas.lib.partialdate import PartialDate, Precision
+
+from .models import Intervention
+
+# Interventions that put the case before a UN body: a public "submitted to the UN" is
+# true once one of them is marked sent.
+UN_KINDS = frozenset(
+    {
+        *Intervention.WGEID_KINDS,
+        Intervention.Kind.CED_URGENT_ACTION,
+        Intervention.Kind.SPECIAL_PROCEDURES,
+    }
+)
+
+# "UN" and "U.N." in capitals only: "un" is a word of several languages.
+_UN_ACRONYM = re.compile(r"\bU\.?N\b\.?")
+_UN_NAMES = re.compile(
+    r"\b(?:united\s+nations|working\s+group|wgeid|committee\s+on\s+enforced"
+    r"|special\s+(?:procedures|rapporteur)|оон|рабоч\w*\s+групп\w*|комитет\w*\s+по\s+насильств)",
+    re.IGNORECASE,
+)
+_SUBMITTED = re.compile(
+    r"\b(?:submi\w*|sent|send\w*|fil(?:ed|ing)|lodg\w*|referr\w*|brought|rais(?:ed|ing)"
+    r"|направ\w*|пода\w*|переда\w*|обрати\w*)",
+    re.IGNORECASE,
+)
+
+UN_SUBMISSION_WARNING = _(
+    "This update says the case went to the UN, but no UN submission of this case is "
+    "marked sent (Advocacy page). Check it before it goes public, or tick the box to "
+    "publish it anyway."
+)
+
+
+def says_un_submission(*texts: str) -> bool:
+    """Whether the words announce that the case was submitted to a UN body. A warning
+    only: it errs towards asking."""
+    text = " ".join(texts)
+    mentions_un = bool(_UN_ACRONYM.search(text) or _UN_NAMES.search(text))
+    return mentions_un and bool(_SUBMITTED.search(text))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from habeas.sources.models import Claim
 
 from . import ced
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
+from .publication import UN_KINDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -96,6 +97,11 @@ def publication_initial(*, case: Case) -> dict[str, Any]:
         "country": case.country,
         "disappeared_on": gone,
     }
+
+
+def un_submission_sent(*, case: Case) -> bool:
+    """Whether any intervention putting `case` before a UN body is marked sent."""
+    return Intervention.objects.filter(case=case, kind__in=UN_KINDS, sent_on__isnull=False).exists()
 
 
 def briefing_cases(*, user: User, country: str) -> list[Case]:

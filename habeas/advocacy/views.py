@@ -452,6 +452,7 @@ def public_update_add(request: AuthenticatedRequest, case_id: UUID) -> HttpRespo
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     profile = selectors.profile_for_case(case=case)
     form = PublicUpdateForm(request.POST if request.method == "POST" else None)
+    form.warn_unless_sent(un_submission_sent=selectors.un_submission_sent(case=case))
     if profile is None:
         no_profile = _("Clear a public profile for this case first.")
         if request.method != "POST":
@@ -468,6 +469,9 @@ def public_update_add(request: AuthenticatedRequest, case_id: UUID) -> HttpRespo
         title=_("Add to the public timeline"),
         back=reverse("publication_preview", args=[case.public_id]),
         forms=[form],
+        template="advocacy/publication_update.html",
+        case=case,
+        no_profile=profile is None,
     )
 
 
