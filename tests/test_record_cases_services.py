@@ -1,0 +1,71 @@
+"""The services the forms and the demo share (issue 13, record-cases): what they
+refuse and what they default to when called without a form."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from habeas.cases import services as cases
+from habeas.cases.models import Event, PersonName
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+
+
+def test_the_service_refuses_a_last_contact_source_of_another_case(alice, alices_case):
+    other = cases.case_open(name="Other Person", reference="TM-2021-900", country="TM", by=alice)
+    elsewhere = sources.source_add(case=other, code_name="ELSEWHERE", kind="witness", by=alice)
+    with pytest.raises(ValidationError) as refused:
+        cases.case_update(case=alices_case, last_contact_source=elsewhere, by=alice)
+    assert "last_contact_source" in refused.value.message_dict
+    alices_case.refresh_from_db()
+    assert alices_case.last_contact_source is None
+
+
+def test_case_open_records_the_two_states_the_source_and_the_name_kind(alice):
+    case = cases.case_open(
+        name="Azat Isakov",
+        name_kind=PersonName.Kind.TRANSLITERATION,
+        reference="TM-2021-101",
+        country="TM",
+        taken_in_country="RU",
+        last_contact_source_code_name="ORCHID",
+        last_contact_source_kind="defender",
+        by=alice,
+    )
+    case.refresh_from_db()
+    assert case.taken_in_country.code == "RU"
+    assert (case.last_contact_source.code_name, case.last_contact_source.kind) == (
+        "ORCHID",
+        "defender",
+    )
+    assert case.people.get().names.get().kind == PersonName.Kind.TRANSLITERATION
+    # The link is in the case's history from the start.
+    assert case.history.first().last_contact_source_id == case.last_contact_source.pk
+
+
+def test_a_bad_code_name_is_refused_on_its_field_and_nothing_is_written(alice):
+    with pytest.raises(ValidationError) as refused:
+        cases.case_open(
+            name="Azat Isakov",
+            reference="TM-2021-101",
+            country="TM",
+            last_contact_source_code_name="X" * 61,
+            by=alice,
+        )
+    assert "last_contact_source_code_name" in refused.value.message_dict
+    assert not PersonName.objects.exists()
+
+
+def test_an_event_whose_kind_changes_follows_its_new_kind_when_not_said(alice, alices_case):
+    event = cases.event_add(
+        case=alices_case,
+        kind=Event.Kind.POLICE_VISIT,
+        occurred_on=PartialDate.parse("2021-10-20"),
+        description="Police at the door.",
+        by=alice,
+    )
+    assert not event.search_step
+    cases.event_update(event=event, kind=Event.Kind.COURT_FILING, search_step=None, by=alice)
+    event.refresh_from_db()
+    assert event.search_step
