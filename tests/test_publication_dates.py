@@ -51,7 +51,9 @@ def test_the_publication_form_starts_from_the_case(alices_case, alice, bob, clie
     assert fields["name"].value() == "Рустам Исаков"
     assert fields["name_variants"].value() == "Rustam Isakow"
     assert fields["country"].value() == "TM"
-    assert 'value="20 Oct 2021"' in form.content.decode()
+    body = form.content.decode()
+    assert 'value="20 Oct 2021"' in body
+    assert "Filled in from the case record" in body
     assert not PublicProfile.objects.exists()  # nothing published until saved
 
 

@@ -411,6 +411,8 @@ def publication_edit(request: AuthenticatedRequest, case_id: UUID) -> HttpRespon
         title=_("What is cleared for publication"),
         back=reverse("case_advocacy", args=[case.public_id]),
         forms=[form],
+        template="advocacy/publication_edit.html",
+        from_case=profile is None,
     )
 
 
