@@ -123,9 +123,14 @@ def test_the_opening_form_warns_to_use_a_code_name_and_makes_it_a_source(login, 
 
 
 def test_the_last_contact_source_kind_is_a_witness_unless_chosen(login, alice):
-    response = login(alice).post("/cases/new/", {**OPEN, "last_contact_source_code_name": "ORCHID"})
+    client = login(alice)
+    undated = {**OPEN, "last_contact_on": "", "last_contact_source_code_name": "ORCHID"}
+    response = client.post("/cases/new/", undated)
     assert response.status_code == 302
-    assert Case.objects.get().last_contact_source.kind == Source.Kind.WITNESS
+    case = Case.objects.get()
+    assert case.last_contact_source.kind == Source.Kind.WITNESS
+    page = _page(client.get(case.get_absolute_url()))  # shown even without a date
+    assert "When</dt><dd>date unknown" in page and ">ORCHID</a>" in page
 
 
 def test_a_read_only_member_without_the_grant_never_sees_who_had_the_last_contact(
