@@ -29,6 +29,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from habeas.accounts.models import User
+from habeas.cases import silence
 from habeas.cases.models import (
     CLOSING_STATUSES,
     URGENT_WINDOW_MONTHS,
@@ -44,13 +45,13 @@ from habeas.cases.models import (
     StatusAssertion,
     Tag,
 )
-from habeas.cases.services import information_moment, name_tokens_build
+from habeas.cases.services import SEARCH_STEP_KINDS, name_tokens_build
 from habeas.lib.partialdate import PartialDate, Precision, add_months
-from habeas.sources.models import Claim, ClaimLink, Source
+from habeas.sources.models import Claim, ClaimLink, ClaimRelay, Source
 
 BENCH_USERNAME = "bench"
 # Bump when the generated data changes shape, so that old benchmark databases are reseeded.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MARKER_TABLE = "habeas_bench_marker"
 CASES_PER_CHUNK = 5_000  # one transaction each
 
@@ -153,7 +154,9 @@ PLACES = {
     "KZ": ("Almaty", "Astana", "Taldykorgan"),
     "KG": ("Bishkek", "Osh", "Jalal-Abad"),
 }
-ABROAD = ("Istanbul", "Moscow", "Ankara", "Dubai", "Kazan")
+# Places abroad and their States: an exile taken there has a second State in the case.
+ABROAD_IN = {"Istanbul": "TR", "Moscow": "RU", "Ankara": "TR", "Dubai": "AE", "Kazan": "RU"}
+ABROAD = tuple(ABROAD_IN)
 STATUSES = (
     (Status.PRESUMED_ED, 45), (Status.REPORTED_MISSING, 15),
     (Status.DETENTION_ACKNOWLEDGED, 10), (Status.WHEREABOUTS_CONFIRMED, 8),
@@ -255,31 +258,42 @@ def _next_id(model: type[models.Model]) -> int:
 
 def case_derived(
     *,
-    disappeared_from: date | None,
-    last_contact_from: date | None,
+    disappeared_on: PartialDate | None,
+    last_contact_on: PartialDate | None,
     status: str,
     asserted_on: date,
     opened: datetime,
-    news: Iterable[datetime],
+    now: datetime,
+    events: Iterable[PartialDate],
+    claims: Iterable[PartialDate | None],
 ) -> dict[str, Any]:
     """The `Case` columns Habeas derives from a case's records, for rows the seeder writes
     without Case.save() and the services: a case opened at `opened` (case_create asserts
     "reported missing" as of the disappearance, or of that day), its one status asserted
-    on `asserted_on`, and news (events, claims) standing for the moments `news`.
+    on `asserted_on`, its events' dates and its claims' information dates (None: the
+    report gives none). Silence is habeas/cases/silence.py's rule, as `now`.
     tests/test_bench_seeding.py compares them with what the services store."""
+    disappeared_from = disappeared_on.lo if disappeared_on else None
     reported_on = disappeared_from or timezone.localdate(opened)
     # The current status is the latest assertion; the later-entered one wins a tie.
     current = status if asserted_on >= reported_on else Status.REPORTED_MISSING
-    moments = [opened, information_moment(reported_on), information_moment(asserted_on), *news]
+    facts = silence.CaseFacts(
+        opened=opened,
+        disappeared_on=disappeared_on,
+        last_contact_on=last_contact_on,
+        events=tuple(events),
+        claims=tuple(claims),
+        statuses=((Status.REPORTED_MISSING, reported_on), (status, asserted_on)),
+    )
     return {
         "disappeared_from": disappeared_from,
-        "last_contact_from": last_contact_from,
+        "last_contact_from": last_contact_on.lo if last_contact_on else None,
         "urgent_window_closes": (
             add_months(disappeared_from, URGENT_WINDOW_MONTHS) if disappeared_from else None
         ),
         "current_status": current,
         "is_open": current not in CLOSING_STATUSES,
-        "last_info_at": max(moments),  # case_touch: it never goes back
+        "last_info_at": silence.latest_information(facts, now=now),
     }
 
 
@@ -295,7 +309,7 @@ class _Seeder:
     tag_ids: list[int]
     uuid_native: bool = field(init=False)
     tokens_of: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    edtf_of: dict[tuple, tuple[str, date, datetime]] = field(default_factory=dict)
+    edtf_of: dict[tuple, tuple[str, date, PartialDate]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.uuid_native = connection.features.has_native_uuid_field
@@ -324,10 +338,11 @@ class _Seeder:
             Case: Table(Case, [
                 "id", "public_id", "reference", "country", "summary", "disappeared_on",
                 "disappeared_place", "last_contact_on", "last_contact_place",
-                "last_contact_channel", "last_contact_with", "last_contact_message",
+                "last_contact_channel", "last_contact_message", "taken_in_country",
                 "risk_torture", "risk_health", "risk_family_reprisals", "priority",
-                "disappeared_from", "last_contact_from", "urgent_window_closes", "current_status",
-                "is_open", "last_info_at", "created_at", "updated_at", "created_by"]),
+                "last_contact_source", "disappeared_from", "last_contact_from",
+                "urgent_window_closes", "current_status", "is_open", "last_info_at",
+                "created_at", "updated_at", "created_by"]),
             Case.people.through: Table(Case.people.through, ["case", "person"]),
             Case.tags.through: Table(Case.tags.through, ["case", "tag"]),
             CaseMember: Table(CaseMember, ["case", "user", "role", "may_see_sources"]),
@@ -336,17 +351,18 @@ class _Seeder:
                                                      "created_at"]),
             through: Table(through, ["statusassertion", "claim"]),
             Event: Table(Event, ["id", "public_id", "case", "kind", "occurred_on",
-                                 "occurred_from", "place", "description", "created_by",
-                                 "created_at", "updated_at"]),
+                                 "occurred_from", "place", "description", "search_step",
+                                 "created_by", "created_at", "updated_at"]),
             EventActor: Table(EventActor, ["event", "actor", "role"]),
             Source: Table(Source, ["id", "public_id", "case", "code_name", "kind", "reliability",
                                    "identity", "contact", "consent_named_publicly",
                                    "consent_to_un", "consent_to_government", "notes",
                                    "created_by", "created_at", "updated_at"]),
             Claim: Table(Claim, ["id", "public_id", "case", "source", "topic", "event",
-                                 "statement", "received_on", "received_from", "material",
-                                 "language", "credibility", "attribution", "created_by",
-                                 "created_at", "updated_at"]),
+                                 "statement", "dated_on", "received_on", "received_from",
+                                 "material", "language", "credibility", "attribution",
+                                 "created_by", "created_at", "updated_at"]),
+            ClaimRelay: Table(ClaimRelay, ["claim", "source", "position"]),
             ClaimLink: Table(ClaimLink, ["case", "from_claim", "to_claim", "kind", "note",
                                          "created_by", "created_at"]),
         }  # fmt: skip
@@ -371,9 +387,9 @@ class _Seeder:
             terms = self.tokens_of[text] = [(token.key, token.skeleton) for token in built]
         return terms
 
-    def partial(self, day: int, shape: str, extra: int = 0) -> tuple[str, date, datetime]:
-        """(EDTF text, earliest day, the moment it stands for as news) of a partial date
-        around day ordinal `day`, cached."""
+    def partial(self, day: int, shape: str, extra: int = 0) -> tuple[str, date, PartialDate]:
+        """(EDTF text, earliest day, the date itself) of a partial date around day
+        ordinal `day`, cached."""
         key = (day, shape, extra)
         found = self.edtf_of.get(key)
         if found is None:
@@ -393,10 +409,10 @@ class _Seeder:
             else:
                 lo, hi = date(lo.year, 1, 1), date(lo.year, 12, 31)
                 value = PartialDate(lo, hi, Precision.YEAR, approximate=bool(extra))
-            found = self.edtf_of[key] = (value.to_edtf(), value.lo, information_moment(value))
+            found = self.edtf_of[key] = (value.to_edtf(), value.lo, value)
         return found
 
-    def some_date(self, day: int) -> tuple[str, date, datetime]:
+    def some_date(self, day: int) -> tuple[str, date, PartialDate]:
         """A partial date with the mix of precisions testimony gives."""
         roll = self.rng.random()
         if roll < 0.45:
@@ -424,14 +440,14 @@ class _Seeder:
         else:
             gone_day = today - rng.randrange(100, 25 * 365)
         unknown = ("", None, None)
-        gone_edtf, gone_lo, _ = self.some_date(gone_day) if rng.random() < 0.95 else unknown
-        contact_edtf, contact_lo = "", None
+        gone_edtf, gone_lo, gone = self.some_date(gone_day) if rng.random() < 0.95 else unknown
+        contact_edtf, contact = "", None
         if rng.random() < 0.6:
-            contact_edtf, contact_lo, _ = self.some_date(gone_day - rng.randrange(3))
+            contact_edtf, _, contact = self.some_date(gone_day - rng.randrange(3))
         silent = rng.randrange(max(1, min(today - gone_day, 4000)))
         if status in CLOSING_STATUSES:
             silent = max(silent, 30)
-        # The case was opened then; what it records may be later news (case_derived).
+        # The case was opened then; what it records says how long it has been silent.
         opened = datetime.combine(
             date.fromordinal(today - silent), dtime(rng.randrange(24), rng.randrange(60)), UTC
         )
@@ -465,9 +481,9 @@ class _Seeder:
             f"{rng.choice(OCCUPATIONS)} last seen in {place}. "
             + " ".join(rng.sample(EVENT_TEXT, 2)),
             gone_edtf, place, contact_edtf, place if contact_edtf else "",
-            rng.choice(("phone", "messenger", "in_person", "sms")) if contact_edtf else "",
-            "A relative" if contact_edtf else "", "", rng.random() < 0.3, rng.random() < 0.2,
-            rng.random() < 0.25, priority,
+            rng.choice(("phone", "messenger", "in_person", "sms", "text", "unknown"))
+            if contact_edtf else "", "", ABROAD_IN.get(place, "").replace(country, ""),
+            rng.random() < 0.3, rng.random() < 0.2, rng.random() < 0.25, priority,
         )  # fmt: skip
         t[Case.people.through].rows.append((case_id, person_id))
         if rng.random() < 0.3:
@@ -476,17 +492,19 @@ class _Seeder:
 
         # Events: about ten, from a few weeks before the disappearance on.
         span = max(1, min(today - gone_day + 60, 3 * 365))
-        event_ids, event_days, news = [], [], []
+        event_ids, event_days, event_dates, claim_dates = [], [], [], []
         for _ in range(rng.randint(8, 12)):
             day = min(today, gone_day - 60 + rng.randrange(span))
-            edtf, lo, moment = self.some_date(day)
-            news.append(moment)
+            edtf, lo, value = self.some_date(day)
+            event_dates.append(value)
             event_id = self.new_id(Event)
             event_ids.append(event_id)
             event_days.append(day)
+            kind = rng.choice(self.event_kinds)
             t[Event].rows.append((
-                event_id, self.new_uuid(), case_id, rng.choice(self.event_kinds), edtf,
-                self.adapt_date(lo), rng.choice(PLACES[country]), rng.choice(EVENT_TEXT),
+                event_id, self.new_uuid(), case_id, kind, edtf, self.adapt_date(lo),
+                rng.choice(PLACES[country]), rng.choice(EVENT_TEXT),
+                kind in SEARCH_STEP_KINDS,  # event_add's default: no form says otherwise
                 self.user_id, self.stamp, self.stamp,
             ))  # fmt: skip
             if rng.random() < 0.3:
@@ -512,16 +530,32 @@ class _Seeder:
             else:
                 topic, event_id = rng.choice(("status", "whereabouts", "other")), None
                 day = gone_day + rng.randrange(span)
-            edtf, lo, moment = self.some_date(min(today, day + rng.randrange(60)))
-            news.append(moment)
+            # When the source said it, then when the organisation received it: soon after,
+            # or, for a fifth, this month (a case entered after the fact). A sixth of
+            # reports give no date for what they say.
+            said = min(today, day + rng.randrange(60))
+            dated_edtf, _, dated = self.some_date(said) if rng.random() < 0.85 else unknown
+            if rng.random() < 0.2:
+                received = max(said, today - rng.randrange(30))
+            else:
+                received = min(today, said + rng.randrange(30))
+            edtf, lo, _received_on = self.some_date(received)
+            claim_dates.append(dated)  # silence: when it was said, never when received
             official = rng.random() < 0.1
+            source_id = rng.choice(source_ids)
             t[Claim].rows.append((
-                claim_ids[-1], self.new_uuid(), case_id, rng.choice(source_ids), topic, event_id,
-                rng.choice(CLAIM_TEXT), edtf, self.adapt_date(lo),
+                claim_ids[-1], self.new_uuid(), case_id, source_id, topic, event_id,
+                rng.choice(CLAIM_TEXT), dated_edtf, edtf, self.adapt_date(lo),
                 rng.choice(self.materials), rng.choice(("ru", "tk", "en")),
                 rng.randint(1, 6), "denies" if official else "", self.user_id, self.stamp,
                 self.stamp,
             ))  # fmt: skip
+            if rng.random() < 0.2:  # came through one or two other sources of the case
+                others = [other for other in source_ids if other != source_id]
+                chain = rng.sample(others, min(len(others), rng.randint(1, 2)))
+                t[ClaimRelay].rows.extend(
+                    (claim_ids[-1], relay, position) for position, relay in enumerate(chain, 1)
+                )
 
         # A few contradictions (and a corroboration) between claims of the case.
         pairs = rng.sample(list(itertools.combinations(claim_ids, 2)), rng.randint(2, 4))
@@ -543,15 +577,20 @@ class _Seeder:
 
         # The columns the services would have derived from all of the above.
         derived = case_derived(
-            disappeared_from=gone_lo,
-            last_contact_from=contact_lo,
+            disappeared_on=gone,
+            last_contact_on=contact,
             status=status,
             asserted_on=asserted,
             opened=opened,
-            news=news,
+            now=self.now,
+            events=event_dates,
+            claims=claim_dates,
         )
+        # Who had the last contact: a source of the case, by code name (never free text).
+        contact_source = source_ids[0] if contact else None
         t[Case].rows.append((
-            *case_row, self.adapt_date(gone_lo), self.adapt_date(contact_lo),
+            *case_row, contact_source, self.adapt_date(gone_lo),
+            self.adapt_date(derived["last_contact_from"]),
             self.adapt_date(derived["urgent_window_closes"]), derived["current_status"],
             derived["is_open"], self.adapt_dt(derived["last_info_at"]), self.adapt_dt(opened),
             self.stamp, self.user_id,
@@ -568,8 +607,8 @@ class _Seeder:
 # What seeding writes, and so what a reseed empties.
 SEEDED_MODELS: list[type[models.Model]] = [
     Session, User, Actor, Tag, Person, PersonName, NameToken, Case, Case.people.through,
-    Case.tags.through, CaseMember, Event, EventActor, Source, Claim, ClaimLink, StatusAssertion,
-    StatusAssertion.claims.through,
+    Case.tags.through, CaseMember, Event, EventActor, Source, Claim, ClaimRelay, ClaimLink,
+    StatusAssertion, StatusAssertion.claims.through,
 ]  # fmt: skip
 
 

@@ -189,12 +189,14 @@ def seed(n: int) -> None:
             day = date(2000, 1, 1) + timedelta(days=rng.randrange(9000))
             gone = PartialDate(lo=day, hi=day, precision=Precision.DAY)
             derived = case_derived(
-                disappeared_from=day,
-                last_contact_from=None,
+                disappeared_on=gone,
+                last_contact_on=None,
                 status=Status.REPORTED_MISSING,
                 asserted_on=day,
                 opened=now,
-                news=[],
+                now=now,
+                events=[],
+                claims=[],
             )
             rows.append(
                 Case(
