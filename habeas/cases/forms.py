@@ -272,6 +272,9 @@ class RelativeForm(forms.ModelForm):
 
     def __init__(self, *args, cases=None, contact_visible: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = _(
+            "Leave empty if the report gives only the relationship (e.g. his parents)"
+        )
         self.cases = list(cases) if cases is not None else []
         if cases is None:  # an edit: the relative stays on its case
             del self.fields["case"]

@@ -723,7 +723,7 @@ def event_update(
     changed_by(event, by)
     note = ""
     if actors is not None:
-        before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor")]
+        before = [(ea.actor, ea.role) for ea in event.event_actors.select_related("actor__parent")]
         note = _delta("Actors", _actor_lines(before), _actor_lines(actors))
         event._change_reason = note or None  # type: ignore[attr-defined]  # simple_history's
     if not changed and not note:

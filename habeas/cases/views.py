@@ -468,7 +468,7 @@ def _actor_page(request: AuthenticatedRequest, *, actor=None) -> HttpResponse:
         return form_page(request, title=_("Add an actor"), back=reverse("actor_list"), forms=[form])
     return form_page(
         request,
-        title=_("Edit %(name)s") % {"name": actor.name},
+        title=_("Edit %(name)s") % {"name": actor},
         back=actor.get_absolute_url(),
         forms=[form],
     )
