@@ -14,6 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from habeas.advocacy.models import Intervention, PublicUpdate
+from habeas.advocacy.publication import UN_KINDS, says_un_submission
 from habeas.cases.models import Case
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "habeas" / "demo"
@@ -61,17 +62,11 @@ def test_cases_entered_after_the_fact_are_silent_since_their_latest_dated_inform
 @pytest.mark.django_db
 def test_the_demo_public_timeline_claims_no_un_submission_that_was_not_sent(alice, client):
     load_demo(alice)
-    un_updates = [
-        u
-        for u in PublicUpdate.objects.select_related("profile__case")
-        if "united nations" in f"{u.title} {u.text}".lower()
-    ]
-    for update in un_updates:
-        case = update.profile.case
-        sent = case.interventions.filter(
-            kind__in=Intervention.WGEID_KINDS, sent_on__lte=update.happened_on
-        )
-        assert sent.exists(), (case.reference, update.title)
+    for update in PublicUpdate.objects.select_related("profile__case"):
+        if says_un_submission(update.title, update.text):
+            case = update.profile.case
+            sent = case.interventions.filter(kind__in=UN_KINDS, sent_on__lte=update.happened_on.hi)
+            assert sent.exists(), (case.reference, update.title)
     # Nothing is marked sent without the snapshot intervention_mark_sent keeps.
     assert not Intervention.objects.filter(sent_on__isnull=False, document="").exists()
     # The first case's UN submission is a draft: its public page does not say otherwise.

@@ -153,10 +153,6 @@ def _portrait(seed: int) -> bytes:
     return out.getvalue()
 
 
-def _has_month(case: Case) -> bool:
-    return bool(case.disappeared_on) and case.disappeared_on.has_month()
-
-
 def _publication(by: User) -> None:
     for number, (reference, name, variants, status, summary) in enumerate(PUBLISHED):
         case = Case.objects.filter(reference=reference).first()
@@ -169,18 +165,18 @@ def _publication(by: User) -> None:
             name=name,
             name_variants=variants,
             country=case.country,
-            # The counter needs at least a month: a year alone would invent a day.
-            disappeared_on=case.disappeared_from if _has_month(case) else None,
+            # As precise as the record: the public counter says from which day it counts.
+            disappeared_on=case.disappeared_on,
             status=status,
             summary=summary,
             demands=DEMANDS,
             # Half of the demo profiles have a photo the family cleared.
             photo=_portrait(number) if number % 2 == 0 else None,
         )
-        if case.disappeared_from:
+        if case.disappeared_on:
             services.public_update_add(
                 profile=profile,
-                happened_on=case.disappeared_from,
+                happened_on=case.disappeared_on,
                 title="Disappeared",
                 by=by,
             )
