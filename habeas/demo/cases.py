@@ -438,6 +438,15 @@ OTHER_CASES = [
 ]
 
 
+# Where exiles are taken from: the case then concerns two States.
+TAKEN_ABROAD_IN = {"Istanbul": "TR", "Moscow": "RU"}
+
+
+def _taken_in(place: str, country: str) -> str:
+    taken = TAKEN_ABROAD_IN.get(place.split(" →")[0], "")
+    return "" if taken == country else taken
+
+
 def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
     ref, country, names, sex, gone_text, place, statuses, priority, summary = row
     (first, script, lang), *variants = names
@@ -461,6 +470,7 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
         by=by,
         disappeared_on=gone,
         disappeared_place=place,
+        taken_in_country=_taken_in(place, country),
         priority=priority,
         tags=["prison"] if "prison" in summary.lower() else [],
     )

@@ -99,6 +99,7 @@ def _first_case_opened(person: Person, by: User, *, gone: date) -> Case:
         reference=FIRST_REFERENCE,
         person=person,
         country="TM",
+        taken_in_country="TR",  # taken in Istanbul, believed held in Turkmenistan
         by=by,
         summary=(
             "Exiled blogger. After security officers threatened his family at home, he "
