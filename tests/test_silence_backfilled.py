@@ -119,6 +119,15 @@ def test_the_silence_filter_of_the_case_list_finds_it(login, alice):
         assert "TM-2021-101" not in client.get("/cases/?silent_days=1831").content.decode()
 
 
+def test_the_dashboard_puts_it_among_the_cases_gone_quiet(login, alice):
+    from habeas.cases.selectors import dashboard_for_user
+
+    with time_machine.travel(TODAY, tick=False):
+        _enter_the_case(login(alice), alice)
+        dashboard = dashboard_for_user(user=alice, today=timezone.localdate())
+    assert [c.reference for c in dashboard["gone_quiet"]] == ["TM-2021-101"]
+
+
 def _detect(at: datetime) -> list[Alert]:
     before = set(Alert.objects.values_list("pk", flat=True))
     with time_machine.travel(at, tick=False):
