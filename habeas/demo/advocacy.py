@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from typing import cast
 
 from PIL import Image, ImageDraw, PngImagePlugin
 
@@ -182,10 +183,11 @@ def _publication(by: User) -> None:
             )
         # The timeline says only what the record holds: a UN submission once it is sent.
         for intervention in case.interventions.filter(sent_on__isnull=False).order_by("sent_on"):
+            sent_on = cast(date, intervention.sent_on)
             if intervention.is_wgeid:
                 services.public_update_add(
                     profile=profile,
-                    happened_on=intervention.sent_on,
+                    happened_on=sent_on,
                     title="Case submitted to the United Nations",
                     text="The organisation has asked the UN Working Group to intervene.",
                     by=by,
@@ -193,7 +195,7 @@ def _publication(by: User) -> None:
             elif intervention.kind == Intervention.Kind.LETTER_AUTHORITIES:
                 services.public_update_add(
                     profile=profile,
-                    happened_on=intervention.sent_on,
+                    happened_on=sent_on,
                     title="Letter sent to the authorities",
                     by=by,
                 )

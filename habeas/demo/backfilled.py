@@ -100,7 +100,7 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
     )
 
     saxaul = sources.source_update(
-        source=_last_contact_source(case),
+        source=Source.objects.get(case=case, code_name="SAXAUL"),
         reliability="B",
         reliability_rationale="A fellow activist whose earlier reports proved accurate.",
         identity="A fellow activist in exile (identity withheld in the demo)",
@@ -355,7 +355,7 @@ def journalist_2003(by: User, actors: dict[str, Actor]) -> Case:
         by=by,
     )
     tamarisk = sources.source_update(
-        source=_last_contact_source(case),
+        source=Source.objects.get(case=case, code_name="TAMARISK"),
         reliability="B",
         reliability_rationale="His mother, who saw him taken.",
         identity="His mother (identity withheld in the demo)",
@@ -470,7 +470,7 @@ def student_2016(by: User, actors: dict[str, Actor]) -> Case:
         by=by,
     )
     poplar = sources.source_update(
-        source=_last_contact_source(case),
+        source=Source.objects.get(case=case, code_name="POPLAR"),
         reliability="B",
         reliability_rationale="His sister, who spoke to him that day.",
         identity="His sister (identity withheld in the demo)",
@@ -573,12 +573,6 @@ def student_2016(by: User, actors: dict[str, Actor]) -> Case:
         by=by,
     )
     return case
-
-
-def _last_contact_source(case: Case) -> Source:
-    """The source the opening form created from the code name of who had the last
-    contact; the source form then completes it."""
-    return Source.objects.get(pk=case.last_contact_source_id)
 
 
 def _named(data: bytes, name: str) -> io.BytesIO:

@@ -184,7 +184,7 @@ def _first_events(
 def _first_sources(case: Case, by: User) -> tuple[Source, Source, Source, Source]:
     """A trusted contact, the host ministry, a cousin, an informal channel."""
     rowan = sources.source_update(
-        source=Source.objects.get(pk=case.last_contact_source_id),
+        source=Source.objects.get(case=case, code_name="ROWAN"),
         reliability="B",
         reliability_rationale="Knew him for years; what they told us before proved right.",
         identity="Trusted contact in Istanbul (identity withheld in the demo)",
