@@ -7,7 +7,8 @@ builders then lay those facts out as sections. Renderers (render.py) turn the
 sections into HTML, PDF or DOCX, so the three formats always say the same.
 
 What may go to whom:
-- a claim is used only when its source consented to that recipient; a source
+- a claim is used only when its source consented to that recipient; a claim
+  that came through relays goes only where each relay consented too; a source
   is named only with consent to be named publicly, and then by kind ("a
   relative"), never by code name or identity;
 - an event goes only where it is cleared (`Event.clearance`, set on the
@@ -45,7 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habeas.cases.models import Actor, Case, Event, EventActor
-from habeas.sources.models import Claim, Source
+from habeas.sources.models import Claim, ClaimRelay, Source
 
 from . import ced
 from .models import Addressee, Intervention, PublicProfile
@@ -177,7 +178,9 @@ class CaseFacts:
 def _source_label(source: Source, language: str) -> str:
     # Named (by kind) only with consent to be named; otherwise anonymous.
     if source.consent_named_publicly:
-        return texts_for(language)[f"source.{source.kind}"]
+        t = texts_for(language)
+        # A kind added before its wording: "a source" rather than no document at all.
+        return t.get(f"source.{source.kind}") or t["a_source"]
     return ""
 
 
@@ -224,10 +227,16 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
     person = case.people.prefetch_related("names").order_by("id").first()
     sources = {s.pk: s for s in Source.objects.filter(case=case)}
     claims = list(Claim.objects.filter(case=case).order_by("received_from", "id"))
+    # Everyone a claim came through, besides its source: each must have consented.
+    relays: dict[int, list[Source]] = {}
+    for relay in ClaimRelay.objects.filter(claim__case=case).order_by("claim", "position"):
+        relays.setdefault(relay.claim_id, []).append(sources[relay.source_id])
     backing: dict[int, list[Source]] = {}
     for claim in claims:
         if claim.event_id:
-            backing.setdefault(claim.event_id, []).append(sources[claim.source_id])
+            backing.setdefault(claim.event_id, []).extend(
+                [sources[claim.source_id], *relays.get(claim.pk, [])]
+            )
 
     events: list[Fact] = []
     forces: list[str] = []
@@ -263,8 +272,11 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         about = clearance_of.get(claim.event_id) if claim.event_id else None
         if not _claim_goes_to(source, about, recipient):
             continue
+        if not all(source_allows(relay, recipient) for relay in relays.get(claim.pk, [])):
+            continue
         label = _source_label(source, language)
-        received = format_date(claim.received_on, language)
+        # When the source said it, not when it reached us (a dispatch read today).
+        received = format_date(claim.dated_on or claim.received_on, language)
         information.append(
             f"{label}, {received}: {claim.statement}" if label else f"{received}: {claim.statement}"
         )
