@@ -83,6 +83,31 @@ class MarkReadyForm(forms.Form):
     )
 
 
+class SentElsewhereForm(forms.Form):
+    """An intervention sent before the case was in Habeas: when, how, and the
+    reference it got; nothing is checked against a document Habeas generates."""
+
+    sent_on = forms.DateField(
+        label=_("Sent on"),
+        widget=DateInput,
+        help_text=_("The day it went out, years ago if so; not before the disappearance."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Intervention.Channel.choices)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. the UN's case number, or the letter's outgoing number"),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who sent it and where the copy is kept; added to the notes."),
+    )
+
+
 RECIPIENT_NAMES = {
     Recipient.UN: _("UN bodies"),
     Recipient.GOVERNMENT: _("the authorities concerned"),

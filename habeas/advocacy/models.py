@@ -111,6 +111,9 @@ class Intervention(models.Model):
     )
     # The document as sent: a snapshot, so later edits to the case do not change it.
     document = models.TextField(_("document sent"), blank=True, max_length=100000)
+    # Sent before the case was in Habeas (a submission on paper years ago): the text
+    # sent is not held here (no snapshot) and was never checked by Habeas.
+    sent_outside = models.BooleanField(_("sent outside Habeas"), default=False, editable=False)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
     # Closed: nothing more is expected of it (no follow-ups, no response deadlines).
     closed_on = models.DateField(_("closed on"), null=True, blank=True)

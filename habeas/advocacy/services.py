@@ -151,6 +151,58 @@ def intervention_mark_sent(
 
 
 @transaction.atomic
+def intervention_record_sent_elsewhere(
+    *,
+    intervention: Intervention,
+    sent_on: date,
+    channel: str,
+    by: User,
+    reference: str = "",
+    note: str = "",
+) -> Intervention:
+    """Record that it went out before the case was in Habeas (a UN submission on
+    paper years ago, a letter to a ministry). No completeness check and no snapshot:
+    what was sent is not a document Habeas generated, and its text is not held here
+    (a copy can be kept as evidence). From then on it counts as sent everywhere: the
+    urgent window, follow-ups, responses and their clocks."""
+    locked = Intervention.objects.select_related("case").select_for_update().get(pk=intervention.pk)
+    if locked.sent_on is not None:
+        raise ValidationError("This intervention is already marked as sent.")
+    if locked.status == Intervention.Status.CLOSED:
+        raise ValidationError("This intervention is closed; it cannot be marked as sent.")
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": "The date sent cannot be in the future."})
+    gone = locked.case.disappeared_on
+    # Its earliest possible day: "Oct 2021" allows a letter of 5 Oct 2021. An open
+    # start ("before Oct 2021") has no earliest day, so nothing is refused.
+    if gone is not None and not gone.open_start and sent_on < gone.lo:
+        raise ValidationError(
+            {"sent_on": f"The date sent cannot be before the disappearance ({gone.display()})."}
+        )
+    locked.sent_on = sent_on
+    locked.channel = channel
+    locked.status = Intervention.Status.SENT
+    locked.sent_outside = True
+    locked.document = ""
+    if reference.strip():
+        locked.reference = reference.strip()
+    note = note.strip()
+    if note:
+        locked.notes = f"{locked.notes}\n\n{note}" if locked.notes else note
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        action="intervention.sent_outside",
+        actor=by,
+        target=locked,
+        case=locked.case,
+        detail={"sent_on": sent_on.isoformat(), "channel": channel, "reference": locked.reference},
+    )
+    intervention.refresh_from_db()
+    return intervention
+
+
+@transaction.atomic
 def response_record(
     *,
     intervention: Intervention,

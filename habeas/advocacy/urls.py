@@ -31,6 +31,11 @@ urlpatterns = [
         name="intervention_sent",
     ),
     path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/sent-elsewhere/",
+        views.intervention_sent_elsewhere,
+        name="intervention_sent_elsewhere",
+    ),
+    path(
         "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/close/",
         views.intervention_close,
         name="intervention_close",

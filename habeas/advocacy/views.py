@@ -41,6 +41,7 @@ from .forms import (
     PublicProfileForm,
     PublicUpdateForm,
     ResponseForm,
+    SentElsewhereForm,
 )
 from .models import Addressee
 from .texts import LANGUAGES
@@ -145,6 +146,35 @@ def intervention_sent(
             return redirect(intervention)
     return form_page(
         request, title=_("Mark as sent"), back=intervention.get_absolute_url(), forms=[form]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def intervention_sent_elsewhere(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
+    """Record an intervention sent before the case was in Habeas: no check of a
+    generated document, no snapshot."""
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    form = SentElsewhereForm(
+        request.POST or None,
+        initial={"channel": intervention.channel or "post", "reference": intervention.reference},
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form):
+            services.intervention_record_sent_elsewhere(
+                intervention=intervention, by=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Recorded as sent outside Habeas."))
+            return redirect(intervention)
+    return form_page(
+        request,
+        title=_("Record as sent outside Habeas"),
+        back=intervention.get_absolute_url(),
+        forms=[form],
+        template="advocacy/intervention_sent_elsewhere.html",
+        intervention=intervention,
     )
 
 
