@@ -24,7 +24,7 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.lib.names import search_term_variants
 from habeas.lib.partialdate import PartialDate
-from habeas.sources.models import Claim, ClaimLink, Source
+from habeas.sources.models import Claim, ClaimLink, ClaimRelay, Source
 
 from .access import (
     cases_listed_for,
@@ -436,10 +436,11 @@ class CaseRecord:
 
 
 def _date_sort(value: PartialDate) -> tuple[date, date, str]:
-    """Order partial dates by earliest day, then latest (a day before its month),
-    then time of day."""
+    """Order partial dates by the day they are placed on, then the latest day they
+    may mean (a day before its month), then time of day. Open dates sit on their
+    known end: "before Oct 2021" by 30 Sep 2021, not by the year 1800."""
     time = value.time.isoformat() if value.time else ""
-    return (value.lo, value.hi, time)
+    return (value.sort_date, value.latest_known_day, time)
 
 
 def case_record(*, case: Case) -> CaseRecord:
@@ -447,7 +448,12 @@ def case_record(*, case: Case) -> CaseRecord:
     `case` must come from a selector: this function does not check access."""
     sources = list(Source.objects.filter(case=case).order_by("code_name"))
     by_source = {s.pk: s for s in sources}
-    claims = list(Claim.objects.filter(case=case).order_by("received_from", "id"))
+    claims = list(
+        Claim.objects.filter(case=case)
+        # The chain a claim came through, shown with it, in one query for all.
+        .prefetch_related(Prefetch("relays", queryset=ClaimRelay.objects.select_related("source")))
+        .order_by("received_from", "id")
+    )
     for claim in claims:
         claim.source = by_source[claim.source_id]
     by_claim = {c.pk: ClaimView(c) for c in claims}
@@ -479,7 +485,8 @@ def case_record(*, case: Case) -> CaseRecord:
         if event_item is not None:
             event_item.claims.append(view)
         else:
-            sort = (*_date_sort(view.claim.received_on), 1, view.claim.pk)
+            # By when the source said it; an undated fact by when it reached us.
+            sort = (*_date_sort(view.claim.dated_on or view.claim.received_on), 1, view.claim.pk)
             items.append(TimelineItem(sort=sort, claim=view))
     items.sort(key=lambda item: item.sort)
 

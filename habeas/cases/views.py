@@ -50,6 +50,7 @@ from .forms import (
 )
 from .history import case_history as history_of
 from .models import PersonName
+from .templatetags.case_clocks import span_text
 
 if TYPE_CHECKING:
     from .models import Actor, Case, Event, Relative
@@ -176,6 +177,12 @@ def case_detail(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
             "today": today,
             "days_disappeared": case.days_disappeared(today),
             "days_since_contact": case.days_since_last_contact(today),
+            # In years, months and days like the counters; "at least" for "before …".
+            "since_contact": span_text(
+                case.days_since_last_contact(today),
+                today,
+                at_least=bool(case.last_contact_on and case.last_contact_on.is_lower_bound),
+            ),
             "days_since_info": case.days_since_info(today),
             "window_days_left": case.urgent_window_days_left(today),
         },
