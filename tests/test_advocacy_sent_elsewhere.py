@@ -18,6 +18,7 @@ from habeas.alerts.models import Alert, Deadline, Rule
 from habeas.alerts.services import case_deadlines_update
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
+from habeas.cases.models import Case
 from habeas.lib.partialdate import PartialDate
 
 UN_REF = "G/SO 217/1 TKM 14/2022"
@@ -259,3 +260,28 @@ def test_a_closed_intervention_is_not_recorded_as_sent(alices_case, alice, clien
     assert "is closed" in refused.content.decode()
     intervention.refresh_from_db()
     assert intervention.sent_on is None
+
+
+@pytest.mark.django_db
+def test_the_demo_old_case_un_submission_is_sent_outside_habeas_with_a_reply_clock(alice, client):
+    """TM-2002-004 was submitted on paper in 2022: the demo records it as sent outside
+    Habeas, so the government's reply runs its six-month clock, and the public timeline
+    may say the case went to the UN."""
+    from habeas.demo import cases as demo
+
+    loaded = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    with time_machine.travel(loaded, tick=False):
+        demo.load(user=alice)
+    case = Case.objects.get(reference="TM-2002-004")
+    submission = case.interventions.get(kind=Intervention.Kind.WGEID_STANDARD)
+    assert submission.sent_outside and submission.sent_on == date(2022, 2, 14)
+    reply = submission.responses.get()
+    assert reply.deadline is not None and reply.deadline > loaded.date()
+    assert AuditEntry.objects.filter(
+        action="intervention.sent_outside", target_id=str(submission.public_id)
+    ).exists()
+    client.force_login(alice)
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "Sent on 14 Feb 2022, outside Habeas" in page
+    public = client.get(f"/public/{case.public_profile.public_id}/").content.decode()
+    assert "Case submitted to the United Nations" in public

@@ -89,10 +89,28 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
         )
     old = Case.objects.filter(reference="TM-2002-004").first()
     if old is not None:
-        services.intervention_add(
-            case=old,
-            kind=Intervention.Kind.WGEID_STANDARD,
-            addressee=addressees["wgeid"],
+        # Submitted on paper in 2022, before the organisation used Habeas: recorded as
+        # sent outside it (no snapshot, no check of a document Habeas would generate).
+        # The government's reply, forwarded by the Working Group, runs the six-month
+        # clock to contest it.
+        submission = services.intervention_record_sent_elsewhere(
+            intervention=services.intervention_add(
+                case=old,
+                kind=Intervention.Kind.WGEID_STANDARD,
+                addressee=addressees["wgeid"],
+                by=by,
+            ),
+            sent_on=date(2022, 2, 14),
+            channel=Intervention.Channel.POST,
+            reference="G/SO 217/1 TKM 14/2022 (demo)",
+            note="Sent by post by the former coordinator; a copy is in the paper archive.",
+            by=by,
+        )
+        services.response_record(
+            intervention=submission,
+            received_on=today - timedelta(days=45),
+            type=Response.Type.ALTERNATIVE,
+            content="The Government states that he is serving a lawful sentence (demo).",
             by=by,
         )
         embassy = services.intervention_mark_sent(
