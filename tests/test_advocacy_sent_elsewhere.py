@@ -285,3 +285,21 @@ def test_the_demo_old_case_un_submission_is_sent_outside_habeas_with_a_reply_clo
     assert "Sent on 14 Feb 2022, outside Habeas" in page
     public = client.get(f"/public/{case.public_profile.public_id}/").content.decode()
     assert "Case submitted to the United Nations" in public
+
+
+def test_one_sent_years_ago_without_a_reply_is_due_a_follow_up(alices_case, alice, client):
+    """Counted as sent on its own day: 30 days on, no response recorded, a follow-up
+    is due (already, for 2022); recording the reply ends it."""
+    client.force_login(alice)
+    intervention = add_submission(client, alices_case)
+    client.post(sent_elsewhere_url(intervention), {"sent_on": "2022-02-14", "channel": "post"})
+    case_deadlines_update(case=alices_case)
+    follow_up = Deadline.objects.get(case=alices_case, rule=Rule.FOLLOW_UP)
+    assert follow_up.subject == f"intervention:{intervention.pk}"
+    assert timezone.localdate(follow_up.due_at) == date(2022, 3, 16)
+    client.post(
+        reverse("response_add", args=[alices_case.public_id, intervention.public_id]),
+        {"received_on": "2022-08-01", "type": "no_response"},
+    )
+    case_deadlines_update(case=alices_case)
+    assert not Deadline.objects.filter(case=alices_case, rule=Rule.FOLLOW_UP).exists()
