@@ -188,10 +188,24 @@ def actor_label(actor: Actor, language: str) -> str:
     """An actor with its State, in the document's language (Actor.__str__ in the
     reader's): "Ministry of Internal Affairs (Russia)". Two ministries of internal
     affairs must never read alike; an actor with no country takes its parent's."""
+    name, state = _actor_name_and_state(actor, language)
+    return f"{name} ({state})" if state else name
+
+
+def actor_with_role(actor: Actor, role: str, language: str) -> str:
+    """An event's actor, its role and its State: "Istanbul Police (alleged
+    perpetrator), Turkey", worded per language in TEXTS."""
+    t = texts_for(language)
+    name, state = _actor_name_and_state(actor, language)
+    wording = t["actor.role_state"] if state else t["actor.role"]
+    return wording.format(actor=name, role=t[f"role.{role}"], state=state)
+
+
+def _actor_name_and_state(actor: Actor, language: str) -> tuple[str, str]:
     parent = actor.parent if actor.parent_id else None
     name = f"{parent.name} › {actor.name}" if parent else actor.name
     code = actor.country.code or (parent.country.code if parent else "")
-    return f"{name} ({country_name(code, language)})" if code else name
+    return name, country_name(code, language) if code else ""
 
 
 def place_label(case: Case, language: str) -> str:
@@ -251,9 +265,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
             left_out += 1
             continue
         perpetrators = [ea for ea in event.event_actors.all() if ea.role in PERPETRATOR_ROLES]
-        actors = [
-            f"{actor_label(ea.actor, language)} ({t[f'role.{ea.role}']})" for ea in perpetrators
-        ]
+        actors = [actor_with_role(ea.actor, ea.role, language) for ea in perpetrators]
         for ea in perpetrators:
             label = actor_label(ea.actor, language)
             if label not in forces:
