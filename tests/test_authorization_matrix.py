@@ -107,6 +107,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "intervention_add": CASE_WRITE,
     "intervention_ready": CASE_WRITE,
     "intervention_sent": CASE_WRITE,
+    "intervention_sent_elsewhere": CASE_WRITE,
     "event_clearance": CASE_WRITE,
     "response_add": CASE_WRITE,
     "intervention_close": CASE_WRITE,
