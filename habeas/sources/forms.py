@@ -100,10 +100,15 @@ class ClaimForm(forms.ModelForm):
         }
         help_texts = {
             "dated_on": _(
-                "When the source learned or said it (“silent for” counts from this); "
-                "leave empty if the report gives no date."
+                "When the source learned or said it, however long ago: “No new information "
+                "for” on the case page counts from this date. Leave empty if the report gives "
+                "no date; an undated claim does not change that counter."
             ),
-            "received_on": _("When your organisation received it; today unless you say otherwise."),
+            "received_on": _(
+                "When your organisation received it; today unless you say otherwise. It does "
+                "not reset “No new information for”: an account of 2021 received today is not "
+                "news."
+            ),
         }
 
     def __init__(self, *args, case: Case, **kwargs):
