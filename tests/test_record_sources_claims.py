@@ -277,3 +277,27 @@ def test_the_chain_pickers_appear_once_there_is_another_source(login, alice, ali
     page = client.get(_add_url(alices_case)).content.decode()
     assert 'name="via_1"' in page and 'name="via_4"' in page
     assert "Came through, link 1 (nearest the source)" in page
+
+
+@time_machine.travel("2026-12-06 12:00Z")
+def test_the_case_page_shows_each_claims_chain_and_dates(login, alice, alices_case, orchid, hrw):
+    for statement, dated_on, via in (
+        ("Held by the security services.", PartialDate.parse("2021-11"), [hrw]),
+        ("He had lost his passport.", None, []),
+    ):
+        sources.claim_add(
+            case=alices_case,
+            source=orchid,
+            topic=Claim.Topic.OTHER,
+            statement=statement,
+            dated_on=dated_on,
+            received_on=PartialDate.parse(TODAY),
+            material=Claim.Material.MESSAGE,
+            via=via,
+            by=alice,
+        )
+    page = login(alice).get(alices_case.get_absolute_url()).content.decode()
+    assert "ORCHID → via HRW → us" in page
+    assert "information dated Nov 2021 · received 6 Dec 2026" in page
+    assert "undated</span> · received 6 Dec 2026" in page
+    assert "Information dated: when the source learned or said it" in page
