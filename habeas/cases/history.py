@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
@@ -55,6 +56,9 @@ class FieldChange:
     hidden: bool = False
     # A confidential value shown (to a holder of the source grant): its viewing is audited.
     revealed: bool = False
+    # A foreign key changes as ids: the model they point into, named once the page is built.
+    related: type[models.Model] | None = None
+    ids: tuple[object, object] = (None, None)
 
 
 @dataclass
@@ -144,6 +148,7 @@ def _changes_of(
             delta = row.diff_against(before, excluded_fields=IGNORED)
             for item in delta.changes:
                 hidden = item.field in confidential and not may_see
+                related = _related_model(row.instance_type, item.field)
                 change.changes.append(
                     FieldChange(
                         label=_label(row.instance_type, item.field),
@@ -151,6 +156,8 @@ def _changes_of(
                         new="" if hidden else _show(item.new),
                         hidden=hidden,
                         revealed=item.field in confidential and not hidden,
+                        related=None if hidden else related,
+                        ids=(item.old, item.new),
                     )
                 )
             if not change.changes and not change.note:
@@ -159,6 +166,54 @@ def _changes_of(
         previous[key] = row
         result.append(change)
     return result
+
+
+def _related_model(model: type[models.Model], name: str) -> type[models.Model] | None:
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a field removed since
+        return None
+    return field.related_model if field.many_to_one else None  # type: ignore[return-value]
+
+
+def _related_text(obj: models.Model) -> str:
+    """What a foreign key points at, as a reader knows it. A source by its code name,
+    never its identity (which only the source grant reveals); a user by username."""
+    if isinstance(obj, Source):
+        return obj.code_name
+    if isinstance(obj, get_user_model()):
+        return obj.get_username()
+    return str(obj)
+
+
+def _name_related(changes: list[Change]) -> None:
+    """Show a changed foreign key as what it points at ("ROWAN → SAXAUL"), not as
+    its ids ("12 → 13"): one query per related model on the page, and the history
+    of a record deleted since."""
+    wanted: dict[type[models.Model], set] = {}
+    for change in changes:
+        for item in change.changes:
+            if item.related is not None:
+                wanted.setdefault(item.related, set()).update(i for i in item.ids if i is not None)
+    names: dict[type[models.Model], dict] = {}
+    for model, ids in wanted.items():
+        rows = model._base_manager.all()
+        if model is Claim:
+            rows = rows.select_related("source")  # a claim reads as its source's code name
+        found = {pk: _related_text(obj) for pk, obj in rows.in_bulk(ids).items()}
+        gone = ids - set(found)
+        past = getattr(model, "history", None)
+        if gone and past is not None:
+            for row in past.filter(id__in=gone).order_by("id", "history_id"):
+                found[row.id] = _related_text(row.instance)  # the last row read wins
+        names[model] = found
+    for change in changes:
+        for item in change.changes:
+            if item.related is not None:
+                known = names[item.related]
+                old, new = item.ids
+                item.old = "—" if old is None else known.get(old, _("a removed record"))
+                item.new = "—" if new is None else known.get(new, _("a removed record"))
 
 
 def _rows_before(rows, page: list) -> dict:
@@ -249,6 +304,7 @@ def _page(
         ordered = newest[::-1]
         previous = _rows_before(rows, ordered)
         changes.extend(_changes_of(ordered, label, may_see, team, previous))
+    _name_related(changes)
     changes.sort(key=lambda c: c.when, reverse=True)
     if cut is not None:
         # Older than a row left out, a page could miss changes between its own: they
