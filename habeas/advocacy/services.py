@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from habeas.accounts.models import User
@@ -145,6 +146,7 @@ def intervention_mark_sent(
     locked.document = document.text()
     locked.full_clean()
     locked.save()
+    _un_submission_refresh(locked)
     audit_record(action="intervention.sent", actor=by, target=locked, case=locked.case)
     intervention.refresh_from_db()
     return intervention
@@ -191,6 +193,7 @@ def intervention_record_sent_elsewhere(
         locked.notes = f"{locked.notes}\n\n{note}" if locked.notes else note
     locked.full_clean()
     locked.save()
+    _un_submission_refresh(locked)
     audit_record(
         action="intervention.sent_outside",
         actor=by,
@@ -200,6 +203,18 @@ def intervention_record_sent_elsewhere(
     )
     intervention.refresh_from_db()
     return intervention
+
+
+def _un_submission_refresh(intervention: Intervention) -> None:
+    """Keep `Case.un_submitted_on`, the day the case first went to the Working Group,
+    which the dashboard and the case's counters read (cases cannot read
+    interventions). Only a submission counts, not a prompt intervention."""
+    first = Intervention.objects.filter(
+        case_id=intervention.case_id,
+        kind__in=Intervention.CASE_SUBMISSION_KINDS,
+        sent_on__isnull=False,
+    ).aggregate(first=Min("sent_on"))["first"]
+    case_services.case_un_submitted_set(case=intervention.case, submitted_on=first)
 
 
 @transaction.atomic

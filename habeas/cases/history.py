@@ -40,6 +40,7 @@ CONFIDENTIAL = {
 IGNORED = {
     "updated_at", "created_at", "last_info_at", "disappeared_from", "last_contact_from",
     "urgent_window_closes", "occurred_from", "received_from", "current_status", "is_open",
+    "un_submitted_on",
 }  # fmt: skip
 HISTORY_LIMIT = 300  # rows of each record type read for one page
 # Records shared by every case of a person: their changes may come from the team of

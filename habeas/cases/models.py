@@ -331,6 +331,11 @@ class Case(models.Model):
     )
     is_open = models.BooleanField(default=True, editable=False)
     last_info_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The day the case first went to the UN Working Group (urgent or standard
+    # procedure), sent from Habeas or recorded as sent outside it: its urgent window
+    # then needs no action. Kept by the advocacy services (cases cannot read
+    # interventions): services.case_un_submitted_set.
+    un_submitted_on = models.DateField(null=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -203,7 +203,9 @@ def dashboard_for_user(*, user: User, today: date, limit: int = DASHBOARD_SHOWN)
     then those gone quiet, then the rest. Three lists of at most `limit`, each read
     by one query on an index of `Case` (and one for the people shown)."""
     visible = cases_listed_for(user)[0].filter(is_open=True)
-    window_open = Q(urgent_window_closes__gte=today)
+    # A case already submitted to the Working Group needs no action on its window;
+    # it is listed below with the others.
+    window_open = Q(urgent_window_closes__gte=today, un_submitted_on__isnull=True)
     # Silent QUIET_DAYS days or more: nothing new since before the day after that began.
     quiet = Q(last_info_at__lt=_midnight(today - timedelta(days=QUIET_DAYS - 1)))
     lists = {

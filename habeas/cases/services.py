@@ -579,6 +579,17 @@ def case_silence_refresh(*, case: Case, deadlines: bool = True) -> None:
 
 
 @transaction.atomic
+def case_un_submitted_set(*, case: Case, submitted_on: date | None) -> None:
+    """Record the day the case was first submitted to the UN Working Group
+    (`Case.un_submitted_on`; None: not submitted). The advocacy services, which know
+    what a submission is, call it whenever one is marked sent."""
+    Case.objects.filter(pk=case.pk).exclude(un_submitted_on=submitted_on).update(
+        un_submitted_on=submitted_on, updated_at=timezone.now()
+    )
+    case.un_submitted_on = submitted_on
+
+
+@transaction.atomic
 def status_assert(
     *,
     case: Case,

@@ -71,7 +71,10 @@ def _counted_from_a_bound(case) -> bool:
 
 def window_text(case, today: date, *, unknown: str) -> str:
     """The UN urgent window: "closes 28 Jan 2027 (53 days left)" while it is open,
-    "window passed on 20 Jan 2022" after ("closed" read as the case's status)."""
+    "window passed on 20 Jan 2022" after ("closed" read as the case's status);
+    "submitted to the UN on 14 Feb 2022" once the case went to the Working Group."""
+    if case.un_submitted_on is not None:
+        return gettext("submitted to the UN on %(day)s") % {"day": day_text(case.un_submitted_on)}
     closes = case.urgent_window_closes
     if closes is None:
         return unknown
@@ -95,7 +98,7 @@ def counters(case, today: date):
         "silent": span_text(silent, today),
         "silent_warn": silent >= 7,
         "window": window_text(case, today, unknown=gettext("needs a disappearance date")),
-        "window_alert": left is not None and 0 <= left <= 30,
+        "window_alert": case.un_submitted_on is None and left is not None and 0 <= left <= 30,
     }
 
 
