@@ -193,3 +193,13 @@ def test_cases_submitted_before_the_column_existed_are_filled_by_the_migration(
     filled = dict(Case.objects.values_list("reference", "un_submitted_on"))
     assert filled == {"TM-2026-021": date(2026, 10, 1), "TM-2026-022": None}
 
+
+def test_the_case_page_says_what_no_new_information_counts_from_and_the_lists_do_not(login, alice):
+    case = _a_case_ready_for_the_un(alice)
+    client = login(alice)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(case.get_absolute_url()).content.decode()
+        dashboard = client.get("/").content.decode()
+    explanation = "Since the latest dated information about the person"
+    assert explanation in page.split("No new information for", 1)[1].split("</div>", 1)[0]
+    assert explanation not in dashboard
