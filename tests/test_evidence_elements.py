@@ -268,8 +268,10 @@ def test_the_demo_case_status_rests_on_its_three_assessed_elements(alice):
     reasons = elements.suggestion_for_case(case).reasons  # "flew home" is graded doubtful:
     assert any(r.startswith("No official information on fate") for r in reasons)
     assert case.current_status == Status.PRESUMED_ED
-    # Loading the demo (and its evidence, dated in the story) is not news: the case has
-    # been silent since its last dated record, the status of 11 days ago.
+    # Loading the demo (and its evidence, dated in the story) is not news, nor is the
+    # presumed-disappearance status (the organisation's reading): the case has been
+    # silent since its latest dated record, the claim of where he is held, whose
+    # dates end 11 days ago.
     from django.utils import timezone
 
     assert case.days_since_info(timezone.localdate()) == 11
