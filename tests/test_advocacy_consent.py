@@ -151,7 +151,7 @@ def test_a_source_who_consented_to_be_named_is_named_by_kind_only(alices_case, a
     )
     _claim(alices_case, named, "NAMED-STATEMENT", by=alice)
     texts = _texts(alices_case, addressee)
-    assert "A relative, 5 Nov 2021: NAMED-STATEMENT" in texts["wgeid"]
+    assert "A relative, undated (reported to us: 5 Nov 2021): NAMED-STATEMENT" in texts["wgeid"]
     assert _where("NAMED-STATEMENT", texts) == {kind.value for kind in UN_DOCS}
     assert _where("NAMEDMUM", texts) == _where("CANARY-NAMED-IDENTITY", texts) == set()
 
@@ -184,7 +184,7 @@ def test_a_confidential_source_never_appears_even_when_its_information_goes(
     _claim(alices_case, witness, "WITNESS-STATEMENT", event=event, by=alice)
     _clear(alices_case, event, Event.Clearance.PUBLIC, alice)
     texts = _texts(alices_case, addressee)
-    assert "5 Nov 2021: WITNESS-STATEMENT" in texts["wgeid"]
+    assert "Undated (reported to us: 5 Nov 2021): WITNESS-STATEMENT" in texts["wgeid"]
     assert "witness, 5 Nov 2021" not in texts["wgeid"].lower()
     assert _where("WITNESS-STATEMENT", texts) == {kind.value for kind in UN_DOCS}
     assert "CLEARED-ARREST" in texts["urgent_action"] and "CLEARED-ARREST" in texts["briefing"]

@@ -196,7 +196,10 @@ def test_a_russian_submission_names_things_in_russian(russian_case):
     assert "Дата рождения: 2 марта 1985 г." in text
     assert "Гражданство: Туркменистан" in text
     assert "Полиция Стамбула (предполагаемый исполнитель), Турция" in text
-    assert "Родственник, 5 декабря 2021 г.: Его видели в следственном изоляторе." in text
+    assert (
+        "Родственник, без даты (получено нами: 5 декабря 2021 г.): "
+        "Его видели в следственном изоляторе." in text
+    )
     assert "Письмо властям — Генеральная прокуратура" in text
     assert "ноябрь 2021 г.: Мать обратилась в прокуратуру." in text
     letter = documents.authorities_letter(

@@ -173,6 +173,7 @@ class CaseFacts:
     family_consent: bool
     international: list[str] = field(default_factory=list)
     left_out: int = 0  # events kept from this recipient
+    steps_left_out: int = 0  # of those, steps taken to find the person
 
 
 def _source_label(source: Source, language: str) -> str:
@@ -256,13 +257,14 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
     forces: list[str] = []
     search_steps: list[str] = []
     clearance_of: dict[int, str] = {}
-    left_out = 0
+    left_out = steps_left_out = 0
     for event in Event.objects.filter(case=case).prefetch_related(
         Prefetch("event_actors", queryset=EventActor.objects.select_related("actor__parent"))
     ):
         clearance_of[event.pk] = event.clearance
         if not event_goes_to(event, backing.get(event.pk, []), recipient):
             left_out += 1
+            steps_left_out += 1 if event.search_step else 0
             continue
         perpetrators = [ea for ea in event.event_actors.all() if ea.role in PERPETRATOR_ROLES]
         actors = [actor_with_role(ea.actor, ea.role, language) for ea in perpetrators]
@@ -287,10 +289,17 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         if not all(source_allows(relay, recipient) for relay in relays.get(claim.pk, [])):
             continue
         label = _source_label(source, language)
-        # When the source said it, not when it reached us (a dispatch read today).
-        received = format_date(claim.dated_on or claim.received_on, language)
+        # When the source said it, not when it reached us (a dispatch read today). A
+        # claim the report gives no date for says so: the day it reached us is not the
+        # day it happened, but tells the reader how recent the report is.
+        if claim.dated_on:
+            when = format_date(claim.dated_on, language)
+        else:
+            when = t["undated"].format(received=format_date(claim.received_on, language))
         information.append(
-            f"{label}, {received}: {claim.statement}" if label else f"{received}: {claim.statement}"
+            f"{label}, {when}: {claim.statement}"
+            if label
+            else f"{when[:1].upper()}{when[1:]}: {claim.statement}"
         )
 
     national, international = _steps(case, language)
@@ -322,6 +331,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         family_consent=family_consent,
         international=international,
         left_out=left_out,
+        steps_left_out=steps_left_out,
     )
 
 
@@ -367,6 +377,9 @@ class Document:
     missing: list[str] = field(default_factory=list)  # human labels, in the document's language
     warnings: list[str] = field(default_factory=list)  # for the staff, in the interface language
     left_out: int = 0  # events of the record not cleared for this recipient (for the staff)
+    # Steps taken to find the person that are recorded but not cleared, when the
+    # document lacks steps: the record has them, clearing them fixes it (for the staff).
+    steps_left_out: int = 0
 
     @property
     def is_complete(self) -> bool:
@@ -448,7 +461,7 @@ def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
         Section(t["submitter"], [organisation() or t["unknown"], t["confidential"]]),
         _consent_section(t, f),
     ]
-    missing = [t[f"missing.{key}"] for key in wgeid_missing(f)]
+    keys = wgeid_missing(f)
     warnings = [] if language in WGEID_LANGUAGES else [str(WGEID_LANGUAGE_WARNING)]
     return Document(
         DocKind.WGEID,
@@ -456,9 +469,10 @@ def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
         t["wgeid.title"],
         Recipient.UN,
         sections,
-        missing,
+        [t[f"missing.{key}"] for key in keys],
         warnings,
         left_out=f.left_out,
+        steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
 
 
@@ -511,6 +525,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
         [t[f"missing.{key}"] for key in keys],
         warnings,
         left_out=f.left_out,
+        steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
 
 

@@ -78,6 +78,7 @@ def case_advocacy(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
             "ced_party": ced.is_party(case.country.code),
             "ced_as_of": parties.as_of,
             "events_left_out": wgeid.left_out,
+            "steps_left_out": wgeid.steps_left_out,
             "profile": selectors.profile_for_case(case=case),
             "addressees": selectors.addressee_list(),
             "languages": LANGUAGES,
