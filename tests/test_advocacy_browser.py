@@ -63,7 +63,7 @@ def test_the_public_reads_the_list_and_a_profile_without_javascript(
     assert "Hidden Person" not in page.content()
     page.get_by_role("link", name="Rustam Isakov").click()
     assert page.get_by_role("heading", name="Rustam Isakov").is_visible()
-    assert page.get_by_text("days disappeared").is_visible()
+    assert page.get_by_text("days ago").is_visible()
     assert page.get_by_text("Release him").is_visible()
     assert "Рустам Исаков" in page.content()
     atom = page.get_by_role("link", name="Updates (Atom)")

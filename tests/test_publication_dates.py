@@ -72,7 +72,7 @@ def test_a_partial_date_is_published_exactly_as_precise_as_typed(alices_case, bo
     page = client.get(profile.get_absolute_url()).content.decode()
     assert '<time datetime="2021-10">Oct 2021</time>' in listed
     assert "1 Oct 2021" not in listed
-    assert "days disappeared (since Oct 2021)" in page
+    assert "Disappeared in Oct 2021: <strong>" in page
     assert '<span class="date">between 20 and 22 Oct 2021</span>' in page
 
     feed = client.get(reverse("public_feed")).content.decode()
@@ -92,7 +92,7 @@ def test_the_counter_runs_from_the_earliest_day_and_says_so(alices_case, bob, cl
     page = client.get(PublicProfile.objects.get().get_absolute_url()).content.decode()
     days = (TODAY - date(2021, 10, 1)).days
     assert (
-        f"<strong>{days}</strong> days disappeared (since Oct 2021) "
+        f"Disappeared in Oct 2021: <strong>{days}</strong> days ago "
         "— counted from 1 Oct 2021, the earliest day it can be"
     ) in page
     (row,) = json.loads(_export("json"))
@@ -101,7 +101,7 @@ def test_the_counter_runs_from_the_earliest_day_and_says_so(alices_case, bob, cl
     _publish(client, alices_case, disappeared_on="20 Oct 2021")
     page = client.get(PublicProfile.objects.get().get_absolute_url()).content.decode()
     exact = (TODAY - date(2021, 10, 20)).days
-    assert f"<strong>{exact}</strong> days disappeared (since 20 Oct 2021)</p>" in page
+    assert f"Disappeared on 20 Oct 2021: <strong>{exact}</strong> days ago</p>" in page
     assert "counted from" not in page  # a day known exactly needs no caveat
 
 
@@ -114,7 +114,7 @@ def test_a_date_known_only_as_before_another_counts_a_minimum(alices_case, bob, 
     page = client.get(PublicProfile.objects.get().get_absolute_url()).content.decode()
     days = (TODAY - date(2021, 9, 30)).days
     assert (
-        f"At least <strong>{days}</strong> days disappeared (since before Oct 2021) "
+        f"Disappeared before Oct 2021: at least <strong>{days}</strong> days ago "
         "— counted from 30 Sep 2021, the latest day it can be"
     ) in page
     (row,) = json.loads(_export("json"))

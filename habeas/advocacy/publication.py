@@ -66,6 +66,24 @@ class DaysGone:
     counted_from: date
     partial: bool
     at_least: bool
+    when: str = ""  # "on 20 Oct 2021", "in Oct 2021", "between 20 and 22 Oct 2021"
+
+
+def disappeared_when(value: PartialDate) -> str:
+    """The date as it follows "disappeared": "on 20 Oct 2021", "in Oct 2021", "in
+    late 2003", and a range or an open date as its words already read ("between 20
+    and 22 Oct 2021", "before Oct 2021", "about Nov 2021"). "Since between 20 and 22
+    Oct 2021" is not English, and "since before Oct 2021" says nothing."""
+    text = value.display()
+    if value.approximate:  # "about Nov 2021", "approximately between …"
+        return text
+    if value.precision is Precision.RANGE:
+        if value.third() is None:  # "between …", "before …", "after …"
+            return text
+        return str(_("in %(date)s") % {"date": text})  # "in late Nov 2021"
+    if value.precision in (Precision.DAY, Precision.MINUTE):
+        return str(_("on %(date)s") % {"date": text})
+    return str(_("in %(date)s") % {"date": text})
 
 
 def days_gone(disappeared_on: PartialDate | None, today: date) -> DaysGone | None:
@@ -73,6 +91,7 @@ def days_gone(disappeared_on: PartialDate | None, today: date) -> DaysGone | Non
         return None
     exact = disappeared_on.precision in (Precision.DAY, Precision.MINUTE)
     return DaysGone(
+        when=disappeared_when(disappeared_on),
         days=disappeared_on.days_since(today),
         since=disappeared_on.display(),
         counted_from=disappeared_on.sort_date,
