@@ -9,7 +9,7 @@ for a window or a response deadline, the year count for an anniversary."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext, ngettext
@@ -35,6 +35,18 @@ def _day(day: date) -> str:
 def _short_day(day: date, today: date) -> str:
     """A day of this year without its year, as a reminder is read: "29 Dec"."""
     return dateformat.format(day, "j M" if day.year == today.year else "j M Y")
+
+
+def latest_known_day(moment: datetime) -> date:
+    """The last day the case's latest information is known to be from. Dated
+    information counts from the end of its latest known day, the local midnight
+    after it (cases/silence.py, moment_of): "about Nov 2021" is 1 Dec 2021, 00:00,
+    and the news is from 30 Nov, not 1 Dec. Any other moment (a case with no dated
+    information counts from when it was opened) is a day of its own."""
+    local = timezone.localtime(moment)
+    if local.time() == time(0):
+        return local.date() - timedelta(days=1)
+    return local.date()
 
 
 def _closing_date(occurrence: str) -> date | None:
@@ -70,7 +82,7 @@ def label(*, rule: str, occurrence: str, due_at: datetime, case: Case, today: da
             ) % {"n": int(years)}
             return Label(what, on_day)
     elif rule == Rule.QUIET:
-        since = timezone.localdate(case.last_info_at)
+        since = latest_known_day(case.last_info_at)
         if since < due:
             what = gettext("Gone quiet: no new information since %(day)s") % {"day": _day(since)}
             return Label(what, reminder)
