@@ -1,6 +1,7 @@
 """The dashboard puts what needs action today first: UN urgent windows still open
 (closing soonest first, with the day each closes), alerts due (the longest overdue
-first), cases gone quiet (silent longest first), then the other open cases."""
+first), cases gone quiet (by priority, then silent longest: an urgent case before
+a normal one silent longer), then the other open cases."""
 
 from __future__ import annotations
 
@@ -44,11 +45,19 @@ def _references(section: str) -> list[str]:
 
 
 def _a_register(alice):
-    # Two windows still open (the later one entered first), two cases silent for
-    # years, and two with news this week: one urgent, one normal.
+    # Two windows still open (the later one entered first), three cases silent for
+    # years (the one silent least long is urgent), and two with news this week: one
+    # urgent, one normal.
     _case(alice, "W-LATER", opened=datetime(2026, 11, 2, tzinfo=UTC), disappeared_on="2026-11-01")
     _case(alice, "W-SOONER", opened=datetime(2026, 10, 21, tzinfo=UTC), disappeared_on="2026-10-20")
     _case(alice, "Q-2021", opened=datetime(2026, 10, 1, tzinfo=UTC), disappeared_on="2021-10-20")
+    _case(
+        alice,
+        "Q-URGENT",
+        opened=datetime(2026, 9, 1, tzinfo=UTC),
+        priority=1,
+        disappeared_on="2023-03-01",
+    )
     _case(alice, "Q-2020", opened=datetime(2026, 8, 1, tzinfo=UTC), disappeared_on="2020-05-01")
     _case(
         alice,
@@ -77,7 +86,8 @@ def test_what_needs_action_today_comes_first_each_in_its_own_order(login, alice)
     assert list(sections) == list(SECTIONS)
     assert _references(sections["window-open"]) == ["W-SOONER", "W-LATER"]
     assert "closes 20 Jan 2027 (45 days left)" in sections["window-open"]
-    assert _references(sections["gone-quiet"]) == ["Q-2020", "Q-2021"]
+    # Urgent first, though silent least long; then, of one priority, silent longest.
+    assert _references(sections["gone-quiet"]) == ["Q-URGENT", "Q-2020", "Q-2021"]
     assert _references(sections["other-cases"]) == ["R-URGENT", "R-NORMAL"]
 
 

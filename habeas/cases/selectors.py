@@ -191,7 +191,8 @@ class Dashboard(TypedDict):
     in exactly one list (the alerts due are the alerts app's, between the first two)."""
 
     window_open: list[Case]  # UN urgent window still open: closing soonest first
-    gone_quiet: list[Case]  # no new information for QUIET_DAYS or more: silent longest first
+    # No new information for QUIET_DAYS or more: by priority, then silent longest.
+    gone_quiet: list[Case]
     others: list[Case]  # the rest: by priority, then silent longest
     cut: list[str]  # the lists above that hold more than DASHBOARD_SHOWN cases
     shown: int
@@ -200,8 +201,9 @@ class Dashboard(TypedDict):
 
 def dashboard_for_user(*, user: User, today: date, limit: int = DASHBOARD_SHOWN) -> Dashboard:
     """What needs action today first: cases whose UN urgent window is still open,
-    then those gone quiet, then the rest. Three lists of at most `limit`, each read
-    by one query on an index of `Case` (and one for the people shown)."""
+    then those gone quiet, then the rest; the last two by priority, then silent
+    longest. Three lists of at most `limit`, each read by one query on an index of
+    `Case` (and one for the people shown)."""
     visible = cases_listed_for(user)[0].filter(is_open=True)
     # A case already submitted to the Working Group needs no action on its window;
     # it is listed below with the others.
@@ -212,8 +214,10 @@ def dashboard_for_user(*, user: User, today: date, limit: int = DASHBOARD_SHOWN)
         "window_open": visible.filter(window_open).order_by(
             "urgent_window_closes", "priority", "reference"
         ),
+        # An urgent case gone quiet comes before a low one silent since 1999: the
+        # team acts on priority first (the index case_open_urgency serves both lists).
         "gone_quiet": visible.filter(~window_open, quiet).order_by(
-            "last_info_at", "priority", "reference"
+            "priority", "last_info_at", "reference"
         ),
         "others": visible.filter(~window_open)
         .exclude(quiet)
