@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -128,6 +129,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
             )
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             _say_priority_raised(request, asked=data["priority"], case=case)
+            _say_source_created(request, case=case)
             return redirect(case)
     title = (
         _("Open another case for %(name)s") % {"name": known.display_name}
@@ -136,6 +138,29 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
     )
     back = known.get_absolute_url() if known else reverse("case_list")
     return form_page(request, title=title, back=back, forms=[form])
+
+
+def _say_source_created(request: AuthenticatedRequest, *, case: Case) -> None:
+    """The last contact's code name made a source with nothing but a code name: no
+    grade (F), no identity, no consent to share what it says. Say so, with the way
+    to complete it, rather than leave a source nobody looked at."""
+    source = case.last_contact_source
+    if source is None:
+        return
+    url = reverse("source_detail", args=[case.public_id, source.public_id])
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Source %(code)s was created for the last contact, with reliability F "
+                "(cannot be judged), no identity and no consents."
+            )
+            % {"code": source.code_name},
+            url,
+            _("Complete its grade, identity (kept confidential) and consents"),
+        ),
+    )
 
 
 def _say_priority_raised(request: AuthenticatedRequest, *, asked: int, case: Case) -> None:
