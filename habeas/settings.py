@@ -93,9 +93,12 @@ TEMPLATES = [
 SQLITE_OPTIONS = {
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing half-way.
+    # secure_delete: a deleted or overwritten value is zeroed on its page, not
+    # left readable in free space (many SQLite builds default to OFF).
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
     "init_command": (
+        "PRAGMA secure_delete=ON;"
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=NORMAL;"
         "PRAGMA foreign_keys=ON;"
