@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases import services as case_services
 from habeas.cases.models import Case, Event
-from habeas.lib.partialdate import PartialDate, Precision, add_months
+from habeas.lib.partialdate import MIN_YEAR, PartialDate, Precision, add_months
 
 from . import ced, documents, photos, selectors
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
@@ -121,6 +122,17 @@ def intervention_mark_ready(
     return intervention
 
 
+def _check_sent_on(sent_on: date) -> None:
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": "The date sent cannot be in the future."})
+    # A typo such as 0222 for 2022: dates before MIN_YEAR are no date Habeas can
+    # print (PartialDate refuses them), and sent_on cannot be changed afterwards.
+    if sent_on.year < MIN_YEAR:
+        raise ValidationError(
+            {"sent_on": _("The date sent cannot be before %(year)s.") % {"year": MIN_YEAR}}
+        )
+
+
 @transaction.atomic
 def intervention_mark_sent(
     *, intervention: Intervention, sent_on: date, channel: str, by: User
@@ -132,8 +144,7 @@ def intervention_mark_sent(
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if locked.sent_on is not None:
         raise ValidationError("This intervention is already marked as sent.")
-    if sent_on > timezone.localdate():
-        raise ValidationError({"sent_on": "The date sent cannot be in the future."})
+    _check_sent_on(sent_on)
     document = documents.intervention_document(intervention=locked, today=sent_on)
     if not document.is_complete:
         raise ValidationError(
@@ -172,8 +183,7 @@ def intervention_record_sent_elsewhere(
         raise ValidationError("This intervention is already marked as sent.")
     if locked.status == Intervention.Status.CLOSED:
         raise ValidationError("This intervention is closed; it cannot be marked as sent.")
-    if sent_on > timezone.localdate():
-        raise ValidationError({"sent_on": "The date sent cannot be in the future."})
+    _check_sent_on(sent_on)
     gone = locked.case.disappeared_on
     # Its earliest possible day: "Oct 2021" allows a letter of 5 Oct 2021. An open
     # start ("before Oct 2021") has no earliest day, so nothing is refused.
@@ -199,7 +209,9 @@ def intervention_record_sent_elsewhere(
         actor=by,
         target=locked,
         case=locked.case,
-        detail={"sent_on": sent_on.isoformat(), "channel": channel, "reference": locked.reference},
+        # No reference: it is free text, and audit details hold ids and choices only
+        # (it stays on the intervention and in its history).
+        detail={"sent_on": sent_on.isoformat(), "channel": channel},
     )
     intervention.refresh_from_db()
     return intervention

@@ -16,6 +16,7 @@ from django.utils import translation
 from django_countries import countries
 
 from habeas.lib.partialdate import (
+    MIN_YEAR,
     RUSSIAN_MONTHS_GENITIVE,
     RUSSIAN_MONTHS_NOMINATIVE,
     PartialDate,
@@ -267,6 +268,10 @@ def format_date(value: PartialDate | date, language: str) -> str:
     precise as stored ("до октября 2021 г.", "в начале 2003 г."); both read back
     through PartialDate.parse."""
     if not isinstance(value, PartialDate):
+        if value.year < MIN_YEAR:
+            # A row stored before services refused such a year (a typo, 0222 for
+            # 2022): printed as stored rather than a page that fails for good.
+            return value.isoformat()
         value = PartialDate(value, value, Precision.DAY)
     if language != "ru":
         return value.display()
