@@ -121,16 +121,21 @@ def _names(recipients: list[Recipient]) -> str:
 
 def clearance_help(event: Event) -> str:
     """What the event rests on and where it goes now, to decide where it may go."""
-    sources = [claim.source for claim in event.claims.all()]
-    if not sources:
+    claims = list(event.claims.all())
+    # Everyone a claim came through must have consented too, as the documents
+    # count them (documents.case_facts): a relay's refusal keeps the event out.
+    sources = [
+        s for claim in claims for s in (claim.source, *(r.source for r in claim.relays.all()))
+    ]
+    if not claims:
         basis = str(_("Rests on no claim: the organisation's own account."))
     else:
         consented = [r for r in Recipient if all(source_allows(s, r) for s in sources)]
         basis = ngettext(
-            "Rests on %(n)d claim; its source consented to: %(to)s.",
-            "Rests on %(n)d claims; all their sources consented to: %(to)s.",
-            len(sources),
-        ) % {"n": len(sources), "to": _names(consented) or _("no one outside")}
+            "Rests on %(n)d claim; its source and relays consented to: %(to)s.",
+            "Rests on %(n)d claims; all their sources and relays consented to: %(to)s.",
+            len(claims),
+        ) % {"n": len(claims), "to": _names(consented) or _("no one outside")}
     now = [r for r in Recipient if event_goes_to(event, sources, r)]
     if not now:
         return f"{basis} {_('Goes nowhere outside now.')}"

@@ -19,7 +19,7 @@ from habeas.accounts.models import User
 from habeas.cases.access import cases_visible_to
 from habeas.cases.models import Case, Event, Person, PersonName
 from habeas.lib.partialdate import PartialDate, Precision
-from habeas.sources.models import Claim
+from habeas.sources.models import Claim, ClaimRelay
 
 from . import ced
 from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
@@ -74,18 +74,33 @@ def profile_for_case(*, case: Case) -> PublicProfile | None:
     return PublicProfile.objects.filter(case=case).defer("photo").first()
 
 
+# The spellings offered for "also written": the person's name as born, on documents,
+# as reported, and transliterated. Not an alias or nickname (a name used in hiding or
+# online links the person to accounts and contacts), nor a misspelling (seen in a
+# source, not necessarily a public one: it can show which message or document the
+# organisation holds), nor an expected variant no source has used. The team can
+# still type any of them in; nothing is one click from publication by default.
+PUBLICATION_SPELLINGS = frozenset(
+    {
+        PersonName.Kind.BIRTH,
+        PersonName.Kind.OFFICIAL,
+        PersonName.Kind.REPORTED,
+        PersonName.Kind.TRANSLITERATION,
+    }
+)
+
+
 def publication_initial(*, case: Case) -> dict[str, Any]:
     """What the publication form starts from when nothing is cleared yet, so nobody
-    retypes the record: the person's primary name, their other spellings as "also
-    written" (not the expected variants no source has used), the country and the
-    disappearance date as precise as the case has it. Nothing is published until the
-    team saves the form."""
+    retypes the record: the person's primary name, their other spellings of that
+    name as "also written", the country and the disappearance date as precise as
+    the case has it. Nothing is published until the team saves the form."""
     person = case.people.prefetch_related("names").order_by("id").first()
     names = list(person.names.all()) if person else []
     variants = [
         n.text
         for n in names
-        if person and n.text != person.display_name and n.kind != PersonName.Kind.EXPECTED
+        if person and n.text != person.display_name and n.kind in PUBLICATION_SPELLINGS
     ]
     gone = case.disappeared_on
     if gone is not None and gone.precision is Precision.MINUTE:
@@ -129,10 +144,12 @@ def briefing_selection(*, cases: list[Case], chosen: list[str]) -> list[Case]:
 
 def events_for_clearance(*, case: Case) -> list[Event]:
     """The events of `case` (already access-checked), each with the sources of the
-    claims it rests on, for deciding what goes outside."""
+    claims it rests on and those the claims came through, for deciding what goes
+    outside."""
     return list(
         Event.objects.filter(case=case).prefetch_related(
-            Prefetch("claims", queryset=Claim.objects.select_related("source").order_by("id"))
+            Prefetch("claims", queryset=Claim.objects.select_related("source").order_by("id")),
+            Prefetch("claims__relays", queryset=ClaimRelay.objects.select_related("source")),
         )
     )
 
