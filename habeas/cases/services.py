@@ -446,6 +446,25 @@ def _source_create(*, case: Case, code_name: str, kind: str, by: User) -> Source
     return source
 
 
+def not_in_the_future(**dates: PartialDate | date | None) -> None:
+    """The date forms refuse what has not happened; so do the services, for every
+    other way in (a command, an import): a future date would reset the case's
+    silence and set its current status. Refused only when the earliest day the date
+    can mean is after today: "2026" typed in 2026 is its precision, not the future.
+    Refused on the field (the keyword)."""
+    today = timezone.localdate()
+    errors = {}
+    for field, value in dates.items():
+        if value is None:
+            continue
+        earliest = value.lo if isinstance(value, PartialDate) else value
+        if earliest > today:
+            shown = value.display() if isinstance(value, PartialDate) else value.isoformat()
+            errors[field] = _("%(date)s is in the future.") % {"date": shown}
+    if errors:
+        raise ValidationError(errors)
+
+
 def same_case_check(case: Case, **records: Model | None) -> None:
     """Forms offer only `case`'s records; a forged id must not tie one of them to
     another case's. Refused on the field (the keyword) of the first that is not."""
@@ -608,6 +627,7 @@ def status_assert(
         raise ValidationError(
             {"asserted_on": _("Enter a date after %(year)d.") % {"year": MIN_YEAR}}
         )
+    not_in_the_future(asserted_on=asserted_on)
     gone = case.disappeared_on
     if isinstance(gone, PartialDate) and asserted_on < gone.lo:
         raise ValidationError(
@@ -691,6 +711,7 @@ def event_add(
 ) -> Event:
     """Record an event. `search_step` None: a step taken to find the person when its
     kind is one (SEARCH_STEP_KINDS); a police raid that was also a search says so."""
+    not_in_the_future(occurred_on=occurred_on)
     if search_step is None:
         search_step = kind in SEARCH_STEP_KINDS
     event = Event(
@@ -725,6 +746,7 @@ def event_update(
     **fields: Any,
 ) -> Event | None:
     """Change an event; `search_step` None: as its (new) kind says, as in event_add."""
+    not_in_the_future(occurred_on=fields.get("occurred_on"))
     if "search_step" in fields and fields["search_step"] is None:
         fields["search_step"] = fields.get("kind", event.kind) in SEARCH_STEP_KINDS
     for field, value in fields.items():

@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event, Status, StatusAssertion
-from habeas.cases.services import case_silence_refresh, same_case_check, status_assert
+from habeas.cases.services import (
+    case_silence_refresh,
+    not_in_the_future,
+    same_case_check,
+    status_assert,
+)
 from habeas.core import uploads
 from habeas.lib import files
 from habeas.lib.partialdate import PartialDate
@@ -64,6 +69,7 @@ def evidence_add(
     the case; `dated_on` is when what it shows was written or taken."""
     claims, events = list(claims), list(events)
     _check_links(case, source=source, claims=claims, events=events)
+    not_in_the_future(dated_on=dated_on)
     if part_of is not None:
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
             raise ValidationError({"part_of": "Files can be added only to a web capture."})
@@ -201,6 +207,7 @@ def evidence_update(
     hashes and how it was collected never change. None if nothing changed."""
     claims, events = list(claims), list(events)
     _check_links(item.case, source=source, claims=claims, events=events)
+    not_in_the_future(dated_on=dated_on)
     before = (
         item.title,
         item.source_id,

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases.models import Case, Event
-from habeas.cases.services import case_silence_refresh, note_in_history, same_case_check
+from habeas.cases.services import (
+    case_silence_refresh,
+    not_in_the_future,
+    note_in_history,
+    same_case_check,
+)
 from habeas.core.history import changed_by
 from habeas.lib.partialdate import PartialDate
 
@@ -132,6 +137,7 @@ def _check_dates(claim: Claim) -> None:
     fits: the source cannot have said it after the organisation received it, and
     nobody can tell of an event, or receive word of it, before it happened."""
     dated, received = claim.dated_on, claim.received_on
+    not_in_the_future(dated_on=dated, received_on=received)
     event = claim.event
     occurred = event.occurred_on if event is not None else None
     errors: dict[str, str] = {}
