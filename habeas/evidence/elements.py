@@ -97,8 +97,8 @@ def elements_for_case(case: Case) -> list[ElementView]:
         for a in ElementAssessment.objects.filter(case=case).prefetch_related(
             "supporting__source",
             "undermining__source",
-            "supporting__evidence",
-            "undermining__evidence",
+            "supporting__evidence_items",
+            "undermining__evidence_items",
         )
     }
     views = []
@@ -163,6 +163,6 @@ def disputed_facts(case: Case) -> list[ClaimLink]:
     return list(
         ClaimLink.objects.filter(case=case, kind=ClaimLink.Kind.CONTRADICTS)
         .select_related("from_claim__source", "to_claim__source")
-        .prefetch_related("from_claim__evidence", "to_claim__evidence")
+        .prefetch_related("from_claim__evidence_items", "to_claim__evidence_items")
         .order_by("id")
     )

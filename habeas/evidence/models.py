@@ -28,12 +28,6 @@ class EvidenceItem(models.Model):
     source = models.ForeignKey(
         "sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
     )
-    claim = models.ForeignKey(
-        "sources.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
-    )
-    event = models.ForeignKey(
-        "cases.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
-    )
     # One item often supports several claims and events (a report, a dispatch).
     claims = models.ManyToManyField(
         "sources.Claim", blank=True, related_name="evidence_items", verbose_name=_("claims")
