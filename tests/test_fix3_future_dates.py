@@ -112,3 +112,26 @@ def test_evidence_add_and_update_refuse_a_future_date(alice, alices_case):
             dated_on=PartialDate.parse(NEXT_YEAR),
         ),
     )
+
+
+def test_case_create_and_update_refuse_a_future_disappearance_or_last_contact(alice, alices_case):
+    person = cases.person_create(name="Someone Else", by=alice)
+    _refused_on(
+        "disappeared_on",
+        lambda: cases.case_create(
+            reference="TM-FUTURE-1",
+            person=person,
+            country="TM",
+            disappeared_on=PartialDate.parse(NEXT_YEAR),
+            by=alice,
+        ),
+    )
+    _refused_on(
+        "last_contact_on",
+        lambda: cases.case_update(
+            case=alices_case, by=alice, last_contact_on=PartialDate.parse(NEXT_YEAR)
+        ),
+    )
+    alices_case.refresh_from_db()
+    assert alices_case.last_contact_on == PartialDate.parse("2021-10-20 12:43")
+    cases.case_update(case=alices_case, by=alice, last_contact_on=PartialDate.parse(THIS_YEAR))

@@ -356,6 +356,7 @@ def case_create(
     status is "reported missing", attributed to the creator."""
     now = now or timezone.now()
     case = Case(reference=one_line(reference), created_by=by, **fields)
+    not_in_the_future(disappeared_on=case.disappeared_on, last_contact_on=case.last_contact_on)
     _check_reference(case)
     _check_born_before(person, case)
     case.full_clean()
@@ -455,7 +456,7 @@ def not_in_the_future(**dates: PartialDate | date | None) -> None:
     today = timezone.localdate()
     errors = {}
     for field, value in dates.items():
-        if value is None:
+        if not value:  # None, or an unset date field's empty value
             continue
         earliest = value.lo if isinstance(value, PartialDate) else value
         if earliest > today:
@@ -488,6 +489,9 @@ def case_update(
     *, case: Case, by: User, tags: Sequence[str] | None = None, **fields: Any
 ) -> Case | None:
     same_case_check(case, last_contact_source=fields.get("last_contact_source"))
+    not_in_the_future(
+        disappeared_on=fields.get("disappeared_on"), last_contact_on=fields.get("last_contact_on")
+    )
     for field, value in fields.items():
         setattr(case, field, value)
     if "reference" in fields:
