@@ -14,7 +14,8 @@ from .models import ElementAssessment, EvidenceItem
 
 
 def evidence_for_case(*, case: Case) -> QuerySet[EvidenceItem]:
-    return EvidenceItem.objects.filter(case=case).select_related("source")
+    # Each item's link (get_absolute_url) names its case: joined, not read per item.
+    return EvidenceItem.objects.filter(case=case).select_related("case", "source")
 
 
 def evidence_list(*, case: Case) -> QuerySet[EvidenceItem]:
