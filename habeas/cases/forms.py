@@ -365,7 +365,8 @@ class EventActorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         actor = cast(forms.ModelChoiceField, self.fields["actor"])
-        actor.queryset = Actor.objects.select_related("parent").order_by("name")
+        # Each choice prints its State, read through its parent: the selector joins it.
+        actor.queryset = selectors.actors_all().order_by("name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
@@ -403,7 +404,7 @@ class ActorForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         parent = cast(forms.ModelChoiceField, self.fields["parent"])
-        parent.queryset = Actor.objects.select_related("parent").order_by("name")
+        parent.queryset = selectors.actors_all().order_by("name")
 
 
 class StatusForm(forms.Form):
