@@ -50,6 +50,7 @@ from habeas.sources.models import Claim, ClaimRelay, Source
 
 from . import ced
 from .models import Addressee, Intervention, PublicProfile
+from .publication import DaysGone, days_gone
 from .texts import country_name, format_date, texts_for
 
 
@@ -174,6 +175,25 @@ class CaseFacts:
     international: list[str] = field(default_factory=list)
     left_out: int = 0  # events kept from this recipient
     steps_left_out: int = 0  # of those, steps taken to find the person
+    days_gone: DaysGone | None = None  # what days_missing counts from
+
+
+def days_missing_line(t: dict[str, str], f: CaseFacts, language: str) -> str:
+    """The days since the disappearance, grouped like the case page ("8,741"), and
+    for a date less precise than a day the day they count from, as the public
+    profile says: "(counted from 1 Jan 2003, the earliest day it can be)"."""
+    gone = f.days_gone
+    if gone is None or f.days_missing is None:
+        return ""
+    days = f"{f.days_missing:,}"
+    if language == "ru":
+        days = days.replace(",", "\u00a0")
+    day = format_date(gone.counted_from, language)
+    if gone.at_least:
+        return t["days_missing.at_least"].format(days=days, day=day)
+    if gone.partial:
+        return t["days_missing.from"].format(days=days, day=day)
+    return t["days_missing"].format(days=days)
 
 
 def _source_label(source: Source, language: str) -> str:
@@ -218,6 +238,10 @@ def place_label(case: Case, language: str) -> str:
     if not taken or taken == (case.country.code if case.country else ""):
         return place
     country = country_name(taken, language)
+    # "Moscow region, Russia (in hiding)" already names it, in either language.
+    names = {country_name(taken, other).casefold() for other in ("en", "ru", language)}
+    if any(name in place.casefold() for name in names):
+        return place
     return f"{place}, {country}" if place else country
 
 
@@ -324,6 +348,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         disappeared_has_month=bool(case.disappeared_on and case.disappeared_on.has_month()),
         place=place_label(case, language),
         days_missing=case.days_disappeared(today),
+        days_gone=days_gone(case.disappeared_on, today),
         forces=forces,
         events=events,
         information=information,
@@ -622,7 +647,7 @@ def urgent_action(
         f"{t['date']}: {f.disappeared_on or t['unknown']}; {t['place']}: {f.place or t['unknown']}"
     ]
     if f.days_missing is not None:
-        summary.append(t["days_missing"].format(days=f.days_missing))
+        summary.append(days_missing_line(t, f, language))
     if profile and profile.is_published and profile.summary:
         summary.append(profile.summary)  # cleared for publication
     sections = [
@@ -697,7 +722,7 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
             f"{f.place or t['unknown']}"
         ]
         if f.days_missing is not None:
-            paragraphs.append(t["days_missing"].format(days=f.days_missing))
+            paragraphs.append(days_missing_line(t, f, language))
         if f.forces:
             paragraphs.append(f"{t['forces']}: {', '.join(f.forces)}")
         sections.append(

@@ -332,7 +332,7 @@ def public_profile_save(
     if unknown:
         raise ValueError(f"not publishable: {sorted(unknown)}")
     if "disappeared_on" in fields:
-        fields["disappeared_on"] = _as_partial(fields["disappeared_on"])
+        fields["disappeared_on"] = _public_day(_as_partial(fields["disappeared_on"]))
     profile = PublicProfile.objects.filter(case=case).first() or PublicProfile(case=case)
     for name, value in fields.items():
         setattr(profile, name, value)
@@ -366,6 +366,14 @@ def _as_partial(value: PartialDate | date | None) -> PartialDate | None:
     return PartialDate(lo=value, hi=value, precision=Precision.DAY)
 
 
+def _public_day(value: PartialDate | None) -> PartialDate | None:
+    """A time of day never goes public: the minute of a last message can point at whoever
+    received it. The day stays (the public counter counts from it)."""
+    if value is None or value.time is None:
+        return value
+    return PartialDate(lo=value.lo, hi=value.hi, precision=Precision.DAY)
+
+
 @transaction.atomic
 def public_update_add(
     *,
@@ -378,7 +386,10 @@ def public_update_add(
     """An entry of the public timeline (and the feed). `happened_on`: when what it
     tells happened, as precise as it is known."""
     update = PublicUpdate(
-        profile=profile, happened_on=_as_partial(happened_on), title=title, text=text
+        profile=profile,
+        happened_on=_public_day(_as_partial(happened_on)),
+        title=title,
+        text=text,
     )
     update.full_clean()
     update.save()

@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext, ngettext
 
 from habeas.cases.models import Case
+from habeas.lib.partialdate import Precision
 
 from .models import Rule
 
@@ -70,7 +71,11 @@ def label(*, rule: str, occurrence: str, due_at: datetime, case: Case, today: da
     elif rule == Rule.RESPONSE_DEADLINE:
         closes = _closing_date(occurrence)
         if closes is not None:
-            what = gettext("A response is due by %(day)s") % {"day": _day(closes)}
+            # The deadline a reply starts is ours: to contest what the Government
+            # said (six months for the Working Group, docs/domain.md), not its reply.
+            what = gettext("Deadline to contest the Government's reply: %(day)s") % {
+                "day": _day(closes)
+            }
             return Label(what, reminder)
     elif rule == Rule.ANNIVERSARY:
         years = occurrence.split("y", 1)[0]
@@ -80,6 +85,14 @@ def label(*, rule: str, occurrence: str, due_at: datetime, case: Case, today: da
                 "%(n)d years since the disappearance",
                 int(years),
             ) % {"n": int(years)}
+            gone = case.disappeared_on
+            if gone is not None and (
+                gone.precision not in (Precision.DAY, Precision.MINUTE) or gone.approximate
+            ):
+                # "about 2002" has no anniversary day: the day is only when Habeas
+                # reminds, and the date is said as it was given.
+                what = f"{what} ({gone.display()})"
+                return Label(what, reminder)
             return Label(what, on_day)
     elif rule == Rule.QUIET:
         since = latest_known_day(case.last_info_at)

@@ -384,7 +384,7 @@ def case_create(
         case=case,
         status=Status.REPORTED_MISSING,
         asserted_on=case.disappeared_from or opened_on,
-        basis=f"Case opened on {opened_on:%d %b %Y}.",
+        basis=f"Case opened on {opened_on.day} {opened_on:%b %Y}.",  # "j M Y", unpadded
         by=by,
     )
     audit_record(action="case.create", actor=by, target=case, case=case)

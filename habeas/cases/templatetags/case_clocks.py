@@ -14,7 +14,8 @@ from django import template
 from django.utils import dateformat, formats
 from django.utils.translation import gettext, ngettext
 
-from habeas.lib.partialdate import add_months
+from habeas.cases.models import Status
+from habeas.lib.partialdate import Precision, add_months
 
 register = template.Library()
 
@@ -118,3 +119,20 @@ def days_silent(case, today: date) -> str:
 @register.filter
 def window_left(case, today: date) -> str:
     return window_text(case, today, unknown=gettext("no date"))
+
+
+@register.filter
+def status_as_of(status, case) -> str:
+    """A status's "as of", no more precise than what it came from: the opening status
+    is stored as of the disappearance's earliest day (so that later statuses outrank
+    it, cases/services.py case_create), which for "early 2003" is 1 Jan 2003, a day
+    nobody gave. It reads "the disappearance (early 2003)"."""
+    gone = case.disappeared_on
+    if (
+        gone is not None
+        and status.status == Status.REPORTED_MISSING
+        and status.asserted_on == gone.sort_date
+        and (gone.precision not in (Precision.DAY, Precision.MINUTE) or gone.approximate)
+    ):
+        return gettext("the disappearance (%(date)s)") % {"date": gone.display()}
+    return dateformat.format(status.asserted_on, "j M Y")
