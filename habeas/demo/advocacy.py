@@ -14,6 +14,9 @@ from habeas.accounts.models import User
 from habeas.advocacy import services
 from habeas.advocacy.models import Addressee, Intervention, PublicProfile, Response
 from habeas.cases.models import Case, Event
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+from habeas.sources.models import Claim, Source
 
 DEMANDS = "\n".join(
     [
@@ -106,11 +109,39 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
             note="Sent by post by the former coordinator; a copy is in the paper archive.",
             by=by,
         )
+        replied_on = today - timedelta(days=45)
+        reply = "The Government states that he is serving a lawful sentence (demo)."
         services.response_record(
             intervention=submission,
-            received_on=today - timedelta(days=45),
+            received_on=replied_on,
             type=Response.Type.ALTERNATIVE,
-            content="The Government states that he is serving a lawful sentence (demo).",
+            content=reply,
+            by=by,
+        )
+        # A reply that says something about the person is news (docs/domain.md): the
+        # caseworker records it as the authority's claim too, dated the reply's date.
+        government = sources.source_add(
+            case=old,
+            code_name="TM-GOV",
+            kind=Source.Kind.OFFICIAL,
+            reliability="F",
+            identity="Government of Turkmenistan (reply forwarded by the Working Group)",
+            consent_named_publicly=True,
+            consent_to_un=True,
+            consent_to_government=True,
+            by=by,
+        )
+        day = PartialDate.parse(replied_on.isoformat())
+        sources.claim_add(
+            case=old,
+            source=government,
+            topic=Claim.Topic.WHEREABOUTS,
+            statement=reply,
+            dated_on=day,
+            received_on=day,
+            material=Claim.Material.OFFICIAL_REPLY,
+            credibility=4,
+            attribution=Claim.Attribution.ALTERNATIVE,
             by=by,
         )
         embassy = services.intervention_mark_sent(
@@ -229,6 +260,18 @@ def _clearances(by: User) -> None:
             case=first,
             clearances=dict.fromkeys(
                 first.events.filter(kind=Event.Kind.THREAT), Event.Clearance.PUBLIC
+            ),
+            by=by,
+        )
+    exile = Case.objects.filter(reference="TM-2021-014").first()
+    if exile is not None:
+        # The report that he is held rests also on informal channels who gave no
+        # consent; the NGO published it. The caseworker clears the event (not their
+        # claim) for the Working Group, so it hears both accounts, not only "he flew home".
+        services.event_clearances_set(
+            case=exile,
+            clearances=dict.fromkeys(
+                exile.events.filter(kind=Event.Kind.ARREST), Event.Clearance.UN
             ),
             by=by,
         )

@@ -169,10 +169,10 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
         kind=Event.Kind.LAST_CONTACT,
         occurred_on=_d("2021-10-20"),
         place="Moscow region, Russia",
-        description="Text message to a fellow activist: police at the door, going into hiding.",
+        description="His last text message: police at the door, going into hiding.",
         by=by,
     )
-    cases.event_add(
+    removed = cases.event_add(
         case=case,
         kind=Event.Kind.DEPORTATION,
         occurred_on=_d("between 20 and 22 Oct 2021"),
@@ -184,7 +184,7 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
         ],
         by=by,
     )
-    cases.event_add(
+    inquiry = cases.event_add(
         case=case,
         kind=Event.Kind.INQUIRY,
         occurred_on=_d("Oct 2021"),
@@ -278,6 +278,28 @@ def exile_taken_abroad(by: User, actors: dict[str, Actor], today: date) -> Case:
         credibility=2,
         by=by,
     )
+    # The NGO consented to the UN; informal channels and the people quoted did not. A
+    # caseworker gives the Working Group the NGO's own account of the removal, of the
+    # word that he is held and of its inquiry, so the submission tells both sides, not
+    # only the ministry's "he flew home".
+    ngo_says = [
+        (removed, "He was removed to Turkmenistan between 20 and 22 October 2021."),
+        (inquiry, "The NGO asked the Russian ministry where he was in October 2021."),
+        (held, "People close to him say he is held by the security services in Turkmenistan."),
+    ]
+    for event, statement in ngo_says:
+        sources.claim_add(
+            case=case,
+            source=ngo,
+            topic=Claim.Topic.EVENT,
+            event=event,
+            statement=statement,
+            dated_on=_d("late Nov 2021"),  # the dispatch's own date
+            received_on=received,
+            material=Claim.Material.PRESS_RELEASE,
+            credibility=3,
+            by=by,
+        )
     for first, second, kind in [
         (c_flown, c_passport, ClaimLink.Kind.CONTRADICTS),
         (c_flown, c_held, ClaimLink.Kind.CONTRADICTS),

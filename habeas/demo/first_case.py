@@ -103,7 +103,7 @@ def _first_case_opened(person: Person, by: User, *, gone: date) -> Case:
         by=by,
         summary=(
             "Exiled blogger. After security officers threatened his family at home, he "
-            "texted a trusted contact that police were at his door. Silence since. The host "
+            "sent a last message that police were at his door. Silence since. The host "
             "ministry says he flew home two days later; he had no passport and had said he "
             "would never return."
         ),
@@ -155,7 +155,7 @@ def _first_events(
         by=by,
         occurred_on=case.last_contact_on,
         place="Istanbul",
-        description="Message to a trusted contact: police are at the door.",
+        description="His last message: police are at the door.",
     )
     removal = cases.event_add(
         case=case,
@@ -175,7 +175,8 @@ def _first_events(
         by=by,
         occurred_on=_day(gone + timedelta(days=19)),
         place="Ankara",
-        description="Letter from the host interior ministry to the trusted contact.",
+        description="The host interior ministry's written statement: he left for Ashgabat "
+        "by air of his own accord.",
         actors=[(actors["tr_moi"], EventActor.Role.SPOKESPERSON)],
     )
     return last, removal, statement
