@@ -22,7 +22,7 @@ class Rule(models.TextChoices):
     QUIET = "quiet", _("Gone quiet")
     WINDOW = "window", _("UN urgent window closing")
     FOLLOW_UP = "follow_up", _("Follow-up due")
-    RESPONSE_DEADLINE = "response_deadline", _("Response deadline approaching")
+    RESPONSE_DEADLINE = "response_deadline", _("Deadline to contest a reply approaching")
     ANNIVERSARY = "anniversary", _("Anniversary of the disappearance")
     RISK = "risk", _("Risk raised")
 
