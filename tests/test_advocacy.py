@@ -17,6 +17,7 @@ from habeas.cases.models import Event, EventActor, Person
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
+from tests.support.advocacy import give_what_the_un_asks
 from tests.support.documents import docx_text, pdf_text
 
 ORG = "Demo Rights Centre"
@@ -36,34 +37,8 @@ def complete_case(alices_case, alice, org):
     case.disappeared_place = "Istanbul, Esenyurt"
     case.save()
     police = cases.actor_create(name="Istanbul police (test)", country="TR", by=alice)
-    cases.event_add(
-        case=case,
-        kind=Event.Kind.ARREST,
-        occurred_on=PartialDate.parse("2021-10-20"),
-        place="Esenyurt",
-        description="Police came to his flat.",
-        actors=[(police, EventActor.Role.ALLEGED_PERPETRATOR)],
-        by=alice,
-    )
-    cases.event_add(
-        case=case,
-        kind=Event.Kind.SEARCH_BY_FAMILY,
-        occurred_on=PartialDate.parse("2021-10-25"),
-        description="His mother asked the prosecutor's office.",
-        by=alice,
-    )
-    sources.source_add(
-        case=case,
-        code_name="MOTHER",
-        kind=Source.Kind.RELATIVE,
-        consent_to_un=True,
-        by=alice,
-    )
-    # The organisation's own account (no claim backs these events): cleared for all.
-    services.event_clearances_set(
-        case=case,
-        clearances=dict.fromkeys(case.events.all(), Event.Clearance.PUBLIC),
-        by=alice,
+    give_what_the_un_asks(
+        case, police=police, arrested_on="2021-10-20", searched_on="2021-10-25", by=alice
     )
     return case
 

@@ -17,10 +17,9 @@ from django.urls import reverse
 from habeas.advocacy import services as advocacy
 from habeas.advocacy.models import Intervention
 from habeas.cases import services as cases
-from habeas.cases.models import Case, Event, EventActor
+from habeas.cases.models import Case
 from habeas.lib.partialdate import PartialDate
-from habeas.sources import services as sources
-from habeas.sources.models import Source
+from tests.support.advocacy import give_what_the_un_asks
 
 TODAY = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 # Taken on 20 Sep 2026: the urgent window closes on 20 Dec 2026, 14 days from TODAY.
@@ -44,29 +43,8 @@ def _a_case_ready_for_the_un(alice, reference: str = "TM-2026-020") -> Case:
             by=alice,
         )
         police = cases.actor_create(name=f"Istanbul police ({reference})", country="TR", by=alice)
-        cases.event_add(
-            case=case,
-            kind=Event.Kind.ARREST,
-            occurred_on=PartialDate.parse("2026-09-20"),
-            place="Esenyurt",
-            description="Police came to his flat.",
-            actors=[(police, EventActor.Role.ALLEGED_PERPETRATOR)],
-            by=alice,
-        )
-        cases.event_add(
-            case=case,
-            kind=Event.Kind.SEARCH_BY_FAMILY,
-            occurred_on=PartialDate.parse("2026-09-25"),
-            description="His mother asked the prosecutor's office.",
-            by=alice,
-        )
-        sources.source_add(
-            case=case, code_name="MOTHER", kind=Source.Kind.RELATIVE, consent_to_un=True, by=alice
-        )
-        advocacy.event_clearances_set(
-            case=case,
-            clearances=dict.fromkeys(case.events.all(), Event.Clearance.PUBLIC),
-            by=alice,
+        give_what_the_un_asks(
+            case, police=police, arrested_on="2026-09-20", searched_on="2026-09-25", by=alice
         )
     return case
 
