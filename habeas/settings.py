@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "habeas.core",
     "habeas.audit",
     "habeas.accounts",
+    "habeas.organisation",
     "habeas.cases",
     "habeas.sources",
     "habeas.advocacy",

@@ -40,12 +40,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import cast
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from habeas.cases.models import Actor, Case, Event, EventActor
+from habeas.organisation.selectors import organisation_current
 from habeas.sources.models import Claim, ClaimRelay, Source
 
 from . import ced
@@ -361,7 +361,8 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
 
 
 def organisation() -> str:
-    return getattr(settings, "HABEAS_ORGANISATION", "") or ""
+    """The submitting organisation's name, as its administrators set it."""
+    return organisation_current().name
 
 
 def wgeid_missing(facts: CaseFacts) -> list[str]:
@@ -400,6 +401,14 @@ class Document:
     recipient: Recipient
     sections: list[Section]
     missing: list[str] = field(default_factory=list)  # human labels, in the document's language
+    # The same items as keys ("submitter", "consent", "addressee"...), in the same
+    # order: the page links each to the form that fixes it.
+    missing_keys: list[str] = field(default_factory=list)
+    # The sender's letterhead, drawn at the top by the renderers (letters): the
+    # organisation's name, address and contact lines, and its logo (a PNG
+    # re-encoded at upload), in the document itself, never fetched.
+    letterhead: list[str] = field(default_factory=list)
+    logo: bytes | None = None
     warnings: list[str] = field(default_factory=list)  # for the staff, in the interface language
     left_out: int = 0  # events of the record not cleared for this recipient (for the staff)
     # Steps taken to find the person that are recorded but not cleared, when the
@@ -496,6 +505,7 @@ def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
         sections,
         [t[f"missing.{key}"] for key in keys],
         warnings,
+        keys,
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
@@ -549,6 +559,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
         sections,
         [t[f"missing.{key}"] for key in keys],
         warnings,
+        keys,
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
@@ -586,14 +597,15 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         ),
         Section(t["sp.asks"].format(country=f.country or t["unknown"]), [], _asks(t, name)),
     ]
-    missing = [t[f"missing.{key}"] for key in wgeid_missing(f) if key != "steps"]
+    keys = [key for key in wgeid_missing(f) if key != "steps"]
     return Document(
         DocKind.SPECIAL_PROCEDURES,
         language,
         t["sp.title"],
         Recipient.UN,
         sections,
-        missing,
+        [t[f"missing.{key}"] for key in keys],
+        missing_keys=keys,
         left_out=f.left_out,
     )
 
@@ -624,14 +636,15 @@ def authorities_letter(
         Section(t["asks"], [], _asks(t, f.name)),
         Section("", [t["closing"], organisation()]),
     ]
-    missing = [] if addressee else [t["missing.addressee"]]
+    keys = [] if addressee else ["addressee"]
     return Document(
         DocKind.LETTER,
         language,
         t["letter.title"],
         Recipient.GOVERNMENT,
         sections,
-        missing,
+        [t[f"missing.{key}"] for key in keys],
+        missing_keys=keys,
         left_out=f.left_out,
     )
 
@@ -665,14 +678,15 @@ def urgent_action(
         _events_section(t, f, t["background"]),
         Section(t["act_until"], [format_date(today + timedelta(days=ACT_FOR_DAYS), language)]),
     ]
-    missing = [] if addressees else [t["missing.addressee"]]
+    keys = [] if addressees else ["addressee"]
     return Document(
         DocKind.URGENT_ACTION,
         language,
         t["urgent_action.title"],
         Recipient.PUBLIC,
         sections,
-        missing,
+        [t[f"missing.{key}"] for key in keys],
+        missing_keys=keys,
         left_out=f.left_out,
     )
 

@@ -17,6 +17,8 @@ from habeas.core.fields import PartialDateField
 
 class Language(models.TextChoices):
     EN = "en", _("English")
+    FR = "fr", _("French")
+    ES = "es", _("Spanish")
     RU = "ru", _("Russian")
 
 
@@ -26,19 +28,37 @@ class Addressee(models.Model):
     class Kind(models.TextChoices):
         UN_BODY = "un_body", _("UN body")
         GOVERNMENT = "government", _("Authorities of the State concerned")
-        EMBASSY = "embassy", _("Embassy or foreign ministry")
+        EMBASSY = "embassy", _("Another State: embassy or foreign ministry")
+        # The EU, the OSCE, a UN agency: bodies that urge a Government, like a third
+        # State, and have no country of their own.
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body (EU, OSCE, UN agency)")
         COURT = "court", _("Court")
         PRESS = "press", _("Press")
         OTHER = "other", _("Other")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    # An institution is written to by its title alone ("The Minister for Foreign
+    # Affairs"): a person's name is often unknown, and never needed.
+    name = models.CharField(
+        _("name of the person"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to write to the office, by its title"),
+    )
     title = models.CharField(_("title"), max_length=300, blank=True)
     organisation = models.CharField(_("organisation"), max_length=300, blank=True)
     address = models.TextField(_("postal address"), max_length=2000, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     salutation = models.CharField(_("salutation"), max_length=200, blank=True)
+    # The language the salutation is written in: a document in another language
+    # opens with its own language's formula instead.
+    salutation_language = models.CharField(
+        _("language of the salutation"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.EN,
+    )
     country = CountryField(_("country"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -272,3 +292,111 @@ class PublicUpdate(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.happened_from = self.happened_on.sort_date
         super().save(*args, **kwargs)
+
+
+class FamilyConsent(models.Model):
+    """The family's say-so (or the person's own, given before) for what the
+    organisation does with the case: submit it to UN bodies, write to the
+    authorities and other States, publish it. A record of who, when, how and to
+    what, not a tick inferred from a source; withdrawn, it stops counting."""
+
+    class Form(models.TextChoices):
+        WRITTEN = "written", _("In writing, signed")
+        MESSAGE = "message", _("By message or e-mail")
+        ORAL = "oral", _("Orally, noted by the caseworker")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="family_consents")
+    relative = models.ForeignKey(
+        "cases.Relative",
+        verbose_name=_("relative"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    given_by = models.CharField(
+        _("who consented"),
+        max_length=200,
+        help_text=_('e.g. "his mother", or "the person, before the disappearance"'),
+    )
+    given_on = models.DateField(_("given on"))
+    form = models.CharField(_("how"), max_length=20, choices=Form.choices)
+    to_un = models.BooleanField(_("submission to UN bodies"), default=False)
+    to_authorities = models.BooleanField(
+        _("letters to the authorities and to other States"), default=False
+    )
+    to_publication = models.BooleanField(
+        _("publication (public list, press, urgent actions)"), default=False
+    )
+    # A written consent kept as evidence (its file hashed like any other).
+    evidence = models.ForeignKey(
+        "evidence.EvidenceItem",
+        verbose_name=_("the written consent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.given_by} ({self.given_on})"
+
+
+class DetailClearance(models.TextChoices):
+    """Where one of the person's details may go, as events are cleared."""
+
+    INTERNAL = "internal", _("Kept inside")
+    UN = "un", _("UN bodies")
+    GOVERNMENT = "government", _("UN bodies and the authorities")
+    PUBLIC = "public", _("Also the public (other States, press)")
+
+
+class PersonDetailsClearance(models.Model):
+    """Per case, where each of the person's details may go. An occupation or an
+    affiliation ("opposition activist") can put a person at more risk in the
+    hands of the Government holding them: by default they go to UN bodies only.
+    A case without a row has the defaults."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="details_clearance"
+    )
+    sex = models.CharField(
+        _("sex"), max_length=20, choices=DetailClearance.choices, default=DetailClearance.PUBLIC
+    )
+    birth_date = models.CharField(
+        _("date of birth"),
+        max_length=20,
+        choices=DetailClearance.choices,
+        default=DetailClearance.GOVERNMENT,
+    )
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=20,
+        choices=DetailClearance.choices,
+        default=DetailClearance.PUBLIC,
+    )
+    occupation = models.CharField(
+        _("occupation"), max_length=20, choices=DetailClearance.choices, default=DetailClearance.UN
+    )
+    affiliation = models.CharField(
+        _("affiliation"), max_length=20, choices=DetailClearance.choices, default=DetailClearance.UN
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    FIELDS = ("sex", "birth_date", "nationality", "occupation", "affiliation")
+
+    def __str__(self) -> str:
+        return f"details clearance of case {self.case_id}"

@@ -74,7 +74,23 @@ class Source(models.Model):
     contact = EncryptedTextField(
         _("how to reach them"), purpose="sources.source.contact", blank=True, max_length=2000
     )
-    consent_named_publicly = models.BooleanField(_("may be named publicly"), default=False)
+    # Two consents, not one: a source may let what it said go public while it must
+    # never be named ("several sources" quoted by an NGO), and an institution (a
+    # ministry, Human Rights Watch) may be named in every document.
+    consent_named_publicly = models.BooleanField(_("may be named"), default=False)
+    public_name = models.CharField(
+        _("name to use when named"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            'How documents name this source when it may be named, e.g. "Human Rights '
+            'Watch" or "the Ministry of Internal Affairs of the Russian Federation". '
+            "Never a person's name unless they agreed to it."
+        ),
+    )
+    consent_information_public = models.BooleanField(
+        _("information may be published"), default=False
+    )
     consent_to_un = models.BooleanField(_("information may go to the UN"), default=False)
     consent_to_government = models.BooleanField(
         _("information may go to the government concerned"), default=False
@@ -146,6 +162,18 @@ class Claim(models.Model):
         related_name="claims",
     )
     statement = models.TextField(_("what the source says"), max_length=20000)
+    # The source's own words can point to it ("he texted me", "she learned"); what
+    # goes outside is this wording when there is one (habeas.advocacy.documents).
+    outside_wording = models.TextField(
+        _("wording for use outside the organisation"),
+        blank=True,
+        max_length=20000,
+        help_text=_(
+            "What documents say instead of the statement: in the third person, without "
+            '"I" or "me", without what shows who the source is (their gender, their '
+            'place), and with dates instead of "yesterday" or "in the past three days".'
+        ),
+    )
     # Two dates (docs/domain.md, "Silence"): when the source learned or said it, which
     # "silent for" follows, and when the organisation received it, which it does not:
     # a 2021 account received today is not news. Empty when the report gives no date.
