@@ -13,7 +13,7 @@ from django.utils import timezone
 from habeas.advocacy import documents, selectors, services
 from habeas.advocacy.models import Intervention, Response
 from habeas.cases import services as cases
-from habeas.cases.models import Event, EventActor, Person
+from habeas.cases.models import Event, EventActor, Person, PersonName
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
@@ -45,7 +45,9 @@ def complete_case(alices_case, alice, org):
 
 def _break(case, element: str, settings) -> None:
     if element == "name":
+        # A one-word name and no other spelling the documents could print instead.
         Person.objects.filter(cases=case).update(display_name="Rustam")
+        PersonName.objects.filter(person__cases=case).delete()
     elif element == "date":
         case.disappeared_on = PartialDate.parse("2021")
         case.save()
@@ -254,8 +256,8 @@ def test_letter_urgent_action_and_briefing_render_in_every_format(complete_case,
     letter = docx_text(
         client.get(f"{url}?doc=letter&addressee={addressee.public_id}&format=docx").content
     )
-    assert "disclose the fate and whereabouts of Рустам Исаков" in letter
-    assert "release Рустам Исаков" in letter
+    assert "disclose the fate and whereabouts of Rustam Isakow;" in letter  # Latin in English
+    assert "release Rustam Isakow" in letter
     briefing = client.get(reverse("briefing") + "?country=TM&lang=ru")
     assert briefing.status_code == 200
     assert "TM-2021-003" in briefing.content.decode()
@@ -380,7 +382,7 @@ def test_a_russian_letter_pdf_carries_cyrillic_asks(complete_case, alice, client
     body = client.get(f"{url}?doc=letter&lang=ru&addressee={addressee.public_id}&format=pdf")
     text = " ".join(pdf_text(body.content).split())
     assert "Уважаемый господин прокурор!" in text
-    assert "сообщить о судьбе и местонахождении: Рустам Исаков" in text
+    assert "сообщить о судьбе и местонахождении следующего лица: Рустам Исаков" in text
 
 
 def test_an_intervention_is_closed_with_a_reason(complete_case, bob, vera, client):
@@ -645,9 +647,12 @@ def test_a_viewer_may_not_change_the_directory_of_addressees(vera, alice, client
     [
         ("?doc=nonsense", "Unknown kind of document."),
         ("?doc=", "Unknown kind of document."),  # given empty is not left out
-        ("?lang=fr", "Documents are available in English and Russian only."),
+        ("?lang=de", "Documents are available in English, French, Spanish and Russian only."),
         ("?format=odt", "Formats: HTML, PDF or DOCX."),
-        ("?doc=wgeid&lang=de&format=odt", "Documents are available in English and Russian only."),
+        (
+            "?doc=wgeid&lang=de&format=odt",
+            "Documents are available in English, French, Spanish and Russian only.",
+        ),
     ],
 )
 def test_a_document_asked_for_wrongly_is_refused_with_what_is_offered(
@@ -663,7 +668,11 @@ def test_a_document_asked_for_wrongly_is_refused_with_what_is_offered(
     ("query", "status", "says"),
     [
         ("?country=CN", 400, "You have no cases of that country."),
-        ("?country=TM&lang=de", 400, "Documents are available in English and Russian only."),
+        (
+            "?country=TM&lang=de",
+            400,
+            "Documents are available in English, French, Spanish and Russian only.",
+        ),
         ("?country=TM&format=odt", 400, "Formats: HTML, PDF or DOCX."),
         ("?country=", 200, ""),  # no country chosen yet
     ],

@@ -42,9 +42,10 @@ from typing import cast
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from habeas.cases.models import Actor, Case, Event, EventActor
+from habeas.cases.models import Actor, Case, Event, EventActor, Person, PersonName
+from habeas.lib.names import guess_script
 from habeas.organisation.selectors import organisation_current
 from habeas.sources.models import Claim, ClaimRelay, Source
 
@@ -176,6 +177,10 @@ class CaseFacts:
     left_out: int = 0  # events kept from this recipient
     steps_left_out: int = 0  # of those, steps taken to find the person
     days_gone: DaysGone | None = None  # what days_missing counts from
+    # Passages of the record's free text (event descriptions and places, statements,
+    # the place, occupation, affiliation) going into the document in another script
+    # than its language's: for the staff, who translate them (script_warnings).
+    foreign_script: int = 0
 
 
 def days_missing_line(t: dict[str, str], f: CaseFacts, language: str) -> str:
@@ -186,7 +191,7 @@ def days_missing_line(t: dict[str, str], f: CaseFacts, language: str) -> str:
     if gone is None or f.days_missing is None:
         return ""
     days = f"{f.days_missing:,}"
-    if language == "ru":
+    if language != "en":  # "8 741" in French, Spanish and Russian
         days = days.replace(",", "\u00a0")
     day = format_date(gone.counted_from, language)
     if gone.at_least:
@@ -261,6 +266,74 @@ def _steps(case: Case, language: str) -> tuple[list[str], list[str]]:
     return national, international
 
 
+# The script each document language is read in (ISO 15924, as PersonName.script).
+DOCUMENT_SCRIPT = {"en": "Latn", "fr": "Latn", "es": "Latn", "ru": "Cyrl"}
+# Which recorded spelling a document prints as the name, best first. Aliases,
+# misspellings and spellings only expected (never seen in a source) are never the
+# name; the primary spelling breaks ties.
+NAME_KIND_RANK: dict[str, int] = {
+    PersonName.Kind.OFFICIAL: 0,
+    PersonName.Kind.BIRTH: 0,
+    PersonName.Kind.TRANSLITERATION: 1,
+    PersonName.Kind.REPORTED: 2,
+}
+
+
+def name_for_language(person: Person, language: str) -> tuple[str, list[str]]:
+    """The person's name as a document in `language` prints it, and the other
+    spellings it gives as "also written": a Latin-script spelling in English,
+    French and Spanish, a Cyrillic one in Russian, when one is recorded (the primary
+    name otherwise). Expected spellings no source has used are never printed: they
+    are search keys, not evidence. Reads `person.names` (prefetch it)."""
+    names = list(person.names.all())
+    script = DOCUMENT_SCRIPT.get(language)
+    fitting = [n for n in names if n.kind in NAME_KIND_RANK and _script_of(n) == script]
+    name = person.display_name
+    if fitting:
+        best = min(fitting, key=lambda n: (NAME_KIND_RANK[n.kind], not n.is_primary, n.pk))
+        name = best.text
+    also: list[str] = []
+    for text in [
+        person.display_name,
+        *(n.text for n in names if n.kind != PersonName.Kind.EXPECTED),
+    ]:
+        if text and text != name and text not in also:
+            also.append(text)
+    return name, also
+
+
+def _script_of(name: PersonName) -> str:
+    # A spelling saved with no script (or "other") is read for one.
+    if name.script and name.script != PersonName.Script.OTHER:
+        return name.script
+    return guess_script(name.text)
+
+
+def _foreign_script(text: str, language: str) -> bool:
+    """Whether `text` is mostly in another script than the document's language."""
+    script = guess_script(text)
+    return script != "Zyyy" and script != DOCUMENT_SCRIPT.get(language, script)
+
+
+def script_warnings(count: int, language: str) -> list[str]:
+    """The staff warning for `count` passages in another script (never in the document)."""
+    if not count:
+        return []
+    script = PersonName.Script(DOCUMENT_SCRIPT.get(language, "Latn")).label
+    return [
+        ngettext(
+            "%(count)d passage of the record going into this document (an event, a place, "
+            "a statement, the occupation or affiliation) is not written in %(script)s "
+            "script, this document's: translate it before sending.",
+            "%(count)d passages of the record going into this document (events, places, "
+            "statements, the occupation or affiliation) are not written in %(script)s "
+            "script, this document's: translate them before sending.",
+            count,
+        )
+        % {"count": count, "script": script}
+    ]
+
+
 def case_facts(*, case: Case, recipient: Recipient, today: date, language: str = "en") -> CaseFacts:
     t = texts_for(language)
     person = case.people.prefetch_related("names").order_by("id").first()
@@ -281,7 +354,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
     forces: list[str] = []
     search_steps: list[str] = []
     clearance_of: dict[int, str] = {}
-    left_out = steps_left_out = 0
+    left_out = steps_left_out = foreign = 0
     for event in Event.objects.filter(case=case).prefetch_related(
         Prefetch("event_actors", queryset=EventActor.objects.select_related("actor__parent"))
     ):
@@ -299,6 +372,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         fact = Fact(
             format_date(event.occurred_on, language), event.place, event.description, actors
         )
+        foreign += sum(_foreign_script(text, language) for text in (fact.place, fact.text))
         # Whoever took it (family, lawyer, NGO) and whatever the kind: the event says.
         if event.search_step:
             search_steps.append(f"{fact.when}: {fact.text}")
@@ -313,6 +387,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         if not all(source_allows(relay, recipient) for relay in relays.get(claim.pk, [])):
             continue
         label = _source_label(source, language)
+        foreign += _foreign_script(claim.statement, language)
         # When the source said it, not when it reached us (a dispatch read today). A
         # claim the report gives no date for says so: the day it reached us is not the
         # day it happened, but tells the reader how recent the report is.
@@ -331,22 +406,26 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         s.kind in (Source.Kind.RELATIVE, Source.Kind.VICTIM) and s.consent_to_un
         for s in sources.values()
     )
-    names = list(person.names.all()) if person else []
+    name, variants = name_for_language(person, language) if person else ("", [])
+    place = place_label(case, language)
+    occupation = person.occupation if person else ""
+    affiliation = person.affiliation if person else ""
+    foreign += sum(_foreign_script(text, language) for text in (place, occupation, affiliation))
     return CaseFacts(
         case=case,
-        name=person.display_name if person else "",
-        variants=[n.text for n in names if person and n.text != person.display_name],
+        name=name,
+        variants=variants,
         sex=t[f"sex.{person.sex}"] if person and person.sex else "",
         birth_date=format_date(person.birth_date, language) if person and person.birth_date else "",
         nationality=country_name(person.nationality.code, language)
         if person and person.nationality
         else "",
-        occupation=person.occupation if person else "",
-        affiliation=person.affiliation if person else "",
+        occupation=occupation,
+        affiliation=affiliation,
         country=country_name(case.country.code, language) if case.country else "",
         disappeared_on=format_date(case.disappeared_on, language) if case.disappeared_on else "",
         disappeared_has_month=bool(case.disappeared_on and case.disappeared_on.has_month()),
-        place=place_label(case, language),
+        place=place,
         days_missing=case.days_disappeared(today),
         days_gone=days_gone(case.disappeared_on, today),
         forces=forces,
@@ -357,6 +436,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         international=international,
         left_out=left_out,
         steps_left_out=steps_left_out,
+        foreign_script=foreign,
     )
 
 
@@ -497,6 +577,7 @@ def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
     ]
     keys = wgeid_missing(f)
     warnings = [] if language in WGEID_LANGUAGES else [str(WGEID_LANGUAGE_WARNING)]
+    warnings += script_warnings(f.foreign_script, language)
     return Document(
         DocKind.WGEID,
         language,
@@ -504,8 +585,8 @@ def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
         Recipient.UN,
         sections,
         [t[f"missing.{key}"] for key in keys],
-        warnings,
         keys,
+        warnings=warnings,
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
@@ -549,7 +630,8 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
             "The Committee acts only on disappearances that began after the Convention "
             "entered into force for the State concerned; Habeas does not record that date: "
             "check it before sending."
-        )
+        ),
+        *script_warnings(f.foreign_script, language),
     ]
     return Document(
         DocKind.CED,
@@ -558,8 +640,8 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
         Recipient.UN,
         sections,
         [t[f"missing.{key}"] for key in keys],
-        warnings,
         keys,
+        warnings=warnings,
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
@@ -606,6 +688,7 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         sections,
         [t[f"missing.{key}"] for key in keys],
         missing_keys=keys,
+        warnings=script_warnings(f.foreign_script, language),
         left_out=f.left_out,
     )
 
@@ -645,6 +728,7 @@ def authorities_letter(
         sections,
         [t[f"missing.{key}"] for key in keys],
         missing_keys=keys,
+        warnings=script_warnings(f.foreign_script, language),
         left_out=f.left_out,
     )
 
@@ -687,6 +771,7 @@ def urgent_action(
         sections,
         [t[f"missing.{key}"] for key in keys],
         missing_keys=keys,
+        warnings=script_warnings(f.foreign_script, language),
         left_out=f.left_out,
     )
 
@@ -727,10 +812,11 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
     """Several cases of one country, for diplomats of third States: public-level consent."""
     t = texts_for(language)
     sections = [Section(t["country"], [country_name(country, language)])]
-    left_out = 0
+    left_out = foreign = 0
     for case in cases:
         f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today, language=language)
         left_out += f.left_out
+        foreign += f.foreign_script
         paragraphs = [
             f"{t['date']}: {f.disappeared_on or t['unknown']}; {t['place']}: "
             f"{f.place or t['unknown']}"
@@ -748,5 +834,11 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
         )
     sections.append(Section(t["recommendation"], [], _asks(t, "…")))
     return Document(
-        "briefing", language, t["briefing.title"], Recipient.PUBLIC, sections, left_out=left_out
+        "briefing",
+        language,
+        t["briefing.title"],
+        Recipient.PUBLIC,
+        sections,
+        warnings=script_warnings(foreign, language),
+        left_out=left_out,
     )

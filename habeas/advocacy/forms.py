@@ -241,7 +241,7 @@ FORMATS = ("html", "pdf", "docx")
 
 
 class DocumentQueryForm(forms.Form):
-    """The query of a document page (?lang=en|ru &format=html|pdf|docx). A parameter
+    """The query of a document page (?lang=en|fr|es|ru &format=html|pdf|docx). A parameter
     left out takes its default; a wrong one, even empty, is refused with a message
     saying what is offered (`refusal`)."""
 
@@ -250,7 +250,7 @@ class DocumentQueryForm(forms.Form):
     lang = forms.ChoiceField(choices=[(lang, lang) for lang in LANGUAGES])
     format = forms.ChoiceField(choices=[(fmt, fmt) for fmt in FORMATS])
     refusals = {
-        "lang": _("Documents are available in English and Russian only."),
+        "lang": _("Documents are available in English, French, Spanish and Russian only."),
         "format": _("Formats: HTML, PDF or DOCX."),
     }
 

@@ -1,5 +1,6 @@
 # ruff: noqa: E501 — a table of wording reads better one entry a line.
-"""The fixed wording of generated documents, per language (English and Russian):
+"""The fixed wording of generated documents, per language (English, French, Spanish
+and Russian):
 titles and labels, the names of the record's choices (kinds of source, roles,
 kinds of intervention), and how dates and country names are written.
 
@@ -10,6 +11,8 @@ document must be Russian whether or not a catalogue was compiled.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils import translation
@@ -23,7 +26,7 @@ from habeas.lib.partialdate import (
     Precision,
 )
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "fr", "es", "ru")
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -139,18 +142,240 @@ TEXTS: dict[str, dict[str, str]] = {
         "kind.court_petition": "Court petition",
         "kind.press_statement": "Press statement",
     },
+    "fr": {
+        "wgeid.title": "Communication au Groupe de travail des Nations Unies sur les disparitions forcées ou involontaires",
+        "ced.title": "Demande d'action urgente en vertu de l'article 30 de la Convention internationale pour la protection de toutes les personnes contre les disparitions forcées",
+        "ced.to": "Au Comité des disparitions forcées",
+        "ced.via": "Haut-Commissariat des Nations Unies aux droits de l'homme, Palais des Nations, CH-1211 Genève 10, Suisse",
+        "ced.intro": "Nous prions le Comité d'examiner, en vertu de l'article 30 de la Convention, la présente demande d'action urgente visant à rechercher et à retrouver {name}.",
+        "ced.state_party": "État partie concerné",
+        "ced.party": "{country} est partie à la Convention (liste des États parties au {date}).",
+        "ced.not_party": "{country} n'est pas partie à la Convention d'après la liste des États parties au {date}\u00a0: le Comité ne peut pas enregistrer la présente demande.",
+        "ced.steps": "Démarches entreprises auprès des autorités de l'État partie",
+        "ced.asks": "Nous prions le Comité de demander à l'État partie de",
+        "ced.ask.protect": "prendre toutes les mesures nécessaires, y compris des mesures conservatoires, pour localiser et protéger {name} (article 30, paragraphe 3)\u00a0;",
+        "ced.ask.inform": "informer le Comité, dans le délai qu'il fixe, des mesures prises.",
+        "sp.title": "Communication aux procédures spéciales du Conseil des droits de l'homme des Nations Unies",
+        "sp.to": "Aux titulaires de mandat concernés",
+        "sp.mandate.wgeid": "Groupe de travail sur les disparitions forcées ou involontaires",
+        "sp.mandate.torture": "Rapporteur spécial sur la torture et autres peines ou traitements cruels, inhumains ou dégradants",
+        "sp.mandate.wgad": "Groupe de travail sur la détention arbitraire",
+        "sp.perpetrators": "Auteurs présumés",
+        "sp.description": "Description des faits",
+        "sp.steps_national": "Démarches entreprises au niveau national",
+        "sp.steps_international": "Démarches entreprises au niveau international",
+        "sp.source": "Source de la communication",
+        "sp.keep_confidential": "L'identité de la source et des témoins doit rester confidentielle.",
+        "sp.name_public": "Le nom de la victime peut être rendu public.",
+        "sp.name_not_public": "Le nom de la victime ne doit pas être rendu public.",
+        "sp.asks": "Nous prions les titulaires de mandat d'adresser un appel urgent au Gouvernement de l'État concerné ({country}), l'exhortant à",
+        "letter.title": "Lettre aux autorités",
+        "urgent_action.title": "Action urgente",
+        "briefing.title": "Note d'information pour le dialogue sur les droits de l'homme",
+        "incomplete": "INCOMPLET — pas prêt à être envoyé. Il manque\u00a0:",
+        "person": "La personne disparue",
+        "name": "Nom complet",
+        "variants": "Autres graphies",
+        "sex": "Sexe",
+        "birth_date": "Date de naissance",
+        "nationality": "Nationalité",
+        "occupation": "Profession",
+        "affiliation": "Appartenance",
+        "disappearance": "La disparition",
+        "date": "Date",
+        "place": "Lieu de l'arrestation, de l'enlèvement ou où la personne a été vue pour la dernière fois",
+        "forces": "Forces présumées responsables",
+        "circumstances": "Circonstances",
+        "information": "Informations reçues",
+        "undated": "sans date (reçue par nous\u00a0: {received})",
+        "steps": "Démarches entreprises pour retrouver la personne",
+        "submitter": "Communication présentée par",
+        "consent": "Consentement de la famille",
+        "consent.given": "La famille a consenti à la présente communication.",
+        "consent.missing": "Aucun consentement de la famille n'est enregistré.",
+        "confidential": "La source de ces informations demande que son identité reste confidentielle.",
+        "a_source": "Une source",
+        "asks": "Nous vous prions respectueusement de",
+        "ask.disclose": "révéler le sort et le lieu où se trouve {name}\u00a0;",
+        "ask.torture": "garantir la protection de {name} contre la torture et les autres mauvais traitements\u00a0;",
+        "ask.access": "permettre à {name} d'avoir immédiatement accès à sa famille, à un avocat de son choix et à un médecin\u00a0;",
+        "ask.release": "libérer {name}, à moins que cette personne ne soit rapidement inculpée d'une infraction reconnue par la loi et jugée équitablement.",
+        "salutation.default": "Madame, Monsieur,",
+        "closing": "Veuillez agréer, Madame, Monsieur, l'expression de notre haute considération.",
+        "summary": "Résumé",
+        "addressees": "Veuillez écrire à",
+        "background": "Contexte",
+        "act_until": "Agir jusqu'au",
+        "days_missing": "Jours depuis la disparition\u00a0: {days}",
+        "days_missing.from": "Jours depuis la disparition\u00a0: {days} (comptés à partir du {day}, le premier jour possible)",
+        "days_missing.at_least": "Jours depuis la disparition\u00a0: au moins {days} (comptés à partir du {day}, le dernier jour possible)",
+        "cases": "Cas",
+        "country": "Pays",
+        "recommendation": "Nous recommandons de soulever les points suivants lors du dialogue",
+        "unknown": "inconnu",
+        "none_recorded": "Aucune information enregistrée.",
+        "missing.name": "Nom complet de la personne",
+        "missing.date": "Date de la disparition (au moins le mois et l'année)",
+        "missing.place": "Lieu de l'arrestation, de l'enlèvement ou où la personne a été vue pour la dernière fois",
+        "missing.forces": "Forces présumées responsables",
+        "missing.steps": "Démarches entreprises par les proches ou d'autres personnes pour retrouver la personne",
+        "missing.submitter": "Identité de la personne ou de l'organisation qui présente la communication",
+        "missing.consent": "Consentement de la famille",
+        "missing.addressee": "Destinataire",
+        "missing.state_party": "Un État partie à la Convention (le Comité ne peut agir autrement)",
+        "source.victim": "La personne concernée",
+        "source.relative": "Un proche",
+        "source.witness": "Un témoin",
+        "source.defender": "Un défenseur des droits de l'homme",
+        "source.lawyer": "Un avocat",
+        "source.ngo": "Une ONG",
+        "source.journalist": "Un journaliste",
+        "source.official": "Un agent de l'État",
+        "source.anonymous": "Une source anonyme",
+        "role.alleged_perpetrator": "auteur présumé",
+        "role.commander": "supérieur hiérarchique responsable",
+        "role.holding_authority": "autorité détenant la personne",
+        "role.witness": "témoin",
+        "role.spokesperson": "a fait une déclaration",
+        "role.other": "autre rôle",
+        "actor.role": "{actor} ({role})",
+        "actor.role_state": "{actor} ({role}), {state}",
+        "sex.f": "Féminin",
+        "sex.m": "Masculin",
+        "sex.x": "Autre",
+        "kind.wgeid_urgent": "Groupe de travail des Nations Unies sur les disparitions forcées ou involontaires, procédure d'action urgente",
+        "kind.wgeid_standard": "Groupe de travail des Nations Unies sur les disparitions forcées ou involontaires, procédure ordinaire",
+        "kind.wgeid_prompt": "Groupe de travail des Nations Unies sur les disparitions forcées ou involontaires, intervention rapide",
+        "kind.ced_urgent_action": "Comité des disparitions forcées, demande d'action urgente",
+        "kind.special_procedures": "Communication aux procédures spéciales des Nations Unies",
+        "kind.letter_authorities": "Lettre aux autorités",
+        "kind.embassy": "Démarche auprès d'une ambassade ou lors d'un dialogue sur les droits de l'homme",
+        "kind.court_petition": "Requête devant un tribunal",
+        "kind.press_statement": "Communiqué de presse",
+    },
+    "es": {
+        "wgeid.title": "Comunicación al Grupo de Trabajo de las Naciones Unidas sobre las Desapariciones Forzadas o Involuntarias",
+        "ced.title": "Petición de acción urgente en virtud del artículo 30 de la Convención Internacional para la Protección de Todas las Personas contra las Desapariciones Forzadas",
+        "ced.to": "Al Comité contra la Desaparición Forzada",
+        "ced.via": "Oficina del Alto Comisionado de las Naciones Unidas para los Derechos Humanos, Palais des Nations, CH-1211 Ginebra 10, Suiza",
+        "ced.intro": "Solicitamos al Comité que examine, en virtud del artículo 30 de la Convención, la presente petición de acción urgente para buscar y localizar a {name}.",
+        "ced.state_party": "Estado parte interesado",
+        "ced.party": "{country} es parte en la Convención (lista de Estados partes al {date}).",
+        "ced.not_party": "{country} no es parte en la Convención según la lista de Estados partes al {date}: el Comité no puede registrar esta petición.",
+        "ced.steps": "Gestiones realizadas ante las autoridades del Estado parte",
+        "ced.asks": "Solicitamos al Comité que pida al Estado parte que",
+        "ced.ask.protect": "adopte todas las medidas necesarias, incluidas medidas cautelares, para localizar y proteger a {name} (artículo 30, párrafo 3);",
+        "ced.ask.inform": "informe al Comité, en el plazo que este determine, de las medidas adoptadas.",
+        "sp.title": "Comunicación a los procedimientos especiales del Consejo de Derechos Humanos de las Naciones Unidas",
+        "sp.to": "A los titulares de mandatos interesados",
+        "sp.mandate.wgeid": "Grupo de Trabajo sobre las Desapariciones Forzadas o Involuntarias",
+        "sp.mandate.torture": "Relator Especial sobre la tortura y otros tratos o penas crueles, inhumanos o degradantes",
+        "sp.mandate.wgad": "Grupo de Trabajo sobre la Detención Arbitraria",
+        "sp.perpetrators": "Presuntos autores",
+        "sp.description": "Descripción de los hechos",
+        "sp.steps_national": "Gestiones realizadas en el ámbito nacional",
+        "sp.steps_international": "Gestiones realizadas en el ámbito internacional",
+        "sp.source": "Fuente de la comunicación",
+        "sp.keep_confidential": "La identidad de la fuente y de los testigos debe mantenerse confidencial.",
+        "sp.name_public": "El nombre de la víctima puede hacerse público.",
+        "sp.name_not_public": "El nombre de la víctima no debe hacerse público.",
+        "sp.asks": "Solicitamos a los titulares de mandatos que dirijan un llamamiento urgente al Gobierno del Estado interesado ({country}), instándolo a",
+        "letter.title": "Carta a las autoridades",
+        "urgent_action.title": "Acción urgente",
+        "briefing.title": "Nota informativa para el diálogo sobre derechos humanos",
+        "incomplete": "INCOMPLETO — no está listo para enviar. Falta:",
+        "person": "La persona desaparecida",
+        "name": "Nombre completo",
+        "variants": "Otras grafías",
+        "sex": "Sexo",
+        "birth_date": "Fecha de nacimiento",
+        "nationality": "Nacionalidad",
+        "occupation": "Ocupación",
+        "affiliation": "Afiliación",
+        "disappearance": "La desaparición",
+        "date": "Fecha",
+        "place": "Lugar de la detención, del secuestro o donde se la vio por última vez",
+        "forces": "Fuerzas presuntamente responsables",
+        "circumstances": "Circunstancias",
+        "information": "Información recibida",
+        "undated": "sin fecha (recibida por nosotros: {received})",
+        "steps": "Gestiones realizadas para encontrar a la persona",
+        "submitter": "Comunicación presentada por",
+        "consent": "Consentimiento de la familia",
+        "consent.given": "La familia ha dado su consentimiento a esta comunicación.",
+        "consent.missing": "No consta el consentimiento de la familia.",
+        "confidential": "La fuente de esta información pide que su identidad se mantenga confidencial.",
+        "a_source": "Una fuente",
+        "asks": "Les rogamos respetuosamente que",
+        "ask.disclose": "revelen la suerte y el paradero de {name};",
+        "ask.torture": "garanticen la protección de {name} contra la tortura y otros malos tratos;",
+        "ask.access": "permitan a {name} el acceso inmediato a su familia, a un abogado de su elección y a un médico;",
+        "ask.release": "pongan en libertad a {name}, salvo que se le acuse sin demora de un delito reconocido por la ley y se le juzgue con las debidas garantías.",
+        "salutation.default": "Estimados señores:",
+        "closing": "Atentamente,",
+        "summary": "Resumen",
+        "addressees": "Escriban a",
+        "background": "Antecedentes",
+        "act_until": "Actúen hasta el",
+        "days_missing": "Días desde la desaparición: {days}",
+        "days_missing.from": "Días desde la desaparición: {days} (contados desde el {day}, el primer día posible)",
+        "days_missing.at_least": "Días desde la desaparición: al menos {days} (contados desde el {day}, el último día posible)",
+        "cases": "Casos",
+        "country": "País",
+        "recommendation": "Recomendamos plantear lo siguiente en el diálogo",
+        "unknown": "desconocido",
+        "none_recorded": "No consta.",
+        "missing.name": "Nombre completo de la persona",
+        "missing.date": "Fecha de la desaparición (al menos mes y año)",
+        "missing.place": "Lugar de la detención, del secuestro o donde se la vio por última vez",
+        "missing.forces": "Fuerzas presuntamente responsables",
+        "missing.steps": "Gestiones realizadas por los familiares u otras personas para encontrar a la persona",
+        "missing.submitter": "Identidad de la persona u organización que presenta la comunicación",
+        "missing.consent": "Consentimiento de la familia",
+        "missing.addressee": "Destinatario",
+        "missing.state_party": "Un Estado parte en la Convención (de lo contrario, el Comité no puede actuar)",
+        "source.victim": "La persona afectada",
+        "source.relative": "Un familiar",
+        "source.witness": "Un testigo",
+        "source.defender": "Un defensor de los derechos humanos",
+        "source.lawyer": "Un abogado",
+        "source.ngo": "Una ONG",
+        "source.journalist": "Un periodista",
+        "source.official": "Un funcionario",
+        "source.anonymous": "Una fuente anónima",
+        "role.alleged_perpetrator": "presunto autor",
+        "role.commander": "superior jerárquico responsable",
+        "role.holding_authority": "autoridad que retiene a la persona",
+        "role.witness": "testigo",
+        "role.spokesperson": "hizo una declaración",
+        "role.other": "otra función",
+        "actor.role": "{actor} ({role})",
+        "actor.role_state": "{actor} ({role}), {state}",
+        "sex.f": "Femenino",
+        "sex.m": "Masculino",
+        "sex.x": "Otro",
+        "kind.wgeid_urgent": "Grupo de Trabajo de las Naciones Unidas sobre las Desapariciones Forzadas o Involuntarias, procedimiento de acción urgente",
+        "kind.wgeid_standard": "Grupo de Trabajo de las Naciones Unidas sobre las Desapariciones Forzadas o Involuntarias, procedimiento ordinario",
+        "kind.wgeid_prompt": "Grupo de Trabajo de las Naciones Unidas sobre las Desapariciones Forzadas o Involuntarias, intervención inmediata",
+        "kind.ced_urgent_action": "Comité contra la Desaparición Forzada, petición de acción urgente",
+        "kind.special_procedures": "Comunicación a los procedimientos especiales de las Naciones Unidas",
+        "kind.letter_authorities": "Carta a las autoridades",
+        "kind.embassy": "Gestión ante una embajada o en un diálogo sobre derechos humanos",
+        "kind.court_petition": "Recurso ante un tribunal",
+        "kind.press_statement": "Comunicado de prensa",
+    },
     "ru": {
         "wgeid.title": "Сообщение в Рабочую группу ООН по насильственным или недобровольным исчезновениям",
         "ced.title": "Просьба о срочных действиях в соответствии со статьёй 30 Международной конвенции для защиты всех лиц от насильственных исчезновений",
         "ced.to": "Комитету по насильственным исчезновениям",
         "ced.via": "Управление Верховного комиссара ООН по правам человека, Palais des Nations, CH-1211 Geneva 10, Switzerland",
-        "ced.intro": "Просим Комитет рассмотреть в соответствии со статьёй 30 Конвенции эту просьбу о срочных действиях по розыску: {name}.",
+        "ced.intro": "Просим Комитет рассмотреть в соответствии со статьёй 30 Конвенции эту просьбу о срочных действиях по розыску следующего лица: {name}.",
         "ced.state_party": "Государство-участник",
         "ced.party": "{country} — участник Конвенции (по списку государств-участников на {date}).",
         "ced.not_party": "{country} не является участником Конвенции по списку государств-участников на {date}: Комитет не может зарегистрировать эту просьбу.",
         "ced.steps": "Обращения к властям государства-участника",
         "ced.asks": "Просим Комитет обратиться к государству-участнику с просьбой",
-        "ced.ask.protect": "принять все необходимые меры, включая временные меры, для розыска и защиты: {name} (пункт 3 статьи 30);",
+        "ced.ask.protect": "принять все необходимые меры, включая временные меры, для розыска и защиты следующего лица: {name} (пункт 3 статьи 30);",
         "ced.ask.inform": "в установленный Комитетом срок сообщить ему о принятых мерах.",
         "sp.title": "Сообщение специальным процедурам Совета ООН по правам человека",
         "sp.to": "Соответствующим мандатариям",
@@ -193,10 +418,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "confidential": "Источник этой информации просит сохранить его личность в тайне.",
         "a_source": "Источник",
         "asks": "Просим вас",
-        "ask.disclose": "сообщить о судьбе и местонахождении: {name};",
-        "ask.torture": "обеспечить защиту от пыток и жестокого обращения: {name};",
-        "ask.access": "немедленно предоставить доступ к семье, адвокату по выбору и врачу: {name};",
-        "ask.release": "освободить: {name}, если не предъявлено обвинение в признаваемом преступлении и не обеспечен справедливый суд.",
+        "ask.disclose": "сообщить о судьбе и местонахождении следующего лица: {name};",
+        "ask.torture": "обеспечить защиту этого лица от пыток и других видов жестокого обращения;",
+        "ask.access": "немедленно предоставить этому лицу возможность связаться с семьёй, адвокатом по его выбору и врачом;",
+        "ask.release": "освободить это лицо, если ему безотлагательно не будет предъявлено обвинение в признаваемом законом преступлении и не будет обеспечено справедливое судебное разбирательство.",
         "salutation.default": "Уважаемые господа,",
         "closing": "С уважением,",
         "summary": "Кратко",
@@ -268,15 +493,18 @@ def texts_for(language: str) -> dict[str, str]:
 
 def format_date(value: PartialDate | date, language: str) -> str:
     """A date as the document's reader writes it: "20 Oct 2021" in English (as
-    PartialDate shows it everywhere), "20 октября 2021 г." in Russian, exactly as
-    precise as stored ("до октября 2021 г.", "в начале 2003 г."); both read back
-    through PartialDate.parse."""
+    PartialDate shows it everywhere), "20 октября 2021 г." in Russian, "20 octobre
+    2021", "20 de octubre de 2021", exactly as precise as stored ("до октября 2021 г.",
+    "avant octobre 2021", "a principios de 2003"); English and Russian read back
+    through PartialDate.parse (French and Spanish are written, never typed in)."""
     if not isinstance(value, PartialDate):
         if value.year < MIN_YEAR:
             # A row stored before services refused such a year (a typo, 0222 for
             # 2022): printed as stored rather than a page that fails for good.
             return value.isoformat()
         value = PartialDate(value, value, Precision.DAY)
+    if language in ROMANCE_DATES:
+        return _romance(value, ROMANCE_DATES[language])
     if language != "ru":
         return value.display()
     if value.precision is Precision.RANGE:
@@ -324,6 +552,152 @@ def _russian_range(value: PartialDate) -> str:
     else:
         text = f"с {lo.day} {RUSSIAN_MONTHS_GENITIVE[lo.month - 1]} по {end}"
     return f"приблизительно {text}" if value.approximate else text
+
+
+# --- French and Spanish ---------------------------------------------------------
+# One shape of wording, two tables: each end of a range in its own unit, the start
+# leaving out what the end says ("du 20 au 22 octobre 2021", "de octubre a diciembre
+# de 2021"), as the Working Group's own French and Spanish documents write dates.
+
+
+@dataclass(frozen=True)
+class _Romance:
+    months: tuple[str, ...]
+    month_year: str  # "{month} {year}" / "{month} de {year}"
+    day_month: str  # "{day} {month}" / "{day} de {month}"
+    first_day: str  # "1er" in French, "1" in Spanish
+    the_day: str  # "le " / "el ": a day named alone after a preposition
+    about: str  # an approximate day, month or year: "vers", "hacia"
+    about_after: str  # after an open or a third: "environ", "aproximadamente"
+    about_range: str  # before a closed range
+    before: str
+    after: str
+    thirds: tuple[str, str, str]
+    start: dict[Precision, str]  # "from", by the start's unit
+    end: dict[Precision, str]  # "to", by the end's unit
+    at: str  # the clock: " à {h} h {m}" / ", {h}:{m}"
+    elides: bool  # French "de" before a vowel: "d'octobre", "d'avril", "d'août"
+
+    def month(self, d: date, *, year: bool = True) -> str:
+        name = self.months[d.month - 1]
+        return self.month_year.format(month=name, year=d.year) if year else name
+
+    def day(self, d: date, *, month: bool = True, year: bool = True) -> str:
+        number = self.first_day if d.day == 1 else str(d.day)
+        if not month:
+            return number
+        return self.day_month.format(day=number, month=self.month(d, year=year))
+
+    def point(self, d: date, unit: Precision, *, year: bool = True) -> str:
+        if unit is Precision.YEAR:
+            return str(d.year)
+        if unit is Precision.MONTH:
+            return self.month(d, year=year)
+        return self.day(d, year=year)
+
+    def governed(self, word: str, d: date, unit: Precision) -> str:
+        """`word` + a point: "avant le 20 octobre 2021", "antes del 20 de octubre"."""
+        text = self.point(d, unit)
+        if unit is Precision.DAY:
+            return self.tidy(f"{word} {self.the_day}{text}")
+        return self.tidy(f"{word} {text}")
+
+    def tidy(self, text: str) -> str:
+        """The contractions each language writes ("du", "au"; "del", "al") and the
+        French elision before a vowel."""
+        text = _CONTRACTIONS.sub(lambda m: _CONTRACTED[m[0]], text)
+        return _ELISION.sub(r"d'\1", text) if self.elides else text
+
+
+_CONTRACTED = {"de le": "du", "à le": "au", "de el": "del", "a el": "al"}
+_CONTRACTIONS = re.compile(r"\b(?:de le|à le|de el|a el)\b")
+_ELISION = re.compile(r"\bde ([aeiouâéèêîôûœ])")
+
+
+FRENCH_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+SPANISH_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+
+ROMANCE_DATES: dict[str, _Romance] = {
+    "fr": _Romance(
+        months=FRENCH_MONTHS,
+        month_year="{month} {year}",
+        day_month="{day} {month}",
+        first_day="1er",
+        the_day="le ",
+        about="vers",
+        about_after="environ",
+        about_range="approximativement",
+        before="avant",
+        after="après",
+        thirds=("début", "mi-", "fin"),
+        start={Precision.DAY: "de le", Precision.MONTH: "de", Precision.YEAR: "de"},
+        end={Precision.DAY: "à le", Precision.MONTH: "à", Precision.YEAR: "à"},
+        at=" à {h} h {m:02d}",
+        elides=True,
+    ),
+    "es": _Romance(
+        months=SPANISH_MONTHS,
+        month_year="{month} de {year}",
+        day_month="{day} de {month}",
+        first_day="1",
+        the_day="el ",
+        about="hacia",
+        about_after="aproximadamente",
+        about_range="aproximadamente",
+        before="antes de",
+        after="después de",
+        thirds=("a principios de", "a mediados de", "a finales de"),
+        start={Precision.DAY: "de el", Precision.MONTH: "de", Precision.YEAR: "de"},
+        end={Precision.DAY: "a el", Precision.MONTH: "a", Precision.YEAR: "a"},
+        at=", {h}:{m:02d}",
+        elides=False,
+    ),
+}
+
+
+def _romance(value: PartialDate, w: _Romance) -> str:
+    if value.precision is Precision.RANGE:
+        return _romance_range(value, w)
+    unit = Precision.DAY if value.precision is Precision.MINUTE else value.precision
+    text = w.governed(w.about, value.lo, unit) if value.approximate else w.point(value.lo, unit)
+    if value.time is not None:
+        text += w.at.format(h=value.time.hour, m=value.time.minute)
+    return text
+
+
+def _romance_range(value: PartialDate, w: _Romance) -> str:
+    """ "avant octobre 2021", "après 2019", "début 2003", "a mediados de noviembre de
+    2021", "du 20 au 22 octobre 2021", "de 2020 a octubre de 2021"."""
+    about = f" {w.about_after}" if value.approximate else ""
+    if value.open_start or value.open_end:
+        word = w.before if value.open_start else w.after
+        return w.governed(word, *value.named_bound()) + about
+    if third := value.third():
+        index, whole, unit = third
+        word = w.thirds[index]
+        joined = (
+            f"{word}{w.point(whole, unit)}"
+            if word.endswith("-")
+            else f"{word} {w.point(whole, unit)}"
+        )
+        return w.tidy(joined) + about
+    lo, hi, lo_unit, hi_unit = value.lo, value.hi, value.lo_unit, value.hi_unit
+    assert lo_unit is not None and hi_unit is not None  # a closed range
+    end = w.point(hi, hi_unit)
+    if Precision.YEAR in (lo_unit, hi_unit) or lo.year != hi.year:
+        start = w.point(lo, lo_unit)
+    elif lo_unit is Precision.DAY and hi_unit is Precision.DAY and lo.month == hi.month:
+        start = w.day(lo, month=False)
+    else:
+        start = w.point(lo, lo_unit, year=False)
+    text = w.tidy(f"{w.start[lo_unit]} {start} {w.end[hi_unit]} {end}")
+    return f"{w.about_range} {text}" if value.approximate else text
 
 
 def country_name(code: str, language: str) -> str:

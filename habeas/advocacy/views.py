@@ -271,7 +271,7 @@ def _download(
 @require_GET
 def case_document(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     """?doc=wgeid|ced_urgent_action|special_procedures|letter|urgent_action
-    &lang=en|ru &format=html|pdf|docx &addressee=<id>"""
+    &lang=en|fr|es|ru &format=html|pdf|docx &addressee=<id>"""
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
     asked = CaseDocumentQueryForm(request.GET)
@@ -308,7 +308,7 @@ def case_document(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
 def briefing(request: AuthenticatedRequest) -> HttpResponse:
     """A briefing note on the user's cases of one country, for a dialogue.
 
-    ?country=TM &lang=en|ru &format=html|pdf|docx, and the cases to include:
+    ?country=TM &lang=en|fr|es|ru &format=html|pdf|docx, and the cases to include:
     ?case=<id>&case=<id> with picked=TM (the country the ticked boxes were listed
     for). Without a pick for this country — the first visit, or another country
     chosen since — every case of it the user is on is included."""
