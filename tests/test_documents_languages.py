@@ -355,3 +355,11 @@ def test_every_shape_is_written_in_french_and_spanish(value):
 def test_country_names_in_the_documents_language(language, turkmenistan, russia):
     assert country_name("TM", language) == turkmenistan
     assert country_name("RU", language) == russia
+
+
+@pytest.mark.parametrize(
+    ("name", "full"),
+    [("王小明", True), ("王", False), ("김민준", True), ("Rustam", False), ("Rustam Isakow", True)],
+)
+def test_a_chinese_or_korean_full_name_needs_no_space(name, full):
+    assert documents._is_full_name(name) is full

@@ -445,11 +445,23 @@ def organisation() -> str:
     return organisation_current().name
 
 
+# Scripts whose full names are written without spaces (王小明: surname 王, given 小明).
+UNSPACED_SCRIPTS = ("Hani", "Hira", "Kana", "Hang")
+
+
+def _is_full_name(name: str) -> bool:
+    """A given name and a family name: two words, or in Chinese, Japanese or Korean
+    script two characters (one is a surname or a given name alone)."""
+    if guess_script(name) in UNSPACED_SCRIPTS:
+        return len("".join(name.split())) >= 2
+    return len(name.split()) >= 2
+
+
 def wgeid_missing(facts: CaseFacts) -> list[str]:
     """Keys of the WGEID's required elements (docs/domain.md) that the record lacks,
     counting only what may go to the UN; family consent last."""
     missing = []
-    if len(facts.name.split()) < 2:
+    if not _is_full_name(facts.name):
         missing.append("name")
     if not facts.disappeared_has_month:
         missing.append("date")
