@@ -60,9 +60,15 @@ def _document(client, case, kind: str, lang: str, **extra) -> tuple[str, str]:
 # --- The wording ------------------------------------------------------------------------
 
 
-def test_the_pickers_offer_the_four_languages():
+def test_the_pickers_offer_the_four_languages(alices_case, alice, client):
     assert LANGUAGES == ("en", "fr", "es", "ru")
     assert set(TEXTS) == set(LANGUAGES)
+    client.force_login(alice)
+    page = client.get(reverse("case_advocacy", args=[alices_case.public_id])).content.decode()
+    for option in ("English", "Français", "Español", "Русский"):
+        assert f">{option}</option>" in page
+    briefing = client.get(reverse("briefing"), {"country": "TM", "lang": "es"}).content.decode()
+    assert '<option value="es" selected>Español</option>' in briefing
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

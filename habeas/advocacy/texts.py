@@ -27,6 +27,8 @@ from habeas.lib.partialdate import (
 )
 
 LANGUAGES = ("en", "fr", "es", "ru")
+# How the pickers name each language: in itself, as its readers look for it.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español", "ru": "Русский"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {

@@ -44,7 +44,7 @@ from .forms import (
     SentElsewhereForm,
 )
 from .models import Addressee
-from .texts import LANGUAGES
+from .texts import LANGUAGE_NAMES, LANGUAGES
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -81,7 +81,7 @@ def case_advocacy(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
             "steps_left_out": wgeid.steps_left_out,
             "profile": selectors.profile_for_case(case=case),
             "addressees": selectors.addressee_list(),
-            "languages": LANGUAGES,
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             "can_edit": access.can_edit,
         },
     )
@@ -342,7 +342,7 @@ def briefing(request: AuthenticatedRequest) -> HttpResponse:
             "countries": [(c, names.get(c, c)) for c in available],
             "country": country,
             "lang": lang,
-            "languages": LANGUAGES,
+            "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             "cases": [(case, case.public_id in chosen_ids) for case in cases],
             "error": error,
             "document": document,
