@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("habeas.evidence.urls")),
     path("", include("habeas.cases.urls")),
     path("", include("habeas.sources.urls")),
+    path("", include("habeas.organisation.urls")),
 ]
 
 handler400 = "habeas.core.views.bad_request"

@@ -11,7 +11,9 @@ import pytest
 
 from habeas.cases import services as cases
 from habeas.cases.models import CaseMember, Event
+from habeas.evidence import samples
 from habeas.lib.partialdate import PartialDate
+from habeas.organisation.services import organisation_update
 from tests.conftest import make_user
 from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
 
@@ -136,6 +138,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "claim_grade": CASE_WRITE,
     "element_assess": CASE_WRITE,
     "presumed_ed_confirm": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    # The organisation (habeas.organisation): administrators set it; its logo goes on
+    # every letter, so every account may see it.
+    "organisation_edit": ADMIN_ONLY,
+    "organisation_logo": SIGNED_IN,
 }
 
 
@@ -146,6 +152,7 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def world(alice, bob, vera, charlie, ada, contested_case):
     grace = make_user("grace")
+    organisation_update(by=ada, name="Matrix Rights Centre", logo=samples.screenshot_jpeg())
     cases.case_member_set(
         case=contested_case,
         user=grace,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from habeas.cases import services as cases
 from habeas.cases.models import Event, EventActor
+from habeas.evidence.samples import screenshot_jpeg
 from habeas.lib.partialdate import PartialDate
+from habeas.organisation.services import organisation_update
 from habeas.sources import services as sources
 
 
@@ -105,3 +108,13 @@ def test_person_page_queries_do_not_grow_with_names(login, alice, alices_case):
         cases.person_name_add(person=person, text=f"Variant {i}", by=alice)
         cases.relative_add(person=person, name=f"Relative {i}", relationship="brother", by=alice)
     assert _queries(client, person.get_absolute_url()) == few
+
+
+def test_organisation_page_and_logo_queries_do_not_grow_with_its_history(login, ada):
+    client = login(ada)
+    organisation_update(by=ada, name="Rights Centre (test)", logo=screenshot_jpeg())
+    page, logo = _queries(client, "/organisation/"), _queries(client, reverse("organisation_logo"))
+    for i in range(6):
+        organisation_update(by=ada, phone=f"+1 555 {i}", logo=screenshot_jpeg(f"v{i}"))
+    assert _queries(client, "/organisation/") == page
+    assert _queries(client, reverse("organisation_logo")) == logo

@@ -15,6 +15,7 @@ from habeas.advocacy import services
 from habeas.advocacy.models import Addressee, Intervention, PublicProfile, Response
 from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import PartialDate
+from habeas.organisation.services import organisation_update
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
 
@@ -70,8 +71,7 @@ def _addressees(by: User) -> dict[str, Addressee]:
 def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> None:
     """Through the same services as the advocacy pages, so each intervention shows the
     state a real one would: a UN submission stays a draft while its document lacks what
-    the Working Group requires (the submitting organisation, HABEAS_ORGANISATION, and
-    for TM-2002-004 a month of disappearance)."""
+    the Working Group requires (for TM-2002-004 a month of disappearance)."""
     first = Case.objects.filter(reference="TM-DEMO-001").first()
     if first is not None:
         services.intervention_add(
@@ -277,7 +277,23 @@ def _clearances(by: User) -> None:
         )
 
 
+def _organisation() -> None:
+    """Who submits to the UN and signs letters, set as an operator's command sets it
+    (by=None: the demo user is not an administrator), so the demo's UN submission can
+    be completed from the web. Plainly fictional."""
+    organisation_update(
+        by=None,
+        name="Demo Rights Centre (fictional)",
+        address="1 Example Street\nDemo City 0000\nNowhere (demo address)",
+        email="office@example.org",
+        phone="+000 0000 0000",
+        signatory_name="A. N. Example",
+        signatory_title="Director (demo)",
+    )
+
+
 def load(*, user: User, today: date) -> None:
+    _organisation()
     _clearances(user)
     addressees = _addressees(user)
     _interventions(user, addressees, today)
