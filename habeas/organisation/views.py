@@ -36,7 +36,7 @@ def organisation_edit(request: AuthenticatedRequest) -> HttpResponse:
             return redirect("organisation_edit")
     return form_page(
         request,
-        title=_("The organisation"),
+        title=_("Organisation settings"),
         back=reverse("dashboard"),
         forms=[form],
         template="organisation/organisation_edit.html",
