@@ -92,7 +92,7 @@ def test_an_incomplete_submission_is_previewable_but_cannot_be_marked_sent(
     assert page.status_code == 200
     assert "Incomplete" in page.content.decode()
     intervention = services.intervention_add(
-        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+        case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
     )
     with pytest.raises(ValidationError, match="incomplete"):
         services.intervention_mark_sent(
@@ -120,7 +120,7 @@ def test_intervention_response_deadline_chain(complete_case, alice):
     another explanation THEN a six-month clock to contest starts, and the alerts
     app sees the follow-up replaced by that deadline."""
     intervention = services.intervention_add(
-        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+        case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
     )
     with pytest.raises(ValidationError):
         services.response_record(
@@ -184,12 +184,13 @@ def test_an_explicit_deadline_is_kept_and_a_token_reply_starts_none(complete_cas
 
 
 def test_ced_urgent_action_is_offered_only_for_states_parties(alices_case, alice):
-    assert "ced_urgent_action" not in dict(selectors.kinds_for(alices_case))  # TM
+    offered = selectors.kinds_for(alices_case, timezone.localdate())
+    assert "ced_urgent_action" not in dict(offered)  # TM
     with pytest.raises(ValidationError, match="not a State party"):
         services.intervention_add(case=alices_case, kind="ced_urgent_action", by=alice)
     person = cases.person_create(name="Ivan Petrenko", by=alice)
     ukraine = cases.case_create(reference="UA-1", person=person, country="UA", by=alice)
-    assert "ced_urgent_action" in dict(selectors.kinds_for(ukraine))
+    assert "ced_urgent_action" in dict(selectors.kinds_for(ukraine, timezone.localdate()))
     services.intervention_add(case=ukraine, kind="ced_urgent_action", by=alice)
 
 
@@ -308,7 +309,7 @@ def test_recording_an_intervention_and_a_response_through_the_pages(complete_cas
     bad = client.post(add, {"kind": "ced_urgent_action", "language": "en", "reference": "X-1"})
     assert bad.status_code == 400
     assert 'value="X-1"' in bad.content.decode()
-    created = client.post(add, {"kind": "wgeid_urgent", "language": "en"})
+    created = client.post(add, {"kind": "wgeid_standard", "language": "en"})
     intervention = Intervention.objects.get(case=complete_case)
     assert created.status_code == 302
     assert created["Location"] == intervention.get_absolute_url()
@@ -325,7 +326,7 @@ def test_recording_an_intervention_and_a_response_through_the_pages(complete_cas
     page = client.get(intervention.get_absolute_url()).content.decode()
     assert "Denial" in page and "Deadline" in page
     advocacy = client.get(reverse("case_advocacy", args=[complete_case.public_id]))
-    assert "UN Working Group: urgent procedure" in advocacy.content.decode()
+    assert "UN Working Group: standard procedure" in advocacy.content.decode()
 
 
 def test_information_goes_only_where_its_source_consented(complete_case, alice):
@@ -439,7 +440,7 @@ def test_marking_ready_is_refused_while_an_element_is_missing(
 ):
     _break(complete_case, element, settings)
     intervention = services.intervention_add(
-        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+        case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
     )
     facts = documents.case_facts(case=complete_case, recipient=documents.Recipient.UN, today=TODAY)
     label = documents.texts_for("en")[f"missing.{documents.wgeid_missing(facts)[0]}"]
@@ -476,7 +477,7 @@ def test_marking_ready_through_the_page(complete_case, bob, settings, client):
     ready THEN the page refuses with what is missing and keeps the input; AND once
     the record is complete the same request succeeds."""
     intervention = services.intervention_add(
-        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=bob
+        case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=bob
     )
     url = reverse("intervention_ready", args=[complete_case.public_id, intervention.public_id])
     client.force_login(bob)
@@ -524,7 +525,7 @@ def test_a_russian_wgeid_submission_warns_but_is_not_blocked(complete_case, alic
 
     created = client.post(
         reverse("intervention_add", args=[complete_case.public_id]),
-        {"kind": "wgeid_urgent", "language": "ru"},
+        {"kind": "wgeid_standard", "language": "ru"},
         follow=True,
     )
     assert warning in created.content.decode()  # said on creation and on its page
@@ -573,7 +574,7 @@ def test_the_ced_request_is_addressed_to_the_committee(ukrainian_case, alices_ca
 
 def test_the_special_procedures_communication_follows_the_common_form(complete_case, alice):
     wgeid = services.intervention_add(
-        case=complete_case, kind=Intervention.Kind.WGEID_URGENT, by=alice
+        case=complete_case, kind=Intervention.Kind.WGEID_STANDARD, by=alice
     )
     services.intervention_mark_sent(
         intervention=wgeid, sent_on=TODAY - timedelta(days=3), channel="email", by=alice
@@ -588,7 +589,7 @@ def test_the_special_procedures_communication_follows_the_common_form(complete_c
     )
     assert "Alleged perpetrators\n\nIstanbul police (test)" in text
     assert "Steps taken internationally" in text
-    assert "UN Working Group on Enforced or Involuntary Disappearances, urgent procedure" in text
+    assert "UN Working Group on Enforced or Involuntary Disappearances, standard procedure" in text
     assert "The name of the victim must not be made public." in text
     assert "the Government of Turkmenistan" in text
     assert document.is_complete

@@ -54,10 +54,10 @@ def add_submission(client, case) -> Intervention:
     """A WGEID urgent submission added through the form, as a draft."""
     created = client.post(
         reverse("intervention_add", args=[case.public_id]),
-        {"kind": "wgeid_urgent", "language": "en"},
+        {"kind": "wgeid_standard", "language": "en"},
     )
     assert created.status_code == 302
-    return Intervention.objects.get(case=case, kind="wgeid_urgent")
+    return Intervention.objects.get(case=case, kind="wgeid_standard")
 
 
 def sent_elsewhere_url(intervention: Intervention) -> str:

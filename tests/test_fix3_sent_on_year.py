@@ -27,7 +27,7 @@ def _case_and_intervention(client: Client):
     )  # no disappearance date: nothing else bounds the sent date from below
     client.post(
         reverse("intervention_add", args=[case.public_id]),
-        {"kind": "wgeid_urgent", "language": "en"},
+        {"kind": "wgeid_standard", "language": "en"},
     )
     return case, Intervention.objects.get(case=case)
 

@@ -322,7 +322,7 @@ def test_recording_an_intervention_keeps_nothing_without_its_audit_entry(
 ):
     client = login(alice)
     url = f"/cases/{alices_case.public_id}/interventions/new/"
-    data = {"kind": "wgeid_urgent", "language": "en"}
+    data = {"kind": "wgeid_standard", "language": "en"}
     nothing_kept(lambda: client.post(url, data), audit_log)
 
 

@@ -49,8 +49,14 @@ from habeas.lib.names import guess_script
 from habeas.organisation.selectors import organisation_current
 from habeas.sources.models import Claim, ClaimRelay, Source
 
-from . import ced
-from .models import Addressee, Intervention, PublicProfile
+from . import ced, procedure
+from .models import (
+    Addressee,
+    DetailClearance,
+    Intervention,
+    PersonDetailsClearance,
+    PublicProfile,
+)
 from .publication import DaysGone, days_gone
 from .texts import country_name, format_date, texts_for
 
@@ -88,6 +94,14 @@ CLEARED_FOR: dict[str, frozenset[Recipient]] = {
     Event.Clearance.UN: frozenset({Recipient.UN}),
     Event.Clearance.GOVERNMENT: frozenset({Recipient.UN, Recipient.GOVERNMENT}),
     Event.Clearance.PUBLIC: frozenset(Recipient),
+}
+
+# Where a detail of the person cleared so far may go (PersonDetailsClearance).
+DETAIL_CLEARED_FOR: dict[str, frozenset[Recipient]] = {
+    DetailClearance.INTERNAL: frozenset(),
+    DetailClearance.UN: frozenset({Recipient.UN}),
+    DetailClearance.GOVERNMENT: frozenset({Recipient.UN, Recipient.GOVERNMENT}),
+    DetailClearance.PUBLIC: frozenset(Recipient),
 }
 
 # The UN Working Group works in these languages only (docs/domain.md#what-a-submission-needs).
@@ -402,23 +416,33 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         )
 
     national, international = _steps(case, language)
+    # The person's details, each only where cleared: an occupation or an affiliation
+    # can endanger the person in the hands of the Government holding them.
+    clearance = PersonDetailsClearance.objects.filter(case=case).first()
+    clearance = clearance or PersonDetailsClearance(case=case)
+
+    def cleared(detail: str) -> bool:
+        return recipient in DETAIL_CLEARED_FOR.get(getattr(clearance, detail), frozenset())
+
     family_consent = any(
         s.kind in (Source.Kind.RELATIVE, Source.Kind.VICTIM) and s.consent_to_un
         for s in sources.values()
     )
     name, variants = name_for_language(person, language) if person else ("", [])
     place = place_label(case, language)
-    occupation = person.occupation if person else ""
-    affiliation = person.affiliation if person else ""
+    occupation = person.occupation if person and cleared("occupation") else ""
+    affiliation = person.affiliation if person and cleared("affiliation") else ""
     foreign += sum(_foreign_script(text, language) for text in (place, occupation, affiliation))
     return CaseFacts(
         case=case,
         name=name,
         variants=variants,
-        sex=t[f"sex.{person.sex}"] if person and person.sex else "",
-        birth_date=format_date(person.birth_date, language) if person and person.birth_date else "",
+        sex=t[f"sex.{person.sex}"] if person and person.sex and cleared("sex") else "",
+        birth_date=format_date(person.birth_date, language)
+        if person and person.birth_date and cleared("birth_date")
+        else "",
         nationality=country_name(person.nationality.code, language)
-        if person and person.nationality
+        if person and person.nationality and cleared("nationality")
         else "",
         occupation=occupation,
         affiliation=affiliation,
@@ -575,10 +599,26 @@ def _asks(t: dict[str, str], name: str) -> list[str]:
     ]
 
 
-def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
+def requested_procedure(case: Case, today: date, kind: str | None) -> str:
+    """The Working Group procedure a submission asks for: the intervention's, or
+    for a preview with none, the one the facts call for (urgent while the window is
+    open, else standard)."""
+    if kind in Intervention.WGEID_KINDS:
+        return str(kind)
+    if procedure.window_open(case, today):
+        return Intervention.Kind.WGEID_URGENT.value
+    return Intervention.Kind.WGEID_STANDARD.value
+
+
+def wgeid_submission(
+    *, case: Case, language: str, today: date, kind: str | None = None
+) -> Document:
+    """`kind`: the intervention's Working Group procedure (None for a preview)."""
     t = texts_for(language)
     f = case_facts(case=case, recipient=Recipient.UN, today=today, language=language)
+    asked = requested_procedure(case, today, kind)
     sections = [
+        Section(t["wgeid.procedure"], [t[f"wgeid.procedure.{asked}"]]),
         _person_section(t, f),
         _disappearance_section(t, f),
         _events_section(t, f, t["circumstances"]),
@@ -590,13 +630,21 @@ def wgeid_submission(*, case: Case, language: str, today: date) -> Document:
     keys = wgeid_missing(f)
     warnings = [] if language in WGEID_LANGUAGES else [str(WGEID_LANGUAGE_WARNING)]
     warnings += script_warnings(f.foreign_script, language)
+    # An urgent request drafted while the window was open and still a draft after it
+    # passed: the Working Group would not take it as urgent (docs/domain.md).
+    passed = procedure.window_passed_on(case, today)
+    if asked == Intervention.Kind.WGEID_URGENT and passed is not None:
+        keys.insert(0, "urgent_window_passed")
     return Document(
         DocKind.WGEID,
         language,
         t["wgeid.title"],
         Recipient.UN,
         sections,
-        [t[f"missing.{key}"] for key in keys],
+        [
+            t[f"missing.{key}"].format(date=format_date(passed, language) if passed else "")
+            for key in keys
+        ],
         keys,
         warnings=warnings,
         left_out=f.left_out,
@@ -667,7 +715,20 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
     name = f.name or t["unknown"]
     # The organisation's public list carries the name only with the family's say-so.
     published = PublicProfile.objects.filter(case=case, is_published=True).exists()
+    # An urgent appeal when the facts call for one, else an allegation letter; the
+    # staff see why (procedure.urgent_appeal_reasons).
+    reasons = procedure.urgent_appeal_reasons(case, today)
+    appeal = "urgent_appeal" if reasons else "allegation_letter"
+    warnings = [
+        _("An urgent appeal is asked for: %(why)s.") % {"why": "; ".join(reasons)}
+        if reasons
+        else _(
+            "An allegation letter is asked for: the disappearance is not recent and no "
+            "risk of torture, to health or of reprisals is recorded."
+        )
+    ]
     sections = [
+        Section(t["sp.request"], [t[f"sp.request.{appeal}"]]),
         Section(
             t["sp.to"], [], [t["sp.mandate.wgeid"], t["sp.mandate.torture"], t["sp.mandate.wgad"]]
         ),
@@ -689,7 +750,9 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
                 t["sp.name_public"] if published else t["sp.name_not_public"],
             ],
         ),
-        Section(t["sp.asks"].format(country=f.country or t["unknown"]), [], _asks(t, name)),
+        Section(
+            t[f"sp.asks.{appeal}"].format(country=f.country or t["unknown"]), [], _asks(t, name)
+        ),
     ]
     keys = [key for key in wgeid_missing(f) if key != "steps"]
     return Document(
@@ -700,7 +763,7 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         sections,
         [t[f"missing.{key}"] for key in keys],
         missing_keys=keys,
-        warnings=script_warnings(f.foreign_script, language),
+        warnings=[*warnings, *script_warnings(f.foreign_script, language)],
         left_out=f.left_out,
     )
 
@@ -789,12 +852,19 @@ def urgent_action(
 
 
 def build(
-    *, kind: DocKind, case: Case, language: str, today: date, addressees: list[Addressee]
+    *,
+    kind: DocKind,
+    case: Case,
+    language: str,
+    today: date,
+    addressees: list[Addressee],
+    intervention_kind: str | None = None,
 ) -> Document:
     """The document of `kind` for `case`; `addressees` matter to letters (the first)
-    and urgent actions (all)."""
+    and urgent actions (all), `intervention_kind` to the Working
+    Group's submission."""
     if kind is DocKind.WGEID:
-        return wgeid_submission(case=case, language=language, today=today)
+        return wgeid_submission(case=case, language=language, today=today, kind=intervention_kind)
     if kind is DocKind.CED:
         return ced_urgent_action(case=case, language=language, today=today)
     if kind is DocKind.SPECIAL_PROCEDURES:
@@ -817,6 +887,7 @@ def intervention_document(*, intervention: Intervention, today: date) -> Documen
         language=intervention.language,
         today=today,
         addressees=[intervention.addressee] if intervention.addressee else [],
+        intervention_kind=intervention.kind,
     )
 
 

@@ -6,15 +6,25 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from habeas.cases.models import Case, Event
 
+from . import procedure
 from .ced import states_parties
 from .documents import DocKind, Recipient, event_goes_to, source_allows
-from .models import Addressee, Intervention, Language, PublicProfile, PublicUpdate, Response
+from .models import (
+    Addressee,
+    Intervention,
+    Language,
+    PersonDetailsClearance,
+    PublicProfile,
+    PublicUpdate,
+    Response,
+)
 from .photos import MAX_UPLOAD_BYTES
 from .publication import UN_SUBMISSION_WARNING, says_un_submission
 from .selectors import kinds_for
@@ -58,13 +68,25 @@ class InterventionForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        # CED urgent actions only for States parties (from the data table).
-        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds_for(case)
+        today = timezone.localdate()
+        # CED urgent actions only for States parties (from the data table); the
+        # Working Group's procedures only as the facts call for them. No kind is
+        # preselected: the procedure is a choice, never a default.
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [("", "—"), *kinds_for(case, today)]
         parties = states_parties()
-        self.fields["kind"].help_text = _(
-            "CED article 30 urgent actions are offered only when the State concerned is a "
-            "party to the Convention (list as of %(date)s)."
-        ) % {"date": parties.as_of.isoformat()}
+        # Why a procedure is not offered, under the field (urgent, then prompt).
+        self.procedure_notes = list(procedure.refusals(case, today).values())
+        kind.help_text = " ".join(
+            [
+                *self.procedure_notes,
+                _(
+                    "CED article 30 urgent actions are offered only when the State concerned "
+                    "is a party to the Convention (list as of %(date)s)."
+                )
+                % {"date": parties.as_of.isoformat()},
+            ]
+        )
 
 
 class MarkSentForm(forms.Form):
@@ -161,6 +183,16 @@ class EventClearanceForm(forms.Form):
 
     def clearances(self) -> dict[Event, str]:
         return {event: self.cleaned_data[name] for name, event in self.events.items()}
+
+
+class PersonDetailsClearanceForm(forms.ModelForm):
+    """Where each of the person's details may go (PersonDetailsClearance)."""
+
+    prefix = "details"
+
+    class Meta:
+        model = PersonDetailsClearance
+        fields = list(PersonDetailsClearance.FIELDS)
 
 
 class ResponseForm(forms.ModelForm):

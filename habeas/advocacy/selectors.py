@@ -21,8 +21,15 @@ from habeas.cases.models import Case, Event, Person, PersonName
 from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources.models import Claim, ClaimRelay
 
-from . import ced
-from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
+from . import ced, procedure
+from .models import (
+    Addressee,
+    Intervention,
+    PersonDetailsClearance,
+    PublicProfile,
+    PublicUpdate,
+    Response,
+)
 from .publication import UN_KINDS
 
 if TYPE_CHECKING:
@@ -46,14 +53,26 @@ def intervention_for_case(*, case: Case, public_id: UUID) -> Intervention:
     )
 
 
-def kinds_for(case: Case) -> list[tuple[str, StrOrPromise]]:
-    """Intervention kinds offered for `case`: CED urgent actions only when the
-    State concerned is a party to the Convention."""
+def kinds_for(case: Case, today: date) -> list[tuple[str, StrOrPromise]]:
+    """Intervention kinds offered for `case` on `today`: CED urgent actions only when
+    the State concerned is a party to the Convention; the Working Group's urgent
+    procedure only while its window is open, its prompt intervention only when
+    reprisals are recorded (`procedure.refusals` says why not)."""
+    refused = procedure.refusals(case, today)
     return [
         (value, label)
         for value, label in Intervention.Kind.choices
-        if value != Intervention.Kind.CED_URGENT_ACTION or ced.is_party(case.country.code)
+        if (value != Intervention.Kind.CED_URGENT_ACTION or ced.is_party(case.country.code))
+        and value not in refused
     ]
+
+
+def details_clearance_for(*, case: Case) -> PersonDetailsClearance:
+    """Where each of the person's details may go: the case's row, or the defaults
+    (unsaved) for a case nobody has decided for yet."""
+    return PersonDetailsClearance.objects.filter(case=case).first() or PersonDetailsClearance(
+        case=case
+    )
 
 
 def addressee_list() -> QuerySet[Addressee]:

@@ -18,8 +18,16 @@ from habeas.cases import services as case_services
 from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import MIN_YEAR, PartialDate, Precision, add_months
 
-from . import ced, documents, photos, selectors
-from .models import Addressee, Intervention, PublicProfile, PublicUpdate, Response
+from . import ced, documents, photos, procedure, selectors
+from .models import (
+    Addressee,
+    DetailClearance,
+    Intervention,
+    PersonDetailsClearance,
+    PublicProfile,
+    PublicUpdate,
+    Response,
+)
 
 # WGEID six-month rule (docs/domain.md): a detailed government reply gives the source
 # six months to contest it.
@@ -66,7 +74,15 @@ def intervention_add(
     reference: str = "",
     notes: str = "",
 ) -> Intervention:
-    if kind not in dict(selectors.kinds_for(case)):
+    """A draft intervention. The Working Group's procedure must be the one the facts
+    call for (habeas.advocacy.procedure): the urgent procedure only while its window
+    is open, a prompt intervention only when reprisals are recorded; an import or an
+    API gets the same refusal as the form, naming the date the window passed."""
+    today = timezone.localdate()
+    refused = procedure.refusals(case, today)
+    if kind in refused:
+        raise ValidationError({"kind": refused[kind]})
+    if kind not in dict(selectors.kinds_for(case, today)):
         raise ValidationError(
             {
                 "kind": "Not available for this country (CED: not a State party, as of "
@@ -88,6 +104,29 @@ def intervention_add(
     intervention.full_clean()
     intervention.save()
     audit_record(action="intervention.create", actor=by, target=intervention, case=case)
+    return intervention
+
+
+@transaction.atomic
+def intervention_to_standard(*, intervention: Intervention, by: User) -> Intervention:
+    """An urgent-procedure draft whose window passed before it went out becomes a
+    request under the standard procedure (the Working Group would not take it as
+    urgent). Drafts only: what was sent stays what it was."""
+    locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if locked.kind != Intervention.Kind.WGEID_URGENT:
+        raise ValidationError(_("Only an urgent-procedure submission can be changed."))
+    if locked.status != Intervention.Status.DRAFT:
+        raise ValidationError(_("Only a draft can change procedure; this one is not a draft."))
+    locked.kind = Intervention.Kind.WGEID_STANDARD
+    locked.save(update_fields=["kind", "updated_at"])
+    audit_record(
+        action="intervention.procedure",
+        actor=by,
+        target=locked,
+        case=locked.case,
+        detail={"from": Intervention.Kind.WGEID_URGENT, "to": Intervention.Kind.WGEID_STANDARD},
+    )
+    intervention.refresh_from_db()
     return intervention
 
 
@@ -302,6 +341,35 @@ def event_clearances_set(*, case: Case, clearances: Mapping[Event, str], by: Use
             case_services.event_update(event=event, clearance=clearance, by=by)
             changed += 1
     return changed
+
+
+@transaction.atomic
+def person_details_clearance_set(*, case: Case, by: User, **fields: str) -> PersonDetailsClearance:
+    """Decide where each of the person's details (sex, date of birth, nationality,
+    occupation, affiliation) may go, as events are cleared. The audit entry names
+    the details changed and their new clearance (choices, never the details)."""
+    unknown = set(fields) - set(PersonDetailsClearance.FIELDS)
+    if unknown:
+        raise ValidationError(f"Not a detail of the person: {sorted(unknown)}.")
+    for name, value in fields.items():
+        if value not in DetailClearance.values:
+            raise ValidationError({name: f"Unknown clearance: {value!r}."})
+    row = PersonDetailsClearance.objects.select_for_update().filter(case=case).first()
+    row = row or PersonDetailsClearance(case=case)
+    changed = {name: value for name, value in fields.items() if getattr(row, name) != value}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    row.updated_by = by
+    row.full_clean()
+    row.save()
+    audit_record(
+        action="details_clearance.set",
+        actor=by,
+        target=case,
+        case=case,
+        detail={"changed": dict(sorted(changed.items()))},
+    )
+    return row
 
 
 PROFILE_FIELDS = (

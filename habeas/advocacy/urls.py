@@ -26,6 +26,11 @@ urlpatterns = [
         name="intervention_ready",
     ),
     path(
+        "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/standard/",
+        views.intervention_to_standard,
+        name="intervention_to_standard",
+    ),
+    path(
         "cases/<uuid:case_id>/interventions/<uuid:intervention_id>/sent/",
         views.intervention_sent,
         name="intervention_sent",

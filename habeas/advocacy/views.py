@@ -9,6 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django_countries import countries
 
 from habeas.accounts.http import AuthenticatedRequest
@@ -38,6 +44,7 @@ from .forms import (
     InterventionForm,
     MarkReadyForm,
     MarkSentForm,
+    PersonDetailsClearanceForm,
     PublicProfileForm,
     PublicUpdateForm,
     ResponseForm,
@@ -126,6 +133,22 @@ def intervention_detail(
             "can_edit": access.can_edit,
         },
     )
+
+
+@require_POST
+def intervention_to_standard(
+    request: AuthenticatedRequest, case_id: UUID, intervention_id: UUID
+) -> HttpResponse:
+    """Change an urgent-procedure draft whose window passed to the standard procedure."""
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
+    intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
+    try:
+        services.intervention_to_standard(intervention=intervention, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Changed to the standard procedure."))
+    return redirect(intervention)
 
 
 @require_http_methods(["GET", "POST"])
@@ -358,11 +381,25 @@ def briefing(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def event_clearance(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
-    """Decide, event by event, which outside recipients each may reach."""
+    """Decide, event by event, which outside recipients each may reach, and where
+    each of the person's details may go (two forms, each saved on its own)."""
     case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
     events = selectors.events_for_clearance(case=case)
-    form = EventClearanceForm(request.POST or None, events=events)
-    if request.method == "POST" and form.is_valid():
+    details = selectors.details_clearance_for(case=case)
+    posted = request.POST if request.method == "POST" else None
+    saving_details = posted is not None and "save_details" in posted
+    form = EventClearanceForm(None if saving_details else posted, events=events)
+    details_form = PersonDetailsClearanceForm(posted if saving_details else None, instance=details)
+    if saving_details and details_form.is_valid():
+        with errors_onto(details_form):
+            services.person_details_clearance_set(
+                case=case,
+                by=request.user,
+                **{name: details_form.cleaned_data[name] for name in details.FIELDS},
+            )
+            messages.success(request, _("Where the person's details go is saved."))
+            return redirect("case_advocacy", case_id=case.public_id)
+    elif posted is not None and not saving_details and form.is_valid():
         with errors_onto(form):
             changed = services.event_clearances_set(
                 case=case, clearances=form.clearances(), by=request.user
@@ -375,8 +412,8 @@ def event_clearance(request: AuthenticatedRequest, case_id: UUID) -> HttpRespons
     return render(
         request,
         "advocacy/event_clearance.html",
-        {"case": case, "form": form},
-        status=400 if form.errors else 200,
+        {"case": case, "form": form, "details_form": details_form},
+        status=400 if form.errors or details_form.errors else 200,
     )
 
 
