@@ -728,10 +728,10 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         )
     ]
     sections = [
-        Section(t["sp.request"], [t[f"sp.request.{appeal}"]]),
         Section(
             t["sp.to"], [], [t["sp.mandate.wgeid"], t["sp.mandate.torture"], t["sp.mandate.wgad"]]
         ),
+        Section(t["sp.request"], [t[f"sp.request.{appeal}"]]),
         _person_section(t, f),
         Section(t["sp.perpetrators"], [", ".join(f.forces) or t["unknown"]]),
         _disappearance_section(t, f, forces=False),
