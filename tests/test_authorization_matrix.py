@@ -113,6 +113,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "event_clearance": CASE_WRITE,
     "response_add": CASE_WRITE,
     "intervention_close": CASE_WRITE,
+    "intervention_to_standard": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "publication_edit": CASE_WRITE,
     "public_update_add": CASE_WRITE,
     "briefing": SIGNED_IN,
