@@ -336,7 +336,7 @@ def test_information_goes_only_where_its_source_consented(complete_case, alice):
     consents = {
         "UN-ONLY-FACT": {"consent_to_un": True},
         "GOV-ONLY-FACT": {"consent_to_government": True},
-        "PUBLIC-ONLY-FACT": {"consent_named_publicly": True},
+        "PUBLIC-ONLY-FACT": {"consent_information_public": True},
         "NOBODY-FACT": {},
     }
     for n, (fact, consent) in enumerate(consents.items()):

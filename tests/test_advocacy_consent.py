@@ -146,6 +146,7 @@ def test_a_source_who_consented_to_be_named_is_named_by_kind_only(alices_case, a
         kind="relative",
         identity="CANARY-NAMED-IDENTITY",
         consent_to_un=True,
+        consent_information_public=True,
         consent_named_publicly=True,
         by=alice,
     )

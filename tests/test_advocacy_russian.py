@@ -123,6 +123,7 @@ def russian_case(alices_case, alice, settings):
         kind=Source.Kind.RELATIVE,
         consent_to_un=True,
         consent_to_government=True,
+        consent_information_public=True,
         consent_named_publicly=True,
         by=alice,
     )

@@ -71,4 +71,4 @@ def test_the_clearance_help_counts_the_relays_as_the_documents_do(alice, alices_
     goes_to = _help_of(page, "RELAYED-EVENT")
     assert "UN bodies" in goes_to
     assert "the authorities concerned" not in goes_to
-    assert "its source and relays consented to: UN bodies." in page
+    assert "its source and relays let what they said go to: UN bodies." in page

@@ -65,6 +65,7 @@ def test_a_named_defender_is_labelled_in_documents(alice, alices_case):
         alice,
         "ORE",
         Source.Kind.DEFENDER,
+        consent_information_public=True,
         consent_named_publicly=True,
         consent_to_un=True,
     )

@@ -8,9 +8,15 @@ sections into HTML, PDF or DOCX, so the three formats always say the same.
 
 What may go to whom:
 - a claim is used only when its source consented to that recipient; a claim
-  that came through relays goes only where each relay consented too; a source
-  is named only with consent to be named publicly, and then by kind ("a
-  relative"), never by code name or identity;
+  that came through relays goes only where each relay consented too (to the
+  public: "information may be published"). A source that may be named is named
+  by the name it is to be known by ("Human Rights Watch"), or by kind ("an
+  NGO") while none is set; any other stays unattributed; never by code name or
+  identity;
+- a claim says its wording for use outside the organisation when it has one,
+  and the source's verbatim statement only otherwise; the staff are warned where
+  such a statement has first-person, gendered or relative-time wording
+  (wording.py);
 - an event goes only where it is cleared (`Event.clearance`, set on the
   advocacy page "What goes outside"). By default an event goes where *every*
   source of the claims it rests on consented, and an event that rests on no
@@ -59,6 +65,7 @@ from .models import (
 )
 from .publication import DaysGone, days_gone
 from .texts import country_name, format_date, texts_for
+from .wording import Problem, statement_warnings
 
 
 class Recipient(StrEnum):
@@ -138,7 +145,9 @@ def source_allows(source: Source, recipient: Recipient) -> bool:
         return source.consent_to_un
     if recipient is Recipient.GOVERNMENT:
         return source.consent_to_government
-    return source.consent_named_publicly
+    # Publishing what a source said is not naming it: "several sources" quoted by
+    # an NGO may be published and never named.
+    return source.consent_information_public
 
 
 def event_goes_to(event: Event, sources: Sequence[Source], recipient: Recipient) -> bool:
@@ -195,6 +204,10 @@ class CaseFacts:
     # the place, occupation, affiliation) going into the document in another script
     # than its language's: for the staff, who translate them (script_warnings).
     foreign_script: int = 0
+    # For the staff, in the interface language: statements going out as written
+    # that point to their source or no longer read right, and named sources
+    # without a name. (claim public id or None, text)
+    wording_warnings: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 def days_missing_line(t: dict[str, str], f: CaseFacts, language: str) -> str:
@@ -216,12 +229,39 @@ def days_missing_line(t: dict[str, str], f: CaseFacts, language: str) -> str:
 
 
 def _source_label(source: Source, language: str) -> str:
-    # Named (by kind) only with consent to be named; otherwise anonymous.
+    # Named only with consent to be named, by the name it agreed to ("Human Rights
+    # Watch"), never by code name or identity; by kind until that name is set.
     if source.consent_named_publicly:
+        if source.public_name.strip():
+            return source.public_name.strip()
         t = texts_for(language)
         # A kind added before its wording: "a source" rather than no document at all.
         return t.get(f"source.{source.kind}") or t["a_source"]
     return ""
+
+
+WORDING_PROBLEMS = {
+    Problem.FIRST_PERSON: gettext_lazy("first-person wording"),
+    Problem.GENDERED: gettext_lazy("gendered wording that can point to its source"),
+    Problem.RELATIVE_TIME: gettext_lazy("relative time that no longer reads right"),
+}
+
+
+def _wording_warning(claim: Claim, person_sex: str) -> str:
+    """The staff's warning for a claim whose statement goes out as written, or "".
+    It names the claim by its date and first words, never by its source."""
+    findings = statement_warnings(claim.statement, person_sex)
+    if not findings:
+        return ""
+    words = claim.statement.split()
+    start = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+    problems = "; ".join(
+        f"{WORDING_PROBLEMS[f.problem]} ({', '.join(f'“{w}”' for w in f.words)})" for f in findings
+    )
+    return _(
+        "The claim of %(date)s “%(start)s” goes out as the source wrote it, with "
+        "%(problems)s. Add its wording for use outside the organisation."
+    ) % {"date": claim.dated_on or claim.received_on, "start": start, "problems": problems}
 
 
 def actor_label(actor: Actor, language: str) -> str:
@@ -393,6 +433,9 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         events.append(fact)
 
     information = []
+    wording_warnings: list[tuple[str | None, str]] = []
+    unnamed: list[Source] = []
+    person_sex = person.sex if person else ""
     for claim in claims:
         source = sources[claim.source_id]
         about = clearance_of.get(claim.event_id) if claim.event_id else None
@@ -401,7 +444,17 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         if not all(source_allows(relay, recipient) for relay in relays.get(claim.pk, [])):
             continue
         label = _source_label(source, language)
-        foreign += _foreign_script(claim.statement, language)
+        named_unnamed = source.consent_named_publicly and not source.public_name.strip()
+        if named_unnamed and source not in unnamed:
+            unnamed.append(source)
+        # The source's verbatim words stay inside when there is an outside wording.
+        said = claim.outside_wording.strip()
+        if not said:
+            said = claim.statement
+            warning = _wording_warning(claim, person_sex)
+            if warning:
+                wording_warnings.append((str(claim.public_id), warning))
+        foreign += _foreign_script(said, language)  # what goes out
         # When the source said it, not when it reached us (a dispatch read today). A
         # claim the report gives no date for says so: the day it reached us is not the
         # day it happened, but tells the reader how recent the report is.
@@ -410,9 +463,18 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         else:
             when = t["undated"].format(received=format_date(claim.received_on, language))
         information.append(
-            f"{label}, {when}: {claim.statement}"
-            if label
-            else f"{when[:1].upper()}{when[1:]}: {claim.statement}"
+            f"{label}, {when}: {said}" if label else f"{when[:1].upper()}{when[1:]}: {said}"
+        )
+    for source in unnamed:
+        wording_warnings.append(
+            (
+                None,
+                _(
+                    "Source %(code)s may be named but has no name to use when named: "
+                    "the document calls it “%(kind)s”. Set that name on the source."
+                )
+                % {"code": source.code_name, "kind": _source_label(source, language)},
+            )
         )
 
     national, international = _steps(case, language)
@@ -461,6 +523,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         left_out=left_out,
         steps_left_out=steps_left_out,
         foreign_script=foreign,
+        wording_warnings=wording_warnings,
     )
 
 
@@ -526,10 +589,18 @@ class Document:
     letterhead: list[str] = field(default_factory=list)
     logo: bytes | None = None
     warnings: list[str] = field(default_factory=list)  # for the staff, in the interface language
+    # Warnings about one claim's wording, by text: the claim's public id, which the
+    # preview links to the claim's form (where its outside wording goes).
+    warning_claims: dict[str, str] = field(default_factory=dict)
     left_out: int = 0  # events of the record not cleared for this recipient (for the staff)
     # Steps taken to find the person that are recorded but not cleared, when the
     # document lacks steps: the record has them, clearing them fixes it (for the staff).
     steps_left_out: int = 0
+
+    @property
+    def warning_links(self) -> list[tuple[str, str | None]]:
+        """Each warning with the public id of the claim it is about, if any."""
+        return [(w, self.warning_claims.get(w)) for w in self.warnings]
 
     @property
     def is_complete(self) -> bool:
@@ -547,6 +618,15 @@ class Document:
                 lines += [s.heading, ""]
             lines += [*s.paragraphs, *(f"- {b}" for b in s.bullets), ""]
         return "\n".join(lines).strip() + "\n"
+
+
+def _with_wording(document: Document, facts: CaseFacts) -> Document:
+    """`document` with the staff's warnings about the wording its claims go out in."""
+    for claim, warning in facts.wording_warnings:
+        document.warnings.append(warning)
+        if claim:
+            document.warning_claims[warning] = claim
+    return document
 
 
 def _person_section(t: dict[str, str], f: CaseFacts) -> Section:
@@ -635,7 +715,7 @@ def wgeid_submission(
     passed = procedure.window_passed_on(case, today)
     if asked == Intervention.Kind.WGEID_URGENT and passed is not None:
         keys.insert(0, "urgent_window_passed")
-    return Document(
+    document = Document(
         DocKind.WGEID,
         language,
         t["wgeid.title"],
@@ -650,6 +730,7 @@ def wgeid_submission(
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
+    return _with_wording(document, f)
 
 
 def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
@@ -693,7 +774,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
         ),
         *script_warnings(f.foreign_script, language),
     ]
-    return Document(
+    document = Document(
         DocKind.CED,
         language,
         t["ced.title"],
@@ -705,6 +786,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
     )
+    return _with_wording(document, f)
 
 
 def special_procedures_communication(*, case: Case, language: str, today: date) -> Document:
@@ -755,7 +837,7 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         ),
     ]
     keys = [key for key in wgeid_missing(f) if key != "steps"]
-    return Document(
+    document = Document(
         DocKind.SPECIAL_PROCEDURES,
         language,
         t["sp.title"],
@@ -766,6 +848,7 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         warnings=[*warnings, *script_warnings(f.foreign_script, language)],
         left_out=f.left_out,
     )
+    return _with_wording(document, f)
 
 
 def _addressee_lines(a: Addressee) -> list[str]:

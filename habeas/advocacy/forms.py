@@ -152,12 +152,18 @@ def clearance_help(event: Event) -> str:
     if not claims:
         basis = str(_("Rests on no claim: the organisation's own account."))
     else:
+        # "The public" here is "information may be published"; being named is apart.
         consented = [r for r in Recipient if all(source_allows(s, r) for s in sources)]
         basis = ngettext(
-            "Rests on %(n)d claim; its source and relays consented to: %(to)s.",
-            "Rests on %(n)d claims; all their sources and relays consented to: %(to)s.",
+            "Rests on %(n)d claim; its source and relays let what they said go to: %(to)s.",
+            "Rests on %(n)d claims; all their sources and relays let what they said go to: %(to)s.",
             len(claims),
         ) % {"n": len(claims), "to": _names(consented) or _("no one outside")}
+        named = sorted({c.source.public_name for c in claims if c.source.consent_named_publicly})
+        if named:
+            basis += " " + _("Documents name the source as: %(names)s.") % {
+                "names": ", ".join(f"“{n}”" if n else str(_("its kind")) for n in named)
+            }
     now = [r for r in Recipient if event_goes_to(event, sources, r)]
     if not now:
         return f"{basis} {_('Goes nowhere outside now.')}"

@@ -39,7 +39,9 @@ class SourceForm(forms.ModelForm):
             "reliability_rationale",
             "identity",
             "contact",
+            "consent_information_public",
             "consent_named_publicly",
+            "public_name",
             "consent_to_un",
             "consent_to_government",
             "notes",
@@ -50,6 +52,18 @@ class SourceForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "reliability_rationale": forms.Textarea(attrs={"rows": 2}),
         }
+        help_texts = {
+            "consent_information_public": _(
+                "What this source said may go into public documents (urgent actions, "
+                "briefings for diplomats, the press), without naming it unless it may "
+                "also be named."
+            ),
+            "consent_named_publicly": _(
+                "Documents may say who said it, by the name below (an NGO, a ministry, "
+                "a person who agreed to it). Otherwise what it said goes out unattributed. "
+                "Its code name and who it is never go out."
+            ),
+        }
 
     def __init__(self, *args, case: Case, **kwargs):
         self.case = case
@@ -59,6 +73,9 @@ class SourceForm(forms.ModelForm):
         cleaned = super().clean()
         require_rationale(self, "reliability", "reliability_rationale", Reliability.F)
         return cleaned
+
+    def clean_public_name(self):
+        return one_line(self.cleaned_data.get("public_name") or "")
 
     def clean_code_name(self):
         code_name = one_line(self.cleaned_data["code_name"])
@@ -86,6 +103,7 @@ class ClaimForm(forms.ModelForm):
             "topic",
             "event",
             "statement",
+            "outside_wording",
             "dated_on",
             "received_on",
             "material",
@@ -96,9 +114,14 @@ class ClaimForm(forms.ModelForm):
         ]
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 4}),
+            "outside_wording": forms.Textarea(attrs={"rows": 3}),
             "credibility_rationale": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
+            "statement": _(
+                "The source's own words, as they said or wrote them: kept inside the "
+                "organisation, and sent out as written only when the wording below is empty."
+            ),
             "dated_on": _(
                 "When the source learned or said it, however long ago: “No new information "
                 "for” on the case page counts from this date. Leave empty if the report gives "

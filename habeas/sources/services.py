@@ -211,6 +211,7 @@ def claim_add(
     credibility_rationale: str = "",
     attribution: str = "",
     language: str = "",
+    outside_wording: str = "",
 ) -> Claim:
     same_case_check(case, source=source, event=event)
     claim = Claim(
@@ -219,6 +220,7 @@ def claim_add(
         topic=topic,
         event=event,
         statement=statement,
+        outside_wording=outside_wording,
         dated_on=dated_on,
         received_on=received_on,
         material=material,
