@@ -101,6 +101,7 @@ def test_gendered_wording_follows_the_persons_sex():
         "He flew from Moscow to Turkmenabad on 22 October 2021.",
         "Police officers said he had left the country.",
         "She was detained by plain-clothes officers.",  # not a verb of knowing
+        "His wife was out: she fled; police said he was wanted.",  # "said" is not hers
         "Сотрудники МВД увезли его в аэропорт 22 октября 2021 года.",
         "Он сказал сотрудникам, что у него нет паспорта.",
         "Дело возбуждено по статье 210.",  # "дела"-like words are no verbs
