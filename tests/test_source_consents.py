@@ -155,7 +155,8 @@ def test_a_named_source_is_named_by_its_public_name_in_every_document(alice, ali
     for kind in (DocKind.WGEID, DocKind.CED, DocKind.SPECIAL_PROCEDURES):
         text = _text(alices_case, kind, language)
         assert "Human Rights Watch, " in text
-        assert "the Ministry of Internal Affairs of the Russian Federation, " in text
+        # A line starts a sentence: the name as written mid-sentence, capitalised.
+        assert "- The Ministry of Internal Affairs of the Russian Federation, " in text
         assert "HRW" not in text.split() and "RU-MVD" not in text and "CANARY" not in text
         assert "An NGO" not in text and "An official" not in text
 

@@ -462,9 +462,9 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
             when = format_date(claim.dated_on, language)
         else:
             when = t["undated"].format(received=format_date(claim.received_on, language))
-        information.append(
-            f"{label}, {when}: {said}" if label else f"{when[:1].upper()}{when[1:]}: {said}"
-        )
+        # Each line starts a sentence: "The Ministry of …", as the name is written mid-sentence.
+        line = f"{label}, {when}: {said}" if label else f"{when}: {said}"
+        information.append(f"{line[:1].upper()}{line[1:]}")
     for source in unnamed:
         wording_warnings.append(
             (
