@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Habeas needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install $(PIP_FLAGS) -e .
+	@scripts/install-fonts.sh
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -32,12 +33,15 @@ serve: $(VENV)/.installed
 	$(BIN)/habeas serve
 
 # Every test, on SQLite and then on PostgreSQL (a throwaway server on loopback).
-# With HABEAS_REQUIRE_POSTGRES=1 / HABEAS_REQUIRE_BROWSER=1 (CI) a missing
-# PostgreSQL or Chromium fails the run instead of skipping those tests. A missing
-# Chromium is named with the command that installs it, never installed from
-# here (.ci/run installs it before calling make test).
+# With HABEAS_REQUIRE_POSTGRES=1 / HABEAS_REQUIRE_BROWSER=1 /
+# HABEAS_REQUIRE_OFFICE=1 / HABEAS_REQUIRE_FONTS=1 (CI) a missing PostgreSQL,
+# Chromium, LibreOffice or script font fails the run instead of skipping those
+# tests. A missing Chromium or LibreOffice is named with the command that
+# installs it, never installed from here (.ci/run installs them before calling
+# make test); the fonts come with the install step above.
 test: $(VENV)/.installed-test
 	@scripts/test-services.sh chromium || [ "$$HABEAS_REQUIRE_BROWSER" != 1 ]
+	@scripts/test-services.sh office || [ "$$HABEAS_REQUIRE_OFFICE" != 1 ]
 	@scripts/test-services.sh postgres >/dev/null || [ "$$HABEAS_REQUIRE_POSTGRES" != 1 ]
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -78,6 +82,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/pages.py --cases 1000
+	$(BIN)/python bench/documents_pdf.py
 
 clean:
 	rm -rf $(VENV) var/test

@@ -4,6 +4,8 @@
 # Usage:
 #   scripts/test-services.sh chromium       # check that Chromium is there; if not, say how to install it
 #   scripts/test-services.sh chromium-install  # install Debian's chromium if /usr/bin/chromium is missing (root only; CI)
+#   scripts/test-services.sh office         # check that LibreOffice and poppler-utils are there (DOCX and PDF tests)
+#   scripts/test-services.sh office-install # install Debian's libreoffice-writer-nogui and poppler-utils if missing (root only; CI)
 #   scripts/test-services.sh postgres       # ensure a throwaway PostgreSQL 15 test server is running;
 #                                           # last line of stdout is its URL
 #   scripts/test-services.sh postgres-stop  # stop that server if it is running
@@ -33,7 +35,7 @@ die() {
 }
 
 usage() {
-    echo "usage: $PROG {chromium|chromium-install|postgres|postgres-stop}" >&2
+    echo "usage: $PROG {chromium|chromium-install|office|office-install|postgres|postgres-stop}" >&2
     exit 2
 }
 
@@ -69,6 +71,34 @@ cmd_chromium_install() {
         die "chromium: 'apt-get install chromium' failed (log: $log)"
     fi
     [ -x /usr/bin/chromium ] || die "chromium: installed but /usr/bin/chromium is missing (log: $log)"
+    rm -f "$log"
+}
+
+# --------------------------------------------------------------------------- office
+
+# The document tests open each DOCX in LibreOffice (headless, soffice) and read
+# PDFs back with pdftotext and pdftoppm (poppler-utils).
+OFFICE_PACKAGES="libreoffice-writer-nogui poppler-utils"
+OFFICE_INSTALL="apt-get update && apt-get install -y $OFFICE_PACKAGES"
+
+office_present() { command -v soffice >/dev/null && command -v pdftotext >/dev/null; }
+
+cmd_office() {
+    office_present && return 0
+    die "office: soffice or pdftotext missing (the document tests need them); install them as root: $OFFICE_INSTALL"
+}
+
+cmd_office_install() {
+    office_present && return 0
+    is_root || die "office: soffice or pdftotext missing; install them as root: $OFFICE_INSTALL"
+    local log
+    log=$(mktemp "${TMPDIR:-/tmp}/habeas-office-install.XXXXXX.log")
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq </dev/null >"$log" 2>&1 || die "office: 'apt-get update' failed (log: $log)"
+    # shellcheck disable=SC2086  # a list of package names
+    apt-get install -y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 $OFFICE_PACKAGES \
+        </dev/null >>"$log" 2>&1 || die "office: 'apt-get install $OFFICE_PACKAGES' failed (log: $log)"
+    office_present || die "office: installed but soffice or pdftotext is missing (log: $log)"
     rm -f "$log"
 }
 
@@ -330,6 +360,8 @@ cmd_postgres_stop() {
 case "$1" in
     chromium) cmd_chromium ;;
     chromium-install) cmd_chromium_install ;;
+    office) cmd_office ;;
+    office-install) cmd_office_install ;;
     postgres) cmd_postgres ;;
     postgres-stop) cmd_postgres_stop ;;
     -h | --help | help) usage ;;

@@ -15,3 +15,57 @@ def docx_text(body: bytes) -> str:
     from docx import Document
 
     return "\n".join(p.text for p in Document(io.BytesIO(body)).paragraphs)
+
+
+# Bidirectional formatting marks a PDF reader adds around right-to-left runs.
+_BIDI_MARKS = dict.fromkeys(
+    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def pdf_text_as_read(body: bytes) -> str:
+    """The PDF's text as poppler's pdftotext reads it off the page: right-to-left
+    runs in reading order, whatever order the glyphs are drawn in."""
+    import subprocess
+
+    read = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True
+    )
+    return read.stdout.decode().translate(_BIDI_MARKS)
+
+
+def require(what: str, present: bool, flag: str) -> None:
+    """Skip a test whose tool or font is not on this machine, or fail it where
+    the run says the machine must have it (CI sets `flag`=1)."""
+    import os
+
+    import pytest
+
+    if present:
+        return
+    message = (
+        f"{what} not installed (scripts/install-fonts.sh, scripts/test-services.sh office-install)"
+    )
+    if os.environ.get(flag) == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_script_fonts() -> None:
+    from habeas.advocacy import render
+
+    families = {face.family for face in render.faces()}
+    require(
+        "The PDF script fonts",
+        {"NotoNaskhArabic", "DroidSansFallback"} <= families,
+        "HABEAS_REQUIRE_FONTS",
+    )
+
+
+def require_office() -> None:
+    import shutil
+
+    present = bool(
+        shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftoppm")
+    )
+    require("LibreOffice (soffice) or poppler-utils", present, "HABEAS_REQUIRE_OFFICE")
