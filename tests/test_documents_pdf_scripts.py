@@ -96,6 +96,7 @@ def test_the_un_submission_pdf_shows_the_name_and_place_as_read(
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text_as_read(response.content)
+    assert text.lstrip().startswith("Submission to the UN Working Group")  # no letterhead
     assert name in text
     assert place in text
     assert ORG in text
