@@ -23,7 +23,7 @@ UN_DOCS = (documents.DocKind.WGEID, documents.DocKind.CED, documents.DocKind.SPE
 
 @pytest.fixture
 def addressee(alice):
-    return services.addressee_create(kind="government", name="Prosecutor General", by=alice)
+    return services.addressee_create(kind="government", title="Prosecutor General", by=alice)
 
 
 def _texts(case, addressee) -> dict[str, str]:
@@ -87,7 +87,7 @@ def test_an_event_resting_on_no_claim_stays_inside_until_cleared(alices_case, al
     assert _where("UNCLEARED-EVENT-TEXT", _texts(alices_case, addressee)) == un | {"letter"}
     _clear(alices_case, event, Event.Clearance.PUBLIC, alice)
     everywhere = _where("UNCLEARED-EVENT-TEXT", _texts(alices_case, addressee))
-    assert everywhere == {*un, "letter", "urgent_action", "briefing"}
+    assert everywhere == {*un, "letter", "third_state_letter", "urgent_action", "briefing"}
     assert _where("FORCE-NAMED-IN-EVENT", _texts(alices_case, addressee)) >= un
     _clear(alices_case, event, Event.Clearance.INTERNAL, alice)
     assert _where("UNCLEARED-EVENT-TEXT", _texts(alices_case, addressee)) == set()

@@ -20,6 +20,7 @@ from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim
 from tests.support.documents import docx_text, pdf_text
+from tests.support.organisation import give_the_organisation
 
 CANARIES = {
     "identity": "CANARY-ADV-IDENTITY-a1",
@@ -36,7 +37,7 @@ CANARIES = {
 
 @pytest.fixture
 def seeded(alice, alices_case, settings):
-    settings.HABEAS_ORGANISATION = "Test Rights Centre"
+    give_the_organisation(name="Test Rights Centre")
     case = alices_case
     cases.case_update(
         case=case,
@@ -96,7 +97,7 @@ def seeded(alice, alices_case, settings):
     services.public_update_add(
         profile=hidden, happened_on=date(2022, 1, 1), title=CANARIES["unpublished"], by=alice
     )
-    addressee = services.addressee_create(kind="government", name="Prosecutor", by=alice)
+    addressee = services.addressee_create(kind="government", title="Prosecutor", by=alice)
     return case, profile, hidden, addressee
 
 

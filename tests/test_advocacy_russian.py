@@ -19,6 +19,7 @@ from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, Source
 from tests.support.documents import docx_text, pdf_text
+from tests.support.organisation import give_the_organisation
 
 ENGLISH_MONTHS = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"
@@ -83,7 +84,12 @@ def russian_case(alices_case, alice, settings):
     """A case with something for every label: sex, birth date, nationality, an
     event with a perpetrator, a named source's claim, steps taken at home and at
     the UN — all its data in Russian, so that any English left is a label."""
-    settings.HABEAS_ORGANISATION = "Правозащитный центр"
+    give_the_organisation(
+        name="Правозащитный центр",
+        address="ул. Мира, 1\nМосква",
+        signatory_name="Анна Петрова",
+        signatory_title="Директор",
+    )
     case = alices_case
     person = case.people.get()
     cases.person_update(
@@ -141,6 +147,7 @@ def russian_case(alices_case, alice, settings):
         name="Генеральный прокурор",
         organisation="Генеральная прокуратура",
         salutation="Уважаемый господин Генеральный прокурор!",
+        salutation_language="ru",
         by=alice,
     )
     sent_on = timezone.localdate() - timedelta(days=30)

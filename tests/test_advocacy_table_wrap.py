@@ -18,7 +18,7 @@ def _wrapped_tables(page: str) -> tuple[int, int]:
 
 
 def test_the_interventions_and_addressees_tables_scroll_in_their_own_box(login, alice, alices_case):
-    advocacy.addressee_create(kind="government", name="Prosecutor General", by=alice)
+    advocacy.addressee_create(kind="government", title="Prosecutor General", by=alice)
     advocacy.intervention_add(case=alices_case, kind="wgeid_standard", by=alice)
     client = login(alice)
     for url in (reverse("case_advocacy", args=[alices_case.public_id]), reverse("addressee_list")):

@@ -20,6 +20,7 @@ from habeas.cases import services as cases
 from habeas.cases.models import Case
 from habeas.lib.partialdate import PartialDate
 from tests.support.advocacy import give_what_the_un_asks
+from tests.support.organisation import give_the_organisation
 
 TODAY = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 # Taken on 20 Sep 2026: the urgent window closes on 20 Dec 2026, 14 days from TODAY.
@@ -27,8 +28,8 @@ WINDOW = "closes 20 Dec 2026 (14 days left)"
 
 
 @pytest.fixture(autouse=True)
-def _submitter(settings):
-    settings.HABEAS_ORGANISATION = "Demo Rights Centre"  # who submits, as the UN asks
+def _submitter(db):
+    give_the_organisation(name="Demo Rights Centre")  # who submits, as the UN asks
 
 
 def _a_case_ready_for_the_un(alice, reference: str = "TM-2026-020") -> Case:

@@ -13,6 +13,7 @@ from habeas.advocacy import services
 from habeas.advocacy.models import Intervention, PublicUpdate
 from habeas.cases import services as cases
 from tests.support.advocacy import give_what_the_un_asks
+from tests.support.organisation import give_the_organisation
 
 PROFILE = {
     "name": "Rustam Isakov",
@@ -141,7 +142,7 @@ def test_an_update_that_announces_no_submission_is_not_questioned(profile, bob, 
 @pytest.fixture
 def submitted(profile, alice, settings):
     """The case with its UN Working Group submission marked sent."""
-    settings.HABEAS_ORGANISATION = "Test Rights Centre"
+    give_the_organisation(name="Test Rights Centre")
     case = profile.case
     case.disappeared_place = "Istanbul, Esenyurt"
     case.save()

@@ -52,7 +52,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from habeas.cases.models import Actor, Case, Event, EventActor, Person, PersonName
 from habeas.lib.names import guess_script
-from habeas.organisation.selectors import organisation_current
+from habeas.organisation.models import Organisation
+from habeas.organisation.selectors import (
+    organisation_current,
+    organisation_logo_png,
+    organisation_sender_lines,
+)
 from habeas.sources.models import Claim, ClaimRelay, Source
 
 from . import ced, procedure
@@ -79,7 +84,15 @@ class DocKind(StrEnum):
     CED = "ced_urgent_action"
     SPECIAL_PROCEDURES = "special_procedures"
     LETTER = "letter"
+    # A letter to another State or an intergovernmental body, asking it to urge the
+    # Government concerned (never to release the person itself).
+    THIRD_STATE = "third_state_letter"
     URGENT_ACTION = "urgent_action"
+
+
+# Documents laid out as letters: letterhead, date, addressee, subject, salutation,
+# opening, facts, asks, closing and signature.
+LETTER_KINDS = (DocKind.LETTER, DocKind.THIRD_STATE)
 
 
 # The intervention kinds each document serves (the document "sent" with them).
@@ -91,7 +104,7 @@ DOCUMENT_FOR_KIND: dict[str, DocKind] = {
     Intervention.Kind.SPECIAL_PROCEDURES: DocKind.SPECIAL_PROCEDURES,
     Intervention.Kind.LETTER_AUTHORITIES: DocKind.LETTER,
     Intervention.Kind.COURT_PETITION: DocKind.LETTER,
-    Intervention.Kind.EMBASSY: DocKind.URGENT_ACTION,
+    Intervention.Kind.EMBASSY: DocKind.THIRD_STATE,
     Intervention.Kind.PRESS_STATEMENT: DocKind.URGENT_ACTION,
 }
 
@@ -544,6 +557,32 @@ def _is_full_name(name: str) -> bool:
     return len(name.split()) >= 2
 
 
+def sender_missing(*, signed: bool, org: Organisation | None = None) -> list[str]:
+    """What every document going out needs of its sender: the organisation's name and
+    a way to reach it (an address or an e-mail) — "submitter"; and for a signed
+    document (a letter, a request or communication to the UN), who signs, by name
+    and title — "signatory". Both are fixed on the organisation settings page."""
+    org = org or organisation_current()
+    keys = []
+    if not org.name.strip() or not (org.address.strip() or org.email.strip()):
+        keys.append("submitter")
+    if signed and not (org.signatory_name.strip() and org.signatory_title.strip()):
+        keys.append("signatory")
+    return keys
+
+
+def _submitter_lines(t: dict[str, str]) -> list[str]:
+    """The submitter as the UN forms ask for it: who, how to reach them, who signs."""
+    org = organisation_current()
+    lines = organisation_sender_lines(org) or [t["unknown"]]
+    if org.signatory_name.strip():
+        signed = ", ".join(
+            p for p in (org.signatory_name.strip(), org.signatory_title.strip()) if p
+        )
+        lines.append(t["signed_by"].format(signatory=signed))
+    return lines
+
+
 def wgeid_missing(facts: CaseFacts) -> list[str]:
     """Keys of the WGEID's required elements (docs/domain.md) that the record lacks,
     counting only what may go to the UN; family consent last."""
@@ -558,8 +597,7 @@ def wgeid_missing(facts: CaseFacts) -> list[str]:
         missing.append("forces")
     if not facts.steps:
         missing.append("steps")
-    if not organisation().strip():
-        missing.append("submitter")
+    missing += sender_missing(signed=True)
     if not facts.family_consent:
         missing.append("consent")
     return missing
@@ -612,7 +650,9 @@ class Document:
 
     def text(self) -> str:
         """Plain text, as kept on the intervention as the document sent."""
-        lines = [self.title, ""]
+        lines = [*self.letterhead, ""] if self.letterhead else []
+        # A letter's title is its subject line, which its sections already carry.
+        lines += [] if self.kind in LETTER_KINDS else [self.title, ""]
         for s in self.sections:
             if s.heading:
                 lines += [s.heading, ""]
@@ -704,7 +744,7 @@ def wgeid_submission(
         _events_section(t, f, t["circumstances"]),
         _listed(t, t["information"], f.information),
         _listed(t, t["steps"], f.steps),
-        Section(t["submitter"], [organisation() or t["unknown"], t["confidential"]]),
+        Section(t["submitter"], [*_submitter_lines(t), t["confidential"]]),
         _consent_section(t, f),
     ]
     keys = wgeid_missing(f)
@@ -762,7 +802,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
                 t["ced.ask.inform"],
             ],
         ),
-        Section(t["submitter"], [organisation() or t["unknown"]]),
+        Section(t["submitter"], _submitter_lines(t)),
         _consent_section(t, f),
     ]
     keys = ([] if party else ["state_party"]) + wgeid_missing(f)
@@ -781,7 +821,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
         Recipient.UN,
         sections,
         [t[f"missing.{key}"] for key in keys],
-        keys,
+        missing_keys=keys,
         warnings=warnings,
         left_out=f.left_out,
         steps_left_out=f.steps_left_out if "steps" in keys else 0,
@@ -823,7 +863,7 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         _listed(t, t["sp.steps_international"], f.international),
         Section(
             t["sp.source"],
-            [organisation() or t["unknown"], t["sp.keep_confidential"]],
+            [*_submitter_lines(t), t["sp.keep_confidential"]],
         ),
         Section(
             t["consent"],
@@ -851,44 +891,164 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
     return _with_wording(document, f)
 
 
-def _addressee_lines(a: Addressee) -> list[str]:
-    return [line for line in (a.name, a.title, a.organisation, a.address, a.email) if line]
+def addressee_label(a: Addressee, language: str) -> str:
+    """An addressee in the document's language, as every picker shows it (and
+    Addressee.__str__ in the reader's): "Minister for Foreign Affairs — Ministry of
+    Foreign Affairs, Turkmenistan"; "EEAS — European Union"."""
+    who = ", ".join(dict.fromkeys(part for part in (a.name, a.title) if part))
+    where = [a.organisation] if a.organisation and a.organisation != who else []
+    if a.country:
+        where.append(country_name(a.country.code, language))
+    return " — ".join(part for part in (who, ", ".join(where)) if part)
+
+
+def _addressee_lines(a: Addressee, language: str) -> list[str]:
+    """The address block: the person (if named), the office by its title, the
+    organisation, the postal address and the country, each once."""
+    lines: list[str] = []
+    address = [line.strip() for line in a.address.splitlines() if line.strip()]
+    for line in (a.name, a.title, a.organisation, *address):
+        if line and line.casefold() not in {seen.casefold() for seen in lines}:
+            lines.append(line)
+    if a.country:
+        country = country_name(a.country.code, language)
+        if not any(country.casefold() in line.casefold() for line in address):
+            lines.append(country)
+    return lines
+
+
+def is_third_state(addressee: Addressee, case: Case) -> bool:
+    """Whether `addressee` is another State than the one concerned, or a body of
+    several (the EU, the OSCE, a UN agency): it can only urge that Government."""
+    if addressee.kind in (Addressee.Kind.EMBASSY, Addressee.Kind.INTERGOVERNMENTAL):
+        return True
+    if addressee.kind in (Addressee.Kind.UN_BODY, Addressee.Kind.PRESS, Addressee.Kind.OTHER):
+        return False
+    ours = case.country.code if case.country else ""
+    return bool(addressee.country) and bool(ours) and addressee.country.code != ours
+
+
+def _salutation(t: dict[str, str], addressee: Addressee, language: str) -> str:
+    """The addressee's own salutation when it is written in the document's language;
+    else the language's formula ("Your Excellency," to a State or a body of States)."""
+    if addressee.salutation.strip() and addressee.salutation_language == language:
+        return addressee.salutation.strip()
+    formal = (Addressee.Kind.GOVERNMENT, Addressee.Kind.EMBASSY, Addressee.Kind.INTERGOVERNMENTAL)
+    return t["salutation.excellency" if addressee.kind in formal else "salutation.default"]
+
+
+def _third_state_asks(t: dict[str, str], name: str) -> list[str]:
+    # Each is for the Government concerned, under "urge the Government of X to":
+    # a third State cannot release anyone it does not hold.
+    return [
+        t[k].format(name=name)
+        for k in ("third.ask.disclose", "third.ask.torture", "third.ask.access", "third.ask.judge")
+    ]
+
+
+def _letter(
+    *, case: Case, language: str, today: date, addressee: Addressee | None, third_state: bool
+) -> Document:
+    """A letter as the field writes it: the sender's letterhead (drawn by the
+    renderers), the date, the addressee block, the subject, the salutation, an
+    opening saying who writes and why, the facts, the asks, the closing and the
+    signature. To another State or an intergovernmental body (`third_state`) it
+    asks them to urge the Government concerned, and sends only what may be public."""
+    t = texts_for(language)
+    recipient = Recipient.PUBLIC if third_state else Recipient.GOVERNMENT
+    f = case_facts(case=case, recipient=recipient, today=today, language=language)
+    org = organisation_current()
+    name = f.name or t["unknown"]
+    country = f.country or t["unknown"]
+    since = t["subject.since"].format(date=f.disappeared_on) if f.disappeared_on else ""
+    request = (
+        t["third.request"].format(country=country)
+        if third_state
+        else t[f"letter.request.{_sex_code(t, f)}"]
+    )
+    subject = t["letter.subject"].format(name=name, country=country, since=since, request=request)
+    missing_since = (
+        t["letter.missing_since"].format(date=f.disappeared_on) if f.disappeared_on else ""
+    )
+    opening = t["third.opening" if third_state else "letter.opening"].format(
+        org=org.name.strip() or t["unknown"],
+        name=name,
+        missing_since=missing_since,
+        country=country,
+    )
+    sections = [Section("", [format_date(today, language)])]
+    if addressee:
+        sections.append(Section("", ["\n".join(_addressee_lines(addressee, language))]))
+    sections += [
+        Section("", [t["subject.label"].format(subject=subject)]),
+        Section(
+            "", [_salutation(t, addressee, language) if addressee else t["salutation.default"]]
+        ),
+        Section("", [opening]),
+        _person_section(t, f),
+        _disappearance_section(t, f, country=third_state, forces=third_state),
+        _events_section(t, f, t["circumstances"]),
+    ]
+    if third_state:
+        sections.append(
+            Section(t["third.asks"].format(country=country), [], _third_state_asks(t, name))
+        )
+    else:
+        sections.append(Section(t["asks"], [], _asks(t, name)))
+    signature = [org.signatory_name.strip(), org.signatory_title.strip(), org.name.strip()]
+    sections.append(Section("", [t["closing"], "\n".join(line for line in signature if line)]))
+    keys = sender_missing(signed=True, org=org) + ([] if addressee else ["addressee"])
+    return Document(
+        DocKind.THIRD_STATE if third_state else DocKind.LETTER,
+        language,
+        subject,
+        recipient,
+        sections,
+        [t[f"missing.{key}"] for key in keys],
+        missing_keys=keys,
+        warnings=script_warnings(f.foreign_script, language),
+        letterhead=organisation_sender_lines(org),
+        logo=organisation_logo_png(),
+        left_out=f.left_out,
+    )
+
+
+def _sex_code(t: dict[str, str], f: CaseFacts) -> str:
+    """ "m", "f" or "x" for the wording of "his/her": from the facts this recipient
+    may have, so a sex kept from it is not given away by a pronoun."""
+    for code in ("m", "f"):
+        if f.sex and f.sex == t[f"sex.{code}"]:
+            return code
+    return "x"
 
 
 def authorities_letter(
     *, case: Case, language: str, today: date, addressee: Addressee | None
 ) -> Document:
-    t = texts_for(language)
-    f = case_facts(case=case, recipient=Recipient.GOVERNMENT, today=today, language=language)
-    sections = []
-    if addressee:
-        sections.append(Section("", _addressee_lines(addressee)))
-    sections += [
-        Section(
-            "",
-            [
-                format_date(today, language),
-                (addressee and addressee.salutation) or t["salutation.default"],
-            ],
-        ),
-        _person_section(t, f),
-        _disappearance_section(t, f, country=False, forces=False),
-        _events_section(t, f, t["circumstances"]),
-        Section(t["asks"], [], _asks(t, f.name)),
-        Section("", [t["closing"], organisation()]),
-    ]
-    keys = [] if addressee else ["addressee"]
-    return Document(
-        DocKind.LETTER,
-        language,
-        t["letter.title"],
-        Recipient.GOVERNMENT,
-        sections,
-        [t[f"missing.{key}"] for key in keys],
-        missing_keys=keys,
-        warnings=script_warnings(f.foreign_script, language),
-        left_out=f.left_out,
+    """A letter to the authorities (or a court petition); addressed to another State
+    or an intergovernmental body, it is the third-State letter instead."""
+    third = bool(addressee) and is_third_state(cast(Addressee, addressee), case)
+    return _letter(
+        case=case, language=language, today=today, addressee=addressee, third_state=third
     )
+
+
+def third_state_letter(
+    *, case: Case, language: str, today: date, addressee: Addressee | None
+) -> Document:
+    return _letter(case=case, language=language, today=today, addressee=addressee, third_state=True)
+
+
+def _write_to_line(t: dict[str, str], a: Addressee, language: str) -> str:
+    """ "Please write to": who and where, how to reach them, and the salutation
+    to use when it is written in the sheet's language."""
+    parts = [addressee_label(a, language)]
+    parts += [line.strip() for line in a.address.splitlines() if line.strip()]
+    if a.email:
+        parts.append(a.email)
+    if a.salutation.strip() and a.salutation_language == language:
+        parts.append(t["salutation.label"].format(salutation=a.salutation.strip()))
+    return " — ".join(parts)
 
 
 def urgent_action(
@@ -905,22 +1065,27 @@ def urgent_action(
         summary.append(days_missing_line(t, f, language))
     if profile and profile.is_published and profile.summary:
         summary.append(profile.summary)  # cleared for publication
+    # Written only to other States or intergovernmental bodies: they are asked to
+    # urge the Government, never to release the person themselves.
+    urge = bool(addressees) and all(is_third_state(a, case) for a in addressees)
+    asks = (
+        Section(
+            t["third.asks"].format(country=f.country or t["unknown"]),
+            [],
+            _third_state_asks(t, f.name),
+        )
+        if urge
+        else Section(t["asks"], [], _asks(t, f.name))
+    )
     sections = [
         Section(f"{case.reference} — {format_date(today, language)} — {headline}"),
         Section(t["summary"], summary),
-        Section(t["asks"], [], _asks(t, f.name)),
-        Section(
-            t["addressees"],
-            [],
-            [
-                " — ".join([*_addressee_lines(a), a.salutation or ""]).strip(" —")
-                for a in addressees
-            ],
-        ),
+        asks,
+        Section(t["addressees"], [], [_write_to_line(t, a, language) for a in addressees]),
         _events_section(t, f, t["background"]),
         Section(t["act_until"], [format_date(today + timedelta(days=ACT_FOR_DAYS), language)]),
     ]
-    keys = [] if addressees else ["addressee"]
+    keys = sender_missing(signed=False) + ([] if addressees else ["addressee"])
     return Document(
         DocKind.URGENT_ACTION,
         language,
@@ -952,6 +1117,13 @@ def build(
         return ced_urgent_action(case=case, language=language, today=today)
     if kind is DocKind.SPECIAL_PROCEDURES:
         return special_procedures_communication(case=case, language=language, today=today)
+    if kind is DocKind.THIRD_STATE:
+        return third_state_letter(
+            case=case,
+            language=language,
+            today=today,
+            addressee=addressees[0] if addressees else None,
+        )
     if kind is DocKind.LETTER:
         return authorities_letter(
             case=case,
@@ -998,7 +1170,14 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
                 [f"{e.when}: {e.text}" for e in f.events],
             )
         )
-    sections.append(Section(t["recommendation"], [], _asks(t, "…")))
+    # Diplomats are asked to urge the Government, never to release anyone themselves.
+    sections.append(
+        Section(
+            t["recommendation"].format(country=country_name(country, language)),
+            [],
+            _third_state_asks(t, t["briefing.people"]),
+        )
+    )
     return Document(
         "briefing",
         language,

@@ -47,9 +47,16 @@ class AddresseeForm(forms.ModelForm):
             "address",
             "email",
             "salutation",
+            "salutation_language",
             "country",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "salutation_language": _(
+                "A document in another language opens with that language's own formula."
+            ),
+            "country": _("The State it belongs to; none for an intergovernmental body."),
+        }
 
 
 class InterventionForm(forms.Form):

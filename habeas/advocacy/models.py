@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,22 @@ class Addressee(models.Model):
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.title}" if self.title else self.name
+        """Who, then where: "Minister for Foreign Affairs — Ministry of Foreign
+        Affairs, Turkmenistan"; "EEAS — European Union". Two ministers for foreign
+        affairs must never read alike in a picker."""
+        who = ", ".join(dict.fromkeys(part for part in (self.name, self.title) if part))
+        where = [self.organisation] if self.organisation and self.organisation != who else []
+        if self.country:
+            where.append(str(self.country.name))
+        return " — ".join(part for part in (who, ", ".join(where)) if part)
+
+    def clean(self) -> None:
+        # An office is written to by its title or its organisation; a name alone
+        # ("A. Smith") says neither who they are nor where to send.
+        if not (self.title.strip() or self.organisation.strip()):
+            raise ValidationError(
+                {"title": _("Give the title of the office or the organisation (or both).")}
+            )
 
 
 class Intervention(models.Model):
