@@ -50,7 +50,7 @@ def advocacy_ids(case, by) -> dict:
     profile = advocacy.public_profile_save(
         case=case, name="R. Isakov", is_published=True, photo=samples.screenshot_jpeg(), by=by
     )
-    addressee = advocacy.addressee_create(kind="government", name="Prosecutor General", by=by)
+    addressee = advocacy.addressee_create(kind="government", title="Prosecutor General", by=by)
     return {
         "intervention_id": intervention.public_id,
         "profile_id": profile.public_id,
