@@ -52,8 +52,7 @@ def golden_text(document: documents.Document) -> str:
     """What the recipient reads: the letterhead, the text, and (for the staff) what
     the completeness check still finds missing."""
     parts = []
-    if document.letterhead:
-        parts.append("\n".join(document.letterhead) + "\n\n")
+    # Document.text() carries the letterhead first (a letter's snapshot is as sent).
     parts.append(document.text())
     if document.missing:
         parts.append("\n[incomplete: " + "; ".join(document.missing_keys) + "]\n")
