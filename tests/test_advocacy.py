@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from habeas.advocacy import documents, selectors, services
-from habeas.advocacy.models import Intervention, Response
+from habeas.advocacy.models import FamilyConsent, Intervention, Response
 from habeas.cases import services as cases
 from habeas.cases.models import Event, EventActor, Person, PersonName
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
-from habeas.sources.models import Claim, Source
-from tests.support.advocacy import give_what_the_un_asks
+from habeas.sources.models import Claim
+from tests.support.advocacy import consent_to_publication, give_what_the_un_asks
 from tests.support.documents import docx_text, pdf_text
 from tests.support.organisation import give_the_organisation
 
@@ -62,7 +62,11 @@ def _break(case, element: str, settings) -> None:
     elif element == "submitter":
         give_the_organisation(name="")
     elif element == "consent":
-        Source.objects.filter(case=case, code_name="MOTHER").update(consent_to_un=False)
+        # Withdrawn, the recorded consent no longer counts (the source's tick never did).
+        consent = FamilyConsent.objects.get(case=case)
+        services.family_consent_withdraw(
+            consent=consent, by=consent.created_by, on=timezone.localdate()
+        )
 
 
 def test_a_complete_case_lacks_nothing(complete_case):
@@ -609,6 +613,7 @@ def test_the_special_procedures_communication_follows_the_common_form(complete_c
     assert "The name of the victim must not be made public." in text
     assert "the Government of Turkmenistan" in text
     assert document.is_complete
+    consent_to_publication(complete_case, by=alice)
     services.public_profile_save(case=complete_case, name="R. Isakov", is_published=True, by=alice)
     published = documents.special_procedures_communication(
         case=complete_case, language="en", today=TODAY

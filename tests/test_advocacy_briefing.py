@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from habeas.cases import services as cases
+from tests.support.advocacy import consent_to_publication
 from tests.support.documents import pdf_text
 
 
@@ -25,6 +26,9 @@ def turkmen_cases(alices_case, alice, charlie):
     third = _case("TM-2003-001", "Batyr Nazarow", alice)
     _case("RU-2020-001", "Ivan Ivanov", alice, country="RU")
     charlies = _case("TM-CHARLIE-9", "Charlie's Person", charlie)
+    # A briefing note is public-level: each family consented to publication.
+    for case in (alices_case, second, third):
+        consent_to_publication(case, by=alice)
     return [alices_case, second, third], charlies
 
 

@@ -13,6 +13,7 @@ from habeas.cases import services as cases
 from habeas.cases.models import CaseMember
 from habeas.lib.partialdate import PartialDate
 from tests.conftest import PASSWORD, make_user
+from tests.support.advocacy import consent_to_publication
 from tests.support.browser import labelled
 
 pytestmark = pytest.mark.browser
@@ -31,6 +32,7 @@ def published(transactional_db):
         by=worker,
     )
     CaseMember.objects.filter(case=case, user=worker).update(role=CaseMember.Role.LEAD)
+    consent_to_publication(case, by=worker)
     profile = services.public_profile_save(
         case=case,
         name="Rustam Isakov",

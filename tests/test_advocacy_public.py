@@ -19,6 +19,7 @@ from habeas.cases.models import Event
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim
+from tests.support.advocacy import consent_to_publication
 from tests.support.documents import docx_text, pdf_text
 from tests.support.organisation import give_the_organisation
 
@@ -74,6 +75,7 @@ def seeded(alice, alices_case, settings):
         material=Claim.Material.TESTIMONY,
         by=alice,
     )
+    consent_to_publication(case, by=alice)
     profile = services.public_profile_save(
         case=case,
         name="Rustam Isakov",
@@ -206,6 +208,7 @@ def test_publishing_through_the_page_keeps_input_on_error(alices_case, bob, clie
     bad = client.post(url, {"name": "", "summary": "Kept text", "status": "continuing"})
     assert bad.status_code == 400
     assert "Kept text" in bad.content.decode()
+    consent_to_publication(alices_case)
     ok = client.post(
         url, {"name": "R. Isakov", "status": "continuing", "is_published": "on", "country": "TM"}
     )

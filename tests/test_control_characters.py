@@ -19,6 +19,7 @@ from habeas.advocacy.models import PublicUpdate
 from habeas.cases.models import Event
 from habeas.core.middleware import PlainTextInputMiddleware
 from habeas.lib.text import plain_text
+from tests.support.advocacy import consent_to_publication
 from tests.support.documents import docx_text
 
 
@@ -59,6 +60,7 @@ def test_plain_text_keeps_every_other_character_of_unicode():
 
 @pytest.fixture
 def published(alices_case, alice):
+    consent_to_publication(alices_case, by=alice)
     return services.public_profile_save(
         case=alices_case, name="Rustam Isakov", is_published=True, country="TM", by=alice
     )

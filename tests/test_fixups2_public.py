@@ -11,9 +11,11 @@ import time_machine
 from django.urls import reverse
 
 from habeas.advocacy.models import PublicProfile
+from tests.support.advocacy import consent_to_publication
 
 
 def _profile_page(client, case, disappeared_on: str) -> str:
+    consent_to_publication(case)
     form = {
         "name": "Azat Isakov",
         "status": "continuing",

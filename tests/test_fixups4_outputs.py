@@ -19,6 +19,7 @@ from habeas.advocacy.models import PublicProfile, PublicUpdate
 from habeas.alerts.services import case_deadlines_update
 from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
+from tests.support.advocacy import consent_to_publication
 
 TODAY = datetime(2026, 12, 6, 12, tzinfo=UTC)
 
@@ -44,6 +45,7 @@ def test_the_publication_form_publishes_the_day_never_the_minute(alices_case, bo
     and adds a timeline entry, both typed to the minute, through the forms THEN the
     profile and the entry keep the day, and no public page or feed shows the time."""
     client.force_login(bob)
+    consent_to_publication(alices_case)
     saved = client.post(
         reverse("publication_edit", args=[alices_case.public_id]),
         {

@@ -16,15 +16,19 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from habeas.advocacy import selectors
 from habeas.advocacy.models import PublicProfile, PublicUpdate
 from habeas.cases import services as cases
 from habeas.cases.models import PersonName
+from tests.support.advocacy import consent_to_publication
 
 TODAY = date(2026, 12, 6)
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _publish(client, case, **fields) -> None:
+    if not selectors.consent_given(case, "publication"):
+        consent_to_publication(case)
     form = {"name": "Azat Isakov", "status": "continuing", "country": "TM", "is_published": "on"}
     saved = client.post(reverse("publication_edit", args=[case.public_id]), {**form, **fields})
     assert saved.status_code == 302, saved.content.decode()

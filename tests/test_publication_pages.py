@@ -12,7 +12,7 @@ from django.urls import reverse
 from habeas.advocacy import services
 from habeas.advocacy.models import Intervention, PublicUpdate
 from habeas.cases import services as cases
-from tests.support.advocacy import give_what_the_un_asks
+from tests.support.advocacy import consent_to_publication, give_what_the_un_asks
 from tests.support.organisation import give_the_organisation
 
 PROFILE = {
@@ -25,6 +25,7 @@ PROFILE = {
 
 @pytest.fixture
 def profile(alices_case, alice):
+    consent_to_publication(alices_case, by=alice)
     return services.public_profile_save(
         case=alices_case, name="Rustam Isakov", is_published=True, country="TM", by=alice
     )
@@ -37,6 +38,7 @@ def test_the_timeline_link_waits_for_a_profile(alices_case, bob, client):
     """GIVEN a case with nothing cleared for publication WHEN its team opens the
     Advocacy page THEN it offers to choose what is published, not a timeline entry
     that cannot be made; once a profile is saved through the form, it does."""
+    consent_to_publication(alices_case)
     client.force_login(bob)
     advocacy = reverse("case_advocacy", args=[alices_case.public_id])
     timeline = reverse("public_update_add", args=[alices_case.public_id])
@@ -69,6 +71,7 @@ def test_an_entry_typed_before_any_profile_is_kept_with_a_link_to_clear_one(
 
 
 def test_saving_what_is_published_says_so_on_the_preview_it_lands_on(alices_case, bob, client):
+    consent_to_publication(alices_case)
     client.force_login(bob)
     saved = client.post(
         reverse("publication_edit", args=[alices_case.public_id]), PROFILE, follow=True

@@ -118,3 +118,41 @@ def test_organisation_page_and_logo_queries_do_not_grow_with_its_history(login, 
         organisation_update(by=ada, phone=f"+1 555 {i}", logo=screenshot_jpeg(f"v{i}"))
     assert _queries(client, "/organisation/") == page
     assert _queries(client, reverse("organisation_logo")) == logo
+
+
+def test_advocacy_and_consent_pages_queries_do_not_grow_with_consents(login, alice, alices_case):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from habeas.advocacy import services as advocacy
+    from tests.support import evidence as evidence_support
+
+    client = login(alice)
+    urls = [
+        reverse("case_advocacy", args=[alices_case.public_id]),
+        reverse("family_consent_add", args=[alices_case.public_id]),
+        reverse("case_document", args=[alices_case.public_id]) + "?doc=wgeid",
+    ]
+
+    def consent(i: int) -> None:
+        item = evidence_support.add(alices_case, alice, f"signed {i}".encode(), f"c{i}.txt")
+        relative = cases.relative_add(
+            person=alices_case.people.get(), name=f"Relative {i}", relationship="sister", by=alice
+        )
+        advocacy.family_consent_record(
+            case=alices_case,
+            by=alice,
+            given_by=f"sister {i}",
+            given_on=date(2024, 1, 1 + i),
+            form="written",
+            to_un=True,
+            relative=relative,
+            evidence=item,
+        )
+
+    consent(0)
+    few = [_queries(client, url) for url in urls]
+    for i in range(1, 6):
+        consent(i)
+    assert [_queries(client, url) for url in urls] == few

@@ -18,6 +18,7 @@ from habeas.evidence.services import evidence_update
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from habeas.sources.models import Claim, ClaimLink, Source
+from tests.support.advocacy import consent_to_publication
 from tests.support.evidence import add as evidence_add
 
 COUNTRIES = ["RU", "TR", "KZ", "UZ", "AZ", "BY", "KG", "TJ"]
@@ -111,6 +112,7 @@ def _grow(g: Grown, n: int) -> None:
             actors=[(unit, EventActor.Role.ALLEGED_PERPETRATOR)],
             by=by,
         )
+        consent_to_publication(other, by=by)
         published = advocacy.public_profile_save(
             case=other, name=f"Person {i}", is_published=True, country=country, by=by
         )
@@ -168,6 +170,7 @@ def grown(alices_case, alice) -> Grown:
     g.item = evidence_add(
         case, by, b"first note", "first.txt", claims=[g.claim], events=[g.event], source=g.orchid
     )
+    consent_to_publication(case, by=by)
     g.profile = advocacy.public_profile_save(
         case=case, name="R. Isakov", is_published=True, country="TM", by=by
     )

@@ -60,7 +60,7 @@ from habeas.organisation.selectors import (
 )
 from habeas.sources.models import Claim, ClaimRelay, Source
 
-from . import ced, procedure
+from . import ced, procedure, selectors
 from .models import (
     Addressee,
     DetailClearance,
@@ -77,6 +77,16 @@ class Recipient(StrEnum):
     UN = "un"
     GOVERNMENT = "government"
     PUBLIC = "public"
+
+
+# The family's consent each recipient needs (FamilyConsent, selectors.consent_given):
+# UN bodies; the authorities, other States and intergovernmental bodies (letters);
+# the public (urgent actions, press, briefing notes).
+CONSENT_SCOPE: dict[Recipient, str] = {
+    Recipient.UN: "un",
+    Recipient.GOVERNMENT: "authorities",
+    Recipient.PUBLIC: "publication",
+}
 
 
 class DocKind(StrEnum):
@@ -499,10 +509,8 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
     def cleared(detail: str) -> bool:
         return recipient in DETAIL_CLEARED_FOR.get(getattr(clearance, detail), frozenset())
 
-    family_consent = any(
-        s.kind in (Source.Kind.RELATIVE, Source.Kind.VICTIM) and s.consent_to_un
-        for s in sources.values()
-    )
+    # Recorded, not inferred from a source's consent to the UN: who, when, to what.
+    family_consent = selectors.consent_given(case, CONSENT_SCOPE[recipient])
     name, variants = name_for_language(person, language) if person else ("", [])
     place = place_label(case, language)
     occupation = person.occupation if person and cleared("occupation") else ""
@@ -997,7 +1005,14 @@ def _letter(
         sections.append(Section(t["asks"], [], _asks(t, name)))
     signature = [org.signatory_name.strip(), org.signatory_title.strip(), org.name.strip()]
     sections.append(Section("", [t["closing"], "\n".join(line for line in signature if line)]))
-    keys = sender_missing(signed=True, org=org) + ([] if addressee else ["addressee"])
+    # Letters to the authorities and to other States alike need the family's consent
+    # to letters, whoever the facts are cleared for.
+    consented = selectors.consent_given(case, "authorities")
+    keys = (
+        sender_missing(signed=True, org=org)
+        + ([] if addressee else ["addressee"])
+        + ([] if consented else ["consent"])
+    )
     return Document(
         DocKind.THIRD_STATE if third_state else DocKind.LETTER,
         language,
@@ -1085,7 +1100,11 @@ def urgent_action(
         _events_section(t, f, t["background"]),
         Section(t["act_until"], [format_date(today + timedelta(days=ACT_FOR_DAYS), language)]),
     ]
-    keys = sender_missing(signed=False) + ([] if addressees else ["addressee"])
+    keys = (
+        sender_missing(signed=False)
+        + ([] if addressees else ["addressee"])
+        + ([] if f.family_consent else ["consent"])
+    )
     return Document(
         DocKind.URGENT_ACTION,
         language,
@@ -1178,12 +1197,18 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
             _third_state_asks(t, t["briefing.people"]),
         )
     )
+    # A case goes public here only with its family's say-so: name the ones without.
+    consented = selectors.cases_with_consent(cases, "publication")
+    unconsented = [case.reference for case in cases if case.pk not in consented]
+    keys = ["consent"] if unconsented else []
     return Document(
         "briefing",
         language,
         t["briefing.title"],
         Recipient.PUBLIC,
         sections,
+        [f"{t['missing.consent']}: {', '.join(unconsented)}"] if unconsented else [],
+        missing_keys=keys,
         warnings=script_warnings(foreign, language),
         left_out=left_out,
     )

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from habeas.cases.models import Case, Event
+from habeas.evidence.selectors import evidence_for_case
 
 from . import procedure
 from .ced import states_parties
 from .documents import DocKind, Recipient, event_goes_to, source_allows
 from .models import (
     Addressee,
+    FamilyConsent,
     Intervention,
     Language,
     PersonDetailsClearance,
@@ -27,8 +29,8 @@ from .models import (
 )
 from .photos import MAX_UPLOAD_BYTES
 from .publication import UN_SUBMISSION_WARNING, says_un_submission
-from .selectors import kinds_for
-from .services import PROFILE_FIELDS
+from .selectors import kinds_for, relatives_of_case
+from .services import PROFILE_FIELDS, PUBLICATION_CONSENT_WARNING
 from .texts import LANGUAGES
 
 
@@ -99,6 +101,47 @@ class InterventionForm(forms.Form):
 class MarkSentForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DateInput)
     channel = forms.ChoiceField(label=_("Channel"), choices=Intervention.Channel.choices)
+
+
+class FamilyConsentForm(forms.ModelForm):
+    """Who consented, when, how and to what. The relative and the written consent
+    are picked among this case's own (the service checks it again)."""
+
+    class Meta:
+        model = FamilyConsent
+        fields = [
+            "given_by",
+            "relative",
+            "given_on",
+            "form",
+            "to_un",
+            "to_authorities",
+            "to_publication",
+            "evidence",
+            "notes",
+        ]
+        widgets = {"given_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "relative": _("If the one who consented is recorded as a relative on the case."),
+            "evidence": _("If the consent is in writing: the evidence item that keeps it."),
+        }
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        relative = cast(forms.ModelChoiceField, self.fields["relative"])
+        relative.queryset = relatives_of_case(case=case)
+        evidence = cast(forms.ModelChoiceField, self.fields["evidence"])
+        evidence.queryset = evidence_for_case(case=case)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(f) for f in ("to_un", "to_authorities", "to_publication")):
+            raise forms.ValidationError(_("Tick at least one thing the family consented to."))
+        return cleaned
+
+
+class FamilyConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput)
 
 
 class MarkReadyForm(forms.Form):
@@ -247,6 +290,31 @@ class PublicProfileForm(forms.ModelForm):
                 _("The photo is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}
             )
         return upload.read()
+
+    def warn_without_consent(self, *, consent_given: bool) -> None:
+        """Published without the family's recorded consent to publication: the form
+        comes back once with a warning, a box to publish anyway and the reason."""
+        if not self.is_bound or consent_given or not self.data.get("is_published"):
+            return
+        self.fields["publish_anyway"] = forms.BooleanField(
+            label=_("Publish it anyway, without a recorded consent"), required=False
+        )
+        self.fields["without_consent_reason"] = forms.CharField(
+            label=_("Why"),
+            max_length=500,
+            required=False,
+            help_text=_("Kept in the audit log. Name no one."),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "publish_anyway" not in self.fields:
+            return cleaned
+        if not cleaned.pop("publish_anyway", False):
+            raise forms.ValidationError(PUBLICATION_CONSENT_WARNING, code="no_consent")
+        if not cleaned.get("without_consent_reason", "").strip():
+            self.add_error("without_consent_reason", _("Say why it is published anyway."))
+        return cleaned
 
     class Meta:
         model = PublicProfile

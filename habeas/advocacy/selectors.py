@@ -17,13 +17,14 @@ from django.shortcuts import get_object_or_404
 
 from habeas.accounts.models import User
 from habeas.cases.access import cases_visible_to
-from habeas.cases.models import Case, Event, Person, PersonName
+from habeas.cases.models import Case, Event, Person, PersonName, Relative
 from habeas.lib.partialdate import PartialDate, Precision
 from habeas.sources.models import Claim, ClaimRelay
 
 from . import ced, procedure
 from .models import (
     Addressee,
+    FamilyConsent,
     Intervention,
     PersonDetailsClearance,
     PublicProfile,
@@ -87,6 +88,51 @@ def addressee_get(*, public_id: UUID | str | None) -> Addressee | None:
         return Addressee.objects.get(public_id=UUID(str(public_id)))
     except (ValueError, Addressee.DoesNotExist):
         raise Http404 from None
+
+
+# What each scope of consent is recorded as (FamilyConsent): "un" for UN bodies,
+# "authorities" for letters to the authorities and to other States or
+# intergovernmental bodies, "publication" for anything public.
+CONSENT_SCOPES = {
+    "un": "to_un",
+    "authorities": "to_authorities",
+    "publication": "to_publication",
+}
+
+
+def family_consents_for(case: Case) -> QuerySet[FamilyConsent]:
+    """Every consent recorded on `case` (already access-checked), newest first,
+    withdrawn ones included."""
+    return FamilyConsent.objects.filter(case=case).select_related("relative", "evidence__case")
+
+
+def relatives_of_case(*, case: Case) -> QuerySet[Relative]:
+    """The relatives recorded for the people of `case`: who may have consented."""
+    return Relative.objects.filter(person__cases=case).order_by("name", "id")
+
+
+def family_consent_for_case(*, case: Case, public_id: UUID) -> FamilyConsent:
+    """A consent of `case` (already access-checked); 404 for one of another case."""
+    return get_object_or_404(FamilyConsent, case=case, public_id=public_id)
+
+
+def consent_given(case: Case, scope: str) -> bool:
+    """Whether the family's consent to `scope` ("un", "authorities" or
+    "publication") is recorded on `case` and not withdrawn."""
+    field = CONSENT_SCOPES[scope]  # KeyError: a scope nobody records is a bug
+    return FamilyConsent.objects.filter(
+        case=case, withdrawn_on__isnull=True, **{field: True}
+    ).exists()
+
+
+def cases_with_consent(cases: Iterable[Case], scope: str) -> set[int]:
+    """The ids of those of `cases` whose family consented to `scope`, in one query."""
+    field = CONSENT_SCOPES[scope]
+    return set(
+        FamilyConsent.objects.filter(
+            case__in=list(cases), withdrawn_on__isnull=True, **{field: True}
+        ).values_list("case_id", flat=True)
+    )
 
 
 def profile_for_case(*, case: Case) -> PublicProfile | None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -21,6 +22,7 @@ from habeas.lib.partialdate import MIN_YEAR, PartialDate, Precision, add_months
 from . import ced, documents, photos, procedure, selectors
 from .models import (
     Addressee,
+    FamilyConsent,
     DetailClearance,
     Intervention,
     PersonDetailsClearance,
@@ -371,6 +373,10 @@ def person_details_clearance_set(*, case: Case, by: User, **fields: str) -> Pers
     )
     return row
 
+PUBLICATION_CONSENT_WARNING = _lazy(
+    "No consent of the family to publication is recorded (Advocacy page, Family "
+    "consent). Record it, or tick the box to publish anyway and say why."
+)
 
 PROFILE_FIELDS = (
     "is_published",
@@ -391,11 +397,15 @@ def public_profile_save(
     by: User,
     photo: bytes | None = None,
     photo_remove: bool = False,
+    without_consent_reason: str = "",
     **fields: Any,
 ) -> PublicProfile:
     """Create or change what is cleared for publication about `case`. `photo`: the
     bytes of an uploaded image, published only as its re-encoded copy
-    (habeas.advocacy.photos); `photo_remove` takes the photo down."""
+    (habeas.advocacy.photos); `photo_remove` takes the photo down. Published
+    without the family's recorded consent to publication only with
+    `without_consent_reason` (why: the family cannot be reached, it asked for it
+    by a way not recorded…), which the audit log keeps."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not publishable: {sorted(unknown)}")
@@ -412,6 +422,10 @@ def public_profile_save(
         profile.has_photo = True
     elif photo_remove:
         profile.photo, profile.has_photo = None, False
+    reason = " ".join(without_consent_reason.split())[:500]
+    without_consent = profile.is_published and not selectors.consent_given(case, "publication")
+    if without_consent and not reason:
+        raise ValidationError({"is_published": PUBLICATION_CONSENT_WARNING})
     if profile.is_published and profile.published_at is None:
         profile.published_at = timezone.now()
     profile.updated_by = by
@@ -422,7 +436,12 @@ def public_profile_save(
         actor=by,
         target=profile,
         case=case,
-        detail={"published": profile.is_published, "photo": profile.has_photo},
+        detail={
+            "published": profile.is_published,
+            "photo": profile.has_photo,
+            # The caseworker's reason, kept with who published without consent.
+            **({"without_consent": reason} if without_consent else {}),
+        },
     )
     return profile
 
@@ -463,3 +482,95 @@ def public_update_add(
     update.save()
     audit_record(action="public_update.add", actor=by, target=update, case=profile.case)
     return update
+
+
+# --- Family consent -----------------------------------------------------------
+
+
+def _check_consent_day(day: date, field: str, label: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("%(what)s cannot be in the future.") % {"what": label}})
+    # A typo such as 0222 for 2022 (no date Habeas can print, see _check_sent_on).
+    if day.year < MIN_YEAR:
+        raise ValidationError(
+            {field: _("%(what)s cannot be before %(year)s.") % {"what": label, "year": MIN_YEAR}}
+        )
+
+
+@transaction.atomic
+def family_consent_record(
+    *,
+    case: Case,
+    by: User,
+    given_by: str,
+    given_on: date,
+    form: str,
+    to_un: bool = False,
+    to_authorities: bool = False,
+    to_publication: bool = False,
+    relative: Any = None,
+    evidence: Any = None,
+    notes: str = "",
+) -> FamilyConsent:
+    """Record the family's consent (or the person's own) to what the organisation
+    does with `case`. Documents read it per recipient (selectors.consent_given)."""
+    _check_consent_day(given_on, "given_on", _("The day consent was given"))
+    if not (to_un or to_authorities or to_publication):
+        raise ValidationError(_("Tick at least one thing the family consented to."))
+    if relative is not None and not case.people.filter(pk=relative.person_id).exists():
+        raise ValidationError({"relative": _("This relative is not one of this case.")})
+    if evidence is not None and evidence.case_id != case.pk:
+        raise ValidationError({"evidence": _("This evidence item is not one of this case.")})
+    consent = FamilyConsent(
+        case=case,
+        relative=relative,
+        given_by=given_by,
+        given_on=given_on,
+        form=form,
+        to_un=to_un,
+        to_authorities=to_authorities,
+        to_publication=to_publication,
+        evidence=evidence,
+        notes=notes,
+        created_by=by,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(
+        action="family_consent.record",
+        actor=by,
+        target=consent,
+        case=case,
+        detail={
+            "to": [
+                scope
+                for scope, given in (
+                    ("un", to_un),
+                    ("authorities", to_authorities),
+                    ("publication", to_publication),
+                )
+                if given
+            ]
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def family_consent_withdraw(*, consent: FamilyConsent, by: User, on: date) -> FamilyConsent:
+    """The family took its consent back on `on`: from then on it no longer counts
+    for any document; the record stays, with the day it was withdrawn."""
+    locked = FamilyConsent.objects.select_for_update().get(pk=consent.pk)
+    if locked.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    _check_consent_day(on, "withdrawn_on", _("The day it was withdrawn"))
+    if on < locked.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("A consent cannot be withdrawn before the day it was given.")}
+        )
+    locked.withdrawn_on = on
+    locked.full_clean()
+    locked.save(update_fields=["withdrawn_on"])
+    audit_record(action="family_consent.withdraw", actor=by, target=locked, case=locked.case)
+    consent.refresh_from_db()
+    return consent

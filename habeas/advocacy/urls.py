@@ -50,6 +50,16 @@ urlpatterns = [
         views.response_add,
         name="response_add",
     ),
+    path(
+        "cases/<uuid:case_id>/advocacy/consents/new/",
+        views.family_consent_add,
+        name="family_consent_add",
+    ),
+    path(
+        "cases/<uuid:case_id>/advocacy/consents/<uuid:consent_id>/withdraw/",
+        views.family_consent_withdraw,
+        name="family_consent_withdraw",
+    ),
     path("cases/<uuid:case_id>/publication/", views.publication_edit, name="publication_edit"),
     path(
         "cases/<uuid:case_id>/publication/photo.jpg",

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,13 +34,15 @@ from habeas.core import uploads
 from habeas.core.pages import errors_onto, form_page
 from habeas.lib.text import plain_text
 
-from . import ced, documents, selectors, services
+from . import ced, documents, fixes, selectors, services
 from . import render as render_to
 from .forms import (
     AddresseeForm,
     BriefingQueryForm,
     CaseDocumentQueryForm,
     EventClearanceForm,
+    FamilyConsentForm,
+    FamilyConsentWithdrawForm,
     InterventionCloseForm,
     InterventionForm,
     MarkReadyForm,
@@ -82,16 +85,55 @@ def case_advocacy(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
             "today": today,
             "interventions": selectors.interventions_for_case(case=case),
             "wgeid_missing": wgeid.missing,
+            "fixes": fixes.fixes_for(wgeid, case=case, user=request.user, can_edit=access.can_edit),
             "ced_party": ced.is_party(case.country.code),
             "ced_as_of": parties.as_of,
             "events_left_out": wgeid.left_out,
             "steps_left_out": wgeid.steps_left_out,
             "profile": selectors.profile_for_case(case=case),
+            "consents": selectors.family_consents_for(case),
             "addressees": selectors.addressee_list(),
             "languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
             "can_edit": access.can_edit,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def family_consent_add(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
+    form = FamilyConsentForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form):
+            services.family_consent_record(case=case, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Family consent recorded."))
+            return redirect(reverse("case_advocacy", args=[case.public_id]) + "#consent-h")
+    back = reverse("case_advocacy", args=[case.public_id])
+    return form_page(request, title=_("Record a family consent"), back=back, forms=[form])
+
+
+@require_http_methods(["GET", "POST"])
+def family_consent_withdraw(
+    request: AuthenticatedRequest, case_id: UUID, consent_id: UUID
+) -> HttpResponse:
+    case = case_access(user=request.user, public_id=case_id, need=Need.EDIT).case
+    consent = selectors.family_consent_for_case(case=case, public_id=consent_id)
+    form = FamilyConsentWithdrawForm(
+        request.POST or None, initial={"withdrawn_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_onto(form):
+            services.family_consent_withdraw(
+                consent=consent, by=request.user, on=form.cleaned_data["withdrawn_on"]
+            )
+            messages.success(request, _("The consent is recorded as withdrawn."))
+            return redirect(reverse("case_advocacy", args=[case.public_id]) + "#consent-h")
+    back = reverse("case_advocacy", args=[case.public_id])
+    title = _("Withdraw the consent given by %(who)s on %(day)s") % {
+        "who": consent.given_by,
+        "day": date_format(consent.given_on, "j M Y"),
+    }
+    return form_page(request, title=title, back=back, forms=[form])
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,6 +170,13 @@ def intervention_detail(
             "intervention": intervention,
             "responses": intervention.responses.all(),
             "document": document,
+            "fixes": fixes.fixes_for(
+                document,
+                case=case,
+                user=request.user,
+                can_edit=access.can_edit,
+                intervention=intervention,
+            ),
             "doc_kind": documents.DOCUMENT_FOR_KIND[intervention.kind].value,
             "today": today,
             "can_edit": access.can_edit,
@@ -321,6 +370,9 @@ def case_document(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
             "document": document,
             "download_query": query.urlencode(),
             "pdf_gaps": render_to.pdf_gaps(document),
+            "fixes": fixes.fixes_for(
+                document, case=case, user=request.user, can_edit=access.can_edit
+            ),
             "doc": doc,
             "can_edit": access.can_edit,
         },
@@ -468,6 +520,7 @@ def publication_edit(request: AuthenticatedRequest, case_id: UUID) -> HttpRespon
     form = PublicProfileForm(
         request.POST or None, request.FILES or None, instance=profile, initial=initial
     )
+    form.warn_without_consent(consent_given=selectors.consent_given(case, "publication"))
     dropped = uploads.report_dropped(request, form)  # a photo over the upload limit
     if request.method == "POST" and not dropped and form.is_valid():
         with errors_onto(form):

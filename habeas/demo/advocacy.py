@@ -8,11 +8,18 @@ import io
 from datetime import date, timedelta
 from typing import cast
 
+from django.utils import timezone
 from PIL import Image, ImageDraw, PngImagePlugin
 
 from habeas.accounts.models import User
 from habeas.advocacy import services
-from habeas.advocacy.models import Addressee, Intervention, PublicProfile, Response
+from habeas.advocacy.models import (
+    Addressee,
+    FamilyConsent,
+    Intervention,
+    PublicProfile,
+    Response,
+)
 from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import PartialDate
 from habeas.organisation.services import organisation_update
@@ -68,6 +75,19 @@ def _addressees(by: User) -> dict[str, Addressee]:
     return {key: services.addressee_create(by=by, **fields) for key, fields in rows.items()}
 
 
+def family_consent(case: Case, by: User, *, given_by: str, given_on: date, **to: bool) -> None:
+    """The family's consent as a caseworker records it (Advocacy, Family consent):
+    documents and publication read it, never a source's tick."""
+    services.family_consent_record(
+        case=case,
+        by=by,
+        given_by=given_by,
+        given_on=given_on,
+        form=FamilyConsent.Form.MESSAGE,
+        **to,
+    )
+
+
 def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> None:
     """Through the same services as the advocacy pages, so each intervention shows the
     state a real one would: a UN submission stays a draft while its document lacks what
@@ -76,6 +96,14 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
     if first is not None:
         services.intervention_add(
             case=first, kind=Intervention.Kind.WGEID_URGENT, addressee=addressees["wgeid"], by=by
+        )
+        # The family agreed to letters; the UN submission waits for its say-so.
+        family_consent(
+            first,
+            by,
+            given_by="his cousin (demo)",
+            given_on=today - timedelta(days=35),
+            to_authorities=True,
         )
         letter = services.intervention_add(
             case=first,
@@ -92,6 +120,15 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
         )
     old = Case.objects.filter(reference="TM-2002-004").first()
     if old is not None:
+        family_consent(
+            old,
+            by,
+            given_by="his wife (demo)",
+            given_on=date(2022, 1, 20),
+            to_un=True,
+            to_authorities=True,
+            to_publication=True,
+        )
         # Submitted on paper in 2022, before the organisation used Habeas: recorded as
         # sent outside it (no snapshot, no check of a document Habeas would generate).
         # The government's reply, forwarded by the Working Group, runs the six-month
@@ -210,6 +247,13 @@ def _publication(by: User) -> None:
         case = Case.objects.filter(reference=reference).first()
         if case is None:
             continue
+        family_consent(
+            case,
+            by,
+            given_by="the family (demo)",
+            given_on=timezone.localdate() - timedelta(days=60),
+            to_publication=True,
+        )
         profile = services.public_profile_save(
             case=case,
             by=by,

@@ -17,9 +17,12 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from habeas.accounts.models import User
 from habeas.cases import services as cases
 from habeas.cases.models import Actor, Case, Event, EventActor, PersonName, Status
+from habeas.demo import advocacy as advocacy_demo
 from habeas.evidence import services as evidence
 from habeas.evidence.models import Assessment, Element, EvidenceItem
 from habeas.lib.partialdate import PartialDate
@@ -387,6 +390,9 @@ def journalist_2003(by: User, actors: dict[str, Actor]) -> Case:
         consent_to_un=True,
         by=by,
     )
+    advocacy_demo.family_consent(
+        case, by, given_by="his mother (demo)", given_on=timezone.localdate(), to_un=True
+    )
     juniper = sources.source_add(
         case=case,
         code_name="JUNIPER",
@@ -501,6 +507,9 @@ def student_2016(by: User, actors: dict[str, Actor]) -> Case:
         identity="His sister (identity withheld in the demo)",
         consent_to_un=True,
         by=by,
+    )
+    advocacy_demo.family_consent(
+        case, by, given_by="his sister (demo)", given_on=timezone.localdate(), to_un=True
     )
     birch = sources.source_add(
         case=case,

@@ -494,6 +494,13 @@ def _other_case(row: tuple, by: User, actors: dict[str, Actor]) -> None:
         consent_to_un=True,
         by=by,
     )
+    advocacy_demo.family_consent(
+        case,
+        by,
+        given_by="a relative (demo)",
+        given_on=timezone.localdate(),
+        to_un=True,
+    )
     claim = sources.claim_add(
         case=case,
         source=family,

@@ -11,6 +11,7 @@ from habeas.advocacy import services as advocacy
 from habeas.alerts.models import Alert
 from habeas.evidence import samples
 from habeas.evidence.services import evidence_add
+from tests.support.advocacy import consent_to_publication
 from tests.support.alerts import raise_alert
 
 
@@ -47,6 +48,7 @@ def an_alert(case) -> Alert:
 def advocacy_ids(case, by) -> dict:
     """The ids of an intervention on `case`, its public profile and an addressee."""
     intervention = advocacy.intervention_add(case=case, kind="letter_authorities", by=by)
+    consent_to_publication(case, by=by)
     profile = advocacy.public_profile_save(
         case=case, name="R. Isakov", is_published=True, photo=samples.screenshot_jpeg(), by=by
     )
