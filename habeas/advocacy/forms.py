@@ -310,7 +310,8 @@ class PublicProfileForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if "publish_anyway" not in self.fields:
             return cleaned
-        if not cleaned.pop("publish_anyway", False):
+        anyway = cleaned.pop("publish_anyway", False)
+        if not anyway:
             raise forms.ValidationError(PUBLICATION_CONSENT_WARNING, code="no_consent")
         if not cleaned.get("without_consent_reason", "").strip():
             self.add_error("without_consent_reason", _("Say why it is published anyway."))

@@ -75,7 +75,16 @@ def _addressees(by: User) -> dict[str, Addressee]:
     return {key: services.addressee_create(by=by, **fields) for key, fields in rows.items()}
 
 
-def family_consent(case: Case, by: User, *, given_by: str, given_on: date, **to: bool) -> None:
+def family_consent(
+    case: Case,
+    by: User,
+    *,
+    given_by: str,
+    given_on: date,
+    to_un: bool = False,
+    to_authorities: bool = False,
+    to_publication: bool = False,
+) -> None:
     """The family's consent as a caseworker records it (Advocacy, Family consent):
     documents and publication read it, never a source's tick."""
     services.family_consent_record(
@@ -84,7 +93,9 @@ def family_consent(case: Case, by: User, *, given_by: str, given_on: date, **to:
         given_by=given_by,
         given_on=given_on,
         form=FamilyConsent.Form.MESSAGE,
-        **to,
+        to_un=to_un,
+        to_authorities=to_authorities,
+        to_publication=to_publication,
     )
 
 
