@@ -22,8 +22,8 @@ from habeas.lib.partialdate import MIN_YEAR, PartialDate, Precision, add_months
 from . import ced, documents, photos, procedure, selectors
 from .models import (
     Addressee,
-    FamilyConsent,
     DetailClearance,
+    FamilyConsent,
     Intervention,
     PersonDetailsClearance,
     PublicProfile,
@@ -372,6 +372,7 @@ def person_details_clearance_set(*, case: Case, by: User, **fields: str) -> Pers
         detail={"changed": dict(sorted(changed.items()))},
     )
     return row
+
 
 PUBLICATION_CONSENT_WARNING = _lazy(
     "No consent of the family to publication is recorded (Advocacy page, Family "

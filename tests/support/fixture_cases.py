@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from habeas.accounts.models import User
 from habeas.advocacy import services as advocacy
-from habeas.advocacy.models import Addressee
+from habeas.advocacy.models import Addressee, FamilyConsent
 from habeas.cases import services as cases
 from habeas.cases.models import Actor, Case, Event, EventActor, PersonName
 from habeas.lib.partialdate import PartialDate
@@ -55,11 +55,9 @@ def _actor(name: str, country: str, by: User) -> Actor:
 
 
 def _family_consent(case: Case, given_by: str, by: User) -> None:
-    """The family's consent to the UN, letters and publication.
-
-    TODO(consent): record it with the FamilyConsent service (`family_consent_add`)
-    once helper `consent` lands it; until then documents read consent from a relative
-    source who consents to the UN, so the relative is recorded as one (code name only)."""
+    """The family's consent to the UN, letters and publication, recorded with the
+    FamilyConsent service as the Advocacy page does; the relative is a source too
+    (code name only)."""
     sources.source_add(
         case=case,
         code_name="FAMILY",
@@ -67,6 +65,16 @@ def _family_consent(case: Case, given_by: str, by: User) -> None:
         consent_to_un=True,
         consent_to_government=True,
         by=by,
+    )
+    advocacy.family_consent_record(
+        case=case,
+        by=by,
+        given_by=given_by,
+        given_on=date(2026, 11, 1),
+        form=FamilyConsent.Form.WRITTEN,
+        to_un=True,
+        to_authorities=True,
+        to_publication=True,
     )
 
 
