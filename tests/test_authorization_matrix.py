@@ -7,8 +7,12 @@ anything about a case, never 403: a 403 would confirm the case exists.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from habeas.advocacy import services as advocacy
+from habeas.advocacy.models import FamilyConsent
 from habeas.cases import services as cases
 from habeas.cases.models import CaseMember, Event
 from habeas.evidence import samples
@@ -113,6 +117,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "event_clearance": CASE_WRITE,
     "response_add": CASE_WRITE,
     "intervention_close": CASE_WRITE,
+    "family_consent_add": CASE_WRITE,
+    "family_consent_withdraw": CASE_WRITE,
     "intervention_to_standard": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "publication_edit": CASE_WRITE,
     "public_update_add": CASE_WRITE,
@@ -186,6 +192,14 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "user_id": bob.public_id,
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),
+        "consent_id": advocacy.family_consent_record(
+            case=c,
+            by=alice,
+            given_by="his mother",
+            given_on=date(2021, 11, 1),
+            form=FamilyConsent.Form.ORAL,
+            to_un=True,
+        ).public_id,
         **evidence_ids(contested_case, alice),
     }
     users = {
