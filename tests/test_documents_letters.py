@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from habeas.advocacy import documents, services
-from habeas.advocacy.models import Addressee, Intervention
+from habeas.advocacy.models import Addressee, FamilyConsent, Intervention
 from habeas.cases import services as cases
 from habeas.cases.models import Event, EventActor
 from habeas.lib.partialdate import PartialDate
@@ -46,6 +46,16 @@ def azat(alice):
     )
     services.event_clearances_set(
         case=case, clearances=dict.fromkeys(case.events.all(), Event.Clearance.PUBLIC), by=alice
+    )
+    # His mother's consent to letters and to publication (the urgent action).
+    services.family_consent_record(
+        case=case,
+        given_by="his mother",
+        given_on=date(2024, 3, 1),
+        form=FamilyConsent.Form.WRITTEN,
+        to_authorities=True,
+        to_publication=True,
+        by=alice,
     )
     return case
 

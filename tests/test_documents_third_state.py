@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from habeas.advocacy import documents, services
-from habeas.advocacy.models import Addressee, Intervention
+from habeas.advocacy.models import Addressee, FamilyConsent, Intervention
 from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
 from tests.support.organisation import give_the_organisation
@@ -22,7 +22,7 @@ TODAY = date(2026, 12, 6)
 @pytest.fixture
 def azat(alice):
     person = cases.person_create(name="Azat Isakov", sex="m", by=alice)
-    return cases.case_create(
+    case = cases.case_create(
         reference="TM-2021-104",
         person=person,
         country="TM",
@@ -30,6 +30,17 @@ def azat(alice):
         disappeared_place="Moscow region, Russia (in hiding)",
         by=alice,
     )
+    # His mother's consent to letters to other States and to publication.
+    services.family_consent_record(
+        case=case,
+        given_by="his mother",
+        given_on=date(2024, 3, 1),
+        form=FamilyConsent.Form.WRITTEN,
+        to_authorities=True,
+        to_publication=True,
+        by=alice,
+    )
+    return case
 
 
 @pytest.fixture

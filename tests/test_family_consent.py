@@ -18,6 +18,7 @@ from habeas.cases import services as cases
 from habeas.sources.models import Source
 from tests.support import evidence as evidence_support
 from tests.support.advocacy import give_what_the_un_asks
+from tests.support.organisation import give_the_organisation
 
 TODAY = date(2026, 11, 28)
 
@@ -25,7 +26,7 @@ TODAY = date(2026, 11, 28)
 @pytest.fixture
 def un_ready_case(alices_case, alice, settings):
     """Every element the Working Group asks for, and no family consent yet."""
-    settings.HABEAS_ORGANISATION = "Demo Rights Centre"
+    give_the_organisation()
     case = alices_case
     case.disappeared_place = "Istanbul, Esenyurt"
     case.save()
@@ -116,7 +117,7 @@ def test_each_scope_counts_for_its_own_recipient(alices_case, alice):
 
 def test_consent_to_the_un_only_does_not_complete_a_letter(un_ready_case, alice):
     case = un_ready_case
-    prosecutor = services.addressee_create(kind="government", name="Prosecutor", by=alice)
+    prosecutor = services.addressee_create(kind="government", title="Prosecutor General", by=alice)
     services.family_consent_record(
         case=case,
         by=alice,

@@ -20,6 +20,7 @@ from habeas.cases import services as cases
 from habeas.cases.models import Event
 from habeas.lib.partialdate import PartialDate
 from tests.support.advocacy import give_what_the_un_asks
+from tests.support.organisation import give_the_organisation
 
 # alices_case disappeared on 20 Oct 2021: its window closes 20 Jan 2022.
 IN_WINDOW = datetime(2021, 11, 2, 10, 0, tzinfo=UTC)
@@ -29,7 +30,7 @@ AFTER_WINDOW = datetime(2022, 1, 21, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def ready_case(alices_case, alice, settings):
     """Alice's case with everything the Working Group asks for."""
-    settings.HABEAS_ORGANISATION = "Memorial Test Group"
+    give_the_organisation(name="Memorial Test Group")
     alices_case.disappeared_place = "Moscow"
     alices_case.save()
     police = cases.actor_create(name="Security services (test)", country="TM", by=alice)
