@@ -64,6 +64,14 @@ def _addressees(by: User) -> dict[str, Addressee]:
             "salutation": "Dear First Secretary,",
             "country": "TM",
         },
+        # An intergovernmental body: asked, like a third State, to urge the Government.
+        "eu": {
+            "kind": Addressee.Kind.INTERGOVERNMENTAL,
+            "title": "EU Special Representative for Human Rights",
+            "organisation": "European External Action Service (demo)",
+            "address": "Brussels (demo address)",
+            "email": "eusr@example.org",
+        },
         "press": {
             "kind": Addressee.Kind.PRESS,
             "name": "News desk (demo)",
@@ -115,6 +123,10 @@ def _interventions(by: User, addressees: dict[str, Addressee], today: date) -> N
             given_by="his cousin (demo)",
             given_on=today - timedelta(days=35),
             to_authorities=True,
+        )
+        # Raised with the EU, which urges the Government (a draft, ready to be checked).
+        services.intervention_add(
+            case=first, kind=Intervention.Kind.EMBASSY, addressee=addressees["eu"], by=by
         )
         letter = services.intervention_add(
             case=first,

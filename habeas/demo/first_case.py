@@ -248,6 +248,10 @@ def _first_claims(
         by=by,
         statement="At 12:43 he wrote: police are here, I'm hiding. "
         "Nothing since; his phone is off.",
+        # What goes outside: his words reported, not the contact's "he wrote" to them
+        # (first person points to who received it).
+        outside_wording="At 12:43 he sent a message saying that police were at his door "
+        "and that he was hiding. He has not been heard from since; his phone is off.",
         dated_on=case.last_contact_on,
         received_on=case.last_contact_on,
         material=Claim.Material.MESSAGE,
@@ -275,6 +279,9 @@ def _first_claims(
         by=by,
         statement="He lost his passport last year and had no travel document. He said many "
         "times he would never go back.",
+        # "Last year" reads wrong once the year turns; the outside wording does not.
+        outside_wording="He had lost his passport the year before and had no travel "
+        "document. He had said many times that he would never go back.",
         dated_on=_day(gone + timedelta(days=21)),
         received_on=_day(gone + timedelta(days=21)),
         material=Claim.Material.TESTIMONY,

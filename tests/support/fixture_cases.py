@@ -187,12 +187,12 @@ def motivating_case(by: User) -> FixtureCase:
         material=Claim.Material.MESSAGE,
         by=by,
     )
-    # The outside wording: what documents say instead of ORCHID's own words.
-    # TODO(wording): the claim form's field; claim_update writes it meanwhile.
+    # The outside wording: what documents say instead of ORCHID's own words (the
+    # claim form's "wording for outside" field, changed on the claim's edit form).
     sources.claim_update(
         claim=texted,
-        outside_wording="On 20 October 2021 he sent a message saying that police "
-        "officers were at his door; he has not been heard from since.",
+        outside_wording="He sent a message saying that police officers were at his "
+        "door; he has not been heard from since.",
         by=by,
     )
     handed = sources.claim_add(

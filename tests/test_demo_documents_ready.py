@@ -1,0 +1,68 @@
+"""Every document the demo leaves as a draft can be marked ready from its page: the
+organisation, the consents, the outside wording and the addressees the demo records
+are enough (issue 14), and the demo shows an intergovernmental addressee and a
+first-person statement with the wording that goes outside instead."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from habeas.advocacy import documents
+from habeas.advocacy.models import Addressee, Intervention
+from habeas.cases.models import Case
+from habeas.sources.models import Claim
+
+NOW = datetime(2026, 12, 6, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo(alice):
+    from habeas.demo import cases as demo
+
+    with time_machine.travel(NOW, tick=False):
+        demo.load(user=alice)
+
+
+@pytest.mark.django_db
+def test_every_demo_draft_can_be_marked_ready_from_its_page(demo, client, alice):
+    client.force_login(alice)
+    drafts = list(Intervention.objects.filter(status=Intervention.Status.DRAFT))
+    assert {i.kind for i in drafts} >= {Intervention.Kind.WGEID_URGENT, Intervention.Kind.EMBASSY}
+    with time_machine.travel(NOW, tick=False):
+        for intervention in drafts:
+            url = reverse(
+                "intervention_ready", args=[intervention.case.public_id, intervention.public_id]
+            )
+            response = client.post(url, {"channel": "email", "checked": "on"}, follow=True)
+            body = response.content.decode()
+            assert response.status_code == 200 and "Marked ready to send." in body, (
+                intervention.kind,
+                re.findall(r'class="errorlist[^"]*">(.*?)</ul>', body, re.S),
+            )
+            intervention.refresh_from_db()
+            assert intervention.status == Intervention.Status.READY
+
+
+@pytest.mark.django_db
+def test_the_demo_sends_the_outside_wording_not_the_contacts_words(demo):
+    first = Case.objects.get(reference="TM-DEMO-001")
+    claim = Claim.objects.get(case=first, source__code_name="ROWAN")
+    assert "I'm hiding" in claim.statement and claim.outside_wording
+    text = documents.build(
+        kind=documents.DocKind.WGEID, case=first, language="en", today=NOW.date(), addressees=[]
+    ).text()
+    assert claim.outside_wording in text
+    assert "he wrote: police are here" not in text
+    assert "last year" not in text
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_intergovernmental_addressee(demo):
+    eu = Addressee.objects.get(kind=Addressee.Kind.INTERGOVERNMENTAL)
+    assert not eu.name and eu.title  # written to by title
+    assert Intervention.objects.filter(addressee=eu, kind=Intervention.Kind.EMBASSY).exists()
