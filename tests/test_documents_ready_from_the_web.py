@@ -74,15 +74,26 @@ def _addressee_by_form(client, case, kind: str) -> Addressee:
 @pytest.mark.parametrize("build", [motivating_case, chinese_case, arabic_case])
 def test_every_document_kind_can_be_marked_ready_from_the_web(client, alice, ada, build):
     with time_machine.travel(NOW, tick=False):
-        fixture = build(alice)
+        fixture = build(alice, consent=False)
         case = fixture.case
 
         client.force_login(ada)
         response = client.post(reverse("organisation_edit"), ORGANISATION)
         assert response.status_code == 302, response.content.decode()[:2000]
 
-        # TODO(consent): record the family's consent through `family_consent_add`
-        # (the fixture records it as a consenting relative source until it lands).
+        client.force_login(alice)
+        response = client.post(
+            reverse("family_consent_add", args=[case.public_id]),
+            {
+                "given_by": "his mother",
+                "given_on": "2026-11-01",
+                "form": "written",
+                "to_un": "on",
+                "to_authorities": "on",
+                "to_publication": "on",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
 
         client.force_login(alice)
         addressees = {

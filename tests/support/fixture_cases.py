@@ -54,7 +54,7 @@ def _actor(name: str, country: str, by: User) -> Actor:
     return cases.actor_create(name=name, country=country, kind=Actor.Kind.AGENCY, by=by)
 
 
-def _family_consent(case: Case, given_by: str, by: User) -> None:
+def _family_consent(case: Case, given_by: str, by: User, *, record: bool = True) -> None:
     """The family's consent to the UN, letters and publication, recorded with the
     FamilyConsent service as the Advocacy page does; the relative is a source too
     (code name only)."""
@@ -66,6 +66,8 @@ def _family_consent(case: Case, given_by: str, by: User) -> None:
         consent_to_government=True,
         by=by,
     )
+    if not record:  # the web test records it through the consent form
+        return
     advocacy.family_consent_record(
         case=case,
         by=by,
@@ -86,7 +88,7 @@ def _clear_events(case: Case, by: User) -> None:
     )
 
 
-def motivating_case(by: User) -> FixtureCase:
+def motivating_case(by: User, *, consent: bool = True) -> FixtureCase:
     """Azat Isakov (Азат Исаков), an exiled Turkmen activist taken in Moscow on 20
     October 2021 and believed held in Turkmenistan."""
     person = cases.person_create(
@@ -216,7 +218,7 @@ def motivating_case(by: User) -> FixtureCase:
         material=Claim.Material.PRESS_RELEASE,
         by=by,
     )
-    _family_consent(case, "his sister", by)
+    _family_consent(case, "his sister", by, record=consent)
     addressees = {
         "mfa": advocacy.addressee_create(
             kind=Addressee.Kind.GOVERNMENT,
@@ -260,6 +262,7 @@ def _script_case(
     place: str,
     police: str,
     by: User,
+    consent: bool = True,
 ) -> FixtureCase:
     person = cases.person_create(name=name, script=script, language=language, by=by, sex="m")
     cases.person_name_add(
@@ -297,11 +300,11 @@ def _script_case(
         by=by,
     )
     _clear_events(case, by)
-    _family_consent(case, "his wife", by)
+    _family_consent(case, "his wife", by, record=consent)
     return FixtureCase(case=case)
 
 
-def chinese_case(by: User) -> FixtureCase:
+def chinese_case(by: User, *, consent: bool = True) -> FixtureCase:
     """王小明 (Wang Xiaoming), taken in 乌鲁木齐."""
     return _script_case(
         reference="CN-FIX-001",
@@ -313,10 +316,11 @@ def chinese_case(by: User) -> FixtureCase:
         place="乌鲁木齐",
         police="Urumqi Public Security Bureau",
         by=by,
+        consent=consent,
     )
 
 
-def arabic_case(by: User) -> FixtureCase:
+def arabic_case(by: User, *, consent: bool = True) -> FixtureCase:
     """محمد الأحمد (Mohammed al-Ahmad), taken in دمشق."""
     return _script_case(
         reference="SY-FIX-001",
@@ -328,4 +332,5 @@ def arabic_case(by: User) -> FixtureCase:
         place="دمشق",
         police="Air Force Intelligence Directorate",
         by=by,
+        consent=consent,
     )
