@@ -336,7 +336,7 @@ def _steps(case: Case, language: str) -> tuple[list[str], list[str]]:
         case=case, kind__in=(*STEP_KINDS, *INTERNATIONAL_KINDS), sent_on__isnull=False
     ).select_related("addressee"):
         sent_on = cast(date, i.sent_on)  # sent_on__isnull=False
-        line = f"{format_date(sent_on, language)}: {t[f'kind.{i.kind}']}"
+        line = label(t, format_date(sent_on, language), t[f"kind.{i.kind}"])
         if i.addressee:
             line += f" — {i.addressee.organisation or i.addressee.name}"
         (international if i.kind in INTERNATIONAL_KINDS else national).append(line)
@@ -443,16 +443,16 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         perpetrators = [ea for ea in event.event_actors.all() if ea.role in PERPETRATOR_ROLES]
         actors = [actor_with_role(ea.actor, ea.role, language) for ea in perpetrators]
         for ea in perpetrators:
-            label = actor_label(ea.actor, language)
-            if label not in forces:
-                forces.append(label)
+            force = actor_label(ea.actor, language)
+            if force not in forces:
+                forces.append(force)
         fact = Fact(
             format_date(event.occurred_on, language), event.place, event.description, actors
         )
         foreign += sum(_foreign_script(text, language) for text in (fact.place, fact.text))
         # Whoever took it (family, lawyer, NGO) and whatever the kind: the event says.
         if event.search_step:
-            search_steps.append(f"{fact.when}: {fact.text}")
+            search_steps.append(label(t, fact.when, fact.text))
         events.append(fact)
 
     information = []
@@ -466,7 +466,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
             continue
         if not all(source_allows(relay, recipient) for relay in relays.get(claim.pk, [])):
             continue
-        label = _source_label(source, language)
+        name = _source_label(source, language)
         named_unnamed = source.consent_named_publicly and not source.public_name.strip()
         if named_unnamed and source not in unnamed:
             unnamed.append(source)
@@ -486,7 +486,7 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         else:
             when = t["undated"].format(received=format_date(claim.received_on, language))
         # Each line starts a sentence: "The Ministry of …", as the name is written mid-sentence.
-        line = f"{label}, {when}: {said}" if label else f"{when}: {said}"
+        line = label(t, f"{name}, {when}" if name else when, said)
         information.append(f"{line[:1].upper()}{line[1:]}")
     for source in unnamed:
         wording_warnings.append(
@@ -677,6 +677,23 @@ def _with_wording(document: Document, facts: CaseFacts) -> Document:
     return document
 
 
+def label(t: dict[str, str], name: str, value: str) -> str:
+    """ "Name: value" as the document's language writes it: French puts a no-break
+    space before the colon (and before ";", "?", "!"), which a line break must not
+    separate from the word before it."""
+    return f"{name}{t['colon']}{value}"
+
+
+def _date_and_place(t: dict[str, str], f: CaseFacts) -> str:
+    """ "Date: …; Place: …" on one line, each part labelled."""
+    return t["semicolon"].join(
+        (
+            label(t, t["date"], f.disappeared_on or t["unknown.date"]),
+            label(t, t["place"], f.place or t["unknown.place"]),
+        )
+    )
+
+
 def _person_section(t: dict[str, str], f: CaseFacts) -> Section:
     rows = [
         (t["name"], f.name),
@@ -687,20 +704,20 @@ def _person_section(t: dict[str, str], f: CaseFacts) -> Section:
         (t["occupation"], f.occupation),
         (t["affiliation"], f.affiliation),
     ]
-    return Section(t["person"], [f"{label}: {value}" for label, value in rows if value])
+    return Section(t["person"], [label(t, name, value) for name, value in rows if value])
 
 
 def _disappearance_section(
     t: dict[str, str], f: CaseFacts, *, country: bool = True, forces: bool = True
 ) -> Section:
     rows = [
-        f"{t['date']}: {f.disappeared_on or t['unknown']}",
-        f"{t['place']}: {f.place or t['unknown']}",
+        label(t, t["date"], f.disappeared_on or t["unknown.date"]),
+        label(t, t["place"], f.place or t["unknown.place"]),
     ]
     if country:
-        rows.append(f"{t['country']}: {f.country or t['unknown']}")
+        rows.append(label(t, t["country"], f.country or t["unknown.country"]))
     if forces:
-        rows.append(f"{t['forces']}: {', '.join(f.forces) or t['unknown']}")
+        rows.append(label(t, t["forces"], ", ".join(f.forces) or t["unknown.forces"]))
     return Section(t["disappearance"], rows)
 
 
@@ -708,8 +725,8 @@ def _events_section(t: dict[str, str], f: CaseFacts, heading: str) -> Section:
     bullets = []
     for e in f.events:
         where = f", {e.place}" if e.place else ""
-        who = f" [{'; '.join(e.actors)}]" if e.actors else ""
-        bullets.append(f"{e.when}{where}: {e.text}{who}")
+        who = f" [{t['semicolon'].join(e.actors)}]" if e.actors else ""
+        bullets.append(label(t, f"{e.when}{where}", f"{e.text}{who}"))
     return Section(heading, [] if bullets else [t["none_recorded"]], bullets)
 
 
@@ -863,7 +880,7 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
         ),
         Section(t["sp.request"], [t[f"sp.request.{appeal}"]]),
         _person_section(t, f),
-        Section(t["sp.perpetrators"], [", ".join(f.forces) or t["unknown"]]),
+        Section(t["sp.perpetrators"], [", ".join(f.forces) or t["unknown.perpetrators"]]),
         _disappearance_section(t, f, forces=False),
         _events_section(t, f, t["sp.description"]),
         _listed(t, t["information"], f.information),
@@ -1072,10 +1089,8 @@ def urgent_action(
     t = texts_for(language)
     f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today, language=language)
     profile = getattr(case, "public_profile", None)
-    headline = f"{f.country}: {f.name}"
-    summary = [
-        f"{t['date']}: {f.disappeared_on or t['unknown']}; {t['place']}: {f.place or t['unknown']}"
-    ]
+    headline = label(t, f.country, f.name)
+    summary = [_date_and_place(t, f)]
     if f.days_missing is not None:
         summary.append(days_missing_line(t, f, language))
     if profile and profile.is_published and profile.summary:
@@ -1174,19 +1189,16 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
         f = case_facts(case=case, recipient=Recipient.PUBLIC, today=today, language=language)
         left_out += f.left_out
         foreign += f.foreign_script
-        paragraphs = [
-            f"{t['date']}: {f.disappeared_on or t['unknown']}; {t['place']}: "
-            f"{f.place or t['unknown']}"
-        ]
+        paragraphs = [_date_and_place(t, f)]
         if f.days_missing is not None:
             paragraphs.append(days_missing_line(t, f, language))
         if f.forces:
-            paragraphs.append(f"{t['forces']}: {', '.join(f.forces)}")
+            paragraphs.append(label(t, t["forces"], ", ".join(f.forces)))
         sections.append(
             Section(
                 f"{f.name} ({case.reference})",
                 paragraphs,
-                [f"{e.when}: {e.text}" for e in f.events],
+                [label(t, e.when, e.text) for e in f.events],
             )
         )
     # Diplomats are asked to urge the Government, never to release anyone themselves.
@@ -1207,7 +1219,7 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
         t["briefing.title"],
         Recipient.PUBLIC,
         sections,
-        [f"{t['missing.consent']}: {', '.join(unconsented)}"] if unconsented else [],
+        [label(t, t["missing.consent"], ", ".join(unconsented))] if unconsented else [],
         missing_keys=keys,
         warnings=script_warnings(foreign, language),
         left_out=left_out,

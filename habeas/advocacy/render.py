@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -169,12 +170,18 @@ def _texts(document: Document) -> Iterator[tuple[str, str]]:
             # A line may hold several labelled values ("Date: …; Place: …"): each
             # part goes under the last label before it, so a refusal names the field
             # that holds the text.
+            # French writes a no-break space before ":" and ";" ("Date\u00a0: …").
             label = ""
-            for part in line.split("; "):
+            for part in _PARTS.split(line):
                 head, colon, _ = part.partition(": ")
-                if colon and len(head) <= 60 and not _cannot_draw(head):
+                head = head.removesuffix("\u00a0")
+                # Up to 100: the French and Spanish place labels run past 90.
+                if colon and len(head) <= 100 and not _cannot_draw(head):
                     label = head
                 yield (f"{heading} — {label}" if label else heading), part
+
+
+_PARTS = re.compile("\u00a0?; ")
 
 
 def pdf_gaps(document: Document) -> list[str]:
