@@ -241,6 +241,60 @@ def test_a_relative_of_another_person_is_refused(alices_case, alice):
         )
 
 
+def test_a_relative_another_team_recorded_is_neither_offered_nor_accepted(
+    alices_case, alice, charlie, client
+):
+    """The same person on a case only Charlie works on: the relative he records
+    there must not be named to Alice's team, by the picker or through a forged POST
+    (adversarial review, HIGH)."""
+    person = alices_case.people.get()
+    other = cases.case_create(reference="TM-2022-999", person=person, country="TM", by=charlie)
+    secret = cases.relative_add(
+        person=person, case=other, name="Gulnara SECRET-SISTER", relationship="sister", by=charlie
+    )
+    own = cases.relative_add(
+        person=person, case=alices_case, name="Own Mother", relationship="mother", by=alice
+    )
+    client.force_login(alice)
+    page = client.get(_add_url(alices_case)).content.decode()
+    assert "Own Mother" in page
+    assert "SECRET-SISTER" not in page
+    response = client.post(_add_url(alices_case), _form(to_un="on", relative=str(secret.pk)))
+    assert response.status_code == 400  # re-displayed with the choice refused
+    assert not FamilyConsent.objects.filter(case=alices_case).exists()
+    assert "SECRET-SISTER" not in _advocacy(client, alices_case)
+    with pytest.raises(ValidationError) as refused:
+        services.family_consent_record(
+            case=alices_case,
+            by=alice,
+            given_by="his sister",
+            given_on=date(2024, 1, 1),
+            form="oral",
+            to_un=True,
+            relative=secret,
+        )
+    assert "SECRET-SISTER" not in str(refused.value)
+    assert (
+        services.family_consent_record(
+            case=alices_case,
+            by=alice,
+            given_by="his mother",
+            given_on=date(2024, 1, 1),
+            form="oral",
+            to_un=True,
+            relative=own,
+        ).relative
+        == own
+    )
+
+
+def test_the_consent_form_warns_against_names_and_contacts(alices_case, bob, client):
+    client.force_login(bob)
+    page = client.get(_add_url(alices_case)).content.decode()
+    assert "never write contact details" in page
+    assert "e.g. his mother" in page
+
+
 def test_a_withdrawal_before_the_consent_or_in_the_future_is_refused(
     alices_case, alice, bob, client
 ):

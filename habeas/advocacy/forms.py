@@ -122,8 +122,17 @@ class FamilyConsentForm(forms.ModelForm):
         ]
         widgets = {"given_on": DateInput, "notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
+            "given_by": _(
+                "The relationship, e.g. his mother. Every member of the case reads this: "
+                "a relative's name belongs on the relative record, where the contact is "
+                "sealed."
+            ),
             "relative": _("If the one who consented is recorded as a relative on the case."),
             "evidence": _("If the consent is in writing: the evidence item that keeps it."),
+            "notes": _(
+                "Every member of the case reads these notes: never write contact details "
+                "or the names of go-betweens here."
+            ),
         }
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:

@@ -107,8 +107,10 @@ def family_consents_for(case: Case) -> QuerySet[FamilyConsent]:
 
 
 def relatives_of_case(*, case: Case) -> QuerySet[Relative]:
-    """The relatives recorded for the people of `case`: who may have consented."""
-    return Relative.objects.filter(person__cases=case).order_by("name", "id")
+    """The relatives recorded on `case` itself: who may have consented. A relative
+    another team recorded for the same person on its own case stays unknown here
+    (cases.selectors.relatives_for_user): its name would reach every member."""
+    return Relative.objects.filter(case=case, person__cases=case).order_by("name", "id")
 
 
 def family_consent_for_case(*, case: Case, public_id: UUID) -> FamilyConsent:

@@ -518,7 +518,11 @@ def family_consent_record(
     _check_consent_day(given_on, "given_on", _("The day consent was given"))
     if not (to_un or to_authorities or to_publication):
         raise ValidationError(_("Tick at least one thing the family consented to."))
-    if relative is not None and not case.people.filter(pk=relative.person_id).exists():
+    # Recorded on this case, not merely a relative of one of its people: another
+    # team's relative of the same person must not be named to this case's members.
+    if relative is not None and (
+        relative.case_id != case.pk or not case.people.filter(pk=relative.person_id).exists()
+    ):
         raise ValidationError({"relative": _("This relative is not one of this case.")})
     if evidence is not None and evidence.case_id != case.pk:
         raise ValidationError({"evidence": _("This evidence item is not one of this case.")})
