@@ -221,3 +221,68 @@ def test_every_password_field_is_named_so_that_input_cleaning_leaves_it_alone():
                 assert PlainTextInputMiddleware.is_secret(name), f"{form.__name__}.{name}"
     assert "LoginForm.password" in found  # the premise: forms were found
     assert "AccountPasswordChangeForm.new_password1" in found
+
+
+def test_an_addressee_loses_bidi_overrides_before_it_reaches_a_letter(alice, client):
+    """A right-to-left override in an addressee's name printed "Ministry of
+    \u202eecitsuJ\u202c Affairs" as "Justice"; one in an address line reversed the
+    country line the letter adds after it (adversarial review). The service drops
+    them, so an import gets the same as the form."""
+    from habeas.advocacy import documents, render
+    from habeas.advocacy.models import Addressee
+    from habeas.cases import services as cases
+    from habeas.lib.partialdate import PartialDate
+    from tests.support.documents import pdf_text_as_read
+    from tests.support.organisation import give_the_organisation
+
+    give_the_organisation()
+    client.force_login(alice)
+    response = client.post(
+        reverse("addressee_add"),
+        {
+            "kind": "government",
+            "name": "A.\u202e Smith",
+            "title": "Minister\u2066 of\u0007 Justice",
+            "organisation": "Ministry of \u202eecitsuJ\u202c Affairs",
+            "address": "Archabil Avenue 108\n\u202eAshgabat\u200f",
+            "country": "TM",
+            "salutation": "Your\u202e Excellency,",
+            "salutation_language": "en",
+        },
+    )
+    assert response.status_code == 302
+    addressee = Addressee.objects.get()
+    stored = [addressee.name, addressee.title, addressee.organisation, addressee.salutation]
+    assert stored == [
+        "A. Smith",
+        "Minister of Justice",
+        "Ministry of ecitsuJ Affairs",
+        "Your Excellency,",
+    ]
+    assert addressee.address == "Archabil Avenue 108\nAshgabat"
+    services.addressee_update(addressee=addressee, address="Archabil\u202e 108", by=alice)
+    addressee.refresh_from_db()
+    assert addressee.address == "Archabil 108"
+
+    person = cases.person_create(name="Azat Isakov", sex="m", by=alice)
+    case = cases.case_create(
+        reference="TM-2021-104",
+        person=person,
+        country="TM",
+        disappeared_on=PartialDate.parse("2021-10-20"),
+        by=alice,
+    )
+    services.addressee_update(
+        addressee=addressee, address="Archabil Avenue 108\nAshgabat", by=alice
+    )
+    letter = documents.build(
+        kind=documents.DocKind.LETTER,
+        case=case,
+        language="en",
+        today=date(2026, 12, 6),
+        addressees=[addressee],
+    )
+    text = pdf_text_as_read(render.to_pdf(letter))
+    assert "Ministry of ecitsuJ Affairs" in text
+    assert "Ashgabat" in text
+    assert "Turkmenistan" in text

@@ -18,6 +18,7 @@ from habeas.audit.services import audit_record
 from habeas.cases import services as case_services
 from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import MIN_YEAR, PartialDate, Precision, add_months
+from habeas.lib.text import one_line, plain_text
 
 from . import ced, documents, photos, procedure, selectors
 from .models import (
@@ -41,12 +42,34 @@ DETAILED_REPLIES = (
 )
 
 
+# What goes into a letter's address block, one line each (the address one line per
+# line): a bidi override there reverses the printed lines (and the country line
+# documents add after the address), a control character breaks the DOCX.
+_ADDRESSEE_ONE_LINE = ("name", "title", "organisation", "salutation", "email")
+
+
+def _addressee_cleaned(fields: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    for name in _ADDRESSEE_ONE_LINE:
+        if name in cleaned:
+            cleaned[name] = one_line(str(cleaned[name] or ""))
+    if "address" in cleaned:
+        lines = (one_line(line) for line in plain_text(str(cleaned["address"] or "")).splitlines())
+        cleaned["address"] = "\n".join(line for line in lines if line)
+    return cleaned
+
+
 @transaction.atomic
 def addressee_create(*, by: User, **fields: Any) -> Addressee:
-    addressee = Addressee(**fields)
+    addressee = Addressee(**_addressee_cleaned(fields))
     addressee.full_clean()
     addressee.save()
-    audit_record(action="addressee.create", actor=by, target=addressee)
+    audit_record(
+        action="addressee.create",
+        actor=by,
+        target=addressee,
+        detail={"kind": addressee.kind, "salutation_language": addressee.salutation_language},
+    )
     return addressee
 
 
@@ -54,12 +77,17 @@ def addressee_create(*, by: User, **fields: Any) -> Addressee:
 def addressee_update(*, addressee: Addressee, by: User, **fields: Any) -> Addressee:
     """Change a directory entry. Documents already sent keep the snapshot they were
     sent with; drafts use the new details."""
-    for name, value in fields.items():
+    changed = []
+    for name, value in _addressee_cleaned(fields).items():
+        if getattr(addressee, name) != value:
+            changed.append(name)
         setattr(addressee, name, value)
     addressee.full_clean()
     addressee.save()
+    # The names of the fields that changed (an e-mail swapped in the database shows
+    # against this trail and the history); their values are free text and stay out.
     audit_record(
-        action="addressee.update", actor=by, target=addressee, detail={"fields": sorted(fields)}
+        action="addressee.update", actor=by, target=addressee, detail={"fields": sorted(changed)}
     )
     return addressee
 
