@@ -4,6 +4,7 @@ HABEAS_ORGANISATION is only the first value the form shows."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, date, datetime
 
@@ -346,3 +347,46 @@ def test_the_demo_sets_a_fictional_organisation_so_its_un_submission_can_be_comp
     document = documents.wgeid_submission(case=first, language="en", today=date(2026, 12, 6))
     assert "submitter" not in document.missing_keys
     assert org.name in document.text()
+
+
+def test_a_logo_altered_in_the_database_is_re_encoded_or_left_out(ada, alice, alices_case):
+    """The logo is re-encoded from its pixels each time a document reads it: bytes
+    written into the database behind the form carry no metadata into a document, and
+    bytes that no longer decode leave the logo out with a staff warning instead of
+    making every document a 500 (adversarial review)."""
+    import zipfile
+
+    from habeas.advocacy import render
+
+    services.organisation_update(by=ada, **FILLED, logo=gps_jpeg())
+    entry = AuditEntry.objects.filter(action="organisation.update").latest("pk")
+    stored = bytes(Organisation.objects.get().logo)
+    assert entry.detail["logo_sha256"] == hashlib.sha256(stored).hexdigest()
+    assert entry.detail["logo_sha256"] in Organisation.history.latest().history_change_reason
+
+    def letter():
+        return documents.build(
+            kind=documents.DocKind.LETTER,
+            case=alices_case,
+            language="en",
+            today=date(2026, 12, 6),
+            addressees=[],
+        )
+
+    Organisation.objects.update(logo=gps_jpeg())  # behind the form's back
+    document = letter()
+    assert document.logo and Image.open(io.BytesIO(document.logo)).format == "PNG"
+    pdf = render.to_pdf(document)
+    with zipfile.ZipFile(io.BytesIO(render.to_docx(document))) as docx:
+        media = [docx.read(name) for name in docx.namelist() if name.startswith("word/media/")]
+    assert media
+    for body in (pdf, *media):
+        for marker in (b"SECRETMAKE", b"SECRETARTIST", b"COMMENT", b"Exif"):
+            assert marker not in body
+
+    Organisation.objects.update(logo=b"\x89PNG\r\n\x1a\n garbage, not an image")
+    document = letter()
+    assert document.logo is None
+    assert any("logo is damaged" in warning for warning in document.warnings)
+    assert render.to_pdf(document).startswith(b"%PDF")
+    assert render.to_docx(document).startswith(b"PK")

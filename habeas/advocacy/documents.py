@@ -54,8 +54,9 @@ from habeas.cases.models import Actor, Case, Event, EventActor, Person, PersonNa
 from habeas.lib.names import guess_script
 from habeas.organisation.models import Organisation
 from habeas.organisation.selectors import (
+    LogoRead,
     organisation_current,
-    organisation_logo_png,
+    organisation_logo,
     organisation_sender_lines,
 )
 from habeas.sources.models import Claim, ClaimRelay, Source
@@ -390,6 +391,18 @@ def _foreign_script(text: str, language: str) -> bool:
     """Whether `text` is mostly in another script than the document's language."""
     script = guess_script(text)
     return script != "Zyyy" and script != DOCUMENT_SCRIPT.get(language, script)
+
+
+def logo_warnings(logo: LogoRead) -> list[str]:
+    """The staff warning when the stored logo no longer decodes and was left out."""
+    if not logo.broken:
+        return []
+    return [
+        _(
+            "The organisation's logo is damaged and was left out of this document: "
+            "an administrator should upload it again in the organisation settings."
+        )
+    ]
 
 
 def script_warnings(count: int, language: str) -> list[str]:
@@ -1030,6 +1043,7 @@ def _letter(
         + ([] if addressee else ["addressee"])
         + ([] if consented else ["consent"])
     )
+    logo = organisation_logo()
     return Document(
         DocKind.THIRD_STATE if third_state else DocKind.LETTER,
         language,
@@ -1038,9 +1052,9 @@ def _letter(
         sections,
         [t[f"missing.{key}"] for key in keys],
         missing_keys=keys,
-        warnings=script_warnings(f.foreign_script, language),
+        warnings=[*script_warnings(f.foreign_script, language), *logo_warnings(logo)],
         letterhead=organisation_sender_lines(org),
-        logo=organisation_logo_png(),
+        logo=logo.png,
         left_out=f.left_out,
     )
 

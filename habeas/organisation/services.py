@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,6 +77,11 @@ def organisation_update(
         row.logo, row.has_logo = None, False
         note = _("Logo: removed")
         changed.append("logo")
+    # The logo's fingerprint in the history and the audit trail: a logo changed in
+    # the database then differs from the last one recorded.
+    logo_sha256 = hashlib.sha256(row.logo).hexdigest() if row.has_logo and row.logo else ""
+    if note and logo_sha256:
+        note = f"{note} (SHA-256 {logo_sha256})"
     if stored is not None and not changed:
         return None
     row.updated_by = by
@@ -101,6 +107,7 @@ def organisation_update(
         detail={
             "organisation_id": row.pk,
             "fields": sorted(changed),
+            **({"logo_sha256": logo_sha256} if "logo" in changed else {}),
             **({} if stored else {"created": True}),
             **({} if by is not None else {"via": "command"}),
         },
