@@ -187,3 +187,11 @@ def test_a_field_with_nothing_recorded_agrees_with_its_label(
     for row in (date_row, place_row, forces_row):
         assert f"{row}\n" in text, row
     assert language in LANGUAGES
+
+
+def test_the_russian_communication_does_not_make_every_victim_a_man(complete_case):
+    """ "пострадавшего" is masculine; "жертва", as the UN's Russian texts write it,
+    is said of a woman or a man alike."""
+    text = _text(complete_case, DocKind.SPECIAL_PROCEDURES, "ru")
+    assert "Имя жертвы " in text
+    assert "пострадавш" not in text
