@@ -7,12 +7,8 @@ anything about a case, never 403: a 403 would confirm the case exists.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from habeas.advocacy import services as advocacy
-from habeas.advocacy.models import FamilyConsent
 from habeas.cases import services as cases
 from habeas.cases.models import CaseMember, Event
 from habeas.evidence import samples
@@ -192,14 +188,6 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "user_id": bob.public_id,
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),
-        "consent_id": advocacy.family_consent_record(
-            case=c,
-            by=alice,
-            given_by="his mother",
-            given_on=date(2021, 11, 1),
-            form=FamilyConsent.Form.ORAL,
-            to_un=True,
-        ).public_id,
         **evidence_ids(contested_case, alice),
     }
     users = {

@@ -262,7 +262,7 @@ def test_the_wgeid_submission_names_the_saved_organisation(client, ada, alice, a
     url = reverse("case_document", args=[alices_case.public_id]) + "?doc=wgeid"
     client.force_login(alice)
     before = client.get(url).content.decode()
-    assert "Identity of the submitting person or organisation" in before
+    assert "Identity of the submitting organisation and a contact" in before
 
     client.force_login(ada)
     client.post(URL, FILLED)
@@ -270,7 +270,7 @@ def test_the_wgeid_submission_names_the_saved_organisation(client, ada, alice, a
     page = client.get(url).content.decode()
     submitted = page[page.index("Submitted by") :]
     assert submitted[: submitted.index("</p>")].endswith("Memorial Watch (test)")
-    assert "Identity of the submitting person or organisation" not in page
+    assert "Identity of the submitting organisation and a contact" not in page
 
 
 @pytest.mark.django_db

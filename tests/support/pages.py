@@ -46,7 +46,8 @@ def an_alert(case) -> Alert:
 
 
 def advocacy_ids(case, by) -> dict:
-    """The ids of an intervention on `case`, its public profile and an addressee."""
+    """The ids of an intervention on `case`, the family's consent, its public profile
+    and an addressee."""
     intervention = advocacy.intervention_add(case=case, kind="letter_authorities", by=by)
     consent_to_publication(case, by=by)
     profile = advocacy.public_profile_save(
@@ -55,6 +56,7 @@ def advocacy_ids(case, by) -> dict:
     addressee = advocacy.addressee_create(kind="government", title="Prosecutor General", by=by)
     return {
         "intervention_id": intervention.public_id,
+        "consent_id": case.family_consents.order_by("-id").values_list("public_id", flat=True)[0],
         "profile_id": profile.public_id,
         "addressee_id": addressee.public_id,
     }
