@@ -15,8 +15,13 @@ import time_machine
 from django.urls import reverse
 
 from habeas.advocacy import render
-from tests.support.documents import docx_text, pdf_text_as_read, require_office
-from tests.test_documents_pdf_scripts import ORG, letter_with_letterhead
+from tests.support.documents import (
+    ORG,
+    docx_text,
+    letter_with_letterhead,
+    pdf_text_as_read,
+    require_office,
+)
 
 MADE = datetime(2026, 12, 6, 14, 30, 5, tzinfo=UTC)
 CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"

@@ -18,18 +18,19 @@ from habeas.cases.models import Case
 from habeas.lib.partialdate import PartialDate
 from tests.support.advocacy import give_what_the_un_asks
 from tests.support.documents import (
+    CYRILLIC,
+    ORG,
     docx_text,
+    letter_with_letterhead,
     pdf_text_as_read,
     require_office,
     require_script_fonts,
 )
 
-ORG = "Demo Rights Centre"
 # pdftotext reads neutral punctuation inside right-to-left text (an Arabic comma)
 # out of place though it is drawn right: the place has none.
 ARABIC = ("محمد علي حسن", "حي المزة بدمشق")
 CHINESE = ("王小明", "烏魯木齊")
-CYRILLIC = ("Рустам Исаков", "Туркменабад")
 CUNEIFORM = "𒀭𒂗𒍪"  # no installed font has these
 
 
@@ -170,26 +171,6 @@ def test_without_the_font_packages_a_chinese_name_is_refused_as_before(alice, cl
     refused = client.get(f"{url}?doc=wgeid&format=pdf")
     assert refused.status_code == 422
     assert "<li>The disappeared person — Full name</li>" in refused.content.decode()
-
-
-def _png(width: int = 240, height: int = 80) -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (20, 60, 140)).save(out, "PNG")
-    return out.getvalue()
-
-
-def letter_with_letterhead(name: str = CYRILLIC[0]) -> documents.Document:
-    return documents.Document(
-        kind="letter",
-        language="en",
-        title="Enforced disappearance of " + name,
-        recipient=documents.Recipient.GOVERNMENT,
-        sections=[documents.Section(heading="", paragraphs=[f"We write about {name}."])],
-        letterhead=[ORG, "12 Rue de la Paix, Geneva", "contact@drc.example"],
-        logo=_png(),
-    )
 
 
 def test_a_letter_pdf_has_the_letterhead_and_logo_on_top(fonts, db):

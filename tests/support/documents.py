@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import io
 
+from habeas.advocacy import documents
+
+ORG = "Demo Rights Centre"
+CYRILLIC = ("Рустам Исаков", "Туркменабад")
+
 
 def pdf_text(body: bytes) -> str:
     from pypdf import PdfReader
@@ -69,3 +74,25 @@ def require_office() -> None:
         shutil.which("soffice") and shutil.which("pdftotext") and shutil.which("pdftoppm")
     )
     require("LibreOffice (soffice) or poppler-utils", present, "HABEAS_REQUIRE_OFFICE")
+
+
+def _png(width: int = 240, height: int = 80) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 60, 140)).save(out, "PNG")
+    return out.getvalue()
+
+
+def letter_with_letterhead(name: str = CYRILLIC[0]) -> documents.Document:
+    """A letter with the organisation's letterhead and a 240×80 logo, built by hand
+    so the renderers are tested apart from the record."""
+    return documents.Document(
+        kind="letter",
+        language="en",
+        title="Enforced disappearance of " + name,
+        recipient=documents.Recipient.GOVERNMENT,
+        sections=[documents.Section(heading="", paragraphs=[f"We write about {name}."])],
+        letterhead=[ORG, "12 Rue de la Paix, Geneva", "contact@drc.example"],
+        logo=_png(),
+    )
