@@ -493,3 +493,43 @@ def test_the_briefing_note_names_the_cases_without_consent_to_publication(
     )
     note = documents.briefing_note(cases=[alices_case], country="TM", language="en", today=TODAY)
     assert note.is_complete
+
+
+def test_consents_clearances_and_addressees_keep_a_history_and_audit_values(alices_case, alice):
+    """A consent's withdrawal set back to none, a detail's clearance raised or an
+    addressee's e-mail swapped in the database shows against the history and the
+    audit trail (adversarial review): ids and choices there, never free text."""
+    from habeas.advocacy.models import Addressee, PersonDetailsClearance
+
+    consent = services.family_consent_record(
+        case=alices_case,
+        by=alice,
+        given_by="his mother",
+        given_on=date(2024, 1, 1),
+        form="oral",
+        to_un=True,
+        notes="CANARY-NOTE",
+    )
+    services.family_consent_withdraw(consent=consent, by=alice, on=date(2024, 6, 1))
+    assert [h.withdrawn_on for h in consent.history.order_by("history_id")] == [
+        None,
+        date(2024, 6, 1),
+    ]
+    withdrawn = AuditEntry.objects.get(action="family_consent.withdraw")
+    assert withdrawn.detail == {"withdrawn_on": "2024-06-01"}
+    recorded = AuditEntry.objects.get(action="family_consent.record")
+    assert "CANARY-NOTE" not in str(recorded.detail) and recorded.detail["to"] == ["un"]
+
+    services.person_details_clearance_set(case=alices_case, by=alice, sex="internal")
+    clearance = PersonDetailsClearance.objects.get(case=alices_case)
+    assert clearance.history.count() >= 1
+
+    addressee = services.addressee_create(
+        kind=Addressee.Kind.GOVERNMENT, title="Minister", organisation="Ministry", by=alice
+    )
+    services.addressee_update(
+        addressee=addressee, title="Minister", email="new@example.org", by=alice
+    )
+    assert [h.email for h in addressee.history.order_by("history_id")] == ["", "new@example.org"]
+    updated = AuditEntry.objects.get(action="addressee.update")
+    assert updated.detail == {"fields": ["email"]}

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from habeas.core.fields import PartialDateField
 
@@ -62,6 +63,8 @@ class Addressee(models.Model):
     )
     country = CountryField(_("country"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # History: a row changed in the database behind the services shows against it.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["kind", "name"]
@@ -360,6 +363,8 @@ class FamilyConsent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # History: a row changed in the database behind the services shows against it.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["-given_on", "-id"]
@@ -413,6 +418,8 @@ class PersonDetailsClearance(models.Model):
     )
 
     FIELDS = ("sex", "birth_date", "nationality", "occupation", "affiliation")
+    # History: a row changed in the database behind the services shows against it.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     def __str__(self) -> str:
         return f"details clearance of case {self.case_id}"

@@ -604,6 +604,12 @@ def family_consent_withdraw(*, consent: FamilyConsent, by: User, on: date) -> Fa
     locked.withdrawn_on = on
     locked.full_clean()
     locked.save(update_fields=["withdrawn_on"])
-    audit_record(action="family_consent.withdraw", actor=by, target=locked, case=locked.case)
+    audit_record(
+        action="family_consent.withdraw",
+        actor=by,
+        target=locked,
+        case=locked.case,
+        detail={"withdrawn_on": locked.withdrawn_on.isoformat() if locked.withdrawn_on else ""},
+    )
     consent.refresh_from_db()
     return consent
