@@ -153,6 +153,12 @@ class Intervention(models.Model):
     # Sent before the case was in Habeas (a submission on paper years ago): the text
     # sent is not held here (no snapshot) and was never checked by Habeas.
     sent_outside = models.BooleanField(_("sent outside Habeas"), default=False, editable=False)
+    # What was read when it was marked ready: the SHA-256 of the document's text as
+    # generated on `checked_on` (the date it carries). A record changed afterwards
+    # (an event, a name, a consent withdrawn) changes the text, and the document must
+    # be read again before it is sent.
+    checked_on = models.DateField(_("checked on"), null=True, blank=True, editable=False)
+    checked_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
     # Closed: nothing more is expected of it (no follow-ups, no response deadlines).
     closed_on = models.DateField(_("closed on"), null=True, blank=True)

@@ -20,7 +20,7 @@ from habeas.cases.models import Case, Event
 from habeas.lib.partialdate import MIN_YEAR, PartialDate, Precision, add_months
 from habeas.lib.text import one_line, plain_text
 
-from . import ced, documents, photos, procedure, selectors
+from . import ced, documents, photos, procedure, readiness, selectors
 from .models import (
     Addressee,
     DetailClearance,
@@ -168,27 +168,35 @@ def intervention_mark_ready(
     completeness check fails (for a WGEID submission: the six required elements and
     family consent; for a letter: an addressee). `channel`: how it will be sent."""
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    if locked.status != Intervention.Status.DRAFT:
+    # A ready one is checked again only after its document changed (a new reading).
+    if locked.status != Intervention.Status.DRAFT and not (
+        locked.status == Intervention.Status.READY and readiness.changed_since_checked(locked)
+    ):
         raise ValidationError(
             f"Only a draft can be marked ready to send; this one is "
             f"{locked.get_status_display().lower()}."
         )
-    document = documents.intervention_document(
-        intervention=locked, today=today or timezone.localdate()
-    )
+    today = today or timezone.localdate()
+    document = documents.intervention_document(intervention=locked, today=today)
     if not document.is_complete:
         raise ValidationError(
             "The document is incomplete; it cannot be marked ready to send. Missing: "
             + "; ".join(document.missing)
         )
     locked.status = Intervention.Status.READY
+    locked.checked_on = today
+    locked.checked_sha256 = readiness.digest(document.text())
     if channel:
         locked.channel = channel
     locked.full_clean()
-    locked.save(update_fields=["status", "channel", "updated_at"])
+    locked.save(update_fields=["status", "channel", "checked_on", "checked_sha256", "updated_at"])
     audit_record(action="intervention.ready", actor=by, target=locked, case=locked.case)
     intervention.refresh_from_db()
     return intervention
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def _check_sent_on(sent_on: date) -> None:
@@ -219,6 +227,11 @@ def intervention_mark_sent(
         raise ValidationError(
             "The document is incomplete; it cannot be marked as sent. Missing: "
             + "; ".join(document.missing)
+        )
+    if readiness.changed_since_checked(locked):
+        raise ValidationError(
+            f"The document changed since it was checked on {_day(locked.checked_on)}; "
+            "read it again and mark it ready to send again before it is sent."
         )
     locked.sent_on = sent_on
     locked.channel = channel

@@ -34,7 +34,7 @@ from habeas.core import uploads
 from habeas.core.pages import errors_onto, form_page
 from habeas.lib.text import plain_text
 
-from . import ced, documents, fixes, selectors, services
+from . import ced, documents, fixes, readiness, selectors, services
 from . import render as render_to
 from .forms import (
     AddresseeForm,
@@ -180,6 +180,7 @@ def intervention_detail(
             "doc_kind": documents.DOCUMENT_FOR_KIND[intervention.kind].value,
             "today": today,
             "can_edit": access.can_edit,
+            "changed_since_checked": readiness.changed_since_checked(intervention),
         },
     )
 
