@@ -67,7 +67,6 @@ from .models import (
     DetailClearance,
     Intervention,
     PersonDetailsClearance,
-    PublicProfile,
 )
 from .publication import DaysGone, days_gone
 from .texts import country_name, format_date, texts_for
@@ -873,8 +872,9 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
     t = texts_for(language)
     f = case_facts(case=case, recipient=Recipient.UN, today=today, language=language)
     name = f.name or t["unknown"]
-    # The organisation's public list carries the name only with the family's say-so.
-    published = PublicProfile.objects.filter(case=case, is_published=True).exists()
+    # The family decides whether the name may be made public (its consent to
+    # publication), not whether a public page happens to exist.
+    published = selectors.consent_given(case, "publication")
     # An urgent appeal when the facts call for one, else an allegation letter; the
     # staff see why (procedure.urgent_appeal_reasons).
     reasons = procedure.urgent_appeal_reasons(case, today)
