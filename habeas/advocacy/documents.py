@@ -1052,11 +1052,36 @@ def _letter(
         sections,
         [t[f"missing.{key}"] for key in keys],
         missing_keys=keys,
-        warnings=[*script_warnings(f.foreign_script, language), *logo_warnings(logo)],
+        warnings=[
+            *script_warnings(f.foreign_script, language),
+            *logo_warnings(logo),
+            *_no_facts_warning(f, third_state),
+        ],
         letterhead=organisation_sender_lines(org),
         logo=logo.png,
         left_out=f.left_out,
     )
+
+
+def _no_facts_warning(f: CaseFacts, third_state: bool) -> list[str]:
+    """A letter whose circumstances read "None recorded" is complete but says
+    nothing the recipient can act on: the staff are told, not stopped (a letter
+    asking only for the whereabouts may be meant)."""
+    if f.events:
+        return []
+    if third_state:
+        return [
+            _(
+                "This letter states no facts: clear events for the public on the "
+                "clearance page (“What goes outside”)."
+            )
+        ]
+    return [
+        _(
+            "This letter states no facts: clear events for the authorities on the "
+            "clearance page (“What goes outside”)."
+        )
+    ]
 
 
 def _sex_code(t: dict[str, str], f: CaseFacts) -> str:
