@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from habeas.advocacy import documents, services
+from habeas.advocacy import documents
 from habeas.advocacy.models import FamilyConsent, Intervention
 from habeas.cases import services as cases
 from tests.support.advocacy import give_what_the_un_asks
