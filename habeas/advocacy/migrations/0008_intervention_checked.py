@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advocacy', '0006_consent_details_languages'),
+        ('advocacy', '0007_history_consent_clearance_addressee'),
     ]
 
     operations = [
