@@ -386,13 +386,23 @@ def test_publishing_without_consent_asks_for_publish_anyway_and_a_reason(alices_
     assert no_reason.status_code == 400
     assert "Say why it is published anyway." in no_reason.content.decode()
     assert not PublicProfile.objects.exists()
+    free_text = client.post(
+        url, {**PROFILE, "publish_anyway": "on", "without_consent_reason": "CANARY-NAME asked"}
+    )
+    assert free_text.status_code == 400  # a fixed choice: no names in the audit log
+    assert not PublicProfile.objects.exists()
+    with pytest.raises(ValidationError):
+        services.public_profile_save(
+            case=alices_case, by=bob, is_published=True, without_consent_reason="CANARY-NAME"
+        )
     done = client.post(
-        url, {**PROFILE, "publish_anyway": "on", "without_consent_reason": "Family asked by phone"}
+        url,
+        {**PROFILE, "publish_anyway": "on", "without_consent_reason": "family_unreachable"},
     )
     assert done.status_code == 302
     assert PublicProfile.objects.get().is_published
     entry = AuditEntry.objects.filter(action="public_profile.save").get()
-    assert entry.detail["without_consent"] == "Family asked by phone"
+    assert entry.detail["without_consent"] == "family_unreachable"
 
 
 def test_with_consent_to_publication_the_profile_publishes_at_once(alices_case, alice, bob, client):
@@ -416,6 +426,14 @@ def test_with_consent_to_publication_the_profile_publishes_at_once(alices_case, 
 def test_the_service_refuses_publication_without_consent_or_reason(alices_case, alice):
     with pytest.raises(ValidationError, match="No consent of the family to publication"):
         services.public_profile_save(case=alices_case, name="R. I.", is_published=True, by=alice)
+    with pytest.raises(ValidationError, match="No consent of the family to publication"):
+        services.public_profile_save(
+            case=alices_case,
+            name="R. I.",
+            is_published=True,
+            without_consent_reason="CANARY-NAME asked for it",
+            by=alice,
+        )
     services.public_profile_save(case=alices_case, name="R. I.", is_published=False, by=alice)
 
 

@@ -30,7 +30,7 @@ from .models import (
 from .photos import MAX_UPLOAD_BYTES
 from .publication import UN_SUBMISSION_WARNING, says_un_submission
 from .selectors import kinds_for, relatives_of_case
-from .services import PROFILE_FIELDS, PUBLICATION_CONSENT_WARNING
+from .services import PROFILE_FIELDS, PUBLICATION_CONSENT_WARNING, PUBLISH_ANYWAY_REASONS
 from .texts import LANGUAGES
 
 
@@ -308,11 +308,11 @@ class PublicProfileForm(forms.ModelForm):
         self.fields["publish_anyway"] = forms.BooleanField(
             label=_("Publish it anyway, without a recorded consent"), required=False
         )
-        self.fields["without_consent_reason"] = forms.CharField(
+        self.fields["without_consent_reason"] = forms.ChoiceField(
             label=_("Why"),
-            max_length=500,
+            choices=[("", "—"), *PUBLISH_ANYWAY_REASONS.items()],
             required=False,
-            help_text=_("Kept in the audit log. Name no one."),
+            help_text=_("Kept in the audit log."),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -322,7 +322,7 @@ class PublicProfileForm(forms.ModelForm):
         anyway = cleaned.pop("publish_anyway", False)
         if not anyway:
             raise forms.ValidationError(PUBLICATION_CONSENT_WARNING, code="no_consent")
-        if not cleaned.get("without_consent_reason", "").strip():
+        if not cleaned.get("without_consent_reason"):
             self.add_error("without_consent_reason", _("Say why it is published anyway."))
         return cleaned
 

@@ -420,6 +420,16 @@ PUBLICATION_CONSENT_WARNING = _lazy(
     "consent). Record it, or tick the box to publish anyway and say why."
 )
 
+# Why a profile is published without the family's recorded consent: a fixed choice,
+# audited as its key. A free-text reason in the append-only audit log collected the
+# names of relatives and go-betweens, for good.
+PUBLISH_ANYWAY_REASONS = {
+    "person_asked": _lazy("The person asked for it before disappearing"),
+    "family_unreachable": _lazy("The family cannot be reached safely"),
+    "family_asked_orally": _lazy("The family asked orally; the consent is to be recorded"),
+    "already_public": _lazy("Already made public by the family"),
+}
+
 PROFILE_FIELDS = (
     "is_published",
     "name",
@@ -446,8 +456,8 @@ def public_profile_save(
     bytes of an uploaded image, published only as its re-encoded copy
     (habeas.advocacy.photos); `photo_remove` takes the photo down. Published
     without the family's recorded consent to publication only with
-    `without_consent_reason` (why: the family cannot be reached, it asked for it
-    by a way not recorded…), which the audit log keeps."""
+    `without_consent_reason`, a key of PUBLISH_ANYWAY_REASONS, which the audit
+    log keeps."""
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not publishable: {sorted(unknown)}")
@@ -464,9 +474,9 @@ def public_profile_save(
         profile.has_photo = True
     elif photo_remove:
         profile.photo, profile.has_photo = None, False
-    reason = " ".join(without_consent_reason.split())[:500]
+    reason = without_consent_reason
     without_consent = profile.is_published and not selectors.consent_given(case, "publication")
-    if without_consent and not reason:
+    if without_consent and reason not in PUBLISH_ANYWAY_REASONS:
         raise ValidationError({"is_published": PUBLICATION_CONSENT_WARNING})
     if profile.is_published and profile.published_at is None:
         profile.published_at = timezone.now()
@@ -481,7 +491,7 @@ def public_profile_save(
         detail={
             "published": profile.is_published,
             "photo": profile.has_photo,
-            # The caseworker's reason, kept with who published without consent.
+            # The reason's key (never free text), kept with who published it.
             **({"without_consent": reason} if without_consent else {}),
         },
     )
