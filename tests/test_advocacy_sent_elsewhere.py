@@ -303,3 +303,81 @@ def test_one_sent_years_ago_without_a_reply_is_due_a_follow_up(alices_case, alic
     )
     case_deadlines_update(case=alices_case)
     assert not Deadline.objects.filter(case=alices_case, rule=Rule.FOLLOW_UP).exists()
+
+
+def test_a_2021_urgent_submission_is_recorded_under_the_urgent_procedure(alice, client):
+    """GIVEN a case of 20 Oct 2021 entered in Habeas in 2026, whose urgent submission
+    went to the Working Group on 5 Nov 2021 (inside the window as it stood then)
+    WHEN its draft (standard: urgent is no longer offered) is recorded as sent outside
+    Habeas under the urgent procedure THEN it is the urgent submission, audited so."""
+    case = open_case(alice, disappeared="2021-10-20")
+    client.force_login(alice)
+    draft = add_submission(client, case)
+    page = client.get(sent_elsewhere_url(draft))
+    assert 'name="procedure"' in page.content.decode()
+    response = client.post(
+        sent_elsewhere_url(draft),
+        {"sent_on": "2021-11-05", "channel": "email", "procedure": "wgeid_urgent"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.kind == Intervention.Kind.WGEID_URGENT
+    assert draft.sent_on == date(2021, 11, 5)
+    entry = AuditEntry.objects.get(action="intervention.sent_outside")
+    assert entry.detail["kind"] == "wgeid_urgent"
+
+
+def test_an_urgent_submission_sent_after_the_window_is_refused_with_the_dates(alice, client):
+    """Sent on 1 Mar 2022, after the window closed (20 Jan 2022): not urgent; the
+    form says so with both dates, keeps what was typed, and nothing changes."""
+    case = open_case(alice, disappeared="2021-10-20")
+    client.force_login(alice)
+    draft = add_submission(client, case)
+    response = client.post(
+        sent_elsewhere_url(draft),
+        {"sent_on": "2022-03-01", "channel": "email", "procedure": "wgeid_urgent"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Sent on 1 Mar 2022, after the three-month window" in page
+    assert f"closed on {case.urgent_window_closes:%-d %b %Y}" in page
+    assert 'value="2022-03-01"' in page
+    draft.refresh_from_db()
+    assert (draft.kind, draft.sent_on) == (Intervention.Kind.WGEID_STANDARD, None)
+    # The standard procedure on that day is recorded.
+    client.post(
+        sent_elsewhere_url(draft),
+        {"sent_on": "2022-03-01", "channel": "email", "procedure": "wgeid_standard"},
+    )
+    draft.refresh_from_db()
+    assert (draft.kind, draft.sent_on) == (Intervention.Kind.WGEID_STANDARD, date(2022, 3, 1))
+
+
+def test_a_prompt_intervention_needs_the_reprisals_the_record_shows(alice, client):
+    case = open_case(alice, disappeared="2021-10-20")
+    client.force_login(alice)
+    draft = add_submission(client, case)
+    response = client.post(
+        sent_elsewhere_url(draft),
+        {"sent_on": "2021-11-05", "channel": "email", "procedure": "wgeid_prompt"},
+    )
+    assert response.status_code == 400
+    assert "A prompt intervention is for intimidation or reprisals" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.sent_on is None
+
+
+def test_a_letter_recorded_as_sent_elsewhere_has_no_procedure(alice, client, alices_case):
+    client.force_login(alice)
+    client.post(
+        reverse("intervention_add", args=[alices_case.public_id]),
+        {"kind": "letter_authorities", "language": "en"},
+    )
+    letter = Intervention.objects.get(case=alices_case, kind="letter_authorities")
+    assert 'name="procedure"' not in client.get(sent_elsewhere_url(letter)).content.decode()
+    client.post(
+        sent_elsewhere_url(letter),
+        {"sent_on": "2022-02-14", "channel": "post", "procedure": "wgeid_urgent"},
+    )
+    letter.refresh_from_db()
+    assert (letter.kind, letter.sent_on) == ("letter_authorities", date(2022, 2, 14))

@@ -187,6 +187,30 @@ class SentElsewhereForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who sent it and where the copy is kept; added to the notes."),
     )
+    procedure = forms.ChoiceField(
+        label=_("Working Group procedure"),
+        # Left out (a script's POST), the draft keeps its procedure.
+        required=False,
+        choices=[
+            (kind.value, kind.label)
+            for kind in (
+                Intervention.Kind.WGEID_STANDARD,
+                Intervention.Kind.WGEID_URGENT,
+                Intervention.Kind.WGEID_PROMPT,
+            )
+        ],
+        help_text=_(
+            "The procedure it was sent under. Urgent only if it was sent within the "
+            "three months after the disappearance; prompt intervention only for "
+            "reprisals the record shows."
+        ),
+    )
+
+    def __init__(self, *args: Any, wgeid: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only a submission to the Working Group goes under one of its procedures.
+        if not wgeid:
+            del self.fields["procedure"]
 
 
 RECIPIENT_NAMES = {

@@ -254,6 +254,7 @@ def intervention_record_sent_elsewhere(
     by: User,
     reference: str = "",
     note: str = "",
+    procedure: str = "",
 ) -> Intervention:
     """Record that it went out before the case was in Habeas (a UN submission on
     paper years ago, a letter to a ministry). No completeness check and no snapshot:
@@ -273,6 +274,8 @@ def intervention_record_sent_elsewhere(
         raise ValidationError(
             {"sent_on": f"The date sent cannot be before the disappearance ({gone.display()})."}
         )
+    if procedure:
+        locked.kind = _procedure_sent_under(locked, procedure, sent_on)
     locked.sent_on = sent_on
     locked.channel = channel
     locked.status = Intervention.Status.SENT
@@ -293,10 +296,36 @@ def intervention_record_sent_elsewhere(
         case=locked.case,
         # No reference: it is free text, and audit details hold ids and choices only
         # (it stays on the intervention and in its history).
-        detail={"sent_on": sent_on.isoformat(), "channel": channel},
+        detail={"sent_on": sent_on.isoformat(), "channel": channel, "kind": locked.kind},
     )
     intervention.refresh_from_db()
     return intervention
+
+
+def _procedure_sent_under(intervention: Intervention, kind: str, sent_on: date) -> str:
+    """The Working Group procedure a submission went out under, as the facts allowed
+    on the day it was sent: urgent only within the window as it stood then (a case
+    entered years later still records its urgent submission), prompt intervention
+    only for reprisals the record shows."""
+    if not intervention.is_wgeid or kind not in Intervention.WGEID_KINDS:
+        raise ValidationError({"procedure": "Only a submission to the Working Group has one."})
+    case = intervention.case
+    if kind == Intervention.Kind.WGEID_URGENT and not procedure.window_open(case, sent_on):
+        closes = case.urgent_window_closes
+        if closes is None:
+            raise ValidationError({"procedure": procedure.urgent_refusal(case, sent_on)})
+        raise ValidationError(
+            {
+                "procedure": _(
+                    "Sent on %(sent)s, after the three-month window for the urgent "
+                    "procedure closed on %(day)s: it went under the standard procedure."
+                )
+                % {"sent": procedure.day(sent_on), "day": procedure.day(closes)}
+            }
+        )
+    if kind == Intervention.Kind.WGEID_PROMPT and not procedure.reprisals_recorded(case):
+        raise ValidationError({"procedure": str(procedure.PROMPT_REFUSAL)})
+    return kind
 
 
 def _un_submission_refresh(intervention: Intervention) -> None:

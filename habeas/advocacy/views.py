@@ -233,7 +233,12 @@ def intervention_sent_elsewhere(
     intervention = selectors.intervention_for_case(case=case, public_id=intervention_id)
     form = SentElsewhereForm(
         request.POST or None,
-        initial={"channel": intervention.channel or "post", "reference": intervention.reference},
+        initial={
+            "channel": intervention.channel or "post",
+            "reference": intervention.reference,
+            "procedure": intervention.kind,
+        },
+        wgeid=intervention.is_wgeid,
     )
     if request.method == "POST" and form.is_valid():
         with errors_onto(form):
