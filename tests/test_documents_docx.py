@@ -94,13 +94,16 @@ def test_a_letter_docx_has_the_letterhead_and_logo_on_top(db):
     assert len(doc.inline_shapes) == 1
     assert doc.inline_shapes[0].height.mm == pytest.approx(18, abs=0.1)
     texts = [p.text for p in doc.paragraphs if p.text]
+    # No title heading: a letter's title is the subject line in its body.
     assert texts[:4] == [
         ORG,
         "12 Rue de la Paix, Geneva",
         "contact@drc.example",
-        "Enforced disappearance of Рустам Исаков",
+        "We write about Рустам Исаков.",
     ]
+    assert not [p for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert doc.paragraphs[1].runs[0].bold  # the organisation's name (after the logo)
+    assert doc.core_properties.title == "Enforced disappearance of Рустам Исаков"
 
 
 def test_a_docx_opens_in_python_docx_and_converts_in_libreoffice(

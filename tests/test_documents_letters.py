@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from habeas.advocacy import documents, services
-from habeas.advocacy.models import Addressee, FamilyConsent, Intervention
+from habeas.advocacy.models import Addressee, DetailClearance, FamilyConsent, Intervention
 from habeas.cases import services as cases
 from habeas.cases.models import Event, EventActor
 from habeas.lib.partialdate import PartialDate
@@ -257,3 +257,132 @@ def test_pickers_and_the_directory_show_organisation_and_country(azat, minister,
         "Turkmenistan",
     ):
         assert shown in directory
+
+
+def test_the_subject_names_the_day_without_the_time_of_day(azat, minister, alice):
+    """A record holding the minute of the arrest ("20 Oct 2021, 12:43"): the subject
+    line names the day only."""
+    give_the_organisation()
+    cases.case_update(case=azat, by=alice, disappeared_on=PartialDate.parse("2021-10-20 12:43"))
+    letter = _letter(azat, minister)
+    assert letter.title == (
+        "Enforced disappearance of Azat Isakov (Turkmenistan), since 20 Oct 2021: "
+        "request for information on his fate and whereabouts"
+    )
+    assert "12:43" not in letter.title
+    assert "12:43" not in _letter(azat, minister, "ru").title
+
+
+@pytest.mark.parametrize(
+    ("sex", "en"),
+    [("m", "his choice"), ("f", "her choice"), ("", "their choice")],
+)
+def test_the_access_ask_says_whose_choice_as_the_subject_line_does(azat, minister, sex, en, db):
+    """ "A lawyer of his choice" for a man, "her" for a woman, "their" when the
+    record has no sex; the French, Spanish and Russian read right for each."""
+    give_the_organisation()
+    person = azat.people.get()
+    person.sex = sex
+    person.save()
+    text = _letter(azat, minister).text()
+    assert f"immediate access to family, a lawyer of {en} and a doctor;" in text
+    assert "un avocat de son choix" in _letter(azat, minister, "fr").text()
+    assert "un abogado de su elección" in _letter(azat, minister, "es").text()
+    assert "адвокатом по его выбору" in _letter(azat, minister, "ru").text()
+
+
+def test_a_sex_kept_from_the_recipient_is_not_given_away_by_the_access_ask(azat, minister, alice):
+    """The public urgent action may not be told his sex here: "their choice" there."""
+    give_the_organisation()
+    services.person_details_clearance_set(case=azat, by=alice, sex=DetailClearance.GOVERNMENT)
+    sheet = documents.build(
+        kind=documents.DocKind.URGENT_ACTION,
+        case=azat,
+        language="en",
+        today=TODAY,
+        addressees=[minister],
+    ).text()
+    assert "a lawyer of their choice" in sheet
+    assert "a lawyer of his choice" in _letter(azat, minister).text()  # the Government may know
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "salutation"),
+    [
+        (Addressee.Kind.GOVERNMENT, "Minister for Foreign Affairs", "Your Excellency,"),
+        (Addressee.Kind.GOVERNMENT, "", "Your Excellency,"),
+        (Addressee.Kind.EMBASSY, "Ambassador of France", "Your Excellency,"),
+        (Addressee.Kind.EMBASSY, "", "Your Excellency,"),
+        (Addressee.Kind.EMBASSY, "Assistant Secretary", "Dear Sir or Madam,"),
+        (Addressee.Kind.INTERGOVERNMENTAL, "Turkmenistan desk", "Dear Sir or Madam,"),
+        (Addressee.Kind.GOVERNMENT, "Prosecutor General", "Dear Sir or Madam,"),
+        (
+            Addressee.Kind.GOVERNMENT,
+            "Head of the Presidential Administration",
+            "Dear Sir or Madam,",
+        ),
+    ],
+)
+def test_your_excellency_is_for_ministers_ambassadors_and_heads_of_state(
+    azat, alice, kind, title, salutation
+):
+    give_the_organisation()
+    addressee = services.addressee_create(
+        kind=kind,
+        title=title,
+        organisation="" if title else "Ministry of Foreign Affairs",
+        country="" if kind == Addressee.Kind.INTERGOVERNMENTAL else "FR",
+        by=alice,
+    )
+    text = _letter(azat, addressee).text()
+    assert f"\n{salutation}\n" in text
+    other = "Dear Sir or Madam," if salutation == "Your Excellency," else "Your Excellency,"
+    assert other not in text
+    russian = _letter(azat, addressee, "ru").text()
+    expected = (
+        "Ваше Превосходительство," if salutation == "Your Excellency," else "Уважаемые господа,"
+    )
+    assert f"\n{expected}\n" in russian
+
+
+def test_an_assistant_secretary_is_dear_sir_or_madam_unless_given_a_salutation(azat, alice):
+    give_the_organisation()
+    addressee = services.addressee_create(
+        kind=Addressee.Kind.EMBASSY,
+        title="Assistant Secretary",
+        organisation="U.S. Department of State",
+        country="US",
+        salutation="Dear Assistant Secretary,",
+        salutation_language="en",
+        by=alice,
+    )
+    assert "\nDear Assistant Secretary,\n" in _letter(azat, addressee).text()
+    assert "\nУважаемые господа,\n" in _letter(azat, addressee, "ru").text()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru"])
+def test_a_country_the_address_already_names_in_any_language_is_not_added(azat, alice, language):
+    """ "Ashgabat, Turkmenistan" ends the address: the Russian letter does not add
+    "Туркменистан" under it (nor "Turkménistan", "Turkmenistán")."""
+    give_the_organisation()
+    addressee = services.addressee_create(
+        kind=Addressee.Kind.GOVERNMENT,
+        title="Minister for Foreign Affairs",
+        address="Archabil avenue 108\nAshgabat, Turkmenistan",
+        country="TM",
+        by=alice,
+    )
+    text = _letter(azat, addressee, language).text()
+    block = text.split("Archabil avenue 108\nAshgabat, Turkmenistan\n", 1)[1]
+    assert block.startswith("\n"), block[:40]
+    # An address not naming it still gets the country, in the letter's language.
+    addressee.address = "Archabil avenue 108\nAshgabat"
+    addressee.save()
+    country = {
+        "en": "Turkmenistan",
+        "fr": "Turkménistan",
+        "es": "Turkmenistán",
+        "ru": "Туркменистан",
+    }
+    text = _letter(azat, addressee, language).text()
+    assert f"Archabil avenue 108\nAshgabat\n{country[language]}\n" in text

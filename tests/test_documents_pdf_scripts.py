@@ -174,6 +174,8 @@ def test_without_the_font_packages_a_chinese_name_is_refused_as_before(alice, cl
 
 
 def test_a_letter_pdf_has_the_letterhead_and_logo_on_top(fonts, db):
+    """A letter starts with its letterhead, and has no title heading: its title is
+    the subject line its body carries (the file's metadata keeps it)."""
     from pypdf import PdfReader
 
     body = render.to_pdf(letter_with_letterhead())
@@ -186,8 +188,15 @@ def test_a_letter_pdf_has_the_letterhead_and_logo_on_top(fonts, db):
         ORG,
         "12 Rue de la Paix, Geneva",
         "contact@drc.example",
-        "Enforced disappearance of " + CYRILLIC[0],
+        f"We write about {CYRILLIC[0]}.",
     ]
+    assert "Enforced disappearance of" not in text
+
+
+def test_a_document_that_is_not_a_letter_keeps_its_title_under_the_letterhead(fonts, db):
+    text = pdf_text_as_read(render.to_pdf(letter_with_letterhead(kind="urgent_action")))
+    head = [line.strip() for line in text.splitlines() if line.strip()][:4]
+    assert head[3] == "Enforced disappearance of " + CYRILLIC[0]
 
 
 def test_the_pdf_says_who_made_it_and_nothing_of_the_tool(fonts, db, settings):
@@ -204,7 +213,8 @@ def test_the_pdf_says_who_made_it_and_nothing_of_the_tool(fonts, db, settings):
 def test_a_bold_title_in_chinese_is_drawn_in_the_regular_face(fonts, db):
     """Droid Sans Fallback has no bold: a letter's bold title naming a Chinese
     person is drawn in its regular face rather than left out."""
-    text = pdf_text_as_read(render.to_pdf(letter_with_letterhead(CHINESE[0])))
+    document = letter_with_letterhead(CHINESE[0], kind="urgent_action")  # one with a title
+    text = pdf_text_as_read(render.to_pdf(document))
     assert "Enforced disappearance of " + CHINESE[0] in text
 
 

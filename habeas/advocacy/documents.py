@@ -40,8 +40,9 @@ are never part of the document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import cast
@@ -52,6 +53,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from habeas.cases.models import Actor, Case, Event, EventActor, Person, PersonName
 from habeas.lib.names import guess_script
+from habeas.lib.partialdate import PartialDate, Precision
 from habeas.organisation.models import Organisation
 from habeas.organisation.selectors import (
     LogoRead,
@@ -69,7 +71,7 @@ from .models import (
     PersonDetailsClearance,
 )
 from .publication import DaysGone, days_gone
-from .texts import country_name, format_date, texts_for
+from .texts import LANGUAGES, country_name, format_date, texts_for
 from .wording import Problem, statement_warnings
 
 
@@ -423,6 +425,14 @@ def script_warnings(count: int, language: str) -> list[str]:
     ]
 
 
+def _story_order(event: Event) -> tuple[date, date, int]:
+    """Events in the order the story happened: by the last day each can be from,
+    then its first, so "Oct 2021" (forcibly returned) follows "20 Oct 2021"
+    (detained) rather than preceding it as the model's start-date order would."""
+    when = event.occurred_on
+    return (when.latest_known_day, when.sort_date, event.pk)
+
+
 def case_facts(*, case: Case, recipient: Recipient, today: date, language: str = "en") -> CaseFacts:
     t = texts_for(language)
     person = case.people.prefetch_related("names").order_by("id").first()
@@ -444,8 +454,11 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
     search_steps: list[str] = []
     clearance_of: dict[int, str] = {}
     left_out = steps_left_out = foreign = 0
-    for event in Event.objects.filter(case=case).prefetch_related(
-        Prefetch("event_actors", queryset=EventActor.objects.select_related("actor__parent"))
+    for event in sorted(
+        Event.objects.filter(case=case).prefetch_related(
+            Prefetch("event_actors", queryset=EventActor.objects.select_related("actor__parent"))
+        ),
+        key=_story_order,
     ):
         clearance_of[event.pk] = event.clearance
         if not event_goes_to(event, backing.get(event.pk, []), recipient):
@@ -668,11 +681,16 @@ class Document:
     def incomplete_notice(self) -> str:
         return texts_for(self.language)["incomplete"]
 
+    @property
+    def shows_title(self) -> bool:
+        """Whether the title is printed as a heading: a letter's title is its subject
+        line, which its sections already carry below the letterhead."""
+        return self.kind not in LETTER_KINDS
+
     def text(self) -> str:
         """Plain text, as kept on the intervention as the document sent."""
         lines = [*self.letterhead, ""] if self.letterhead else []
-        # A letter's title is its subject line, which its sections already carry.
-        lines += [] if self.kind in LETTER_KINDS else [self.title, ""]
+        lines += [self.title, ""] if self.shows_title else []
         for s in self.sections:
             if s.heading:
                 lines += [s.heading, ""]
@@ -750,10 +768,11 @@ def _consent_section(t: dict[str, str], f: CaseFacts) -> Section:
     return Section(t["consent"], [t["consent.given"] if f.family_consent else t["consent.missing"]])
 
 
-def _asks(t: dict[str, str], name: str) -> list[str]:
-    return [
-        t[k].format(name=name) for k in ("ask.disclose", "ask.torture", "ask.access", "ask.release")
-    ]
+def _asks(t: dict[str, str], name: str, sex: str) -> list[str]:
+    """The asks to the Government; `sex` ("m", "f", "x", as _sex_code gives it for
+    this recipient) words "a lawyer of his/her/their choice"."""
+    keys = ("ask.disclose", "ask.torture", f"ask.access.{sex}", "ask.release")
+    return [t[k].format(name=name) for k in keys]
 
 
 def requested_procedure(case: Case, today: date, kind: str | None) -> str:
@@ -835,7 +854,7 @@ def ced_urgent_action(*, case: Case, language: str, today: date) -> Document:
             [],
             [
                 t["ced.ask.protect"].format(name=name),
-                *_asks(t, name)[:3],
+                *_asks(t, name, _sex_code(t, f))[:3],
                 t["ced.ask.inform"],
             ],
         ),
@@ -911,7 +930,9 @@ def special_procedures_communication(*, case: Case, language: str, today: date) 
             ],
         ),
         Section(
-            t[f"sp.asks.{appeal}"].format(country=f.country or t["unknown"]), [], _asks(t, name)
+            t[f"sp.asks.{appeal}"].format(country=f.country or t["unknown"]),
+            [],
+            _asks(t, name, _sex_code(t, f)),
         ),
     ]
     keys = [key for key in wgeid_missing(f) if key != "steps"]
@@ -949,9 +970,10 @@ def _addressee_lines(a: Addressee, language: str) -> list[str]:
         if line and line.casefold() not in {seen.casefold() for seen in lines}:
             lines.append(line)
     if a.country:
-        country = country_name(a.country.code, language)
-        if not any(country.casefold() in line.casefold() for line in address):
-            lines.append(country)
+        # An address ending "Ashgabat, Turkmenistan" names it already, in any language.
+        names = {country_name(a.country.code, other).casefold() for other in LANGUAGES}
+        if not any(name in line.casefold() for name in names for line in address):
+            lines.append(country_name(a.country.code, language))
     return lines
 
 
@@ -971,17 +993,38 @@ def _salutation(t: dict[str, str], addressee: Addressee, language: str) -> str:
     else the language's formula ("Your Excellency," to a State or a body of States)."""
     if addressee.salutation.strip() and addressee.salutation_language == language:
         return addressee.salutation.strip()
-    formal = (Addressee.Kind.GOVERNMENT, Addressee.Kind.EMBASSY, Addressee.Kind.INTERGOVERNMENTAL)
-    return t["salutation.excellency" if addressee.kind in formal else "salutation.default"]
+    return t["salutation.excellency" if _is_excellency(addressee) else "salutation.default"]
 
 
-def _third_state_asks(t: dict[str, str], name: str) -> list[str]:
+# Titles "Your Excellency," is written to, in any document language: ministers,
+# ambassadors, heads of State or Government; whole words, so the head of a
+# "Presidential Administration" or an "administrator" is not one.
+EXCELLENCY_TITLES = re.compile(
+    r"\b(minister|ambassador|president|head of state|head of government|"
+    r"ministre|ambassadeur|ambassadrice|présidente?|chef de l'[ée]tat|"
+    r"ministro|ministra|embajadora?|presidenta?|jef[ea] de(l)? estado|"
+    r"министр|посол|президент|премьер-министр|глава государства)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_excellency(addressee: Addressee) -> bool:
+    """A Government of the State concerned or an embassy addressed by no title (a
+    letter to the ministry reaches the minister), or anyone whose title is a
+    minister's, an ambassador's or a head of State's. Not an intergovernmental
+    body's desk, an Assistant Secretary or any other office: "Dear Sir or Madam,"."""
+    title = addressee.title.strip().casefold()
+    if not title:
+        return addressee.kind in (Addressee.Kind.GOVERNMENT, Addressee.Kind.EMBASSY)
+    return bool(EXCELLENCY_TITLES.search(title))
+
+
+def _third_state_asks(t: dict[str, str], name: str, sex: str) -> list[str]:
     # Each is for the Government concerned, under "urge the Government of X to":
     # a third State cannot release anyone it does not hold.
-    return [
-        t[k].format(name=name)
-        for k in ("third.ask.disclose", "third.ask.torture", "third.ask.access", "third.ask.judge")
-    ]
+    access = f"third.ask.access.{sex}"
+    keys = ("third.ask.disclose", "third.ask.torture", access, "third.ask.judge")
+    return [t[k].format(name=name) for k in keys]
 
 
 def _letter(
@@ -998,7 +1041,9 @@ def _letter(
     org = organisation_current()
     name = f.name or t["unknown"]
     country = f.country or t["unknown"]
-    since = t["subject.since"].format(date=f.disappeared_on) if f.disappeared_on else ""
+    # A subject names the day, never the time of day the record may hold.
+    gone = case.disappeared_on
+    since = t["subject.since"].format(date=format_date(_day_only(gone), language)) if gone else ""
     request = (
         t["third.request"].format(country=country)
         if third_state
@@ -1029,10 +1074,14 @@ def _letter(
     ]
     if third_state:
         sections.append(
-            Section(t["third.asks"].format(country=country), [], _third_state_asks(t, name))
+            Section(
+                t["third.asks"].format(country=country),
+                [],
+                _third_state_asks(t, name, _sex_code(t, f)),
+            )
         )
     else:
-        sections.append(Section(t["asks"], [], _asks(t, name)))
+        sections.append(Section(t["asks"], [], _asks(t, name, _sex_code(t, f))))
     signature = [org.signatory_name.strip(), org.signatory_title.strip(), org.name.strip()]
     sections.append(Section("", [t["closing"], "\n".join(line for line in signature if line)]))
     # Letters to the authorities and to other States alike need the family's consent
@@ -1082,6 +1131,13 @@ def _no_facts_warning(f: CaseFacts, third_state: bool) -> list[str]:
             "clearance page (“What goes outside”)."
         )
     ]
+
+
+def _day_only(value: PartialDate) -> PartialDate:
+    """`value` without its time of day ("20 Oct 2021, 12:43" → "20 Oct 2021")."""
+    if value.time is None:
+        return value
+    return replace(value, precision=Precision.DAY, time=None)
 
 
 def _sex_code(t: dict[str, str], f: CaseFacts) -> str:
@@ -1141,13 +1197,14 @@ def urgent_action(
         Section(
             t["third.asks"].format(country=f.country or t["unknown"]),
             [],
-            _third_state_asks(t, f.name),
+            _third_state_asks(t, f.name, _sex_code(t, f)),
         )
         if urge
-        else Section(t["asks"], [], _asks(t, f.name))
+        else Section(t["asks"], [], _asks(t, f.name, _sex_code(t, f)))
     )
     sections = [
-        Section(f"{case.reference} — {format_date(today, language)} — {headline}"),
+        # The case reference is the organisation's internal numbering: not for the public.
+        Section(f"{format_date(today, language)} — {headline}"),
         Section(t["summary"], summary),
         asks,
         Section(t["addressees"], [], [_write_to_line(t, a, language) for a in addressees]),
@@ -1235,7 +1292,8 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
             paragraphs.append(label(t, t["forces"], ", ".join(f.forces)))
         sections.append(
             Section(
-                f"{f.name} ({case.reference})",
+                # The case reference is internal numbering, not for diplomats.
+                f.name,
                 paragraphs,
                 [label(t, e.when, e.text) for e in f.events],
             )
@@ -1245,7 +1303,7 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
         Section(
             t["recommendation"].format(country=country_name(country, language)),
             [],
-            _third_state_asks(t, t["briefing.people"]),
+            _third_state_asks(t, t["briefing.people"], "x"),  # several people: "their"
         )
     )
     # A case goes public here only with its family's say-so: name the ones without.

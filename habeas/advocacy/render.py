@@ -2,7 +2,8 @@
 
 Both formats carry the same sections as the HTML preview; an incomplete
 document is marked as such at the top, with what is missing. A letter's
-letterhead (the sender's lines and logo) is drawn above its title.
+letterhead (the sender's lines and logo) comes first, and no title heading: its
+subject line, in the body, is its title (the file's metadata keeps it).
 
 Fonts. The PDF draws names and places in whatever script the record holds. The
 repository bundles DejaVu Sans (Latin, Cyrillic, Greek); the other scripts come
@@ -236,7 +237,8 @@ def to_pdf(document: Document) -> bytes:
         write(line, bold=i == 0, size=9, gap=0)
     if document.letterhead or document.logo:
         pdf.ln(6)
-    write(document.title, bold=True, size=14, gap=4)
+    if document.shows_title:  # a letter's subject line, in its body, is its title
+        write(document.title, bold=True, size=14, gap=4)
     if document.missing:
         write(texts_for(document.language)["incomplete"], bold=True)
         for item in document.missing:
@@ -305,7 +307,8 @@ def to_docx(document: Document) -> bytes:
         doc.add_picture(io.BytesIO(document.logo), height=Mm(18))
     for i, line in enumerate(document.letterhead):
         doc.add_paragraph().add_run(clean(line)).bold = i == 0
-    doc.add_heading(clean(document.title), level=1)
+    if document.shows_title:  # a letter's subject line, in its body, is its title
+        doc.add_heading(clean(document.title), level=1)
     if document.missing:
         doc.add_paragraph().add_run(texts_for(document.language)["incomplete"]).bold = True
         for item in document.missing:

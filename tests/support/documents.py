@@ -84,11 +84,11 @@ def _png(width: int = 240, height: int = 80) -> bytes:
     return out.getvalue()
 
 
-def letter_with_letterhead(name: str = CYRILLIC[0]) -> documents.Document:
+def letter_with_letterhead(name: str = CYRILLIC[0], kind: str = "letter") -> documents.Document:
     """A letter with the organisation's letterhead and a 240×80 logo, built by hand
     so the renderers are tested apart from the record."""
     return documents.Document(
-        kind="letter",
+        kind=kind,
         language="en",
         title="Enforced disappearance of " + name,
         recipient=documents.Recipient.GOVERNMENT,
