@@ -115,7 +115,7 @@ def test_the_eu_is_asked_in_russian_too(azat, eeas, alice):
     give_the_organisation()
     text = _embassy_document(azat, eeas, alice, "ru").text()
     assert "Просим вас призвать правительство государства Туркменистан" in text
-    assert "Ваше Превосходительство," in text
+    assert "Уважаемые господа," in text  # an EU desk: no "Your Excellency"
     assert "EEAS\nEuropean Union" in text
 
 
