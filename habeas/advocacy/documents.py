@@ -1292,8 +1292,9 @@ def briefing_note(*, cases: list[Case], country: str, language: str, today: date
             paragraphs.append(label(t, t["forces"], ", ".join(f.forces)))
         sections.append(
             Section(
-                # The case reference is internal numbering, not for diplomats.
-                f.name,
+                # Diplomats raise cases by reference with the organisation afterwards;
+                # the public sheet, which anyone may copy, carries none.
+                f"{f.name} ({case.reference})",
                 paragraphs,
                 [label(t, e.when, e.text) for e in f.events],
             )
