@@ -102,19 +102,19 @@ def test_a_french_pdf_refusal_names_the_fields_without_the_separator(alice, org)
 
 # What leads into each list of asks: the lead-in is one sentence with each bullet.
 LEAD_INS = {
-    "asks": ("ask.disclose", "ask.torture", "ask.access", "ask.release"),
-    "sp.asks.urgent_appeal": ("ask.disclose", "ask.torture", "ask.access", "ask.release"),
-    "sp.asks.allegation_letter": ("ask.disclose", "ask.torture", "ask.access", "ask.release"),
+    "asks": ("ask.disclose", "ask.torture", "ask.access.m", "ask.release"),
+    "sp.asks.urgent_appeal": ("ask.disclose", "ask.torture", "ask.access.m", "ask.release"),
+    "sp.asks.allegation_letter": ("ask.disclose", "ask.torture", "ask.access.m", "ask.release"),
     "third.asks": (
         "third.ask.disclose",
         "third.ask.torture",
-        "third.ask.access",
+        "third.ask.access.m",
         "third.ask.judge",
     ),
     "recommendation": (
         "third.ask.disclose",
         "third.ask.torture",
-        "third.ask.access",
+        "third.ask.access.m",
         "third.ask.judge",
     ),
     "ced.asks": ("ced.ask.protect", "ced.ask.inform"),
