@@ -273,6 +273,27 @@ def test_the_subject_names_the_day_without_the_time_of_day(azat, minister, alice
     assert "12:43" not in _letter(azat, minister, "ru").title
 
 
+def test_the_minute_of_the_last_contact_goes_to_the_un_only(azat, minister, alice):
+    """The minute a disappearance is dated to is that of the last message, which
+    points at whoever received it: the letter to the Government and the public
+    sheet carry the day; the Working Group gets the minute."""
+    give_the_organisation()
+    cases.case_update(case=azat, by=alice, disappeared_on=PartialDate.parse("2021-10-20 12:43"))
+    for language in ("en", "ru"):
+        assert "12:43" not in _letter(azat, minister, language).text()
+    sheet = documents.build(
+        kind=documents.DocKind.URGENT_ACTION,
+        case=azat,
+        language="en",
+        today=date(2026, 12, 1),
+        addressees=[minister],
+    )
+    assert "12:43" not in sheet.text()
+    assert "20 Oct 2021" in sheet.text()
+    un = documents.wgeid_submission(case=azat, language="en", today=date(2026, 12, 1))
+    assert "20 Oct 2021, 12:43" in un.text()
+
+
 @pytest.mark.parametrize(
     ("sex", "en"),
     [("m", "his choice"), ("f", "her choice"), ("", "their choice")],

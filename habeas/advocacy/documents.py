@@ -555,7 +555,14 @@ def case_facts(*, case: Case, recipient: Recipient, today: date, language: str =
         occupation=occupation,
         affiliation=affiliation,
         country=country_name(case.country.code, language) if case.country else "",
-        disappeared_on=format_date(case.disappeared_on, language) if case.disappeared_on else "",
+        # The minute is the time of the last message, which only its recipient knows:
+        # it goes to UN bodies alone, never to the Government or the public.
+        disappeared_on=format_date(
+            case.disappeared_on if recipient is Recipient.UN else _day_only(case.disappeared_on),
+            language,
+        )
+        if case.disappeared_on
+        else "",
         disappeared_has_month=bool(case.disappeared_on and case.disappeared_on.has_month()),
         place=place,
         days_missing=case.days_disappeared(today),
