@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "habeas.advocacy",
     "habeas.alerts",
     "habeas.evidence",
+    "habeas.imports",
+    "habeas.exports",
+    "habeas.pfif",
+    "habeas.api",
     "habeas.ops",
     "habeas.demo",
 ]

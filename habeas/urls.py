@@ -11,6 +11,10 @@ urlpatterns = [
     path("", include("habeas.cases.urls")),
     path("", include("habeas.sources.urls")),
     path("", include("habeas.organisation.urls")),
+    path("", include("habeas.imports.urls")),
+    path("", include("habeas.exports.urls")),
+    path("", include("habeas.pfif.urls")),
+    path("api/v1/", include("habeas.api.urls")),
 ]
 
 handler400 = "habeas.core.views.bad_request"

@@ -1,0 +1,5 @@
+"""Routes of this app; the root URLconf includes them."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,1 @@
+"""Exports for partners: a case's full record as JSON, the case list as CSV."""

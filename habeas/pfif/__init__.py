@@ -1,0 +1,1 @@
+"""PFIF 1.4 (Person Finder Interchange Format): export, import, the public feed."""

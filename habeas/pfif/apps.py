@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PfifConfig(AppConfig):
+    name = "habeas.pfif"
+    label = "pfif"
