@@ -163,6 +163,13 @@ HABEAS_LOCKOUT_ADDRESS_ATTEMPTS = env_int("HABEAS_LOCKOUT_ADDRESS_ATTEMPTS", 20)
 # then it is the last address in X-Forwarded-For that is not a trusted proxy.
 HABEAS_TRUSTED_PROXIES = env_networks("HABEAS_TRUSTED_PROXIES")
 HABEAS_LOCKOUT_MINUTES = env_int("HABEAS_LOCKOUT_MINUTES", 15)
+# The JSON API (docs/api.md): a token lives at most this many days; requests are
+# counted in one-minute windows per token, per client address (before the token is
+# read), and refused tokens per client address. 0 turns a limit off.
+HABEAS_API_TOKEN_MAX_DAYS = env_int("HABEAS_API_TOKEN_MAX_DAYS", 90)
+HABEAS_API_RATE_PER_TOKEN = env_int("HABEAS_API_RATE_PER_TOKEN", 120)
+HABEAS_API_RATE_PER_ADDRESS = env_int("HABEAS_API_RATE_PER_ADDRESS", 300)
+HABEAS_API_REFUSALS_PER_ADDRESS = env_int("HABEAS_API_REFUSALS_PER_ADDRESS", 10)
 # The label authenticator apps show next to the code; a neutral one is safer on a
 # phone that may be searched.
 HABEAS_TOTP_ISSUER = env_str("HABEAS_TOTP_ISSUER", "Habeas")

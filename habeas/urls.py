@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("habeas.imports.urls")),
     path("", include("habeas.exports.urls")),
     path("", include("habeas.pfif.urls")),
-    path("api/v1/", include("habeas.api.urls")),
+    path("", include("habeas.api.urls")),
 ]
 
 handler400 = "habeas.core.views.bad_request"

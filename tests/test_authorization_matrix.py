@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from habeas.api.services import api_token_create
 from habeas.cases import services as cases
 from habeas.cases.models import CaseMember, Event
 from habeas.evidence import samples
@@ -145,6 +146,10 @@ MATRIX: dict[str, dict[str, int]] = {
     # every letter, so every account may see it.
     "organisation_edit": ADMIN_ONLY,
     "organisation_logo": SIGNED_IN,
+    # API tokens (habeas.api): each account makes and revokes its own; revoking is
+    # POST only. The API itself answers tokens, not sessions: its own matrix.
+    "api_tokens": SIGNED_IN,
+    "api_token_revoke": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
 }
 
 
@@ -185,6 +190,7 @@ def world(alice, bob, vera, charlie, ada, contested_case):
             person=person, name="Brother", relationship="brother", contact="+993 …", by=alice
         ).public_id,
         "actor_id": actor.public_id,
+        "token_id": api_token_create(user=bob, name="x", scope="read", days=1, by=bob)[0].public_id,
         "user_id": bob.public_id,
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),

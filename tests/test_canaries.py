@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from habeas.api.services import api_token_create
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
@@ -58,6 +59,7 @@ def seeded(alice, bob, contested_case, caplog):
         "event_id": event.public_id,
         "actor_id": cases.actor_create(name="Police", by=alice).public_id,
         "user_id": bob.public_id,
+        "token_id": api_token_create(user=bob, name="x", scope="read", days=1, by=bob)[0].public_id,
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),
         **evidence_ids(contested_case, alice),

@@ -1,5 +1,29 @@
-"""Routes of this app; the root URLconf includes them."""
+"""The API under /api/v1/ and the token pages under /account/api-tokens/."""
 
-from django.urls import URLPattern, URLResolver
+from typing import Any
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
+
+from . import views
+from .api import api
+
+
+def _token_only(patterns: list[Any]) -> list[Any]:
+    """The API authenticates by token, not by session: Django's login redirect
+    (LoginRequiredMiddleware) must not answer its requests, nor its schema's."""
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            login_not_required(pattern.callback)
+        elif isinstance(pattern, URLResolver):
+            _token_only(pattern.url_patterns)
+    return patterns
+
+
+api_patterns, _app_name, _namespace = api.urls
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/", include((_token_only(api_patterns), "api-v1"), namespace="api-v1")),
+    path("account/api-tokens/", views.token_list, name="api_tokens"),
+    path("account/api-tokens/<uuid:token_id>/revoke/", views.token_revoke, name="api_token_revoke"),
+]

@@ -14,18 +14,28 @@ from habeas.evidence.services import evidence_add
 from tests.support.advocacy import consent_to_publication
 from tests.support.alerts import raise_alert
 
+# The JSON API's namespace: its routes authenticate by token, not by session, and
+# have a matrix of their own (api_url_patterns).
+API_NAMESPACE = "api-v1"
+
+
+def _walk(patterns, *, api: bool, inside: bool = False):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            within = inside or pattern.namespace == API_NAMESPACE
+            yield from _walk(pattern.url_patterns, api=api, inside=within)
+        elif inside is api:
+            yield pattern
+
 
 def url_patterns() -> list[URLPattern]:
-    """Every URL pattern of the site."""
+    """Every URL pattern of the site's pages (the API's are in api_url_patterns)."""
+    return list(_walk(get_resolver().url_patterns, api=False))
 
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns)
-            else:
-                yield pattern
 
-    return list(walk(get_resolver().url_patterns))
+def api_url_patterns() -> list[URLPattern]:
+    """Every URL pattern of the JSON API (reverse them as "api-v1:<name>")."""
+    return list(_walk(get_resolver().url_patterns, api=True))
 
 
 def url_names() -> set[str]:

@@ -1,0 +1,99 @@
+"""Token authentication for the API: `Authorization: Bearer hbs_…`.
+
+No session cookie is read on the API: a page of another site cannot make a
+logged-in browser call it, so there is no CSRF to defend against. A token acts as
+its user through the same access door, selectors and services as the web.
+
+A missing, malformed, unknown, revoked or expired token, or the token of a
+disabled account, gets one and the same 401 (errors.py): a guesser learns nothing
+from it. Requests are counted per client address before the token is read, and
+refused tokens per address, so guessing is bounded (ratelimit.py)."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja.security import HttpBearer
+
+from habeas.accounts.models import User
+from habeas.audit.context import client_ip
+
+from . import ratelimit
+from .models import ApiToken
+from .services import token_digest, token_prefix
+
+# A token's "last used" is written at most this often: not one write per request.
+LAST_USED_STEP = timedelta(minutes=1)
+
+
+class ScopeRefused(Exception):
+    """A read-only token asked to write (403: the token's own limit, which reveals
+    nothing about any record)."""
+
+    message = _("This token may only read. Make a token with the write scope to change records.")
+
+
+class TokenAuth(HttpBearer):
+    """Ninja's bearer scheme (so the OpenAPI schema says `bearer`), read here rather
+    than by ninja's own parser, which logs the whole header when DEBUG is on."""
+
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        address = client_ip(request)
+        ratelimit.hit(
+            ratelimit.address_key("address", address),
+            limit=settings.HABEAS_API_RATE_PER_ADDRESS,
+        )
+        refusals = ratelimit.address_key("refused", address)
+        ratelimit.over(refusals, limit=settings.HABEAS_API_REFUSALS_PER_ADDRESS)
+        scheme, _sep, presented = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not presented.strip():
+            return None
+        token = self.authenticate(request, presented.strip())
+        if token is None:
+            ratelimit.add(refusals)
+        return token
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        prefix = token_prefix(token)
+        if prefix is None:
+            return None
+        row = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+        if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
+            return None
+        now = timezone.now()
+        if row.revoked_at is not None or row.expires_at <= now or not row.user.is_active:
+            return None
+        ratelimit.hit(f"token:{row.pk}", limit=settings.HABEAS_API_RATE_PER_TOKEN)
+        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_STEP:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+            row.last_used_at = now
+        # What code below reads as "who asks": the token's user, never a session's.
+        request.user = row.user
+        return row
+
+
+def token_of(request: Any) -> ApiToken:
+    """The token the request was authenticated with (every route requires one)."""
+    token: ApiToken = request.auth
+    return token
+
+
+def user_of(request: Any) -> User:
+    return token_of(request).user
+
+
+def require_write(request: Any) -> User:
+    """The token's user, if the token has the write scope; otherwise ScopeRefused (403).
+    The user's own rights are checked after this, by the access door and the
+    services, exactly as on the web: a viewer's token with the write scope still
+    gets the web's 404."""
+    token = token_of(request)
+    if not token.may_write:
+        raise ScopeRefused()
+    return token.user

@@ -1,0 +1,64 @@
+"""API tokens, and the request counters that rate-limit the API."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiToken(models.Model):
+    """A personal API token: it acts as its user, never as more (docs/api.md).
+
+    Only the SHA-256 of the token is kept; the token itself is shown once, when it is
+    made. `prefix` (part of the token, not secret) finds the row in one indexed lookup
+    and names the token on the account page and in the audit log."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for"))
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)  # SHA-256, hex
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"API token {self.prefix} ({self.name})"
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class ApiRateWindow(models.Model):
+    """Requests counted under one key (a token, a client address's keyed hash) in one
+    fixed window. Rows live in the database so that every worker of every server
+    counts into the same window (SQLite and PostgreSQL alike); windows that have
+    ended are deleted as new ones begin."""
+
+    key = models.CharField(max_length=80)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="apiratewindow_unique")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="apiratewindow_start")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ×{self.count} from {self.window_start:%H:%M:%S}"

@@ -1,0 +1,25 @@
+"""Reads of the API app for one user: their own tokens, never anyone else's."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from habeas.accounts.models import User
+
+from .models import ApiToken
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_of(*, user: User, public_id: UUID) -> ApiToken:
+    """One of `user`'s own tokens; 404 for anyone else's (a token is personal: even an
+    administrator revokes another's by disabling the account)."""
+    token = api_tokens_of(user).filter(public_id=public_id).first()
+    if token is None:
+        raise Http404
+    return token
