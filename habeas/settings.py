@@ -243,6 +243,8 @@ HABEAS_MIN_FREE_MB = env_int("HABEAS_MIN_FREE_MB", 500)
 HABEAS_SITE_URL = env_str("HABEAS_SITE_URL", "http://127.0.0.1:8000")
 # Who submits to the UN and signs letters (advocacy documents, WGEID element 6).
 HABEAS_ORGANISATION = env_str("HABEAS_ORGANISATION", "")
+# The domain of PFIF record ids ("<domain>/person.<id>"); empty: HABEAS_SITE_URL's host.
+HABEAS_PFIF_DOMAIN = env_str("HABEAS_PFIF_DOMAIN", "")
 EMAIL_BACKEND = env_str("HABEAS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("HABEAS_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("HABEAS_EMAIL_PORT", 25)

@@ -15,6 +15,7 @@ from habeas.cases.models import CaseMember, Event
 from habeas.evidence import samples
 from habeas.lib.partialdate import PartialDate
 from habeas.organisation.services import organisation_update
+from habeas.pfif.models import PfifImport
 from tests.conftest import make_user
 from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
 
@@ -150,6 +151,12 @@ MATRIX: dict[str, dict[str, int]] = {
     # POST only. The API itself answers tokens, not sessions: its own matrix.
     "api_tokens": SIGNED_IN,
     "api_token_revoke": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    # PFIF (habeas.pfif): the public feed holds published profiles only; the export
+    # holds what each user may see; an import's result is its importer's (bob).
+    "public_pfif": dict.fromkeys(ROLES, 200),
+    "pfif_export": SIGNED_IN,
+    "pfif_import": WRITERS,
+    "pfif_import_result": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "member": 200},
 }
 
 
@@ -195,6 +202,9 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),
         **evidence_ids(contested_case, alice),
+        "import_id": PfifImport.objects.create(
+            created_by=bob, sha256="0" * 64, country="TM"
+        ).public_id,
     }
     users = {
         "anonymous": None,

@@ -1,0 +1,29 @@
+"""The import form: a PFIF file and the country concerned of the cases it opens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "---------"), *((code, str(name)) for code, name in countries)]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("PFIF 1.4 file (XML)"),
+        help_text=_(
+            "A PFIF 1.4 document, e.g. exported by Google Person Finder or another "
+            "Habeas. Nothing is imported unless every record can be."
+        ),
+    )
+    country = forms.ChoiceField(
+        label=_("Country concerned"),
+        choices=_country_choices,
+        help_text=_(
+            "The State believed to hold the people or responsible, for every case the "
+            "file opens (PFIF has no such field)."
+        ),
+    )

@@ -1,0 +1,91 @@
+"""`habeas pfif export|import`: PFIF 1.4 from the server (docs/pfif.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django_countries import countries
+
+from habeas.accounts.models import User
+from habeas.pfif import feed, selectors, services
+from habeas.pfif.document import DocumentError
+
+
+def _user(username: str) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"There is no active account {username!r}.")
+    return user
+
+
+class Command(BaseCommand):
+    help = "Export people and their status history as PFIF 1.4, or import a PFIF 1.4 file."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export", help="write a PFIF 1.4 document")
+        who = export.add_mutually_exclusive_group(required=True)
+        who.add_argument("--as", dest="username", help="the people this account may see")
+        who.add_argument(
+            "--public", action="store_true", help="the published profiles only (/public/pfif.xml)"
+        )
+        export.add_argument("--output", "-o", help="file to write (default: standard output)")
+        imp = sub.add_parser("import", help="import a PFIF 1.4 document")
+        imp.add_argument("file")
+        imp.add_argument("--as", dest="username", required=True, help="who imports (audited)")
+        imp.add_argument(
+            "--country",
+            required=True,
+            help="country concerned of the cases it opens (ISO code, e.g. BY)",
+        )
+
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "export":
+            self._export(options)
+        else:
+            self._import(options)
+
+    def _export(self, options) -> None:
+        if options["public"]:
+            data = feed.write(selectors.public_people())
+        else:
+            user = _user(options["username"])
+            people = selectors.staff_people(user=user)
+            data = feed.write(people)
+            services.pfif_exported(by=user, people=len(people))
+        if options["output"]:
+            Path(options["output"]).write_bytes(data)
+        else:
+            self.stdout.write(data.decode("utf-8"), ending="")
+
+    def _import(self, options) -> None:
+        user = _user(options["username"])
+        country = options["country"].strip().upper()
+        if country not in countries:
+            raise CommandError(f"{options['country']!r} is not a country code (e.g. BY, RU, SY).")
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        try:
+            batch = services.pfif_import(data=data, filename=path.name, country=country, by=user)
+        except DocumentError as error:
+            raise CommandError("\n".join(error.problems) + "\nNothing was imported.") from None
+        except ValidationError as error:
+            raise CommandError("\n".join(error.messages) + "\nNothing was imported.") from None
+        except PermissionDenied:
+            raise CommandError(f"{user.username} may not import (a viewer).") from None
+        self.stdout.write(
+            f"Imported {path.name} (SHA-256 {batch.sha256}): {batch.persons_created} people "
+            f"and cases, {batch.notes_created} notes as claims; {batch.already_imported} "
+            f"records already imported, {batch.expired_skipped} expired records skipped."
+        )
+        for dup in selectors.duplicates_of(batch=batch, user=user):
+            known = f" = {dup.candidate.display_name}" if dup.candidate else " (not recorded here)"
+            self.stdout.write(
+                f"Possible duplicate: {dup.case.reference} {dup.person.display_name} "
+                f"and {dup.linked_record_id}{known}. Nothing was merged."
+            )

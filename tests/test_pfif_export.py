@@ -1,0 +1,283 @@
+"""PFIF 1.4 out: the staff export (people and their status history, of the cases
+the user may see) and the public feed (published profiles, exactly what their
+pages show), both valid against the shipped schema."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from lxml import etree
+
+from habeas.advocacy import services as advocacy
+from habeas.audit.models import AuditEntry
+from habeas.cases import services as cases
+from habeas.cases.models import Event, Status
+from habeas.lib.partialdate import PartialDate
+from habeas.pfif import document
+from habeas.pfif.selectors import STATUS_TO_PFIF
+from habeas.sources import services as sources
+from habeas.sources.models import Claim
+from tests.support.advocacy import consent_to_publication
+from tests.support.organisation import give_the_organisation
+
+NS = {"p": document.NS}
+# In every confidential place of a published case: none may reach the public feed.
+CANARIES = {
+    "identity": "CANARY-PFIF-IDENTITY-a1",
+    "contact": "CANARY-PFIF-CONTACT-b2",
+    "claim": "CANARY-PFIF-CLAIM-c3",
+    "event": "CANARY-PFIF-EVENT-d4",
+    "summary": "CANARY-PFIF-SUMMARY-e5",
+    "last_message": "CANARY-PFIF-LASTMSG-f6",
+    "relative": "CANARY-PFIF-RELATIVE-g7",
+    "code_name": "CANARYPFIFCODE",
+    "description": "CANARY-PFIF-DESCRIPTION-i9",
+    "basis": "CANARY-PFIF-BASIS-j10",
+    "unpublished": "CANARY-PFIF-UNPUBLISHED-h8",
+}
+
+
+@pytest.fixture
+def seeded(alice, alices_case):
+    give_the_organisation(name="Test Rights Centre")
+    case = alices_case
+    cases.case_update(
+        case=case,
+        summary=CANARIES["summary"],
+        last_contact_message=CANARIES["last_message"],
+        by=alice,
+    )
+    person = case.people.get()
+    cases.person_update(person=person, description=CANARIES["description"], by=alice)
+    cases.relative_add(
+        person=person, name="Sister", relationship="sister", contact=CANARIES["relative"], by=alice
+    )
+    cases.status_assert(
+        case=case,
+        status=Status.PRESUMED_ED,
+        asserted_on=date(2021, 11, 1),
+        basis=CANARIES["basis"],
+        by=alice,
+    )
+    secret = sources.source_add(
+        case=case,
+        code_name=CANARIES["code_name"],
+        kind="witness",
+        identity=CANARIES["identity"],
+        contact=CANARIES["contact"],
+        by=alice,
+    )
+    event = cases.event_add(
+        case=case,
+        kind=Event.Kind.SIGHTING,
+        occurred_on=PartialDate.parse("2021-12"),
+        description=CANARIES["event"],
+        by=alice,
+    )
+    sources.claim_add(
+        case=case,
+        source=secret,
+        topic=Claim.Topic.EVENT,
+        event=event,
+        statement=CANARIES["claim"],
+        received_on=PartialDate.parse("2021-12"),
+        material=Claim.Material.TESTIMONY,
+        by=alice,
+    )
+    consent_to_publication(case, by=alice)
+    profile = advocacy.public_profile_save(
+        case=case,
+        name="Rustam Isakov",
+        name_variants="Рустам Исаков\nRustam Isakow",
+        is_published=True,
+        country="TM",
+        disappeared_on=date(2021, 10, 20),
+        demands="Disclose his whereabouts\nRelease him",
+        by=alice,
+    )
+    advocacy.public_update_add(
+        profile=profile, happened_on=date(2021, 10, 20), title="Disappeared", by=alice
+    )
+    hidden_person = cases.person_create(name=CANARIES["unpublished"], by=alice)
+    hidden_case = cases.case_create(
+        reference="HIDDEN-1", person=hidden_person, country="RU", by=alice
+    )
+    hidden = advocacy.public_profile_save(
+        case=hidden_case, name=CANARIES["unpublished"], is_published=False, by=alice
+    )
+    advocacy.public_update_add(
+        profile=hidden, happened_on=date(2022, 1, 1), title=CANARIES["unpublished"], by=alice
+    )
+    return case, profile, hidden, None
+
+
+def _valid(data: bytes) -> etree._Element:
+    root = etree.fromstring(data)
+    schema = document.schema()
+    assert schema.validate(root), [f"{e.line}: {e.message}" for e in schema.error_log]
+    return root
+
+
+def _texts(root: etree._Element, path: str) -> list[str]:
+    return [e.text for e in root.iterfind(path, NS)]
+
+
+@pytest.fixture
+def history(alices_case, alice, charlie, settings):
+    settings.HABEAS_PFIF_DOMAIN = "rights.example.org"
+    case = alices_case
+    cases.status_assert(
+        case=case,
+        status=Status.PRESUMED_ED,
+        asserted_on=date(2021, 11, 1),
+        basis="Weighed.",
+        by=alice,
+    )
+    cases.status_assert(
+        case=case,
+        status=Status.DETENTION_ACKNOWLEDGED,
+        asserted_on=date(2022, 2, 3),
+        basis="The prosecutor's reply.",
+        by=alice,
+    )
+    theirs = cases.person_create(name="CANARY-OTHER-TEAM-PERSON", by=charlie)
+    cases.case_create(reference="CH-1", person=theirs, country="RU", by=charlie)
+    return case
+
+
+def test_the_staff_export_is_valid_pfif_with_the_status_history(history, alice, login):
+    response = login(alice).get(reverse("pfif_export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    assert "attachment" in response["Content-Disposition"]
+    root = _valid(response.content)
+    person = history.people.get()
+    (record,) = root.findall("p:person", NS)
+    assert record.findtext("p:person_record_id", namespaces=NS) == (
+        f"rights.example.org/person.{person.public_id}"
+    )
+    assert record.findtext("p:full_name", namespaces=NS) == "Рустам Исаков"
+    assert record.findtext("p:alternate_names", namespaces=NS) == "Rustam Isakow"
+    notes = record.findall("p:note", NS)
+    assert [n.findtext("p:status", namespaces=NS) for n in notes] == [
+        "information_sought",  # reported missing, as of the disappearance
+        "believed_missing",  # presumed enforced disappearance
+        "believed_alive",  # detention acknowledged
+    ]
+    assert notes[2].findtext("p:source_date", namespaces=NS) == "2022-02-03T00:00:00Z"
+    assert "Detention acknowledged, as of 03 Feb 2022" in notes[2].findtext("p:text", namespaces=NS)
+    assert all(
+        n.findtext("p:note_record_id", namespaces=NS).startswith("rights.example.org/")
+        for n in notes
+    )
+    assert b"CANARY-OTHER-TEAM-PERSON" not in response.content  # another team's person
+    entry = AuditEntry.objects.filter(action="pfif.export").get()
+    assert entry.actor_username == "alice" and entry.detail == {"people": 1}
+
+
+def test_an_outsider_exports_only_their_own_people(history, charlie):
+    out = io.StringIO()
+    call_command("pfif", "export", "--as", "charlie", stdout=out)
+    root = _valid(out.getvalue().encode())
+    assert _texts(root, "p:person/p:full_name") == ["CANARY-OTHER-TEAM-PERSON"]
+    assert "Исаков" not in out.getvalue()
+
+
+def test_every_status_maps_to_pfif_or_to_no_status():
+    assert set(STATUS_TO_PFIF) == set(Status)
+    assert STATUS_TO_PFIF[Status.DEAD] == "believed_dead"
+    assert STATUS_TO_PFIF[Status.RELEASED] == "believed_alive"
+    assert STATUS_TO_PFIF[Status.CLOSED] == ""  # PFIF has no word for it: text only
+
+
+def test_a_closed_case_note_has_no_status_and_says_why(alices_case, alice, login):
+    cases.status_assert(
+        case=alices_case,
+        status=Status.CLOSED,
+        asserted_on=date(2022, 5, 1),
+        basis="Family asked.",
+        closed_reason="The family withdrew the case.",
+        by=alice,
+    )
+    root = _valid(login(alice).get(reverse("pfif_export")).content)
+    last = root.findall("p:person/p:note", NS)[-1]
+    assert last.find("p:status", NS) is None
+    assert "The family withdrew the case." in last.findtext("p:text", namespaces=NS)
+
+
+def test_the_public_feed_is_valid_and_shows_what_the_public_page_shows(seeded, client, settings):
+    settings.HABEAS_PFIF_DOMAIN = "rights.example.org"
+    _, profile, _, _ = seeded
+    response = client.get(reverse("public_pfif"))  # no login
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and not response.cookies
+    body = response.content.decode()
+    for name, canary in CANARIES.items():
+        if name != "unpublished":
+            assert canary not in body, name
+    assert CANARIES["unpublished"] not in body
+    assert "TM-2021-003" not in body  # the case reference is internal
+    assert str(profile.case.public_id) not in body  # and so are internal ids
+    assert "Test Rights Centre" not in body  # the public pages do not name it either
+    root = _valid(response.content)
+    (person,) = root.findall("p:person", NS)
+    assert person.findtext("p:person_record_id", namespaces=NS) == (
+        f"rights.example.org/public.{profile.public_id}"
+    )
+    assert person.findtext("p:full_name", namespaces=NS) == "Rustam Isakov"
+    assert person.findtext("p:alternate_names", namespaces=NS) == "Рустам Исаков\nRustam Isakow"
+    assert person.findtext("p:source_url", namespaces=NS).endswith(profile.get_absolute_url())
+    page = client.get(profile.get_absolute_url()).content.decode()
+    status, update = person.findall("p:note", NS)
+    assert status.findtext("p:status", namespaces=NS) == "believed_missing"
+    text = status.findtext("p:text", namespaces=NS)
+    assert text == "Disappeared: no information — Turkmenistan — Disappeared on 20 Oct 2021"
+    assert "Disappeared: no information" in page and "Turkmenistan" in page
+    assert "20 Oct 2021" in page
+    assert update.findtext("p:text", namespaces=NS) == "20 Oct 2021 — Disappeared"
+    assert "Release him" in person.findtext("p:description", namespaces=NS)
+    out = io.StringIO()
+    call_command("pfif", "export", "--public", stdout=out)
+    assert out.getvalue().encode() == response.content
+
+
+def test_an_unpublished_profile_leaves_the_public_feed(seeded, client, alice):
+    _, profile, _, _ = seeded
+    advocacy.public_profile_save(case=profile.case, name=profile.name, is_published=False, by=alice)
+    root = _valid(client.get(reverse("public_pfif")).content)
+    assert root.findall("p:person", NS) == []
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_export_and_feed_queries_do_not_grow_with_people_and_statuses(seeded, alice, login):
+    client = login(alice)
+    export, public = (
+        _queries(client, reverse("pfif_export")),
+        _queries(client, reverse("public_pfif")),
+    )
+    for i in range(4):
+        person = cases.person_create(name=f"Person {i}", by=alice)
+        cases.person_name_add(person=person, text=f"Variant {i}", by=alice)
+        more = cases.case_create(reference=f"Q-{i}", person=person, country="TM", by=alice)
+        cases.status_assert(
+            case=more, status=Status.PRESUMED_ED, asserted_on=date(2022, 1, 1), basis="b", by=alice
+        )
+        consent_to_publication(more, by=alice)
+        advocacy.public_profile_save(case=more, name=f"Public {i}", is_published=True, by=alice)
+        advocacy.public_update_add(
+            profile=more.public_profile, happened_on=date(2022, 1, 2), title="t", by=alice
+        )
+    assert _queries(client, reverse("pfif_export")) == export
+    assert _queries(client, reverse("public_pfif")) == public

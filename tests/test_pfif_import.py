@@ -1,0 +1,306 @@
+"""PFIF 1.4 in: a document in Person Finder's format becomes people, cases and
+attributed claims, once, in one transaction, audited; a document that is not safe
+XML or not valid PFIF imports nothing and says where it is wrong."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from habeas.alerts.models import Alert
+from habeas.audit.models import AuditEntry
+from habeas.cases.models import Case, Person
+from habeas.pfif.document import DocumentError, read, sha256
+from habeas.pfif.models import PfifImport, PossibleDuplicate
+from habeas.pfif.services import pfif_import, reference_for
+from habeas.sources.models import Claim, Source
+
+SAMPLE = Path(__file__).parent / "fixtures" / "pfif" / "person-finder-sample.xml"
+HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+OPEN = b'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4">'
+
+
+def _person(name: bytes = b"Test Person", record: bytes = b"x.example.org/p.1") -> bytes:
+    return (
+        b"<pfif:person><pfif:person_record_id>" + record + b"</pfif:person_record_id>"
+        b"<pfif:source_date>2022-01-01T00:00:00Z</pfif:source_date>"
+        b"<pfif:full_name>" + name + b"</pfif:full_name></pfif:person>"
+    )
+
+
+def _import(path: Path | str, user: str = "alice", country: str = "BY") -> str:
+    out = io.StringIO()
+    call_command("pfif", "import", str(path), "--as", user, "--country", country, stdout=out)
+    return out.getvalue()
+
+
+def _nothing_imported() -> None:
+    assert Case.objects.count() == Person.objects.count() == 0
+    assert PfifImport.objects.count() == Claim.objects.count() == 0
+
+
+def test_the_person_finder_sample_becomes_people_cases_and_claims(alice):
+    said = _import(SAMPLE)
+    assert "2 people and cases, 4 notes as claims" in said
+    assert "1 expired records skipped" in said
+    assert "Possible duplicate:" in said and "other.example.com/person.88" in said
+    ales = Case.objects.get(reference=reference_for("finder.example.org/person.4101"))
+    person = ales.people.get()
+    assert person.display_name == "Ales Vetrov"
+    assert {n.text for n in person.names.all()} == {"Ales Vetrov", "Aleś Vietraŭ", "Алесь Ветров"}
+    assert person.sex == Person.Sex.MALE
+    assert person.birth_date.display() == "Apr 1985"
+    assert (
+        "Tall, grey coat" in person.description and "Home (PFIF): Hrodna, BY." in person.description
+    )
+    assert ales.country == "BY"
+    assert ales.members.get().user == alice  # opened as a person opening a case would
+    # One source per note author: the sister (person record and two notes) and the desk.
+    sister, desk = Source.objects.filter(case=ales).order_by("code_name")
+    assert (sister.code_name, sister.identity) == ("PFIF-1", "Olga Vetrova")
+    assert "olga.vetrova@example.net" in sister.contact  # sealed, with the identity
+    assert desk.identity == "Volunteer desk"
+    claims = Claim.objects.filter(case=ales).order_by("pk")
+    assert [c.source for c in claims] == [sister, desk, sister]
+    first = claims[0]
+    assert first.statement.startswith("My brother did not come home")
+    assert first.dated_on.display() == "1 Mar 2022"  # the note's date, not today's
+    assert first.topic == Claim.Topic.STATUS
+    assert "olga.vetrova" not in first.statement
+    # A note's status is its author's claim, never the case's status.
+    assert ales.statuses.get().status == "reported_missing"
+    ales.refresh_from_db()
+    # Silence counts from the latest note's day (9 Mar, to its end), not from today.
+    assert ales.last_info_at == datetime(2022, 3, 10, tzinfo=UTC)
+    assert not Alert.objects.exists()  # no burst of alerts for old news
+    maryna = Case.objects.get(reference=reference_for("finder.example.org/person.4102"))
+    (own,) = Source.objects.filter(case=maryna)
+    assert own.kind == Source.Kind.VICTIM  # is_note_author: the person speaks
+    dup = PossibleDuplicate.objects.get()
+    assert (dup.case, dup.linked_record_id, dup.candidate) == (
+        ales,
+        "other.example.com/person.88",
+        None,
+    )
+    entry = AuditEntry.objects.get(action="pfif.import")
+    assert entry.actor_username == "alice"
+    assert entry.detail == {
+        "sha256": sha256(SAMPLE.read_bytes()),
+        "persons": 2,
+        "notes": 4,
+        "already": 0,
+        "expired": 1,
+        "duplicates": 1,
+    }
+    assert "Ales" not in str(entry.detail)  # ids and counts only
+
+
+def test_importing_the_same_file_again_writes_nothing_twice(alice):
+    _import(SAMPLE)
+    counts = (Case.objects.count(), Claim.objects.count(), Source.objects.count())
+    said = _import(SAMPLE)
+    assert "0 people and cases, 0 notes as claims; 6 records already imported" in said
+    assert (Case.objects.count(), Claim.objects.count(), Source.objects.count()) == counts
+    assert PossibleDuplicate.objects.count() == 1
+
+
+def test_a_new_note_on_a_known_person_joins_its_case_and_author(alice, tmp_path):
+    _import(SAMPLE)
+    later = tmp_path / "later.xml"
+    later.write_bytes(
+        HEAD + OPEN + b"<pfif:note><pfif:note_record_id>finder.example.org/note.7009"
+        b"</pfif:note_record_id><pfif:person_record_id>finder.example.org/person.4101"
+        b"</pfif:person_record_id><pfif:author_name>Olga Vetrova</pfif:author_name>"
+        b"<pfif:author_email>olga.vetrova@example.net</pfif:author_email>"
+        b"<pfif:author_phone>+375 29 000 0001</pfif:author_phone>"
+        b"<pfif:source_date>2022-04-01T00:00:00Z</pfif:source_date>"
+        b"<pfif:linked_person_record_id>finder.example.org/person.4102</pfif:linked_person_record_id>"
+        b"<pfif:text>Still no news.</pfif:text></pfif:note></pfif:pfif>"
+    )
+    assert "0 people and cases, 1 notes as claims" in _import(later)
+    claim = Claim.objects.get(statement="Still no news.")
+    assert claim.source.code_name == "PFIF-1"  # the same author, the same source
+    dup = PossibleDuplicate.objects.get(linked_record_id="finder.example.org/person.4102")
+    assert dup.candidate.display_name == "Maryna Kalina"  # known here: named
+
+
+@pytest.mark.parametrize(
+    ("payload", "said"),
+    [
+        (  # billion laughs
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+            + OPEN
+            + _person(b"&lol3;")
+            + b"</pfif:pfif>",
+            "declares a DTD",
+        ),
+        (  # external entity (XXE)
+            b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            + OPEN
+            + _person(b"&xxe;")
+            + b"</pfif:pfif>",
+            "declares a DTD",
+        ),
+        (  # external DTD
+            b'<?xml version="1.0"?><!DOCTYPE pfif SYSTEM "http://127.0.0.1:9/evil.dtd">'
+            + OPEN
+            + _person()
+            + b"</pfif:pfif>",
+            "declares a DTD",
+        ),
+    ],
+    ids=["billion-laughs", "external-entity", "external-dtd"],
+)
+def test_malicious_xml_is_refused_before_anything_is_read(alice, tmp_path, payload, said):
+    path = tmp_path / "evil.xml"
+    path.write_bytes(payload)
+    with pytest.raises(CommandError, match=said) as error:
+        _import(path)
+    assert "Nothing was imported." in str(error.value)
+    assert "root:" not in str(error.value)  # /etc/passwd was never read
+    _nothing_imported()
+
+
+def test_the_reader_refuses_entities_even_without_a_dtd_the_parser_sees():
+    with pytest.raises(DocumentError, match="declares a DTD"):
+        read(
+            b'<!DOCTYPE x [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x">%p;]>'
+            + OPEN
+            + b"</pfif:pfif>"
+        )
+
+
+@pytest.mark.parametrize(
+    ("payload", "said"),
+    [
+        (OPEN + _person() + b"</pfif:pf", "Line 1, column"),  # not well-formed
+        (
+            HEAD + OPEN + b"\n<pfif:person><pfif:person_record_id>x.example.org/p.1"
+            b"</pfif:person_record_id><pfif:full_name>No Date</pfif:full_name>"
+            b"</pfif:person></pfif:pfif>",
+            "Line 3: Element 'pfif:person': Not all fields of key identity-constraint "
+            "'pfif:person_source_date'",
+        ),
+        (
+            HEAD
+            + OPEN
+            + b"\n\n"
+            + _person().replace(
+                b"</pfif:full_name>", b"</pfif:full_name><pfif:sex>unknown</pfif:sex>"
+            )
+            + b"</pfif:pfif>",
+            "Line 4: Element 'pfif:sex': [facet 'enumeration'] The value 'unknown'",
+        ),
+        (
+            HEAD
+            + OPEN
+            + _person().replace(
+                b"</pfif:full_name>", b"</pfif:full_name><pfif:full_name>Twice</pfif:full_name>"
+            )
+            + b"</pfif:pfif>",
+            "more than one member",
+        ),
+        (
+            _person().join([b'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.2">', b"</pfif:pfif>"]),
+            "This is PFIF 1.2; Habeas reads PFIF 1.4 only.",
+        ),
+        (b"<people><person>Someone</person></people>", "the document is not PFIF 1.4"),
+        (b"   ", "The file is empty."),
+    ],
+    ids=[
+        "not-well-formed",
+        "required-field",
+        "bad-value",
+        "field-twice",
+        "pfif-1.2",
+        "not-pfif",
+        "empty",
+    ],
+)
+def test_an_invalid_document_says_where_and_imports_nothing(alice, tmp_path, payload, said):
+    path = tmp_path / "bad.xml"
+    path.write_bytes(payload)
+    with pytest.raises(CommandError) as error:
+        _import(path)
+    assert said in str(error.value)
+    _nothing_imported()
+
+
+def test_one_bad_record_imports_nothing_of_the_file(alice, tmp_path):
+    future = SAMPLE.read_bytes().replace(b"2022-03-09T08:30:00Z", b"2099-03-09T08:30:00Z")
+    path = tmp_path / "future.xml"
+    path.write_bytes(future)
+    with pytest.raises(CommandError) as error:
+        _import(path)
+    assert "note finder.example.org/note.7004" in str(error.value)
+    assert "future" in str(error.value)
+    _nothing_imported()
+
+
+def test_a_note_about_an_unknown_person_is_named(alice, tmp_path):
+    path = tmp_path / "orphan.xml"
+    path.write_bytes(
+        OPEN + b"<pfif:note><pfif:note_record_id>x.example.org/n.1</pfif:note_record_id>"
+        b"<pfif:person_record_id>x.example.org/p.404</pfif:person_record_id>"
+        b"<pfif:author_name>A</pfif:author_name><pfif:source_date>2022-01-01T00:00:00Z"
+        b"</pfif:source_date><pfif:text>T</pfif:text></pfif:note></pfif:pfif>"
+    )
+    with pytest.raises(CommandError, match=r"x\.example\.org/p\.404, who is neither in this file"):
+        _import(path)
+    _nothing_imported()
+
+
+def test_a_viewer_may_not_import(vera):
+    with pytest.raises(CommandError, match="may not import"):
+        _import(SAMPLE, user="vera")
+    with pytest.raises(PermissionDenied):
+        pfif_import(data=SAMPLE.read_bytes(), filename="x.xml", country="BY", by=vera)
+    _nothing_imported()
+
+
+def test_the_import_page_imports_and_shows_the_result(alice, login):
+    client = login(alice)
+    assert client.get(reverse("pfif_import")).status_code == 200
+    with SAMPLE.open("rb") as upload:
+        response = client.post(reverse("pfif_import"), {"file": upload, "country": "BY"})
+    assert response.status_code == 302
+    result = client.get(response["Location"])
+    body = result.content.decode()
+    assert "2 people and cases created" in body
+    assert "other.example.com/person.88" in body and "Nothing was merged" in body
+    assert Case.objects.count() == 2
+
+
+def test_the_import_page_keeps_the_choice_and_names_the_line_of_a_bad_file(alice, login, tmp_path):
+    bad = (
+        HEAD + OPEN + b"\n<pfif:person><pfif:full_name>X</pfif:full_name></pfif:person></pfif:pfif>"
+    )
+    response = login(alice).post(
+        reverse("pfif_import"), {"file": io.BytesIO(bad), "country": "BY"}, format="multipart"
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Line 3" in body and "person_record_id" in body
+    assert "Nothing was imported." in body
+    assert '<option value="BY" selected>' in body
+    _nothing_imported()
+
+
+def test_the_import_page_and_its_result_are_404_to_others(alice, vera, charlie, login, client):
+    _import(SAMPLE)
+    batch = PfifImport.objects.get()
+    result = reverse("pfif_import_result", args=[batch.public_id])
+    client.force_login(vera)
+    assert client.get(reverse("pfif_import")).status_code == 404
+    client.force_login(charlie)
+    assert client.get(result).status_code == 404
+    client.force_login(alice)
+    assert client.get(result).status_code == 200
