@@ -304,3 +304,30 @@ def test_the_import_page_and_its_result_are_404_to_others(alice, vera, charlie, 
     assert client.get(result).status_code == 404
     client.force_login(alice)
     assert client.get(result).status_code == 200
+
+
+def test_a_duplicate_on_a_case_the_importer_cannot_see_is_not_named(
+    alice, charlie, alices_case, login, tmp_path, settings
+):
+    settings.HABEAS_PFIF_DOMAIN = "rights.example.org"
+    theirs = alices_case.people.get()  # alice's; charlie is not on her team
+    linked = f"rights.example.org/person.{theirs.public_id}".encode()
+    path = tmp_path / "link.xml"
+    path.write_bytes(
+        OPEN
+        + _person(b"Someone Else").replace(
+            b"</pfif:person>",
+            b"<pfif:note><pfif:note_record_id>x.example.org/n.1</pfif:note_record_id>"
+            b"<pfif:linked_person_record_id>" + linked + b"</pfif:linked_person_record_id>"
+            b"<pfif:author_name>A</pfif:author_name><pfif:source_date>2022-01-02T00:00:00Z"
+            b"</pfif:source_date><pfif:text>Same as theirs?</pfif:text></pfif:note></pfif:person>",
+        )
+        + b"</pfif:pfif>"
+    )
+    said = _import(path, user="charlie")
+    assert PossibleDuplicate.objects.get().candidate == theirs  # known here...
+    assert theirs.display_name not in said  # ...but not named to someone outside her team
+    batch = PfifImport.objects.get()
+    page = login(charlie).get(reverse("pfif_import_result", args=[batch.public_id]))
+    assert linked.decode() in page.content.decode()
+    assert theirs.display_name not in page.content.decode()
