@@ -375,7 +375,15 @@ class Case(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs) -> None:
-        # Keep the derived date columns in step with the partial dates they come from.
+        self.derived_dates_set()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.public_id])
+
+    def derived_dates_set(self) -> None:
+        """Keep the derived date columns in step with the partial dates they come
+        from: on every save, and for rows written in bulk (habeas.imports)."""
         self.disappeared_from = self.disappeared_on.sort_date if self.disappeared_on else None
         self.last_contact_from = self.last_contact_on.sort_date if self.last_contact_on else None
         self.urgent_window_closes = (
@@ -383,10 +391,6 @@ class Case(models.Model):
             if self.disappeared_from
             else None
         )
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.public_id])
 
     @property
     def risk_flags(self) -> list[str]:

@@ -350,10 +350,15 @@ def case_create(
     by: User,
     tags: Sequence[str] = (),
     now: datetime | None = None,
+    flags_are_news: bool = True,
     **fields: Any,
 ) -> Case:
     """Open a case: its creator leads its team and may see its sources; its first
-    status is "reported missing", attributed to the creator."""
+    status is "reported missing", attributed to the creator.
+
+    `flags_are_news` False: a case recorded after the fact in bulk (an import),
+    whose risk flags are the old record's, not news: they raise no risk alert and
+    leave its priority as given (habeas.alerts starts its watch from them)."""
     now = now or timezone.now()
     case = Case(reference=one_line(reference), created_by=by, **fields)
     not_in_the_future(disappeared_on=case.disappeared_on, last_contact_on=case.last_contact_on)
@@ -373,7 +378,8 @@ def case_create(
     CaseMember.objects.create(case=case, user=by, role=CaseMember.Role.LEAD, may_see_sources=grant)
     # Relatives recorded before the person had a case belong to their first case.
     Relative.objects.filter(person=person, case=None).update(case=case)
-    case_watch_start(case=case)  # risk flags ticked now alert the team (habeas.alerts)
+    if flags_are_news:
+        case_watch_start(case=case)  # risk flags ticked now alert the team (habeas.alerts)
     # Dated from the disappearance when known, so that statuses entered later for a
     # case documented after the fact (presumed disappearance as of 2003, say) are
     # not outranked by the day the case happened to be opened.

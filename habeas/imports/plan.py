@@ -1,0 +1,603 @@
+"""The dry run of an import: what each row of a file would become, and why not.
+
+A plan is read-only. Each row is parsed into the values the services would write,
+checked by the same rules (the models' validation, `not_in_the_future`, born
+before the disappearance, references unique whatever their letter case), looked up
+against what was imported before (idempotence), and against the people the
+importing user may see (possible duplicates). `services.import_commit` writes a
+plan; it never reads the file itself.
+
+What a plan says about people the user may not see: nothing. A possible duplicate
+on another team's confidential case is not shown, counted or hinted at ("a match
+you cannot see" would let anyone learn, from a spreadsheet of names, who is being
+documented). A reference taken by such a case gets the form's one message for every
+clash (selectors.REFERENCE_TAKEN), and the probe is audited as the form audits it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from habeas.accounts.models import User
+from habeas.audit.services import audit_record
+from habeas.cases import services as cases_services
+from habeas.cases.access import cases_visible_to
+from habeas.cases.models import Case, ContactChannel, NameToken, Person, PersonName
+from habeas.cases.selectors import REFERENCE_TAKEN
+from habeas.lib.names import search_term_variants
+from habeas.lib.partialdate import MIN_YEAR, PartialDate
+from habeas.lib.text import one_line
+
+from . import columns, values
+from .models import ImportedRecord
+from .values import ValueProblem
+
+# --- the fields a column can be mapped to ------------------------------------------------
+
+PERSON_FIELDS = ("birth_date", "sex", "nationality", "occupation", "affiliation", "description")
+CASE_FIELDS = (
+    "reference",
+    "country",
+    "taken_in_country",
+    "summary",
+    "disappeared_on",
+    "disappeared_place",
+    "last_contact_on",
+    "last_contact_place",
+    "last_contact_channel",
+    "priority",
+    "risk_torture",
+    "risk_health",
+    "risk_family_reprisals",
+)
+OTHER_FIELDS = ("name", "name_script", "external_id", "tags")
+IMPORTED_FIELDS = frozenset(PERSON_FIELDS + CASE_FIELDS + OTHER_FIELDS)
+# Without a reference column each case gets one made from its row (reference_made).
+REQUIRED_FIELDS = ("name", "country")
+DATE_FIELDS = frozenset({"birth_date", "disappeared_on", "last_contact_on"})
+# Model fields whose errors belong to another column's field.
+ERROR_FIELD = {"display_name": "name", "text": "name", "script": "name_script"}
+
+CASE_CHOSEN = [
+    "created_by", "country", "taken_in_country", "last_contact_channel", "priority",
+]  # fmt: skip
+
+T = TypeVar("T")
+
+CHUNK = 500  # rows per lookup query (SQLite binds at most 32,766 values)
+CANDIDATES_SHOWN = 5
+
+
+class Action:
+    CREATE = "create"
+    REFUSED = "refused"
+    DUPLICATE = "duplicate"  # looks like someone recorded: a person decides
+    ALREADY = "already"  # imported before (or earlier in this file): nothing to do
+
+
+class RowLike(Protocol):
+    number: int
+    cells: list[str]
+
+
+class TableLike(Protocol):
+    """What habeas.imports.reading.read_table returns (rows may be streamed)."""
+
+    @property
+    def headers(self) -> list[str]: ...
+    @property
+    def rows(self) -> Iterable[Any]: ...
+    @property
+    def warnings(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone already recorded, visible to the importing user, who may be this row's
+    person, and why (name words in common, birth date, disappearance date)."""
+
+    public_id: str
+    name: str
+    birth_date: str
+    cases: tuple[str, ...]
+    reasons: tuple[str, ...]
+    score: int
+
+
+@dataclass(slots=True)
+class PlanRow:
+    number: int
+    key: str = ""
+    action: str = Action.CREATE
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
+    candidates: list[Candidate] = field(default_factory=list)
+    already: str = ""  # "already imported on …" / "same as row N"
+    # What would be written: "names" [(text, script)], "person" {...}, "case" {...}, "tags".
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        names = self.values.get("names") or []
+        return names[0][0] if names else ""
+
+
+@dataclass
+class ImportPlan:
+    headers: list[str]
+    mapping: dict[int, str]
+    rows: list[PlanRow]
+    problems: list[str]  # about the whole file: nothing can be imported until fixed
+    warnings: list[str]
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys((Action.CREATE, Action.REFUSED, Action.DUPLICATE, Action.ALREADY), 0)
+        for row in self.rows:
+            found[row.action] += 1
+        return found
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.problems) or any(row.action == Action.REFUSED for row in self.rows)
+
+
+# --- cells to values --------------------------------------------------------------------
+
+KIND_OF = {f.key: f.kind for f in columns.FIELDS}
+# Fields of the case form that the shared vocabulary (columns.FIELDS) does not offer
+# yet: a file exported from Habeas has them.
+YES = {"1", "yes", "y", "true", "x", "да", "д", "+", "✓"}
+NO = {"", "0", "no", "n", "false", "нет", "н", "-"}
+CHANNELS = {c.value: c.value for c in ContactChannel} | {
+    str(c.label).lower(): c.value for c in ContactChannel
+}
+
+
+def _flag(text: str) -> bool:
+    if text.lower() in YES:
+        return True
+    if text.lower() in NO:
+        return False
+    raise ValueProblem(_("“%(text)s”: write yes or no.") % {"text": text})
+
+
+def _channel(text: str) -> str:
+    if text and text.lower() not in CHANNELS:
+        raise ValueProblem(_("“%(text)s” is not a channel Habeas knows.") % {"text": text})
+    return CHANNELS.get(text.lower(), "")
+
+
+EXTRA_PARSERS: dict[str, Callable[[str], Any]] = {
+    "risk_torture": _flag,
+    "risk_health": _flag,
+    "risk_family_reprisals": _flag,
+    "last_contact_channel": _channel,
+}
+
+
+def cell_value(key: str, text: str) -> Any:
+    """The value of one cell for field `key` (habeas.imports.values reads it); an empty
+    date is "" as the forms leave it. ValueProblem if it cannot be one."""
+    text = text.strip()
+    if key in EXTRA_PARSERS:
+        return EXTRA_PARSERS[key](text)
+    value = values.PARSERS[KIND_OF[key]](text)
+    if key in DATE_FIELDS and value is None:
+        return ""
+    return value
+
+
+def reference_made(key: str) -> str:
+    """The reference of a case whose row gives none: made from the row's key, so the
+    same row gets the same one ("IMP-3FA2B9C01D")."""
+    return "IMP-" + hashlib.sha256(key.encode()).hexdigest()[:10].upper()
+
+
+def row_key(values: dict[str, str], external_id: str) -> str:
+    """What finds a row again: its external id when the file has one, else a hash of
+    its mapped cells by field (so reordering the columns changes nothing)."""
+    if external_id:
+        return "id:" + external_id[:90]
+    canonical = json.dumps(sorted(values.items()), ensure_ascii=False, separators=(",", ":"))
+    return "row:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+def mapping_problems(headers: Sequence[str], mapping: dict[int, str]) -> list[str]:
+    problems = []
+    columns_of: dict[str, list[str]] = defaultdict(list)
+    for index, key in sorted(mapping.items()):
+        if not key:
+            continue
+        header = headers[index] if 0 <= index < len(headers) else f"#{index + 1}"
+        if index < 0 or index >= len(headers):
+            problems.append(_("Column %(column)s is not in the file.") % {"column": header})
+        columns_of[key].append(header)
+    for key, headers_of in columns_of.items():
+        if len(headers_of) > 1:
+            problems.append(
+                _("%(columns)s are all mapped to %(field)s: map one column to it.")
+                % {"columns": ", ".join(headers_of), "field": key}
+            )
+    labels = {f.key: f.label for f in columns.FIELDS}
+    for key in REQUIRED_FIELDS:
+        if key not in columns_of:
+            problems.append(_("Map a column to %(field)s.") % {"field": labels.get(key, key)})
+    return problems
+
+
+def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) -> PlanRow:
+    plan_row = PlanRow(number=row.number)
+    raw: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    header_of: dict[str, str] = {}
+    for index, key in mapping.items():
+        if key not in IMPORTED_FIELDS:
+            continue
+        text = row.cells[index] if index < len(row.cells) else ""
+        raw[key], header_of[key] = text.strip(), headers[index]
+        try:
+            parsed[key] = cell_value(key, text)
+        except ValueProblem as problem:
+            plan_row.problems.append((headers[index], str(problem)))
+    plan_row.key = row_key(raw, raw.get("external_id", ""))
+    if plan_row.problems:
+        plan_row.action = Action.REFUSED
+        return plan_row
+    names = [name.text for name in parsed.get("name") or []]
+    # As the form: a script given for the name, or "" for the services to detect it.
+    script = parsed.get("name_script", "")
+    person_fields = {k: parsed[k] for k in PERSON_FIELDS if k in parsed}
+    case_fields = {k: parsed[k] for k in CASE_FIELDS if k in parsed and parsed[k] is not None}
+    case_fields["reference"] = one_line(case_fields.get("reference", "")) or reference_made(
+        plan_row.key
+    )
+    written = {
+        "names": [(text, script if i == 0 else "") for i, text in enumerate(names)],
+        "person": person_fields,
+        "case": case_fields,
+        "tags": parsed.get("tags", []),
+    }
+    plan_row.values = written
+    try:
+        check_values(written)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            key = ERROR_FIELD.get(name, name)
+            header = header_of.get(key, "")
+            plan_row.problems += [(header, message) for message in messages]
+    if plan_row.problems:
+        plan_row.action = Action.REFUSED
+    return plan_row
+
+
+def check_values(values: dict[str, Any]) -> None:
+    """The checks the services make before they write a new person and their case
+    (person_create, person_name_add, case_create), but the uniqueness of the
+    reference, which the plan checks for the whole file at once. ValidationError."""
+    names = values["names"]
+    if not names:
+        raise ValidationError({"name": _("Enter the person's name.")})
+    person, _names = build_person(values)
+    errors: dict[str, list[str]] = {}
+    # Fields whose values come from a fixed list (a country, a sex, a script) are
+    # made by the cell readers above from that very list: checking them again against
+    # 250 countries per row would double the time of a dry run.
+    person_exclude = ["sex", "nationality"]
+    name_exclude = ["person", "script", "kind"]
+    for instance, exclude in ((person, person_exclude), *((n, name_exclude) for n in _names)):
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                known = errors.setdefault(name, [])
+                known += [m for m in messages if m not in known]
+    case = build_case(values)
+    try:
+        cases_services.not_in_the_future(
+            disappeared_on=case.disappeared_on, last_contact_on=case.last_contact_on
+        )
+        if not case.reference:
+            raise ValidationError({"reference": _("Enter a reference, e.g. TM-2021-003.")})
+        cases_services._check_born_before(person, case)  # the service's own rule
+        # created_by: the importer, set on writing; the others, as for the person.
+        case.full_clean(exclude=CASE_CHOSEN, validate_unique=False, validate_constraints=False)
+        # The first status ("reported missing") is dated from the disappearance, and
+        # status_assert refuses what it would refuse then.
+        case.derived_dates_set()
+        first_status_on = case.disappeared_from or timezone.localdate()
+        if first_status_on.year < MIN_YEAR:
+            raise ValidationError(
+                {"disappeared_on": _("Enter a date after %(year)d.") % {"year": MIN_YEAR}}
+            )
+        cases_services.not_in_the_future(disappeared_on=first_status_on)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def build_person(values: dict[str, Any]) -> tuple[Person, list[PersonName]]:
+    """The person and spellings person_create and person_name_add would save, unsaved."""
+    names = values["names"]
+    person = Person(display_name=names[0][0], **values["person"])
+    spellings = [
+        PersonName(
+            person=person,
+            text=text,
+            script=cases_services._script_for(text, script),  # as the service detects it
+            kind=PersonName.Kind.REPORTED,
+            is_primary=i == 0,
+        )
+        for i, (text, script) in enumerate(names)
+    ]
+    return person, spellings
+
+
+def build_case(values: dict[str, Any]) -> Case:
+    return Case(**values["case"])
+
+
+def import_plan_build(
+    *, table: TableLike, mapping: dict[int, str], user: User, today: date | None = None
+) -> ImportPlan:
+    headers = list(table.headers)
+    mapping = {int(k): v for k, v in mapping.items() if v}
+    warnings: list[str] = []
+    for index, key in sorted(mapping.items()):
+        if key not in IMPORTED_FIELDS and 0 <= index < len(headers):
+            warnings.append(
+                _("Column %(column)s (%(field)s) is not imported: record it on the case page.")
+                % {"column": headers[index], "field": key}
+            )
+    problems = mapping_problems(headers, mapping)
+    plan = ImportPlan(
+        headers=headers, mapping=mapping, rows=[], problems=problems, warnings=warnings
+    )
+    if problems:
+        return plan
+    ref_header = next((headers[i] for i, k in mapping.items() if k == "reference"), "")
+    seen_keys: dict[str, int] = {}
+    seen_refs: dict[str, int] = {}
+    taken = references_taken()
+    probed: list[int] = []
+    batch: list[PlanRow] = []
+    for row in table.rows:
+        plan_row = _parse_row(row, headers, mapping)
+        plan.rows.append(plan_row)
+        if plan_row.key in seen_keys:
+            plan_row.action = Action.ALREADY
+            plan_row.problems = []
+            plan_row.already = _("Same as row %(row)d of this file.") % {
+                "row": seen_keys[plan_row.key]
+            }
+            continue
+        seen_keys[plan_row.key] = plan_row.number
+        if plan_row.action == Action.REFUSED:
+            batch.append(plan_row)  # an earlier import of it still says so
+        else:
+            reference = plan_row.values["case"]["reference"].upper()
+            if reference in seen_refs:
+                plan_row.problems.append(
+                    (
+                        ref_header,
+                        _("Row %(row)d has this reference too.") % {"row": seen_refs[reference]},
+                    )
+                )
+                plan_row.action = Action.REFUSED
+            elif reference in taken:
+                plan_row.problems.append((ref_header, str(REFERENCE_TAKEN)))
+                plan_row.action = Action.REFUSED
+                probed.append(taken[reference])
+            seen_refs.setdefault(reference, plan_row.number)
+            batch.append(plan_row)
+        if len(batch) >= CHUNK:
+            _lookups(batch, user)
+            batch = []
+    _lookups(batch, user)
+    _audit_probes(probed, user)
+    plan.warnings += table.warnings  # a streamed table's, once its rows are read
+    return plan
+
+
+def references_taken() -> dict[str, int]:
+    """Every reference in use, upper-cased, with its case: one read for the file rather
+    than one per row (case_with_reference compares them whatever the letter case)."""
+    return dict(Case.objects.annotate(up=Upper("reference")).values_list("up", "pk"))
+
+
+def _audit_probes(case_ids: list[int], user: User) -> None:
+    """A file naming references of cases its importer cannot see probes them, as the
+    form's reference check does (selectors.reference_probe): one entry for the file."""
+    if not case_ids:
+        return
+    visible = set(cases_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    hidden = [pk for pk in case_ids if pk not in visible]
+    if hidden:
+        ids = Case.objects.filter(pk__in=hidden[:1000]).values_list("public_id", flat=True)
+        audit_record(
+            action="access.denied",
+            actor=user,
+            detail={"model": "cases.case", "ids": [str(i) for i in ids], "via": "import"},
+        )
+
+
+def _lookups(rows: list[PlanRow], user: User) -> None:
+    if not rows:
+        return
+    _already_imported(rows, user)
+    _duplicates([r for r in rows if r.action == Action.CREATE], user)
+
+
+def _already_imported(rows: list[PlanRow], user: User) -> None:
+    """Rows imported before into a case the user may see: nothing to do. One imported
+    into a case they may not see is planned like any other row (its reference then
+    clashes, with the one message for every clash)."""
+    by_key = {row.key: row for row in rows}
+    found = (
+        ImportedRecord.objects.filter(key__in=list(by_key))
+        .filter(Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
+        .values_list("key", "batch__created_at", "case__reference")
+    )
+    for key, when, reference in found:
+        row = by_key[key]
+        row.action, row.problems = Action.ALREADY, []
+        row.already = _("Already imported on %(date)s (case %(reference)s).") % {
+            "date": timezone.localdate(when).isoformat(),
+            "reference": reference,
+        }
+
+
+def _words(values: dict[str, Any]) -> list[list[tuple[tuple[str, str], ...]]]:
+    """Per spelling of the row's name, the readings of each word."""
+    return [search_term_variants(text) for text, _script in values["names"]]
+
+
+def _duplicates(rows: list[PlanRow], user: User) -> None:
+    """Possible duplicates among the people `user` may see: the same cross-script name
+    keys (habeas.lib.names, as person search) for at least two words of a spelling
+    (the one word of a one-word name), then ranked by birth and disappearance dates."""
+    if not rows:
+        return
+    spellings = {row.number: _words(row.values) for row in rows}
+    keys: set[str] = set()
+    skeletons: set[str] = set()
+    for words_of in spellings.values():
+        for words in words_of:
+            for readings in words:
+                keys.update(k for k, _s in readings)
+                skeletons.update(s for _k, s in readings if len(s) >= 3)
+    # Two indexed lookups rather than one OR (which SQLite would scan).
+    by_key: dict[str, set[int]] = defaultdict(set)
+    by_skeleton: dict[str, set[int]] = defaultdict(set)
+    for chunk in _chunks(sorted(keys), CHUNK):
+        for person_id, key in NameToken.objects.filter(key__in=chunk).values_list(
+            "person_id", "key"
+        ):
+            by_key[key].add(person_id)
+    for chunk in _chunks(sorted(skeletons), CHUNK):
+        for person_id, skeleton in NameToken.objects.filter(skeleton__in=chunk).values_list(
+            "person_id", "skeleton"
+        ):
+            by_skeleton[skeleton].add(person_id)
+    if not by_key and not by_skeleton:
+        return
+    matches: dict[int, dict[int, int]] = {}
+    for number, words_of in spellings.items():
+        best: dict[int, int] = {}
+        for words in words_of:
+            hits: Counter[int] = Counter()
+            for readings in words:
+                found: set[int] = set()
+                for key, skeleton in readings:
+                    found |= by_key.get(key, set())
+                    if len(skeleton) >= 3:
+                        found |= by_skeleton.get(skeleton, set())
+                hits.update(found)
+            for person_id, hit in hits.items():
+                if hit >= min(2, len(words)) and hit > best.get(person_id, 0):
+                    best[person_id] = hit
+        if best:
+            matches[number] = best
+    if not matches:
+        return
+    # Only now, for the people matched: which of them `user` may see, through which cases.
+    cases_of: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+    matched = sorted({pid for found in matches.values() for pid in found})
+    visible = cases_visible_to(user)
+    for ids in _chunks(matched, CHUNK):
+        through = Case.people.through.objects.filter(person_id__in=ids, case__in=visible)
+        for person_id, reference, gone in through.values_list(
+            "person_id", "case__reference", "case__disappeared_on"
+        ).order_by("case__reference"):
+            cases_of[person_id].append((reference, gone))
+    if not cases_of:
+        return
+    people: dict[int, Person] = {}
+    for ids in _chunks(sorted(cases_of), CHUNK):
+        people.update(
+            (p.pk, p)
+            for p in Person.objects.filter(pk__in=ids).only(
+                "pk", "public_id", "display_name", "birth_date"
+            )
+        )
+    for row in rows:
+        seen = {pid: hit for pid, hit in matches.get(row.number, {}).items() if pid in people}
+        if seen:
+            row.candidates = _rank(row, seen, people, cases_of)
+            row.action = Action.DUPLICATE
+
+
+def _overlap(a: Any, b: Any) -> bool | None:
+    if not isinstance(a, PartialDate) or not isinstance(b, PartialDate):
+        return None
+    return a.lo <= b.hi and b.lo <= a.hi
+
+
+def _rank(
+    row: PlanRow,
+    found: dict[int, int],
+    people: dict[int, Person],
+    cases_of: dict[int, list[tuple[str, Any]]],
+) -> list[Candidate]:
+    born = row.values["person"].get("birth_date")
+    gone = row.values["case"].get("disappeared_on")
+
+    def score(person_id: int) -> tuple[int, bool | None, list[str]]:
+        same_birth = _overlap(born, people[person_id].birth_date)
+        same_gone = [ref for ref, on in cases_of[person_id] if _overlap(gone, on)]
+        points = found[person_id] + (2 if same_birth else -2 if same_birth is False else 0)
+        return points + (2 if same_gone else 0), same_birth, same_gone
+
+    scored = {pid: score(pid) for pid in found}
+    best = heapq.nsmallest(
+        CANDIDATES_SHOWN,
+        scored,
+        key=lambda pid: (-scored[pid][0], people[pid].display_name, pid),
+    )
+    ranked = []
+    for person_id in best:
+        person = people[person_id]
+        points, same_birth, same_gone = scored[person_id]
+        reasons = [_("%(n)d words of the name") % {"n": found[person_id]}]
+        if same_birth:
+            reasons.append(_("birth date matches"))
+        elif same_birth is False:
+            reasons.append(_("born %(date)s") % {"date": person.birth_date.display()})
+        if same_gone:
+            reasons.append(_("disappearance date matches case %(ref)s") % {"ref": same_gone[0]})
+        ranked.append(
+            Candidate(
+                public_id=str(person.public_id),
+                name=person.display_name,
+                birth_date=person.birth_date.display() if person.birth_date else "",
+                cases=tuple(ref for ref, _on in cases_of[person_id]),
+                reasons=tuple(reasons),
+                score=points,
+            )
+        )
+    return ranked
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,82 @@
+"""Reads of the import: the dry-run plan, saved mappings, an uploaded file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from habeas.accounts.models import User
+
+from . import storage
+from .models import ImportBatch, ImportMapping, ImportUpload
+from .plan import ImportPlan, TableLike, import_plan_build
+
+
+def import_plan(*, table: TableLike, mapping: dict[int, str], user: User) -> ImportPlan:
+    """What importing `table` with `mapping` would do, row by row (habeas.imports.plan).
+    Writes nothing but the audit entry of a reference probe (as the form's check)."""
+    with transaction.atomic():
+        return import_plan_build(table=table, mapping=mapping, user=user)
+
+
+def mappings_all() -> QuerySet[ImportMapping]:
+    """Saved mappings are the organisation's, like its actors: column names, no content."""
+    return ImportMapping.objects.all()
+
+
+def mapping_get(*, public_id: UUID) -> ImportMapping:
+    found = ImportMapping.objects.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404()
+    return found
+
+
+def mapping_by_name(name: str) -> ImportMapping | None:
+    return ImportMapping.objects.filter(name=" ".join(name.split())).first()
+
+
+def mapping_apply(saved: ImportMapping, headers: Sequence[str]) -> dict[int, str]:
+    """A saved mapping applied to a file's headers: by header text, whatever the
+    letter case and spacing; a field is given to its first matching column only."""
+    wanted = {
+        " ".join(h.split()).casefold(): key
+        for h, key in (saved.mapping.get("headers") or {}).items()
+    }
+    mapping: dict[int, str] = {}
+    for index, header in enumerate(headers):
+        key = wanted.get(" ".join(header.split()).casefold())
+        if key and key not in mapping.values():
+            mapping[index] = key
+    return mapping
+
+
+def import_upload_read(
+    *, user: User, public_id: UUID, now: datetime | None = None
+) -> tuple[ImportUpload, bytes]:
+    """An upload and its bytes, for the user who uploaded it and only while it is
+    kept; anyone else, or later, gets a 404 (an expired file is removed on the way)."""
+    now = now or timezone.now()
+    upload = ImportUpload.objects.filter(public_id=public_id, created_by=user).first()
+    if upload is None:
+        raise Http404()
+    if upload.expires_at <= now:
+        # Past its day: gone, whether or not a later upload swept it already.
+        storage.discard(upload.public_id)
+        upload.delete()
+        raise Http404()
+    try:
+        data = storage.open_plain(upload.public_id)
+    except storage.UploadGone:
+        raise Http404() from None
+    return upload, data
+
+
+def batches_for_user(*, user: User) -> QuerySet[ImportBatch]:
+    """The files a user imported (what they created is theirs to see: they lead it)."""
+    return ImportBatch.objects.filter(created_by=user)
