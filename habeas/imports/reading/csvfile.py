@@ -24,6 +24,8 @@ DELIMITERS = (",", ";", "\t", "|")
 # A cell longer than this is not a spreadsheet cell (Excel's own limit is 32,767 characters).
 MAX_CELL = 100_000
 _SNIFF_LINES = 50
+# Enough text to tell Russian from mojibake; the whole file would cost memory for nothing.
+_SAMPLE = 200_000
 
 _MIXED_WORD = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -46,7 +48,8 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     text = data.decode("cp1251", errors="replace")
-    if len(_MIXED_WORD.findall(text)) * 4 > len(_CYRILLIC.findall(text)):
+    sample = text[:_SAMPLE]
+    if len(_MIXED_WORD.findall(sample)) * 4 > len(_CYRILLIC.findall(sample)):
         # More mixed words than a Russian text has (it has nearly none): a Western file.
         return data.decode("cp1252", errors="replace"), "Windows-1252"
     return text, "Windows-1251"

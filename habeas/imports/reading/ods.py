@@ -1,61 +1,61 @@
-"""ODS (LibreOffice, OpenOffice) read by hand: content.xml streamed through defusedxml.
+"""ODS (LibreOffice, OpenOffice) read by hand: content.xml streamed through guarded expat.
 
 No library reads ODS without loading the whole document; a sheet of 100,000 rows must stream.
-defusedxml refuses any DTD, entity or external reference, so an "XML bomb" or a request to
-read a file on the server stops the reading with a clear message. A sheet stores repeated
-rows and columns once with a count ("1,048,000 empty rows"): empty repeats are counted, never
-expanded. Formulas are read as the result saved with the file, never as their text.
+The reader (habeas.imports.reading.events) refuses any DTD, entity or external reference as
+defusedxml does, so an "XML bomb" or a request to read a file on the server stops the reading
+with a clear message. A sheet stores repeated rows and columns once with a count ("1,048,000
+empty rows"): empty repeats are counted, never expanded. Formulas are read as the result
+saved with the file, never as their text; comments on cells are not cell text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-
-# The element type and its parse error only; parsing is defusedxml's.
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
+from typing import IO
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from .table import MAX_COLUMNS, Collector, ReadError, Table, build_table
+from . import events
+from .table import MAX_COLUMNS, Collector, ReadError, Table, build_table, xml_attack
 from .xlsx import value_text
 from .zipguard import open_zip
 
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0 "
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0 "
 
-T_TABLE = f"{{{_TABLE}}}table"
-T_ROW = f"{{{_TABLE}}}table-row"
-T_CELL = f"{{{_TABLE}}}table-cell"
-T_COVERED = f"{{{_TABLE}}}covered-table-cell"
-S_STYLE = f"{{{_STYLE}}}style"
-S_TABLE_PROPS = f"{{{_STYLE}}}table-properties"
-A_NAME = f"{{{_TABLE}}}name"
-A_STYLE = f"{{{_TABLE}}}style-name"
-A_DISPLAY = f"{{{_TABLE}}}display"
-A_ROWS_REPEATED = f"{{{_TABLE}}}number-rows-repeated"
-A_COLS_REPEATED = f"{{{_TABLE}}}number-columns-repeated"
-A_COLS_SPANNED = f"{{{_TABLE}}}number-columns-spanned"
-A_ROWS_SPANNED = f"{{{_TABLE}}}number-rows-spanned"
-A_FORMULA = f"{{{_TABLE}}}formula"
-A_VALUE_TYPE = f"{{{_OFFICE}}}value-type"
-A_VALUE = f"{{{_OFFICE}}}value"
-A_DATE = f"{{{_OFFICE}}}date-value"
-A_TIME = f"{{{_OFFICE}}}time-value"
-A_BOOLEAN = f"{{{_OFFICE}}}boolean-value"
-A_STYLE_NAME = f"{{{_STYLE}}}name"
-X_P = f"{{{_TEXT}}}p"
-X_S = f"{{{_TEXT}}}s"
-X_C = f"{{{_TEXT}}}c"
-X_TAB = f"{{{_TEXT}}}tab"
-X_BREAK = f"{{{_TEXT}}}line-break"
+T_TABLE = _TABLE + "table"
+T_ROW = _TABLE + "table-row"
+T_CELL = _TABLE + "table-cell"
+T_COVERED = _TABLE + "covered-table-cell"
+S_STYLE = _STYLE + "style"
+S_TABLE_PROPS = _STYLE + "table-properties"
+A_NAME = _TABLE + "name"
+A_STYLE = _TABLE + "style-name"
+A_DISPLAY = _TABLE + "display"
+A_ROWS_REPEATED = _TABLE + "number-rows-repeated"
+A_COLS_REPEATED = _TABLE + "number-columns-repeated"
+A_COLS_SPANNED = _TABLE + "number-columns-spanned"
+A_ROWS_SPANNED = _TABLE + "number-rows-spanned"
+A_FORMULA = _TABLE + "formula"
+A_VALUE_TYPE = _OFFICE + "value-type"
+A_VALUE = _OFFICE + "value"
+A_DATE = _OFFICE + "date-value"
+A_TIME = _OFFICE + "time-value"
+A_BOOLEAN = _OFFICE + "boolean-value"
+A_STYLE_NAME = _STYLE + "name"
+O_ANNOTATION = _OFFICE + "annotation"
+X_P = _TEXT + "p"
+X_S = _TEXT + "s"
+X_C = _TEXT + "c"
+X_TAB = _TEXT + "tab"
+X_BREAK = _TEXT + "line-break"
 
 _DURATION = re.compile(r"-?PT?(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?")
 
@@ -67,68 +67,50 @@ def read_ods(data: bytes, *, max_rows: int, sheet: str = "") -> Table:
     except KeyError:
         raise ReadError(_("The file is not a valid ODS file: it has no content.")) from None
     warnings: list[str] = []
-    reader = _Reader(source, sheet, warnings)
+    reader = _Reader(source, sheet, warnings, max_rows)
     table = build_table(reader.rows(), max_rows=max_rows, warnings=warnings, on_end=[reader.finish])
     table.sheet = reader.sheet
     return table
 
 
 class _Reader:
-    def __init__(self, source: Any, wanted: str, warnings: list[str]) -> None:
+    def __init__(self, source: IO[bytes], wanted: str, warnings: list[str], max_rows: int) -> None:
         self.source, self.wanted, self.warnings = source, wanted, warnings
+        self.max_rows = max_rows
         self.sheet = ""
         self.hidden_styles: set[str] = set()
         self.unsaved = Collector(warnings)
         self.merged = Collector(warnings)
+        self.out: list[tuple[int, list[str]]] = []
+        self.style = ""  # the style:style being read
+        self.reading = False  # inside the sheet chosen
+        self.finished = False  # past it: the rest of the file is not read
+        self.number = 0  # the last row number of the sheet read
+        self.row_repeat = 1
+        self.cells: list[str] = []
+        self.pending = 0  # empty cells not yet added: trailing ones never are
+        self.cell: dict[str, str] | None = None
+        self.covered = False
+        self.text: list[str] = []
+        self.paragraphs = 0
+        self.in_p = 0
+        self.in_note = 0
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         try:
-            yield from self._rows()
+            for _chunk in events.parse(
+                self.source, self._start, self._end, self._text, pending=self.out
+            ):
+                yield from self.out
+                self.out.clear()
+                if self.finished:
+                    break
         except DefusedXmlException:
-            raise ReadError(
-                _(
-                    "The ODS file contains XML declarations (entities or a DTD) that a "
-                    "spreadsheet never needs; it is refused as a possible attack."
-                )
-            ) from None
-        except ET.ParseError:
+            raise xml_attack("ODS") from None
+        except expat.ExpatError:
             raise ReadError(_("The ODS file is damaged: its content cannot be read.")) from None
         finally:
             self.source.close()
-
-    def _rows(self) -> Iterator[tuple[int, list[str]]]:
-        stack: list[ET.Element] = []
-        reading = False  # inside the sheet chosen
-        number = 0
-        for event, element in iterparse(self.source, events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                stack.append(element)
-                if element.tag == T_TABLE:
-                    reading = self._choose(element)
-                    number = 0
-                continue
-            stack.pop()
-            tag = element.tag
-            if tag == S_STYLE:
-                props = element.find(S_TABLE_PROPS)
-                if props is not None and props.get(A_DISPLAY) == "false":
-                    self.hidden_styles.add(element.get(A_STYLE_NAME, ""))
-            elif tag == T_ROW:
-                repeat = _count(element.get(A_ROWS_REPEATED))
-                if reading:
-                    cells = self._cells(element, number + 1)
-                    if any(cells):
-                        for _i in range(repeat):
-                            number += 1
-                            yield number, cells
-                    else:
-                        number += repeat
-                element.clear()
-                if stack:
-                    stack[-1].remove(element)
-                continue
-            elif tag == T_TABLE and reading:
-                return
         if not self.sheet:
             if self.wanted:
                 raise ReadError(
@@ -136,16 +118,71 @@ class _Reader:
                 )
             raise ReadError(_("The workbook has no visible sheet to read."))
 
-    def _choose(self, table: ET.Element) -> bool:
-        name = table.get(A_NAME, "")
-        hidden = table.get(A_STYLE, "") in self.hidden_styles
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if self.cell is not None:
+            if name == O_ANNOTATION or self.in_note:
+                self.in_note += 1
+            elif name == X_P:
+                if self.paragraphs:
+                    self.text.append("\n")
+                self.paragraphs += 1
+                self.in_p += 1
+            elif self.in_p:
+                if name == X_S:
+                    self.text.append(" " * _count(attrs.get(X_C)))
+                elif name == X_TAB:
+                    self.text.append("\t")
+                elif name == X_BREAK:
+                    self.text.append("\n")
+        elif name in (T_CELL, T_COVERED):
+            if self.reading:
+                self.cell, self.covered = attrs, name == T_COVERED
+                self.text, self.paragraphs = [], 0
+        elif name == T_ROW:
+            self.row_repeat = _count(attrs.get(A_ROWS_REPEATED))
+            self.cells, self.pending = [], 0
+        elif name == T_TABLE:
+            if not self.finished:
+                self.reading = self._choose(attrs)
+                self.number = 0
+        elif name == S_STYLE:
+            self.style = attrs.get(A_STYLE_NAME, "")
+        elif name == S_TABLE_PROPS and attrs.get(A_DISPLAY) == "false":
+            self.hidden_styles.add(self.style)
+
+    def _end(self, name: str) -> None:
+        if self.cell is not None:
+            if self.in_note:
+                self.in_note -= 1
+            elif name == X_P:
+                self.in_p -= 1
+            elif name in (T_CELL, T_COVERED):
+                self._add_cell(self.cell)
+                self.cell = None
+        elif name == T_ROW and self.reading:
+            if any(self.cells):
+                # One more than the table may hold is enough for build_table to refuse it.
+                for _i in range(min(self.row_repeat, self.max_rows + 1)):
+                    self.number += 1
+                    self.out.append((self.number, self.cells))
+            else:
+                self.number += self.row_repeat
+        elif name == T_TABLE and self.reading:
+            self.reading, self.finished = False, True
+
+    def _text(self, data: str) -> None:
+        if self.in_p and not self.in_note:
+            self.text.append(data)
+
+    def _choose(self, attrs: dict[str, str]) -> bool:
+        name = attrs.get(A_NAME, "")
         if self.sheet:
             return False
         if self.wanted:
             chosen = name == self.wanted
         else:
-            chosen = not hidden
-            if hidden:
+            chosen = attrs.get(A_STYLE, "") not in self.hidden_styles
+            if not chosen:
                 self.warnings.append(
                     _("The hidden sheet “%(sheet)s” is not read.") % {"sheet": name}
                 )
@@ -153,45 +190,42 @@ class _Reader:
             self.sheet = name
         return chosen
 
-    def _cells(self, row: ET.Element, number: int) -> list[str]:
-        out: list[str] = []
-        pending = 0  # empty cells not yet added: trailing ones never are
-        for cell in row:
-            if cell.tag not in (T_CELL, T_COVERED):
-                continue
-            repeat = _count(cell.get(A_COLS_REPEATED))
-            text = "" if cell.tag == T_COVERED else self._value(cell, len(out) + pending, number)
-            if not text:
-                pending += repeat
-                continue
-            if len(out) + pending >= MAX_COLUMNS:
-                out.append("…")  # beyond any header: reported by build_table
-                break
-            out.extend([""] * pending)
-            pending = 0
-            out.extend([text] * min(repeat, MAX_COLUMNS - len(out)))
-            spans = _count(cell.get(A_COLS_SPANNED)), _count(cell.get(A_ROWS_SPANNED))
-            if spans != (1, 1):
-                first = f"{get_column_letter(len(out))}{number}"
-                last = f"{get_column_letter(len(out) + spans[0] - 1)}{number + spans[1] - 1}"
-                self.merged.add(
-                    _(
-                        "Cells %(range)s are merged: their value is read in %(cell)s only, the "
-                        "other cells are empty."
-                    )
-                    % {"range": f"{first}:{last}", "cell": first}
+    def _add_cell(self, cell: dict[str, str]) -> None:
+        cells = self.cells
+        repeat = _count(cell.get(A_COLS_REPEATED))
+        text = "" if self.covered else self._value(cell, len(cells) + self.pending)
+        if not text:
+            self.pending += repeat
+            return
+        if len(cells) + self.pending >= MAX_COLUMNS:
+            if not cells or cells[-1] != "…":
+                cells.append("…")  # beyond any header: reported by build_table
+            return
+        cells.extend([""] * self.pending)
+        self.pending = 0
+        first = len(cells) + 1
+        cells.extend([text] * min(repeat, MAX_COLUMNS - len(cells)))
+        spans = _count(cell.get(A_COLS_SPANNED)), _count(cell.get(A_ROWS_SPANNED))
+        if spans != (1, 1):
+            row = self.number + 1
+            start = f"{get_column_letter(first)}{row}"
+            last = f"{get_column_letter(min(first + spans[0] - 1, 16384))}{row + spans[1] - 1}"
+            self.merged.add(
+                _(
+                    "Cells %(range)s are merged: their value is read in %(cell)s only, the "
+                    "other cells are empty."
                 )
-        return out
+                % {"range": f"{start}:{last}", "cell": start}
+            )
 
-    def _value(self, cell: ET.Element, index: int, number: int) -> str:
+    def _value(self, cell: dict[str, str], index: int) -> str:
         kind = cell.get(A_VALUE_TYPE)
-        text = ""
         if kind in ("float", "percentage", "currency"):
             raw = cell.get(A_VALUE, "")
             try:
                 text = value_text(float(raw))
             except ValueError:
-                text = raw
+                text = raw.strip()
         elif kind == "date":
             text = _date(cell.get(A_DATE, ""))
         elif kind == "time":
@@ -199,7 +233,7 @@ class _Reader:
         elif kind == "boolean":
             text = "TRUE" if cell.get(A_BOOLEAN) == "true" else "FALSE"
         else:
-            text = _paragraphs(cell)
+            text = "".join(self.text).strip()
         if not text and cell.get(A_FORMULA):
             self.unsaved.add(
                 _(
@@ -207,7 +241,7 @@ class _Reader:
                     "it is read as empty. Open the file in a spreadsheet program and save "
                     "it again to keep the results."
                 )
-                % {"cell": f"{get_column_letter(index + 1)}{number}"}
+                % {"cell": f"{get_column_letter(min(index + 1, 16384))}{self.number + 1}"}
             )
         return text
 
@@ -237,22 +271,3 @@ def _duration(value: str) -> str:
         return value.strip()
     hours, minutes, seconds = (float(g) if g else 0 for g in match.groups())
     return f"{int(hours):02d}:{int(minutes):02d}:{int(seconds):02d}"
-
-
-def _paragraphs(cell: ET.Element) -> str:
-    return "\n".join(_inline(p) for p in cell if p.tag == X_P).strip()
-
-
-def _inline(element: ET.Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == X_S:
-            parts.append(" " * _count(child.get(X_C)))
-        elif child.tag == X_TAB:
-            parts.append("\t")
-        elif child.tag == X_BREAK:
-            parts.append("\n")
-        else:
-            parts.append(_inline(child))
-        parts.append(child.tail or "")
-    return "".join(parts)

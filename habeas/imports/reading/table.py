@@ -31,6 +31,16 @@ class ReadError(Exception):
         return self.message
 
 
+def xml_attack(kind: str) -> ReadError:
+    return ReadError(
+        _(
+            "The %(kind)s file contains XML declarations (entities or a DTD) that a spreadsheet "
+            "never needs; it is refused as a possible attack."
+        )
+        % {"kind": kind}
+    )
+
+
 @dataclass(frozen=True)
 class Row:
     """One data row: `number` is the row the user sees in their program (1-based, the header
