@@ -176,3 +176,235 @@ def test_the_list_costs_the_same_queries_for_one_case_or_many(
     for n in range(6):
         open_case(alice, f"UZ-{n}", f"Someone {n}", tags=["torture", f"t{n}"])
     assert queries() == one
+
+
+# --- Writing ---------------------------------------------------------------------
+
+NEW_CASE = {
+    "reference": "TM-2022-010",
+    "name": "Мерген Атаев",
+    "country": "tm",
+    "disappeared_on": "about Oct 2022",
+    "last_contact_on": "2022-09",
+    "risk_torture": True,
+    "tags": ["Journalist", "exile"],
+}
+
+
+def test_a_case_is_opened_as_the_web_opens_one(client, alice):
+    answer = call(client, "post", "/cases/", token=token_for(alice), body=NEW_CASE)
+    assert answer.status_code == 201, answer.content
+    case = answer.json()
+    assert case["reference"] == "TM-2022-010"
+    assert case["country"] == "TM"
+    assert case["disappeared_on"] == "2022-10~"  # stored as EDTF
+    assert case["people"][0]["name"] == "Мерген Атаев"
+    assert case["tags"] == ["exile", "journalist"]
+    assert case["priority"] == 1  # a newly ticked risk of torture raises it, as on the web
+    made = AuditEntry.objects.get(action="case.create")
+    assert made.actor_id == alice.pk and made.case_id == case["id"]
+    # Its opener leads its team and reads it.
+    assert call(client, "get", f"/cases/{case['id']}/", token=token_for(alice)).status_code == 200
+
+
+def test_a_read_token_cannot_write(client, alice):
+    answer = call(client, "post", "/cases/", token=token_for(alice, scope="read"), body=NEW_CASE)
+    assert answer.status_code == 403
+    assert "write scope" in answer.json()["detail"]
+    assert not AuditEntry.objects.filter(action="case.create").exists()
+
+
+def test_a_viewers_write_token_gets_the_webs_404(client, vera, alices_case):
+    """A token made with the write scope before its user became a viewer."""
+    from habeas.accounts.models import User
+
+    User.objects.filter(pk=vera.pk).update(role=User.Role.STAFF)
+    vera.refresh_from_db()
+    token = token_for(vera, scope="write")
+    User.objects.filter(pk=vera.pk).update(role=User.Role.VIEWER)
+    opened = call(client, "post", "/cases/", token=token, body=NEW_CASE)
+    assert opened.status_code == 404
+    changed = call(
+        client, "patch", f"/cases/{alices_case.public_id}/", token=token, body={"summary": "x"}
+    )
+    assert changed.status_code == 404  # read-only on the case, as on the web
+    assert AuditEntry.objects.filter(action="access.denied", actor_id=vera.pk).count() == 2
+    written = AuditEntry.objects.filter(action__in=["case.create", "case.update"], actor_id=vera.pk)
+    assert not written.exists()
+
+
+def test_a_read_only_member_cannot_change_the_case(client, vera, alices_case):
+    token = token_for(vera, scope="read")
+    answer = call(
+        client, "patch", f"/cases/{alices_case.public_id}/", token=token, body={"summary": "x"}
+    )
+    assert answer.status_code == 403  # the token's scope first
+
+
+def test_the_outsider_changes_nothing_and_learns_nothing(client, charlie, alices_case):
+    token = token_for(charlie)
+    theirs = call(
+        client, "patch", f"/cases/{alices_case.public_id}/", token=token, body={"summary": "x"}
+    )
+    nothing = call(client, "patch", f"/cases/{uuid.uuid4()}/", token=token, body={"summary": "x"})
+    assert theirs.status_code == nothing.status_code == 404
+    assert theirs.content == nothing.content
+    status = call(
+        client,
+        "post",
+        f"/cases/{alices_case.public_id}/statuses/",
+        token=token,
+        body={"status": "released", "asserted_on": "2024-01-01", "basis": "x"},
+    )
+    assert status.status_code == 404
+    alices_case.refresh_from_db()
+    assert alices_case.summary == "" and alices_case.current_status == "reported_missing"
+
+
+def test_a_change_changes_only_what_was_sent(client, alice, alices_case):
+    token = token_for(alice)
+    path = f"/cases/{alices_case.public_id}/"
+    answer = call(client, "patch", path, token=token, body={"summary": "Seen in Ovadan-Depe."})
+    assert answer.status_code == 200, answer.content
+    case = answer.json()
+    assert case["summary"] == "Seen in Ovadan-Depe."
+    assert case["disappeared_on"] == "2021-10-20T12:43"
+    update = AuditEntry.objects.get(action="case.update")
+    assert update.detail == {"fields": ["summary"]}
+    assert "Ovadan" not in str(update.detail)  # ids and field names only
+
+
+def test_a_refused_write_names_the_field(client, alice, alices_case):
+    token = token_for(alice)
+    taken = call(
+        client, "post", "/cases/", token=token, body={**NEW_CASE, "reference": "tm-2021-003"}
+    )
+    assert taken.status_code == 400
+    assert taken.json()["errors"] == {
+        "reference": ["This reference cannot be used. Choose another."]
+    }
+    future = call(
+        client,
+        "patch",
+        f"/cases/{alices_case.public_id}/",
+        token=token,
+        body={"disappeared_on": "2999-01-01"},
+    )
+    assert future.status_code == 400
+    assert "in the future" in future.json()["errors"]["disappeared_on"][0]
+    later = call(
+        client, "post", "/cases/", token=token, body={**NEW_CASE, "last_contact_on": "2023"}
+    )
+    assert later.status_code == 400
+    assert "is after the disappearance" in later.json()["errors"]["last_contact_on"][0]
+    unread = call(
+        client, "post", "/cases/", token=token, body={**NEW_CASE, "disappeared_on": "soon"}
+    )
+    assert unread.status_code == 400
+    assert list(unread.json()["errors"]) == ["disappeared_on"]
+    nowhere = call(client, "post", "/cases/", token=token, body={**NEW_CASE, "country": "XX"})
+    assert nowhere.status_code == 400
+    assert list(nowhere.json()["errors"]) == ["country"]
+    assert (
+        not AuditEntry.objects.filter(action="case.create")
+        .exclude(case_id=str(alices_case.public_id))
+        .exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**NEW_CASE, "priority": "high"}, "priority"),
+        ({**NEW_CASE, "risk_torture": "perhaps"}, "risk_torture"),
+        ({**NEW_CASE, "tags": "one"}, "tags"),
+        ({**NEW_CASE, "reference": 12}, "reference"),
+        ({**NEW_CASE, "reference": "x" * 41}, "reference"),
+        ({**NEW_CASE, "colour": "red"}, "colour"),
+        ({k: v for k, v in NEW_CASE.items() if k != "country"}, "country"),
+        ({**NEW_CASE, "name": ""}, "name"),
+        ({**NEW_CASE, "person": "not-an-id"}, "person"),
+    ],
+)
+def test_wrong_types_are_a_400_on_the_field(client, alice, body, field):
+    answer = call(client, "post", "/cases/", token=token_for(alice), body=body)
+    assert answer.status_code == 400, answer.content
+    assert field in answer.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{", b"[]", b"null", b'"text"', b"\xff\xfe", b'{"reference": "\x00"}']
+)
+def test_malformed_json_is_a_clear_400(client, alice, raw):
+    answer = call(client, "post", "/cases/", token=token_for(alice), raw=raw)
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["detail"]
+
+
+def test_a_huge_body_is_a_413(client, alice):
+    huge = b'{"summary": "' + b"x" * 3_000_000 + b'"}'
+    answer = call(client, "post", "/cases/", token=token_for(alice), raw=huge)
+    assert answer.status_code == 413
+    assert "too large" in answer.json()["detail"]
+
+
+def test_control_characters_are_dropped_as_from_forms(client, alice, alices_case):
+    body = {"summary": "Seen\x0b there.\x00"}
+    answer = call(
+        client, "patch", f"/cases/{alices_case.public_id}/", token=token_for(alice), body=body
+    )
+    assert answer.status_code == 200
+    assert "\x0b" not in answer.json()["summary"] and "\x00" not in answer.json()["summary"]
+
+
+def test_a_person_is_added_to_a_case(client, alice, alices_case):
+    answer = call(
+        client,
+        "post",
+        f"/cases/{alices_case.public_id}/people/",
+        token=token_for(alice),
+        body={"name": "Batyr Isakov"},
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["names"][0]["script"] == "Latn"
+    assert alices_case.people.count() == 2
+
+
+# --- The status history ------------------------------------------------------------
+
+
+def test_a_status_is_recorded_and_listed_latest_first(client, alice, contested_case):
+    token = token_for(alice)
+    path = f"/cases/{contested_case.public_id}/statuses/"
+    claim = contested_case.claims.first()
+    body = {
+        "status": "detention_acknowledged",
+        "asserted_on": str(timezone.localdate()),
+        "basis": "The ministry wrote to his mother.",
+        "claims": [str(claim.public_id)],
+    }
+    made = call(client, "post", path, token=token, body=body)
+    assert made.status_code == 201, made.content
+    assert made.json()["claims"] == [str(claim.public_id)]
+    listed = call(client, "get", path, token=token).json()["items"]
+    assert [s["status"] for s in listed] == ["detention_acknowledged", "reported_missing"]
+    case = call(client, "get", f"/cases/{contested_case.public_id}/", token=token).json()
+    assert case["status"] == "detention_acknowledged"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"status": "closed", "basis": "Done."}, "closed_reason"),
+        ({"status": "released", "basis": "x", "asserted_on": "2999-01-01"}, "asserted_on"),
+        ({"status": "released", "basis": "x", "claims": [str(uuid.uuid4())]}, "claims"),
+        ({"status": "lost", "basis": "x"}, "status"),
+        ({"status": "released", "basis": " "}, "basis"),
+    ],
+)
+def test_a_status_the_web_refuses_is_refused(client, alice, alices_case, body, field):
+    body = {"asserted_on": str(timezone.localdate()), **body}
+    path = f"/cases/{alices_case.public_id}/statuses/"
+    answer = call(client, "post", path, token=token_for(alice), body=body)
+    assert answer.status_code == 400, answer.content
+    assert field in answer.json()["errors"]

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from .auth import TokenAuth
-from .routes import advocacy, alerts, cases, sources
+from .routes import advocacy, alerts, cases, events, people, sources
 
 DESCRIPTION = """\
 The JSON API of Habeas: the records of the token's user's case teams, read and
@@ -54,6 +54,8 @@ api = HabeasAPI(
 errors.install(api)
 
 api.add_router("/cases", cases.router)
+api.add_router("/cases", events.router)
+api.add_router("/people", people.router)
 api.add_router("/sources", sources.router)
 api.add_router("/interventions", advocacy.router)
 api.add_router("/alerts", alerts.router)

@@ -3,16 +3,19 @@ responses each kind of route can give, and the base of request bodies."""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from habeas.core.fields import PartialDateField
 from habeas.lib.partialdate import PartialDate
 from habeas.lib.text import plain_text
+
+from .pagination import DEFAULT_SIZE, MAX_SIZE
 
 
 class ErrorOut(Schema):
@@ -49,19 +52,34 @@ class In(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="after")
     @classmethod
-    def _plain(cls, data: Any) -> Any:
-        return _cleaned(data)
+    def _plain(cls, value: Any) -> Any:
+        return _cleaned(value)
+
+
+class QueryIn(Schema):
+    """Query parameters: their text without control characters too (a NUL would
+    make PostgreSQL refuse the query)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return _cleaned(value)
+
+
+class PageQuery(QueryIn):
+    """Where a page starts (`cursor`: the `next` of the page before) and its size."""
+
+    cursor: str | None = Field(None, max_length=600)
+    limit: int = Field(DEFAULT_SIZE, ge=1, le=MAX_SIZE)
 
 
 def _cleaned(value: Any) -> Any:
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, Enum):
         return plain_text(value)
     if isinstance(value, list):
         return [_cleaned(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _cleaned(v) for k, v in value.items()}
     return value
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from habeas.accounts.models import User
+from habeas.cases.access import cases_visible_to
+from habeas.cases.models import Person
 
 from .models import ApiToken
 
@@ -23,3 +25,14 @@ def api_token_of(*, user: User, public_id: UUID) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def people_listed_for(user: User) -> QuerySet[Person]:
+    """The people of the cases `user` may see, each with `visible_cases` (those cases,
+    by reference) and their names, for the API's list of people: through the access
+    door's rule of which cases a user sees (cases_visible_to)."""
+    visible = cases_visible_to(user)
+    return Person.objects.filter(Exists(visible.filter(people=OuterRef("pk")))).prefetch_related(
+        "names",
+        Prefetch("cases", queryset=visible.order_by("reference"), to_attr="visible_cases"),
+    )
