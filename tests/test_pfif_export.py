@@ -281,3 +281,15 @@ def test_export_and_feed_queries_do_not_grow_with_people_and_statuses(seeded, al
         )
     assert _queries(client, reverse("pfif_export")) == export
     assert _queries(client, reverse("public_pfif")) == public
+
+
+def test_what_one_team_exports_another_can_import(history, alice, charlie, tmp_path):
+    path = tmp_path / "alice.xml"
+    call_command("pfif", "export", "--as", "alice", "-o", str(path))
+    out = io.StringIO()
+    call_command("pfif", "import", str(path), "--as", "charlie", "--country", "TM", stdout=out)
+    assert "1 people and cases, 3 notes as claims" in out.getvalue()
+    from habeas.cases.models import Person
+
+    copy = Person.objects.filter(cases__members__user=charlie, display_name="Рустам Исаков").get()
+    assert {n.text for n in copy.names.all()} == {"Рустам Исаков", "Rustam Isakow"}

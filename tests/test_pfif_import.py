@@ -331,3 +331,16 @@ def test_a_duplicate_on_a_case_the_importer_cannot_see_is_not_named(
     page = login(charlie).get(reverse("pfif_import_result", args=[batch.public_id]))
     assert linked.decode() in page.content.decode()
     assert theirs.display_name not in page.content.decode()
+
+
+def test_another_team_importing_the_same_file_gets_its_own_cases(alice, charlie):
+    _import(SAMPLE)
+    said = _import(SAMPLE, user="charlie")
+    assert "2 people and cases, 4 notes as claims; 0 records already imported" in said
+    reference = reference_for("finder.example.org/person.4101")
+    theirs = Case.objects.get(reference=f"{reference}-2")
+    assert theirs.members.get().user == charlie
+    assert Case.objects.get(reference=reference).members.get().user == alice
+    assert "0 people and cases, 0 notes as claims; 6 records already imported" in _import(
+        SAMPLE, user="charlie"
+    )

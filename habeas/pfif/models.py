@@ -43,13 +43,19 @@ class PfifRecord(models.Model):
         PERSON = "person", _("Person record")
         NOTE = "note", _("Note record")
 
-    record_id = models.CharField(max_length=500, unique=True)
+    record_id = models.CharField(max_length=500, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     batch = models.ForeignKey(PfifImport, on_delete=models.CASCADE, related_name="records")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     claim = models.ForeignKey(
         "sources.Claim", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+
+    class Meta:
+        # Once per case: two teams importing the same record each get their own.
+        constraints = [
+            models.UniqueConstraint(fields=["record_id", "case"], name="pfifrecord_once_per_case")
+        ]
 
     def __str__(self) -> str:
         return self.record_id

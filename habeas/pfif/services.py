@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases import services as case_services
+from habeas.cases.access import cases_visible_to
 from habeas.cases.models import Case, Person
 from habeas.lib.partialdate import PartialDate, PartialDateError, Precision
 from habeas.sources import services as source_services
@@ -83,10 +84,14 @@ class _Import:
     def run(self) -> None:
         known = {
             r.record_id: r
+            # Imported before into a case the importer may see: another team's copy
+            # is theirs, and neither blocks nor reveals anything here (its cases
+            # are not this team's to add to).
             for r in PfifRecord.objects.filter(
                 record_id__in=[p.record_id for p in self.doc.persons]
                 + [n.record_id for n in self.doc.all_notes()]
-                + [n.person_record_id for n in self.doc.notes]
+                + [n.person_record_id for n in self.doc.notes],
+                case__in=cases_visible_to(self.by),
             ).select_related("case")
         }
         for person in self.doc.persons:
@@ -171,8 +176,10 @@ class _Import:
             description=description,
             by=self.by,
         )
+        seen = {person.display_name}
         for alternate in get("alternate_names").splitlines():
-            if alternate.strip():
+            if alternate.strip() and alternate.strip() not in seen:  # a name once
+                seen.add(alternate.strip())
                 case_services.person_name_add(person=person, text=alternate, by=self.by)
         origin = ", ".join(x for x in (get("source_name"), get("source_url")) if x)
         summary = f"Imported from PFIF person record {record.record_id}"
@@ -182,7 +189,7 @@ class _Import:
             summary += f", dated {record.source_date:%d %b %Y}"
         case = case_services.case_open(
             person=person,
-            reference=reference_for(record.record_id),
+            reference=self.reference(record.record_id),
             country=self.country,
             summary=summary + ".",
             by=self.by,
@@ -195,6 +202,16 @@ class _Import:
             record_id=record.record_id, kind=PfifRecord.Kind.PERSON, batch=self.batch, case=case
         )
         self.batch.persons_created += 1
+
+    def reference(self, record_id: str) -> str:
+        """reference_for(record_id), or, when another team imported the same record,
+        the same with -2, -3…: references are unique across the organisation."""
+        base = reference = reference_for(record_id)
+        n = 1
+        while Case.objects.filter(reference=reference).exists():
+            n += 1
+            reference = f"{base}-{n}"
+        return reference
 
     def author(self, case: Case, name: str, email: str, phone: str, status: str) -> Source:
         key = hashlib.sha256("\x1f".join((name, email, phone)).encode()).hexdigest()
@@ -272,9 +289,11 @@ class _Import:
         linked = note.linked_person_record_id
         candidate = self.people.get(linked)
         if candidate is None:
-            record = PfifRecord.objects.filter(
-                record_id=linked, kind=PfifRecord.Kind.PERSON
-            ).first()
+            record = (
+                PfifRecord.objects.filter(record_id=linked, kind=PfifRecord.Kind.PERSON)
+                .order_by("pk")
+                .first()
+            )
             if record is not None:
                 candidate = record.case.people.order_by("pk").first()
         own = f"{domain()}/person."
