@@ -14,6 +14,7 @@ from habeas.api.services import api_token_create
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
+from habeas.pfif.models import PfifImport
 from habeas.sources import services as sources
 from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
 
@@ -63,6 +64,9 @@ def seeded(alice, bob, contested_case, caplog):
         "alert_id": an_alert(contested_case).public_id,
         **advocacy_ids(contested_case, alice),
         **evidence_ids(contested_case, alice),
+        "import_id": PfifImport.objects.create(
+            created_by=bob, sha256="0" * 64, country="TM"
+        ).public_id,
     }
 
 
