@@ -21,6 +21,7 @@ from habeas.advocacy import render, services
 from habeas.advocacy.models import PublicUpdate
 from habeas.cases import services as cases
 from habeas.cases.models import Case
+from habeas.lib.text import formula_escape
 from tests.support.advocacy import consent_to_publication
 from tests.support.documents import docx_text
 
@@ -279,9 +280,7 @@ def test_the_partner_csv_holds_no_formula(published):
 
 @pytest.mark.parametrize("start", ["\t=1+1", "\r=1+1"])
 def test_a_cell_starting_with_a_tab_or_carriage_return_is_quoted_too(start):
-    from habeas.advocacy.export import _cell
-
-    assert _cell(start) == "'" + start
+    assert formula_escape(start) == "'" + start
 
 
 HIDDEN_FORMULAS = {
@@ -297,16 +296,12 @@ HIDDEN_FORMULAS = {
 
 @pytest.mark.parametrize("start", HIDDEN_FORMULAS.values(), ids=HIDDEN_FORMULAS.keys())
 def test_a_formula_behind_invisible_or_fullwidth_characters_is_quoted(start):
-    from habeas.advocacy.export import _cell
-
-    assert _cell(start) == "'" + start
+    assert formula_escape(start) == "'" + start
 
 
 @pytest.mark.parametrize("text", ["Rustam Isakov", " Release him", "２０２１ ＝ year", ""])
 def test_text_that_is_no_formula_is_left_as_it_is(text):
-    from habeas.advocacy.export import _cell
-
-    assert _cell(text) == text
+    assert formula_escape(text) == text
 
 
 def test_the_partner_csv_quotes_a_formula_however_it_is_disguised(published):

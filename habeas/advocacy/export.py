@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from datetime import date
 
 from django.conf import settings
 from django.urls import reverse
+
+from habeas.lib.text import formula_escape
 
 from . import selectors
 
@@ -60,33 +61,6 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
-# A cell starting with one of these is a formula to a spreadsheet: a partner who
-# opens the file would run whatever a profile's text says (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _visible_start(text: str) -> str:
-    """`text` from its first visible character, compatibility forms folded (NFKC).
-
-    Why: a spreadsheet may skip spaces, controls and zero-width characters before
-    an "=", and read a fullwidth "＝" as one."""
-    folded = unicodedata.normalize("NFKC", text)
-    for i, ch in enumerate(folded):
-        if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")):
-            return folded[i:]
-    return ""
-
-
-def _cell(value):
-    """`value` as a spreadsheet will show it, never run it: text starting like a
-    formula gets a leading apostrophe."""
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_STARTS) or _visible_start(value).startswith(FORMULA_STARTS)
-    ):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
@@ -98,5 +72,6 @@ def to_csv(rows: list[dict]) -> str:
         flat["days_disappeared"] = (
             "" if row["days_disappeared"] is None else row["days_disappeared"]
         )
-        writer.writerow({key: _cell(value) for key, value in flat.items()})
+        # Each cell as a spreadsheet shows it, never runs it (habeas.lib.text).
+        writer.writerow({key: formula_escape(str(value)) for key, value in flat.items()})
     return out.getvalue()

