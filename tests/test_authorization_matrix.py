@@ -157,6 +157,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "pfif_export": SIGNED_IN,
     "pfif_import": WRITERS,
     "pfif_import_result": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "member": 200},
+    # Exports (habeas.exports): a case's record for its team; each user's own case list.
+    "case_export": CASE_READ,
+    "case_list_csv": SIGNED_IN,
 }
 
 

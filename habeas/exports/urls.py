@@ -1,5 +1,10 @@
 """Routes of this app; the root URLconf includes them."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("cases/export.csv", views.case_list_csv, name="case_list_csv"),
+    path("cases/<uuid:case_id>/export.json", views.case_export, name="case_export"),
+]

@@ -1,0 +1,110 @@
+"""The case list as a spreadsheet table, in the import's own columns, so that a
+file exported here is a file `habeas import cases` reads back (docs/exports.md).
+
+Every cell goes through `habeas.lib.text.formula_escape`: a name or a place typed
+as =HYPERLINK(…) reaches the partner's spreadsheet as text, never as a formula."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+
+from habeas.cases.models import Case, Person
+from habeas.lib.text import formula_escape
+
+# Several values in one cell (the spellings of a name, the tags): the import splits
+# on ";" as well as on new lines.
+JOIN = "; "
+
+
+def _person(case: Case) -> Person | None:
+    """The person the case was opened for (the first recorded). A case about several
+    people exports them all in JSON; one row of the table holds one person."""
+    people = list(case.people.all())
+    return min(people, key=lambda p: p.pk) if people else None
+
+
+def _names(case: Case) -> str:
+    person = _person(case)
+    if person is None:
+        return ""
+    # The primary spelling first, as the import takes the first as the name shown.
+    return JOIN.join(n.text for n in person.names.all())
+
+
+def _of_person(read: Callable[[Person], str]) -> Callable[[Case], str]:
+    def cell(case: Case) -> str:
+        person = _person(case)
+        return read(person) if person is not None else ""
+
+    return cell
+
+
+def _edtf(attribute: str) -> Callable[[Case], str]:
+    def read(case: Case) -> str:
+        value = getattr(case, attribute)
+        return value.to_edtf() if value else ""
+
+    return read
+
+
+def _text(attribute: str) -> Callable[[Case], str]:
+    return lambda case: str(getattr(case, attribute) or "")
+
+
+# Import column (habeas/imports/columns.py, FIELDS' keys) → its value for a case.
+CELLS: dict[str, Callable[[Case], str]] = {
+    "reference": lambda case: case.reference,
+    # The case's own id: importing the file twice, or into the instance it came
+    # from, finds the cases already there instead of making them again.
+    "external_id": lambda case: str(case.public_id),
+    "name": _names,
+    "sex": _of_person(lambda p: p.sex),
+    "birth_date": _of_person(lambda p: p.birth_date.to_edtf() if p.birth_date else ""),
+    "nationality": _of_person(lambda p: p.nationality.code or ""),
+    "occupation": _of_person(lambda p: p.occupation),
+    "affiliation": _of_person(lambda p: p.affiliation),
+    "description": _of_person(lambda p: p.description),
+    "country": lambda case: case.country.code or "",
+    "taken_in_country": lambda case: case.taken_in_country.code or "",
+    "disappeared_on": _edtf("disappeared_on"),
+    "disappeared_place": _text("disappeared_place"),
+    "last_contact_on": _edtf("last_contact_on"),
+    "last_contact_place": _text("last_contact_place"),
+    "summary": _text("summary"),
+    "status": _text("current_status"),
+    "priority": lambda case: str(case.priority),
+    "tags": lambda case: JOIN.join(sorted(t.name for t in case.tags.all())),
+}
+
+# Import columns the table leaves empty, and why (tests/test_exports_csv.py holds
+# every import column to be in CELLS or here).
+NOT_WRITTEN = {
+    # One cell holds every spelling, each in its own script, which the import tells
+    # from its letters: one script for them all would be wrong for all but one.
+    "name_script": "each spelling's script is told from its letters",
+}
+
+
+# The columns, in the import's order.
+KEYS: list[str] = list(CELLS)
+
+
+def row(case: Case, keys: list[str] = KEYS) -> list[str]:
+    return [formula_escape(CELLS[key](case)) for key in keys]
+
+
+class _Line:
+    """A file-like object that hands back what csv.writer wrote, one line at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(cases: Iterable[Case], keys: list[str] = KEYS) -> Iterator[str]:
+    """The CSV text, line by line (a download streams it: 100,000 cases are never
+    one string in memory). A byte-order mark first: Excel then reads UTF-8."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow([formula_escape(k) for k in keys])
+    for case in cases:
+        yield writer.writerow(row(case, keys))
