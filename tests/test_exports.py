@@ -89,6 +89,7 @@ def test_a_member_downloads_the_full_record_without_who_sources_are(login, bob, 
     disposition, params = parse_header_parameters(response["Content-Disposition"])
     assert disposition == "attachment"
     assert params["filename"] == "TM-2021-003.json"
+    assert response["Cache-Control"] == "no-store, private"  # not kept by a shared browser
     assert record["format"] == "habeas-case"
     assert record["source_grant"] is False
     assert record["case"]["reference"] == "TM-2021-003"

@@ -18,6 +18,7 @@ from habeas.audit.models import AuditEntry
 from habeas.cases import selectors as case_selectors
 from habeas.cases import services as cases
 from habeas.exports import selectors, table
+from habeas.imports.columns import FIELDS, suggest_mapping
 from habeas.lib.partialdate import PartialDate
 from habeas.lib.text import formula_escape, formula_unescape
 
@@ -239,3 +240,18 @@ def test_the_selector_lists_what_the_page_lists(alice, alices_case):
     ]
     page = case_selectors.case_list_page(user=alice, filters=filters, today=today)
     assert exported == [c.reference for c in page.cases]
+
+
+# --- The import's columns -----------------------------------------------------------
+
+
+def test_every_import_column_is_written_or_left_out_for_a_reason():
+    """A column the import gains is either exported or named in NOT_WRITTEN."""
+    keys = [f.key for f in FIELDS]
+    assert set(table.CELLS) <= set(keys)  # nothing the import cannot read
+    assert sorted(set(keys) - set(table.KEYS)) == sorted(table.NOT_WRITTEN)
+
+
+def test_the_import_maps_every_header_of_the_file_to_its_own_field():
+    mapping = suggest_mapping(table.KEYS)
+    assert mapping == dict(enumerate(table.KEYS))

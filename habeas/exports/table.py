@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator
 
 from habeas.cases.models import Case, Person
+from habeas.imports.columns import FIELDS
 from habeas.lib.text import formula_escape
 
 # Several values in one cell (the spellings of a name, the tags): the import splits
@@ -86,8 +87,8 @@ NOT_WRITTEN = {
 }
 
 
-# The columns, in the import's order.
-KEYS: list[str] = list(CELLS)
+# The columns: the import's, in its order.
+KEYS: list[str] = [f.key for f in FIELDS if f.key in CELLS]
 
 
 def row(case: Case, keys: list[str] = KEYS) -> list[str]:
