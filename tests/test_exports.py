@@ -290,10 +290,20 @@ def test_the_command_exports_a_case_as_its_reader_may_see_it(bob, full_case):
     assert (entry.actor_username, entry.detail["via"]) == ("bob", "command")
 
 
-def test_the_command_writes_a_file_only_its_owner_may_read(alice, full_case, tmp_path):
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "file already there"])
+def test_the_command_writes_a_file_only_its_owner_may_read(alice, full_case, tmp_path, existing):
     target = tmp_path / "record.json"
+    if existing:
+        target.write_text("old")
+        target.chmod(0o644)
     out = io.StringIO()
-    call_command("export", "case", "TM-2021-003", "--as", "alice", "-o", str(target), stdout=out)
+    umask = os.umask(0o022)  # Habeas sets 077; the file must not depend on it
+    try:
+        call_command(
+            "export", "case", "TM-2021-003", "--as", "alice", "-o", str(target), stdout=out
+        )
+    finally:
+        os.umask(umask)
     assert json.loads(target.read_text())["sources"][1]["identity"] == IDENTITY
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert "TM-2021-003 written to" in out.getvalue()

@@ -69,6 +69,7 @@ class Command(BaseCommand):
             try:
                 # Readable by its owner only: it may hold who the sources are.
                 fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.fchmod(fd, 0o600)  # also a file that was there before, and whatever the umask
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:
                     handle.write(text)
             except OSError as error:
