@@ -186,8 +186,7 @@ def test_the_reader_refuses_entities_even_without_a_dtd_the_parser_sees():
             HEAD + OPEN + b"\n<pfif:person><pfif:person_record_id>x.example.org/p.1"
             b"</pfif:person_record_id><pfif:full_name>No Date</pfif:full_name>"
             b"</pfif:person></pfif:pfif>",
-            "Line 3: Element 'pfif:person': Not all fields of key identity-constraint "
-            "'pfif:person_source_date'",
+            "Line 3: Element 'pfif:person': the required field pfif:source_date is missing.",
         ),
         (
             HEAD
@@ -206,7 +205,7 @@ def test_the_reader_refuses_entities_even_without_a_dtd_the_parser_sees():
                 b"</pfif:full_name>", b"</pfif:full_name><pfif:full_name>Twice</pfif:full_name>"
             )
             + b"</pfif:pfif>",
-            "more than one member",
+            "Element 'pfif:full_name': this field appears more than once in its record.",
         ),
         (
             _person().join([b'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.2">', b"</pfif:pfif>"]),
@@ -344,3 +343,76 @@ def test_another_team_importing_the_same_file_gets_its_own_cases(alice, charlie)
     assert "0 people and cases, 0 notes as claims; 6 records already imported" in _import(
         SAMPLE, user="charlie"
     )
+
+
+def _note(*fields: bytes) -> bytes:
+    return b"<pfif:note>" + b"".join(fields) + b"</pfif:note>"
+
+
+NOTE_ID = b"<pfif:note_record_id>x.example.org/n.1</pfif:note_record_id>"
+NOTE_PERSON = b"<pfif:person_record_id>x.example.org/p.1</pfif:person_record_id>"
+NOTE_REST = (
+    b"<pfif:author_name>A</pfif:author_name>"
+    b"<pfif:source_date>2022-01-02T00:00:00Z</pfif:source_date><pfif:text>T</pfif:text>"
+)
+PERSON_ID = b"<pfif:person_record_id>x.example.org/p.1</pfif:person_record_id>"
+
+
+@pytest.mark.parametrize(
+    ("payload", "said"),
+    [
+        (  # Person Finder's validator: a person's record id comes first
+            _person()
+            .replace(PERSON_ID, b"")
+            .replace(b"</pfif:full_name>", b"</pfif:full_name>" + PERSON_ID),
+            "Element 'pfif:source_date': This element is not expected. "
+            "Expected is ( pfif:person_record_id ).",
+        ),
+        (  # ...and its notes last
+            _person().replace(b"<pfif:full_name>", _note(NOTE_ID, NOTE_REST) + b"<pfif:full_name>"),
+            "Element 'pfif:full_name': This element is not expected.",
+        ),
+        (  # a note's record id first, then the person's
+            _person().replace(
+                b"</pfif:person>", _note(NOTE_PERSON, NOTE_ID, NOTE_REST) + b"</pfif:person>"
+            ),
+            "Element 'pfif:person_record_id': This element is not expected. "
+            "Expected is ( pfif:note_record_id ).",
+        ),
+        (  # no person_record_id at all
+            _person().replace(PERSON_ID, b""),
+            "Expected is ( pfif:person_record_id ).",
+        ),
+        (  # a status PFIF does not have
+            _person().replace(
+                b"</pfif:person>",
+                _note(NOTE_ID, NOTE_REST, b"<pfif:status>believed_found</pfif:status>")
+                + b"</pfif:person>",
+            ),
+            "Element 'pfif:status': [facet 'enumeration'] The value 'believed_found' is not "
+            "an element of the set",
+        ),
+        (  # a record id without its domain
+            _person(record=b"person.1"),
+            "Element 'pfif:person_record_id': [facet 'pattern'] The value 'person.1'",
+        ),
+        (  # a date without its time and zone
+            _person().replace(b"2022-01-01T00:00:00Z", b"2022-01-01"),
+            "Element 'pfif:source_date': [facet 'pattern'] The value '2022-01-01'",
+        ),
+    ],
+    ids=[
+        "id-not-first",
+        "note-before-a-field",
+        "note-ids-swapped",
+        "no-record-id",
+        "unknown-status",
+        "id-without-domain",
+        "date-without-time",
+    ],
+)
+def test_the_schema_refuses_what_person_finders_validator_refuses(payload, said):
+    with pytest.raises(DocumentError) as error:
+        read(OPEN + payload + b"</pfif:pfif>")
+    assert any(said in problem for problem in error.value.problems), error.value.problems
+    assert all(problem.startswith("Line ") for problem in error.value.problems)

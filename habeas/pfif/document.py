@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -102,8 +103,31 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_MISSING = re.compile(
+    r"Element '(?P<record>[^']+)': Not all fields of key identity-constraint "
+    r"'pfif:(?:person|note|top_note)_(?P<field>\w+)' evaluate to a node\.?"
+)
+_TWICE = re.compile(
+    r"Element '(?P<element>[^']+)': The XPath '[^']+' of a field of unique "
+    r"identity-constraint '[^']+' evaluates to a node-set with more than one member\.?"
+)
+
+
 def _shown(message: str) -> str:
-    return message.replace(f"{{{NS}}}", "pfif:")
+    """libxml2's message, with the namespace as the document writes it, and its two
+    identity-constraint messages (a required field missing, a field twice) said in
+    words a PFIF writer knows."""
+    message = message.replace(f"{{{NS}}}", "pfif:").strip()
+    if match := _MISSING.fullmatch(message):
+        return _("Element '%(record)s': the required field pfif:%(field)s is missing.") % {
+            "record": match["record"],
+            "field": match["field"],
+        }
+    if match := _TWICE.fullmatch(message):
+        return _("Element '%(element)s': this field appears more than once in its record.") % {
+            "element": match["element"]
+        }
+    return message
 
 
 def read(data: bytes) -> Document:
@@ -160,9 +184,14 @@ def read(data: bytes) -> Document:
         )
     checker = schema()
     if not checker.validate(root):
+        errors = list(checker.error_log)
+        # After an element out of place libxml2 also reports the record's required
+        # fields as missing, present or not: the order is said first, alone.
+        if any("This element is not expected" in e.message for e in errors):
+            errors = [e for e in errors if "identity-constraint" not in e.message]
         problems = [
             _("Line %(line)d: %(problem)s") % {"line": e.line, "problem": _shown(e.message)}
-            for e in checker.error_log
+            for e in errors
         ]
         raise DocumentError(problems[:50])
     return _records(root)
