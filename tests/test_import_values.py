@@ -159,3 +159,87 @@ def test_a_header_not_known_is_left_unmapped():
 
 def test_every_field_kind_has_a_parser():
     assert {f.kind for f in columns.FIELDS} <= set(values.PARSERS)
+
+
+@pytest.mark.parametrize(
+    "edtf",
+    ["2021-10-20T12:43", "2002~", "../2021-09", "2020/..", "2020/2021-10", "2021-10~/2021-12~",
+     "2003-01/2003-04"],
+)  # fmt: skip
+def test_the_edtf_habeas_exports_write_reads_back_as_the_same_date(edtf):
+    assert values.parse_date(edtf, today=TODAY).to_edtf() == edtf
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf"),
+    [("с 2020 по октябрь 2021", "2020/2021-10"), ("до октября 2021", "../2021-09"),
+     ("после 2019", "2020/.."), ("в начале 2003", "2003-01/2003-04")],
+)  # fmt: skip
+def test_russian_ranges_read_as_the_form_reads_them(text, edtf):
+    assert values.parse_date(text, today=TODAY).to_edtf() == edtf
+
+
+def test_a_field_key_or_its_label_is_recognised_as_its_header():
+    keys = [f.key for f in columns.FIELDS]
+    assert columns.suggest_mapping(keys) == dict(enumerate(keys))
+    labels = [str(f.label) for f in columns.FIELDS]
+    assert columns.suggest_mapping(labels) == dict(enumerate(keys))
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [("yes", True), ("Да", True), ("x", True), ("1", True), ("", False), ("нет", False),
+     ("no", False), ("-", False)],
+)  # fmt: skip
+def test_yes_or_no(text, flag):
+    assert values.parse_flag(text) is flag
+
+
+def test_neither_yes_nor_no_is_refused():
+    with pytest.raises(ValueProblem, match="“maybe”: write yes or no"):
+        values.parse_flag("maybe")
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [("Phone call", "phone"), ("телефонный звонок", "phone"), ("WhatsApp", "messenger"),
+     ("SMS", "sms"), ("лично", "in_person"), ("e-mail", "email"), ("", "")],
+)  # fmt: skip
+def test_last_contact_channel(text, channel):
+    assert values.parse_channel(text) == channel
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"), [("Urgent", 1), ("срочно", 1), ("high", 2), ("3", 3), ("Low", 4)]
+)
+def test_priority(text, priority):
+    assert values.parse_priority(text) == priority
+
+
+def test_tags_split_on_commas_and_semicolons_each_once():
+    assert values.parse_tags("journalist, Ashgabat; journalist") == ["journalist", "Ashgabat"]
+    with pytest.raises(ValueProblem, match="at most 60 characters"):
+        values.parse_tags("x" * 61)
+
+
+@pytest.mark.parametrize(
+    ("text", "script"), [("Cyrillic", "Cyrl"), ("кириллица", "Cyrl"), ("Latn", "Latn"),
+                         ("латиница", "Latn"), ("Arabic", "Arab")]
+)  # fmt: skip
+def test_script_by_name_or_code(text, script):
+    assert values.parse_script(text) == script
+
+
+def test_free_text_keeps_lines_and_drops_control_characters():
+    assert values.parse_text(" Taken\r\nat night\x07\tby police ") == "Taken\nat night\tby police"
+
+
+def test_a_state_that_no_longer_exists_is_refused():
+    with pytest.raises(ValueProblem, match="“СССР” no longer exists"):
+        values.parse_country("СССР")
+
+
+def test_a_header_that_could_be_two_fields_is_left_for_the_user():
+    # "place … of disappearance" and "date of disappearance" both fit: Habeas does not guess.
+    assert columns.suggest_mapping(["Place and date of disappearance"]) == {}
+    assert columns.suggest_mapping(["Place of disappearance (town)"]) == {0: "disappeared_place"}

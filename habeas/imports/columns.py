@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -199,6 +201,7 @@ FIELDS: tuple[ImportField, ...] = (
         "country",
         _("Country of the case"),
         "country",
+        required=True,
         help=_("The country responsible. A country by name (English or Russian) or ISO code."),
         headers=("country", "state", "country of the case", "страна", "государство"),
     ),
@@ -293,6 +296,49 @@ FIELDS: tuple[ImportField, ...] = (
         ),
     ),
     ImportField(
+        "last_contact_channel",
+        _("Last contact: how"),
+        "channel",
+        help=_("Phone call, SMS, messenger, e-mail, social media, in person, other, unknown."),
+        headers=(
+            "last contact channel",
+            "channel",
+            "contact channel",
+            "how contacted",
+            "канал связи",
+            "способ связи",
+            "канал последнего контакта",
+        ),
+    ),
+    ImportField(
+        "risk_torture",
+        _("Risk of torture"),
+        "flag",
+        help=_("Yes or no (да, нет); empty is no."),
+        headers=("risk of torture", "torture risk", "torture", "риск пыток", "пытки"),
+    ),
+    ImportField(
+        "risk_health",
+        _("Health at risk"),
+        "flag",
+        help=_("Yes or no (да, нет); empty is no."),
+        headers=("health at risk", "health risk", "health", "риск для здоровья", "здоровье"),
+    ),
+    ImportField(
+        "risk_family_reprisals",
+        _("Reprisals against family"),
+        "flag",
+        help=_("Yes or no (да, нет); empty is no."),
+        headers=(
+            "reprisals against family",
+            "family reprisals",
+            "reprisals",
+            "преследование семьи",
+            "давление на семью",
+            "репрессии против семьи",
+        ),
+    ),
+    ImportField(
         "summary",
         _("Summary"),
         "text",
@@ -368,7 +414,20 @@ def normalise_header(text: str) -> str:
     return " ".join(words.split())
 
 
-_EXACT: dict[str, str] = {normalise_header(header): f.key for f in FIELDS for header in f.headers}
+@lru_cache(maxsize=1)
+def _exact() -> dict[str, str]:
+    """Every known header, normalised → its field. A field's own key is one (Habeas's own
+    CSV exports write the keys), and so is its label in English and in Russian; built on
+    first use, when translations can be read."""
+    known: dict[str, str] = {}
+    for language in ("en", "ru"):
+        with translation.override(language):
+            for f in FIELDS:
+                known.setdefault(normalise_header(str(f.label)), f.key)
+    for f in FIELDS:
+        for header in (f.key, *f.headers):
+            known[normalise_header(header)] = f.key
+    return known
 
 
 def suggest_mapping(headers: list[str]) -> dict[int, str]:
@@ -382,7 +441,7 @@ def suggest_mapping(headers: list[str]) -> dict[int, str]:
     mapping: dict[int, str] = {}
     taken: set[str] = set()
     for index, header in enumerate(normal):
-        key = _EXACT.get(header)
+        key = _exact().get(header)
         if key and key not in taken:
             mapping[index] = key
             taken.add(key)
@@ -401,7 +460,7 @@ def _closest(words: set[str], taken: set[str]) -> str:
     two fields tie. A one-word known header counts only in a header of at most two words:
     "ФИО пропавшего" is a name, "Place of birth" is not a disappearance place."""
     sizes: dict[str, int] = {}
-    for known, key in _EXACT.items():
+    for known, key in _exact().items():
         known_words = known.split()
         if key in taken or not set(known_words) <= words:
             continue

@@ -26,7 +26,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from habeas.cases.models import PersonName, Priority, Status
+from habeas.cases.models import ContactChannel, PersonName, Priority, Status
 from habeas.lib.names import guess_script
 from habeas.lib.partialdate import (
     MAX_YEAR,
@@ -399,6 +399,66 @@ def parse_priority(text: str) -> int | None:
     return value
 
 
+# --- yes/no and channels -------------------------------------------------------------------
+
+_YES = ("1", "yes", "y", "true", "x", "да", "д", "+", "✓", "✔")
+_NO = ("0", "no", "n", "false", "нет", "н", "-")
+_FLAGS = {**dict.fromkeys(_YES, True), **dict.fromkeys(_NO, False)}
+
+
+def parse_flag(text: str) -> bool:
+    """Yes or no, in English, Russian or as 1/0, x, +/-; an empty cell is no."""
+    text = _strip(text).casefold()
+    if not text:
+        return False
+    if text not in _FLAGS:
+        raise ValueProblem(_("“%(text)s”: write yes or no.") % {"text": _strip(text)})
+    return _FLAGS[text]
+
+
+_CHANNEL_WORDS = {
+    ContactChannel.PHONE: ("phone", "call", "telephone", "phone call", "телефон", "звонок",
+                           "по телефону", "телефонный звонок"),
+    ContactChannel.SMS: ("смс",),
+    ContactChannel.TEXT: ("text message", "сообщение", "текстовое сообщение"),
+    ContactChannel.MESSENGER: ("signal", "whatsapp", "telegram", "viber", "imo",
+                               "мессенджер", "телеграм", "ватсап"),
+    ContactChannel.EMAIL: ("email", "mail", "электронная почта", "почта", "имейл"),
+    ContactChannel.SOCIAL: ("social", "facebook", "instagram", "vk", "соцсети",
+                            "социальные сети"),
+    ContactChannel.IN_PERSON: ("in person", "personally", "лично", "встреча"),
+    ContactChannel.OTHER: ("другое", "иное"),
+    ContactChannel.UNKNOWN: ("неизвестно", "не известно"),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _channels() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for value, label in ContactChannel.choices:
+        table[_normal(value)] = value
+        for language in ("en", "ru"):
+            with translation.override(language):
+                table[_normal(str(label))] = value
+    for channel, words in _CHANNEL_WORDS.items():
+        table |= {_normal(word): channel.value for word in words}
+    return table
+
+
+def parse_channel(text: str) -> str:
+    """A cases.ContactChannel value from its English or Russian name; "" when empty."""
+    text = _strip(text)
+    if not text:
+        return ""
+    value = _channels().get(_normal(text))
+    if value is None:
+        raise ValueProblem(
+            _("“%(text)s” is not a channel Habeas knows. Write one of: %(channels)s.")
+            % {"text": text, "channels": ", ".join(str(c.label) for c in ContactChannel)}
+        )
+    return value
+
+
 # --- tags ----------------------------------------------------------------------------------
 
 
@@ -429,4 +489,6 @@ PARSERS: dict[str, Callable[..., Any]] = {
     "status": parse_status,
     "priority": parse_priority,
     "tags": parse_tags,
+    "flag": parse_flag,
+    "channel": parse_channel,
 }
