@@ -186,3 +186,12 @@ def test_xlsx_formulas_give_their_saved_result_never_their_text():
     list(table.rows)
     assert any("Cell B2 has a formula" in w for w in table.warnings)
     assert any("Cell C2 has a formula" in w for w in table.warnings)
+
+
+def test_a_formula_quoted_by_habeass_own_export_reads_back_as_the_text_it_was():
+    text = "Name,Place\nIsakov,'=HYPERLINK(\"http://x\")\n'Elkina,'ordinary quote\n"
+    table = read_table(text.encode(), "c.csv")
+    assert rows(table) == [
+        ["Isakov", '=HYPERLINK("http://x")'],
+        ["'Elkina", "'ordinary quote"],
+    ]

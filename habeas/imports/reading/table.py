@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from habeas.lib.text import formula_unescape
+
 # Past this many warnings of one kind the rest are counted, not listed: a sheet of
 # 100,000 formulas must not make 100,000 lines.
 MAX_LISTED = 20
@@ -143,6 +145,9 @@ def _data_rows(
                 )
                 % {"max": max_rows}
             )
+        # Habeas's own exports quote a cell that a spreadsheet would run as a formula
+        # ('=…); read back, it is the text it was (habeas.lib.text.formula_escape).
+        cells = [formula_unescape(c) if c[:1] == "'" else c for c in cells]
         if len(cells) > width:
             if any(cells[width:]):
                 beyond.add(
