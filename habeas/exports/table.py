@@ -72,6 +72,11 @@ CELLS: dict[str, Callable[[Case], str]] = {
     "disappeared_place": _text("disappeared_place"),
     "last_contact_on": _edtf("last_contact_on"),
     "last_contact_place": _text("last_contact_place"),
+    "last_contact_channel": _text("last_contact_channel"),
+    # Yes, or empty for no: the import reads both (habeas.imports.values.parse_flag).
+    "risk_torture": lambda case: "yes" if case.risk_torture else "",
+    "risk_health": lambda case: "yes" if case.risk_health else "",
+    "risk_family_reprisals": lambda case: "yes" if case.risk_family_reprisals else "",
     "summary": _text("summary"),
     "status": _text("current_status"),
     "priority": lambda case: str(case.priority),
