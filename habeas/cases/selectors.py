@@ -257,21 +257,29 @@ def person_cases_for_user(*, user: User, person: Person) -> list[Case]:
     return list(cases_visible_to(user).filter(people=person).order_by("reference"))
 
 
-def _token_matches(readings: tuple[tuple[str, str], ...]) -> QuerySet[NameToken]:
-    """Rows matching any reading of one query word: its key as a prefix, or its skeleton."""
-    condition = Q()
+def _token_matches(readings: tuple[tuple[str, str], ...]) -> QuerySet[NameToken, Any]:
+    """The people (`person_id`) with a name token matching any reading of one query
+    word: its key as a prefix, or its skeleton.
+
+    One scan per reading, joined by UNION ALL rather than an OR: each scan reads
+    (key, person) or (skeleton, person) from an index alone, where an OR makes the
+    database fetch every matching row from the table (3,900 rows for a common
+    surname at 100,000 cases). Duplicates are left to the caller's IN or INTERSECT."""
+    scans = []
     for key, _ in readings:
         if connection.vendor == "sqlite":
             # SQLite only uses an index for LIKE on NOCASE columns; a range on the
             # binary-ordered key is the same prefix test and uses the index.
-            condition |= Q(key__gte=key, key__lt=key + "\x7f")
+            condition = Q(key__gte=key, key__lt=key + "\x7f")
         else:
             # PostgreSQL: LIKE 'key%' uses the varchar_pattern_ops index.
-            condition |= Q(key__startswith=key)
+            condition = Q(key__startswith=key)
+        scans.append(NameToken.objects.filter(condition).values("person_id"))
     skeletons = [skeleton for _, skeleton in readings if len(skeleton) >= 3]
     if skeletons:
-        condition |= Q(skeleton__in=skeletons)
-    return NameToken.objects.filter(condition)
+        scans.append(NameToken.objects.filter(skeleton__in=skeletons).values("person_id"))
+    first, *others = scans
+    return first.union(*others, all=True) if others else first
 
 
 @dataclass(frozen=True)
@@ -287,9 +295,13 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
     words = search_term_variants(query)[:6]
     if not words:
         return SearchResult([], more=False)
+    # The people matching every word, found from the name index alone (INTERSECT),
+    # before anyone's cases are looked at: visibility and ranking then cost per person
+    # matching the whole name, not per person matching its most common word.
+    first, *others = [_token_matches(readings) for readings in words]
+    matching = first.intersection(*others) if others else first
     people = Person.objects.filter(Exists(cases_visible_to(user).filter(people=OuterRef("pk"))))
-    for readings in words:
-        people = people.filter(pk__in=_token_matches(readings).values("person_id"))
+    people = people.filter(pk__in=matching)
     exact = (  # primary spellings only: other readings are not "as typed"
         NameToken.objects.filter(person=OuterRef("pk"), key__in=[w[0][0] for w in words])
         .values("person")

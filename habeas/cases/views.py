@@ -6,6 +6,8 @@ validation errors come back onto the form with the user's input kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -50,7 +52,7 @@ from .forms import (
     TeamMemberForm,
 )
 from .history import case_history as history_of
-from .models import PersonName
+from .models import Person, PersonName
 from .templatetags.case_clocks import span_text
 
 if TYPE_CHECKING:
@@ -458,18 +460,44 @@ def relative_edit(
     return _relative_page(request, person=person, relative=relative)
 
 
+@dataclass(frozen=True)
+class _Found:
+    """One person on the search page, ready to print."""
+
+    person: Person
+    url: str
+    also: list[str]  # the person's other spellings
+    cases: list[tuple[str, str]]  # (link, reference) of each case the reader may see
+
+
+def _links_to(name: str) -> Callable[[UUID], str]:
+    """`reverse(name, args=[public_id])` for many ids at the cost of one reverse():
+    a search for a common name links 50 people and their cases, and reversing each
+    link took a third of the page's rendering time at 100,000 cases."""
+    blank = str(UUID(int=0))
+    head, _blank, tail = reverse(name, args=[blank]).partition(blank)
+    return lambda public_id: f"{head}{public_id}{tail}"
+
+
 @require_safe
 def search(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     found = selectors.person_search_for_user(user=request.user, query=query) if query else None
+    people = found.people if found else []
+    person_link, case_link = _links_to("person_detail"), _links_to("case_detail")
+    rows = [
+        _Found(
+            person=person,
+            url=person_link(person.public_id),
+            also=[name.text for name in person.names.all() if not name.is_primary],
+            cases=[(case_link(case.public_id), case.reference) for case in person.cases.all()],
+        )
+        for person in people
+    ]
     return render(
         request,
         "cases/search.html",
-        {
-            "query": query,
-            "people": found.people if found else [],
-            "more": found.more if found else False,
-        },
+        {"query": query, "people": people, "rows": rows, "more": found.more if found else False},
     )
 
 
