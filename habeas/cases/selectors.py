@@ -291,7 +291,9 @@ class SearchResult:
 def person_search_for_user(*, user: User, query: str, limit: int = 50) -> SearchResult:
     """People whose names match every word of `query`, across scripts and
     spellings (see habeas.lib.names). Ranked in the database: the people with the
-    most words spelled exactly as typed first, then by name; at most `limit`."""
+    most words spelled exactly as typed first, then by name; at most `limit`. Each
+    comes with their names and the cases `user` may see (`public_id` and
+    `reference` only)."""
     words = search_term_variants(query)[:6]
     if not words:
         return SearchResult([], more=False)
@@ -313,7 +315,14 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
         .order_by("-exact", "display_name", "pk")
         .prefetch_related(
             "names",
-            Prefetch("cases", queryset=cases_visible_to(user).order_by("reference")),
+            # A result names its cases by reference and links them: only those columns
+            # (a whole case is some thirty, each converted, for every line shown).
+            Prefetch(
+                "cases",
+                queryset=cases_visible_to(user)
+                .only("public_id", "reference")
+                .order_by("reference"),
+            ),
         )[: limit + 1]
     )
     return SearchResult(found[:limit], more=len(found) > limit)
