@@ -77,6 +77,13 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, metavar="S", help="Random seed (default fixed)."
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        metavar="NAMES",
+        help="Measure only these pages: names or patterns, comma-separated, e.g. 'search_*' "
+        "(default: every page).",
+    )
     args = parser.parse_args()
     if args.cases < 1:
         parser.error(f"--cases must be at least 1 (got {args.cases}).")
@@ -140,8 +147,9 @@ def main() -> None:
 
     try:
         emit(seeding.prepare(cases=args.cases, seed=args.seed, reseed=args.reseed, log=log))
+        only = [name.strip() for name in args.pages.split(",") if name.strip()]
         for result in timing.measure(
-            cases=args.cases, requests=args.requests, seed=args.seed, log=log
+            cases=args.cases, requests=args.requests, seed=args.seed, log=log, only=only
         ):
             emit(result)
     except seeding.BenchError as exc:
