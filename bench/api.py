@@ -170,10 +170,17 @@ def _resources(*, cases: int, seed: int, server: _Server, token: str, log: Any) 
     # People, if the API serves them yet (an older checkout may not).
     status, _body = server.get("/people/", token)
     if status == 200:
-        people = Person.objects.filter(cases__pk__in=chosen).values_list("public_id", flat=True)
+        people = list(
+            Person.objects.filter(cases__pk__in=chosen).values_list("public_id", "display_name")
+        )
         resources += [
             Resource("api_person_list", ["/people/"]),
-            Resource("api_person", [f"/people/{public_id}/" for public_id in people]),
+            Resource("api_person", [f"/people/{public_id}/" for public_id, _ in people]),
+            # A name search (the search page's selector): full names, namesakes and all.
+            Resource(
+                "api_person_search",
+                [f"/people/?{urlencode({'q': name})}" for _, name in people[:100]],
+            ),
         ]
     else:
         log(f"/api/v1/people/ answered {status}: people are not measured")
@@ -182,10 +189,10 @@ def _resources(*, cases: int, seed: int, server: _Server, token: str, log: Any) 
 
 def measure(*, cases: int, requests: int, seed: int, log: Any) -> Iterator[dict[str, Any]]:
     import timing
-    from habeas.api.services import api_token_create
     from seeding import BENCH_USERNAME
 
     from habeas.accounts.models import User
+    from habeas.api.services import api_token_create
 
     users = {
         "bench": User.objects.get(username=BENCH_USERNAME),
