@@ -16,6 +16,7 @@ from django.utils import timezone
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.cases.models import Status
+from habeas.lib.partialdate import PartialDate
 from tests.support.api import call, token_for
 
 
@@ -408,3 +409,47 @@ def test_a_status_the_web_refuses_is_refused(client, alice, alices_case, body, f
     answer = call(client, "post", path, token=token_for(alice), body=body)
     assert answer.status_code == 400, answer.content
     assert field in answer.json()["errors"]
+
+
+def test_a_path_the_api_does_not_have_is_its_json_404(client, alice):
+    answer = call(client, "get", "/nothing-here/", token=token_for(alice))
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "Not found.", "errors": {}}
+
+
+def test_the_event_and_status_lists_cost_the_same_queries_for_few_or_many(
+    client, alice, alices_case, time_machine
+):
+    time_machine.move_to("2026-12-07 10:00:00Z", tick=False)
+    token = token_for(alice)
+    base = f"/cases/{alices_case.public_id}"
+    call(client, "get", f"{base}/events/", token=token)
+    police = cases.actor_create(name="Police", country="TM", by=alice)
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert call(client, "get", path, token=token).status_code == 200
+        return len(seen)
+
+    def add(n: int) -> None:
+        cases.event_add(
+            case=alices_case,
+            kind="sighting",
+            occurred_on=PartialDate.parse(f"2021-11-0{n + 1}"),
+            description="Seen.",
+            actors=[(police, "witness")],
+            by=alice,
+        )
+        cases.status_assert(
+            case=alices_case,
+            status=Status.PRESUMED_ED,
+            asserted_on=timezone.localdate(),
+            basis="Still no word.",
+            by=alice,
+        )
+
+    add(0)  # one of each: the prefetches run from the first row on
+    few = queries(f"{base}/events/"), queries(f"{base}/statuses/")
+    for n in range(1, 5):
+        add(n)
+    assert (queries(f"{base}/events/"), queries(f"{base}/statuses/")) == few

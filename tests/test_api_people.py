@@ -153,3 +153,7 @@ def test_a_bad_spelling_is_a_400(client, alice, alices_case, body):
 def test_a_strange_query_is_never_a_500(client, alice, alices_case, query):
     answer = call(client, "get", f"/people/?{query}", token=token_for(alice))
     assert answer.status_code in (200, 400), answer.content
+
+
+def test_the_outsider_lists_no_people(client, charlie, alices_case):
+    assert call(client, "get", "/people/", token=token_for(charlie)).json()["items"] == []

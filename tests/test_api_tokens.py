@@ -111,6 +111,15 @@ def test_a_revoked_token_gets_the_401_of_an_unknown_one(client, login, alice, al
     assert refused["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_the_prefix_alone_opens_nothing(client, alice, alices_case):
+    """A token whose public part is right and whose secret is not is an unknown one."""
+    token = token_for(alice)
+    forged = token[: token.rindex("_") + 1] + "A" * 43
+    assert forged != token
+    answer = call(client, "get", "/cases/", token=forged)
+    assert answer.status_code == 401
+
+
 def test_an_expired_token_gets_the_same_401(client, alice, alices_case, time_machine):
     token = token_for(alice, days=1)
     fresh = call(client, "get", "/cases/", token=token)
@@ -230,3 +239,20 @@ def test_the_schema_is_openapi_31_and_no_docs_page_loads_a_cdn(client):
     assert client.get("/api/v1/docs").status_code == 404
     assert client.get("/api/v1/docs/").status_code == 404
     assert "cdn" not in schema.content.decode().lower()
+
+
+def test_the_service_itself_refuses_what_the_form_does_not_offer(alice, vera):
+    """A command or a script reaches the service without the form."""
+    from django.core.exceptions import ValidationError
+
+    from habeas.api.services import api_token_create
+
+    with pytest.raises(ValidationError) as viewer:
+        api_token_create(user=vera, name="x", scope="write", days=30, by=vera)
+    assert "scope" in viewer.value.message_dict
+    with pytest.raises(ValidationError) as long:
+        api_token_create(user=alice, name="x", scope="read", days=91, by=alice)
+    assert "days" in long.value.message_dict
+    with pytest.raises(ValidationError):
+        api_token_create(user=alice, name="x", scope="read", days=30, by=vera)
+    assert not ApiToken.objects.exists()
