@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -315,9 +315,7 @@ class _Import:
         )
 
 
-def _uuid_or_none(text: str) -> list[Any]:
-    import uuid
-
+def _uuid_or_none(text: str) -> list[uuid.UUID]:
     try:
         return [uuid.UUID(text)]
     except ValueError:
