@@ -90,6 +90,7 @@ def test_a_column_mapped_twice_is_a_problem_of_the_file(alice):
         mapping={0: "reference", 1: "name", 2: "name", 3: "country"},
     )
     assert plan.problems == ["name, Имя are all mapped to name: map one column to it."]
+    assert plan.problem_columns == [1, 2]
     assert plan.rows == []
     with pytest.raises(ValidationError):
         _commit(alice, plan)
@@ -217,6 +218,7 @@ def test_people_recorded_under_another_spelling_are_offered_as_possible_duplicat
         "2 words of the name",
         "disappearance date matches case TM-2021-003",
     )
+    assert row.candidates[0].cases == ((str(alices_case.public_id), "TM-2021-003"),)
 
 
 def test_a_person_on_a_case_the_importer_cannot_see_is_never_mentioned(charlie, alices_case):
@@ -388,3 +390,36 @@ def test_a_saved_mapping_maps_the_next_file_by_its_headers_in_any_order(alice):
         3: "reference",
     }
     assert AuditEntry.objects.filter(action="import.mapping_save").count() == 1
+
+
+def test_a_file_without_references_gets_one_per_row_the_same_on_every_import(alice):
+    headers = ["name", "country"]
+    plan = _plan(alice, ["Azat Isakov", "TM"], ["Dilshod Rahimov", "UZ"], headers=headers)
+    made = [row.values["case"]["reference"] for row in plan.rows]
+    assert all(ref.startswith("IMP-") and len(ref) == 14 for ref in made)
+    assert made == [
+        r.values["case"]["reference"]
+        for r in _plan(
+            alice, ["Azat Isakov", "TM"], ["Dilshod Rahimov", "UZ"], headers=headers
+        ).rows
+    ]
+    _commit(alice, plan)
+    assert sorted(Case.objects.values_list("reference", flat=True)) == sorted(made)
+
+
+def test_the_commit_deletes_the_upload_it_was_read_from(alice, django_capture_on_commit_callbacks):
+    upload = services.import_upload_store(data=b"x", filename="cases.csv", by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        _commit(alice, _plan(alice, GOOD), upload=upload)
+    assert not ImportUpload.objects.exists()
+    assert not storage.path_of(upload.public_id).exists()
+
+
+def test_a_committed_file_and_its_cases_are_its_importers_only(alice, bob):
+    batch = _commit(alice, _plan(alice, GOOD))
+    assert selectors.import_batch_read(user=alice, public_id=batch.public_id) == batch
+    cases_of = selectors.import_batch_cases(batch=batch, user=alice)
+    assert [c.reference for c in cases_of] == ["TM-2021-101"]
+    with pytest.raises(Http404):
+        selectors.import_batch_read(user=bob, public_id=batch.public_id)
+    assert list(selectors.import_batch_cases(batch=batch, user=bob)) == []

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -112,7 +112,7 @@ class Candidate:
     public_id: str
     name: str
     birth_date: str
-    cases: tuple[str, ...]
+    cases: tuple[tuple[str, str], ...]  # (case public id, reference), visible ones only
     reasons: tuple[str, ...]
     score: int
 
@@ -141,6 +141,8 @@ class ImportPlan:
     rows: list[PlanRow]
     problems: list[str]  # about the whole file: nothing can be imported until fixed
     warnings: list[str]
+    # The columns each file-level problem is about (a field mapped twice: both columns).
+    problem_columns: list[int] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -221,9 +223,14 @@ def row_key(values: dict[str, str], external_id: str) -> str:
 # --- the plan ---------------------------------------------------------------------------
 
 
-def mapping_problems(headers: Sequence[str], mapping: dict[int, str]) -> list[str]:
+def mapping_problems(
+    headers: Sequence[str], mapping: dict[int, str]
+) -> tuple[list[str], list[int]]:
+    """What is wrong with a mapping, and the columns it is about."""
     problems = []
+    at: list[int] = []
     columns_of: dict[str, list[str]] = defaultdict(list)
+    indexes_of: dict[str, list[int]] = defaultdict(list)
     for index, key in sorted(mapping.items()):
         if not key:
             continue
@@ -231,8 +238,10 @@ def mapping_problems(headers: Sequence[str], mapping: dict[int, str]) -> list[st
         if index < 0 or index >= len(headers):
             problems.append(_("Column %(column)s is not in the file.") % {"column": header})
         columns_of[key].append(header)
+        indexes_of[key].append(index)
     for key, headers_of in columns_of.items():
         if len(headers_of) > 1:
+            at += indexes_of[key]
             problems.append(
                 _("%(columns)s are all mapped to %(field)s: map one column to it.")
                 % {"columns": ", ".join(headers_of), "field": key}
@@ -241,7 +250,7 @@ def mapping_problems(headers: Sequence[str], mapping: dict[int, str]) -> list[st
     for key in REQUIRED_FIELDS:
         if key not in columns_of:
             problems.append(_("Map a column to %(field)s.") % {"field": labels.get(key, key)})
-    return problems
+    return problems, at
 
 
 def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) -> PlanRow:
@@ -282,11 +291,22 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             key = ERROR_FIELD.get(name, name)
-            header = header_of.get(key, "")
+            header = header_of.get(key) or _field_label(key)
             plan_row.problems += [(header, message) for message in messages]
     if plan_row.problems:
         plan_row.action = Action.REFUSED
     return plan_row
+
+
+def _field_label(key: str) -> str:
+    """For an error on a field no column was mapped to: what the field is called."""
+    for model in (Case, Person):
+        try:
+            found = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        return str(getattr(found, "verbose_name", key))
+    return ""
 
 
 def check_values(values: dict[str, Any]) -> None:
@@ -369,9 +389,14 @@ def import_plan_build(
                 _("Column %(column)s (%(field)s) is not imported: record it on the case page.")
                 % {"column": headers[index], "field": key}
             )
-    problems = mapping_problems(headers, mapping)
+    problems, at = mapping_problems(headers, mapping)
     plan = ImportPlan(
-        headers=headers, mapping=mapping, rows=[], problems=problems, warnings=warnings
+        headers=headers,
+        mapping=mapping,
+        rows=[],
+        problems=problems,
+        warnings=warnings,
+        problem_columns=at,
     )
     if problems:
         return plan
@@ -521,15 +546,15 @@ def _duplicates(rows: list[PlanRow], user: User) -> None:
     if not matches:
         return
     # Only now, for the people matched: which of them `user` may see, through which cases.
-    cases_of: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+    cases_of: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
     matched = sorted({pid for found in matches.values() for pid in found})
     visible = cases_visible_to(user)
     for ids in _chunks(matched, CHUNK):
         through = Case.people.through.objects.filter(person_id__in=ids, case__in=visible)
-        for person_id, reference, gone in through.values_list(
-            "person_id", "case__reference", "case__disappeared_on"
+        for person_id, reference, gone, case_id in through.values_list(
+            "person_id", "case__reference", "case__disappeared_on", "case__public_id"
         ).order_by("case__reference"):
-            cases_of[person_id].append((reference, gone))
+            cases_of[person_id].append((reference, gone, str(case_id)))
     if not cases_of:
         return
     people: dict[int, Person] = {}
@@ -557,14 +582,14 @@ def _rank(
     row: PlanRow,
     found: dict[int, int],
     people: dict[int, Person],
-    cases_of: dict[int, list[tuple[str, Any]]],
+    cases_of: dict[int, list[tuple[str, Any, str]]],
 ) -> list[Candidate]:
     born = row.values["person"].get("birth_date")
     gone = row.values["case"].get("disappeared_on")
 
     def score(person_id: int) -> tuple[int, bool | None, list[str]]:
         same_birth = _overlap(born, people[person_id].birth_date)
-        same_gone = [ref for ref, on in cases_of[person_id] if _overlap(gone, on)]
+        same_gone = [ref for ref, on, _id in cases_of[person_id] if _overlap(gone, on)]
         points = found[person_id] + (2 if same_birth else -2 if same_birth is False else 0)
         return points + (2 if same_gone else 0), same_birth, same_gone
 
@@ -590,7 +615,7 @@ def _rank(
                 public_id=str(person.public_id),
                 name=person.display_name,
                 birth_date=person.birth_date.display() if person.birth_date else "",
-                cases=tuple(ref for ref, _on in cases_of[person_id]),
+                cases=tuple((case_id, ref) for ref, _on, case_id in cases_of[person_id]),
                 reasons=tuple(reasons),
                 score=points,
             )

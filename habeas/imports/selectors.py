@@ -12,9 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from habeas.accounts.models import User
+from habeas.cases.access import cases_visible_to
+from habeas.cases.models import Case
 
 from . import storage
-from .models import ImportBatch, ImportMapping, ImportUpload
+from .models import ImportBatch, ImportedRecord, ImportMapping, ImportUpload
 from .plan import ImportPlan, TableLike, import_plan_build
 
 
@@ -80,3 +82,21 @@ def import_upload_read(
 def batches_for_user(*, user: User) -> QuerySet[ImportBatch]:
     """The files a user imported (what they created is theirs to see: they lead it)."""
     return ImportBatch.objects.filter(created_by=user)
+
+
+def import_batch_read(*, user: User, public_id: UUID) -> ImportBatch:
+    """A committed file, for the user who imported it; anyone else gets a 404."""
+    batch = batches_for_user(user=user).filter(public_id=public_id).first()
+    if batch is None:
+        raise Http404()
+    return batch
+
+
+def import_batch_cases(*, batch: ImportBatch, user: User) -> QuerySet[Case]:
+    """The cases a file created that `user` may see (its importer leads them, unless
+    they since left a team), by reference."""
+    return (
+        cases_visible_to(user)
+        .filter(pk__in=ImportedRecord.objects.filter(batch=batch).values("case_id"))
+        .order_by("reference")
+    )

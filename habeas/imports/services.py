@@ -71,11 +71,13 @@ def import_commit(
     valid_rows_only: bool = False,
     file_sha256: str,
     filename: str = "",
+    upload: ImportUpload | None = None,
 ) -> ImportBatch:
     """Write a planned file, all of it or nothing. Refused while the plan has a
     problem, unless `valid_rows_only` (the rows with problems are then left out and
     counted). Rows imported before are not written again. `decisions[row]` is "new",
-    "skip" or "same:<person public id>" (one of the row's candidates)."""
+    "skip" or "same:<person public id>" (one of the row's candidates). `upload`, the
+    stored file the plan was read from, is deleted with the commit."""
     _require_writer(by)
     decisions = decisions or {}
     if plan.problems:
@@ -122,6 +124,8 @@ def import_commit(
         target=batch,
         detail={"sha256": file_sha256, **batch_counts(batch)},
     )
+    if upload is not None:
+        import_upload_delete(upload=upload)
     return batch
 
 
