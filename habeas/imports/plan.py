@@ -280,7 +280,14 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
         plan_row.key
     )
     written = {
-        "names": [(text, script if i == 0 else "") for i, text in enumerate(names)],
+        # Each spelling with its script as the services would settle it (_script_for:
+        # the one given, or the one its letters are in), and the readings of its words
+        # (habeas.lib.names): worked out once, for the duplicates and the search keys.
+        "names": [
+            (text, cases_services._script_for(text, script if i == 0 else ""))
+            for i, text in enumerate(names)
+        ],
+        "words": [search_term_variants(text) for text in names],
         "person": person_fields,
         "case": case_fields,
         "tags": parsed.get("tags", []),
@@ -494,7 +501,8 @@ def _already_imported(rows: list[PlanRow], user: User) -> None:
 
 def _words(values: dict[str, Any]) -> list[list[tuple[tuple[str, str], ...]]]:
     """Per spelling of the row's name, the readings of each word."""
-    return [search_term_variants(text) for text, _script in values["names"]]
+    words: list[list[tuple[tuple[str, str], ...]]] = values["words"]
+    return words
 
 
 def _duplicates(rows: list[PlanRow], user: User) -> None:
