@@ -32,18 +32,19 @@ NOW = datetime(2026, 12, 6, 15, 43, tzinfo=UTC)
 HEADERS = [
     "reference", "name", "birth_date", "sex", "nationality", "country", "disappeared_on",
     "disappeared_place", "last_contact_on", "last_contact_place", "summary", "tags", "priority",
+    "risk_torture",
 ]  # fmt: skip
 
 ROWS = {
     # Old: silent since Nov 2021, anniversaries, no urgent window any more.
     "old": ["TM-2021-101", "Azat Isakov; Азат Исаков; Isakow", "1985", "m", "TM", "TM",
             "20.10.2021", "Moscow", "Nov 2021", "Moscow", "Texted that the police were there.",
-            "exile, ngo", "2"],
+            "exile, ngo", "2", "yes"],
     # Recent: inside the UN's three-month window.
     "recent": ["TM-2026-007", "Гулнара Бердыева", "", "f", "", "TM", "1 Nov 2026", "",
-               "", "", "", "", ""],
+               "", "", "", "", "", ""],
     # Nothing dated: silent since it was opened.
-    "undated": ["UZ-0001", "Dilshod", "", "", "", "UZ", "", "", "", "", "", "", "4"],
+    "undated": ["UZ-0001", "Dilshod", "", "", "", "UZ", "", "", "", "", "", "", "4", ""],
 }  # fmt: skip
 
 SKIP = {"id", "public_id", "history_id", "person_id", "name_id", "case_id", "history_relation_id"}
@@ -101,6 +102,7 @@ def _through_the_services(row: list[str], user) -> dict[str, Any]:
         summary=values["summary"],
         tags=[t.strip() for t in values["tags"].split(",") if t.strip()],
         priority=int(values["priority"] or 3),
+        risk_torture=values["risk_torture"] == "yes",
         flags_are_news=False,
         **date,
     )
