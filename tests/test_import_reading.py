@@ -13,7 +13,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from habeas.imports.reading import ReadError, Row, read_table
+from habeas.imports.reading import ReadError, Row, csvfile, read_table
 
 RUSSIAN = [
     ["ФИО", "Дата исчезновения", "Место"],
@@ -195,3 +195,9 @@ def test_a_formula_quoted_by_habeass_own_export_reads_back_as_the_text_it_was():
         ["Isakov", '=HYPERLINK("http://x")'],
         ["'Elkina", "'ordinary quote"],
     ]
+
+
+def test_a_text_file_larger_than_any_import_is_refused_before_decoding(monkeypatch):
+    monkeypatch.setattr(csvfile, "MAX_BYTES", 1000)
+    with pytest.raises(ReadError, match="larger than 0 MB: split it"):
+        read_table(b"Name\n" + b"Isakov\n" * 200, "cases.csv")

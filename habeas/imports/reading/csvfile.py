@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from .table import ReadError, Table, build_table
 
 DELIMITERS = (",", ";", "\t", "|")
+# Far more than 100,000 rows need: decoded, the text takes up to four times the bytes.
+MAX_BYTES = 128 * 1024 * 1024
 # A cell longer than this is not a spreadsheet cell (Excel's own limit is 32,767 characters).
 MAX_CELL = 100_000
 _SNIFF_LINES = 50
@@ -95,6 +97,11 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def read_csv(data: bytes, *, max_rows: int) -> Table:
+    if len(data) > MAX_BYTES:
+        raise ReadError(
+            _("The file is larger than %(size)d MB: split it into smaller files.")
+            % {"size": MAX_BYTES // (1024 * 1024)}
+        )
     text, encoding = decode(data)
     warnings: list[str] = []
     if encoding not in ("UTF-8", "UTF-16", "UTF-32"):
