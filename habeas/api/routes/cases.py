@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from habeas.cases import access, selectors, services
 from habeas.cases.models import (
     Case,
     ContactChannel,
+    Person,
     PersonName,
     Priority,
     Status,
@@ -129,6 +131,10 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, An
         today=timezone.localdate(),
         cases=visible,
     )
+    # The list shows people by id and name only: not reading the rest of each person
+    # spares parsing their partial dates (bench/api.py's profile).
+    people = Prefetch("people", queryset=Person.objects.only("id", "public_id", "display_name"))
+    cases = cases.prefetch_related(None).prefetch_related(people, "tags")
     since = filters.updated_since
     if since is not None:
         if timezone.is_naive(since):  # no offset given: UTC, as the API writes times
