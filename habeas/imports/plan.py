@@ -20,7 +20,7 @@ import hashlib
 import heapq
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -35,7 +35,7 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases import services as cases_services
 from habeas.cases.access import cases_visible_to
-from habeas.cases.models import Case, ContactChannel, NameToken, Person, PersonName
+from habeas.cases.models import Case, NameToken, Person, PersonName
 from habeas.cases.selectors import REFERENCE_TAKEN
 from habeas.lib.names import search_term_variants
 from habeas.lib.partialdate import MIN_YEAR, PartialDate
@@ -162,44 +162,12 @@ class ImportPlan:
 # --- cells to values --------------------------------------------------------------------
 
 KIND_OF = {f.key: f.kind for f in columns.FIELDS}
-# Fields of the case form that the shared vocabulary (columns.FIELDS) does not offer
-# yet: a file exported from Habeas has them.
-YES = {"1", "yes", "y", "true", "x", "да", "д", "+", "✓"}
-NO = {"", "0", "no", "n", "false", "нет", "н", "-"}
-CHANNELS = {c.value: c.value for c in ContactChannel} | {
-    str(c.label).lower(): c.value for c in ContactChannel
-}
-
-
-def _flag(text: str) -> bool:
-    if text.lower() in YES:
-        return True
-    if text.lower() in NO:
-        return False
-    raise ValueProblem(_("“%(text)s”: write yes or no.") % {"text": text})
-
-
-def _channel(text: str) -> str:
-    if text and text.lower() not in CHANNELS:
-        raise ValueProblem(_("“%(text)s” is not a channel Habeas knows.") % {"text": text})
-    return CHANNELS.get(text.lower(), "")
-
-
-EXTRA_PARSERS: dict[str, Callable[[str], Any]] = {
-    "risk_torture": _flag,
-    "risk_health": _flag,
-    "risk_family_reprisals": _flag,
-    "last_contact_channel": _channel,
-}
 
 
 def cell_value(key: str, text: str) -> Any:
-    """The value of one cell for field `key` (habeas.imports.values reads it); an empty
-    date is "" as the forms leave it. ValueProblem if it cannot be one."""
-    text = text.strip()
-    if key in EXTRA_PARSERS:
-        return EXTRA_PARSERS[key](text)
-    value = values.PARSERS[KIND_OF[key]](text)
+    """The value of one cell for field `key`, as habeas.imports.values reads it; an
+    empty date is "" as the forms leave it. ValueProblem if it cannot be one."""
+    value = values.PARSERS[KIND_OF[key]](text.strip())
     if key in DATE_FIELDS and value is None:
         return ""
     return value
