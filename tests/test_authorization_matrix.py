@@ -17,7 +17,14 @@ from habeas.lib.partialdate import PartialDate
 from habeas.organisation.services import organisation_update
 from habeas.pfif.models import PfifImport
 from tests.conftest import make_user
-from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
+from tests.support.pages import (
+    advocacy_ids,
+    an_alert,
+    evidence_ids,
+    import_ids,
+    url_for,
+    url_names,
+)
 
 ROLES = ("anonymous", "outsider", "read_only", "member", "member_grant", "admin")
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -38,6 +45,10 @@ SIGNED_IN = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 200)}
 WRITERS = {**SIGNED_IN, "read_only": 404}
 ADMIN_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:-1], 404), "admin": 200}
 ADMIN_POST_ONLY = {**ADMIN_ONLY, "admin": 405}
+# An import's steps are its uploader's only (here "member", bob): anyone else's id is
+# the 404 of a page that does not exist. Viewers import nothing.
+IMPORTER_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "member": 200}
+
 # Pages about an enrolled authenticator: without one (only the admin has one
 # here) they redirect to the set-up page.
 ENROLLED_ONLY = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:-1], 302), "admin": 200}
@@ -160,6 +171,13 @@ MATRIX: dict[str, dict[str, int]] = {
     # Exports (habeas.exports): a case's record for its team; each user's own case list.
     "case_export": CASE_READ,
     "case_list_csv": SIGNED_IN,
+    # Spreadsheet import (habeas.imports): staff and administrators, each their own files.
+    "import_upload": WRITERS,
+    "import_sample": WRITERS,
+    "import_mapping": IMPORTER_ONLY,
+    "import_dry_run": {**IMPORTER_ONLY, "member": 302},  # no mapping chosen yet: to that step
+    "import_commit": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    "import_result": IMPORTER_ONLY,
 }
 
 
@@ -208,6 +226,7 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         "import_id": PfifImport.objects.create(
             created_by=bob, sha256="0" * 64, country="TM"
         ).public_id,
+        **import_ids(bob),
     }
     users = {
         "anonymous": None,

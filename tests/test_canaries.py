@@ -16,7 +16,14 @@ from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
 from habeas.pfif.models import PfifImport
 from habeas.sources import services as sources
-from tests.support.pages import advocacy_ids, an_alert, evidence_ids, url_for, url_names
+from tests.support.pages import (
+    advocacy_ids,
+    an_alert,
+    evidence_ids,
+    import_ids,
+    url_for,
+    url_names,
+)
 
 IDENTITY = "CANARY-SRC-IDENTITY-7f3a"
 CONTACT = "CANARY-SRC-CONTACT-91bc"
@@ -67,6 +74,7 @@ def seeded(alice, bob, contested_case, caplog):
         "import_id": PfifImport.objects.create(
             created_by=bob, sha256="0" * 64, country="TM"
         ).public_id,
+        **import_ids(bob),
     }
 
 

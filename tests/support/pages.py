@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from habeas.imports.reading import read_table
 
 from habeas.advocacy import services as advocacy
 from habeas.alerts.models import Alert
 from habeas.evidence import samples
 from habeas.evidence.services import evidence_add
+from habeas.imports import selectors as imports_selectors
+from habeas.imports import services as imports
 from tests.support.advocacy import consent_to_publication
 from tests.support.alerts import raise_alert
 
@@ -78,3 +81,20 @@ def evidence_ids(case, by) -> dict:
     upload.name = "last.jpg"
     item = evidence_add(case=case, upload=upload, title="Screenshot", by=by)
     return {"evidence_id": item.public_id, "element": "deprivation"}
+
+
+def import_ids(by) -> dict:
+    """An upload of `by` waiting for its mapping, an import of theirs done, and the
+    kind of sample file."""
+    data = b"Reference,Name,Country\nMATRIX-IMP-1,Someone Imported,TM\n"
+    waiting = imports.import_upload_store(data=data, filename="waiting.csv", by=by)
+    done = imports.import_upload_store(data=data, filename="done.csv", by=by)
+    plan = imports_selectors.import_plan(
+        table=read_table(data, "done.csv"),
+        mapping={0: "reference", 1: "name", 2: "country"},
+        user=by,
+    )
+    batch = imports.import_commit(
+        plan=plan, by=by, valid_rows_only=False, file_sha256=done.sha256, filename="done.csv"
+    )
+    return {"upload_id": waiting.public_id, "batch_id": batch.public_id, "kind": "csv"}

@@ -1,0 +1,73 @@
+"""The import's pages keep a constant number of queries however many rows the file
+has: the dry run of 3 rows and of 120 (refused rows, possible duplicates of people
+already recorded, a page of the report at a time) cost the same."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from habeas.cases import services as cases
+from habeas.lib.partialdate import PartialDate
+
+HEADER = "Reference,Name,Date of birth,Country\n"
+MAPPING = {
+    "column_0": "reference",
+    "column_1": "name",
+    "column_2": "birth_date",
+    "column_3": "country",
+}
+
+
+def _rows(n: int) -> str:
+    """A third clean, a third refused (no name), a third possible duplicates."""
+    lines = []
+    for i in range(n):
+        if i % 3 == 0:
+            lines.append(f"Q-{i},Person Number{i} Newcomer,1990,TM")
+        elif i % 3 == 1:
+            lines.append(f"Q-{i},,1990,TM")
+        else:
+            lines.append(f"Q-{i},Isakov Recorded{i % 7},1990,TM")
+    return HEADER + "\n".join(lines) + "\n"
+
+
+def _walk(client, content: str) -> str:
+    handle = io.BytesIO(content.encode())
+    handle.name = "cases.csv"
+    response = client.post("/import/", {"file": handle})
+    upload_id = re.search(r"/import/([0-9a-f-]{36})/", response["Location"]).group(1)
+    assert client.post(f"/import/{upload_id}/", MAPPING).status_code == 302
+    return upload_id
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_dry_run_and_mapping_pages_do_not_grow_with_the_file(login, alice):
+    for i in range(7):
+        person = cases.person_create(
+            name=f"Isakov Recorded{i}", birth_date=PartialDate.parse("1990"), by=alice
+        )
+        cases.case_create(reference=f"OLD-{i}", person=person, country="TM", by=alice)
+    client = login(alice)
+    counts = {}
+    for n in (3, 120):
+        upload_id = _walk(client, _rows(n))
+        client.get(f"/import/{upload_id}/dry-run/")  # the first view also records the dry run
+        page = client.get(f"/import/{upload_id}/dry-run/").content.decode()
+        if n == 120:
+            assert "Page 1 of 2" in page and "Isakov Recorded" in page  # the premise
+        counts[n] = (
+            _queries(client, f"/import/{upload_id}/"),
+            _queries(client, f"/import/{upload_id}/dry-run/"),
+            _queries(client, f"/import/{upload_id}/dry-run/?show=all&page=2"),
+        )
+    assert counts[120] == counts[3]
