@@ -14,6 +14,7 @@ import uuid
 
 import openpyxl
 import pytest
+import time_machine
 from django.test import Client
 from habeas.imports.models import ImportBatch
 
@@ -160,6 +161,18 @@ def test_a_made_up_or_stale_upload_id_is_a_404(client, alice):
     assert client.get("/import/sample.exe").status_code == 404
 
 
+def test_an_upload_left_for_more_than_a_day_is_gone(client, alice):
+    client.force_login(alice)
+    with time_machine.travel("2026-03-01 09:00Z", tick=False):
+        upload_id = _to_dry_run(client, GOOD)
+    with time_machine.travel("2026-03-02 09:01Z", tick=False):
+        client.force_login(alice)  # the session of the day before has ended too
+        for url in [f"/import/{upload_id}/", f"/import/{upload_id}/dry-run/"]:
+            assert client.get(url).status_code == 404, url
+        assert client.post(f"/import/{upload_id}/import/", {"what": "all"}).status_code == 404
+    assert not Case.objects.filter(reference__startswith="IMP-").exists()
+
+
 def test_the_dry_run_before_the_mapping_step_goes_back_to_it(client, alice):
     client.force_login(alice)
     upload_id = _upload_id(_upload(client, GOOD))
@@ -188,8 +201,17 @@ def test_every_form_needs_its_csrf_token(alice):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" * 40, "photo.csv", ""),
         (b"PK\x03\x04 not really a zip" * 10, "broken.xlsx", ""),
         (b"<?xml version='1.0'?><nope/>", "broken.ods", ""),
+        (",".join(f"c{i}" for i in range(201)) + "\n" + "x," * 200 + "x\n", "wide.csv", "201"),
     ],
-    ids=["empty", "headers-only", "wrong-kind", "binary-as-csv", "broken-xlsx", "broken-ods"],
+    ids=[
+        "empty",
+        "headers-only",
+        "wrong-kind",
+        "binary-as-csv",
+        "broken-xlsx",
+        "broken-ods",
+        "too-wide",
+    ],
 )
 def test_a_file_that_cannot_be_imported_is_refused_on_the_form(
     client, alice, content, name, message

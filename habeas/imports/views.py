@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -43,6 +44,10 @@ from .plan import Action
 SESSION_KEY = "imports"
 KEPT_IN_SESSION = 5  # uploads whose mapping and decisions the session remembers
 SAMPLE_ROWS = 3  # values shown under each column's header on the mapping page
+SAMPLE_CHARS = 60  # of each value shown there (a summary may run to pages)
+# A select per column: a sheet 16,384 columns wide is not a list of cases (and would
+# pass Django's limit of fields per request, DATA_UPLOAD_MAX_NUMBER_FIELDS).
+MAX_COLUMNS = 200
 PER_PAGE = 50  # rows of the dry run's report on one page
 # The sample file docs/import.md describes, shipped with the package.
 SAMPLES = {
@@ -135,6 +140,12 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
                 form.add_error("file", _("The file has no column headers in its first row."))
             elif first is None:
                 form.add_error("file", _("The file has column headers but no rows below them."))
+            elif len(table.headers) > MAX_COLUMNS:
+                form.add_error(
+                    "file",
+                    _("The file has %(count)d columns; Habeas reads at most %(max)d.")
+                    % {"count": len(table.headers), "max": MAX_COLUMNS},
+                )
             else:
                 with errors_onto(form):
                     stored = services.import_upload_store(
@@ -172,7 +183,10 @@ def import_mapping(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespon
     table = _table(request, upload, data)
     if table is None:
         return redirect("import_upload")
-    samples = [row.cells for row in islice(iter(table.rows), SAMPLE_ROWS)]
+    samples = [
+        [Truncator(cell).chars(SAMPLE_CHARS) for cell in row.cells]
+        for row in islice(iter(table.rows), SAMPLE_ROWS)
+    ]
     saved = {str(m.public_id): m for m in selectors.mappings_all()}
     picker = SavedMappingForm(
         request.GET if "saved" in request.GET else None,
