@@ -261,6 +261,15 @@ def test_a_field_chosen_for_two_columns_is_refused_on_both_with_the_choices_kept
         assert f'<option value="{key}" selected>' in select, index
 
 
+def test_a_mapping_without_the_name_is_refused_with_the_choices_kept(client, alice):
+    client.force_login(alice)
+    upload_id = _upload_id(_upload(client, GOOD))
+    response = client.post(f"/import/{upload_id}/", {**MAPPING, "column_1": ""})
+    assert response.status_code == 400
+    assert "Choose the column that holds: Name." in _text(response)
+    assert '<option value="birth_date" selected>' in response.content.decode()
+
+
 def test_russian_headers_are_mapped_by_themselves(client, alice):
     client.force_login(alice)
     content = "Номер дела,ФИО,Дата рождения,Дата исчезновения\nR-1,Азат Исаков,1990,2021-10\n"

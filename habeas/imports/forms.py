@@ -64,6 +64,7 @@ class MappingForm(forms.Form):
         headers: Sequence[str],
         samples: Sequence[Sequence[str]],
         fields: Iterable[tuple[str, str]],
+        required: Iterable[str] = (),
         initial_mapping: dict[int, str] | None = None,
     ):
         initial = {column_field_name(i): key for i, key in (initial_mapping or {}).items()}
@@ -71,6 +72,7 @@ class MappingForm(forms.Form):
         self.headers = list(headers)
         fields = list(fields)
         self.labels = dict(fields)
+        self.required = list(required)
         choices = [("", _("(not imported)")), *fields]
         columns = {}
         for index, header in enumerate(self.headers):
@@ -108,8 +110,11 @@ class MappingForm(forms.Form):
                         _("%(field)s is chosen for %(count)d columns; choose it for one.")
                         % {"field": self.labels.get(key, key), "count": len(indexes)},
                     )
-        if not by_key:
-            raise forms.ValidationError(_("Choose a field for at least one column."))
+        missing = [str(self.labels.get(key, key)) for key in self.required if key not in by_key]
+        if missing:
+            raise forms.ValidationError(
+                _("Choose the column that holds: %(fields)s.") % {"fields": ", ".join(missing)}
+            )
         return cleaned
 
     def mapping(self) -> dict[int, str]:

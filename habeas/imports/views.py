@@ -202,6 +202,7 @@ def import_mapping(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespon
         headers=table.headers,
         samples=samples,
         fields=_fields(),
+        required=[field.key for field in columns.FIELDS if field.required],
         initial_mapping=initial,
     )
     if request.method == "POST" and form.is_valid():
