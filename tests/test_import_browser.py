@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 # Where the dry run's screenshot goes, to look at.
-SCREENSHOT = Path(os.environ.get("HABEAS_SCREENSHOTS", "/tmp")) / "import-dry-run-phone.png"
+SCREENSHOTS = Path(os.environ.get("HABEAS_SCREENSHOTS", "/tmp"))
 FILE = (
     "Case reference,ФИО,Дата рождения,Дата исчезновения,Страна,Обстоятельства\n"
     "TM-IMPORT-2019-000000000000001,Rustam Isakov,1990-03-14,2021-10-20,Туркменистан,"
@@ -79,11 +79,12 @@ def test_a_caseworker_imports_the_valid_rows_on_a_phone(recorded, live_server, p
     _fits(page)
     assert labelled(page, "Case reference").input_value() == "reference"
     assert labelled(page, "ФИО").input_value() == "name"
+    page.screenshot(path=str(SCREENSHOTS / "import-columns-phone.png"), full_page=True)
     page.get_by_role("button", name="Show the dry run").click()
 
     assert page.get_by_role("heading", name="Import: dry run").is_visible()
     _fits(page)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "import-dry-run-phone.png"), full_page=True)
     counts = page.locator("dl.import-counts")
     assert "Refused" in counts.inner_text() and "Possible duplicates" in counts.inner_text()
     assert page.get_by_text("Рустам Исаков", exact=True).is_visible()
