@@ -16,11 +16,11 @@ import openpyxl
 import pytest
 import time_machine
 from django.test import Client
-from habeas.imports.models import ImportBatch
 
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.cases.models import Case, Person
+from habeas.imports.models import ImportBatch
 from habeas.lib.partialdate import PartialDate
 
 UPLOAD = "/import/"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from habeas.imports.reading import read_table
 
 from habeas.advocacy import services as advocacy
 from habeas.alerts.models import Alert
@@ -14,6 +13,7 @@ from habeas.evidence import samples
 from habeas.evidence.services import evidence_add
 from habeas.imports import selectors as imports_selectors
 from habeas.imports import services as imports
+from habeas.imports.reading import read_table
 from tests.support.advocacy import consent_to_publication
 from tests.support.alerts import raise_alert
 
