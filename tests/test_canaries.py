@@ -5,7 +5,6 @@ could see them."""
 from __future__ import annotations
 
 import logging
-import uuid
 
 import pytest
 from django.db import connection
@@ -76,7 +75,6 @@ def seeded(alice, bob, contested_case, caplog):
             created_by=bob, sha256="0" * 64, country="TM"
         ).public_id,
         **import_ids(bob),
-        "import_id": uuid.uuid4(),  # a PFIF import's result: nobody's, a 404 for all
     }
 
 
