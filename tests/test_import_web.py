@@ -397,6 +397,7 @@ def test_a_possible_duplicate_shows_the_person_and_asks_what_to_do(client, alice
     text = _text(response)
     assert "Possible duplicates 1" in text and "1 still to decide" in text
     assert "Рустам Исаков" in text and "TM-OLD-1" in text
+    assert f'href="{rustam.cases.get().get_absolute_url()}"' in response.content.decode()
     page = response.content.decode()
     for choice in ["new", "skip", f"same:{rustam.public_id}"]:
         assert f'value="{choice}"' in page

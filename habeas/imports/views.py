@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from habeas.accounts.http import AuthenticatedRequest
-from habeas.cases.access import cases_visible_to, require_writer
+from habeas.cases.access import require_writer
 from habeas.core import uploads
 from habeas.core.pages import errors_onto
 
@@ -425,13 +425,13 @@ def import_commit(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespons
             valid_rows_only=form.valid_rows_only,
             file_sha256=upload.sha256,
             filename=upload.filename,
+            upload=upload,  # deleted in the same transaction: its rows are cases now
         )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("import_dry_run", upload_id=upload_id)
     _keep(request, upload_id, batch=str(batch.public_id))
-    services.import_upload_delete(upload=upload)  # its rows are cases now
     messages.success(request, _("The file is imported."))
     return redirect("import_result", batch_id=batch.public_id)
 
@@ -439,13 +439,7 @@ def import_commit(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespons
 @require_safe
 def import_result(request: AuthenticatedRequest, batch_id: UUID) -> HttpResponse:
     require_writer(user=request.user, what="import_result")
-    batch = selectors.batches_for_user(user=request.user).filter(public_id=batch_id).first()
-    if batch is None:
-        raise Http404
-    created = (
-        cases_visible_to(request.user)
-        .filter(pk__in=batch.records.values("case_id"))
-        .order_by("reference")
-    )
+    batch = selectors.import_batch_read(public_id=batch_id, user=request.user)
+    created = selectors.import_batch_cases(batch=batch, user=request.user)
     cases = Paginator(created, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "imports/result.html", {"batch": batch, "cases": cases})
