@@ -92,7 +92,8 @@ NOT_WRITTEN = {
 }
 
 
-# The columns: the import's, in its order.
+# The columns: the import's, in its order (a value above for a column the import
+# does not have is not written).
 KEYS: list[str] = [f.key for f in FIELDS if f.key in CELLS]
 
 
