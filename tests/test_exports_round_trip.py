@@ -163,6 +163,8 @@ def test_a_case_list_exported_then_imported_into_an_empty_instance_is_the_same(
 def test_the_same_file_imported_again_adds_nothing(login, alice, register, tmp_path):
     client = login(alice)
     text, before = _rows(client)
+    first_ids = {str(case.public_id) for case in Case.objects.all()}
+    assert {row["external_id"] for row in before} == first_ids
     _empty_the_instance()
     exported = tmp_path / "cases.csv"
     exported.write_bytes(text.encode("utf-8"))
