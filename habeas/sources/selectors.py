@@ -25,6 +25,12 @@ def _with_chain(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     )
 
 
+def with_chain(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """`claims` with their source and the chain each came through (the API's reads
+    of claims across a user's cases)."""
+    return _with_chain(claims)
+
+
 def claims_from_source(*, source: Source) -> QuerySet[Claim]:
     """What `source` (of a case already access-checked) said, by date received."""
     return _with_chain(Claim.objects.filter(source=source)).order_by("received_from", "id")

@@ -1,0 +1,74 @@
+"""What the source, claim, intervention and alert routes share: the case door for
+records named by their own id, and the web's forms as the API's validation (so
+the API refuses what the web refuses, with the same messages)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import UUID
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+
+from habeas.api.auth import require_write, user_of
+from habeas.cases.access import CaseAccess, Need, access_to, case_access, deny
+
+M = TypeVar("M", bound=Model)
+
+
+def case_to_read(request: HttpRequest, case_id: UUID) -> CaseAccess:
+    """The case for any member of its team; the audited 404 for anyone else."""
+    return case_access(user=user_of(request), public_id=case_id, need=Need.READ)
+
+
+def case_to_change(request: HttpRequest, case_id: UUID) -> CaseAccess:
+    """The case for a member who may change it (lead or member, not read-only), with a
+    token that may write. The case door comes first: to anyone off the team a write
+    answers the same 404 as a read, whatever the token's scope."""
+    access = case_access(user=user_of(request), public_id=case_id, need=Need.EDIT)
+    require_write(request)
+    return access
+
+
+def record_of_case(
+    request: HttpRequest, rows: QuerySet[M], public_id: UUID, *, need: Need = Need.READ
+) -> tuple[M, CaseAccess]:
+    """A record of some case (a source, a claim, an intervention) named by its own id,
+    and the caller's access to that case: the 404 of a missing record, audited when
+    it exists, unless `need` allows them (as `habeas.alerts.selectors.alert_access`
+    does for alerts). A change also needs a token that may write."""
+    user = user_of(request)
+    record = rows.select_related("case").filter(public_id=public_id).first()
+    access = access_to(user=user, case=record.case) if record is not None else None  # type: ignore[attr-defined]
+    if record is None or access is None or not access.allows(need):
+        raise deny(user=user, model=rows.model, public_id=public_id)
+    if need is Need.EDIT:
+        require_write(request)
+    return record, access
+
+
+def validated(form: forms.BaseForm) -> dict[str, Any]:
+    """The form's cleaned data, or its errors as a service's ValidationError (400)."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.cleaned_data
+
+
+def current_values(form: forms.BaseForm) -> dict[str, Any]:
+    """What an unbound edit form shows: the record's values as form data."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def as_form_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Request values as form data: ids as text, nothing for what was left out."""
+    return {k: (str(v) if isinstance(v, UUID) else v) for k, v in values.items() if v is not None}
+
+
+class Ref(Schema):
+    """Another record, by its public id and the words the web shows for it."""
+
+    id: UUID
+    label: str
