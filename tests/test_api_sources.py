@@ -26,7 +26,9 @@ def lark(case):
 
 
 def _viewed(source) -> int:
-    return AuditEntry.objects.filter(action="source.identity_viewed", target_id=str(source.public_id)).count()
+    return AuditEntry.objects.filter(
+        action="source.identity_viewed", target_id=str(source.public_id)
+    ).count()
 
 
 def test_a_member_with_the_grant_reads_who_the_source_is_and_it_is_recorded(alice, case, lark):
@@ -109,7 +111,9 @@ def test_outsiders_get_the_404_of_a_source_that_does_not_exist(charlie, case, la
         assert api.get(path).json()["items"] == []  # nothing of another team is listed
     changed = api.patch(f"/sources/{lark.public_id}/", {"public_name": "X"})
     assert changed.status_code == 404 and changed.content == missing.content
-    added = api.post("/sources/", {"case": str(case.public_id), "code_name": "X", "kind": "witness"})
+    added = api.post(
+        "/sources/", {"case": str(case.public_id), "code_name": "X", "kind": "witness"}
+    )
     assert added.status_code == 404
     denied = AuditEntry.objects.filter(action="access.denied", actor_id=charlie.pk)
     # The probe of a source that exists leaves its trace; that of nothing does not.
@@ -164,9 +168,11 @@ def test_claims_come_with_their_dates_and_chain(bob, case):
 
 
 def test_a_claim_added_through_a_chain_keeps_it_and_reads_back(alice, case, lark):
-    ngo = api_for(alice).post(
-        "/sources/", {"case": str(case.public_id), "code_name": "NGO-1", "kind": "ngo"}
-    ).json()
+    ngo = (
+        api_for(alice)
+        .post("/sources/", {"case": str(case.public_id), "code_name": "NGO-1", "kind": "ngo"})
+        .json()
+    )
     api = api_for(alice)
     response = api.post(
         "/claims/",

@@ -17,6 +17,7 @@ from habeas.lib.partialdate import PartialDate
 from habeas.organisation.services import organisation_update
 from habeas.pfif.models import PfifImport
 from tests.conftest import make_user
+from tests.support.api import call, token_for
 from tests.support.pages import (
     advocacy_ids,
     an_alert,
@@ -302,3 +303,148 @@ def test_forged_ids_of_another_case_are_404(client, world, alice):
     client.force_login(alice)
     for name in ("event_edit", "source_edit", "source_detail", "claim_edit"):
         assert client.get(url_for(name, {**ids, "case_id": other.public_id})).status_code == 404
+
+
+# --- The JSON API (habeas.api): a token, never a session ---------------------------
+#
+# Every operation of the served OpenAPI schema × every kind of caller, each with a
+# token of their own (anonymous: none; the viewer's token can only read, as the token
+# page allows). A route missing here fails `test_every_api_operation_is_in_the_matrix`.
+
+OK = "ok"  # passed the door: a 2xx, or the service's 400 with its reasons
+API_LIST = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}  # each sees their own
+API_READ = {**CASE_READ, "anonymous": 401}
+API_WRITE = {**CASE_WRITE, "anonymous": 401, "member": OK, "member_grant": OK}
+
+API_MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
+    ("GET", "/cases/"): API_LIST,
+    ("GET", "/cases/{case_id}/"): API_READ,
+    ("GET", "/sources/"): API_LIST,
+    ("POST", "/sources/"): API_WRITE,
+    ("GET", "/sources/{source_id}/"): API_READ,
+    ("PATCH", "/sources/{source_id}/"): API_WRITE,
+    ("GET", "/claims/"): API_LIST,
+    ("POST", "/claims/"): API_WRITE,
+    ("GET", "/claims/{claim_id}/"): API_READ,
+    ("PATCH", "/claims/{claim_id}/"): API_WRITE,
+    ("GET", "/interventions/"): API_LIST,
+    ("POST", "/interventions/"): API_WRITE,
+    ("GET", "/interventions/{intervention_id}/"): API_READ,
+    ("POST", "/interventions/{intervention_id}/ready/"): API_WRITE,
+    ("POST", "/interventions/{intervention_id}/sent/"): API_WRITE,
+    ("POST", "/interventions/{intervention_id}/sent-elsewhere/"): API_WRITE,
+    ("POST", "/interventions/{intervention_id}/standard/"): API_WRITE,
+    ("POST", "/interventions/{intervention_id}/close/"): API_WRITE,
+    ("POST", "/interventions/{intervention_id}/responses/"): API_WRITE,
+    ("GET", "/alerts/"): API_LIST,
+    ("GET", "/alerts/{alert_id}/"): API_READ,
+    ("POST", "/alerts/{alert_id}/acknowledge/"): API_WRITE,
+    ("POST", "/alerts/{alert_id}/snooze/"): API_WRITE,
+}
+
+# A body that fits each write's schema, so that the request reaches the door (a body
+# that does not fit is refused before any record is looked up, for everyone alike).
+API_BODIES = {
+    ("POST", "/sources/"): lambda ids: {
+        "case": ids["case_id"],
+        "code_name": "MATRIX",
+        "kind": "witness",
+    },
+    ("PATCH", "/sources/{source_id}/"): lambda ids: {"public_name": "Matrix"},
+    ("POST", "/claims/"): lambda ids: {
+        "case": ids["case_id"],
+        "source": ids["source_id"],
+        "topic": "other",
+        "statement": "Matrix.",
+        "received_on": "2021-12",
+        "material": "testimony",
+    },
+    ("PATCH", "/claims/{claim_id}/"): lambda ids: {"outside_wording": "Matrix."},
+    ("POST", "/interventions/"): lambda ids: {"case": ids["case_id"], "kind": "press_statement"},
+    ("POST", "/interventions/{intervention_id}/ready/"): lambda ids: {"checked": True},
+    ("POST", "/interventions/{intervention_id}/sent/"): lambda ids: {
+        "sent_on": "2022-02-01",
+        "channel": "post",
+    },
+    ("POST", "/interventions/{intervention_id}/sent-elsewhere/"): lambda ids: {
+        "sent_on": "2022-02-01",
+        "channel": "post",
+    },
+    ("POST", "/interventions/{intervention_id}/standard/"): lambda ids: {},
+    ("POST", "/interventions/{intervention_id}/close/"): lambda ids: {"reason": "Matrix."},
+    ("POST", "/interventions/{intervention_id}/responses/"): lambda ids: {
+        "received_on": "2022-03-01",
+        "type": "denial",
+    },
+    ("POST", "/alerts/{alert_id}/acknowledge/"): lambda ids: {},
+    ("POST", "/alerts/{alert_id}/snooze/"): lambda ids: {"days": 3, "reason": "Matrix."},
+}
+
+
+def _api_operations() -> set[tuple[str, str]]:
+    from habeas.api.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, operations in paths.items()
+        for method in operations
+    }
+
+
+def test_every_api_operation_is_in_the_matrix():
+    assert _api_operations() == set(API_MATRIX)
+    writes = {key for key in API_MATRIX if key[0] != "GET"}
+    assert writes == set(API_BODIES)
+
+
+def _api_call(client, key: tuple[str, str], ids: dict, token: str | None):
+    method, template = key
+    ids = {k: str(v) for k, v in ids.items()}
+    body = API_BODIES[key](ids) if key in API_BODIES else None
+    path = template.format(**ids)
+    return call(client, method, path, token=token, body=body)
+
+
+def _api_tokens(users: dict) -> dict:
+    """A token for each caller: write scope, but the viewer's, which may only read."""
+    return {
+        role: None if user is None else token_for(user, scope="write" if user.may_write else "read")
+        for role, user in users.items()
+    }
+
+
+@pytest.fixture
+def _no_api_rate_limit(settings):
+    settings.HABEAS_API_RATE_PER_TOKEN = 0
+    settings.HABEAS_API_RATE_PER_ADDRESS = 0
+    settings.HABEAS_API_REFUSALS_PER_ADDRESS = 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_api_route(
+    client, world, role, _no_api_rate_limit
+):
+    from habeas.audit.models import AuditEntry
+
+    ids, users = world
+    token = _api_tokens(users)[role]
+    before = AuditEntry.objects.exclude(action="access.denied").count()
+    got = {}
+    for key in API_MATRIX:
+        status = _api_call(client, key, ids, token).status_code
+        got[key] = OK if API_MATRIX[key][role] == OK and status in (200, 201, 400) else status
+    assert got == {key: row[role] for key, row in API_MATRIX.items()}
+    if role in ("anonymous", "outsider", "read_only", "admin"):
+        # Refused every write: nothing written but the record of the refusals (and
+        # of no identity seen: none was shown).
+        assert AuditEntry.objects.exclude(action="access.denied").count() == before
+
+
+def test_the_api_does_not_answer_a_session(client, world):
+    """A signed-in browser is not an API client: a page of another site could make
+    it call the API with its cookie."""
+    ids, users = world
+    client.force_login(users["member_grant"])
+    for key in API_MATRIX:
+        assert _api_call(client, key, ids, token=None).status_code == 401, key

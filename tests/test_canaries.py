@@ -16,6 +16,7 @@ from habeas.cases import services as cases
 from habeas.lib.partialdate import PartialDate
 from habeas.pfif.models import PfifImport
 from habeas.sources import services as sources
+from tests.support.api import call, token_for
 from tests.support.pages import (
     advocacy_ids,
     an_alert,
@@ -180,3 +181,64 @@ def test_a_member_with_the_grant_reads_the_confidential_notes(client, alice, see
     client.force_login(alice)
     page = client.get(url_for("source_detail", seeded)).content.decode()
     assert IDENTITY in page and NOTES in page
+
+
+# --- The JSON API ----------------------------------------------------------------
+
+
+def _api_reads(seeded: dict) -> list[str]:
+    """Every read of the API, its ids taken from `seeded` (and a list filtered on
+    the seeded case)."""
+    from habeas.api.api import api
+
+    ids = {k: str(v) for k, v in seeded.items()}
+    paths = [
+        path.removeprefix("/api/v1").format(**ids)
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        if "get" in operations
+    ]
+    return paths + [f"{p}?case={ids['case_id']}" for p in paths if p.count("/") == 2]
+
+
+def _api_writes(seeded: dict) -> list[tuple[str, str, dict]]:
+    """Writes that carry or touch who a source is, including refused ones."""
+    case, source = str(seeded["case_id"]), str(seeded["source_id"])
+    return [
+        ("patch", f"/sources/{source}/", {"public_name": "Kestrel's NGO"}),
+        ("patch", f"/sources/{source}/", {"identity": IDENTITY, "contact": CONTACT}),
+        ("patch", f"/sources/{source}/", {"code_name": "", "notes": NOTES}),
+        ("post", "/sources/", {"case": case, "code_name": "K2", "kind": "x", "identity": IDENTITY}),
+        ("post", "/sources/", {"case": case, "code_name": "K3", "kind": "witness"}),
+    ]
+
+
+def test_no_api_response_shows_a_source_identity_without_the_grant(bob, seeded, settings):
+    settings.HABEAS_API_RATE_PER_TOKEN = 0
+    client, token = Client(), token_for(bob)
+    for path in _api_reads(seeded):
+        response = client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, path
+        _assert_clean(response.content.decode(), f"GET {path}")
+    for method, path, body in _api_writes(seeded):
+        response = call(client, method, path, token=token, body=body)
+        _assert_clean(response.content.decode(), f"{method} {path}")
+
+
+def test_the_api_with_the_grant_shows_the_identity_and_logs_none_of_it(
+    every_log_record, alice, charlie, seeded, settings
+):
+    settings.HABEAS_API_RATE_PER_TOKEN = 0
+    client = Client()
+    mine = token_for(alice)
+    source = f"/api/v1/sources/{seeded['source_id']}/"
+    seen = client.get(source, headers={"Authorization": f"Bearer {mine}"}).json()
+    assert (seen["identity"], seen["contact"], seen["notes"]) == (IDENTITY + "-v2", CONTACT, NOTES)
+    for path in _api_reads(seeded):
+        client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {mine}"})
+    for token in (mine, token_for(charlie), "hbs_0123456789_not-a-token"):
+        for method, path, body in _api_writes(seeded):
+            call(client, method, path, token=token, body=body)
+    assert any(record.name == "django.request" for record in every_log_record.records)
+    _assert_clean(every_log_record.text, "logs")
+    for entry in AuditEntry.objects.all():
+        _assert_clean(entry.payload().decode(), f"audit entry #{entry.pk}")

@@ -4,12 +4,13 @@ the API refuses what the web refuses, with the same messages)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from enum import Enum, IntEnum, StrEnum
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Choices, Model, QuerySet
 from django.http import HttpRequest
 from ninja import Schema
 
@@ -63,12 +64,27 @@ def current_values(form: forms.BaseForm) -> dict[str, Any]:
 
 
 def as_form_data(values: dict[str, Any]) -> dict[str, Any]:
-    """Request values as form data: ids as text, nothing for what was left out."""
-    return {k: (str(v) if isinstance(v, UUID) else v) for k, v in values.items() if v is not None}
+    """Request values as form data: ids and choices as text, nothing for what was
+    left out."""
+    return {
+        k: (str(v) if isinstance(v, UUID | Enum) and not isinstance(v, int) else v)
+        for k, v in values.items()
+        if v is not None
+    }
 
 
-class Ref(Schema):
+class RecordRef(Schema):
     """Another record, by its public id and the words the web shows for it."""
 
     id: UUID
     label: str
+
+
+def api_enum(name: str, choices: type[Choices]) -> type[Enum]:
+    """A model's choices under a name of their own in the OpenAPI schema. Pydantic
+    names an enum's schema after its class, and many are called `Kind` or `Status`
+    (a source's, an intervention's, a case's): one would overwrite the other."""
+    members = {member.name: member.value for member in choices}
+    # (The functional API makes a class; mypy reads the call as an instance.)
+    made = IntEnum(name, members) if issubclass(choices, int) else StrEnum(name, members)
+    return cast("type[Enum]", made)

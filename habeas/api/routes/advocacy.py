@@ -11,7 +11,7 @@ date in the future) come back as a 400 with the web's message.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from django import forms
@@ -35,10 +35,23 @@ from habeas.cases.access import Need, cases_visible_to
 from ..auth import user_of
 from ..pagination import DEFAULT_SIZE, MAX_SIZE, Keyset, page_of
 from ..schemas import In, responses
-from ._shared import Ref, as_form_data, case_to_change, case_to_read, validated
+from ._shared import RecordRef, api_enum, as_form_data, case_to_change, case_to_read, validated
 from ._shared import record_of_case as _record
 
 router = Router(tags=["interventions"])
+
+if TYPE_CHECKING:
+    InterventionKind = Intervention.Kind
+    InterventionStatus = Intervention.Status
+    InterventionChannel = Intervention.Channel
+    DocumentLanguage = Language
+    ResponseType = Response.Type
+else:
+    InterventionKind = api_enum("InterventionKind", Intervention.Kind)
+    InterventionStatus = api_enum("InterventionStatus", Intervention.Status)
+    InterventionChannel = api_enum("InterventionChannel", Intervention.Channel)
+    DocumentLanguage = api_enum("DocumentLanguage", Language)
+    ResponseType = api_enum("ResponseType", Response.Type)
 
 ORDER = Keyset(("created_at", "public_id"))
 
@@ -46,7 +59,7 @@ ORDER = Keyset(("created_at", "public_id"))
 class ResponseOut(Schema):
     id: UUID
     received_on: date
-    type: Response.Type
+    type: ResponseType
     content: str
     deadline: date | None = Field(description="The deadline the reply starts, if any.")
 
@@ -54,11 +67,11 @@ class ResponseOut(Schema):
 class InterventionOut(Schema):
     id: UUID
     case: UUID
-    kind: Intervention.Kind
-    status: Intervention.Status
-    addressee: Ref | None
-    language: Language
-    channel: Intervention.Channel | None
+    kind: InterventionKind
+    status: InterventionStatus
+    addressee: RecordRef | None
+    language: DocumentLanguage
+    channel: InterventionChannel | None
     reference: str
     sent_on: date | None
     sent_outside: bool = Field(description="Sent before the case was in Habeas.")
@@ -79,22 +92,22 @@ class InterventionPage(Schema):
 
 class InterventionFilters(Schema):
     case: UUID | None = None
-    kind: Intervention.Kind | None = None
-    status: Intervention.Status | None = None
+    kind: InterventionKind | None = None
+    status: InterventionStatus | None = None
     cursor: str | None = Field(None, max_length=600)
     limit: int = Field(DEFAULT_SIZE, ge=1, le=MAX_SIZE)
 
 
 class InterventionNew(In):
     case: UUID
-    kind: Intervention.Kind = Field(
+    kind: InterventionKind = Field(
         description="The Working Group's urgent procedure only while its three-month "
         "window is open; a prompt intervention only with reprisals recorded; a CED "
         "urgent action only for a State party. Refused otherwise, saying why."
     )
     addressee: UUID | None = Field(None, description="An entry of the addressee directory.")
-    language: Language = Language.EN
-    channel: Intervention.Channel | None = None
+    language: DocumentLanguage = DocumentLanguage("en")
+    channel: InterventionChannel | None = None
     reference: str = Field("", max_length=100)
     notes: str = Field("", max_length=5000)
 
@@ -104,20 +117,20 @@ class ReadyIn(In):
         description="The page's declaration: the document was read through and checked "
         "against the record. Must be true."
     )
-    channel: Intervention.Channel | None = None
+    channel: InterventionChannel | None = None
 
 
 class SentIn(In):
-    sent_on: date
-    channel: Intervention.Channel
+    sent_on: date = Field(examples=["2022-02-01"])
+    channel: InterventionChannel
 
 
 class SentElsewhereIn(In):
-    sent_on: date
-    channel: Intervention.Channel
+    sent_on: date = Field(examples=["2022-02-01"])
+    channel: InterventionChannel
     reference: str = Field("", max_length=100)
     note: str = Field("", max_length=2000)
-    procedure: Intervention.Kind | None = Field(
+    procedure: InterventionKind | None = Field(
         None, description="For a submission to the Working Group: the procedure it went under."
     )
 
@@ -127,8 +140,8 @@ class CloseIn(In):
 
 
 class ResponseIn(In):
-    received_on: date
-    type: Response.Type
+    received_on: date = Field(examples=["2022-03-01"])
+    type: ResponseType
     content: str = Field("", max_length=50000)
     deadline: date | None = None
 
@@ -174,9 +187,7 @@ def _reread(intervention: Intervention) -> dict[str, Any]:
     return _out(_interventions().select_related("case").get(pk=intervention.pk))
 
 
-@router.get(
-    "/", response=responses({200: InterventionPage}, finds=False), summary="List interventions"
-)
+@router.get("/", response=responses({200: InterventionPage}), summary="List interventions")
 def intervention_list(request: HttpRequest, filters: Query[InterventionFilters]) -> dict[str, Any]:
     """The interventions of the token's user's cases (or of one case)."""
     if filters.case is not None:
@@ -188,7 +199,9 @@ def intervention_list(request: HttpRequest, filters: Query[InterventionFilters])
         rows = rows.filter(kind=filters.kind)
     if filters.status is not None:
         rows = rows.filter(status=filters.status)
-    page = page_of(rows.select_related("case"), keyset=ORDER, cursor=filters.cursor, size=filters.limit)
+    page = page_of(
+        rows.select_related("case"), keyset=ORDER, cursor=filters.cursor, size=filters.limit
+    )
     return {"items": [_out(i) for i in page.items], "next": page.next}
 
 
@@ -250,7 +263,9 @@ def intervention_ready(
     response=responses({200: InterventionOut}, writes=True),
     summary="Record that it was sent",
 )
-def intervention_sent(request: HttpRequest, intervention_id: UUID, payload: SentIn) -> dict[str, Any]:
+def intervention_sent(
+    request: HttpRequest, intervention_id: UUID, payload: SentIn
+) -> dict[str, Any]:
     """The document as sent is kept; refused while it is incomplete or changed since
     it was checked."""
     intervention = _step(request, intervention_id)

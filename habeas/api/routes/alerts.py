@@ -6,7 +6,7 @@ outsiders, as on the alert's page)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -21,21 +21,28 @@ from habeas.cases.access import Need
 from ..auth import require_write, user_of
 from ..pagination import DEFAULT_SIZE, MAX_SIZE, Keyset, page_of
 from ..schemas import In, responses
-from ._shared import Ref, validated
+from ._shared import RecordRef, api_enum, validated
 
 router = Router(tags=["alerts"])
+
+if TYPE_CHECKING:
+    AlertRule = Rule
+    AlertState = Alert.State
+else:
+    AlertRule = api_enum("AlertRule", Rule)
+    AlertState = api_enum("AlertState", Alert.State)
 
 ORDER = Keyset(("due_at", "public_id"), descending=True)  # the inbox's order
 
 
 class AlertOut(Schema):
     id: UUID
-    case: Ref = Field(description="The case, by its reference.")
-    rule: Rule
+    case: RecordRef = Field(description="The case, by its reference.")
+    rule: AlertRule
     title: str
     due_at: datetime
     created_at: datetime
-    state: Alert.State
+    state: AlertState
     snoozed_until: datetime | None
     handled_at: datetime | None = Field(description="When it was last acknowledged or snoozed.")
 
@@ -52,7 +59,7 @@ class AlertFilters(Schema):
         "all: the history, acknowledged ones included.",
     )
     case: UUID | None = None
-    rule: Rule | None = None
+    rule: AlertRule | None = None
     cursor: str | None = Field(None, max_length=600)
     limit: int = Field(DEFAULT_SIZE, ge=1, le=MAX_SIZE)
 
@@ -121,5 +128,7 @@ def alert_snooze(request: HttpRequest, alert_id: UUID, payload: SnoozeIn) -> dic
     require_write(request)
     data = validated(SnoozeForm({"days": payload.days, "reason": payload.reason}))
     until = timezone.now() + timedelta(days=data["days"])
-    alert = services.alert_snooze(alert=alert, until=until, reason=data["reason"], by=user_of(request))
+    alert = services.alert_snooze(
+        alert=alert, until=until, reason=data["reason"], by=user_of(request)
+    )
     return _out(alert)

@@ -11,7 +11,7 @@ either: those fields are refused by name, where the web form does not offer them
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -31,11 +31,34 @@ from habeas.sources.views import CONFIDENTIAL_SOURCE_FIELDS
 from ..auth import user_of
 from ..pagination import DEFAULT_SIZE, MAX_SIZE, Keyset, page_of
 from ..schemas import PARTIAL_DATE_HELP, In, edtf, responses
-from ._shared import Ref, as_form_data, case_to_change, case_to_read, current_values, validated
+from ._shared import (
+    RecordRef,
+    api_enum,
+    as_form_data,
+    case_to_change,
+    case_to_read,
+    current_values,
+    validated,
+)
 from ._shared import record_of_case as _record
 
 router = Router(tags=["sources"])
 claims_router = Router(tags=["claims"])
+
+if TYPE_CHECKING:
+    SourceKind = Source.Kind
+    SourceReliability = Reliability
+    ClaimTopic = Claim.Topic
+    ClaimMaterial = Claim.Material
+    ClaimCredibility = Credibility
+    ClaimAttribution = Claim.Attribution
+else:
+    SourceKind = api_enum("SourceKind", Source.Kind)
+    SourceReliability = api_enum("SourceReliability", Reliability)
+    ClaimTopic = api_enum("ClaimTopic", Claim.Topic)
+    ClaimMaterial = api_enum("ClaimMaterial", Claim.Material)
+    ClaimCredibility = api_enum("ClaimCredibility", Credibility)
+    ClaimAttribution = api_enum("ClaimAttribution", Claim.Attribution)
 
 SOURCE_ORDER = Keyset(("created_at", "public_id"))
 CLAIM_ORDER = Keyset(("received_from", "created_at", "public_id"))
@@ -51,8 +74,8 @@ class SourceOut(Schema):
     id: UUID
     case: UUID
     code_name: str
-    kind: Source.Kind
-    reliability: Reliability
+    kind: SourceKind
+    reliability: SourceReliability
     reliability_rationale: str
     consent_information_public: bool
     consent_named_publicly: bool
@@ -73,15 +96,15 @@ class SourcePage(Schema):
 
 class SourceFilters(Schema):
     case: UUID | None = None
-    kind: Source.Kind | None = None
+    kind: SourceKind | None = None
     cursor: str | None = Field(None, max_length=600)
     limit: int = Field(DEFAULT_SIZE, ge=1, le=MAX_SIZE)
 
 
 class SourceChange(In):
     code_name: str | None = Field(None, max_length=60)
-    kind: Source.Kind | None = None
-    reliability: Reliability | None = None
+    kind: SourceKind | None = None
+    reliability: SourceReliability | None = None
     reliability_rationale: str | None = Field(None, max_length=2000)
     consent_information_public: bool | None = None
     consent_named_publicly: bool | None = None
@@ -95,8 +118,8 @@ class SourceChange(In):
 
 class SourceNew(SourceChange):
     case: UUID
-    code_name: str = Field(max_length=60)  # type: ignore[assignment]
-    kind: Source.Kind  # type: ignore[assignment]
+    code_name: str = Field(max_length=60)
+    kind: Source.Kind
 
 
 def _source_out(source: Source, *, reveal: bool) -> dict[str, Any]:
@@ -155,7 +178,7 @@ def _check_grant_fields(access: CaseAccess, given: dict[str, Any]) -> None:
         raise ValidationError(dict.fromkeys(refused, message))
 
 
-@router.get("/", response=responses({200: SourcePage}, finds=False), summary="List sources")
+@router.get("/", response=responses({200: SourcePage}), summary="List sources")
 def source_list(request: HttpRequest, filters: Query[SourceFilters]) -> dict[str, Any]:
     """The sources of the token's user's cases (or of one case), by code name only,
     unless the user holds the source grant on a source's case: then who it is too,
@@ -218,23 +241,25 @@ def source_change(request: HttpRequest, source_id: UUID, payload: SourceChange) 
 class ClaimOut(Schema):
     id: UUID
     case: UUID
-    source: Ref = Field(description="The source that says it, by code name.")
-    via: list[Ref] = Field(
+    source: RecordRef = Field(description="The source that says it, by code name.")
+    via: list[RecordRef] = Field(
         description="The sources it came through, from the nearest the source to the "
         "organisation; empty when it came directly."
     )
-    topic: Claim.Topic
+    topic: ClaimTopic
     event: UUID | None = Field(description="The event it is about, if any.")
     statement: str
     outside_wording: str
-    dated_on: str | None = Field(description="When the source learned or said it. " + PARTIAL_DATE_HELP)
+    dated_on: str | None = Field(
+        description="When the source learned or said it. " + PARTIAL_DATE_HELP
+    )
     received_on: str = Field(description="When the organisation received it. " + PARTIAL_DATE_HELP)
-    material: Claim.Material
+    material: ClaimMaterial
     language: str
-    credibility: Credibility
+    credibility: ClaimCredibility
     credibility_rationale: str
     grade: str = Field(description='The Admiralty grade, e.g. "B2".')
-    attribution: Claim.Attribution
+    attribution: ClaimAttribution
     created_at: datetime
     updated_at: datetime
 
@@ -247,7 +272,7 @@ class ClaimPage(Schema):
 class ClaimFilters(Schema):
     case: UUID | None = None
     source: UUID | None = None
-    topic: Claim.Topic | None = None
+    topic: ClaimTopic | None = None
     cursor: str | None = Field(None, max_length=600)
     limit: int = Field(DEFAULT_SIZE, ge=1, le=MAX_SIZE)
 
@@ -257,27 +282,33 @@ class ClaimChange(In):
     via: list[UUID] | None = Field(
         None, max_length=len(RELAY_FIELDS), description="Replaces the chain; [] for directly."
     )
-    topic: Claim.Topic | None = None
+    topic: ClaimTopic | None = None
     event: UUID | None = Field(None, description="null: about no event.")
     statement: str | None = Field(None, max_length=20000)
     outside_wording: str | None = Field(None, max_length=20000)
-    dated_on: str | None = Field(None, max_length=80, description=PARTIAL_DATE_HELP)
-    received_on: str | None = Field(None, max_length=80, description=PARTIAL_DATE_HELP)
-    material: Claim.Material | None = None
+    dated_on: str | None = Field(
+        None, max_length=80, description=PARTIAL_DATE_HELP, examples=["2021-11-20", "Oct 2021"]
+    )
+    received_on: str | None = Field(
+        None, max_length=80, description=PARTIAL_DATE_HELP, examples=["2021-12", "2022-01-05"]
+    )
+    material: ClaimMaterial | None = None
     language: str | None = Field(None, max_length=16)
-    credibility: Credibility | None = None
+    credibility: ClaimCredibility | None = None
     credibility_rationale: str | None = Field(None, max_length=2000)
-    attribution: Claim.Attribution | None = None
+    attribution: ClaimAttribution | None = None
 
 
 class ClaimNew(ClaimChange):
     case: UUID
-    source: UUID  # type: ignore[assignment]
-    topic: Claim.Topic  # type: ignore[assignment]
-    statement: str = Field(max_length=20000)  # type: ignore[assignment]
-    received_on: str = Field(max_length=80, description=PARTIAL_DATE_HELP)  # type: ignore[assignment]
-    material: Claim.Material  # type: ignore[assignment]
-    credibility: Credibility = Credibility.CANNOT_JUDGE  # type: ignore[assignment]
+    source: UUID
+    topic: Claim.Topic
+    statement: str = Field(max_length=20000)
+    received_on: str = Field(
+        max_length=80, description=PARTIAL_DATE_HELP, examples=["2021-12", "2022-01-05"]
+    )
+    material: Claim.Material
+    credibility: ClaimCredibility = ClaimCredibility(6)
 
 
 def _ref(source: Source) -> dict[str, Any]:
@@ -321,9 +352,7 @@ def _claim_data(given: dict[str, Any], form: ClaimForm) -> dict[str, Any]:
         pickers = [name for name in RELAY_FIELDS if name in form.fields]
         chain = [str(v) for v in given["via"]]
         if len(chain) > len(pickers):
-            raise ValidationError(
-                {"via": _("Choose the sources it came through from this case.")}
-            )
+            raise ValidationError({"via": _("Choose the sources it came through from this case.")})
         data.update(dict.fromkeys(pickers, ""))
         data.update(zip(pickers, chain, strict=False))
     return data
@@ -333,7 +362,7 @@ def _reread(claim: Claim) -> dict[str, Any]:
     return _claim_out(_claims().get(pk=claim.pk))
 
 
-@claims_router.get("/", response=responses({200: ClaimPage}, finds=False), summary="List claims")
+@claims_router.get("/", response=responses({200: ClaimPage}), summary="List claims")
 def claim_list(request: HttpRequest, filters: Query[ClaimFilters]) -> dict[str, Any]:
     """What the sources of the token's user's cases (or of one case) said, each with
     its two dates and the chain it came through, by date received."""
