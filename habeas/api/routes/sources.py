@@ -23,10 +23,10 @@ from ninja.responses import Status as Reply
 
 from habeas.accounts.models import User
 from habeas.cases.access import CaseAccess, Need, cases_visible_to, source_grant_case_ids
+from habeas.core.encryption import EncryptedTextField
 from habeas.sources import selectors, services
 from habeas.sources.forms import RELAY_FIELDS, ClaimForm, SourceForm
 from habeas.sources.models import Claim, Credibility, Reliability, Source
-from habeas.sources.views import CONFIDENTIAL_SOURCE_FIELDS
 
 from ..auth import user_of
 from ..pagination import DEFAULT_SIZE, MAX_SIZE, Keyset, page_of
@@ -62,6 +62,11 @@ else:
 
 SOURCE_ORDER = Keyset(("created_at", "public_id"))
 CLAIM_ORDER = Keyset(("received_from", "created_at", "public_id"))
+# Who a source is: its sealed fields (identity, contact, notes), a field added later
+# included. They go out, and may be set, only with the source grant.
+CONFIDENTIAL_SOURCE_FIELDS = tuple(
+    field.name for field in Source._meta.get_fields() if isinstance(field, EncryptedTextField)
+)
 VIA = "api"  # where an identity was seen, in the audit log
 
 GRANT_ONLY = "Null unless the token's user may see who the case's sources are (the source grant)."
@@ -119,7 +124,7 @@ class SourceChange(In):
 class SourceNew(SourceChange):
     case: UUID
     code_name: str = Field(max_length=60)
-    kind: Source.Kind
+    kind: SourceKind
 
 
 def _source_out(source: Source, *, reveal: bool) -> dict[str, Any]:
@@ -302,12 +307,12 @@ class ClaimChange(In):
 class ClaimNew(ClaimChange):
     case: UUID
     source: UUID
-    topic: Claim.Topic
+    topic: ClaimTopic
     statement: str = Field(max_length=20000)
     received_on: str = Field(
         max_length=80, description=PARTIAL_DATE_HELP, examples=["2021-12", "2022-01-05"]
     )
-    material: Claim.Material
+    material: ClaimMaterial
     credibility: ClaimCredibility = ClaimCredibility(6)
 
 
