@@ -69,3 +69,34 @@ def test_an_event_whose_kind_changes_follows_its_new_kind_when_not_said(alice, a
     cases.event_update(event=event, kind=Event.Kind.COURT_FILING, search_step=None, by=alice)
     event.refresh_from_db()
     assert event.search_step
+
+
+def test_the_services_refuse_a_last_contact_after_the_disappearance(alice, alices_case):
+    """The case form's rule holds for every other way in (the API, an import): a
+    last contact after the disappearance is refused on its field, nothing written."""
+    with pytest.raises(ValidationError) as refused:
+        cases.case_open(
+            name="Later Person",
+            reference="TM-2021-901",
+            country="TM",
+            disappeared_on=PartialDate.parse("2021-10-20"),
+            last_contact_on=PartialDate.parse("2021-10-22"),
+            by=alice,
+        )
+    assert "last_contact_on" in refused.value.message_dict
+    assert not cases.selectors.case_with_reference("TM-2021-901")
+    with pytest.raises(ValidationError) as refused:
+        cases.case_update(
+            case=alices_case,
+            disappeared_on=PartialDate.parse("2021-10-20"),
+            last_contact_on=PartialDate.parse("2021-11"),
+            by=alice,
+        )
+    assert "last_contact_on" in refused.value.message_dict
+    # The same day is not "after": the last contact is often the day itself.
+    cases.case_update(
+        case=alices_case,
+        disappeared_on=PartialDate.parse("2021-10-20"),
+        last_contact_on=PartialDate.parse("2021-10-20 12:43"),
+        by=alice,
+    )

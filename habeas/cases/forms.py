@@ -16,7 +16,7 @@ from habeas.accounts.models import User
 from habeas.lib.text import one_line
 from habeas.sources.models import Claim, Source
 
-from . import selectors
+from . import selectors, services
 from .models import (
     Actor,
     Case,
@@ -138,17 +138,12 @@ class CaseForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = cast(dict[str, Any], super().clean())  # Django's returns cleaned_data
-        gone = cleaned.get("disappeared_on")
-        last = cleaned.get("last_contact_on")
-        if gone and last and last.lo > gone.hi:
-            self.add_error(
-                "last_contact_on",
-                _(
-                    "The last contact (%(last)s) is after the disappearance (%(gone)s). "
-                    "If the person was heard from later, the disappearance began later."
-                )
-                % {"last": last, "gone": gone},
-            )
+        problem = services.last_contact_problem(
+            disappeared_on=cleaned.get("disappeared_on"),
+            last_contact_on=cleaned.get("last_contact_on"),
+        )
+        if problem:
+            self.add_error("last_contact_on", problem)
         return cleaned
 
 

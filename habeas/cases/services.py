@@ -242,6 +242,29 @@ def _check_born_before(person: Person, case: Case | None = None) -> None:
             )
 
 
+def last_contact_problem(
+    *, disappeared_on: PartialDate | None, last_contact_on: PartialDate | None
+) -> str | None:
+    """A last contact after the disappearance means the disappearance began later:
+    the case form says so on its field, and every other way in (the API, an import)
+    is refused the same, here."""
+    gone, last = disappeared_on, last_contact_on
+    if isinstance(gone, PartialDate) and isinstance(last, PartialDate) and last.lo > gone.hi:
+        return _(
+            "The last contact (%(last)s) is after the disappearance (%(gone)s). "
+            "If the person was heard from later, the disappearance began later."
+        ) % {"last": last, "gone": gone}
+    return None
+
+
+def _check_last_contact(case: Case) -> None:
+    problem = last_contact_problem(
+        disappeared_on=case.disappeared_on, last_contact_on=case.last_contact_on
+    )
+    if problem:
+        raise ValidationError({"last_contact_on": problem})
+
+
 @transaction.atomic
 def person_update(*, person: Person, by: User, **fields: Any) -> Person | None:
     for field, value in fields.items():
@@ -364,6 +387,7 @@ def case_create(
     not_in_the_future(disappeared_on=case.disappeared_on, last_contact_on=case.last_contact_on)
     _check_reference(case)
     _check_born_before(person, case)
+    _check_last_contact(case)
     case.full_clean()
     changed_by(case, by)
     case.save()
@@ -506,6 +530,7 @@ def case_update(
     if "disappeared_on" in fields:
         for person in case.people.all():
             _check_born_before(person, case)
+    _check_last_contact(case)
     case.full_clean()
     changed = _changed_fields(case, fields)
     new_tags = _tags(tags) if tags is not None else None

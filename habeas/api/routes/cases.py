@@ -25,7 +25,6 @@ from habeas.cases.models import (
     Status,
     StatusAssertion,
 )
-from habeas.lib.partialdate import PartialDate
 from habeas.sources.models import Claim
 
 from ..auth import require_write, user_of
@@ -211,23 +210,6 @@ def _case_fields(payload: CaseFieldsIn, *, names: tuple[str, ...]) -> dict[str, 
     return fields
 
 
-def _last_contact_before_disappearance(case: Case | None, fields: dict[str, Any]) -> None:
-    """The web's case form refuses a last contact after the disappearance
-    (habeas/cases/forms.py, CaseForm.clean); so does the API."""
-    gone = fields.get("disappeared_on", case.disappeared_on if case else None)
-    last = fields.get("last_contact_on", case.last_contact_on if case else None)
-    if isinstance(gone, PartialDate) and isinstance(last, PartialDate) and last.lo > gone.hi:
-        raise ValidationError(
-            {
-                "last_contact_on": _(
-                    "The last contact (%(last)s) is after the disappearance (%(gone)s). "
-                    "If the person was heard from later, the disappearance began later."
-                )
-                % {"last": last, "gone": gone}
-            }
-        )
-
-
 CASE_FIELDS = tuple(CaseFieldsIn.model_fields)
 
 
@@ -244,7 +226,6 @@ def case_create(request: HttpRequest, payload: CaseCreateIn) -> Reply[dict[str, 
     elif not (payload.name or "").strip():
         raise ValidationError({"name": _("Enter the person's name.")})
     fields = _case_fields(payload, names=CASE_FIELDS)
-    _last_contact_before_disappearance(None, fields)
     selectors.reference_probe(user=user, reference=payload.reference)  # audits a probe
     case = services.case_open(
         person=known,
@@ -265,7 +246,6 @@ def case_update(request: HttpRequest, case_id: UUID, payload: CaseFieldsIn) -> d
     user = require_write(request)
     case = access.case_access(user=user, public_id=case_id, need=access.Need.EDIT).case
     fields = _case_fields(payload, names=CASE_FIELDS)
-    _last_contact_before_disappearance(case, fields)
     if fields.get("reference"):
         selectors.reference_probe(user=user, reference=fields["reference"], exclude=case)
     tags = fields.pop("tags", None)
