@@ -4,6 +4,8 @@ with one readable line, before it is unpacked."""
 from __future__ import annotations
 
 import io
+import time
+import tracemalloc
 import zipfile
 
 import pytest
@@ -151,3 +153,55 @@ def test_a_password_protected_zip_is_refused():
 def test_not_a_zip_at_all_with_a_zip_signature_is_refused():
     with pytest.raises(ReadError, match="not a valid XLSX"):
         read_table(b"PK\x03\x04" + b"\x00" * 200, "cases.xlsx")
+
+
+def test_an_ods_run_of_a_billion_spaces_is_refused_before_it_is_made():
+    # 600 bytes on disk, 1 GB in memory if `text:s text:c` were expanded as written.
+    data = zipped({"content.xml": CONTENT.format(cell='a<text:s text:c="1000000000"/>b')})
+    assert len(data) < 1000
+    started, peak = time.monotonic(), tracemalloc.start()
+    try:
+        with pytest.raises(ReadError, match="Row 2 has a cell longer than 100000 characters"):
+            list(read_table(data, "cases.ods").rows)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 1
+    assert peak < 10 * 1024 * 1024
+
+
+def test_ods_spaces_runs_add_up_in_one_cell():
+    runs = '<text:s text:c="60000"/>' * 2
+    data = zipped({"content.xml": CONTENT.format(cell=f"a{runs}b")})
+    with pytest.raises(ReadError, match="longer than 100000"):
+        list(read_table(data, "cases.ods").rows)
+    spaces = zipped({"content.xml": CONTENT.format(cell='a<text:s text:c="3"/>b')})
+    assert [r.cells for r in read_table(spaces, "cases.ods").rows] == [["a   b"]]
+
+
+def test_a_long_ods_or_xlsx_cell_is_refused_as_a_long_csv_cell_is():
+    text = "x" * 100_001
+    ods = zipped({"content.xml": CONTENT.format(cell=text)})
+    with pytest.raises(ReadError, match="Row 2 has a cell longer than 100000"):
+        list(read_table(ods, "cases.ods").rows)
+    inline = xlsx_with(
+        "xl/worksheets/sheet1.xml",
+        lambda part: part.replace(
+            b"</sheetData>",
+            b'<row r="3"><c r="A3" t="inlineStr"><is><t>' + text.encode() + b"</t></is></c></row>"
+            b"</sheetData>",
+        ),
+    )
+    with pytest.raises(ReadError, match="Row 3 has a cell longer than 100000"):
+        list(read_table(inline, "cases.xlsx").rows)
+    just = zipped({"content.xml": CONTENT.format(cell="x" * 100_000)})
+    assert [len(r.cells[0]) for r in read_table(just, "cases.ods").rows] == [100_000]
+
+
+def test_a_csv_row_wider_than_any_table_is_cut_and_reported():
+    data = ("Name\n" + "Isakov" + ",x" * 5000 + "\n").encode()
+    table = read_table(data, "cases.csv")
+    assert [r.cells for r in table.rows] == [["Isakov"]]
+    assert any("to the right of the last column" in w for w in table.warnings)
+    wide = ",".join(f"h{i}" for i in range(5000)) + "\n" + "x\n"
+    assert len(read_table(wide.encode(), "cases.csv").headers) == 1001  # 1000 and "…"

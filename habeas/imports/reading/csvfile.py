@@ -18,13 +18,11 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from .table import ReadError, Table, build_table
+from .table import MAX_CELL, MAX_COLUMNS, ReadError, Table, build_table, cell_too_long
 
 DELIMITERS = (",", ";", "\t", "|")
 # Far more than 100,000 rows need: decoded, the text takes up to four times the bytes.
 MAX_BYTES = 128 * 1024 * 1024
-# A cell longer than this is not a spreadsheet cell (Excel's own limit is 32,767 characters).
-MAX_CELL = 100_000
 _SNIFF_LINES = 50
 # Enough text to tell Russian from mojibake; the whole file would cost memory for nothing.
 _SAMPLE = 200_000
@@ -149,21 +147,12 @@ def _records(stream: io.StringIO, delimiter: str, start: int) -> Iterator[tuple[
             ) from None
         number += 1
         if any(len(cell) > MAX_CELL for cell in record):
-            raise ReadError(
-                _(
-                    "Row %(row)d has a cell longer than %(max)d characters: it is not a "
-                    "spreadsheet cell. Check the quotes in that row."
-                )
-                % {"row": number, "max": MAX_CELL}
-            )
+            raise _too_long(number)
+        if len(record) > MAX_COLUMNS:
+            # As ODS and XLSX: beyond any header, reported by build_table.
+            record = record[:MAX_COLUMNS] + (["…"] if any(record[MAX_COLUMNS:]) else [])
         yield number, [cell.strip() for cell in record]
 
 
 def _too_long(number: int) -> ReadError:
-    return ReadError(
-        _(
-            "Row %(row)d has a cell longer than %(max)d characters: it is not a spreadsheet "
-            "cell. Check the quotes in that row."
-        )
-        % {"row": number, "max": MAX_CELL}
-    )
+    return cell_too_long(number, _("Check the quotes in that row."))

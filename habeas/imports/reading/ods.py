@@ -21,7 +21,16 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from . import events
-from .table import MAX_COLUMNS, Collector, ReadError, Table, build_table, xml_attack
+from .table import (
+    MAX_CELL,
+    MAX_COLUMNS,
+    Collector,
+    ReadError,
+    Table,
+    build_table,
+    cell_too_long,
+    xml_attack,
+)
 from .xlsx import value_text
 from .zipguard import open_zip
 
@@ -92,6 +101,7 @@ class _Reader:
         self.cell: dict[str, str] | None = None
         self.covered = False
         self.text: list[str] = []
+        self.length = 0  # characters in self.text, counted before they are made
         self.paragraphs = 0
         self.in_p = 0
         self.in_note = 0
@@ -124,20 +134,23 @@ class _Reader:
                 self.in_note += 1
             elif name == X_P:
                 if self.paragraphs:
-                    self.text.append("\n")
+                    self._append("\n", 1)
                 self.paragraphs += 1
                 self.in_p += 1
             elif self.in_p:
                 if name == X_S:
-                    self.text.append(" " * _count(attrs.get(X_C)))
+                    # "N spaces" is a few bytes in the file: counted before it is made.
+                    spaces = _count(attrs.get(X_C))
+                    self._grow(spaces)
+                    self.text.append(" " * spaces)
                 elif name == X_TAB:
-                    self.text.append("\t")
+                    self._append("\t", 1)
                 elif name == X_BREAK:
-                    self.text.append("\n")
+                    self._append("\n", 1)
         elif name in (T_CELL, T_COVERED):
             if self.reading:
                 self.cell, self.covered = attrs, name == T_COVERED
-                self.text, self.paragraphs = [], 0
+                self.text, self.length, self.paragraphs = [], 0, 0
         elif name == T_ROW:
             self.row_repeat = _count(attrs.get(A_ROWS_REPEATED))
             self.cells, self.pending = [], 0
@@ -172,7 +185,16 @@ class _Reader:
 
     def _text(self, data: str) -> None:
         if self.in_p and not self.in_note:
-            self.text.append(data)
+            self._append(data, len(data))
+
+    def _append(self, text: str, length: int) -> None:
+        self._grow(length)
+        self.text.append(text)
+
+    def _grow(self, length: int) -> None:
+        self.length += length
+        if self.length > MAX_CELL:
+            raise cell_too_long(self.number + 1)
 
     def _choose(self, attrs: dict[str, str]) -> bool:
         name = attrs.get(A_NAME, "")

@@ -20,6 +20,10 @@ from habeas.lib.text import formula_unescape
 MAX_LISTED = 20
 # No import has this many fields; a cell past it is out of any table (XLSX allows 16,384).
 MAX_COLUMNS = 1000
+# A cell longer than this is not a spreadsheet cell (Excel's own limit is 32,767 characters).
+# Every reader counts a cell's characters as it builds them: an ODS "run of N spaces" is a
+# few bytes in the file and N characters in memory.
+MAX_CELL = 100_000
 
 
 class ReadError(Exception):
@@ -41,6 +45,13 @@ def xml_attack(kind: str) -> ReadError:
         )
         % {"kind": kind}
     )
+
+
+def cell_too_long(row: int, hint: str = "") -> ReadError:
+    message = _(
+        "Row %(row)d has a cell longer than %(max)d characters: it is not a spreadsheet cell."
+    ) % {"row": row, "max": MAX_CELL}
+    return ReadError(f"{message} {hint}" if hint else message)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,16 @@ from openpyxl.utils.escape import unescape
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from . import events
-from .table import MAX_COLUMNS, Collector, ReadError, Table, build_table, xml_attack
+from .table import (
+    MAX_CELL,
+    MAX_COLUMNS,
+    Collector,
+    ReadError,
+    Table,
+    build_table,
+    cell_too_long,
+    xml_attack,
+)
 from .zipguard import open_zip
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
@@ -169,6 +178,7 @@ class _SheetReader:
         self.cells: list[str] = []
         self.cell: dict[str, str] | None = None
         self.value: list[str] = []
+        self.length = 0
         self.collecting = False
         self.formula = False
         self.phonetic = 0
@@ -202,7 +212,7 @@ class _SheetReader:
             elif local == _PHONETIC:
                 self.phonetic += 1
         elif local == _CELL:
-            self.cell, self.value, self.formula = attrs, [], False
+            self.cell, self.value, self.length, self.formula = attrs, [], 0, False
             reference = attrs.get("r")
             self.column = _column(reference) if reference else self.column + 1
         elif local == _ROW:
@@ -227,6 +237,9 @@ class _SheetReader:
 
     def _text(self, data: str) -> None:
         if self.collecting:
+            self.length += len(data)
+            if self.length > MAX_CELL:
+                raise cell_too_long(self.number)
             self.value.append(data)
 
     def _add_cell(self, cell: dict[str, str]) -> None:
@@ -263,7 +276,10 @@ class _SheetReader:
 
     def _text_of(self, kind: str, raw: str, style: int) -> str:
         if kind == "s":
-            return value_text(self.strings[int(raw)])
+            text = self.strings[int(raw)]
+            if len(text) > MAX_CELL:
+                raise cell_too_long(self.number)
+            return value_text(text)
         if kind in ("inlineStr", "str"):
             return raw.strip()
         if kind == "b":
