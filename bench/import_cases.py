@@ -70,7 +70,8 @@ def rows(n: int, seed: int = 15) -> list[list[str]]:
                 rnd.choice(["Turkmenistan", "TM", "Туркменистан", "UZ", "Russia"]),
                 _date(rnd, gone),
                 rnd.choice(PLACES),
-                rnd.choice(["", _date(rnd, min(gone + 1, 2025))]),
+                # Heard from before they disappeared (a later contact is refused).
+                rnd.choice(["", _date(rnd, gone - 1)]),
                 "Taken from home by men in plain clothes; no news since.",
                 rnd.choice(["", "exile", "exile, journalist", "activist"]),
             ]

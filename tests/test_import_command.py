@@ -15,7 +15,7 @@ from habeas.imports import services
 
 CSV = (
     "Reference,ФИО,Дата рождения,Country,Disappeared on,Last contact\n"
-    "TM-2021-101,Azat Isakov; Азат Исаков,1985,Turkmenistan,20.10.2021,Nov 2021\n"
+    "TM-2021-101,Azat Isakov; Азат Исаков,1985,Turkmenistan,20.10.2021,Oct 2021\n"
     "TM-2021-102,Гулнара Бердыева,,TM,октябрь 2021,\n"
 )
 

@@ -39,7 +39,7 @@ def _commit(user, plan, **kwargs):
     return services.import_commit(plan=plan, by=user, **kwargs)
 
 
-GOOD = ["TM-2021-101", "Azat Isakov", "1985", "Turkmenistan", "20.10.2021", "Nov 2021"]
+GOOD = ["TM-2021-101", "Azat Isakov", "1985", "Turkmenistan", "20.10.2021", "Oct 2021"]
 BAD_DATE = ["TM-2021-102", "Gulnara Berdyeva", "", "TM", "the 35th of Octember", ""]
 
 
@@ -79,6 +79,17 @@ def test_a_date_in_the_future_and_a_birth_after_the_disappearance_are_refused(al
         )
     assert "2030 is in the future." in dict(plan.rows[0].problems)["disappeared_on"]
     assert "was born 2022, after the disappearance" in dict(plan.rows[1].problems)["disappeared_on"]
+
+
+def test_a_last_contact_after_the_disappearance_is_refused_on_its_column(alice):
+    plan = _plan(
+        alice,
+        ["R-1", "Azat Isakov", "", "TM", "20.10.2021", "Nov 2021"],
+        ["R-2", "Azat Isakov", "", "TM", "20.10.2021", "Oct 2021"],
+    )
+    assert [row.action for row in plan.rows] == [Action.REFUSED, Action.CREATE]
+    said = dict(plan.rows[0].problems)["last_contact_on"]
+    assert "The last contact (Nov 2021) is after the disappearance (20 Oct 2021)" in said
 
 
 def test_a_column_mapped_twice_is_a_problem_of_the_file(alice):
@@ -292,8 +303,8 @@ def test_an_imported_old_case_counts_silence_from_its_own_dates(alice):
     with time_machine.travel(TODAY, tick=False):
         _commit(alice, _plan(alice, GOOD))
         case = Case.objects.get()
-        assert case.last_info_at == datetime(2021, 12, 1, tzinfo=UTC)
-        assert case.days_since_info(timezone.localdate()) == 1831
+        assert case.last_info_at == datetime(2021, 11, 1, tzinfo=UTC)
+        assert case.days_since_info(timezone.localdate()) == 1861
         # Its UN window closed in 2022: nothing is due for it.
         assert not Deadline.objects.filter(case=case, rule=Rule.WINDOW).exists()
 

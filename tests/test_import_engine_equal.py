@@ -36,9 +36,9 @@ HEADERS = [
 ]  # fmt: skip
 
 ROWS = {
-    # Old: silent since Nov 2021, anniversaries, no urgent window any more.
+    # Old: silent since Oct 2021, anniversaries, no urgent window any more.
     "old": ["TM-2021-101", "Azat Isakov; Азат Исаков; Isakow", "1985", "m", "TM", "TM",
-            "20.10.2021", "Moscow", "Nov 2021", "Moscow", "Texted that the police were there.",
+            "20.10.2021", "Moscow", "Oct 2021", "Moscow", "Texted that the police were there.",
             "exile, ngo", "2", "yes"],
     # Recent: inside the UN's three-month window.
     "recent": ["TM-2026-007", "Гулнара Бердыева", "", "f", "", "TM", "1 Nov 2026", "",

@@ -312,7 +312,8 @@ def check_values(values: dict[str, Any]) -> None:
         )
         if not case.reference:
             raise ValidationError({"reference": _("Enter a reference, e.g. TM-2021-003.")})
-        cases_services._check_born_before(person, case)  # the service's own rule
+        cases_services._check_born_before(person, case)  # the service's own rules
+        cases_services._check_last_contact(case)
         # created_by: the importer, set on writing; the others, as for the person.
         case.full_clean(exclude=CASE_CHOSEN, validate_unique=False, validate_constraints=False)
         # The first status ("reported missing") is dated from the disappearance, and
