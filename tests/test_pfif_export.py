@@ -5,7 +5,7 @@ pages show), both valid against the shipped schema."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +18,7 @@ from habeas.cases import services as cases
 from habeas.cases.models import Event, Status
 from habeas.lib.partialdate import PartialDate
 from habeas.pfif import document
+from habeas.pfif.checks import check_pfif_addresses
 from habeas.pfif.selectors import STATUS_TO_PFIF
 from habeas.sources import services as sources
 from habeas.sources.models import Claim
@@ -177,6 +178,13 @@ def test_the_staff_export_is_valid_pfif_with_the_status_history(history, alice, 
     assert b"CANARY-OTHER-TEAM-PERSON" not in response.content  # another team's person
     entry = AuditEntry.objects.filter(action="pfif.export").get()
     assert entry.actor_username == "alice" and entry.detail == {"people": 1}
+    # Recorded in Habeas when the status was entered, not when the file is written.
+    acknowledged = history.statuses.get(status=Status.DETENTION_ACKNOWLEDGED)
+    acknowledged.created_at = datetime(2022, 2, 4, 9, 30, tzinfo=UTC)
+    acknowledged.save(update_fields=["created_at"])
+    root = _valid(login(alice).get(reverse("pfif_export")).content)
+    notes = root.findall("p:person/p:note", NS)
+    assert notes[2].findtext("p:entry_date", namespaces=NS) == "2022-02-04T09:30:00Z"
 
 
 def test_an_outsider_exports_only_their_own_people(history, charlie):
@@ -245,6 +253,37 @@ def test_the_public_feed_is_valid_and_shows_what_the_public_page_shows(seeded, c
     assert out.getvalue().encode() == response.content
 
 
+def test_public_timeline_notes_are_dated_what_they_tell_not_the_export(seeded, client, alice):
+    _, profile, _, _ = seeded
+    advocacy.public_update_add(
+        profile=profile, happened_on=PartialDate.parse("about 2002"), title="Arrested", by=alice
+    )
+    advocacy.public_update_add(
+        profile=profile,
+        happened_on=date(2022, 2, 14),
+        title="Case submitted to the United Nations",
+        by=alice,
+    )
+    root = _valid(client.get(reverse("public_pfif")).content)
+    notes = {
+        n.findtext("p:text", namespaces=NS).split("\n")[0]: n
+        for n in root.findall("p:person/p:note", NS)[1:]
+    }
+    un = notes["14 Feb 2022 — Case submitted to the United Nations"]
+    assert un.findtext("p:source_date", namespaces=NS) == "2022-02-14T00:00:00Z"
+    assert "PFIF needs a day" not in un.findtext("p:text", namespaces=NS)
+    old = notes["about 2002 — Arrested"]
+    assert old.findtext("p:source_date", namespaces=NS) == "2002-01-01T00:00:00Z"
+    # The day a PFIF reader sorts by is not the day it happened: the text says so.
+    assert old.findtext("p:text", namespaces=NS).endswith(
+        "(PFIF needs a day: 01 Jan 2002 stands for about 2002.)"
+    )
+    profile.refresh_from_db()
+    listed = profile.updates.get(title="Arrested").published_at
+    # entered into the feed when it went public
+    assert old.findtext("p:entry_date", namespaces=NS) == listed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def test_an_unpublished_profile_leaves_the_public_feed(seeded, client, alice):
     _, profile, _, _ = seeded
     advocacy.public_profile_save(case=profile.case, name=profile.name, is_published=False, by=alice)
@@ -293,3 +332,23 @@ def test_what_one_team_exports_another_can_import(history, alice, charlie, tmp_p
 
     copy = Person.objects.filter(cases__members__user=charlie, display_name="Рустам Исаков").get()
     assert {n.text for n in copy.names.all()} == {"Рустам Исаков", "Rustam Isakow"}
+
+
+@pytest.mark.django_db
+def test_habeas_check_warns_until_the_site_address_and_pfif_domain_are_set(settings):
+    settings.HABEAS_SITE_URL = "http://127.0.0.1:8000"  # the defaults
+    settings.HABEAS_PFIF_DOMAIN = ""
+    err = io.StringIO()
+    call_command("check", stdout=io.StringIO(), stderr=err)
+    assert "habeas.W301" in err.getvalue() and "habeas.W302" in err.getvalue()
+    assert "HABEAS_PFIF_DOMAIN" in err.getvalue()
+    settings.HABEAS_PFIF_DOMAIN = "rights.example.org"  # ids unique, links still local
+    assert [m.id for m in check_pfif_addresses()] == ["habeas.W301"]
+    settings.HABEAS_SITE_URL = "http://[::1]:8731"
+    assert [m.id for m in check_pfif_addresses()] == ["habeas.W301"]
+    settings.HABEAS_PFIF_DOMAIN = ""
+    settings.HABEAS_SITE_URL = "https://habeas.rights.example.org"
+    assert check_pfif_addresses() == []
+    err = io.StringIO()
+    call_command("check", stdout=io.StringIO(), stderr=err)
+    assert "habeas.W30" not in err.getvalue()

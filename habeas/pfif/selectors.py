@@ -71,6 +71,21 @@ def pfif_date_of_birth(value: PartialDate | None) -> str:
     return ""
 
 
+def pfif_source_date(value: PartialDate) -> tuple[str, str]:
+    """A PFIF source_date for a date known as precisely as `value`, and what the
+    note's text must add when that is less than a day.
+
+    PFIF 1.4 has one date form, a full UTC moment. A month, a year, a range or an
+    "about" date is given as the day a timeline places it on (its first day; the
+    last for an open start such as "before 2003"), and the text says that this day
+    only stands for the period, so that no reader takes it for the day it happened.
+    """
+    day = value.sort_date
+    exact = value.precision in (Precision.DAY, Precision.MINUTE) and not value.approximate
+    remark = "" if exact else f"(PFIF needs a day: {day:%d %b %Y} stands for {value.display()}.)"
+    return feed.utc(day), remark
+
+
 def staff_people(*, user: User) -> list[feed.PersonOut]:
     cases = cases_visible_to(user)
     people = (
@@ -198,16 +213,21 @@ def public_people() -> list[feed.PersonOut]:
             # When it went public, as the Atom feed says: added, or its profile first
             # published if that came later.
             listed = max(update.published_at, profile.published_at or update.published_at)
+            # Dated what it tells (a 2002 disappearance is not news of today): its
+            # date, as precise as it was cleared.
+            source_date, remark = pfif_source_date(update.happened_on)
             text = f"{update.happened_on.display()} — {update.title}"
             if update.text:
                 text += f"\n{update.text}"
+            if remark:
+                text += f"\n{remark}"
             notes.append(
                 {
                     "note_record_id": feed.record_id(f"public.update.{update.public_id}"),
                     "person_record_id": person_id,
                     "entry_date": feed.utc(listed),
                     "author_name": author,
-                    "source_date": feed.utc(listed),
+                    "source_date": source_date,
                     "text": text,
                 }
             )
