@@ -120,6 +120,8 @@ def test_deploy_check_is_clean_in_the_production_configuration(tmp_path):
         tmp_path,
         HABEAS_HTTPS="1",
         HABEAS_ALLOWED_HOSTS="habeas.example.org",
+        # Where people reach it: links and PFIF ids are built from it (habeas.W301).
+        HABEAS_SITE_URL="https://habeas.example.org",
     )
     result = habeas("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
