@@ -276,6 +276,16 @@ def test_the_import_page_imports_and_shows_the_result(alice, login):
     assert "2 people and cases created" in body
     assert "other.example.com/person.88" in body and "Nothing was merged" in body
     assert Case.objects.count() == 2
+    # Every case it opened, linked and named: the user need not hunt the case list.
+    for record_id, name in (
+        ("finder.example.org/person.4101", "Ales Vetrov"),
+        ("finder.example.org/person.4102", "Maryna Kalina"),
+    ):
+        case = Case.objects.get(reference=reference_for(record_id))
+        assert f'<a href="{case.get_absolute_url()}">{case.reference}</a> {name}</li>' in body
+    # The linked record is not here: nothing to decide, and the page says so.
+    assert "check them and decide" not in body
+    assert "nothing here to merge or decide" in body
 
 
 def test_the_import_page_keeps_the_choice_and_names_the_line_of_a_bad_file(alice, login, tmp_path):

@@ -29,7 +29,7 @@ from habeas.lib.partialdate import PartialDate, Precision
 from habeas.organisation.selectors import organisation_current
 
 from . import feed
-from .models import PfifImport, PossibleDuplicate
+from .models import PfifImport, PfifRecord, PossibleDuplicate
 
 # Habeas's statuses in PFIF's note status vocabulary (docs/pfif.md says why each).
 # PFIF has five words and no "closed"; a closed case's note carries no status, its
@@ -238,6 +238,18 @@ def public_people() -> list[feed.PersonOut]:
 def import_get(*, user: User, public_id: UUID) -> PfifImport:
     """An import, for the person who ran it only (others: 404)."""
     return get_object_or_404(PfifImport, public_id=public_id, created_by=user)
+
+
+def cases_created(*, batch: PfifImport, user: User) -> list[Case]:
+    """The cases an import opened that the user may still see, with their people,
+    so that its result page links every one of them."""
+    opened = batch.records.filter(kind=PfifRecord.Kind.PERSON).values("case")
+    return list(
+        cases_visible_to(user)
+        .filter(pk__in=opened)
+        .order_by("reference")
+        .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("pk")))
+    )
 
 
 def duplicates_of(*, batch: PfifImport, user: User) -> list[PossibleDuplicate]:

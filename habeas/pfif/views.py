@@ -83,5 +83,9 @@ def pfif_import_result(request: AuthenticatedRequest, import_id: UUID) -> HttpRe
     return render(
         request,
         "pfif/import_result.html",
-        {"batch": batch, "duplicates": selectors.duplicates_of(batch=batch, user=request.user)},
+        {
+            "batch": batch,
+            "created": selectors.cases_created(batch=batch, user=request.user),
+            "duplicates": selectors.duplicates_of(batch=batch, user=request.user),
+        },
     )
