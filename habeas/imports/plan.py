@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -68,6 +69,9 @@ IMPORTED_FIELDS = frozenset(PERSON_FIELDS + CASE_FIELDS + OTHER_FIELDS)
 # Without a reference column each case gets one made from its row (reference_made).
 REQUIRED_FIELDS = ("name", "country")
 DATE_FIELDS = frozenset({"birth_date", "disappeared_on", "last_contact_on"})
+# Fields several columns may fill, each cell appended under its column's header
+# ("Примечание: …"): a sheet's circumstances and its notes both belong in the summary.
+JOINED_FIELDS = frozenset(f.key for f in columns.FIELDS if f.joined)
 # Model fields whose errors belong to another column's field.
 ERROR_FIELD = {"display_name": "name", "text": "name", "script": "name_script"}
 
@@ -125,6 +129,7 @@ class PlanRow:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
     candidates: list[Candidate] = field(default_factory=list)
     already: str = ""  # "already imported on …" / "same as row N"
+    warnings: list[str] = field(default_factory=list)  # imported, but worth a look
     # What would be written: "names" [(text, script)], "person" {...}, "case" {...}, "tags".
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -143,6 +148,8 @@ class ImportPlan:
     warnings: list[str]
     # The columns each file-level problem is about (a field mapped twice: both columns).
     problem_columns: list[int] = field(default_factory=list)
+    # The columns with values that are imported into nothing, named (also a warning).
+    not_imported: str = ""
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -208,7 +215,7 @@ def mapping_problems(
         columns_of[key].append(header)
         indexes_of[key].append(index)
     for key, headers_of in columns_of.items():
-        if len(headers_of) > 1:
+        if len(headers_of) > 1 and key not in JOINED_FIELDS:
             at += indexes_of[key]
             problems.append(
                 _("%(columns)s are all mapped to %(field)s: map one column to it.")
@@ -226,11 +233,20 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
     raw: dict[str, str] = {}
     parsed: dict[str, Any] = {}
     header_of: dict[str, str] = {}
-    for index, key in mapping.items():
+    joined: dict[str, list[str]] = defaultdict(list)
+    for index, key in sorted(mapping.items()):
         if key not in IMPORTED_FIELDS:
             continue
         text = row.cells[index] if index < len(row.cells) else ""
-        raw[key], header_of[key] = text.strip(), headers[index]
+        if key in JOINED_FIELDS and key in header_of:
+            if not joined[key] and raw[key]:
+                joined[key].append(f"{header_of[key]}: {raw[key]}")
+            if text.strip():
+                joined[key].append(f"{headers[index]}: {text.strip()}")
+            raw[key] = "\n\n".join(joined[key])
+            text = raw[key]
+        else:
+            raw[key], header_of[key] = text.strip(), headers[index]
         try:
             parsed[key] = cell_value(key, text)
         except ValueProblem as problem:
@@ -239,7 +255,17 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
     if plan_row.problems:
         plan_row.action = Action.REFUSED
         return plan_row
-    names = [name.text for name in parsed.get("name") or []]
+    spellings = parsed.get("name") or []
+    names = [name.text for name in spellings]
+    for name in spellings:
+        if values.mixes_scripts(name.text):
+            plan_row.warnings.append(
+                _(
+                    "The name “%(name)s” mixes Cyrillic and Latin letters: separate the "
+                    "spellings with ;."
+                )
+                % {"name": name.text}
+            )
     # As the form: a script given for the name, or "" for the services to detect it.
     script = parsed.get("name_script", "")
     person_fields = {k: parsed[k] for k in PERSON_FIELDS if k in parsed}
@@ -252,8 +278,11 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
         # the one given, or the one its letters are in), and the readings of its words
         # (habeas.lib.names): worked out once, for the duplicates and the search keys.
         "names": [
-            (text, cases_services._script_for(text, script if i == 0 else ""))
-            for i, text in enumerate(names)
+            (
+                name.text,
+                script if i == 0 and script else name.script,  # values.script_of: Other if mixed
+            )
+            for i, name in enumerate(spellings)
         ],
         "words": [search_term_variants(text) for text in names],
         "person": person_fields,
@@ -382,7 +411,10 @@ def import_plan_build(
     taken = references_taken()
     probed: list[int] = []
     batch: list[PlanRow] = []
+    unmapped = [index for index in range(len(headers)) if index not in mapping]
+    left_out: Counter[int] = Counter()
     for row in table.rows:
+        left_out.update(i for i in unmapped if i < len(row.cells) and row.cells[i].strip())
         plan_row = _parse_row(row, headers, mapping)
         plan.rows.append(plan_row)
         if plan_row.key in seen_keys:
@@ -416,8 +448,49 @@ def import_plan_build(
             batch = []
     _lookups(batch, user)
     _audit_probes(probed, user)
+    if left_out:
+        plan.not_imported = not_imported_warning(headers, left_out)
+        plan.warnings.append(plan.not_imported)
+    mixed = [row.number for row in plan.rows if row.warnings]
+    if mixed:
+        plan.warnings.append(
+            ngettext(
+                "%(count)d row has a name mixing Cyrillic and Latin letters (row %(rows)s): "
+                "separate the spellings with ;.",
+                "%(count)d rows have a name mixing Cyrillic and Latin letters (rows %(rows)s): "
+                "separate the spellings with ;.",
+                len(mixed),
+            )
+            % {
+                "count": len(mixed),
+                "rows": ", ".join(map(str, mixed[:10])) + ("…" if len(mixed) > 10 else ""),
+            }
+        )
     plan.warnings += table.warnings  # a streamed table's, once its rows are read
     return plan
+
+
+def not_imported_warning(headers: Sequence[str], cells: Counter[int]) -> str:
+    """The columns with values that no field takes, named: what the import leaves behind."""
+    names = ", ".join(headers[i] or f"#{i + 1}" for i in sorted(cells))
+    total = sum(cells.values())
+    if len(cells) == 1:
+        text = ngettext(
+            "Column %(columns)s (%(count)d non-empty cell) is not imported.",
+            "Column %(columns)s (%(count)d non-empty cells) is not imported.",
+            total,
+        )
+    else:
+        text = ngettext(
+            "Columns %(columns)s (%(count)d non-empty cell) are not imported.",
+            "Columns %(columns)s (%(count)d non-empty cells) are not imported.",
+            total,
+        )
+    advice = _(
+        "Map free text to Summary (several columns may go there), or record it on the case "
+        "page after the import."
+    )
+    return f"{text % {'columns': names, 'count': total}} {advice}"
 
 
 def references_taken() -> dict[str, int]:

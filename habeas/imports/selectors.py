@@ -7,13 +7,13 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.cases.access import cases_visible_to
-from habeas.cases.models import Case
+from habeas.cases.models import Case, Person
 
 from . import storage
 from .models import ImportBatch, ImportedRecord, ImportMapping, ImportUpload
@@ -94,9 +94,19 @@ def import_batch_read(*, user: User, public_id: UUID) -> ImportBatch:
 
 def import_batch_cases(*, batch: ImportBatch, user: User) -> QuerySet[Case]:
     """The cases a file created that `user` may see (its importer leads them, unless
-    they since left a team), by reference."""
+    they since left a team), in the file's order, each with its row (`import_row`) and
+    its person's name (`import_name`): the page lists row → reference → name."""
+    records = ImportedRecord.objects.filter(batch=batch)
     return (
         cases_visible_to(user)
-        .filter(pk__in=ImportedRecord.objects.filter(batch=batch).values("case_id"))
-        .order_by("reference")
+        .filter(pk__in=records.values("case_id"))
+        .annotate(import_row=Subquery(records.filter(case=OuterRef("pk")).values("row")[:1]))
+        .annotate(
+            import_name=Subquery(
+                Person.objects.filter(cases=OuterRef("pk"))
+                .order_by("pk")
+                .values("display_name")[:1]
+            )
+        )
+        .order_by("import_row", "reference")
     )
