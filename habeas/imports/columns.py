@@ -27,6 +27,8 @@ class ImportField:
     required: bool = False
     # Several values in one cell (names: spellings separated by ";" or new lines; tags).
     multiple: bool = False
+    # Several columns may fill it, each cell added under its column's header.
+    joined: bool = False
     help: str | Promise = ""
     # Headers it is found under, compared after normalise_header (any case, spacing, marks).
     headers: tuple[str, ...] = ()
@@ -69,6 +71,11 @@ FIELDS: tuple[ImportField, ...] = (
             "uid",
             "uuid",
             "source id",
+            # The sheet's own running number: "№", "№ п/п", "No.", "#" (normalised to "no").
+            "no",
+            "no п п",
+            "п п",
+            "nr",
             "внешний id",
             "внешний номер",
             "идентификатор",
@@ -84,7 +91,8 @@ FIELDS: tuple[ImportField, ...] = (
         multiple=True,
         help=_(
             "The person's name in any script. Several spellings of the same name go in "
-            "one cell, separated by “;” or new lines; the first is the main one."
+            "one cell, separated by “;”, “ / ” or new lines, or the second in brackets; "
+            "the first is the main one."
         ),
         headers=(
             "name",
@@ -342,6 +350,11 @@ FIELDS: tuple[ImportField, ...] = (
         "summary",
         _("Summary"),
         "text",
+        joined=True,
+        help=_(
+            "Several columns may go here (circumstances, notes, comments): each is added "
+            "under its header, “Примечание: …”."
+        ),
         headers=(
             "summary",
             "circumstances",
@@ -402,14 +415,17 @@ FIELDS: tuple[ImportField, ...] = (
 )
 
 FIELDS_BY_KEY: dict[str, ImportField] = {f.key: f for f in FIELDS}
+# Known headers taken only when they are the whole header: "Phone no" is no external id.
+_WHOLE_ONLY = frozenset({"no", "no п п", "п п", "nr"})
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def normalise_header(text: str) -> str:
-    """Lowercase words of a header: marks, punctuation, "(dd.mm.yyyy)" hints and ё dropped."""
+    """Lowercase words of a header: marks, punctuation, "(dd.mm.yyyy)" hints and ё dropped;
+    "№" and "#" read as "no"."""
     text = _PARENTHESES.sub(" ", unicodedata.normalize("NFKC", text).casefold())
-    text = text.replace("ё", "е").replace("№", " no ")
+    text = text.replace("ё", "е").replace("№", " no ").replace("#", " no ")
     words = "".join(ch if ch.isalnum() else " " for ch in text)
     return " ".join(words.split())
 
@@ -431,7 +447,8 @@ def _exact() -> dict[str, str]:
 
 
 def suggest_mapping(headers: list[str]) -> dict[int, str]:
-    """Column index → field key for the headers recognised; each field at most once.
+    """Column index → field key for the headers recognised; each field at most once,
+    but a joined one (the summary), which takes every column whose header is its own.
 
     A header equal to a known one (any case, spacing, punctuation) wins first, in column
     order; then a header containing all the words of a known one takes the field whose
@@ -442,7 +459,7 @@ def suggest_mapping(headers: list[str]) -> dict[int, str]:
     taken: set[str] = set()
     for index, header in enumerate(normal):
         key = _exact().get(header)
-        if key and key not in taken:
+        if key and (key not in taken or FIELDS_BY_KEY[key].joined):
             mapping[index] = key
             taken.add(key)
     for index, header in enumerate(normal):
@@ -462,7 +479,7 @@ def _closest(words: set[str], taken: set[str]) -> str:
     sizes: dict[str, int] = {}
     for known, key in _exact().items():
         known_words = known.split()
-        if key in taken or not set(known_words) <= words:
+        if key in taken or known in _WHOLE_ONLY or not set(known_words) <= words:
             continue
         if len(known_words) == 1 and len(words) > 2:
             continue

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from habeas.core import uploads
 
+from .plan import JOINED_FIELDS
+
 # What the readers understand (habeas/imports/reading); anything else is refused by
 # its name before a byte is parsed.
 EXTENSIONS = (".csv", ".xlsx", ".ods")
@@ -48,7 +50,8 @@ def column_field_name(index: int) -> str:
 
 class MappingForm(forms.Form):
     """One select per column of the file: which field of a case it fills (or none).
-    A field filled by two columns is refused on both, the choices kept."""
+    A field filled by two columns is refused on both, the choices kept; but the
+    summary, which takes every column given it, each under its header."""
 
     save_as = forms.CharField(
         label=_("Save this mapping as"),
@@ -103,7 +106,7 @@ class MappingForm(forms.Form):
             if key:
                 by_key.setdefault(key, []).append(index)
         for key, indexes in by_key.items():
-            if len(indexes) > 1:
+            if len(indexes) > 1 and key not in JOINED_FIELDS:
                 for index in indexes:
                     self.add_error(
                         column_field_name(index),
@@ -140,6 +143,20 @@ class SavedMappingForm(forms.Form):
 NEW, SKIP, SAME = "new", "skip", "same:"
 
 
+def same_person_label(candidate) -> str:
+    """What tells five "Аманов Бахтияр" apart on a phone: their cases' references and
+    their birth date, beside the name."""
+    details = [reference for _case_id, reference in candidate.cases]
+    if candidate.birth_date:
+        details.append(str(_("born %(date)s") % {"date": candidate.birth_date}))
+    if not details:
+        return str(_("The same person as %(name)s") % {"name": candidate.name})
+    return str(
+        _("The same person as %(name)s (%(details)s)")
+        % {"name": candidate.name, "details": ", ".join(details)}
+    )
+
+
 class DecisionsForm(forms.Form):
     """For each possible duplicate on the page shown: a new person, the same person as
     one of the candidates, or skip the row."""
@@ -150,12 +167,7 @@ class DecisionsForm(forms.Form):
         for row in self.rows:
             choices: list[tuple[str, Any]] = [(NEW, _("A new person")), (SKIP, _("Skip this row"))]
             for candidate in row.candidates:
-                choices.append(
-                    (
-                        f"{SAME}{candidate.public_id}",
-                        _("The same person as %(name)s") % {"name": candidate.name},
-                    )
-                )
+                choices.append((f"{SAME}{candidate.public_id}", same_person_label(candidate)))
             self.fields[self.field_name(row.number)] = forms.ChoiceField(
                 label=_("Row %(number)d") % {"number": row.number},
                 choices=choices,

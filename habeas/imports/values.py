@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -93,7 +93,32 @@ def parse_date(text: str, *, today: dt.date | None = None) -> PartialDate | None
         return None
     if match := _MIDNIGHT.fullmatch(text):
         text = match[1]
+    if match := _SHORT_YEAR.fullmatch(text):
+        full = _four_digit_year(match, today or timezone.localdate())
+        try:
+            return _date(full, today)
+        except ValueProblem as problem:  # quoting the cell as written
+            raise ValueProblem(problem.message.replace(f"“{full}”", f"“{text}”")) from None
     return _date(text, today)
+
+
+# Russian Excel's short date format: dd.mm.yy.
+_SHORT_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2})")
+
+
+def _four_digit_year(match: re.Match[str], today: dt.date) -> str:
+    """dd.mm.yy with the century that does not put the date in the future: the latest
+    year ending in those two digits, on or before today (on 7 Dec 2026, 12.03.19 is 2019,
+    31.12.26 is 1926, 05.01.27 is 1927). A day that does not exist is left to the reader."""
+    day, month, short = (int(part) for part in match.groups())
+    year = today.year // 100 * 100 + short
+    try:
+        if dt.date(year, month, day) > today:
+            year -= 100
+    except ValueError:
+        if year > today.year:
+            year -= 100
+    return f"{day:02d}.{month:02d}.{year:04d}"
 
 
 # Values are immutable: a column of 100,000 dates repeats many, read once each.
@@ -151,7 +176,10 @@ class ParsedName:
 _SCRIPT_CHOICES = {value for value, _label in PersonName.Script.choices}
 # guess_script's codes that PersonName.Script writes otherwise.
 _SCRIPT_ALIASES = {"Hira": "Kana", "Zzzz": "Zyyy"}
-_NAME_SEPARATORS = re.compile(r"[;\n\r]+")
+# ";", new lines, and " / " between spellings ("Аманов Бахтияр / Bakhtiyar Amanov").
+_NAME_SEPARATORS = re.compile(r"[;\n\r]+|\s+/\s+")
+# A spelling given in brackets after another: "Атаев Бегенч (Begench Atayev)".
+_BRACKETED = re.compile(r"\(([^()]*)\)")
 _LETTER = re.compile(r"[^\W\d_]")
 # The common cases told at once: names only in basic Latin or only in Russian letters.
 _PLAIN = ((re.compile(r"[A-Za-z\s.,'’ʼ()-]+"), "Latn"), (re.compile(r"[А-яЁё\s.,'’ʼ()-]+"), "Cyrl"))
@@ -162,7 +190,7 @@ def parse_names(text: str) -> list[ParsedName]:
     each with the script its letters are in. Repeated spellings are kept once."""
     names: list[ParsedName] = []
     seen: set[str] = set()
-    for part in _NAME_SEPARATORS.split(_strip(text)):
+    for part in _spellings(_strip(text)):
         name = " ".join(part.split())
         if not name or name.casefold() in seen:
             continue
@@ -178,22 +206,44 @@ def parse_names(text: str) -> list[ParsedName]:
     return names
 
 
+def _spellings(text: str) -> list[str]:
+    """The spellings of a cell: split on the separators, then each bracketed part after
+    the spelling it follows."""
+    found: list[str] = []
+    for part in _NAME_SEPARATORS.split(text):
+        found.append(_BRACKETED.sub(" ", part))
+        found += _BRACKETED.findall(part)
+    return found
+
+
+def mixes_scripts(name: str) -> bool:
+    """A spelling whose letters are in more than one script ("Аманов Bakhtiyar"): two
+    spellings not separated, most likely; no one script can be said of it."""
+    return len(_scripts_in(name)) > 1
+
+
 def script_of(name: str) -> str:
-    """The PersonName.Script of a name: the script most of its letters are in, as
-    habeas.lib.names.guess_script tells it, letter by letter (cached: 100,000 names)."""
+    """The PersonName.Script of a name: the script its letters are in, as
+    habeas.lib.names.guess_script tells it, letter by letter (cached: 100,000 names);
+    Other when they are in several scripts."""
     for pattern, plain in _PLAIN:
         if pattern.fullmatch(name):
             return plain
+    counts = _scripts_in(name)
+    if len(counts) != 1:
+        return PersonName.Script.OTHER.value
+    code = counts.most_common(1)[0][0]
+    code = _SCRIPT_ALIASES.get(code, code)
+    return code if code in _SCRIPT_CHOICES else PersonName.Script.OTHER.value
+
+
+def _scripts_in(name: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     for ch in name:
         code = _letter_script(ch)
         if code:
             counts[code] += 1
-    if not counts:
-        return PersonName.Script.OTHER.value
-    code = counts.most_common(1)[0][0]
-    code = _SCRIPT_ALIASES.get(code, code)
-    return code if code in _SCRIPT_CHOICES else PersonName.Script.OTHER.value
+    return counts
 
 
 @lru_cache(maxsize=4096)
@@ -274,7 +324,19 @@ _COUNTRY_ALIASES = {
     "iran": "IR", "иран": "IR", "syria": "SY", "сирия": "SY", "south korea": "KR",
     "north korea": "KP", "czech republic": "CZ", "чехия": "CZ", "macedonia": "MK",
     "ivory coast": "CI", "кот д ивуар": "CI", "ussr": "", "ссср": "",
+    # Official names (UN and OSCE documents) that are not "Republic of" + the short name,
+    # which _official reads for any country.
+    "кыргызская республика": "KG", "азербайджанская республика": "AZ",
+    "туркменская республика": "TM", "киргизская республика": "KG",
+    "islamic republic of iran": "IR", "исламская республика иран": "IR",
+    "syrian arab republic": "SY", "сирийская арабская республика": "SY",
+    "united kingdom of great britain and northern ireland": "GB",
+    "republic of korea": "KR", "республика корея": "KR",
+    "democratic people s republic of korea": "KP",
 }  # fmt: skip
+# The words an official name adds to the short one: "Республика Узбекистан", "Republic of
+# Belarus", "the Kingdom of Spain".
+_OFFICIAL = re.compile(r"(?:the )?(?:republic|kingdom|state|federation|республика) (?:of )?")
 
 
 @lru_cache(maxsize=1)
@@ -301,6 +363,8 @@ def parse_country(text: str) -> str:
     if not text:
         return ""
     code = _countries().get(_normal(text))
+    if code is None and (short := _OFFICIAL.sub("", _normal(text), count=1)) != _normal(text):
+        code = _countries().get(short)
     if not code:
         if code == "":  # a state that no longer exists (USSR): which one is not known
             raise ValueProblem(

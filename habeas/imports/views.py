@@ -33,6 +33,7 @@ from habeas.core.pages import errors_onto
 
 from . import columns, reading, selectors, services
 from .forms import (
+    SKIP,
     CommitForm,
     DecisionsForm,
     MappingForm,
@@ -281,6 +282,14 @@ class Report:
         return self.counts[Action.ALREADY]
 
     @property
+    def decided(self) -> int:  # possible duplicates decided on, counted where they go
+        return self.counts["decided"]
+
+    @property
+    def skipped(self) -> int:  # possible duplicates decided "skip"
+        return self.counts["skip"]
+
+    @property
     def may_import_all(self) -> bool:
         return not self.plan_problems and not self.refused and not self.undecided
 
@@ -321,8 +330,15 @@ def _report(request: AuthenticatedRequest, plan, warnings, decisions: dict[int, 
     undecided = 0
     for row in plan.rows:
         counts[row.action] += 1
-        if row.action == Action.DUPLICATE and row.number not in decisions:
-            undecided += 1
+        if row.action == Action.DUPLICATE:
+            # The counts say what the decisions taken so far would do.
+            decision = decisions.get(row.number)
+            if decision is None:
+                undecided += 1
+            else:
+                counts[Action.DUPLICATE] -= 1
+                counts["decided"] += 1
+                counts["skip" if decision == SKIP else Action.CREATE] += 1
         if keep(row):
             shown.append(row)
     return Report(
@@ -433,6 +449,8 @@ def import_commit(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespons
         return redirect("import_dry_run", upload_id=upload_id)
     _keep(request, upload_id, batch=str(batch.public_id))
     messages.success(request, _("The file is imported."))
+    if plan.not_imported:
+        messages.warning(request, plan.not_imported)  # shown on the result page
     return redirect("import_result", batch_id=batch.public_id)
 
 
