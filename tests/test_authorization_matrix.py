@@ -315,9 +315,6 @@ OK = "ok"  # passed the door: a 2xx, or the service's 400 with its reasons
 API_LIST = {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}  # each sees their own
 API_READ = {**CASE_READ, "anonymous": 401}
 API_WRITE = {**CASE_WRITE, "anonymous": 401, "member": OK, "member_grant": OK}
-# Routes that look at the token's scope before the record: the viewer's read-only
-# token gets 403 there, before its 404.
-API_WRITE_SCOPE_FIRST = {**API_WRITE, "read_only": 403}
 # Opening a case: any account that may write (staff, administrators), not a viewer.
 API_WRITERS = {"anonymous": 401, **dict.fromkeys(ROLES[1:], OK), "read_only": 403}
 
@@ -325,21 +322,21 @@ API_MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/cases/"): API_LIST,
     ("POST", "/cases/"): API_WRITERS,
     ("GET", "/cases/{case_id}/"): API_READ,
-    ("PATCH", "/cases/{case_id}/"): API_WRITE_SCOPE_FIRST,
-    ("POST", "/cases/{case_id}/people/"): API_WRITE_SCOPE_FIRST,
+    ("PATCH", "/cases/{case_id}/"): API_WRITE,
+    ("POST", "/cases/{case_id}/people/"): API_WRITE,
     ("GET", "/cases/{case_id}/statuses/"): API_READ,
-    ("POST", "/cases/{case_id}/statuses/"): API_WRITE_SCOPE_FIRST,
+    ("POST", "/cases/{case_id}/statuses/"): API_WRITE,
     ("GET", "/cases/{case_id}/events/"): API_READ,
-    ("POST", "/cases/{case_id}/events/"): API_WRITE_SCOPE_FIRST,
+    ("POST", "/cases/{case_id}/events/"): API_WRITE,
     ("GET", "/cases/{case_id}/events/{event_id}/"): API_READ,
-    ("PATCH", "/cases/{case_id}/events/{event_id}/"): API_WRITE_SCOPE_FIRST,
+    ("PATCH", "/cases/{case_id}/events/{event_id}/"): API_WRITE,
     ("GET", "/people/"): API_LIST,
     ("GET", "/people/{person_id}/"): API_READ,
-    ("PATCH", "/people/{person_id}/"): API_WRITE_SCOPE_FIRST,
+    ("PATCH", "/people/{person_id}/"): API_WRITE,
     ("GET", "/people/{person_id}/names/"): API_READ,
-    ("POST", "/people/{person_id}/names/"): API_WRITE_SCOPE_FIRST,
-    ("PATCH", "/people/{person_id}/names/{name_id}/"): API_WRITE_SCOPE_FIRST,
-    ("DELETE", "/people/{person_id}/names/{name_id}/"): API_WRITE_SCOPE_FIRST,
+    ("POST", "/people/{person_id}/names/"): API_WRITE,
+    ("PATCH", "/people/{person_id}/names/{name_id}/"): API_WRITE,
+    ("DELETE", "/people/{person_id}/names/{name_id}/"): API_WRITE,
     ("GET", "/sources/"): API_LIST,
     ("POST", "/sources/"): API_WRITE,
     ("GET", "/sources/{source_id}/"): API_READ,

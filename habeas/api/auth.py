@@ -90,9 +90,8 @@ def user_of(request: Any) -> User:
 
 def require_write(request: Any) -> User:
     """The token's user, if the token has the write scope; otherwise ScopeRefused (403).
-    The user's own rights are checked after this, by the access door and the
-    services, exactly as on the web: a viewer's token with the write scope still
-    gets the web's 404."""
+    Called after the access door (an outsider gets the audited 404 whatever the
+    token's scope: a 403 would confirm the record exists), before the services."""
     token = token_of(request)
     if not token.may_write:
         raise ScopeRefused()

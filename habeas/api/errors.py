@@ -31,8 +31,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
-from .auth import ScopeRefused
+from .auth import ScopeRefused, require_write
 from .ratelimit import Limited
+from .routes._shared import door_of_path
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,16 @@ def install(api: NinjaAPI) -> None:
 
     def request_invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
         assert isinstance(exc, RequestInvalid)
+        # The order of every route, though the body is read before the view runs:
+        # the door (an outsider's audited 404), the token's scope (403), the body.
+        try:
+            door_of_path(request)
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                require_write(request)
+        except (Http404, ObjectDoesNotExist):
+            return respond(request, not_found_body(), 404)
+        except ScopeRefused:
+            return scope(request, exc)
         body = error_body(_("The request does not fit the schema."), _request_errors(exc))
         return respond(request, body, 400)
 

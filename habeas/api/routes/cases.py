@@ -4,7 +4,7 @@ and services as the case pages (habeas/cases/views.py)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,6 @@ from habeas.cases.models import (
     Case,
     ContactChannel,
     Person,
-    PersonName,
     Priority,
     Status,
     StatusAssertion,
@@ -30,9 +29,17 @@ from habeas.sources.models import Claim
 from ..auth import require_write, user_of
 from ..pagination import DEFAULT_SIZE, MAX_SIZE, Keyset, page_of
 from ..schemas import PARTIAL_DATE_HELP, In, PageQuery, QueryIn, edtf, partial_dates, responses
-from .people import PersonOut, person_out
+from ._shared import api_enum
+from .people import NameKind, NameScript, PersonOut, person_out
 
 router = Router(tags=["cases"])
+
+if TYPE_CHECKING:
+    CaseStatus = Status
+    CasePriority = Priority
+else:
+    CaseStatus = api_enum("CaseStatus", Status)
+    CasePriority = api_enum("CasePriority", Priority)
 
 CASE_ORDER = Keyset(("priority", "reference"))  # the case list's order and index
 STATUS_ORDER = Keyset(("asserted_on", "created_at", "id"), descending=True)
@@ -48,9 +55,9 @@ class CaseOut(Schema):
     reference: str
     country: str = Field(description="ISO 3166-1 alpha-2: the State concerned.")
     taken_in_country: str = Field(description="Where the person was taken, if elsewhere.")
-    status: Status = Field(description="The latest status asserted (see /statuses/).")
+    status: CaseStatus = Field(description="The latest status asserted (see /statuses/).")
     is_open: bool
-    priority: Priority
+    priority: CasePriority
     summary: str
     disappeared_on: str | None = Field(description=PARTIAL_DATE_HELP)
     disappeared_place: str
@@ -104,9 +111,9 @@ def case_out(case: Case) -> dict[str, Any]:
 
 
 class CaseFilters(QueryIn):
-    status: Status | None = None
+    status: CaseStatus | None = None
     country: str | None = Field(None, max_length=2, description="ISO 3166-1 alpha-2.")
-    priority: Priority | None = None
+    priority: CasePriority | None = None
     open: bool | None = Field(None, description="true: open cases only.")
     updated_since: datetime | None = Field(None, description="Changed at or after this moment.")
     cursor: str | None = Field(None, max_length=600)
@@ -170,7 +177,7 @@ class CaseFieldsIn(In):
     risk_torture: bool | None = None
     risk_health: bool | None = None
     risk_family_reprisals: bool | None = None
-    priority: Priority | None = None
+    priority: CasePriority | None = None
     tags: list[str] | None = Field(None, max_length=50)
 
 
@@ -183,8 +190,8 @@ class CaseCreateIn(CaseFieldsIn):
     country: str = Field(max_length=2, description="ISO 3166-1 alpha-2.")
     person: UUID | None = Field(None, description="An existing person; or give `name`.")
     name: str | None = Field(None, max_length=300, description="The disappeared person's name.")
-    name_script: PersonName.Script | None = Field(None, description="Empty: detected.")
-    name_kind: PersonName.Kind = PersonName.Kind.REPORTED
+    name_script: NameScript | None = Field(None, description="Empty: detected.")
+    name_kind: NameKind = NameKind.REPORTED
 
 
 def _case_fields(payload: CaseFieldsIn, *, names: tuple[str, ...]) -> dict[str, Any]:
@@ -243,8 +250,9 @@ def case_create(request: HttpRequest, payload: CaseCreateIn) -> Reply[dict[str, 
 )
 def case_update(request: HttpRequest, case_id: UUID, payload: CaseFieldsIn) -> dict[str, Any]:
     """Change the fields sent (the others stay). `tags` replaces the case's tags."""
-    user = require_write(request)
+    user = user_of(request)
     case = access.case_access(user=user, public_id=case_id, need=access.Need.EDIT).case
+    require_write(request)  # after the door: an outsider gets its audited 404
     fields = _case_fields(payload, names=CASE_FIELDS)
     if fields.get("reference"):
         selectors.reference_probe(user=user, reference=fields["reference"], exclude=case)
@@ -258,7 +266,7 @@ def case_update(request: HttpRequest, case_id: UUID, payload: CaseFieldsIn) -> d
 
 class CasePersonIn(In):
     name: str = Field(max_length=300)
-    script: PersonName.Script | None = Field(None, description="Empty: detected.")
+    script: NameScript | None = Field(None, description="Empty: detected.")
 
 
 @router.post(
@@ -270,8 +278,9 @@ def case_person_add(
     request: HttpRequest, case_id: UUID, payload: CasePersonIn
 ) -> Reply[dict[str, Any]]:
     """Another person disappeared in the same case (a brother taken the same night)."""
-    user = require_write(request)
+    user = user_of(request)
     case = access.case_access(user=user, public_id=case_id, need=access.Need.EDIT).case
+    require_write(request)  # after the door: an outsider gets its audited 404
     person = services.case_person_add(
         case=case, name=payload.name, script=payload.script or "", by=user
     )
@@ -283,7 +292,7 @@ def case_person_add(
 
 
 class StatusOut(Schema):
-    status: Status
+    status: CaseStatus
     asserted_on: date
     basis: str
     closed_reason: str
@@ -325,7 +334,7 @@ def status_list(request: HttpRequest, case_id: UUID, page: Query[PageQuery]) -> 
 
 
 class StatusIn(In):
-    status: Status
+    status: CaseStatus
     asserted_on: date = Field(description="As of which day (YYYY-MM-DD).")
     basis: str = Field(max_length=5000, description="What it rests on, in a few words.")
     closed_reason: str = Field("", max_length=300, description="Required to close the case.")
@@ -339,8 +348,9 @@ class StatusIn(In):
 )
 def status_add(request: HttpRequest, case_id: UUID, payload: StatusIn) -> Reply[dict[str, Any]]:
     """Record who says what the case's status is, as of when, on what basis."""
-    user = require_write(request)
+    user = user_of(request)
     case = access.case_access(user=user, public_id=case_id, need=access.Need.EDIT).case
+    require_write(request)  # after the door: an outsider gets its audited 404
     if payload.asserted_on > timezone.localdate():
         raise ValidationError({"asserted_on": _("A status cannot be asserted for a future date.")})
     if not payload.basis.strip():

@@ -4,7 +4,7 @@ door and services as the event pages."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -20,8 +20,18 @@ from habeas.cases.models import Actor, Event, EventActor
 from ..auth import require_write, user_of
 from ..pagination import Keyset, page_of
 from ..schemas import PARTIAL_DATE_HELP, In, PageQuery, edtf, partial_dates, responses
+from ._shared import api_enum
 
 router = Router(tags=["events"])
+
+if TYPE_CHECKING:
+    EventKind = Event.Kind
+    EventClearance = Event.Clearance
+    ActorRole = EventActor.Role
+else:
+    EventKind = api_enum("EventKind", Event.Kind)
+    EventClearance = api_enum("EventClearance", Event.Clearance)
+    ActorRole = api_enum("ActorRole", EventActor.Role)
 
 EVENT_ORDER = Keyset(("occurred_from", "id"))  # the timeline's order
 
@@ -29,16 +39,16 @@ EVENT_ORDER = Keyset(("occurred_from", "id"))  # the timeline's order
 class ActorRoleOut(Schema):
     actor: UUID
     name: str = Field(description="The actor with its State, as every page prints it.")
-    role: EventActor.Role
+    role: ActorRole
 
 
 class EventOut(Schema):
     id: UUID
-    kind: Event.Kind
+    kind: EventKind
     occurred_on: str = Field(description=PARTIAL_DATE_HELP)
     place: str
     description: str
-    clearance: Event.Clearance = Field(description="Which outside recipients it may reach.")
+    clearance: EventClearance = Field(description="Which outside recipients it may reach.")
     search_step: bool
     actors: list[ActorRoleOut]
     created_at: datetime
@@ -95,15 +105,15 @@ def event_read(request: HttpRequest, case_id: UUID, event_id: UUID) -> dict[str,
 
 class ActorRoleIn(In):
     actor: UUID = Field(description="An actor's id (the shared list of actors).")
-    role: EventActor.Role
+    role: ActorRole
 
 
 class EventChangeIn(In):
-    kind: Event.Kind | None = None
+    kind: EventKind | None = None
     occurred_on: str | None = Field(None, max_length=100, description=PARTIAL_DATE_HELP)
     place: str | None = Field(None, max_length=300)
     description: str | None = Field(None, max_length=20000)
-    clearance: Event.Clearance | None = None
+    clearance: EventClearance | None = None
     search_step: bool | None = Field(
         None, description="A step taken to find the person; null: as its kind says."
     )
@@ -111,7 +121,7 @@ class EventChangeIn(In):
 
 
 class EventIn(EventChangeIn):
-    kind: Event.Kind
+    kind: EventKind
     occurred_on: str = Field(max_length=100, description=PARTIAL_DATE_HELP)
     description: str = Field(max_length=20000)
 
@@ -153,8 +163,9 @@ def _event_fields(payload: EventChangeIn) -> dict[str, Any]:
     summary="Record an event",
 )
 def event_add(request: HttpRequest, case_id: UUID, payload: EventIn) -> Reply[dict[str, Any]]:
-    user = require_write(request)
+    user = user_of(request)
     case = access.case_access(user=user, public_id=case_id, need=access.Need.EDIT).case
+    require_write(request)  # after the door: an outsider gets its audited 404
     fields = _event_fields(payload)
     actors = _actor_pairs(payload.actors or [])
     event = services.event_add(case=case, by=user, actors=actors, **fields)
@@ -170,8 +181,9 @@ def event_update(
     request: HttpRequest, case_id: UUID, event_id: UUID, payload: EventChangeIn
 ) -> dict[str, Any]:
     """Only the fields sent change; `actors`, when sent, replaces the event's actors."""
-    user = require_write(request)
+    user = user_of(request)
     case = access.case_access(user=user, public_id=case_id, need=access.Need.EDIT).case
+    require_write(request)  # after the door: an outsider gets its audited 404
     event = selectors.event_get(case=case, public_id=event_id)
     actors = _actor_pairs(payload.actors) if payload.actors is not None else None
     services.event_update(event=event, by=user, actors=actors, **_event_fields(payload))

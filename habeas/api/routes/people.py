@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -20,8 +20,18 @@ from ..auth import require_write, user_of
 from ..pagination import DEFAULT_SIZE, MAX_SIZE, Keyset, page_of
 from ..schemas import PARTIAL_DATE_HELP, In, PageQuery, QueryIn, edtf, partial_dates, responses
 from ..selectors import people_listed_for
+from ._shared import api_enum
 
 router = Router(tags=["people"])
+
+if TYPE_CHECKING:
+    NameScript = PersonName.Script
+    NameKind = PersonName.Kind
+    PersonSex = Person.Sex
+else:
+    NameScript = api_enum("NameScript", PersonName.Script)
+    NameKind = api_enum("NameKind", PersonName.Kind)
+    PersonSex = api_enum("PersonSex", Person.Sex)
 
 PEOPLE_ORDER = Keyset(("display_name", "id"))
 NAME_ORDER = Keyset(("id",))
@@ -30,9 +40,9 @@ NAME_ORDER = Keyset(("id",))
 class NameOut(Schema):
     id: UUID
     text: str
-    script: PersonName.Script
+    script: NameScript
     language: str
-    kind: PersonName.Kind
+    kind: NameKind
     seen_in: str
     is_primary: bool
 
@@ -45,7 +55,7 @@ class CaseRef(Schema):
 class PersonOut(Schema):
     id: UUID
     name: str = Field(description="The primary spelling.")
-    sex: Person.Sex
+    sex: PersonSex
     birth_date: str | None = Field(description=PARTIAL_DATE_HELP)
     nationality: str = Field(description="ISO 3166-1 alpha-2, or empty.")
     occupation: str
@@ -132,7 +142,7 @@ def person_read(request: HttpRequest, person_id: UUID) -> dict[str, Any]:
 class PersonIn(In):
     """What the person's edit page changes; only the fields sent change."""
 
-    sex: Person.Sex | None = None
+    sex: PersonSex | None = None
     birth_date: str | None = Field(None, max_length=100, description=PARTIAL_DATE_HELP)
     nationality: str | None = Field(None, max_length=2, description="ISO 3166-1 alpha-2.")
     occupation: str | None = Field(None, max_length=200)
@@ -144,8 +154,9 @@ class PersonIn(In):
     "/{person_id}/", response=responses({200: PersonOut}, writes=True), summary="Change a person"
 )
 def person_update(request: HttpRequest, person_id: UUID, payload: PersonIn) -> dict[str, Any]:
-    user = require_write(request)
+    user = user_of(request)
     person = selectors.person_get_for_edit(user=user, public_id=person_id)
+    require_write(request)  # after the door: an outsider gets its audited 404
     sent = payload.model_dump(exclude_unset=True)
     fields: dict[str, Any] = {k: (v or "") for k, v in sent.items() if k != "birth_date"}
     if "nationality" in fields:
@@ -176,18 +187,18 @@ def name_list(request: HttpRequest, person_id: UUID, page: Query[PageQuery]) -> 
 
 class NameIn(In):
     text: str = Field(max_length=300)
-    script: PersonName.Script | None = Field(None, description="Empty: detected from the text.")
+    script: NameScript | None = Field(None, description="Empty: detected from the text.")
     language: str = Field("", max_length=16, description="e.g. ru, tk, en, de")
-    kind: PersonName.Kind = PersonName.Kind.REPORTED
+    kind: NameKind = NameKind.REPORTED
     seen_in: str = Field("", max_length=300)
     is_primary: bool = False
 
 
 class NameChangeIn(In):
     text: str | None = Field(None, max_length=300)
-    script: PersonName.Script | None = None
+    script: NameScript | None = None
     language: str | None = Field(None, max_length=16)
-    kind: PersonName.Kind | None = None
+    kind: NameKind | None = None
     seen_in: str | None = Field(None, max_length=300)
     is_primary: bool | None = None
 
@@ -198,8 +209,9 @@ class NameChangeIn(In):
     summary="Add a spelling of a person's name",
 )
 def name_add(request: HttpRequest, person_id: UUID, payload: NameIn) -> Reply[dict[str, Any]]:
-    user = require_write(request)
+    user = user_of(request)
     person = selectors.person_get_for_edit(user=user, public_id=person_id)
+    require_write(request)  # after the door: an outsider gets its audited 404
     data = payload.model_dump()
     data["script"] = data["script"] or ""
     name = services.person_name_add(person=person, by=user, **data)
@@ -215,8 +227,9 @@ def name_update(
     request: HttpRequest, person_id: UUID, name_id: UUID, payload: NameChangeIn
 ) -> dict[str, Any]:
     """Only the fields sent change; the others keep their values."""
-    user = require_write(request)
+    user = user_of(request)
     person = selectors.person_get_for_edit(user=user, public_id=person_id)
+    require_write(request)  # after the door: an outsider gets its audited 404
     name = selectors.person_name_get(person=person, name_id=name_id)
     data: dict[str, Any] = {
         "text": name.text,
@@ -238,8 +251,9 @@ def name_update(
 )
 def name_remove(request: HttpRequest, person_id: UUID, name_id: UUID) -> Reply[None]:
     """Never the primary one: make another spelling primary first."""
-    user = require_write(request)
+    user = user_of(request)
     person = selectors.person_get_for_edit(user=user, public_id=person_id)
+    require_write(request)  # after the door: an outsider gets its audited 404
     name = selectors.person_name_get(person=person, name_id=name_id)
     services.person_name_remove(name=name, by=user)
     return Reply(204, None)

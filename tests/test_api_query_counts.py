@@ -1,0 +1,81 @@
+"""The API's lists of sources, claims, interventions and alerts cost the same
+number of queries at 2 rows as at 10 (no query per row); the one exception is
+the audit entry of each source identity shown (the point of it), whose chain
+statements are counted apart."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from habeas.advocacy import services as advocacy
+from habeas.audit.models import AuditEntry
+from habeas.lib.partialdate import PartialDate
+from habeas.sources import services as sources
+from tests.support.alerts import raise_alert
+from tests.support.api import call, token_for
+
+LISTS = ("/sources/", "/claims/", "/interventions/", "/alerts/")
+
+
+def _grow(case, by, upto: int) -> None:
+    """`upto` records of each kind on `case` (sources with who they are, claims from
+    them, drafts to the authorities, alerts due now)."""
+    while case.sources.count() < upto:
+        n = case.sources.count()
+        source = sources.source_add(
+            case=case, code_name=f"Q{n}", kind="witness", identity=f"Witness {n}", by=by
+        )
+        sources.claim_add(
+            case=case,
+            source=source,
+            topic="whereabouts",
+            statement=f"Seen in cell {n}.",
+            received_on=PartialDate.parse(f"2022-01-{n + 1:02d}"),
+            material="testimony",
+            by=by,
+        )
+        advocacy.intervention_add(case=case, kind="letter_authorities", by=by)
+        raise_alert(case, occurrence=f"q{n}")
+
+
+def _counts(client, token: str, case) -> dict[str, tuple[int, int]]:
+    """Per list: the queries made, and the items listed."""
+    counts = {}
+    for path in LISTS:
+        for query in ("", f"?case={case.public_id}"):
+            if path == "/alerts/" and query:
+                continue
+            with CaptureQueriesContext(connection) as seen:
+                answer = call(client, "get", path + query, token=token)
+            assert answer.status_code == 200, (path, answer.content)
+            # The audit chain's own statements (its head, the entry, savepoints).
+            chain = sum(
+                '"audit_' in q["sql"] or "SAVEPOINT" in q["sql"] for q in seen.captured_queries
+            )
+            counts[path + query] = (len(seen) - chain, len(answer.json()["items"]))
+    return counts
+
+
+@pytest.mark.parametrize("who", ["alice", "bob"])  # with the source grant, without
+def test_the_lists_cost_the_same_queries_at_2_rows_and_at_10(client, alices_case, alice, bob, who):
+    user = {"alice": alice, "bob": bob}[who]
+    token = token_for(user)
+    call(client, "get", "/alerts/", token=token)  # the first request's one-time reads
+    _grow(alices_case, alice, 2)
+    few = _counts(client, token, alices_case)
+    _grow(alices_case, alice, 10)
+    many = _counts(client, token, alices_case)
+    assert {path: n for path, (n, _rows) in many.items()} == {
+        path: n for path, (n, _rows) in few.items()
+    }
+    assert all(rows >= 10 for _n, rows in many.values()), many
+    assert all(2 <= rows < 10 for _n, rows in few.values()), few
+
+
+def test_each_identity_shown_in_a_list_is_one_audit_entry(client, alices_case, alice):
+    _grow(alices_case, alice, 3)
+    before = AuditEntry.objects.filter(action="source.identity_viewed").count()
+    call(client, "get", "/sources/", token=token_for(alice))
+    assert AuditEntry.objects.filter(action="source.identity_viewed").count() == before + 3
