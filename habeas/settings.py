@@ -245,6 +245,9 @@ HABEAS_SITE_URL = env_str("HABEAS_SITE_URL", "http://127.0.0.1:8000")
 HABEAS_ORGANISATION = env_str("HABEAS_ORGANISATION", "")
 # The domain of PFIF record ids ("<domain>/person.<id>"); empty: HABEAS_SITE_URL's host.
 HABEAS_PFIF_DOMAIN = env_str("HABEAS_PFIF_DOMAIN", "")
+# The largest PFIF file imported, in bytes. Person Finder's exports are a few MB; an XML
+# tree costs tens of times its file in memory, so a larger file is refused unread.
+HABEAS_PFIF_MAX_BYTES = env_int("HABEAS_PFIF_MAX_BYTES", 10 * 1024 * 1024)
 EMAIL_BACKEND = env_str("HABEAS_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("HABEAS_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("HABEAS_EMAIL_PORT", 25)

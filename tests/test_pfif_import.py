@@ -5,6 +5,7 @@ XML or not valid PFIF imports nothing and says where it is wrong."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from django.urls import reverse
 from habeas.alerts.models import Alert
 from habeas.audit.models import AuditEntry
 from habeas.cases.models import Case, Person
+from habeas.pfif import services
 from habeas.pfif.document import DocumentError, read, sha256
-from habeas.pfif.models import PfifImport, PossibleDuplicate
-from habeas.pfif.services import pfif_import, reference_for
+from habeas.pfif.models import PfifAuthor, PfifImport, PfifRecord, PossibleDuplicate
+from habeas.pfif.services import pfif_import
 from habeas.sources.models import Claim, Source
 
 SAMPLE = Path(__file__).parent / "fixtures" / "pfif" / "person-finder-sample.xml"
@@ -40,6 +42,13 @@ def _import(path: Path | str, user: str = "alice", country: str = "BY") -> str:
     return out.getvalue()
 
 
+def _case_of(record_id: str, user: str = "alice") -> Case:
+    """The case a person record was imported into, for `user`."""
+    return PfifRecord.objects.get(
+        record_id=record_id, kind=PfifRecord.Kind.PERSON, batch__created_by__username=user
+    ).case
+
+
 def _nothing_imported() -> None:
     assert Case.objects.count() == Person.objects.count() == 0
     assert PfifImport.objects.count() == Claim.objects.count() == 0
@@ -50,7 +59,7 @@ def test_the_person_finder_sample_becomes_people_cases_and_claims(alice):
     assert "2 people and cases, 4 notes as claims" in said
     assert "1 expired records skipped" in said
     assert "Possible duplicate:" in said and "other.example.com/person.88" in said
-    ales = Case.objects.get(reference=reference_for("finder.example.org/person.4101"))
+    ales = _case_of("finder.example.org/person.4101")
     person = ales.people.get()
     assert person.display_name == "Ales Vetrov"
     assert {n.text for n in person.names.all()} == {"Ales Vetrov", "Aleś Vietraŭ", "Алесь Ветров"}
@@ -79,7 +88,7 @@ def test_the_person_finder_sample_becomes_people_cases_and_claims(alice):
     # Silence counts from the latest note's day (9 Mar, to its end), not from today.
     assert ales.last_info_at == datetime(2022, 3, 10, tzinfo=UTC)
     assert not Alert.objects.exists()  # no burst of alerts for old news
-    maryna = Case.objects.get(reference=reference_for("finder.example.org/person.4102"))
+    maryna = _case_of("finder.example.org/person.4102")
     (own,) = Source.objects.filter(case=maryna)
     assert own.kind == Source.Kind.VICTIM  # is_note_author: the person speaks
     dup = PossibleDuplicate.objects.get()
@@ -346,10 +355,16 @@ def test_another_team_importing_the_same_file_gets_its_own_cases(alice, charlie)
     _import(SAMPLE)
     said = _import(SAMPLE, user="charlie")
     assert "2 people and cases, 4 notes as claims; 0 records already imported" in said
-    reference = reference_for("finder.example.org/person.4101")
-    theirs = Case.objects.get(reference=f"{reference}-2")
+    theirs = _case_of("finder.example.org/person.4101", user="charlie")
     assert theirs.members.get().user == charlie
-    assert Case.objects.get(reference=reference).members.get().user == alice
+    ours = _case_of("finder.example.org/person.4101")
+    assert ours.members.get().user == alice
+    # Charlie's reference says nothing of alice's import: the same form as any other,
+    # no suffix, not derived from the record id (which anyone may know).
+    assert re.fullmatch(r"PFIF-[0-9A-F]{10}", theirs.reference)
+    assert re.fullmatch(r"PFIF-[0-9A-F]{10}", ours.reference)
+    assert theirs.reference != ours.reference
+    assert not AuditEntry.objects.filter(actor_id=charlie.pk, action="access.denied").exists()
     assert "0 people and cases, 0 notes as claims; 6 records already imported" in _import(
         SAMPLE, user="charlie"
     )
@@ -426,3 +441,66 @@ def test_the_schema_refuses_what_person_finders_validator_refuses(payload, said)
         read(OPEN + payload + b"</pfif:pfif>")
     assert any(said in problem for problem in error.value.problems), error.value.problems
     assert all(problem.startswith("Line ") for problem in error.value.problems)
+
+
+def test_a_file_larger_than_the_pfif_limit_is_refused_unread(
+    alice, login, tmp_path, settings, monkeypatch
+):
+    settings.HABEAS_PFIF_MAX_BYTES = 1000
+    big = HEAD + OPEN + _person() + b"<!--" + b"x" * 1000 + b"--></pfif:pfif>"
+    said = "a PFIF file may be at most 0.000953674 MB"
+    path = tmp_path / "big.xml"
+    path.write_bytes(big)
+    with pytest.raises(CommandError, match=said) as error:
+        _import(path)
+    assert "Nothing was imported." in str(error.value)
+    with pytest.raises(DocumentError, match=said):
+        read(big)
+    parsed = []
+    monkeypatch.setattr(services.pfif, "read", parsed.append)
+    response = login(alice).post(
+        reverse("pfif_import"), {"file": io.BytesIO(big), "country": "BY"}, format="multipart"
+    )
+    monkeypatch.undo()
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert said in body and '<option value="BY" selected>' in body
+    assert parsed == []  # the page refused it by its size, unread
+    _nothing_imported()
+    settings.HABEAS_PFIF_MAX_BYTES = len(big)
+    assert "1 people and cases" in _import(path)
+
+
+def test_the_default_pfif_limit_is_ten_megabytes():
+    from django.conf import settings
+
+    assert settings.HABEAS_PFIF_MAX_BYTES == 10 * 1024 * 1024
+
+
+def test_note_authors_are_known_by_a_keyed_hash_only(alice):
+    import hashlib
+
+    _import(SAMPLE)
+    keys = set(PfifAuthor.objects.values_list("key", flat=True))
+    olga = ("Olga Vetrova", "olga.vetrova@example.net", "+375 29 000 0001")
+    plain = hashlib.sha256("\x1f".join(olga).encode()).hexdigest()
+    assert keys and plain not in keys  # a database copy alone confirms nobody
+    assert services.author_keys(*olga)[0] in keys
+
+
+def test_the_migration_keys_the_hashes_written_before(alice, tmp_path):
+    """Rows written with the unkeyed SHA-256 still find their author once migrated."""
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("habeas.pfif.migrations.0003_author_keys_keyed")
+    _import(SAMPLE)
+    olga = ("Olga Vetrova", "olga.vetrova@example.net", "+375 29 000 0001")
+    row = PfifAuthor.objects.get(key=services.author_keys(*olga)[0])
+    row.key = hashlib.sha256("\x1f".join(olga).encode()).hexdigest()  # as before
+    row.save()
+    migration.key_the_author_hashes(apps, None)
+    row.refresh_from_db()
+    assert row.key == services.author_keys(*olga)[0]

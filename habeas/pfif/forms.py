@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+from .document import too_large
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -27,3 +30,10 @@ class ImportForm(forms.Form):
             "file opens (PFIF has no such field)."
         ),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused by its size before it is read into memory, let alone parsed.
+        if upload.size > settings.HABEAS_PFIF_MAX_BYTES:
+            raise forms.ValidationError(too_large(upload.size))
+        return upload

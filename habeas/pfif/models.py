@@ -63,8 +63,9 @@ class PfifRecord(models.Model):
 
 class PfifAuthor(models.Model):
     """The source made on a case for one note author (name, e-mail and phone as the
-    notes gave them: `key` is their SHA-256, never the words themselves), so that
-    this author's later notes are claims of the same source."""
+    notes gave them: `key` is a keyed hash of them, never the words themselves:
+    services.author_keys), so that this author's later notes are claims of the same
+    source."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)

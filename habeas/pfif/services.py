@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +37,7 @@ from habeas.audit.services import audit_record
 from habeas.cases import services as case_services
 from habeas.cases.access import cases_visible_to
 from habeas.cases.models import Case, Person
+from habeas.core.encryption import keyring
 from habeas.lib.partialdate import PartialDate, PartialDateError, Precision
 from habeas.sources import services as source_services
 from habeas.sources.models import Claim, Source
@@ -64,9 +67,30 @@ def _messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def reference_for(record_id: str) -> str:
-    """A case reference that the same person record always gets."""
-    return "PFIF-" + hashlib.sha256(record_id.encode()).hexdigest()[:10].upper()
+def reference_new() -> str:
+    """A new case's reference: random, so that it says nothing of the record it came
+    from, and nothing of whether another team imported that record too (a reference
+    derived from the record id would clash with theirs, and the way round the clash
+    would show)."""
+    return "PFIF-" + secrets.token_hex(5).upper()
+
+
+AUTHOR_PURPOSE = "pfif-author-v1"
+
+
+def author_keys(name: str, email: str, phone: str) -> list[str]:
+    """What a note author is known by on a case: a keyed hash (HMAC-SHA-256, a key
+    derived from the key ring) of the SHA-256 of their name, e-mail and phone. Unkeyed,
+    anyone holding a copy of the database and the public notes (or a list of suspects)
+    could confirm who speaks on which case. The first key is the active ring key's (new
+    rows), the others those of older ring keys (rows written before a rotation)."""
+    digest = hashlib.sha256("\x1f".join((name, email, phone)).encode()).hexdigest()
+    ring = keyring()
+    ids = [ring.active, *sorted(k for k in ring.keys if k != ring.active)]
+    return [
+        hmac.new(ring.derive(AUTHOR_PURPOSE, k), digest.encode(), hashlib.sha256).hexdigest()
+        for k in ids
+    ]
 
 
 class _Import:
@@ -189,7 +213,7 @@ class _Import:
             summary += f", dated {record.source_date:%d %b %Y}"
         case = case_services.case_open(
             person=person,
-            reference=self.reference(record.record_id),
+            reference=self.reference(),
             country=self.country,
             summary=summary + ".",
             by=self.by,
@@ -203,19 +227,17 @@ class _Import:
         )
         self.batch.persons_created += 1
 
-    def reference(self, record_id: str) -> str:
-        """reference_for(record_id), or, when another team imported the same record,
-        the same with -2, -3…: references are unique across the organisation."""
-        base = reference = reference_for(record_id)
-        n = 1
+    def reference(self) -> str:
+        """reference_new(), drawn again in the rare clash with a random reference
+        already given: the clash depends on nothing the importer chose."""
+        reference = reference_new()
         while Case.objects.filter(reference=reference).exists():
-            n += 1
-            reference = f"{base}-{n}"
+            reference = reference_new()
         return reference
 
     def author(self, case: Case, name: str, email: str, phone: str, status: str) -> Source:
-        key = hashlib.sha256("\x1f".join((name, email, phone)).encode()).hexdigest()
-        known = PfifAuthor.objects.filter(case=case, key=key).select_related("source").first()
+        keys = author_keys(name, email, phone)
+        known = PfifAuthor.objects.filter(case=case, key__in=keys).select_related("source").first()
         if known is not None:
             return known.source
         number = PfifAuthor.objects.filter(case=case).count() + 1
@@ -229,7 +251,7 @@ class _Import:
             identity=name,
             contact="\n".join(x for x in (email, phone) if x),
         )
-        PfifAuthor.objects.create(case=case, key=key, source=source)
+        PfifAuthor.objects.create(case=case, key=keys[0], source=source)
         return source
 
     def note(self, note: pfif.Note, case: Case) -> None:

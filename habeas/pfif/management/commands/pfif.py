@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_countries import countries
 
 from habeas.accounts.models import User
 from habeas.pfif import feed, selectors, services
-from habeas.pfif.document import DocumentError
+from habeas.pfif.document import DocumentError, too_large
 
 
 def _user(username: str) -> User:
@@ -67,6 +68,8 @@ class Command(BaseCommand):
             raise CommandError(f"{options['country']!r} is not a country code (e.g. BY, RU, SY).")
         path = Path(options["file"])
         try:
+            if path.stat().st_size > settings.HABEAS_PFIF_MAX_BYTES:
+                raise CommandError(too_large(path.stat().st_size) + "\nNothing was imported.")
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
