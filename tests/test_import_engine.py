@@ -403,6 +403,34 @@ def test_a_saved_mapping_maps_the_next_file_by_its_headers_in_any_order(alice):
     assert AuditEntry.objects.filter(action="import.mapping_save").count() == 1
 
 
+def test_only_its_creator_or_an_administrator_replaces_a_saved_mapping(alice, charlie, ada):
+    headers = ["Name", "Country", "Informant"]
+    services.import_mapping_save(
+        name="Coalition list", headers=headers, mapping={0: "name", 1: "country"}, by=alice
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.import_mapping_save(
+            name=" Coalition  list ",
+            headers=headers,
+            mapping={0: "name", 1: "country", 2: "summary"},
+            by=charlie,
+        )
+    assert "saved by someone else" in str(refused.value.message_dict["name"])
+    saved = selectors.mapping_by_name("Coalition list")
+    assert saved.mapping == {"headers": {"Name": "name", "Country": "country"}}
+    assert saved.created_by == alice
+    assert selectors.mapping_apply(saved, headers) == {0: "name", 1: "country"}
+    services.import_mapping_save(
+        name="Coalition list", headers=headers, mapping={0: "name"}, by=alice
+    )
+    services.import_mapping_save(
+        name="Coalition list", headers=headers, mapping={0: "name", 1: "country"}, by=ada
+    )
+    saved.refresh_from_db()
+    assert saved.created_by == alice and saved.mapping["headers"]["Country"] == "country"
+    assert AuditEntry.objects.filter(action="import.mapping_save").count() == 3
+
+
 def test_a_file_without_references_gets_one_per_row_the_same_on_every_import(alice):
     headers = ["name", "country"]
     plan = _plan(alice, ["Azat Isakov", "TM"], ["Dilshod Rahimov", "UZ"], headers=headers)

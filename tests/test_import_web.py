@@ -307,6 +307,25 @@ def test_a_saved_mapping_is_offered_for_the_next_file_with_its_columns_moved(cli
         assert f'<option value="{key}" selected>' in select, column
 
 
+def test_a_colleagues_saved_mapping_is_not_replaced_from_the_page(client, alice, charlie):
+    custom = {
+        "column_0": "external_id",
+        "column_1": "name",
+        "column_2": "",
+        "column_3": "disappeared_on",
+        "column_4": "country",
+        "save_as": "Memorial list 2020",
+    }
+    client.force_login(alice)
+    client.post(f"/import/{_upload_id(_upload(client, GOOD))}/", custom)
+    client.force_login(charlie)
+    upload_id = _upload_id(_upload(client, GOOD))
+    response = client.post(f"/import/{upload_id}/", {**custom, "column_2": "summary"})
+    assert response.status_code == 400
+    assert "saved by someone else" in _text(response)
+    assert 'value="Memorial list 2020"' in response.content.decode()  # kept, to rename
+
+
 # --- Dry run ------------------------------------------------------------------------
 
 BAD = HEADER + (

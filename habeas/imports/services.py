@@ -194,7 +194,8 @@ def import_dry_run_record(*, by: User, file_sha256: str, counts: Mapping[str, in
 def import_mapping_save(
     *, name: str, headers: list[str], mapping: Mapping[int, str], by: User
 ) -> ImportMapping:
-    """Save (or replace) the named mapping of `headers`, for the next file."""
+    """Save the named mapping of `headers`, for the next file; replace it only if `by`
+    saved it (or is an administrator)."""
     _require_writer(by)
     name = " ".join(name.split())
     if not name:
@@ -204,10 +205,25 @@ def import_mapping_save(
         for index, key in sorted(mapping.items())
         if key and 0 <= index < len(headers) and headers[index].strip()
     }
-    saved, created = ImportMapping.objects.update_or_create(
-        name=name, defaults={"mapping": {"headers": by_header}, "created_by": by}
-    )
+    saved = ImportMapping.objects.select_for_update().filter(name=name).first()
+    created = saved is None
+    if saved is None:
+        saved = ImportMapping(name=name, created_by=by)
+    elif saved.created_by_id != by.pk and not by.is_administrator:
+        # A colleague's saved mapping silently re-pointed (an "Informant" column into
+        # the summary) would put what was left out into every case of their next file.
+        raise ValidationError(
+            {
+                "name": _(
+                    "A mapping named “%(name)s” was saved by someone else; only they (or an "
+                    "administrator) may replace it. Save yours under another name."
+                )
+                % {"name": name}
+            }
+        )
+    saved.mapping = {"headers": by_header}
     saved.full_clean()
+    saved.save()
     audit_record(action="import.mapping_save", actor=by, target=saved, detail={"created": created})
     return saved
 
