@@ -290,7 +290,7 @@ def test_the_import_page_imports_and_shows_the_result(alice, login):
         ("finder.example.org/person.4101", "Ales Vetrov"),
         ("finder.example.org/person.4102", "Maryna Kalina"),
     ):
-        case = Case.objects.get(reference=reference_for(record_id))
+        case = _case_of(record_id)
         assert f'<a href="{case.get_absolute_url()}">{case.reference}</a> {name}</li>' in body
     # The linked record is not here: nothing to decide, and the page says so.
     assert "check them and decide" not in body
