@@ -172,6 +172,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # Exports (habeas.exports): a case's record for its team; each user's own case list.
     "case_export": CASE_READ,
     "case_list_csv": SIGNED_IN,
+    "case_list_xlsx": SIGNED_IN,
     # Spreadsheet import (habeas.imports): staff and administrators, each their own files.
     "import_upload": WRITERS,
     "import_sample": WRITERS,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -72,7 +73,7 @@ def test_the_csv_holds_each_case_in_the_imports_columns(login, alice, alices_cas
         "risk_health": "",
         "risk_family_reprisals": "",
         "summary": "Taken at passport control.\nNo news since.",
-        "status": "reported_missing",
+        "status": "Reported missing",  # the label a reader reads, not the code
         "priority": "3",
         "tags": "airport; torture",
     }
@@ -105,8 +106,35 @@ def test_the_csv_has_every_page_and_the_same_filters_as_the_list(login, alice, a
 
 def test_the_list_offers_the_csv_of_what_it_shows(login, alice, alices_case):
     page = login(alice).get(reverse("case_list") + "?status=reported_missing&country=TM")
-    link = reverse("case_list_csv") + "?status=reported_missing&amp;country=TM"
-    assert f'href="{link}"' in page.content.decode()
+    body = page.content.decode()
+    for name in ("case_list_csv", "case_list_xlsx"):
+        link = reverse(name) + "?status=reported_missing&amp;country=TM"
+        assert f'href="{link}"' in body
+    assert "Take the XLSX" in body  # which to pick, on the page
+
+
+def test_the_xlsx_holds_the_same_table_for_excel_in_any_locale(login, alice, alices_case):
+    """Russian Excel splits a CSV on ";": the XLSX opens in columns everywhere."""
+    _open(alice, "TM-9", EVIL, country="TM", disappeared_place="+7 912 000")
+    client = login(alice)
+    response = client.get(reverse("case_list_xlsx") + "?country=TM")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    disposition, params = parse_header_parameters(response["Content-Disposition"])
+    assert disposition == "attachment" and params["filename"].endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book.active
+    got = [[c.value or "" for c in line] for line in sheet.iter_rows()]
+    rows = [dict(zip(got[0], line, strict=True)) for line in got[1:]]
+    assert rows == _csv(client, "?country=TM")  # the very table of the CSV
+    evil = next(r for r in rows if r["reference"] == "TM-9")
+    assert evil["name"] == formula_escape(EVIL)  # text, never a formula
+    assert all(c.data_type == "s" for line in sheet.iter_rows() for c in line if c.value)
+    assert evil["status"] == "Reported missing"
+    details = [e.detail for e in AuditEntry.objects.filter(action="case_list.exported")]
+    assert {"via": "download-xlsx", "country": "TM"} in details
 
 
 def test_a_filter_that_does_not_apply_exports_nothing_and_says_why(login, alice, alices_case):

@@ -1,15 +1,26 @@
 """The case list as a spreadsheet table, in the import's own columns, so that a
-file exported here is a file `habeas import cases` reads back (docs/exports.md).
+file exported here is a file `habeas import cases` reads back (docs/exports.md):
+CSV for scripts and other programs, XLSX for Excel (a CSV's separator depends on
+the reader's locale: Russian Excel splits on ";" and shows a comma-separated
+file as one column).
 
 Every cell goes through `habeas.lib.text.formula_escape`: a name or a place typed
-as =HYPERLINK(…) reaches the partner's spreadsheet as text, never as a formula."""
+as =HYPERLINK(…) reaches the partner's spreadsheet as text, never as a formula.
+The XLSX keeps it too: openpyxl itself writes a string starting with "=" as a
+formula, and a text cell would become one again the moment someone edits it."""
 
 from __future__ import annotations
 
 import csv
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
-from habeas.cases.models import Case, Person
+from django.utils import translation
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from habeas.cases.models import Case, Person, Status
 from habeas.imports.columns import FIELDS
 from habeas.lib.text import formula_escape
 
@@ -53,6 +64,15 @@ def _text(attribute: str) -> Callable[[Case], str]:
     return lambda case: str(getattr(case, attribute) or "")
 
 
+def _status(case: Case) -> str:
+    # The label, in English whoever downloads (a partner's script reads it; the
+    # import reads English and Russian labels back: habeas.imports.values.parse_status).
+    if not case.current_status:
+        return ""
+    with translation.override("en"):
+        return str(Status(case.current_status).label)
+
+
 # Import column (habeas/imports/columns.py, FIELDS' keys) → its value for a case.
 CELLS: dict[str, Callable[[Case], str]] = {
     "reference": lambda case: case.reference,
@@ -78,7 +98,7 @@ CELLS: dict[str, Callable[[Case], str]] = {
     "risk_health": lambda case: "yes" if case.risk_health else "",
     "risk_family_reprisals": lambda case: "yes" if case.risk_family_reprisals else "",
     "summary": _text("summary"),
-    "status": _text("current_status"),
+    "status": _status,
     "priority": lambda case: str(case.priority),
     "tags": lambda case: JOIN.join(sorted(t.name for t in case.tags.all())),
 }
@@ -115,3 +135,19 @@ def csv_lines(cases: Iterable[Case], keys: list[str] = KEYS) -> Iterator[str]:
     yield "\ufeff" + writer.writerow([formula_escape(k) for k in keys])
     for case in cases:
         yield writer.writerow(row(case, keys))
+
+
+def xlsx_file(cases: Iterable[Case], keys: list[str] = KEYS) -> IO[bytes]:
+    """The same table as an XLSX workbook, in a temporary file (openpyxl's
+    write-only mode keeps one row in memory, not the list). Every cell is text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title="cases")
+    sheet.append([formula_escape(k) for k in keys])
+    for case in cases:
+        # XML cannot hold most control characters (a tab or new line stays).
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in row(case, keys)])
+    # Closed by whoever reads it (the download's FileResponse).
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    book.save(out)
+    out.seek(0)
+    return out

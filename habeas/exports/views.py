@@ -1,11 +1,11 @@
-"""Downloads for partners: a case's record as JSON, the case list as CSV. Each
+"""Downloads for partners: a case's record as JSON, the case list as CSV or XLSX. Each
 parses input, calls one selector and one service (the audit entry), and answers."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -39,17 +39,25 @@ def case_export(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request: AuthenticatedRequest) -> CaseFilters | None:
+    """The list's filters from the query string; None for a filter the list refuses."""
+    form = CaseFilterForm(request.GET or None)
+    if not form.is_bound:
+        return CaseFilters()
+    return CaseFilters(**form.cleaned_data) if form.is_valid() else None
+
+
 @require_safe
 def case_list_csv(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse:
     """The case list as filtered on screen (the same query string, every page)."""
-    form = CaseFilterForm(request.GET or None)
-    filters = CaseFilters()
-    if form.is_bound:
-        if not form.is_valid():
-            # Never the whole register for a filter that did not apply: back to the
-            # list, which shows what is wrong with the filter as typed.
-            return redirect(reverse("case_list") + "?" + request.GET.urlencode())
-        filters = CaseFilters(**form.cleaned_data)
+    filters = _filters(request)
+    if filters is None:
+        # Never the whole register for a filter that did not apply: back to the
+        # list, which shows what is wrong with the filter as typed.
+        return redirect(reverse("case_list") + "?" + request.GET.urlencode())
     services.case_list_exported(filters=filters, by=request.user, via="download")
     cases = selectors.case_list_export(
         user=request.user, filters=filters, today=timezone.localdate()
@@ -57,3 +65,21 @@ def case_list_csv(request: AuthenticatedRequest) -> HttpResponse | StreamingHttp
     response = StreamingHttpResponse(table.csv_lines(cases), content_type="text/csv; charset=utf-8")
     _attachment(response, f"cases-{timezone.localdate():%Y-%m-%d}.csv")
     return response
+
+
+@require_safe
+def case_list_xlsx(request: AuthenticatedRequest) -> HttpResponse | FileResponse:
+    """The same table as XLSX, for Excel whatever its locale's list separator."""
+    filters = _filters(request)
+    if filters is None:
+        return redirect(reverse("case_list") + "?" + request.GET.urlencode())
+    services.case_list_exported(filters=filters, by=request.user, via="download-xlsx")
+    cases = selectors.case_list_export(
+        user=request.user, filters=filters, today=timezone.localdate()
+    )
+    return FileResponse(
+        table.xlsx_file(cases),
+        as_attachment=True,
+        filename=f"cases-{timezone.localdate():%Y-%m-%d}.xlsx",
+        content_type=XLSX,
+    )
