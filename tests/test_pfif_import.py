@@ -504,3 +504,32 @@ def test_the_migration_keys_the_hashes_written_before(alice, tmp_path):
     migration.key_the_author_hashes(apps, None)
     row.refresh_from_db()
     assert row.key == services.author_keys(*olga)[0]
+
+
+def test_the_file_name_is_sealed_and_the_migration_seals_those_kept_in_clear(alice):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    _import(SAMPLE)
+    batch = PfifImport.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT filename FROM pfif_pfifimport")
+        (stored,) = cursor.fetchone()
+    assert "person-finder-sample" not in stored
+    assert PfifImport.objects.get().filename == "person-finder-sample.xml"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pfif_pfifimport SET filename = %s", ["old-list.xml"])
+    migration = importlib.import_module("habeas.pfif.migrations.0004_filename_sealed")
+
+    class Editor:
+        quote_name = staticmethod(connection.ops.quote_name)
+
+    Editor.connection = connection
+    migration.seal_the_names_kept_in_clear(apps, Editor())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT filename FROM pfif_pfifimport")
+        (stored,) = cursor.fetchone()
+    assert "old-list" not in stored
+    assert PfifImport.objects.get(pk=batch.pk).filename == "old-list.xml"

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from habeas.core.encryption import EncryptedTextField
+
 
 class PfifImport(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -21,7 +23,8 @@ class PfifImport(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    filename = models.CharField(max_length=300, blank=True)
+    # Sealed: a file name ("KG-lawyers-list-2021.xml") is itself information.
+    filename = EncryptedTextField(purpose="pfif.import.filename", max_length=300, blank=True)
     sha256 = models.CharField(max_length=64)
     country = CountryField(_("country concerned"))
     persons_created = models.PositiveIntegerField(default=0)
