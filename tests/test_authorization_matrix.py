@@ -176,6 +176,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # Spreadsheet import (habeas.imports): staff and administrators, each their own files.
     "import_upload": WRITERS,
     "import_sample": WRITERS,
+    "import_help": WRITERS,
     "import_mapping": IMPORTER_ONLY,
     "import_dry_run": {**IMPORTER_ONLY, "member": 302},  # no mapping chosen yet: to that step
     "import_commit": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only

@@ -209,3 +209,23 @@ def test_official_country_names_are_read(cell, code):
 def test_a_word_that_is_not_a_country_after_republic_is_still_refused():
     with pytest.raises(values.ValueProblem):
         values.parse_country("Республика Атлантида")
+
+
+def test_the_upload_page_links_the_help_served_by_habeas(
+    client, alice, django_assert_max_num_queries
+):
+    client.force_login(alice)
+    upload = client.get("/import/").content.decode()
+    assert 'href="/import/help/"' in upload and "docs/import.md" not in upload
+    with django_assert_max_num_queries(8):
+        response = client.get("/import/help/")
+    assert response.status_code == 200
+    text = _text(response)
+    page = response.content.decode()
+    # Every field, with its English and Russian headers, and the dates a cell may hold.
+    for field in columns.FIELDS:
+        assert f'id="field-{field.key}"' in page
+    assert "Headers in Russian: фио" in text and "full name" in text
+    assert "12.03.19" in text and "около 2002" in text
+    assert "Кыргызская Республика" in text and "Аманов Бахтияр / Bakhtiyar Amanov" in text
+    assert "docs/import.md" not in text and "habeas/imports" not in text  # no repository path

@@ -72,3 +72,26 @@ def test_the_dry_run_and_mapping_pages_do_not_grow_with_the_file(login, alice):
         )
     assert min(counts[3]) > 3  # the premise: the queries are counted
     assert counts[120] == counts[3]
+
+
+def test_the_result_page_lists_row_reference_and_name_in_constant_queries(login, alice):
+    """Each case created is listed as row → reference → name: the row and the name come
+    in the same query as the cases, not one query per case."""
+    client = login(alice)
+    counts = {}
+    for n in (3, 45):
+        body = HEADER + "".join(f"R{n}-{i},Zed{n}x{i} Qu{n}y{i},1990,TM\n" for i in range(n))
+        upload_id = _walk(client, body)
+        client.get(f"/import/{upload_id}/dry-run/")
+        done = client.post(f"/import/{upload_id}/import/", {"what": "all"})
+        assert done.status_code == 302
+        page = client.get(done["Location"]).content.decode()
+        assert f"Zed{n}x{n - 1} Qu{n}y{n - 1}" in page  # the premise: every case listed
+        counts[n] = _queries(client, done["Location"])
+    assert counts[3] > 3
+    assert counts[45] == counts[3]
+
+
+def test_the_help_page_reads_nothing_but_the_session(login, alice):
+    client = login(alice)
+    assert _queries(client, "/import/help/") == _queries(client, "/import/")

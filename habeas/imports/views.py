@@ -163,6 +163,22 @@ def import_upload(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_safe
+def import_help(request: AuthenticatedRequest) -> HttpResponse:
+    """The columns and the ways of writing a cell, served by Habeas itself: a web user
+    (on Tor Browser, on a phone) has no copy of the repository's docs/import.md."""
+    require_writer(user=request.user, what="import_help")
+    fields = [(field, *_headers_by_language(field)) for field in columns.FIELDS]
+    return render(request, "imports/help.html", {"fields": fields})
+
+
+def _headers_by_language(field: columns.ImportField) -> tuple[list[str], list[str]]:
+    """A field's known headers in English (Latin letters) and in Russian (the others)."""
+    english = [h for h in field.headers if h.isascii()]
+    russian = [h for h in field.headers if not h.isascii()]
+    return english, russian
+
+
+@require_safe
 def import_sample(request: AuthenticatedRequest, kind: str) -> FileResponse:
     """The sample file the documentation describes, to fill in or to copy from."""
     require_writer(user=request.user, what="import_sample")
