@@ -70,10 +70,56 @@ def test_quiet_repeats_while_the_case_stays_quiet(alice):
     assert rules_of(detect_at(T0 + timedelta(days=6))) == [Rule.QUIET]
 
 
+def test_a_case_that_went_quiet_on_the_teams_watch_is_reminded_however_long(alice):
+    """A live trail when entered stays one: months of silence since do not stop it."""
+    open_case(alice, disappeared="2026-03-08")
+    assert rules_of(detect_at(T0 + timedelta(days=3))) == [Rule.QUIET]
+    detect_at(T0 + timedelta(days=100))
+    assert rules_of(detect_at(T0 + timedelta(days=120))) == [Rule.QUIET]
+
+
 def test_an_old_disappearance_is_quiet_only_after_the_long_threshold(alice):
-    open_case(alice, disappeared="2024-05-01")
+    """Last heard of on 9 Dec 2025 (counted from 10 Dec 00:00), entered on 10 March
+    2026: three months old at most, a live trail; its window has closed."""
+    open_case(alice, disappeared="2025-12-09")
     assert detect_at(T0 + timedelta(days=13, hours=23)) == []
     assert rules_of(detect_at(T0 + timedelta(days=14))) == [Rule.QUIET]
+
+
+def test_a_case_whose_news_was_over_three_months_old_when_entered_is_not_told_quiet(alice):
+    """Counted from 9 Dec 2025 00:00, a day more than three months before it was
+    entered: its silence is the record (counter, dashboard), not an alert."""
+    open_case(alice, disappeared="2025-12-08")
+    assert not Deadline.objects.filter(rule=Rule.QUIET).exists()
+    assert Rule.QUIET not in rules_of(detect_at(T0 + timedelta(days=14)))
+    assert Rule.QUIET not in rules_of(detect_at(T0 + timedelta(days=120)))
+
+
+def test_news_dated_after_an_old_silence_makes_it_a_trail_to_watch(alice):
+    case = open_case(alice, disappeared="2002-11-25")
+    with time_machine.travel(T0 + timedelta(days=30), tick=False):
+        cases.event_add(
+            case=case,
+            kind="sighting",
+            occurred_on=PartialDate.parse("2026-04-08"),
+            description="Seen in a prison courtyard.",
+            by=alice,
+        )
+    # Counted from the end of 8 April: the long threshold, 14 days.
+    news = datetime(2026, 4, 9, tzinfo=UTC)
+    assert Rule.QUIET not in rules_of(detect_at(news + timedelta(days=14) - timedelta(seconds=1)))
+    assert Rule.QUIET in rules_of(detect_at(news + timedelta(days=14)))
+    # News dated long ago, even received today, does not make it one.
+    old = open_case(alice, disappeared="2002-11-25", ref="TM-2002-002")
+    with time_machine.travel(T0 + timedelta(days=30), tick=False):
+        cases.event_add(
+            case=old,
+            kind="sighting",
+            occurred_on=PartialDate.parse("2010"),
+            description="Seen in 2010.",
+            by=alice,
+        )
+    assert not Deadline.objects.filter(case=old, rule=Rule.QUIET).exists()
 
 
 def test_quiet_spell_crossing_the_three_months_uses_the_long_threshold(alice):
@@ -132,7 +178,7 @@ def test_a_case_may_override_the_quiet_threshold(alice):
 
 
 def test_organisation_settings_apply_to_every_case_on_the_next_pass(alice):
-    open_case(alice, disappeared="2024-05-01")
+    open_case(alice, disappeared="2025-12-09")
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         AlertSettings.objects.create(pk=1, quiet_days_late=5)
         watcher.watch_pass(worker="test")
@@ -146,7 +192,7 @@ def test_a_stopping_watcher_leaves_the_recomputation_between_batches_and_it_is_r
     """The review's D1 (low): SIGTERM while every case is recomputed after the rules
     changed. The pass stops after a batch, and the next one recomputes them all."""
     for i in range(3):
-        open_case(alice, disappeared="2024-05-01", ref=f"TM-2026-00{i}")
+        open_case(alice, disappeared="2025-12-09", ref=f"TM-2026-00{i}")
     monkeypatch.setattr(detection, "REBUILD_BATCH", 1)
     with time_machine.travel(T0 + timedelta(minutes=1), tick=False):
         AlertSettings.objects.create(pk=1, quiet_days_late=5)
@@ -353,6 +399,32 @@ def test_past_anniversaries_are_not_raised_for_a_case_entered_late(alice):
     raised = detect_at(T0 + timedelta(hours=1))
     assert Rule.ANNIVERSARY not in rules_of(raised)
     assert Deadline.objects.get(rule=Rule.ANNIVERSARY).occurrence == "24y/2026-11-25"
+
+
+@pytest.mark.parametrize(
+    "disappeared",
+    [
+        "2003",
+        "about 2003",
+        "2003-06",
+        "about 2003-06-14",
+        "between 13 and 15 Jun 2003",
+        "before Jun 2003",
+        "early 2003",
+    ],
+)
+def test_no_anniversary_for_a_date_that_names_no_day(alice, disappeared):
+    """The first day such a date can be is not the day it happened: every "2003" of an
+    organisation would be remembered on 1 January, together."""
+    open_case(alice, disappeared=disappeared)
+    assert not Deadline.objects.filter(rule=Rule.ANNIVERSARY).exists()
+    assert Rule.ANNIVERSARY not in rules_of(detect_at(datetime(2027, 1, 1, tzinfo=UTC)))
+    assert Rule.ANNIVERSARY not in rules_of(detect_at(datetime(2027, 6, 14, tzinfo=UTC)))
+
+
+def test_an_anniversary_of_a_day_given_to_the_minute_is_on_that_day(alice):
+    open_case(alice, disappeared="2003-06-14 12:43")
+    assert Deadline.objects.get(rule=Rule.ANNIVERSARY).occurrence == "23y/2026-06-14"
 
 
 def test_an_anniversary_falls_at_local_midnight_of_the_organisation(alice, settings):

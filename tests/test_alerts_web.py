@@ -21,6 +21,8 @@ from habeas.alerts.models import (
     Deadline,
 )
 from habeas.audit.models import AuditEntry
+from habeas.cases import services as cases
+from habeas.lib.partialdate import PartialDate
 from tests.support.alerts import raise_alert
 
 
@@ -114,15 +116,23 @@ def test_a_team_member_overrides_the_rules_for_one_case(client, alices_case, bob
     client.force_login(charlie)
     assert client.get(f"/cases/{alices_case.public_id}/alert-rules/").status_code == 404
     client.force_login(bob)
+    # Silent since 2021 when entered: no quiet alert until news dated now comes in.
+    assert not Deadline.objects.filter(case=alices_case, rule="quiet").exists()
+    cases.event_add(
+        case=alices_case,
+        kind="sighting",
+        occurred_on=PartialDate.parse(timezone.localdate().isoformat()),
+        description="Seen at the prison gate.",
+        by=bob,
+    )
     response = client.post(
         f"/cases/{alices_case.public_id}/alert-rules/",
         {"quiet_days_early": "", "quiet_days_late": "1", "window_days": "", "anniversaries": ""},
     )
     assert response.status_code == 302
     quiet = Deadline.objects.get(case=alices_case, rule="quiet")
-    # Silent since 2021, opened today: the team has one day of its own (quiet_next).
     alices_case.refresh_from_db()
-    assert quiet.due_at == alices_case.created_at + timedelta(days=1)
+    assert quiet.due_at == alices_case.last_info_at + timedelta(days=1)
     page = client.get(alices_case.get_absolute_url()).content.decode()
     assert "Next alerts for this case" in page
     # Follow-up and response-deadline rules too; a bad list is refused, input kept.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from habeas.lib.partialdate import add_months
+from habeas.lib.partialdate import Precision, add_months
 
 from .models import AlertSettings, CaseWatch, _days_list
 
@@ -79,16 +79,35 @@ def quiet_threshold(case: Case, eff: Effective, at: datetime) -> int:
     return eff.quiet_days_late
 
 
+# How recent a case's latest information must have been when the case was entered
+# for its silence to be a trail the team watches: the Working Group's urgent window.
+LIVE_TRAIL_MONTHS = 3
+
+
+def live_trail(case: Case) -> bool:
+    """Whether the case's latest information was under three months old when the case
+    was entered (form, import, API or PFIF alike), or is newer than its entry.
+
+    "Gone quiet" tells a team that a trail it follows has stopped: a person who
+    answered no longer does. A case entered after the fact whose news was already
+    older than that has no such trail: its silence is the record, shown by its
+    counter and in the dashboard's "gone quiet" list from the moment it is saved, and
+    an alert would only repeat it, for hundreds of cases at the same minute after an
+    import. It raises none until information dated after that arrives."""
+    entered = timezone.localdate(case.created_at)
+    return case.last_info_at >= midnight(add_months(entered, -LIVE_TRAIL_MONTHS))
+
+
 def quiet_next(case: Case, eff: Effective, *, now: datetime, after: datetime | None) -> Due | None:
     """No new information for N days; repeats every N days while the case stays quiet.
     `after` is the due moment of the last quiet alert of this silent spell.
 
-    The first alert of a spell is due N days after the latest information, or after
-    the case was opened if that is later: a case entered today about 2021 has been
-    silent for years (its counter says so at once), but its team, who has just
-    entered it, is given N days of its own to find news before being told so: no
-    alert the moment it is saved, however old its silence."""
-    if not case.is_open:
+    Only for a live trail (`live_trail`). The first alert of a spell is due N days
+    after the latest information, or after the case was opened if that is later: a
+    case entered today about last month has been silent for weeks (its counter says
+    so at once), but its team, who has just entered it, is given N days of its own to
+    find news before being told so: no alert the moment it is saved."""
+    if not case.is_open or not live_trail(case):
         return None
     if after is None or after < case.last_info_at:
         base = max(case.last_info_at, case.created_at)
@@ -132,14 +151,26 @@ def window_next(case: Case, eff: Effective, *, now: datetime, fired: set[str]) -
 # --- rule 4: anniversaries ----------------------------------------------------------------
 
 
+def anniversary_day(case: Case) -> date | None:
+    """The day the disappearance is known to have happened, or None: a day (or a
+    minute) not marked approximate. A month, a year, "about", a range however narrow
+    and an open end name no day; their first day is an invented one, and would put
+    every "2004" or "about 2008" of an organisation on 1 January together."""
+    gone = case.disappeared_on
+    if not gone or gone.approximate or gone.precision not in (Precision.DAY, Precision.MINUTE):
+        return None
+    return gone.lo
+
+
 def anniversary_next(
     case: Case, eff: Effective, *, now: datetime, after: datetime | None
 ) -> Due | None:
     """The next anniversary of the disappearance (29 February → 28 February), from
-    today on: past ones are not raised when a case is entered late."""
-    if not (case.is_open and eff.anniversaries and case.disappeared_from):
+    today on: past ones are not raised when a case is entered late. Only for a known
+    day (`anniversary_day`)."""
+    start = anniversary_day(case)
+    if not (case.is_open and eff.anniversaries and start):
         return None
-    start = case.disappeared_from
     today = timezone.localtime(now).date()
     years = max(1, today.year - start.year - 1)
     while True:
