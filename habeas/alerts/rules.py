@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from habeas.lib.partialdate import Precision, add_months
+from habeas.lib.partialdate import PartialDate, Precision, add_months
 
 from .models import AlertSettings, CaseWatch, _days_list
 
@@ -156,7 +156,7 @@ def anniversary_day(case: Case) -> date | None:
     minute) not marked approximate. A month, a year, "about", a range however narrow
     and an open end name no day; their first day is an invented one, and would put
     every "2004" or "about 2008" of an organisation on 1 January together."""
-    gone = case.disappeared_on
+    gone: PartialDate | None = case.disappeared_on or None
     if not gone or gone.approximate or gone.precision not in (Precision.DAY, Precision.MINUTE):
         return None
     return gone.lo
