@@ -4,10 +4,12 @@ No session cookie is read on the API: a page of another site cannot make a
 logged-in browser call it, so there is no CSRF to defend against. A token acts as
 its user through the same access door, selectors and services as the web.
 
-A missing, malformed, unknown, revoked or expired token, or the token of a
-disabled account, gets one and the same 401 (errors.py): a guesser learns nothing
-from it. Requests are counted per client address before the token is read, and
-refused tokens per address, so guessing is bounded (ratelimit.py)."""
+A missing, malformed, unknown, revoked or expired token, the token of a
+disabled account, or one made before the account's sessions were last ended
+(password changed, "log out everywhere", disabled, two-factor reset), gets one
+and the same 401 (errors.py): a guesser learns nothing
+from it. Requests with a valid token are counted per token; requests without one,
+and refused tokens, per client address (ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -44,20 +46,25 @@ class TokenAuth(HttpBearer):
     than by ninja's own parser, which logs the whole header when DEBUG is on."""
 
     def __call__(self, request: HttpRequest) -> ApiToken | None:
+        scheme, _sep, presented = request.headers.get("Authorization", "").partition(" ")
+        presented = presented.strip() if scheme.lower() == "bearer" else ""
+        token = self.authenticate(request, presented) if presented else None
+        if token is not None:
+            return token  # counted under its own limit (authenticate)
+        # Only what comes without a valid token is counted per client address. Behind
+        # an onion service or a proxy every client has the same address, so a valid
+        # token must never wait on the others' refusals; a token is 256 bits, so
+        # these counters bound load, not guessing.
         address = client_ip(request)
         ratelimit.hit(
             ratelimit.address_key("address", address),
             limit=settings.HABEAS_API_RATE_PER_ADDRESS,
         )
-        refusals = ratelimit.address_key("refused", address)
-        ratelimit.over(refusals, limit=settings.HABEAS_API_REFUSALS_PER_ADDRESS)
-        scheme, _sep, presented = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not presented.strip():
-            return None
-        token = self.authenticate(request, presented.strip())
-        if token is None:
+        if presented:
+            refusals = ratelimit.address_key("refused", address)
+            ratelimit.over(refusals, limit=settings.HABEAS_API_REFUSALS_PER_ADDRESS)
             ratelimit.add(refusals)
-        return token
+        return None
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         prefix = token_prefix(token)
@@ -67,7 +74,12 @@ class TokenAuth(HttpBearer):
         if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
             return None
         now = timezone.now()
-        if row.revoked_at is not None or row.expires_at <= now or not row.user.is_active:
+        if (
+            row.revoked_at is not None
+            or row.expires_at <= now
+            or not row.user.is_active
+            or row.ended_with_sessions
+        ):
             return None
         ratelimit.hit(f"token:{row.pk}", limit=settings.HABEAS_API_RATE_PER_TOKEN)
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_STEP:

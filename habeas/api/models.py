@@ -32,12 +32,22 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The account's session epoch when the token was made. Whatever ends the
+    # account's sessions (a password change, "log out everywhere", disabling it, a
+    # two-factor reset) moves the epoch on and so ends its tokens too, for good:
+    # a stolen token does not outlive what its victim does about the theft.
+    epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"API token {self.prefix} ({self.name})"
+
+    @property
+    def ended_with_sessions(self) -> bool:
+        """The account's sessions were ended after this token was made."""
+        return self.epoch != self.user.session_epoch
 
     @property
     def may_write(self) -> bool:

@@ -15,7 +15,7 @@ from .models import ApiToken
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+    return ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at", "-id")
 
 
 def api_token_of(*, user: User, public_id: UUID) -> ApiToken:

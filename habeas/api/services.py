@@ -79,6 +79,7 @@ def api_token_create(
             digest=token_digest(token),
             scope=scope,
             expires_at=timezone.now() + timedelta(days=days),
+            epoch=user.session_epoch,
         )
         row.full_clean(exclude=["prefix"])
         try:
