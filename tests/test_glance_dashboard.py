@@ -59,21 +59,22 @@ def _a_register(alice):
         disappeared_on="2023-03-01",
     )
     _case(alice, "Q-2020", opened=datetime(2026, 8, 1, tzinfo=UTC), disappeared_on="2020-05-01")
-    _case(
-        alice,
-        "R-NORMAL",
-        opened=datetime(2026, 12, 5, tzinfo=UTC),
-        disappeared_on="2019-01-01",
-        last_contact_on="2026-12-05",
-    )
-    _case(
-        alice,
-        "R-URGENT",
-        opened=datetime(2026, 12, 5, tzinfo=UTC),
-        priority=1,
-        disappeared_on="2019-01-01",
-        last_contact_on="2026-12-05",
-    )
+    _with_news_this_week(alice, "R-NORMAL")
+    _with_news_this_week(alice, "R-URGENT", priority=1)
+
+
+def _with_news_this_week(alice, reference: str, *, priority: int = 3):
+    """Gone since 2019, seen on 5 Dec 2026: news this week, no window open."""
+    opened = datetime(2026, 12, 5, tzinfo=UTC)
+    case = _case(alice, reference, opened=opened, priority=priority, disappeared_on="2019-01-01")
+    with time_machine.travel(opened, tick=False):
+        cases.event_add(
+            case=case,
+            kind="sighting",
+            occurred_on=PartialDate.parse("2026-12-05"),
+            description="Seen at the prison gate by a relative.",
+            by=alice,
+        )
 
 
 def test_what_needs_action_today_comes_first_each_in_its_own_order(login, alice):
@@ -138,13 +139,7 @@ def test_the_dashboard_reads_a_fixed_number_of_queries_however_many_cases(login,
             alice, f"W-{i}", opened=datetime(2026, 11, 2, tzinfo=UTC), disappeared_on="2026-11-01"
         )
         _case(alice, f"Q-{i}", opened=datetime(2026, 8, 1, tzinfo=UTC), disappeared_on="2020-05-01")
-        _case(
-            alice,
-            f"R-{i}",
-            opened=datetime(2026, 12, 5, tzinfo=UTC),
-            disappeared_on="2019-01-01",
-            last_contact_on="2026-12-05",
-        )
+        _with_news_this_week(alice, f"R-{i}")
     with time_machine.travel(TODAY, tick=False):
         detect_due(now=TODAY)
     assert Alert.objects.count() > 6

@@ -144,9 +144,21 @@ def test_a_year_only_date_counts_from_the_end_of_that_year(login, case):
 
 
 def test_correcting_the_last_contact_moves_it_both_ways(alice, case):
-    cases.case_update(case=case, by=alice, last_contact_on=PartialDate.parse("Mar 2022"))
+    # A last contact after the disappearance moves the disappearance too (the
+    # services refuse one without the other).
+    cases.case_update(
+        case=case,
+        by=alice,
+        disappeared_on=PartialDate.parse("Mar 2022"),
+        last_contact_on=PartialDate.parse("Mar 2022"),
+    )
     assert _silent_since(case) == datetime(2022, 4, 1, tzinfo=UTC)
-    cases.case_update(case=case, by=alice, last_contact_on=PartialDate.parse("2021-10-20"))
+    cases.case_update(
+        case=case,
+        by=alice,
+        last_contact_on=PartialDate.parse("2021-10-20"),
+        disappeared_on=PartialDate.parse("2021-10-20"),
+    )
     assert _silent_since(case) == CONTACT_END
 
 

@@ -380,6 +380,7 @@ def pfif_import(*, data: bytes, filename: str, country: str, by: User) -> PfifIm
     return batch
 
 
+@transaction.atomic
 def pfif_exported(*, by: User, people: int) -> None:
     """The audit entry of a staff export: who took how many people out."""
     audit_record(action="pfif.export", actor=by, detail={"people": people})
