@@ -26,7 +26,7 @@ from habeas.cases.models import Event
 from habeas.lib.partialdate import PartialDate
 from tests.support.alerts import raise_alert
 from tests.support.api import call, token_for
-from tests.test_authorization_matrix import API_BODIES
+from tests.support.api_bodies import API_BODIES
 
 PREFIX = "/api/v1"
 

@@ -134,4 +134,9 @@ def test_case_create_and_update_refuse_a_future_disappearance_or_last_contact(al
     )
     alices_case.refresh_from_db()
     assert alices_case.last_contact_on == PartialDate.parse("2021-10-20 12:43")
-    cases.case_update(case=alices_case, by=alice, last_contact_on=PartialDate.parse(THIS_YEAR))
+    cases.case_update(  # "2026" typed in 2026 is its precision, not the future
+        case=alices_case,
+        by=alice,
+        disappeared_on=PartialDate.parse(THIS_YEAR),
+        last_contact_on=PartialDate.parse(THIS_YEAR),
+    )

@@ -243,3 +243,15 @@ def test_a_header_that_could_be_two_fields_is_left_for_the_user():
     # "place … of disappearance" and "date of disappearance" both fit: Habeas does not guess.
     assert columns.suggest_mapping(["Place and date of disappearance"]) == {}
     assert columns.suggest_mapping(["Place of disappearance (town)"]) == {0: "disappeared_place"}
+
+
+def test_brackets_inside_a_name_are_the_names_own():
+    """Only "A (B)" is two spellings; brackets inside a cell (a formula a partner's
+    sheet carries, an apostrophe-quoted export) stay in the one name."""
+    assert [n.text for n in values.parse_names("Атаев Бегенч (Begench Atayev)")] == [
+        "Атаев Бегенч",
+        "Begench Atayev",
+    ]
+    formula = '=HYPERLINK("http://evil.example/","Click")'
+    assert [n.text for n in values.parse_names(formula)] == [formula]
+    assert [n.text for n in values.parse_names("Ivan (Vanya) Petrov")] == ["Ivan (Vanya) Petrov"]

@@ -14,8 +14,7 @@ from habeas.cases import services as cases
 from habeas.cases.models import Case, PersonName
 from habeas.imports import columns, values
 from habeas.lib.partialdate import PartialDate
-
-from .test_import_web import _text, _to_dry_run, _upload, _upload_id
+from tests.support.imports import _text, _to_dry_run, _upload, _upload_id
 
 SHEET = (
     "№;ФИО;Страна;Дата исчезновения;Обстоятельства;Примечание;Контакты родственников;Источник\n"

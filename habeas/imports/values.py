@@ -179,7 +179,9 @@ _SCRIPT_ALIASES = {"Hira": "Kana", "Zzzz": "Zyyy"}
 # ";", new lines, and " / " between spellings ("Аманов Бахтияр / Bakhtiyar Amanov").
 _NAME_SEPARATORS = re.compile(r"[;\n\r]+|\s+/\s+")
 # A spelling given in brackets after another: "Атаев Бегенч (Begench Atayev)".
-_BRACKETED = re.compile(r"\(([^()]*)\)")
+# "Атаев Бегенч (Begench Atayev)": a second spelling in brackets after the first, and
+# only that: brackets elsewhere in a cell (a formula, "O(Neill)") are the name's own.
+_BRACKETED = re.compile(r"^(.*\S)\s+\(([^()]+)\)\s*$")
 _LETTER = re.compile(r"[^\W\d_]")
 # The common cases told at once: names only in basic Latin or only in Russian letters.
 _PLAIN = ((re.compile(r"[A-Za-z\s.,'’ʼ()-]+"), "Latn"), (re.compile(r"[А-яЁё\s.,'’ʼ()-]+"), "Cyrl"))
@@ -211,8 +213,8 @@ def _spellings(text: str) -> list[str]:
     the spelling it follows."""
     found: list[str] = []
     for part in _NAME_SEPARATORS.split(text):
-        found.append(_BRACKETED.sub(" ", part))
-        found += _BRACKETED.findall(part)
+        bracketed = _BRACKETED.match(part)
+        found += bracketed.groups() if bracketed else [part]
     return found
 
 
