@@ -18,6 +18,7 @@ from habeas.alerts.models import Alert, Deadline, Rule
 from habeas.audit.models import AuditEntry
 from habeas.cases import services as cases
 from habeas.cases.models import Case, Person, Priority
+from habeas.imports import plan as plan_module
 from habeas.imports import selectors, services, storage
 from habeas.imports.models import ImportBatch, ImportedRecord, ImportUpload
 from habeas.imports.plan import Action
@@ -429,19 +430,76 @@ def test_only_its_creator_or_an_administrator_replaces_a_saved_mapping(alice, ch
     assert AuditEntry.objects.filter(action="import.mapping_save").count() == 3
 
 
-def test_a_file_without_references_gets_one_per_row_the_same_on_every_import(alice):
+def test_a_file_without_references_gets_a_random_one_per_row_and_is_found_again(alice):
     headers = ["name", "country"]
-    plan = _plan(alice, ["Azat Isakov", "TM"], ["Dilshod Rahimov", "UZ"], headers=headers)
+    rows = (["Azat Isakov", "TM"], ["Dilshod Rahimov", "UZ"])
+    plan = _plan(alice, *rows, headers=headers)
     made = [row.values["case"]["reference"] for row in plan.rows]
     assert all(ref.startswith("IMP-") and len(ref) == 14 for ref in made)
-    assert made == [
-        r.values["case"]["reference"]
-        for r in _plan(
-            alice, ["Azat Isakov", "TM"], ["Dilshod Rahimov", "UZ"], headers=headers
-        ).rows
-    ]
+    # Not made from the row: another import of it (another team's) gets others.
+    assert set(made).isdisjoint(
+        r.values["case"]["reference"] for r in _plan(alice, *rows, headers=headers).rows
+    )
     _commit(alice, plan)
     assert sorted(Case.objects.values_list("reference", flat=True)) == sorted(made)
+    assert _plan(alice, *rows, headers=headers).counts[Action.ALREADY] == 2
+
+
+# --- another team's import of the same file tells nothing ----------------------------------
+
+SHARED = ["external_id", "name", "birth_date", "country", "disappeared_on"]
+LIST = (
+    ["KG-7", "Azat Isakov", "1990", "KG", "2021"],
+    ["KG-8", "Bakyt Ormonov", "1975", "KG", "2019"],
+)
+NO_ID = ["name", "birth_date", "country", "disappeared_on"]
+
+
+def _said(plan):
+    return [(row.action, row.problems, row.already, row.candidates) for row in plan.rows]
+
+
+@pytest.mark.parametrize("headers", [SHARED, NO_ID], ids=["external id", "content hash"])
+def test_two_teams_importing_the_same_file_each_get_their_own_cases_and_learn_nothing(
+    alice, charlie, headers
+):
+    rows = [r[-len(headers) :] for r in LIST]
+    never_seen = _said(_plan(charlie, *rows, headers=headers))
+    early = _plan(charlie, *rows, headers=headers)  # charlie's dry run, before alice commits
+    _commit(alice, _plan(alice, *rows, headers=headers))
+    plan = _plan(charlie, *rows, headers=headers)
+    assert _said(plan) == never_seen
+    assert plan.counts[Action.CREATE] == 2
+    # Nor at the commit, even of a dry run made before alice's import.
+    batch = _commit(charlie, early)
+    assert batch.created == 2
+    theirs = Case.objects.filter(created_by=charlie)
+    assert theirs.count() == 2 and Case.objects.filter(created_by=alice).count() == 2
+    assert set(theirs.values_list("reference", flat=True)).isdisjoint(
+        Case.objects.filter(created_by=alice).values_list("reference", flat=True)
+    )
+    assert not AuditEntry.objects.filter(actor_id=charlie.pk, action="access.denied").exists()
+    # And each finds their own import again.
+    assert _plan(charlie, *rows, headers=headers).counts[Action.ALREADY] == 2
+    assert _plan(alice, *rows, headers=headers).counts[Action.ALREADY] == 2
+
+
+def test_a_made_reference_taken_by_a_hidden_case_is_silently_replaced(alice, charlie, monkeypatch):
+    # alice gets A; charlie draws A too (taken: he gets B), alice then C, charlie D.
+    made = iter(["aaaaaaaaaa", "aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc", "dddddddddd"])
+    monkeypatch.setattr(plan_module.secrets, "token_hex", lambda n: next(made))
+    _commit(alice, _plan(alice, ["Azat Isakov", "KG"], headers=["name", "country"]))
+    assert Case.objects.get().reference == "IMP-AAAAAAAAAA"
+    plan = _plan(charlie, ["Someone Else", "KG"], headers=["name", "country"])
+    assert _said(plan) == [(Action.CREATE, [], "", [])]
+    assert plan.rows[0].values["case"]["reference"] == "IMP-BBBBBBBBBB"
+    # Taken between charlie's dry run and his commit: another one, nothing refused.
+    _commit(alice, _plan(alice, ["Gulnara Berdyeva", "KG"], headers=["name", "country"]))
+    assert Case.objects.filter(reference="IMP-CCCCCCCCCC").exists()
+    plan.rows[0].values["case"]["reference"] = "IMP-CCCCCCCCCC"
+    _commit(charlie, plan)
+    assert Case.objects.get(created_by=charlie).reference == "IMP-DDDDDDDDDD"
+    assert not AuditEntry.objects.filter(actor_id=charlie.pk, action="access.denied").exists()
 
 
 def test_the_commit_deletes_the_upload_it_was_read_from(alice, django_capture_on_commit_callbacks):

@@ -19,8 +19,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import secrets
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
@@ -130,6 +131,7 @@ class PlanRow:
     candidates: list[Candidate] = field(default_factory=list)
     already: str = ""  # "already imported on …" / "same as row N"
     warnings: list[str] = field(default_factory=list)  # imported, but worth a look
+    reference_made: bool = False  # the row gave no reference: Habeas made one
     # What would be written: "names" [(text, script)], "person" {...}, "case" {...}, "tags".
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -180,10 +182,15 @@ def cell_value(key: str, text: str) -> Any:
     return value
 
 
-def reference_made(key: str) -> str:
-    """The reference of a case whose row gives none: made from the row's key, so the
-    same row gets the same one ("IMP-3FA2B9C01D")."""
-    return "IMP-" + hashlib.sha256(key.encode()).hexdigest()[:10].upper()
+def reference_made(taken: Container[str] = ()) -> str:
+    """The reference of a case whose row gives none ("IMP-3FA2B9C01D"): random, never
+    made from the row, and not one in `taken` (upper-cased). A reference made from the
+    row's content would be the one another team's import of the same row made: its
+    clash would tell an importer that someone else recorded that person."""
+    while True:
+        made = "IMP-" + secrets.token_hex(5).upper()
+        if made not in taken:
+            return made
 
 
 def row_key(values: dict[str, str], external_id: str) -> str:
@@ -270,9 +277,10 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
     script = parsed.get("name_script", "")
     person_fields = {k: parsed[k] for k in PERSON_FIELDS if k in parsed}
     case_fields = {k: parsed[k] for k in CASE_FIELDS if k in parsed and parsed[k] is not None}
-    case_fields["reference"] = one_line(case_fields.get("reference", "")) or reference_made(
-        plan_row.key
-    )
+    case_fields["reference"] = one_line(case_fields.get("reference", ""))
+    if not case_fields["reference"]:
+        case_fields["reference"] = reference_made()
+        plan_row.reference_made = True
     written = {
         # Each spelling with its script as the services would settle it (_script_for:
         # the one given, or the one its letters are in), and the readings of its words
@@ -429,6 +437,11 @@ def import_plan_build(
             batch.append(plan_row)  # an earlier import of it still says so
         else:
             reference = plan_row.values["case"]["reference"].upper()
+            if plan_row.reference_made and (reference in taken or reference in seen_refs):
+                # A made reference taken, perhaps by a case the importer cannot see:
+                # another one, and nothing said.
+                reference = reference_made(taken.keys() | seen_refs.keys())
+                plan_row.values["case"]["reference"] = reference
             if reference in seen_refs:
                 plan_row.problems.append(
                     (

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,11 +25,12 @@ from django.utils.translation import ngettext
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases import services as cases_services
+from habeas.cases.access import cases_visible_to
 from habeas.cases.models import Person
 
 from . import bulk, storage
 from .models import ImportBatch, ImportedRecord, ImportMapping, ImportUpload
-from .plan import Action, ImportPlan, PlanRow, references_taken
+from .plan import Action, ImportPlan, PlanRow, reference_made, references_taken
 
 NEW, SKIP, SAME = "new", "skip", "same:"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -107,7 +109,7 @@ def import_commit(
             new_rows.append(row)
         else:
             same_rows.append((row, decided[len(SAME) :]))
-    _recheck(new_rows + [row for row, _p in same_rows])
+    _recheck(new_rows + [row for row, _p in same_rows], by)
     batch = ImportBatch.objects.create(
         created_by=by, file_sha256=file_sha256, filename=filename[:255], rows=len(plan.rows)
     )
@@ -140,16 +142,36 @@ def batch_counts(batch: ImportBatch) -> dict[str, int]:
     }
 
 
-def _recheck(rows: list[PlanRow]) -> None:
+def _recheck(rows: list[PlanRow], by: User) -> None:
     """What may have changed since the dry run, inside the commit's transaction: a
-    reference taken meanwhile, a row imported meanwhile (another tab, another user)."""
+    reference taken meanwhile, a row imported meanwhile (another tab, another user).
+    Only imports into cases `by` may see count, as in the dry run: another team's
+    import of the same row is none of the importer's business (saying "this row is
+    recorded now" would tell them so). A reference Habeas made that was taken
+    meanwhile is silently replaced by another."""
     taken = references_taken()
-    clashes = [row for row in rows if row.values["case"]["reference"].upper() in taken]
+    clashes = []
+    in_file = {row.values["case"]["reference"].upper() for row in rows}
+    for row in rows:
+        reference = row.values["case"]["reference"].upper()
+        if reference not in taken:
+            continue
+        if row.reference_made:
+            made = reference_made(taken.keys() | in_file)
+            row.values["case"]["reference"] = made
+            in_file.add(made)
+        else:
+            clashes.append(row)
     keys = [row.key for row in rows]
     done: set[str] = set()
+    visible = cases_visible_to(by)
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        done.update(ImportedRecord.objects.filter(key__in=chunk).values_list("key", flat=True))
+        done.update(
+            ImportedRecord.objects.filter(key__in=chunk)
+            .filter(Exists(visible.filter(pk=OuterRef("case_id"))))
+            .values_list("key", flat=True)
+        )
     clashes += [row for row in rows if row.key in done and row not in clashes]
     if clashes:
         clashes.sort(key=lambda row: row.number)
