@@ -27,7 +27,9 @@ def _is_local(host: str | None) -> bool:
         return False
 
 
-@register()
+# A deploy check: a demo or a laptop on loopback is right to stay local, and every
+# command (make run included) would otherwise print it.
+@register(deploy=True)
 def check_pfif_addresses(app_configs: Any = None, **kwargs: Any) -> list:
     messages: list = []
     site = settings.HABEAS_SITE_URL
