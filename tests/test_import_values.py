@@ -255,3 +255,12 @@ def test_brackets_inside_a_name_are_the_names_own():
     formula = '=HYPERLINK("http://evil.example/","Click")'
     assert [n.text for n in values.parse_names(formula)] == [formula]
     assert [n.text for n in values.parse_names("Ivan (Vanya) Petrov")] == ["Ivan (Vanya) Petrov"]
+
+
+def test_invisible_and_direction_characters_are_cleaned_as_the_forms_clean_them():
+    """A name with a zero-width space and a right-to-left override inside is stored as
+    the forms store it, so search and the duplicate check find the person
+    (review-adversary #5)."""
+    assert [n.text for n in values.parse_names("Azat\u200b Isa\u202ekov")] == ["Azat Isakov"]
+    assert values.parse_tags("jour\u200bnalist, \u202eexile") == ["journalist", "exile"]
+    assert values.parse_text("seen\u0007 at the gate") == "seen at the gate"

@@ -35,6 +35,7 @@ from habeas.lib.partialdate import (
     PartialDate,
     PartialDateError,
 )
+from habeas.lib.text import one_line, plain_text
 
 MAX_NAME = 300  # Person.display_name
 MAX_TAG = 60  # cases.forms.TagsField
@@ -74,7 +75,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def parse_text(text: str) -> str:
     """Free text as written; control characters (other than new lines and tabs) dropped."""
     text = _strip(text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
+    return plain_text(_CONTROL.sub("", text))
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -193,7 +194,9 @@ def parse_names(text: str) -> list[ParsedName]:
     names: list[ParsedName] = []
     seen: set[str] = set()
     for part in _spellings(_strip(text)):
-        name = " ".join(part.split())
+        # The cleaning the forms and the API give a name (habeas.lib.text.one_line):
+        # "Azat\u200b Isa\u202ekov" is "Azat Isakov", found by search and duplicates.
+        name = one_line(part)
         if not name or name.casefold() in seen:
             continue
         if not _LETTER.search(name):
@@ -532,7 +535,7 @@ def parse_tags(text: str) -> list[str]:
     """Tags separated by commas, ";" or new lines, each once, as the case form takes them."""
     tags: list[str] = []
     for part in re.split(r"[,;\n\r]+", _strip(text)):
-        tag = " ".join(part.split())
+        tag = one_line(part)
         if not tag or tag in tags:
             continue
         if len(tag) > MAX_TAG:
