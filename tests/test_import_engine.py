@@ -518,3 +518,17 @@ def test_a_committed_file_and_its_cases_are_its_importers_only(alice, bob):
     with pytest.raises(Http404):
         selectors.import_batch_read(user=bob, public_id=batch.public_id)
     assert list(selectors.import_batch_cases(batch=batch, user=bob)) == []
+
+
+def test_a_row_with_an_empty_country_or_name_is_refused_on_its_column(alice):
+    """As on the form and the API: every case has a country and a name, also the rows
+    under a merged country cell, which come in empty (user replay #2)."""
+    plan = _plan(
+        alice,
+        ["R-1", "Azat Isakov", "", "", "20.10.2021", ""],
+        ["R-2", "", "", "TM", "20.10.2021", ""],
+        ["R-3", "Azat Isakov", "", "TM", "20.10.2021", ""],
+    )
+    assert [row.action for row in plan.rows] == [Action.REFUSED, Action.REFUSED, Action.CREATE]
+    assert "needs the country" in dict(plan.rows[0].problems)["country"]
+    assert "needs the person's name" in dict(plan.rows[1].problems)["name"]

@@ -235,6 +235,12 @@ def mapping_problems(
     return problems, at
 
 
+def _empty_required(key: str) -> str:
+    if key == "name":
+        return _("This cell is empty: every case needs the person's name.")
+    return _("This cell is empty: every case needs the country (the State concerned).")
+
+
 def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) -> PlanRow:
     plan_row = PlanRow(number=row.number)
     raw: dict[str, str] = {}
@@ -258,6 +264,15 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
             parsed[key] = cell_value(key, text)
         except ValueProblem as problem:
             plan_row.problems.append((headers[index], str(problem)))
+    # A case needs a name and a country on every row, as on the form and the API: a
+    # merged country cell leaves the rows under it empty.
+    for key in REQUIRED_FIELDS:
+        if (
+            key in header_of
+            and not parsed.get(key)
+            and not any(header == header_of[key] for header, _message in plan_row.problems)
+        ):
+            plan_row.problems.append((header_of[key], _empty_required(key)))
     plan_row.key = row_key(raw, raw.get("external_id", ""))
     if plan_row.problems:
         plan_row.action = Action.REFUSED
