@@ -100,3 +100,22 @@ def test_the_services_refuse_a_last_contact_after_the_disappearance(alice, alice
         last_contact_on=PartialDate.parse("2021-10-20 12:43"),
         by=alice,
     )
+
+
+def test_a_persons_one_line_fields_are_cleaned_for_every_way_in(alice):
+    """The API and an import reach the services without the forms' cleaning: a
+    direction override in "seen in" or an occupation would reorder what a document
+    prints (review-adversary #10)."""
+    person = cases.person_create(name="Azat Isakov", occupation="jour\u202enalist", by=alice)
+    assert person.occupation == "journalist"
+    cases.person_update(person=person, affiliation="Memo\u200brial", by=alice)
+    person.refresh_from_db()
+    assert person.affiliation == "Memorial"
+    name = cases.person_name_add(
+        person=person,
+        text="Azat Isakow",
+        seen_in="ministry\u202e letter",
+        language="t\u200bk",
+        by=alice,
+    )
+    assert (name.seen_in, name.language) == ("ministry letter", "tk")

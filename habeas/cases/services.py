@@ -102,6 +102,9 @@ def _name_text(text: str) -> str:
 def _name_store(name: PersonName, *, by: User) -> None:
     """Validate and save a spelling; a primary one becomes the person's display name.
     Every change is kept in the names' and the person's history."""
+    # One-line fields, cleaned here for every way in (a form, the API, an import): a
+    # direction override in "seen in" would reorder what a document prints.
+    name.language, name.seen_in = one_line(name.language), one_line(name.seen_in)
     name.full_clean()
     if name.is_primary:
         person = name.person
@@ -207,7 +210,7 @@ def person_create(
     name = one_line(name)
     if not name:
         raise ValidationError({"name": _("Enter the person's name.")})
-    person = Person(display_name=name, **fields)
+    person = Person(display_name=name, **_person_lines(fields))
     person.full_clean()
     changed_by(person, by)
     person.save()
@@ -221,6 +224,17 @@ def person_create(
         by=by,
     )
     return person
+
+
+# A person's one-line fields, cleaned as a name is (habeas.lib.text.one_line).
+PERSON_LINES = ("occupation", "affiliation")
+
+
+def _person_lines(fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: one_line(value) if key in PERSON_LINES and isinstance(value, str) else value
+        for key, value in fields.items()
+    }
 
 
 def _check_born_before(person: Person, case: Case | None = None) -> None:
@@ -267,6 +281,7 @@ def _check_last_contact(case: Case) -> None:
 
 @transaction.atomic
 def person_update(*, person: Person, by: User, **fields: Any) -> Person | None:
+    fields = _person_lines(fields)
     for field, value in fields.items():
         setattr(person, field, value)
     if "birth_date" in fields:
