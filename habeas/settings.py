@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "habeas.alerts",
     "habeas.evidence",
     "habeas.imports",
+    "habeas.protection",
     "habeas.exports",
     "habeas.pfif",
     "habeas.api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("habeas.sources.urls")),
     path("", include("habeas.organisation.urls")),
     path("", include("habeas.imports.urls")),
+    path("", include("habeas.protection.urls")),
     path("", include("habeas.exports.urls")),
     path("", include("habeas.pfif.urls")),
     path("", include("habeas.api.urls")),

@@ -35,6 +35,21 @@ ADVOCACY_MARGIN = timedelta(minutes=5)
 HOUSEKEEPING_EVERY = timedelta(days=1)
 
 
+# Steps an app above alerts adds to every pass (`register_step`, from its
+# AppConfig.ready): the watcher cannot import those apps (the import layers), yet
+# their work must ride the same loop, heartbeat and crash-safe outbox. They run
+# after alerts are raised and before delivery, so what they hand to the outbox
+# leaves in the same pass.
+StepFn = Callable[[datetime, Callable[[], bool]], object]
+_EXTRA_STEPS: dict[str, StepFn] = {}
+
+
+def register_step(name: str, step: StepFn) -> None:
+    """Add `step(now, stop)` to every pass under `name` (its result goes in the
+    heartbeat's summary). Registering a name again replaces it."""
+    _EXTRA_STEPS[name] = step
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -111,6 +126,7 @@ def watch_pass(
         ("synced", lambda: detection.sync_changed(now=started)),
         ("raised", lambda: detection.detect_due(now=started)),
         ("woken", lambda: detection.wake_snoozed(now=started)),
+        *((name, lambda step=step: step(started, stop)) for name, step in _EXTRA_STEPS.items()),
         ("delivered", lambda: _deliver(outbox, worker, now, stop)),
         ("sessions_purged", lambda: _purge_sessions(state, started)),
         ("audit_head", lambda: audit_head.audit_head_export_due(now=started, stop=stop)),

@@ -1,0 +1,2 @@
+"""People at risk: check-in plans, duress, escalation, and the case opened from
+an emergency file."""

@@ -1,0 +1,1 @@
+"""Pages of people at risk and the check-in page."""
