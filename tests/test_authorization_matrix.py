@@ -27,6 +27,7 @@ from tests.support.pages import (
     url_for,
     url_names,
 )
+from tests.support.protection import protection_ids
 
 ROLES = ("anonymous", "outsider", "read_only", "member", "member_grant", "admin")
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -182,6 +183,23 @@ MATRIX: dict[str, dict[str, int]] = {
     "import_dry_run": {**IMPORTER_ONLY, "member": 302},  # no mapping chosen yet: to that step
     "import_commit": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "import_result": IMPORTER_ONLY,
+    # People at risk (habeas.protection): their team only; administrators manage
+    # the team (by the team index) without reading anything else.
+    "protection:at_risk_list": SIGNED_IN,
+    "protection:enrol": WRITERS,
+    "protection:team_index": ADMIN_ONLY,
+    "protection:at_risk_detail": CASE_READ,
+    "protection:photo": CASE_READ,
+    "protection:at_risk_edit": CASE_WRITE,
+    "protection:file_edit": CASE_WRITE,
+    "protection:photo_edit": CASE_WRITE,
+    "protection:plan_edit": CASE_WRITE,
+    "protection:contacts_edit": CASE_WRITE,
+    "protection:close": CASE_WRITE,
+    "protection:case_open": CASE_WRITE,
+    "protection:team": ADMIN_ONLY,  # leads too; the lead (alice) is not one of the six
+    "protection:end": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    "protection:verify": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
 }
 
 
@@ -231,6 +249,7 @@ def world(alice, bob, vera, charlie, ada, contested_case):
             created_by=bob, sha256="0" * 64, country="TM"
         ).public_id,
         **import_ids(bob),
+        **protection_ids(alice, members=[bob, grace], read_only=[vera]),
     }
     users = {
         "anonymous": None,
@@ -272,6 +291,8 @@ CASE_POST_ONLY = (
     "alert_acknowledge",
     "alert_snooze",
     "alert_resend",
+    "protection:end",
+    "protection:verify",
 )
 
 

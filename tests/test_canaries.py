@@ -25,12 +25,15 @@ from tests.support.pages import (
     url_for,
     url_names,
 )
+from tests.support.protection import protection_ids
 
 IDENTITY = "CANARY-SRC-IDENTITY-7f3a"
 CONTACT = "CANARY-SRC-CONTACT-91bc"
 RELATIVE = "CANARY-REL-CONTACT-44de"
 NOTES = "CANARY-SRC-NOTES-2d81"
-CANARIES = (IDENTITY, CONTACT, RELATIVE, NOTES)
+# In every text of a person at risk's emergency file (tests/support/protection.py).
+EMERGENCY = "CANARY-EMERGENCY-5e1f"
+CANARIES = (IDENTITY, CONTACT, RELATIVE, NOTES, EMERGENCY)
 
 
 @pytest.fixture
@@ -76,6 +79,8 @@ def seeded(alice, bob, contested_case, caplog):
             created_by=bob, sha256="0" * 64, country="TM"
         ).public_id,
         **import_ids(bob),
+        # alice's person at risk, whose team bob is not on.
+        **protection_ids(alice, mark=EMERGENCY),
     }
 
 
@@ -172,6 +177,10 @@ def test_the_audit_log_history_and_logs_carry_no_canary(every_log_record, seeded
             ("sources_source", "notes"),
             ("sources_historicalsource", "notes"),
             ("cases_relative", "contact"),
+            ("protection_atrisk", "emergency_file"),
+            ("protection_atrisk", "photo"),
+            ("protection_safetycontact", "name"),
+            ("protection_safetycontact", "target"),
         ]:
             cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608 (fixed names)
             _assert_clean(" ".join(row[0] for row in cursor.fetchall()), f"{table}.{column}")

@@ -22,33 +22,46 @@ from tests.support.alerts import raise_alert
 API_NAMESPACE = "api-v1"
 
 
-def _walk(patterns, *, api: bool, inside: bool = False):
+def _walk(patterns, *, api: bool, inside: bool = False, namespace: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             within = inside or pattern.namespace == API_NAMESPACE
-            yield from _walk(pattern.url_patterns, api=api, inside=within)
+            # An app's own namespace ("protection:") is part of its pages' names.
+            there = (
+                f"{namespace}{pattern.namespace}:"
+                if pattern.namespace and not within
+                else namespace
+            )
+            yield from _walk(pattern.url_patterns, api=api, inside=within, namespace=there)
         elif inside is api:
-            yield pattern
+            yield namespace, pattern
 
 
 def url_patterns() -> list[URLPattern]:
     """Every URL pattern of the site's pages (the API's are in api_url_patterns)."""
-    return list(_walk(get_resolver().url_patterns, api=False))
+    return [pattern for _, pattern in _walk(get_resolver().url_patterns, api=False)]
 
 
 def api_url_patterns() -> list[URLPattern]:
     """Every URL pattern of the JSON API (reverse them as "api-v1:<name>")."""
-    return list(_walk(get_resolver().url_patterns, api=True))
+    return [pattern for _, pattern in _walk(get_resolver().url_patterns, api=True)]
+
+
+def _named() -> dict[str, URLPattern]:
+    return {
+        namespace + pattern.name: pattern
+        for namespace, pattern in _walk(get_resolver().url_patterns, api=False)
+    }
 
 
 def url_names() -> set[str]:
-    """The name of every URL of the site."""
-    return {pattern.name for pattern in url_patterns()}
+    """The name of every URL of the site (with its namespace, if its app has one)."""
+    return set(_named())
 
 
 def url_for(name: str, ids: dict) -> str:
     """The URL named `name`, its parameters taken from `ids`."""
-    pattern = next(p for p in url_patterns() if p.name == name)
+    pattern = _named()[name]
     kwargs = {k: ids[k] for k in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)
 
