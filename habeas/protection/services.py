@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import base64
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -29,60 +28,9 @@ from habeas.cases.models import Case, CaseMember, ContactChannel
 from habeas.lib.partialdate import PartialDate
 from habeas.lib.text import one_line
 
+from . import pins, schedule
 from .emergency import EmergencyFile
 from .models import AtRisk, AtRiskMember, CheckIn, Escalation, Plan, SafetyContact
-
-# --- Stand-ins until protcheckin's pins and protladder's schedule land ----------
-
-
-def _pins() -> Any:
-    from . import pins  # type: ignore[attr-defined]
-
-    return pins
-
-
-def _new_link_token() -> str:
-    try:
-        return str(_pins().new_link_token())
-    except ImportError:
-        return secrets.token_urlsafe(16)
-
-
-def _link_key(token: str) -> str:
-    try:
-        return str(_pins().link_key(token))
-    except ImportError:
-        import hashlib
-        import hmac
-
-        from habeas.core.encryption import keyring
-
-        key = keyring().derive("protection.plan.link_key")
-        return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
-
-
-def _hash_pin(pin: str) -> str:
-    try:
-        return str(_pins().hash_pin(pin))
-    except ImportError:
-        from django.contrib.auth.hashers import make_password
-
-        return make_password(pin)
-
-
-def _next_deadline(plan: Plan, after: datetime) -> datetime | None:
-    try:
-        from . import schedule  # type: ignore[attr-defined]
-    except ImportError:
-        if plan.paused_until and plan.paused_until > after:
-            return None
-        hours = plan.every_hours or 24
-        if plan.travel_until and plan.travel_until > after and plan.travel_every_hours:
-            hours = plan.travel_every_hours
-        return after + timedelta(hours=hours, minutes=plan.grace_minutes)
-    result: datetime | None = schedule.next_deadline(plan, after)
-    return result
-
 
 # --- Enrolment and the team ------------------------------------------------------
 
@@ -266,32 +214,6 @@ def end(*, at_risk: AtRisk, by: User, now: datetime | None = None) -> AtRisk:
 # --- The plan --------------------------------------------------------------------
 
 PIN_PATTERN = re.compile(r"[0-9]{4,8}")
-_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-_CRON_PART = re.compile(r"(\*|\d+(?:-\d+)?)(?:/(\d+))?")
-
-
-def cron_problem(text: str) -> str:
-    """Why `text` is not five cron fields (minute hour day month weekday), or ""."""
-    parts = text.split()
-    if len(parts) != 5:
-        return _("A schedule has five fields: minute, hour, day, month, weekday.")
-    for part, (low, high) in zip(parts, _CRON_RANGES, strict=True):
-        for item in part.split(","):
-            match = _CRON_PART.fullmatch(item)
-            if match is None:
-                return _("“%(part)s” is not a cron field.") % {"part": part}
-            numbers = [int(n) for n in re.findall(r"\d+", match.group(1))]
-            if any(n < low or n > high for n in numbers) or (
-                len(numbers) == 2 and numbers[0] > numbers[1]
-            ):
-                return _("“%(part)s” is outside %(low)s–%(high)s.") % {
-                    "part": part,
-                    "low": low,
-                    "high": high,
-                }
-            if match.group(2) is not None and int(match.group(2)) == 0:
-                return _("“%(part)s” steps by zero.") % {"part": part}
-    return ""
 
 
 @dataclass(frozen=True)
@@ -347,9 +269,10 @@ def _check_plan(plan: Plan, now: datetime) -> None:
             errors["every_hours"] = _("Say every how many hours the person checks in.")
         plan.schedule = ""
     elif plan.kind == Plan.Kind.SCHEDULE:
-        problem = cron_problem(plan.schedule)
-        if problem:
-            errors["schedule"] = problem
+        try:
+            schedule.validate_cron(plan.schedule, plan.time_zone)
+        except ValidationError as error:
+            errors["schedule"] = " ".join(error.messages)
         plan.every_hours = None
     else:
         errors["kind"] = _("Choose how often the person checks in.")
@@ -379,12 +302,11 @@ def _check_plan(plan: Plan, now: datetime) -> None:
 def _pins_chosen(pin: str, duress_pin: str) -> tuple[str, str]:
     """The two PINs: as chosen with the person, or made here when both are left
     empty. 4 to 8 digits, and different."""
-    pin, duress_pin = pin.strip(), duress_pin.strip()
+    pin, duress_pin = pins.pin_normalised(pin), pins.pin_normalised(duress_pin)
     if not pin and not duress_pin:
-        pin = f"{secrets.randbelow(10**6):06d}"
-        duress_pin = pin
+        pin = duress_pin = pins.new_pin()
         while duress_pin == pin:
-            duress_pin = f"{secrets.randbelow(10**6):06d}"
+            duress_pin = pins.new_pin()
         return pin, duress_pin
     errors: dict[str, str] = {}
     for name, value in (("pin", pin), ("duress_pin", duress_pin)):
@@ -432,17 +354,17 @@ def plan_set(
     token = new_pin = new_duress = ""
     if first or reissue:
         new_pin, new_duress = _pins_chosen(pin, duress_pin)
-        token = _new_link_token()
-        plan.link_key = _link_key(token)
-        plan.pin_hash = _hash_pin(new_pin)
-        plan.duress_pin_hash = _hash_pin(new_duress)
+        token = pins.new_link_token()
+        plan.link_key = pins.link_key(token)
+        plan.pin_hash = pins.hash_pin(new_pin)
+        plan.duress_pin_hash = pins.hash_pin(new_duress)
         plan.failed_pins, plan.locked_until = 0, None
     elif pin or duress_pin:
         raise ValidationError({"pin": _("New PINs come with a new link: tick “issue a new link”.")})
     if not first:
         plan.version += 1
     plan.updated_at = now
-    plan.next_deadline = _next_deadline(plan, plan.last_check_in_at or now)
+    plan.next_deadline = schedule.next_deadline(plan, plan.last_check_in_at or now)
     plan.full_clean(exclude=["at_risk"])
     plan.save()
     changed = [name for name in PLAN_FIELDS if not first and before[name] != getattr(plan, name)]
@@ -576,7 +498,7 @@ def escalation_close(
     _close(escalation, by=by, outcome=outcome, reason=reason, now=now)
     plan = Plan.objects.select_for_update().filter(at_risk_id=escalation.at_risk_id).first()
     if plan is not None and escalation.at_risk.ended_at is None:
-        plan.next_deadline = _next_deadline(plan, now)
+        plan.next_deadline = schedule.next_deadline(plan, now)
         plan.save(update_fields=["next_deadline"])
     return escalation
 
