@@ -77,6 +77,23 @@ def env_webhooks(url_name: str, secret_name: str) -> list[tuple[str, str]]:
     return [(url, secret) for url in urls]
 
 
+def interface_languages(locale_dir: Path) -> list[tuple[str, str]]:
+    """English (the messages as written) and every language with a catalogue under
+    locale_dir, each named in its own language: adding a language is adding its
+    catalogue, no code change (CONTRIBUTING.md, "Add a language")."""
+    from django.conf.locale import LANG_INFO
+
+    codes = sorted(
+        path.parent.parent.name
+        for path in locale_dir.glob("*/LC_MESSAGES/django.po")
+        if path.parent.parent.name != "en"
+    )
+    return [("en", "English")] + [
+        (code.replace("_", "-").lower(), LANG_INFO.get(code.lower(), {}).get("name_local", code))
+        for code in codes
+    ]
+
+
 def default_data_dir(base_dir: Path) -> Path:
     """`./var` in a checkout; `./var` in the working directory for an installed package."""
     if (base_dir / "pyproject.toml").exists():

@@ -16,6 +16,7 @@ from habeas.conf import (
     env_networks,
     env_str,
     env_webhooks,
+    interface_languages,
     keyring,
     secret_key,
 )
@@ -65,10 +66,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "habeas.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language: the visitor's choice (the language cookie, set by the
+    # switch on every page), else Accept-Language; a signed-in user's own language
+    # wins over both (UserLanguageMiddleware, after authentication).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "habeas.accounts.middleware.UserLanguageMiddleware",
     # Control characters dropped from every form's text (habeas.lib.text.plain_text).
     "habeas.core.middleware.PlainTextInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +95,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -176,9 +183,12 @@ HABEAS_API_REFUSALS_PER_ADDRESS = env_int("HABEAS_API_REFUSALS_PER_ADDRESS", 10)
 HABEAS_TOTP_ISSUER = env_str("HABEAS_TOTP_ISSUER", "Habeas")
 
 LANGUAGE_CODE = "en"
-# "16 Nov 2026", "16 Nov 2026, 14:05": as partial dates are written (habeas/formats).
+# "16 Nov 2026", "16 ноября 2026 г.": as partial dates are written (habeas/formats).
 FORMAT_MODULE_PATH = ["habeas.formats"]
-LANGUAGES = [("en", "English"), ("ru", "Русский")]
+# The interface's catalogues (habeas/locale/<code>/LC_MESSAGES/django.po, compiled to
+# .mo at install); every language with one is offered, English always.
+LOCALE_PATHS = [BASE_DIR / "habeas" / "locale"]
+LANGUAGES = interface_languages(LOCALE_PATHS[0])
 TIME_ZONE = env_str("HABEAS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -201,11 +211,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The visitor's language (the switch on every page): like the session cookie, never
+# read by scripts, and gone when the browser closes, so a shared computer keeps no
+# trace of a visit to these pages.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = None
 
 # Behind TLS (the production configuration) every cookie is Secure and HSTS is on.
 HTTPS = env_bool("HABEAS_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("HABEAS_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

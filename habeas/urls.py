@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("habeas.accounts.urls")),
     path("", include("habeas.alerts.urls")),
     path("health/", core.health, name="health"),
+    path("language/", core.language_set, name="set_language"),
     path("", include("habeas.advocacy.urls")),
     path("", include("habeas.evidence.urls")),
     path("", include("habeas.cases.urls")),

@@ -67,6 +67,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "backup_codes": ENROLLED_ONLY,
     "two_factor_disable": ENROLLED_ONLY,
     "sessions_end_others": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "account_language": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    # The visitor's language switch: a GET sets nothing and goes back to the page.
+    "set_language": dict.fromkeys(ROLES, 302),
     "user_list": ADMIN_ONLY,
     "user_create": ADMIN_ONLY,
     "user_detail": ADMIN_ONLY,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UsernameField
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,20 @@ LOCKED_MESSAGE = _(
     "Too many failed attempts from this account or this address. "
     "Wait a while and try again, or ask an administrator."
 )
+
+
+class LanguageForm(forms.Form):
+    """The account's interface language; each language is named in itself, so a
+    user who landed in a language they cannot read still finds their own."""
+
+    language = forms.ChoiceField(label=_("Interface language"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language_field = cast(forms.ChoiceField, self.fields["language"])
+        language_field.choices = [("", _("As my browser asks"))] + [
+            (code, name) for code, name in settings.LANGUAGES
+        ]
 
 
 class CodeInput(forms.TextInput):

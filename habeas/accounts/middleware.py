@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import selectors, services
@@ -52,3 +53,20 @@ def _allowed_during_enrolment(request: HttpRequest) -> bool:
     except Resolver404:
         return False
     return match.url_name in ENROLMENT_URL_NAMES
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's own language (the account page) wins over the language
+    cookie and Accept-Language that LocaleMiddleware read: a caseworker on a
+    borrowed or shared computer still gets their language. Empty: the browser's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        language = user.language if user.is_authenticated else ""
+        if language and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

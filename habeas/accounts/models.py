@@ -24,6 +24,11 @@ class User(AbstractUser):
     # ends every session of the account at once ("log out everywhere", disabling,
     # password change, 2FA reset) without scanning the session table.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # The interface language chosen on the account page ("en", "ru"); empty: the
+    # browser's. Pages, and the e-mails the outbox sends this user, follow it. Not
+    # a choices field: the offered languages are the catalogues installed
+    # (settings.LANGUAGES), which change without a migration.
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
 
     def __str__(self) -> str:
         return self.username

@@ -290,6 +290,26 @@ def password_change(*, request: HttpRequest, user: User, new_password: str) -> N
     audit_record(action="auth.password_changed", actor=user, request=request, target=user)
 
 
+@transaction.atomic
+def user_language_set(*, request: HttpRequest | None, user: User, language: str) -> None:
+    """The user's interface language: one of settings.LANGUAGES, or "" for the
+    browser's. Audited with the codes only."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    if language == user.language:
+        return
+    before = user.language
+    user.language = language
+    user.save(update_fields=["language"])
+    audit_record(
+        action="auth.language_changed",
+        actor=user,
+        request=request,
+        target=user,
+        detail={"from": before, "to": language},
+    )
+
+
 # --- authenticator apps (TOTP) -------------------------------------------------
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/verify/", views.login_verify, name="login_verify"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.account, name="account"),
+    path("account/language/", views.account_language, name="account_language"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/backup-codes/", views.backup_codes, name="backup_codes"),

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,6 +30,7 @@ from . import selectors, services
 from .forms import (
     LOCKED_MESSAGE,
     AccountPasswordChangeForm,
+    LanguageForm,
     LoginCodeForm,
     LoginForm,
     PasswordConfirmForm,
@@ -152,8 +154,30 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
             "two_factor_on": bool(device and device.confirmed),
             "two_factor_required": selectors.two_factor_required(user),
             "codes_left": selectors.backup_codes_remaining(user),
+            "language_form": LanguageForm(initial={"language": user.language}),
         },
     )
+
+
+@require_POST
+def account_language(request: AuthenticatedRequest) -> HttpResponse:
+    """The account's language, from the account page or the switch on every page
+    (which sends `next`, followed only on this host)."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = resolve_url("account")
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        services.user_language_set(request=request, user=request.user, language=language)
+        # The message in the language just chosen (or the browser's, for "").
+        translation.activate(language or translation.get_language_from_request(request))
+        messages.success(request, _("Your interface language is saved."))
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect(next_url)
 
 
 @sensitive_post_parameters()

@@ -26,6 +26,7 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
+from django.views.decorators.vary import vary_on_headers
 from django_countries import countries
 
 from habeas.accounts.http import AuthenticatedRequest
@@ -60,6 +61,9 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+# A public page's language follows the language cookie and Accept-Language: a shared
+# cache keeps one copy per language.
+vary_on_language = vary_on_headers("Accept-Language", "Cookie")
 PUBLIC_MAX_AGE = 300  # public pages hold cleared data only; a short cache helps slow links
 
 
@@ -610,6 +614,7 @@ def public_update_add(request: AuthenticatedRequest, case_id: UUID) -> HttpRespo
 @login_not_required
 @require_GET
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_language
 def public_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -621,6 +626,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_language
 def public_profile(request: HttpRequest, profile_id: UUID) -> HttpResponse:
     profile = selectors.published_profile_get(public_id=profile_id)
     return render(
@@ -691,4 +697,6 @@ class PublicFeed(Feed):
         return item.listed_at
 
 
-public_feed = login_not_required(cache_control(public=True, max_age=PUBLIC_MAX_AGE)(PublicFeed()))
+public_feed = login_not_required(
+    cache_control(public=True, max_age=PUBLIC_MAX_AGE)(vary_on_language(PublicFeed()))
+)

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from habeas.core.disk import database_problem, is_disk_full, low_on_space
 from habeas.core.encryption import encrypted_fields
@@ -53,6 +55,14 @@ def health(request: HttpRequest) -> JsonResponse:
     if problems:
         return JsonResponse({"ok": False, "reason": "; ".join(problems)}, status=503)
     return JsonResponse({"ok": True})
+
+
+# The visitor's language switch (on the login page and the public pages): Django's
+# view, which sets the language cookie and goes back to `next` only if that is on
+# this host (url_has_allowed_host_and_scheme). No CSRF token: the public pages stay
+# cookieless and cacheable by a shared cache (tests/test_advocacy_public.py), and a
+# forged post can do no more than change a visitor's interface language.
+language_set = login_not_required(csrf_exempt(set_language))
 
 
 def _error(
