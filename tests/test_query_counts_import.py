@@ -70,7 +70,9 @@ def test_the_dry_run_and_mapping_pages_do_not_grow_with_the_file(login, alice):
             _queries(client, f"/import/{upload_id}/dry-run/"),
             _queries(client, f"/import/{upload_id}/dry-run/?show=all&page=2"),
         )
-    assert min(counts[3]) > 3  # the premise: the queries are counted
+    # The premise: the queries are counted (a page of the report reads the kept plan,
+    # the session, the user and the upload: habeas.imports.kept).
+    assert min(counts[3]) >= 3
     assert counts[120] == counts[3]
 
 

@@ -79,6 +79,16 @@ def import_upload_read(
     return upload, data
 
 
+def import_upload_latest(*, user: User, sha256: str) -> ImportUpload | None:
+    """The user's latest upload of the file with this SHA-256 still kept: where the
+    command's import finds the plan its dry run kept (habeas.imports.kept)."""
+    return (
+        ImportUpload.objects.filter(created_by=user, sha256=sha256, expires_at__gt=timezone.now())
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def batches_for_user(*, user: User) -> QuerySet[ImportBatch]:
     """The files a user imported (what they created is theirs to see: they lead it)."""
     return ImportBatch.objects.filter(created_by=user)

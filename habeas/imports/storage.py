@@ -33,6 +33,11 @@ def path_of(public_id: UUID) -> Path:
     return store_dir() / f"{public_id}.upload"
 
 
+def plan_path_of(public_id: UUID) -> Path:
+    """Where the dry run's plan of the upload is kept (habeas.imports.kept)."""
+    return store_dir() / f"{public_id}.plan"
+
+
 def aad_of(public_id: UUID) -> bytes:
     return f"habeas.imports:{public_id}".encode("ascii")
 
@@ -71,4 +76,6 @@ def discard_path(path: Path) -> None:
 
 
 def discard(public_id: UUID) -> None:
+    """The upload's file and its kept plan."""
     discard_path(path_of(public_id))
+    discard_path(plan_path_of(public_id))

@@ -31,7 +31,7 @@ from habeas.cases.access import require_writer
 from habeas.core import uploads
 from habeas.core.pages import errors_onto
 
-from . import columns, reading, selectors, services
+from . import columns, kept, reading, selectors, services
 from .forms import (
     SKIP,
     CommitForm,
@@ -318,21 +318,37 @@ class _Unreadable(Exception):  # the user has been told why
     pass
 
 
-def _plan(request: AuthenticatedRequest, upload, data: bytes, mapping: dict[int, str]):
-    """The dry run of the stored file under `mapping`. The readers stream, so a file
-    may still turn out unreadable (past the row limit) while it is planned."""
-    table = _table(request, upload, data)
-    if table is None:
-        raise _Unreadable
-    try:
-        plan = selectors.import_plan(table=table, mapping=mapping, user=request.user)
-    except reading.ReadError as error:
-        messages.error(request, str(error))
-        raise _Unreadable from None
-    # The readers add warnings as they go (merged cells are known at the end): read
-    # them after the rows, after the plan's own.
-    late = [warning for warning in table.warnings if warning not in plan.warnings]
-    return plan, [*plan.warnings, *late]
+def _plan(
+    request: AuthenticatedRequest,
+    upload,
+    data: bytes,
+    mapping: dict[int, str],
+    *,
+    fresh: bool,
+):
+    """The dry run of the stored file under `mapping`: the one kept since it was built
+    (habeas.imports.kept; for the commit, `fresh`, only while nothing it read has
+    changed), else built now. The readers stream, so a file may still turn out
+    unreadable (past the row limit) while it is planned."""
+
+    def build():
+        table = _table(request, upload, data)
+        if table is None:
+            raise _Unreadable
+        try:
+            plan = selectors.import_plan(table=table, mapping=mapping, user=request.user)
+        except reading.ReadError as error:
+            messages.error(request, str(error))
+            raise _Unreadable from None
+        # The readers add warnings as they go (merged cells are known at the end):
+        # read them after the rows, after the plan's own.
+        plan.warnings += [warning for warning in table.warnings if warning not in plan.warnings]
+        return plan
+
+    plan, _built = kept.plan_for(
+        upload=upload, user=request.user, mapping=mapping, build=build, fresh=fresh
+    )
+    return plan, plan.warnings
 
 
 def _report(request: AuthenticatedRequest, plan, warnings, decisions: dict[int, str]) -> Report:
@@ -378,7 +394,7 @@ def import_dry_run(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespon
     if mapping is None:  # the mapping step was skipped (a bookmark, an old link)
         return redirect("import_mapping", upload_id=upload_id)
     try:
-        plan, warnings = _plan(request, upload, data, mapping)
+        plan, warnings = _plan(request, upload, data, mapping, fresh=False)
     except _Unreadable:
         return redirect("import_upload")
     decisions = _decisions_of(state)
@@ -436,7 +452,7 @@ def import_commit(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespons
     if mapping is None or not form.is_valid():
         return redirect("import_mapping", upload_id=upload_id)
     try:
-        plan, _warnings = _plan(request, upload, data, mapping)
+        plan, _warnings = _plan(request, upload, data, mapping, fresh=True)
     except _Unreadable:
         return redirect("import_upload")
     decisions = _decisions_of(state)

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from habeas.accounts.models import User
-from habeas.imports import selectors, services
+from habeas.imports import kept, selectors, services
 from habeas.imports.columns import suggest_mapping
 from habeas.imports.plan import Action, ImportPlan, PlanRow
 from habeas.imports.reading import ReadError, read_table
@@ -66,10 +66,27 @@ class Command(BaseCommand):
             mapping = selectors.mapping_apply(saved, table.headers)
         else:
             mapping = suggest_mapping(list(table.headers))
-        plan = selectors.import_plan(table=table, mapping=mapping, user=user)
+        sha256 = hashlib.sha256(data).hexdigest()
+        upload = selectors.import_upload_latest(user=user, sha256=sha256)
+        if upload is None and options["dry_run"] and len(data) <= services.MAX_UPLOAD_BYTES:
+            # Kept as the web keeps an upload, with its plan, for the import that follows.
+            upload = services.import_upload_store(data=data, filename=path.name, by=user)
+
+        def build() -> ImportPlan:
+            return selectors.import_plan(table=table, mapping=mapping, user=user)
+
+        try:
+            if upload is None:
+                plan = build()
+            else:
+                # The dry run's plan, unless anything it read changed since (kept.py).
+                plan, _built = kept.plan_for(
+                    upload=upload, user=user, mapping=mapping, build=build, fresh=True
+                )
+        except ReadError as exc:
+            raise CommandError(f"{path.name}: {exc}") from None
         if plan.problems:
             raise CommandError(f"{path.name}: {' '.join(plan.problems)}")
-        sha256 = hashlib.sha256(data).hexdigest()
         for warning in plan.warnings:
             self.stdout.write(f"warning: {warning}")
         self._report(plan, dry_run=options["dry_run"], duplicates=options["duplicates"])
@@ -95,6 +112,7 @@ class Command(BaseCommand):
                 valid_rows_only=options["valid_rows_only"],
                 file_sha256=sha256,
                 filename=path.name,
+                upload=upload,  # deleted with the commit, its kept plan too
             )
         except ValidationError as error:
             raise CommandError(f"{path.name}: {_one_line(error)}") from None
