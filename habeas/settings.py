@@ -277,6 +277,12 @@ EMAIL_TIMEOUT = env_int("HABEAS_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("HABEAS_EMAIL_FROM", "habeas@localhost")
 HABEAS_WEBHOOKS = env_webhooks("HABEAS_WEBHOOK_URLS", "HABEAS_WEBHOOK_SECRET")
 HABEAS_WEBHOOK_TIMEOUT = env_int("HABEAS_WEBHOOK_TIMEOUT", 10)
+# Webhooks a protection notification may go to (docs/protection.md): partner
+# organisations' and the messaging bridge that reminds a person at risk. Only these:
+# a caseworker cannot make the server call an address of their choosing.
+HABEAS_PROTECTION_WEBHOOKS = env_webhooks(
+    "HABEAS_PROTECTION_WEBHOOK_URLS", "HABEAS_PROTECTION_WEBHOOK_SECRET"
+)
 # Where the watcher sends the audit log's signed head once a day (docs/operations.md,
 # "Audit log"): addresses and webhooks outside the reach of whoever holds the server.
 HABEAS_AUDIT_HEAD_EMAIL = env_list("HABEAS_AUDIT_HEAD_EMAIL", "")

@@ -33,6 +33,7 @@ header, e-mail Message-ID) so receivers can make it exactly-once.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -49,6 +50,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import F, Q
 from django.utils import timezone
+
+from habeas.lib.crypto import DecryptionError
 
 from .channels import ChannelError
 from .channels import email as email_channel
@@ -175,10 +178,50 @@ def _finish(rows: list[Delivery], token, now: datetime, error: ChannelError | No
             )
 
 
+def _sealed_sender(row: Delivery) -> Callable[[], None]:
+    """A notification an app above this one rendered and sealed (no alert): the
+    outbox sends it as it is, with the same claims, retries and breakers."""
+    try:
+        message = json.loads(row.message)
+    except (DecryptionError, ValueError):
+        raise ChannelError("the sealed message cannot be read", endpoint_fault=False) from None
+    if row.channel == Delivery.Channel.EMAIL:
+        user = row.user
+        if row.address:
+            address = row.address
+        elif user is not None and user.is_active and user.email:
+            address = user.email
+        else:
+            raise ChannelError("the recipient has no e-mail address any more", endpoint_fault=False)
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ChannelError("invalid e-mail address", endpoint_fault=False) from None
+        subject, body = str(message["subject"]), str(message["body"])
+        return lambda: email_channel.send_sealed(
+            delivery=row, address=address, subject=subject, body=body
+        )
+    url = row.address or row.target
+    secret = webhook_secrets().get(url)
+    if secret is None:
+        raise ChannelError("this webhook is no longer configured", endpoint_fault=False)
+    payload = {"delivery_id": str(row.public_id), **message["payload"]}
+    return lambda: webhook_channel.post(url=url, secret=secret, payload=payload)
+
+
+def webhook_secrets() -> dict[str, str]:
+    """Every webhook the administrator configured, with its signing secret: the
+    organisation's own and those a protection notification may go to (partner
+    organisations, the messaging bridge that reminds a person)."""
+    return {**dict(settings.HABEAS_PROTECTION_WEBHOOKS), **dict(settings.HABEAS_WEBHOOKS)}
+
+
 def _sender(rows: list[Delivery]) -> Callable[[], None]:
     """What the sending thread runs: everything it needs is read here, so that it
     never touches the database (the caller's transaction is the only one)."""
     first = rows[0]
+    if first.alert_id is None:
+        return _sealed_sender(first)
     if first.channel == Delivery.Channel.EMAIL:
         user = first.user
         if user is None or not user.is_active or not user.email:

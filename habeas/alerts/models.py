@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habeas.core.encryption import EncryptedTextField
+
 
 class Rule(models.TextChoices):
     QUIET = "quiet", _("Gone quiet")
@@ -221,12 +223,26 @@ class Delivery(models.Model):
         DROPPED = "dropped", _("Not sent: acknowledged before the digest")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
+    # Empty for a notification of an app above this one (a protection escalation: a
+    # person at risk has no case): that app renders the message in the recipient's
+    # language and seals it here, and the outbox only sends it (`message`).
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
     )
-    target = models.CharField(max_length=500, blank=True)  # the webhook's URL
+    # The webhook's URL; for a sealed message's webhook, an opaque endpoint key (its
+    # circuit breaker's), the URL itself being sealed in `address`.
+    target = models.CharField(max_length=500, blank=True)
+    # What a notification without an alert is about, ids only ("escalation:<uuid>:team").
+    reference = models.CharField(max_length=100, blank=True)
+    # Its message, as JSON {"subject", "body"} (e-mail) or {"payload"} (webhook), sealed:
+    # it may name what a person at risk consented to share.
+    message = EncryptedTextField(purpose="alerts.delivery.message", blank=True)
+    # Where it goes when the recipient is not a user: an e-mail address or a URL, sealed.
+    address = EncryptedTextField(purpose="alerts.delivery.address", blank=True)
     digest = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -241,6 +257,13 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        constraints = [
+            # Either an alert's notification or a sealed message: never neither.
+            models.CheckConstraint(
+                condition=models.Q(alert__isnull=False) | ~models.Q(message=""),
+                name="delivery_alert_or_message",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} delivery {self.pk} ({self.status})"

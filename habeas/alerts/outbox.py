@@ -5,11 +5,12 @@ raise alerts through here."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -117,3 +118,50 @@ def alert_raise(
         recipients = recipients_by_case([case.pk]).get(case.pk, [])
     Delivery.objects.bulk_create(deliveries_for(alert, recipients, now))
     return alert
+
+
+# --- Notifications of the apps above (protection escalations) ------------------------
+
+
+def email_preferences(user_ids: Iterable[int]) -> dict[int, str]:
+    """Each user's e-mail preference (an AlertPreference.Email value; default: at once)."""
+    ids = list(user_ids)
+    prefs = dict(AlertPreference.objects.filter(user_id__in=ids).values_list("user_id", "email"))
+    return {pk: prefs.get(pk, AlertPreference.Email.IMMEDIATE) for pk in ids}
+
+
+def sealed_delivery(
+    *,
+    reference: str,
+    channel: str,
+    message: dict[str, Any],
+    now: datetime,
+    user: User | None = None,
+    address: str = "",
+    target: str = "",
+) -> Delivery:
+    """One notification an app above alerts rendered itself (in the recipient's
+    language), unsaved: the caller bulk-creates it in its own transaction, so the
+    event and what it owes are committed together, and the outbox sends it with
+    the same claims, retries and breakers as an alert's.
+
+    `message` is {"subject", "body"} for e-mail, {"payload": {...}} for a webhook;
+    it is sealed in the row. `address` is where it goes when the recipient is not a
+    user (sealed); `target` the webhook's endpoint key (its breaker's name, no secret)."""
+    row = Delivery(
+        reference=reference,
+        channel=channel,
+        user=user,
+        target=target[:500],
+        next_attempt_at=now,
+        created_at=now,
+    )
+    row.message = json.dumps(message, ensure_ascii=False)
+    row.address = address
+    if channel == Delivery.Channel.EMAIL:
+        try:
+            validate_email(address or (user.email if user is not None else ""))
+        except ValidationError:
+            row.status, row.last_error = Delivery.Status.FAILED, "invalid e-mail address"
+            log.error("delivery %s not possible: invalid e-mail address", reference)
+    return row

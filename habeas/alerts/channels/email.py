@@ -27,7 +27,8 @@ def message_id(delivery: Delivery) -> str:
 
 def send(*, deliveries: Sequence[Delivery], address: str) -> None:
     """One message for one delivery, or a digest for several, to `address`."""
-    alerts = [d.alert for d in deliveries]
+    # An alert's deliveries only: a sealed message goes through `send_sealed`.
+    alerts = [d.alert for d in deliveries if d.alert is not None]
     site = settings.HABEAS_SITE_URL.rstrip("/")
     if len(alerts) == 1:
         subject = f"[Habeas] {alerts[0].title}"
@@ -47,6 +48,17 @@ def send(*, deliveries: Sequence[Delivery], address: str) -> None:
             "Message-ID": message_id(deliveries[0]),
             "X-Habeas-Delivery": ",".join(str(d.public_id) for d in deliveries),
         },
+    )
+    deliver(message)
+
+
+def send_sealed(*, delivery: Delivery, address: str, subject: str, body: str) -> None:
+    """A message another app rendered (a protection notification), as it is."""
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[address],
+        headers={"Message-ID": message_id(delivery), "X-Habeas-Delivery": str(delivery.public_id)},
     )
     deliver(message)
 

@@ -54,6 +54,8 @@ def verify(
 
 def payload(delivery: Delivery) -> dict[str, str]:
     alert = delivery.alert
+    if alert is None:  # a sealed message is posted as it is (delivery._sealed_sender)
+        raise ChannelError("not an alert's delivery", endpoint_fault=False)
     site = settings.HABEAS_SITE_URL.rstrip("/")
     return {
         "delivery_id": str(delivery.public_id),
