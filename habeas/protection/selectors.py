@@ -8,7 +8,7 @@ the `AtRiskAccess` the door handed out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet
 
 from habeas.accounts.models import User
 
+from . import ladder
 from .access import AtRiskAccess, at_risk_visible_to
 from .emergency import EmergencyFile
 from .models import AtRisk, AtRiskMember, CheckIn, Escalation, Plan, SafetyContact
@@ -53,28 +54,12 @@ def at_risk_for_administrator() -> QuerySet[AtRisk]:
     return AtRisk.objects.only("public_id", "code_name", "ended_at").order_by("code_name", "pk")
 
 
-# The ladder's steps after a missed deadline, in order, with the plan field that
-# says how many minutes after the deadline each comes.
-LADDER = (
-    (Escalation.Stage.REMINDED, "remind_after"),
-    (Escalation.Stage.TEAM, "team_after"),
-    (Escalation.Stage.CONTACTS, "contacts_after"),
-)
-_STAGE_ORDER = [Escalation.Stage.MISSED] + [stage for stage, _ in LADDER]
-
-
 def next_step(escalation: Escalation, plan: Plan | None) -> tuple[str, datetime] | None:
     """The ladder's next stage for `escalation` and when it comes, or None when it
-    is at the top (or has no plan to climb)."""
+    is at the top (or has no plan to climb): as the ladder itself counts it."""
     if plan is None or escalation.closed_at is not None:
         return None
-    reached = _STAGE_ORDER.index(Escalation.Stage(escalation.stage))
-    for stage, minutes_field in LADDER:
-        minutes = getattr(plan, minutes_field)
-        if _STAGE_ORDER.index(stage) <= reached or minutes is None:
-            continue
-        return stage, escalation.missed_deadline + timedelta(minutes=minutes)
-    return None
+    return ladder.next_step(plan, escalation)
 
 
 @dataclass
