@@ -156,3 +156,21 @@ def test_advocacy_and_consent_pages_queries_do_not_grow_with_consents(login, ali
     for i in range(1, 6):
         consent(i)
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_dashboard_queries_do_not_grow_with_escalations_in_progress(login, alice, bob):
+    """The dashboard's "Escalations in progress" (the protection tag library): one
+    read, whatever the number of escalations."""
+    from django.utils import timezone
+
+    from habeas.protection import ladder
+    from tests.support.protection_ladder import enrol_heron
+
+    client = login(alice)
+    ladder.escalate_duress(enrol_heron(alice, contacts=False), timezone.now())
+    few = _queries(client, "/")
+    for _ in range(5):
+        ladder.escalate_duress(enrol_heron(alice, contacts=False), timezone.now())
+    ladder.escalate_duress(enrol_heron(bob, contacts=False), timezone.now())  # not alice's
+    assert _queries(client, "/") == few
+    assert client.get("/").content.decode().count("HERON") == 6
