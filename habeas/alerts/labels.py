@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.utils import dateformat, timezone
-from django.utils.translation import gettext, ngettext
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext, ngettext
 
 from habeas.cases.models import Case
 from habeas.lib.partialdate import Precision
 
-from .models import Rule
+from .models import Alert, Rule
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,12 @@ class Label:
 
 
 def _day(day: date) -> str:
-    return dateformat.format(day, "j M Y")
+    return formats.date_format(day)
 
 
 def _short_day(day: date, today: date) -> str:
     """A day of this year without its year, as a reminder is read: "29 Dec"."""
-    return dateformat.format(day, "j M" if day.year == today.year else "j M Y")
+    return formats.date_format(day, "MONTH_DAY_FORMAT" if day.year == today.year else None)
 
 
 def latest_known_day(moment: datetime) -> date:
@@ -103,3 +103,28 @@ def label(*, rule: str, occurrence: str, due_at: datetime, case: Case, today: da
         what = gettext("Follow up an intervention that has no response")
         return Label(what, gettext("due %(day)s") % {"day": _short_day(due, today)})
     return Label(str(Rule(rule).label) if rule in Rule.values else rule, on_day)
+
+
+# The rules label() names from what is stored; any other alert (a risk raised, an
+# alert of another app) is known only by the title written when it was raised.
+_NAMED_RULES = frozenset(
+    {Rule.WINDOW, Rule.RESPONSE_DEADLINE, Rule.ANNIVERSARY, Rule.QUIET, Rule.FOLLOW_UP}
+)
+
+
+def alert_title(alert: Alert, today: date) -> str:
+    """The alert as a notification names it, in the active language: the title
+    written when it was raised (in English, by the watcher) for English, else the
+    case reference and what label() says it is about ("TM-2021-003: Давно нет
+    вестей: нет новой информации с 5 ноября 2026 г.")."""
+    language = get_language() or "en"
+    if language == "en" or alert.rule not in _NAMED_RULES:
+        return alert.title
+    named = label(
+        rule=alert.rule,
+        occurrence=alert.occurrence,
+        due_at=alert.due_at,
+        case=alert.case,
+        today=today,
+    )
+    return f"{alert.case.reference}: {named.what}"

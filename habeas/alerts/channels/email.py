@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
-from . import ChannelError
+from ..labels import alert_title
+from . import ChannelError, recipient_language
 
 if TYPE_CHECKING:
     from ..models import Delivery
@@ -26,20 +29,10 @@ def message_id(delivery: Delivery) -> str:
 
 
 def send(*, deliveries: Sequence[Delivery], address: str) -> None:
-    """One message for one delivery, or a digest for several, to `address`."""
-    # An alert's deliveries only: a sealed message goes through `send_sealed`.
-    alerts = [d.alert for d in deliveries if d.alert is not None]
-    site = settings.HABEAS_SITE_URL.rstrip("/")
-    if len(alerts) == 1:
-        subject = f"[Habeas] {alerts[0].title}"
-    else:
-        subject = f"[Habeas] {len(alerts)} alerts (daily digest)"
-    lines = [f"- {a.title}\n  {site}{a.get_absolute_url()}" for a in alerts]
-    body = (
-        "Habeas needs your attention:\n\n"
-        + "\n".join(lines)
-        + "\n\nDetails are in Habeas only. You can change how you are notified under Alerts."
-    )
+    """One message for one delivery, or a digest for several, to `address`, in its
+    recipient's language."""
+    with translation.override(recipient_language(deliveries[0])):
+        subject, body = _message(deliveries)
     message = EmailMessage(
         subject=subject,
         body=body,
@@ -61,6 +54,33 @@ def send_sealed(*, delivery: Delivery, address: str, subject: str, body: str) ->
         headers={"Message-ID": message_id(delivery), "X-Habeas-Delivery": str(delivery.public_id)},
     )
     deliver(message)
+
+
+def _message(deliveries: Sequence[Delivery]) -> tuple[str, str]:
+    # An alert's deliveries only: a sealed message goes through `send_sealed`.
+    alerts = [d.alert for d in deliveries if d.alert is not None]
+    site = settings.HABEAS_SITE_URL.rstrip("/")
+    today = timezone.localdate()
+    titles = [alert_title(a, today) for a in alerts]
+    if len(alerts) == 1:
+        subject = f"[Habeas] {titles[0]}"
+    else:
+        count = ngettext(
+            "%(n)d alert (daily digest)", "%(n)d alerts (daily digest)", len(alerts)
+        ) % {"n": len(alerts)}
+        subject = f"[Habeas] {count}"
+    lines = [
+        f"- {title}\n  {site}{a.get_absolute_url()}"
+        for title, a in zip(titles, alerts, strict=True)
+    ]
+    body = (
+        gettext("Habeas needs your attention:")
+        + "\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + gettext("Details are in Habeas only. You can change how you are notified under Alerts.")
+    )
+    return subject, body
 
 
 def deliver(message: EmailMessage) -> None:

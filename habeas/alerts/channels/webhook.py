@@ -26,11 +26,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import timezone, translation
 
-from . import ChannelError
+from ..labels import alert_title
+from . import ChannelError, recipient_language
 
 if TYPE_CHECKING:
-    from ..models import Delivery
+    from ..models import Alert, Delivery
 
 TOLERANCE_SECONDS = 300
 
@@ -62,10 +64,17 @@ def payload(delivery: Delivery) -> dict[str, str]:
         "alert_id": str(alert.public_id),
         "case_reference": alert.case.reference,
         "rule": alert.rule,
-        "title": alert.title,
+        # Text for a person reading the endpoint's messages, in the recipient's language
+        # (a user's own webhook) or the organisation's; the other fields are the format.
+        "title": _title(delivery, alert),
         "due_at": alert.due_at.isoformat(),
         "url": f"{site}{alert.get_absolute_url()}",
     }
+
+
+def _title(delivery: Delivery, alert: Alert) -> str:
+    with translation.override(recipient_language(delivery)):
+        return alert_title(alert, timezone.localdate())
 
 
 def send(*, delivery: Delivery, url: str, secret: str, now: float | None = None) -> None:
