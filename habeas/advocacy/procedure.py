@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from habeas.cases.models import Case, Event
@@ -41,7 +41,7 @@ def window_passed_on(case: Case, today: date) -> date | None:
 
 def day(value: date) -> str:
     """20 Jan 2022, as the case page prints the window."""
-    return date_format(value, "j M Y")
+    return date_format(value)
 
 
 def reprisals_recorded(case: Case) -> bool:
@@ -78,8 +78,8 @@ def urgent_refusal(case: Case, today: date) -> str:
 
 PROMPT_REFUSAL = _(
     "A prompt intervention is for intimidation or reprisals against relatives, "
-    "witnesses, lawyers or defenders; the record shows none (tick \u201creprisals "
-    "against family\u201d on the case, or record the threat or harassment as an event)."
+    "witnesses, lawyers or defenders; the record shows none (tick “reprisals "
+    "against family” on the case, or record the threat or harassment as an event)."
 )
 
 

@@ -73,8 +73,9 @@ def disappeared_when(value: PartialDate) -> str:
     """The date as it follows "disappeared": "on 20 Oct 2021", "in Oct 2021", "in
     late 2003", and a range or an open date as its words already read ("between 20
     and 22 Oct 2021", "before Oct 2021", "about Nov 2021"). "Since between 20 and 22
-    Oct 2021" is not English, and "since before Oct 2021" says nothing."""
-    text = value.display()
+    Oct 2021" is not English, and "since before Oct 2021" says nothing. The date is
+    in the interface language (str(), habeas.advocacy.apps)."""
+    text = str(value)
     if value.approximate:  # "about Nov 2021", "approximately between …"
         return text
     if value.precision is Precision.RANGE:
@@ -93,7 +94,7 @@ def days_gone(disappeared_on: PartialDate | None, today: date) -> DaysGone | Non
     return DaysGone(
         when=disappeared_when(disappeared_on),
         days=disappeared_on.days_since(today),
-        since=disappeared_on.display(),
+        since=str(disappeared_on),
         counted_from=disappeared_on.sort_date,
         partial=not exact or disappeared_on.approximate,
         at_least=disappeared_on.is_lower_bound,

@@ -173,14 +173,14 @@ def intervention_mark_ready(
         locked.status == Intervention.Status.READY and readiness.changed_since_checked(locked)
     ):
         raise ValidationError(
-            f"Only a draft can be marked ready to send; this one is "
-            f"{locked.get_status_display().lower()}."
+            _("Only a draft can be marked ready to send; this one is %(status)s.")
+            % {"status": locked.get_status_display().lower()}
         )
     today = today or timezone.localdate()
     document = documents.intervention_document(intervention=locked, today=today)
     if not document.is_complete:
         raise ValidationError(
-            "The document is incomplete; it cannot be marked ready to send. Missing: "
+            _("The document is incomplete; it cannot be marked ready to send. Missing: ")
             + "; ".join(document.missing)
         )
     locked.status = Intervention.Status.READY
@@ -201,7 +201,7 @@ def _day(value: date | None) -> str:
 
 def _check_sent_on(sent_on: date) -> None:
     if sent_on > timezone.localdate():
-        raise ValidationError({"sent_on": "The date sent cannot be in the future."})
+        raise ValidationError({"sent_on": _("The date sent cannot be in the future.")})
     # A typo such as 0222 for 2022: dates before MIN_YEAR are no date Habeas can
     # print (PartialDate refuses them), and sent_on cannot be changed afterwards.
     if sent_on.year < MIN_YEAR:
@@ -220,18 +220,21 @@ def intervention_mark_sent(
     family consent; an addressee for letters)."""
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if locked.sent_on is not None:
-        raise ValidationError("This intervention is already marked as sent.")
+        raise ValidationError(_("This intervention is already marked as sent."))
     _check_sent_on(sent_on)
     document = documents.intervention_document(intervention=locked, today=sent_on)
     if not document.is_complete:
         raise ValidationError(
-            "The document is incomplete; it cannot be marked as sent. Missing: "
+            _("The document is incomplete; it cannot be marked as sent. Missing: ")
             + "; ".join(document.missing)
         )
     if readiness.changed_since_checked(locked):
         raise ValidationError(
-            f"The document changed since it was checked on {_day(locked.checked_on)}; "
-            "read it again and mark it ready to send again before it is sent."
+            _(
+                "The document changed since it was checked on %(day)s; read it again "
+                "and mark it ready to send again before it is sent."
+            )
+            % {"day": _day(locked.checked_on)}
         )
     locked.sent_on = sent_on
     locked.channel = channel
@@ -263,16 +266,19 @@ def intervention_record_sent_elsewhere(
     urgent window, follow-ups, responses and their clocks."""
     locked = Intervention.objects.select_related("case").select_for_update().get(pk=intervention.pk)
     if locked.sent_on is not None:
-        raise ValidationError("This intervention is already marked as sent.")
+        raise ValidationError(_("This intervention is already marked as sent."))
     if locked.status == Intervention.Status.CLOSED:
-        raise ValidationError("This intervention is closed; it cannot be marked as sent.")
+        raise ValidationError(_("This intervention is closed; it cannot be marked as sent."))
     _check_sent_on(sent_on)
     gone = locked.case.disappeared_on
     # Its earliest possible day: "Oct 2021" allows a letter of 5 Oct 2021. An open
     # start ("before Oct 2021") has no earliest day, so nothing is refused.
     if gone is not None and not gone.open_start and sent_on < gone.lo:
         raise ValidationError(
-            {"sent_on": f"The date sent cannot be before the disappearance ({gone.display()})."}
+            {
+                "sent_on": _("The date sent cannot be before the disappearance (%(date)s).")
+                % {"date": gone}
+            }
         )
     if procedure:
         locked.kind = _procedure_sent_under(locked, procedure, sent_on)
@@ -308,7 +314,7 @@ def _procedure_sent_under(intervention: Intervention, kind: str, sent_on: date) 
     entered years later still records its urgent submission), prompt intervention
     only for reprisals the record shows."""
     if not intervention.is_wgeid or kind not in Intervention.WGEID_KINDS:
-        raise ValidationError({"procedure": "Only a submission to the Working Group has one."})
+        raise ValidationError({"procedure": _("Only a submission to the Working Group has one.")})
     case = intervention.case
     if kind == Intervention.Kind.WGEID_URGENT and not procedure.window_open(case, sent_on):
         closes = case.urgent_window_closes
@@ -353,9 +359,9 @@ def response_record(
     """Record a reply. A detailed reply to a WGEID submission starts the six-month
     clock to contest it unless another deadline is given."""
     if intervention.sent_on is None:
-        raise ValidationError("Mark the intervention as sent before recording a response.")
+        raise ValidationError(_("Mark the intervention as sent before recording a response."))
     if received_on < intervention.sent_on:
-        raise ValidationError({"received_on": "A response cannot predate the intervention."})
+        raise ValidationError({"received_on": _("A response cannot predate the intervention.")})
     if deadline is None and intervention.is_wgeid and type in DETAILED_REPLIES:
         deadline = add_months(received_on, CONTEST_MONTHS)
     response = Response(
@@ -382,10 +388,10 @@ def intervention_close(
     superseded, the body declined it): its follow-ups and response deadlines stop."""
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationError({"reason": "Say why the intervention is closed."})
+        raise ValidationError({"reason": _("Say why the intervention is closed.")})
     locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if locked.status == Intervention.Status.CLOSED:
-        raise ValidationError("This intervention is already closed.")
+        raise ValidationError(_("This intervention is already closed."))
     locked.status = Intervention.Status.CLOSED
     locked.closed_on = closed_on or timezone.localdate()
     locked.closed_reason = reason[:500]
@@ -406,9 +412,11 @@ def event_clearances_set(*, case: Case, clearances: Mapping[Event, str], by: Use
     changed = 0
     for event, clearance in clearances.items():
         if event.case_id != case.pk:
-            raise ValidationError("That event is not one of this case's.")
+            raise ValidationError(_("That event is not one of this case's."))
         if clearance not in Event.Clearance.values:
-            raise ValidationError({"clearance": f"Unknown clearance: {clearance!r}."})
+            raise ValidationError(
+                {"clearance": _("Unknown clearance: %(value)r.") % {"value": clearance}}
+            )
         if event.clearance != clearance:
             case_services.event_update(event=event, clearance=clearance, by=by)
             changed += 1
@@ -422,10 +430,12 @@ def person_details_clearance_set(*, case: Case, by: User, **fields: str) -> Pers
     the details changed and their new clearance (choices, never the details)."""
     unknown = set(fields) - set(PersonDetailsClearance.FIELDS)
     if unknown:
-        raise ValidationError(f"Not a detail of the person: {sorted(unknown)}.")
+        raise ValidationError(
+            _("Not a detail of the person: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
     for name, value in fields.items():
         if value not in DetailClearance.values:
-            raise ValidationError({name: f"Unknown clearance: {value!r}."})
+            raise ValidationError({name: _("Unknown clearance: %(value)r.") % {"value": value}})
     row = PersonDetailsClearance.objects.select_for_update().filter(case=case).first()
     row = row or PersonDetailsClearance(case=case)
     changed = {name: value for name, value in fields.items() if getattr(row, name) != value}

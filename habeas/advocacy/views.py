@@ -135,7 +135,7 @@ def family_consent_withdraw(
     back = reverse("case_advocacy", args=[case.public_id])
     title = _("Withdraw the consent given by %(who)s on %(day)s") % {
         "who": consent.given_by,
-        "day": date_format(consent.given_on, "j M Y"),
+        "day": date_format(consent.given_on),
     }
     return form_page(request, title=title, back=back, forms=[form])
 

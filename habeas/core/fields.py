@@ -110,7 +110,8 @@ class PartialDateFormField(forms.CharField):
             return None
         if len(text) > self.max_text_length:
             raise ValidationError(
-                f"Keep the date under {self.max_text_length} characters.", code="max_length"
+                _("Keep the date under %(limit)d characters.") % {"limit": self.max_text_length},
+                code="max_length",
             )
         today = None if self.allow_future else timezone.localdate()
         try:

@@ -16,13 +16,15 @@ from .models import Assessment, EvidenceItem
 
 class EvidenceForm(forms.Form):
     upload = forms.FileField(
-        label="File",
-        help_text="Kept exactly as received, encrypted; a copy without "
-        "metadata is made for images and PDFs.",
+        label=_("File"),
+        help_text=_(
+            "Kept exactly as received, encrypted; a copy without "
+            "metadata is made for images and PDFs."
+        ),
         allow_empty_file=True,
     )
-    title = forms.CharField(label="Title", max_length=200)
-    kind = forms.ChoiceField(label="Kind", choices=EvidenceItem.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceItem.Kind.choices)
     dated_on = PartialDateFormField(
         label=_("What it shows is dated"),
         required=False,
@@ -31,7 +33,9 @@ class EvidenceForm(forms.Form):
             "(e.g. 2021-10, about Nov 2021); not when you collected it."
         ),
     )
-    source = forms.ModelChoiceField(label="Source", queryset=Source.objects.none(), required=False)
+    source = forms.ModelChoiceField(
+        label=_("Source"), queryset=Source.objects.none(), required=False
+    )
     claims = forms.ModelMultipleChoiceField(
         label=_("Claims it supports"),
         queryset=Claim.objects.none(),
@@ -45,21 +49,21 @@ class EvidenceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     collected_by = forms.CharField(
-        label="Collected by",
+        label=_("Collected by"),
         max_length=200,
         required=False,
-        help_text="A code name, not a real name.",
+        help_text=_("A code name, not a real name."),
     )
     collected_at = forms.DateTimeField(
-        label="Collected or captured at", required=False, help_text="YYYY-MM-DD HH:MM"
+        label=_("Collected or captured at"), required=False, help_text=_("YYYY-MM-DD HH:MM")
     )
     collection_method = forms.CharField(
-        label="How it was collected", max_length=500, required=False
+        label=_("How it was collected"), max_length=500, required=False
     )
     source_url = forms.URLField(
-        label="From which URL", max_length=2000, required=False, assume_scheme="https"
+        label=_("From which URL"), max_length=2000, required=False, assume_scheme="https"
     )
-    capture_tool = forms.CharField(label="With which tool", max_length=200, required=False)
+    capture_tool = forms.CharField(label=_("With which tool"), max_length=200, required=False)
 
     def __init__(self, *args, case, part_of: EvidenceItem | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -135,16 +139,18 @@ class EvidenceLinksForm(forms.Form):
 
 
 class ElementForm(forms.Form):
-    assessment = forms.ChoiceField(label="Assessment", choices=Assessment.choices)
-    rationale = forms.CharField(label="Why", widget=forms.Textarea, required=False, max_length=5000)
+    assessment = forms.ChoiceField(label=_("Assessment"), choices=Assessment.choices)
+    rationale = forms.CharField(
+        label=_("Why"), widget=forms.Textarea, required=False, max_length=5000
+    )
     supporting = forms.ModelMultipleChoiceField(
-        label="Claims that support it",
+        label=_("Claims that support it"),
         queryset=Claim.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     undermining = forms.ModelMultipleChoiceField(
-        label="Claims that undermine it",
+        label=_("Claims that undermine it"),
         queryset=Claim.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -165,8 +171,10 @@ class ElementForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    action = forms.ChoiceField(label="What", choices=[("share", "Shared"), ("export", "Exported")])
-    recipient = forms.CharField(label="With whom / where", max_length=300)
+    action = forms.ChoiceField(
+        label=_("What"), choices=[("share", _("Shared")), ("export", _("Exported"))]
+    )
+    recipient = forms.CharField(label=_("With whom / where"), max_length=300)
 
 
 class StatusAsOfForm(forms.Form):

@@ -49,7 +49,7 @@ class EvidenceItem(models.Model):
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
     sha512 = models.CharField(max_length=128)
-    media_type = models.CharField(max_length=100, help_text="Sniffed from the content")
+    media_type = models.CharField(max_length=100, help_text=_("Sniffed from the content"))
     # How it was collected.
     collected_by = models.CharField(_("collected by"), max_length=200, blank=True)
     collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)

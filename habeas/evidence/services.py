@@ -72,7 +72,7 @@ def evidence_add(
     not_in_the_future(dated_on=dated_on)
     if part_of is not None:
         if part_of.case_id != case.pk or part_of.kind != EvidenceItem.Kind.WEB_CAPTURE:
-            raise ValidationError({"part_of": "Files can be added only to a web capture."})
+            raise ValidationError({"part_of": _("Files can be added only to a web capture.")})
         if part_of.part_of_id is not None:
             part_of = cast(EvidenceItem, part_of.part_of)  # all parts hang from the capture
         # One capture: one URL, one moment, one tool, unless this file says otherwise.
@@ -99,7 +99,7 @@ def evidence_add(
         if whole is not None:
             whole.write(chunk)
     if size == 0:
-        raise ValidationError({"upload": "The file is empty. Nothing was stored."})
+        raise ValidationError({"upload": _("The file is empty. Nothing was stored.")})
     digest = hashing.digest()
     try:
         files.check_matches_name(name, media_type)
@@ -465,9 +465,9 @@ def evidence_shared(
     """Record that the item (or its working copy) was shared with or exported to
     someone outside Habeas: the chain of custody says to whom, the audit log not."""
     if action not in {CustodyEvent.Action.SHARE, CustodyEvent.Action.EXPORT}:
-        raise ValidationError({"action": "Choose shared or exported."})
+        raise ValidationError({"action": _("Choose shared or exported.")})
     if not recipient.strip():
-        raise ValidationError({"recipient": "Say with whom, e.g. “WGEID secretariat”."})
+        raise ValidationError({"recipient": _("Say with whom, e.g. “WGEID secretariat”.")})
     _custody(item, by, action, note=recipient.strip(), request=request)
 
 
@@ -487,13 +487,13 @@ def element_assess(
 ) -> ElementAssessment:
     claims = list(supporting) + list(undermining)
     if any(c.case_id != case.pk for c in claims):
-        raise ValidationError("Choose this case's claims.")
+        raise ValidationError(_("Choose this case's claims."))
     if set(supporting) & set(undermining):
-        raise ValidationError("A claim cannot both support and undermine the same element.")
+        raise ValidationError(_("A claim cannot both support and undermine the same element."))
     if Assessment(assessment) in POSITIVE and not supporting:
         # The status history cites these claims when a person confirms the suggestion.
         raise ValidationError(
-            {"supporting": "Choose at least one claim that supports this assessment."}
+            {"supporting": _("Choose at least one claim that supports this assessment.")}
         )
     row, _created = ElementAssessment.objects.get_or_create(
         case=case, element=Element(element).value
@@ -531,7 +531,8 @@ def presumed_ed_confirm(
     suggestion = suggestion_for_case(case)
     if not suggestion.suggest:
         raise ValidationError(
-            "The rule does not suggest this status: " + " ".join(suggestion.reasons)
+            _("The rule does not suggest this status: %(reasons)s")
+            % {"reasons": " ".join(suggestion.reasons)}
         )
     today = timezone.localdate()
     asserted_on = asserted_on or today

@@ -4,7 +4,8 @@ Testimony rarely gives an exact moment ("October 2021", "about 2002", "between t
 22nd", "before October 2021", "late 2003"); inventing precision would corrupt the record, so a
 value keeps its precision, each end of a range its own. It is stored as one canonical EDTF
 string (Library of Congress Extended Date/Time Format, level 0/1 subset) in a single column, with
-lower/upper bound dates for sorting and counters. No Django imports.
+lower/upper bound dates for sorting and counters. Of Django, only its translation functions:
+the messages of PartialDateError are read by the person typing, in their language.
 
 The EDTF written for each shape (what from_edtf reads back):
 
@@ -27,9 +28,13 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
+
+from django.utils.dates import MONTHS_ALT
+from django.utils.translation import gettext, gettext_noop
 
 MIN_YEAR = 1800
 MAX_YEAR = 9999
@@ -59,7 +64,7 @@ _MONTHS: dict[str, int] = {
     **{name: i for i, name in enumerate(RUSSIAN_MONTHS_GENITIVE, 1)},
 }
 
-EXAMPLES = (
+EXAMPLES = gettext_noop(
     "Examples: 2021-10-20, Oct 2021, about 2002, between 20 and 22 Oct 2021, "
     "between 2020 and Oct 2021, before Oct 2021, after 2019, early 2003, late Nov 2021."
 )
@@ -165,11 +170,11 @@ class PartialDate:
         # Accept plain strings (e.g. from a database row) but always hold the enum.
         object.__setattr__(self, "precision", Precision(self.precision))
         if self.approximate and self.time is not None:
-            raise PartialDateError("An approximate date cannot include a time of day.")
+            raise PartialDateError(gettext("An approximate date cannot include a time of day."))
         if self.lo.year < MIN_YEAR:
             raise PartialDateError(_year_message(self.lo.year))
         if self.hi < self.lo:
-            raise PartialDateError("The end of the range is before its start.")
+            raise PartialDateError(gettext("The end of the range is before its start."))
         if self.precision is Precision.RANGE:
             self._settle_range()
             return
@@ -187,9 +192,9 @@ class PartialDate:
         lo_unit = None if self.lo_unit is None else Precision(self.lo_unit)
         hi_unit = None if self.hi_unit is None else Precision(self.hi_unit)
         if self.open_start and self.open_end:
-            raise PartialDateError("A date cannot be open at both ends.")
+            raise PartialDateError(gettext("A date cannot be open at both ends."))
         if self.time is not None:
-            raise PartialDateError("A range cannot include a time of day.")
+            raise PartialDateError(gettext("A range cannot include a time of day."))
         if self.open_start or self.open_end:
             if (self.open_start and (self.lo != OPEN_LO or lo_unit)) or (
                 self.open_end and (self.hi != OPEN_HI or hi_unit)
@@ -225,12 +230,14 @@ class PartialDate:
         """Read what a person typed; `today` (if given) rejects dates that have not happened."""
         value, last_start = _read_with_end(text)
         if today is not None and value.lo > today:
-            shown = value.display()
-            raise PartialDateError(f"{shown[0].upper()}{shown[1:]} is in the future.")
+            shown = str(value)
+            raise PartialDateError(
+                gettext("%(date)s is in the future.") % {"date": f"{shown[0].upper()}{shown[1:]}"}
+            )
         if today is not None and last_start > today:
             # "between 2025 and 2027": the range's end has not begun yet. A plain "2026"
             # or "Nov 2026" is fine: it is the precision, not a claim about the future.
-            raise PartialDateError("The end of the range is in the future.")
+            raise PartialDateError(gettext("The end of the range is in the future."))
         return value
 
     @classmethod
@@ -303,6 +310,10 @@ class PartialDate:
         return None
 
     def __str__(self) -> str:
+        """As a page shows it: in the interface language when a writer is set
+        (set_writer), else display()."""
+        if _writer is not None and (text := _writer(self)) is not None:
+            return text
         return self.display()
 
     @property
@@ -341,6 +352,17 @@ class PartialDate:
         return Precision.DAY if self.precision is Precision.MINUTE else self.precision
 
 
+# Writes a value in the reader's language for str(), or None for display()'s English.
+# The advocacy app sets it at start (its texts write Russian dates for documents, the
+# interface uses the same words); this module stays free of Django and of the apps.
+_writer: Callable[[PartialDate], str | None] | None = None
+
+
+def set_writer(writer: Callable[[PartialDate], str | None] | None) -> None:
+    global _writer  # one process-wide hook, set once at start
+    _writer = writer
+
+
 def add_months(d: dt.date, months: int) -> dt.date:
     """Add calendar months, clamping to the month's end (31 Jan + 1 month = 28/29 Feb).
 
@@ -357,10 +379,12 @@ def _read_with_end(text: str) -> tuple[PartialDate, dt.date]:
     """Parse without the 'future' check: shared by parse() and from_edtf(). Also gives the
     earliest day of the last date written (a range's end; a single date's or a third's start)."""
     if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in text):
-        raise PartialDateError("The date contains control characters. " + EXAMPLES)
+        raise PartialDateError(
+            gettext("The date contains control characters.") + " " + gettext(EXAMPLES)
+        )
     normal = " ".join(text.lower().split())
     if not normal:
-        raise PartialDateError("Enter a date.")
+        raise PartialDateError(gettext("Enter a date."))
     approximate, body = _strip_approx(normal)
     if match := _OPEN.fullmatch(body):
         return _read_open(match[2], match[1] in ("before", "до"), approximate, text)
@@ -387,10 +411,10 @@ def _read_range(
     if start is None:
         raise _unreadable(text)
     if start[0].clock or end[0].clock:
-        raise PartialDateError("A range cannot include a time of day.")
+        raise PartialDateError(gettext("A range cannot include a time of day."))
     lo, (end_lo, hi, _) = _bounds(start[0])[0], _bounds(end[0])
     if hi < lo:
-        raise PartialDateError("The end of the range is before its start.")
+        raise PartialDateError(gettext("The end of the range is before its start."))
     # Each end keeps the unit it was written in: "between 2020 and Oct 2021" is 2020/2021-10.
     units = _unit_of(start[0]), _unit_of(end[0])
     return _build(lo, hi, approximate or start[1] or end[1], None, units), end_lo
@@ -406,7 +430,7 @@ def _read_open(
         raise _unreadable(text)
     parts, named_approximate = named
     if parts.clock is not None:
-        raise PartialDateError("A range cannot include a time of day.")
+        raise PartialDateError(gettext("A range cannot include a time of day."))
     unit = _unit_of(parts)
     named_lo, named_hi, _ = _bounds(parts)
     if before:
@@ -533,12 +557,15 @@ def _bounds(parts: _Parts) -> tuple[dt.date, dt.date, dt.time | None]:
     if month is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31), None
     if not 1 <= month <= 12:
-        raise PartialDateError(f"There is no month {month}.")
+        raise PartialDateError(gettext("There is no month %(month)d.") % {"month": month})
     last = calendar.monthrange(year, month)[1]
     if day is None:
         return dt.date(year, month, 1), dt.date(year, month, last), None
     if not 1 <= day <= last:
-        raise PartialDateError(f"There is no {day} {MONTH_NAMES[month - 1]} {year}.")
+        raise PartialDateError(
+            gettext("There is no %(day)d %(month)s %(year)d.")
+            % {"day": day, "month": MONTHS_ALT[month], "year": year}
+        )
     the_day = dt.date(year, month, day)
     return the_day, the_day, _time(parts.clock)
 
@@ -568,11 +595,19 @@ def _build(
 
 
 def _unreadable(text: str) -> PartialDateError:
-    return PartialDateError(f"Could not read '{text.strip()}' as a date. {EXAMPLES}")
+    return PartialDateError(
+        gettext("Could not read '%(text)s' as a date.") % {"text": text.strip()}
+        + " "
+        + gettext(EXAMPLES)
+    )
 
 
 def _year_message(year: int) -> str:
-    return f"The year {year} is outside the accepted range {MIN_YEAR} to {MAX_YEAR}."
+    return gettext("The year %(year)d is outside the accepted range %(min)d to %(max)d.") % {
+        "year": year,
+        "min": MIN_YEAR,
+        "max": MAX_YEAR,
+    }
 
 
 # --- writing -------------------------------------------------------------------------------

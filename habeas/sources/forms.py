@@ -80,7 +80,7 @@ class SourceForm(forms.ModelForm):
     def clean_code_name(self):
         code_name = one_line(self.cleaned_data["code_name"])
         if not code_name:
-            raise forms.ValidationError("Enter a code name.")
+            raise forms.ValidationError(_("Enter a code name."))
         others = Source.objects.filter(case=self.case, code_name=code_name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
@@ -117,6 +117,9 @@ class ClaimForm(forms.ModelForm):
             "outside_wording": forms.Textarea(attrs={"rows": 3}),
             "credibility_rationale": forms.Textarea(attrs={"rows": 2}),
         }
+        # Claim.source has no verbose name of its own (a translatable one would be a
+        # migration for a label).
+        labels = {"source": _("Source")}
         help_texts = {
             "statement": _(
                 "The source's own words, as they said or wrote them: kept inside the "

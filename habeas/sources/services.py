@@ -311,11 +311,11 @@ def claims_link(
     """Mark two claims of one case as corroborating or contradicting each other.
     Linking the same pair again replaces the relation (one row per pair)."""
     if kind not in ClaimLink.Kind.values:
-        raise ValidationError({"kind": "Choose corroborates or contradicts."})
+        raise ValidationError({"kind": _("Choose corroborates or contradicts.")})
     if first.pk == second.pk:
-        raise ValidationError({"second": "A claim cannot be linked to itself."})
+        raise ValidationError({"second": _("A claim cannot be linked to itself.")})
     if first.case_id != case.pk or second.case_id != case.pk:
-        raise ValidationError({"second": "Both claims must belong to this case."})
+        raise ValidationError({"second": _("Both claims must belong to this case.")})
     low, high = sorted((first, second), key=lambda c: c.pk)
     link, _created = ClaimLink.objects.update_or_create(
         from_claim=low,

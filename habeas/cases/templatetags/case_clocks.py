@@ -11,13 +11,27 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import template
-from django.utils import dateformat, formats
-from django.utils.translation import gettext, ngettext
+from django.utils import formats
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from habeas.cases.models import Status
 from habeas.lib.partialdate import Precision, add_months
 
 register = template.Library()
+
+# How precise a date is, beside it on the case page ("about 2002 (year)").
+PRECISION_LABELS = {
+    Precision.MINUTE: pgettext_lazy("date precision", "minute"),
+    Precision.DAY: pgettext_lazy("date precision", "day"),
+    Precision.MONTH: pgettext_lazy("date precision", "month"),
+    Precision.YEAR: pgettext_lazy("date precision", "year"),
+    Precision.RANGE: pgettext_lazy("date precision", "range"),
+}
+
+
+@register.filter
+def precision_label(precision: Precision) -> str:
+    return str(PRECISION_LABELS.get(precision, precision))
 
 
 def calendar_span(start: date, end: date) -> tuple[int, int, int]:
@@ -60,7 +74,7 @@ def span_text(days: int | None, today: date, *, at_least: bool = False) -> str:
 
 def day_text(day: date) -> str:
     """28 Jan 2027, as partial dates print a day."""
-    return dateformat.format(day, "j M Y")
+    return formats.date_format(day)
 
 
 def _counted_from_a_bound(case) -> bool:
@@ -135,4 +149,4 @@ def status_as_of(status, case) -> str:
         and (gone.precision not in (Precision.DAY, Precision.MINUTE) or gone.approximate)
     ):
         return gettext("the disappearance (%(date)s)") % {"date": gone.display()}
-    return dateformat.format(status.asserted_on, "j M Y")
+    return formats.date_format(status.asserted_on)

@@ -6,3 +6,5 @@ DATETIME_FORMAT = "j M Y, H:i"
 SHORT_DATE_FORMAT = "j M Y"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_FORMAT = "H:i"
+# A day of this year, as reminders are read ("29 Dec", "29 декабря").
+MONTH_DAY_FORMAT = "j M"
