@@ -6,12 +6,13 @@ PIP_FLAGS ?= --quiet --disable-pip-version-check
 HABEAS_DATA_DIR ?= $(CURDIR)/var
 export HABEAS_DATA_DIR
 
-.PHONY: run serve test test-sqlite test-postgres test-mutants lint bench bench-search bench-api clean
+.PHONY: run serve messages test test-sqlite test-postgres test-mutants lint bench bench-search bench-api clean
 
 # Running needs Habeas and its dependencies only; the test and lint tools (the
 # `test` extra) come with the first target that uses them.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Habeas needs Python 3.11 or newer")'
+	@scripts/test-services.sh gettext
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install $(PIP_FLAGS) -e .
 	@scripts/install-fonts.sh
@@ -21,15 +22,22 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install $(PIP_FLAGS) -e '.[test]'
 	@touch $@
 
+# The translations, compiled from habeas/locale/*/LC_MESSAGES/django.po (the .mo
+# files are never committed; an editable install does not build them). From
+# habeas/, since compilemessages compiles every locale/ directory below it.
+messages: $(VENV)/.installed
+	@scripts/test-services.sh gettext
+	cd habeas && $(abspath $(BIN))/habeas compilemessages --verbosity 0
+
 # The watcher (deadlines and notifications) runs beside the server and is
 # stopped with it, however the server ends (Ctrl+C, a crash, a kill).
-run: $(VENV)/.installed
+run: messages
 	$(BIN)/habeas demo
 	$(BIN)/habeas watch & watcher=$$!; \
 	  trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/habeas serve
 
-serve: $(VENV)/.installed
+serve: messages
 	$(BIN)/habeas serve
 
 # Every test, on SQLite and then on PostgreSQL (a throwaway server on loopback).
@@ -48,11 +56,11 @@ test: $(VENV)/.installed-test
 
 # The SQLite run also round-trips backups through PostgreSQL, so it starts the
 # test server first when it can.
-test-sqlite: $(VENV)/.installed-test
+test-sqlite: $(VENV)/.installed-test messages
 	@scripts/test-services.sh postgres >/dev/null 2>&1 || true
 	HABEAS_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest
 
-test-postgres: $(VENV)/.installed-test
+test-postgres: $(VENV)/.installed-test messages
 	@url=$$(scripts/test-services.sh postgres | tail -n 1) || url=""; \
 	if [ -z "$$url" ]; then \
 	  if [ "$$HABEAS_REQUIRE_POSTGRES" = 1 ]; then echo "PostgreSQL could not be started" >&2; exit 1; fi; \
@@ -70,7 +78,8 @@ test-mutants: $(VENV)/.installed-test
 
 # Style, the import layers, types (mypy: strict on lib, services, selectors and
 # the access module; it loads the settings, so the data directory is var/ as for
-# the rest), migrations and mutation rules that still apply.
+# the rest), migrations, mutation rules that still apply, and every translation
+# complete (msgfmt --check --statistics: no untranslated or fuzzy message).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -79,6 +88,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/habeas makemigrations --check --dry-run
 	$(BIN)/python scripts/mutants.py --check
 	$(BIN)/python scripts/check_doc_paths.py
+	$(BIN)/python scripts/check_translations.py
 
 # Figures, not tests (bench/README.md). `bench` is the quick look (about 2 minutes);
 # the two below seed 100,000 cases the first time (about 3 minutes) and take longer.

@@ -6,6 +6,8 @@
 #   scripts/test-services.sh chromium-install  # install Debian's chromium if /usr/bin/chromium is missing (root only; CI)
 #   scripts/test-services.sh office         # check that LibreOffice and poppler-utils are there (DOCX and PDF tests)
 #   scripts/test-services.sh office-install # install Debian's libreoffice-writer-nogui and poppler-utils if missing (root only; CI)
+#   scripts/test-services.sh gettext        # check that msgfmt (GNU gettext) is there; if not, say how to install it
+#   scripts/test-services.sh gettext-install  # install Debian's gettext if msgfmt is missing (root only; CI)
 #   scripts/test-services.sh postgres       # ensure a throwaway PostgreSQL 15 test server is running;
 #                                           # last line of stdout is its URL
 #   scripts/test-services.sh postgres-stop  # stop that server if it is running
@@ -35,7 +37,7 @@ die() {
 }
 
 usage() {
-    echo "usage: $PROG {chromium|chromium-install|office|office-install|postgres|postgres-stop}" >&2
+    echo "usage: $PROG {chromium|chromium-install|office|office-install|gettext|gettext-install|postgres|postgres-stop}" >&2
     exit 2
 }
 
@@ -99,6 +101,30 @@ cmd_office_install() {
     apt-get install -y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 $OFFICE_PACKAGES \
         </dev/null >>"$log" 2>&1 || die "office: 'apt-get install $OFFICE_PACKAGES' failed (log: $log)"
     office_present || die "office: installed but soffice or pdftotext is missing (log: $log)"
+    rm -f "$log"
+}
+
+# --------------------------------------------------------------------------- gettext
+
+# The translations (habeas/locale/*/LC_MESSAGES/django.po) are compiled to .mo by
+# GNU gettext's msgfmt at install, before a test run and in make lint's check.
+GETTEXT_INSTALL="apt-get update && apt-get install -y gettext"
+
+cmd_gettext() {
+    command -v msgfmt >/dev/null && return 0
+    die "gettext: msgfmt missing (the translations are compiled with it); install it as root: $GETTEXT_INSTALL"
+}
+
+cmd_gettext_install() {
+    command -v msgfmt >/dev/null && return 0
+    is_root || die "gettext: msgfmt missing; install it as root: $GETTEXT_INSTALL"
+    local log
+    log=$(mktemp "${TMPDIR:-/tmp}/habeas-gettext-install.XXXXXX.log")
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq </dev/null >"$log" 2>&1 || die "gettext: 'apt-get update' failed (log: $log)"
+    apt-get install -y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 gettext \
+        </dev/null >>"$log" 2>&1 || die "gettext: 'apt-get install gettext' failed (log: $log)"
+    command -v msgfmt >/dev/null || die "gettext: installed but msgfmt is missing (log: $log)"
     rm -f "$log"
 }
 
@@ -362,6 +388,8 @@ case "$1" in
     chromium-install) cmd_chromium_install ;;
     office) cmd_office ;;
     office-install) cmd_office_install ;;
+    gettext) cmd_gettext ;;
+    gettext-install) cmd_gettext_install ;;
     postgres) cmd_postgres ;;
     postgres-stop) cmd_postgres_stop ;;
     -h | --help | help) usage ;;
