@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         )
         return 1
     for po in catalogues:
-        print(f"{po.relative_to(ROOT)}: complete")
+        print(f"{po.relative_to(ROOT) if po.is_relative_to(ROOT) else po}: complete")
     return 0
 
 

@@ -405,7 +405,9 @@ class ActorForm(forms.ModelForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     asserted_on = forms.DateField(
-        label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
+        label=_("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("YYYY-MM-DD"),
     )
     basis = forms.CharField(
         label=_("What it rests on"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

@@ -8,7 +8,8 @@ span and the exact figure a document quotes are on the page."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 from django import template
 from django.utils import formats
@@ -148,5 +149,23 @@ def status_as_of(status, case) -> str:
         and status.asserted_on == gone.sort_date
         and (gone.precision not in (Precision.DAY, Precision.MINUTE) or gone.approximate)
     ):
-        return gettext("the disappearance (%(date)s)") % {"date": gone.display()}
+        return gettext("the disappearance (%(date)s)") % {"date": gone}
     return formats.date_format(status.asserted_on)
+
+
+# The words case_create stores as the opening status's basis (cases/services.py,
+# imports/bulk.py): Habeas's own, in English, so shown in the page's language.
+_OPENED = re.compile(r"Case opened on (\d{1,2} [A-Z][a-z]{2} \d{4})\.")
+
+
+@register.filter
+def status_basis(basis: str) -> str:
+    """A status's basis as written, except the one Habeas writes itself."""
+    match = _OPENED.fullmatch(basis)
+    if match is None:
+        return basis
+    try:
+        opened = datetime.strptime(match[1], "%d %b %Y").date()  # noqa: DTZ007 - a day, no time
+    except ValueError:
+        return basis
+    return gettext("Case opened on %(day)s.") % {"day": formats.date_format(opened)}
