@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
@@ -79,7 +79,12 @@ def case_advocacy(request: AuthenticatedRequest, case_id: UUID) -> HttpResponse:
     access = case_access(user=request.user, public_id=case_id)
     case = access.case
     today = timezone.localdate()
-    wgeid = documents.wgeid_submission(case=case, language="en", today=today)
+    # Its checklist is read here, in the interface language when documents are
+    # written in it (the submission itself is chosen below, in a UN language).
+    language = translation.get_language()
+    wgeid = documents.wgeid_submission(
+        case=case, language=language if language in LANGUAGES else "en", today=today
+    )
     parties = ced.states_parties()
     return render(
         request,

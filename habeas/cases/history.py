@@ -91,18 +91,26 @@ def _label(model: type[models.Model], name: str) -> str:
 def _record_name(historical) -> str:
     model = historical.instance_type
     if model is Case:
-        return f"Case {historical.reference}"
+        return _("Case %(reference)s") % {"reference": historical.reference}
     if model is Event:
-        return f"Event: {historical.get_kind_display()}, {historical.occurred_on}"
+        return _("Event: %(kind)s, %(date)s") % {
+            "kind": historical.get_kind_display(),
+            "date": historical.occurred_on,
+        }
     if model is Source:
-        return f"Source {historical.code_name}"
+        return _("Source %(code)s") % {"code": historical.code_name}
     if model is Person:
-        return f"Person {historical.display_name}"
+        return _("Person %(name)s") % {"name": historical.display_name}
     if model is PersonName:
-        return f"Name {historical.text}"
+        return _("Name %(name)s") % {"name": historical.text}
     if model is Relative:
-        return f"Relative {relative_label(historical.name, historical.relationship)}"
-    return f"Claim ({historical.get_material_display()}, received {historical.received_on})"
+        return _("Relative %(name)s") % {
+            "name": relative_label(historical.name, historical.relationship)
+        }
+    return _("Claim (%(material)s, received %(date)s)") % {
+        "material": historical.get_material_display(),
+        "date": historical.received_on,
+    }
 
 
 def _show(value) -> str:
