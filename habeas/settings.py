@@ -182,13 +182,19 @@ HABEAS_API_REFUSALS_PER_ADDRESS = env_int("HABEAS_API_REFUSALS_PER_ADDRESS", 10)
 # phone that may be searched.
 HABEAS_TOTP_ISSUER = env_str("HABEAS_TOTP_ISSUER", "Habeas")
 
-LANGUAGE_CODE = "en"
 # "16 Nov 2026", "16 ноября 2026 г.": as partial dates are written (habeas/formats).
 FORMAT_MODULE_PATH = ["habeas.formats"]
 # The interface's catalogues (habeas/locale/<code>/LC_MESSAGES/django.po, compiled to
 # .mo at install); every language with one is offered, English always.
 LOCALE_PATHS = [BASE_DIR / "habeas" / "locale"]
 LANGUAGES = interface_languages(LOCALE_PATHS[0])
+# The organisation's language: for a browser that asks for none Habeas has, for
+# e-mails to users who chose none and organisation webhooks.
+LANGUAGE_CODE = env_str("HABEAS_LANGUAGE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ConfigurationError(
+        f"HABEAS_LANGUAGE must be one of {', '.join(dict(LANGUAGES))} (got {LANGUAGE_CODE!r})."
+    )
 TIME_ZONE = env_str("HABEAS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
