@@ -304,3 +304,58 @@ def test_a_token_made_after_the_epoch_moved_works(client, alice, alices_case):
     User.objects.filter(pk=alice.pk).update(session_epoch=7)
     alice.refresh_from_db()
     assert call(client, "get", "/cases/", token=token_for(alice)).status_code == 200
+
+
+# --- two-factor login: a token asks for a current code too -------------------------
+
+
+def _enrol(user: User):
+    import pyotp
+
+    from habeas.accounts.models import TOTPDevice
+
+    secret = pyotp.random_base32()
+    TOTPDevice.objects.create(user=user, secret=secret, confirmed=True)
+    return pyotp.TOTP(secret)
+
+
+def test_an_account_with_two_factor_login_gives_a_current_code_to_make_a_token(login, alice):
+    totp = _enrol(alice)
+    client = login(alice)
+    page = client.get("/account/api-tokens/").content.decode()
+    assert 'name="code"' in page and 'autocomplete="one-time-code"' in page
+    # The password alone: the form asks for the code, nothing is made.
+    missing = make_on_the_page(client, name="kept")
+    assert missing.status_code == 400
+    assert not ApiToken.objects.exists()
+    # A wrong code: the form again with the error, the input kept, nothing made,
+    # counted towards the lockout and audited.
+    wrong = str((int(totp.now()) + 1) % 1_000_000).zfill(6)
+    refused = make_on_the_page(client, name="kept", code=wrong)
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "That code is not right, or it was used already." in body
+    assert 'value="kept"' in body
+    assert not ApiToken.objects.exists()
+    assert LoginFailure.objects.filter(stage=LoginFailure.Stage.CODE).count() == 1
+    entry = AuditEntry.objects.get(action="api_token.refused")
+    assert entry.detail == {"reason": "two_factor_code"}
+    assert entry.actor_id == alice.pk
+    # The right code now: the token is made.
+    made = make_on_the_page(client, code=totp.now())
+    assert made.status_code == 200 and TOKEN.search(made.content.decode())
+    assert ApiToken.objects.filter(user=alice).count() == 1
+
+
+def test_a_wrong_password_is_said_before_the_code_is_tried(login, alice):
+    totp = _enrol(alice)
+    page = make_on_the_page(login(alice), password="not it", code=totp.now())
+    assert "That password is not right." in page.content.decode()
+    assert not ApiToken.objects.exists()
+    assert not AuditEntry.objects.filter(action="api_token.refused").exists()
+
+
+def test_an_account_without_two_factor_login_is_not_asked_for_a_code(login, alice):
+    client = login(alice)
+    assert 'name="code"' not in client.get("/account/api-tokens/").content.decode()
+    assert make_on_the_page(client).status_code == 200

@@ -322,9 +322,12 @@ def test_export_and_feed_queries_do_not_grow_with_people_and_statuses(seeded, al
     assert _queries(client, reverse("public_pfif")) == public
 
 
-def test_what_one_team_exports_another_can_import(history, alice, charlie, tmp_path):
+def test_what_one_habeas_exports_another_can_import(history, alice, charlie, tmp_path, settings):
     path = tmp_path / "alice.xml"
     call_command("pfif", "export", "--as", "alice", "-o", str(path))
+    # Read back by the Habeas that wrote it, it is its own: nothing is imported
+    # (tests/test_pfif_import_duplicates.py); another Habeas imports it.
+    settings.HABEAS_PFIF_DOMAIN = "another-habeas.example.net"
     out = io.StringIO()
     call_command("pfif", "import", str(path), "--as", "charlie", "--country", "TM", stdout=out)
     assert "1 people and cases, 3 notes as claims" in out.getvalue()

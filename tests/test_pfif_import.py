@@ -106,6 +106,7 @@ def test_the_person_finder_sample_becomes_people_cases_and_claims(alice):
         "already": 0,
         "expired": 1,
         "duplicates": 1,
+        "skipped": 0,
     }
     assert "Ales" not in str(entry.detail)  # ids and counts only
 

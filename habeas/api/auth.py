@@ -14,7 +14,7 @@ and refused tokens, per client address (ratelimit.py)."""
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +28,7 @@ from habeas.audit.context import client_ip
 
 from . import ratelimit
 from .models import ApiToken
-from .services import token_digest, token_prefix
+from .services import Refusal, api_token_refused, token_digest, token_prefix
 
 # A token's "last used" is written at most this often: not one write per request.
 LAST_USED_STEP = timedelta(minutes=1)
@@ -56,6 +56,9 @@ class TokenAuth(HttpBearer):
         # token must never wait on the others' refusals; a token is 256 bits, so
         # these counters bound load, not guessing.
         address = client_ip(request)
+        if presented:  # audited before any limit: a flood is tallied, not dropped
+            reason, row = getattr(request, "habeas_token_refusal", (Refusal.UNKNOWN, None))
+            api_token_refused(address=address, reason=reason, token=row)
         ratelimit.hit(
             ratelimit.address_key("address", address),
             limit=settings.HABEAS_API_RATE_PER_ADDRESS,
@@ -71,7 +74,11 @@ class TokenAuth(HttpBearer):
         if prefix is None:
             return None
         row = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+        # Why a token is refused is kept for the audit log only (__call__): the
+        # client gets one and the same 401 whatever the reason.
         if row is None or not hmac.compare_digest(row.digest, token_digest(token)):
+            if row is not None:  # a real token's prefix, another secret
+                request.habeas_token_refusal = (Refusal.WRONG_SECRET, row)  # type: ignore[attr-defined]
             return None
         now = timezone.now()
         if (
@@ -80,6 +87,7 @@ class TokenAuth(HttpBearer):
             or not row.user.is_active
             or row.ended_with_sessions
         ):
+            request.habeas_token_refusal = (_refusal_of(row, now), row)  # type: ignore[attr-defined]
             return None
         ratelimit.hit(f"token:{row.pk}", limit=settings.HABEAS_API_RATE_PER_TOKEN)
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_STEP:
@@ -88,6 +96,16 @@ class TokenAuth(HttpBearer):
         # What code below reads as "who asks": the token's user, never a session's.
         request.user = row.user
         return row
+
+
+def _refusal_of(row: ApiToken, now: datetime) -> str:
+    if row.revoked_at is not None:
+        return Refusal.REVOKED
+    if row.expires_at <= now:
+        return Refusal.EXPIRED
+    if not row.user.is_active:
+        return Refusal.DISABLED
+    return Refusal.ENDED
 
 
 def token_of(request: Any) -> ApiToken:

@@ -26,8 +26,21 @@ class ApiTokenForm(forms.Form):
         help_text=_("A token opens your cases without two-factor login: confirm it is you."),
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    code = forms.CharField(
+        label=_("Two-factor code"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("The code your authenticator app shows now, or one of your backup codes."),
+    )
+
+    def __init__(self, *args, user: User, two_factor: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if two_factor:  # a token outlives the login: it asks for what the login asked
+            self.fields["code"].required = True
+            self.fields["password"].help_text = _("A token opens your cases: confirm it is you.")
+        else:
+            del self.fields["code"]
         most = settings.HABEAS_API_TOKEN_MAX_DAYS
         self.fields["days"] = forms.IntegerField(
             label=_("Valid for (days)"),

@@ -72,3 +72,27 @@ class ApiRateWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ×{self.count} from {self.window_start:%H:%M:%S}"
+
+
+class ApiRefusalTally(models.Model):
+    """Refused tokens from one client address in one window, so that the audit log
+    gets one entry when they start and one summary with the count once the window
+    is over, not one entry each: anyone can send bearer tokens, and the audit log
+    is append-only. Past services.REFUSAL_TALLIES_PER_WINDOW addresses in a window,
+    the others share one tally (`key` "many", no address). The address is kept here
+    only until the window's summary is written, as in the audit entry itself."""
+
+    key = models.CharField(max_length=80)  # ratelimit.address_key, or "many"
+    ip = models.CharField(max_length=45, blank=True)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=1)
+    reasons = models.JSONField(default=dict)  # reason -> count
+    tokens = models.JSONField(default=list)  # public ids of the rows named, at most a few
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="apirefusaltally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ×{self.count} from {self.window_start:%H:%M:%S}"

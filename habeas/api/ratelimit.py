@@ -38,6 +38,11 @@ def _window(now: datetime) -> tuple[datetime, int]:
     return datetime.fromtimestamp(start, tz=UTC), max(1, math.ceil(start + WINDOW - stamp))
 
 
+def window_start(now: datetime) -> datetime:
+    """The start of the window `now` falls in."""
+    return _window(now)[0]
+
+
 def address_key(kind: str, address: str) -> str:
     """The key of a client address: a keyed hash, so the table never holds who was
     where (addresses are kept only in `auth.*` audit entries)."""

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from habeas.accounts import selectors as account_selectors
 from habeas.accounts.forms import LOCKED_MESSAGE
 from habeas.accounts.http import AuthenticatedRequest
-from habeas.accounts.services import Outcome, reauthenticate
+from habeas.accounts.services import Outcome
 from habeas.core.pages import apply_errors
 
 from . import selectors, services
@@ -26,11 +27,19 @@ from .forms import ApiTokenForm
 @require_http_methods(["GET", "POST"])
 def token_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    form = ApiTokenForm(request.POST or None, user=user)
+    two_factor = account_selectors.totp_device_confirmed(user) is not None
+    form = ApiTokenForm(request.POST or None, user=user, two_factor=two_factor)
     if request.method == "POST" and form.is_valid():
-        outcome = reauthenticate(request=request, user=user, password=form.cleaned_data["password"])
+        outcome, wrong = services.api_token_confirm(
+            request=request,
+            user=user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data.get("code", ""),
+        )
         if outcome is Outcome.LOCKED:
             form.add_error(None, LOCKED_MESSAGE)
+        elif outcome is not Outcome.OK and wrong == "code":
+            form.add_error("code", _("That code is not right, or it was used already."))
         elif outcome is not Outcome.OK:
             form.add_error("password", _("That password is not right."))
         else:

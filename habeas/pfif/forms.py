@@ -31,6 +31,24 @@ class ImportForm(forms.Form):
         ),
     )
 
+    duplicates = forms.ChoiceField(
+        label=_("A person who looks like someone already recorded"),
+        choices=[
+            ("skip", _("Skip them (listed on the result page)")),
+            ("new", _("Import them as new people, listed as possible duplicates to decide on")),
+        ],
+        initial="skip",
+        required=False,  # skip unless chosen otherwise
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Compared as the spreadsheet import compares: the words of every name in any "
+            "script, then the birth date, among the people you can see."
+        ),
+    )
+
+    def clean_duplicates(self) -> str:
+        return self.cleaned_data.get("duplicates") or "skip"
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         # Refused by its size before it is read into memory, let alone parsed.

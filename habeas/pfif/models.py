@@ -31,6 +31,9 @@ class PfifImport(models.Model):
     notes_created = models.PositiveIntegerField(default=0)
     already_imported = models.PositiveIntegerField(default=0)
     expired_skipped = models.PositiveIntegerField(default=0)
+    # Records not imported, each {"line", "record_id", "kind", "why", "candidates"}
+    # (services.Skipped): ids only, the words are the result page's.
+    skipped = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

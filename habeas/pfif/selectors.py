@@ -12,12 +12,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from habeas.accounts.models import User
 from habeas.advocacy import selectors as advocacy_selectors
@@ -30,6 +32,13 @@ from habeas.organisation.selectors import organisation_current
 
 from . import feed
 from .models import PfifImport, PfifRecord, PossibleDuplicate
+
+# Why a record was not imported (services.Skipped), in the reader's language.
+SKIPPED_WORDS = {
+    "ours": _("published by this Habeas; not imported"),
+    "duplicate": _("skipped as a possible duplicate of someone already recorded"),
+    "person_skipped": _("its person was not imported, so neither is this note"),
+}
 
 # Habeas's statuses in PFIF's note status vocabulary (docs/pfif.md says why each).
 # PFIF has five words and no "closed"; a closed case's note carries no status, its
@@ -268,3 +277,51 @@ def duplicates_of(*, batch: PfifImport, user: User) -> list[PossibleDuplicate]:
             if duplicate.candidate_id not in visible:
                 duplicate.candidate = None
     return duplicates
+
+
+@dataclass
+class LookAlike:
+    """Someone recorded whom a skipped person looks like, as the reader may see them."""
+
+    name: str
+    url: str
+    cases: list[tuple[str, str]] = field(default_factory=list)  # (reference, url)
+
+
+@dataclass
+class SkippedRecord:
+    line: int
+    record_id: str
+    kind: str
+    why: str
+    candidates: list[LookAlike]
+
+
+def skipped_of(*, batch: PfifImport, user: User) -> list[SkippedRecord]:
+    """The records an import left out, each with why in words and, for a possible
+    duplicate, the people it looks like that `user` may still see, with the
+    references of their visible cases: someone on cases they may no longer see is
+    left unnamed."""
+    ids = sorted({c for s in batch.skipped for c in s.get("candidates", [])})
+    seen: dict[str, LookAlike] = {}
+    if ids:
+        through = Case.people.through.objects.filter(
+            person__public_id__in=ids, case__in=cases_visible_to(user)
+        ).order_by("case__reference")
+        for person_id, name, reference, case_id in through.values_list(
+            "person__public_id", "person__display_name", "case__reference", "case__public_id"
+        ):
+            alike = seen.setdefault(
+                str(person_id), LookAlike(name, reverse("person_detail", args=[person_id]))
+            )
+            alike.cases.append((reference, reverse("case_detail", args=[case_id])))
+    return [
+        SkippedRecord(
+            line=s["line"],
+            record_id=s["record_id"],
+            kind=s["kind"],
+            why=str(SKIPPED_WORDS.get(s["why"], s["why"])),
+            candidates=[seen[c] for c in s.get("candidates", []) if c in seen],
+        )
+        for s in batch.skipped
+    ]

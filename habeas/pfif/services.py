@@ -17,6 +17,17 @@ How PFIF becomes Habeas's records (docs/pfif.md has the user's version):
   A note's status is the author's claim, not the organisation's reading: it never
   becomes a status of the case.
 - linked_person_record_id becomes a possible duplicate to decide on.
+
+What is not imported, each record said on the result page:
+- a record whose id is of this Habeas's own domain (feed.domain()): this instance
+  published it (its public feed, a staff export), so importing it would record
+  the same person twice; its notes go with it;
+- a person who looks like someone the importer may already see, by the spreadsheet
+  import's own check (habeas.imports.plan: the cross-script name keys of every
+  spelling, ranked by birth date): skipped as a possible duplicate, or, if the
+  importer chose so, imported as new with the match listed as a possible
+  duplicate to decide on. PFIF has no disappearance date, so only names and
+  birth date speak.
 """
 
 from __future__ import annotations
@@ -38,11 +49,14 @@ from habeas.cases import services as case_services
 from habeas.cases.access import cases_visible_to
 from habeas.cases.models import Case, Person
 from habeas.core.encryption import keyring
+from habeas.imports import plan as import_plan
+from habeas.lib.names import search_term_variants
 from habeas.lib.partialdate import PartialDate, PartialDateError, Precision
 from habeas.sources import services as source_services
 from habeas.sources.models import Claim, Source
 
 from . import document as pfif
+from . import feed
 from .feed import domain
 from .models import PfifAuthor, PfifImport, PfifRecord, PossibleDuplicate
 
@@ -93,13 +107,92 @@ def author_keys(name: str, email: str, phone: str) -> list[str]:
     ]
 
 
+class Duplicates:
+    """What the importer chose for a person who looks like someone recorded."""
+
+    SKIP = "skip"  # not imported, said on the result page
+    NEW = "new"  # imported as a new person, the match listed as a possible duplicate
+
+
+class Skipped:
+    """Why a record was not imported (PfifImport.skipped[…]["why"]; the words are
+    selectors.SKIPPED_WORDS, in the reader's language)."""
+
+    OURS = "ours"
+    DUPLICATE = "duplicate"
+    PERSON_SKIPPED = "person_skipped"
+
+
+def is_ours(record_id: str) -> bool:
+    """A record id of this Habeas's own domain: published by this instance."""
+    return record_id.startswith(domain() + "/")
+
+
 class _Import:
-    def __init__(self, *, doc: pfif.Document, by: User, country: str, batch: PfifImport) -> None:
+    def __init__(
+        self,
+        *,
+        doc: pfif.Document,
+        by: User,
+        country: str,
+        batch: PfifImport,
+        duplicates: str = Duplicates.SKIP,
+    ) -> None:
         self.doc, self.by, self.country, self.batch = doc, by, country, batch
+        self.duplicates = duplicates
         self.problems: list[str] = []
         self.cases: dict[str, Case] = {}
         self.people: dict[str, Person] = {}
+        self.skipped_people: set[str] = set()
+        self.likely: dict[str, list[str]] = {}  # person record id -> candidates' public ids
         self.today = timezone.localdate()
+
+    def skip(
+        self,
+        record: pfif.Person | pfif.Note,
+        why: str,
+        candidates: tuple[str, ...] | list[str] = (),
+    ) -> None:
+        self.batch.skipped.append(
+            {
+                "line": record.line,
+                "record_id": record.record_id,
+                "kind": "person" if isinstance(record, pfif.Person) else "note",
+                "why": why,
+                "candidates": list(candidates),
+            }
+        )
+
+    def look_alike(self, persons: list[pfif.Person]) -> None:
+        """The spreadsheet import's duplicate check (habeas.imports.plan), run once for
+        every person the file would create: their names' cross-script keys against the
+        people the importer may see, ranked by birth date."""
+        rows = []
+        for number, person in enumerate(persons):
+            spellings = [person.get("full_name").replace("\n", " ")]
+            spellings += [a for a in person.get("alternate_names").splitlines() if a.strip()]
+            try:
+                birth = (
+                    PartialDate.parse(person.get("date_of_birth"))
+                    if person.get("date_of_birth")
+                    else None
+                )
+            except PartialDateError:
+                birth = None  # refused with its line when the person is written
+            rows.append(
+                import_plan.PlanRow(
+                    number=number,
+                    values={
+                        "words": [search_term_variants(text) for text in spellings],
+                        "person": {"birth_date": birth},
+                        "case": {"disappeared_on": None},  # PFIF has none
+                    },
+                )
+            )
+        import_plan._duplicates(rows, self.by)
+        for row in rows:
+            if row.action == import_plan.Action.DUPLICATE:
+                self.likely[persons[row.number].record_id] = [c.public_id for c in row.candidates]
 
     def problem(self, where: str, error: ValidationError | str) -> None:
         for message in [error] if isinstance(error, str) else _messages(error):
@@ -118,6 +211,14 @@ class _Import:
                 case__in=cases_visible_to(self.by),
             ).select_related("case")
         }
+        fresh = []
+        for person in (p for p in self.doc.persons if p.record_id not in known):
+            if is_ours(person.record_id):
+                self.skip(person, Skipped.OURS)
+                self.skipped_people.add(person.record_id)
+            elif person.get("full_name"):
+                fresh.append(person)
+        self.look_alike(fresh)
         for person in self.doc.persons:
             where = _("Line %(line)d, person %(id)s") % {
                 "line": person.line,
@@ -126,6 +227,13 @@ class _Import:
             if person.record_id in known:
                 self.batch.already_imported += 1
                 self.cases[person.record_id] = known[person.record_id].case
+                continue
+            if person.record_id in self.skipped_people:
+                continue
+            likely = self.likely.get(person.record_id)
+            if likely and self.duplicates == Duplicates.SKIP:
+                self.skip(person, Skipped.DUPLICATE, likely)
+                self.skipped_people.add(person.record_id)
                 continue
             if not person.get("full_name"):
                 if person.get("expiry_date"):
@@ -142,6 +250,12 @@ class _Import:
             where = _("Line %(line)d, note %(id)s") % {"line": note.line, "id": note.record_id}
             if note.record_id in known:
                 self.batch.already_imported += 1
+                continue
+            if is_ours(note.record_id):
+                self.skip(note, Skipped.OURS)
+                continue
+            if note.person_record_id in self.skipped_people:
+                self.skip(note, Skipped.PERSON_SKIPPED)
                 continue
             case = self.cases.get(note.person_record_id)
             if case is None and note.person_record_id in known:
@@ -226,6 +340,18 @@ class _Import:
             record_id=record.record_id, kind=PfifRecord.Kind.PERSON, batch=self.batch, case=case
         )
         self.batch.persons_created += 1
+        # Imported as new although it looks like someone recorded: listed to decide on.
+        for public_id in self.likely.get(record.record_id, [])[:1]:
+            PossibleDuplicate.objects.get_or_create(
+                person=person,
+                linked_record_id=feed.record_id(f"person.{public_id}"),
+                defaults={
+                    "batch": self.batch,
+                    "case": case,
+                    "candidate": Person.objects.filter(public_id=public_id).first(),
+                    "note_record_id": "",
+                },
+            )
 
     def reference(self) -> str:
         """reference_new(), drawn again in the rare clash with a random reference
@@ -345,8 +471,12 @@ def _uuid_or_none(text: str) -> list[uuid.UUID]:
 
 
 @transaction.atomic
-def pfif_import(*, data: bytes, filename: str, country: str, by: User) -> PfifImport:
-    """Import `data` (a PFIF 1.4 document) as `by`, into cases of `country`.
+def pfif_import(
+    *, data: bytes, filename: str, country: str, by: User, duplicates: str = Duplicates.SKIP
+) -> PfifImport:
+    """Import `data` (a PFIF 1.4 document) as `by`, into cases of `country`. A person
+    who looks like someone `by` may see is skipped, or imported as new with the match
+    listed (`duplicates`: Duplicates.SKIP or NEW).
 
     Raises pfif.DocumentError (not PFIF, not safe, not valid: each problem with its
     line) or ValidationError (records Habeas cannot take, each named); then nothing
@@ -359,7 +489,7 @@ def pfif_import(*, data: bytes, filename: str, country: str, by: User) -> PfifIm
     )
     batch.full_clean()
     batch.save()
-    job = _Import(doc=doc, by=by, country=country, batch=batch)
+    job = _Import(doc=doc, by=by, country=country, batch=batch, duplicates=duplicates)
     job.run()
     if job.problems:
         raise ValidationError(job.problems[:100])
@@ -375,6 +505,7 @@ def pfif_import(*, data: bytes, filename: str, country: str, by: User) -> PfifIm
             "already": batch.already_imported,
             "expired": batch.expired_skipped,
             "duplicates": batch.duplicates.count(),
+            "skipped": len(batch.skipped),
         },
     )
     return batch

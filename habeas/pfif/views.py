@@ -57,6 +57,7 @@ def pfif_import(request: AuthenticatedRequest) -> HttpResponse:
                 data=upload.read(),
                 filename=upload.name,
                 country=form.cleaned_data["country"],
+                duplicates=form.cleaned_data["duplicates"],
                 by=request.user,
             )
         except DocumentError as error:
@@ -87,5 +88,6 @@ def pfif_import_result(request: AuthenticatedRequest, import_id: UUID) -> HttpRe
             "batch": batch,
             "created": selectors.cases_created(batch=batch, user=request.user),
             "duplicates": selectors.duplicates_of(batch=batch, user=request.user),
+            "skipped": selectors.skipped_of(batch=batch, user=request.user),
         },
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -297,6 +297,24 @@ def source_identities_viewed(*, case: Case, public_ids: set[str], by: User, via:
     for source in Source.objects.filter(case=case, public_id__in=public_ids):
         source.case = case
         source_identity_viewed(source=source, by=by, via=via)
+
+
+@transaction.atomic
+def source_identities_listed(*, sources: Iterable[Source], by: User, via: str) -> None:
+    """Identities shown in a list (the API's list of sources): one entry for each
+    case of the listing, naming its sources' ids, not one per source, so that a
+    listing costs the same few writes however long it is. Sources are expected with
+    their case loaded (select_related)."""
+    by_case: dict[int, list[Source]] = {}
+    for source in sources:
+        by_case.setdefault(source.case_id, []).append(source)
+    for shown in by_case.values():
+        audit_record(
+            action="source.identity_viewed",
+            actor=by,
+            case=shown[0].case,
+            detail={"via": via, "sources": sorted(str(s.public_id) for s in shown)},
+        )
 
 
 def _describe(claim: Claim) -> str:

@@ -151,19 +151,25 @@ def _source_out(source: Source, *, reveal: bool) -> dict[str, Any]:
 
 def _shown(user: User, sources: list[Source], granted: frozenset[int]) -> list[dict[str, Any]]:
     """Each source as the API shows it to `user`, who holds the grant on the cases
-    `granted`: who it is only there, each such sight recorded."""
-    out = []
+    `granted`: who it is only there, and recorded by one entry for each case of the
+    list, naming the sources shown."""
+    out, revealed = [], []
     for source in sources:
         reveal = source.case_id in granted
         if reveal:
-            services.source_identity_viewed(source=source, by=user, via=VIA)
+            revealed.append(source)
         out.append(_source_out(source, reveal=reveal))
+    if revealed:
+        services.source_identities_listed(sources=revealed, by=user, via=VIA)
     return out
 
 
 def _one(user: User, source: Source, access: CaseAccess) -> dict[str, Any]:
     granted = frozenset([source.case_id]) if access.may_see_sources else frozenset()
-    return _shown(user, [source], granted)[0]
+    reveal = source.case_id in granted
+    if reveal:  # one source: its own entry, as on its page
+        services.source_identity_viewed(source=source, by=user, via=VIA)
+    return _source_out(source, reveal=reveal)
 
 
 def _source_form(access: CaseAccess, *, data: dict[str, Any] | None, source=None) -> SourceForm:

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from habeas.accounts.models import User
@@ -41,6 +42,12 @@ class Command(BaseCommand):
             required=True,
             help="country concerned of the cases it opens (ISO code, e.g. BY)",
         )
+        imp.add_argument(
+            "--duplicates",
+            choices=[services.Duplicates.SKIP, services.Duplicates.NEW],
+            default=services.Duplicates.SKIP,
+            help="a person who looks like someone recorded: skip (default) or import as new",
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "export":
@@ -74,7 +81,13 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
-            batch = services.pfif_import(data=data, filename=path.name, country=country, by=user)
+            batch = services.pfif_import(
+                data=data,
+                filename=path.name,
+                country=country,
+                by=user,
+                duplicates=options["duplicates"],
+            )
         except DocumentError as error:
             raise CommandError("\n".join(error.problems) + "\nNothing was imported.") from None
         except ValidationError as error:
@@ -91,4 +104,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Possible duplicate: {dup.case.reference} {dup.person.display_name} "
                 f"and {dup.linked_record_id}{known}. Nothing was merged."
+            )
+        for record in selectors.skipped_of(batch=batch, user=user):
+            like = "; ".join(
+                f"{c.name} ({', '.join(ref for ref, _url in c.cases)})" for c in record.candidates
+            )
+            self.stdout.write(
+                _("Not imported: line %(line)s, %(id)s: %(why)s")
+                % {"line": record.line, "id": record.record_id, "why": record.why}
+                + (f": {like}" if like else ".")
             )
