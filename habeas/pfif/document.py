@@ -170,7 +170,7 @@ def read(data: bytes) -> Document:
     checker = schema()
     if not checker.validate(root):
         errors = list(checker.error_log)
-        # After an element out of place libxml2 also reports the record's required
+        # After an element it does not expect libxml2 also reports the record's required
         # fields as missing, present or not: the order is said first, alone.
         if any("This element is not expected" in e.message for e in errors):
             errors = [e for e in errors if "identity-constraint" not in e.message]
