@@ -31,7 +31,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
-from pages import DEFAULT_SEED, _benchmark_database, _shown  # noqa: E402
+from pages import _benchmark_database, arguments, run  # noqa: E402
 
 WARMUP_REQUESTS = 10
 # High enough never to refuse the benchmark, while every request is still counted as
@@ -40,32 +40,12 @@ RATE_LIMIT = 1_000_000_000
 
 
 def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    return arguments(
         prog="bench/api.py",
         description="Seed N fictional cases into a separate database (the one bench/pages.py "
         "uses) and print one JSON line per API resource with p50/p95 response times.",
+        each="resource",
     )
-    parser.add_argument("--cases", type=int, default=1000, metavar="N", help="default 1000")
-    parser.add_argument(
-        "--requests", type=int, default=200, metavar="R", help="Timed requests each (default 200)."
-    )
-    parser.add_argument(
-        "--reseed", action="store_true", help="Rebuild the database even if seeded."
-    )
-    parser.add_argument(
-        "--database-url",
-        default="",
-        metavar="URL",
-        help="Benchmark database (default: sqlite in <data dir>/bench/pages-N.sqlite3). "
-        "Never Habeas's own database: it is refused.",
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S")
-    args = parser.parse_args()
-    if args.cases < 1:
-        parser.error(f"--cases must be at least 1 (got {args.cases}).")
-    if args.requests < 1:
-        parser.error(f"--requests must be at least 1 (got {args.requests}).")
-    return args
 
 
 @dataclass
@@ -254,42 +234,20 @@ def main() -> None:
         url = _benchmark_database(args)
     except SystemExit as exc:
         raise SystemExit(str(exc).replace("bench/pages.py", "bench/api.py")) from None
-    hosts = [h for h in os.environ.get("HABEAS_ALLOWED_HOSTS", "").split(",") if h.strip()]
-    os.environ.update(
-        HABEAS_DATABASE_URL=url,
-        HABEAS_ALLOWED_HOSTS=",".join([*hosts, "127.0.0.1", "testserver"]),
-        HABEAS_DEBUG="0",
-        HABEAS_HTTPS="0",  # plain HTTP on loopback: no redirect to https
-        HABEAS_API_RATE_PER_TOKEN=str(RATE_LIMIT),
-        HABEAS_API_RATE_PER_ADDRESS=str(RATE_LIMIT),
-        DJANGO_SETTINGS_MODULE="habeas.settings",
+    run(
+        prog="bench/api.py",
+        args=args,
+        url=url,
+        measure=lambda log: measure(
+            cases=args.cases, requests=args.requests, seed=args.seed, log=log
+        ),
+        hosts=("127.0.0.1",),
+        env={
+            "HABEAS_HTTPS": "0",  # plain HTTP on loopback: no redirect to https
+            "HABEAS_API_RATE_PER_TOKEN": str(RATE_LIMIT),
+            "HABEAS_API_RATE_PER_ADDRESS": str(RATE_LIMIT),
+        },
     )
-    print(f"Benchmark database: {_shown(url)}", file=sys.stderr, flush=True)
-    import django
-
-    from habeas.conf import ConfigurationError
-
-    try:
-        django.setup()
-    except ConfigurationError as exc:
-        raise SystemExit(f"bench/api.py: {exc}") from None
-    import seeding
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    def emit(result: dict[str, Any]) -> None:
-        print(json.dumps(result, ensure_ascii=False), flush=True)
-
-    try:
-        emit(seeding.prepare(cases=args.cases, seed=args.seed, reseed=args.reseed, log=log))
-        for result in measure(cases=args.cases, requests=args.requests, seed=args.seed, log=log):
-            emit(result)
-    except seeding.BenchError as exc:
-        raise SystemExit(f"bench/api.py: {exc}") from None
-    except KeyboardInterrupt:
-        log("Interrupted. An unfinished seeding is redone by the next run.")
-        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":

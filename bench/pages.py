@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +49,16 @@ def _shown(url: str) -> str:
     return f"{parsed['ENGINE'].rsplit('.', 1)[-1]}://{parsed.get('HOST', '')}/{parsed['NAME']}"
 
 
-def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="bench/pages.py",
-        description="Seed N fictional cases into a separate database (reused while N is "
-        "the same) and print one JSON line per page with p50/p95 response times.",
-    )
+def arguments(
+    *,
+    prog: str,
+    description: str,
+    each: str,
+    more: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> argparse.Namespace:
+    """The options of every benchmark of the seeded database (`more` adds its own);
+    `each` names what is timed ("page", "resource")."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument(
         "--cases", type=int, default=1000, metavar="N", help="Cases to seed (default 1000)."
     )
@@ -62,7 +67,7 @@ def _arguments() -> argparse.Namespace:
         type=int,
         default=200,
         metavar="R",
-        help="Timed requests per page, after 10 warm-up requests (default 200).",
+        help=f"Timed requests per {each}, after 10 warm-up requests (default 200).",
     )
     parser.add_argument(
         "--reseed", action="store_true", help="Rebuild the benchmark database even if seeded."
@@ -77,19 +82,33 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, metavar="S", help="Random seed (default fixed)."
     )
-    parser.add_argument(
-        "--pages",
-        default="",
-        metavar="NAMES",
-        help="Measure only these pages: names or patterns, comma-separated, e.g. 'search_*' "
-        "(default: every page).",
-    )
+    if more is not None:
+        more(parser)
     args = parser.parse_args()
     if args.cases < 1:
         parser.error(f"--cases must be at least 1 (got {args.cases}).")
     if args.requests < 1:
         parser.error(f"--requests must be at least 1 (got {args.requests}).")
     return args
+
+
+def _arguments() -> argparse.Namespace:
+    def pages(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--pages",
+            default="",
+            metavar="NAMES",
+            help="Measure only these pages: names or patterns, comma-separated, "
+            "e.g. 'search_*' (default: every page).",
+        )
+
+    return arguments(
+        prog="bench/pages.py",
+        description="Seed N fictional cases into a separate database (reused while N is "
+        "the same) and print one JSON line per page with p50/p95 response times.",
+        each="page",
+        more=pages,
+    )
 
 
 def _benchmark_database(args: argparse.Namespace) -> str:
@@ -118,15 +137,27 @@ def _benchmark_database(args: argparse.Namespace) -> str:
     return url
 
 
-def main() -> None:
-    args = _arguments()
-    url = _benchmark_database(args)
-    hosts = [h for h in os.environ.get("HABEAS_ALLOWED_HOSTS", "").split(",") if h.strip()]
+def run(
+    *,
+    prog: str,
+    args: argparse.Namespace,
+    url: str,
+    measure: Callable[[Callable[[str], None]], Iterable[dict[str, Any]]],
+    hosts: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> None:
+    """What every benchmark of the seeded database does (bench/pages.py, bench/api.py):
+    point Django at the benchmark database `url` (and `env`) before it starts, seed it
+    (seeding.prepare), and print one JSON line for the seeding and one for each result
+    of `measure(log)`; a refusal, a seeding error or an interruption is one line naming
+    `prog`."""
+    allowed = [h for h in os.environ.get("HABEAS_ALLOWED_HOSTS", "").split(",") if h.strip()]
     os.environ.update(
         HABEAS_DATABASE_URL=url,
-        HABEAS_ALLOWED_HOSTS=",".join([*hosts, "testserver"]),
+        HABEAS_ALLOWED_HOSTS=",".join([*allowed, *hosts, "testserver"]),
         HABEAS_DEBUG="0",  # DEBUG would keep every query in memory and slow each one
         DJANGO_SETTINGS_MODULE="habeas.settings",
+        **(env or {}),
     )
     print(f"Benchmark database: {_shown(url)}", file=sys.stderr, flush=True)
     import django
@@ -134,10 +165,9 @@ def main() -> None:
     try:
         django.setup()
     except ConfigurationError as exc:
-        raise SystemExit(f"bench/pages.py: {exc}") from None
-    # The seeder and the pages import Habeas's models: only once Django is set up.
+        raise SystemExit(f"{prog}: {exc}") from None
+    # The seeder imports Habeas's models: only once Django is set up.
     import seeding
-    import timing
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -147,16 +177,27 @@ def main() -> None:
 
     try:
         emit(seeding.prepare(cases=args.cases, seed=args.seed, reseed=args.reseed, log=log))
-        only = [name.strip() for name in args.pages.split(",") if name.strip()]
-        for result in timing.measure(
-            cases=args.cases, requests=args.requests, seed=args.seed, log=log, only=only
-        ):
+        for result in measure(log):
             emit(result)
     except seeding.BenchError as exc:
-        raise SystemExit(f"bench/pages.py: {exc}") from None
+        raise SystemExit(f"{prog}: {exc}") from None
     except KeyboardInterrupt:
         log("Interrupted. An unfinished seeding is redone by the next run.")
         raise SystemExit(130) from None
+
+
+def main() -> None:
+    args = _arguments()
+
+    def measure(log: Callable[[str], None]) -> Iterable[dict[str, Any]]:
+        import timing  # imports Habeas's models: only once Django is set up
+
+        only = [name.strip() for name in args.pages.split(",") if name.strip()]
+        return timing.measure(
+            cases=args.cases, requests=args.requests, seed=args.seed, log=log, only=only
+        )
+
+    run(prog="bench/pages.py", args=args, url=_benchmark_database(args), measure=measure)
 
 
 if __name__ == "__main__":

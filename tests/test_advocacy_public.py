@@ -7,19 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from habeas.advocacy import documents, services
-from habeas.cases import services as cases
-from habeas.cases.models import Event
-from habeas.lib.partialdate import PartialDate
-from habeas.sources import services as sources
-from habeas.sources.models import Claim
-from tests.support.advocacy import consent_to_publication
+from tests.support.advocacy import consent_to_publication, publish_with_canaries
 from tests.support.documents import docx_text, pdf_text
 from tests.support.organisation import give_the_organisation
 
@@ -39,68 +33,9 @@ CANARIES = {
 @pytest.fixture
 def seeded(alice, alices_case, settings):
     give_the_organisation(name="Test Rights Centre")
-    case = alices_case
-    cases.case_update(
-        case=case,
-        summary=CANARIES["summary"],
-        last_contact_message=CANARIES["last_message"],
-        by=alice,
-    )
-    person = case.people.get()
-    cases.relative_add(
-        person=person, name="Sister", relationship="sister", contact=CANARIES["relative"], by=alice
-    )
-    secret = sources.source_add(
-        case=case,
-        code_name=CANARIES["code_name"],
-        kind="witness",
-        identity=CANARIES["identity"],
-        contact=CANARIES["contact"],
-        by=alice,
-    )  # no consent to anyone: a confidential source
-    event = cases.event_add(
-        case=case,
-        kind=Event.Kind.SIGHTING,
-        occurred_on=PartialDate.parse("2021-12"),
-        description=CANARIES["event"],
-        by=alice,
-    )
-    sources.claim_add(
-        case=case,
-        source=secret,
-        topic=Claim.Topic.EVENT,
-        event=event,
-        statement=CANARIES["claim"],
-        received_on=PartialDate.parse("2021-12"),
-        material=Claim.Material.TESTIMONY,
-        by=alice,
-    )
-    consent_to_publication(case, by=alice)
-    profile = services.public_profile_save(
-        case=case,
-        name="Rustam Isakov",
-        name_variants="Рустам Исаков\nRustam Isakow",
-        is_published=True,
-        country="TM",
-        disappeared_on=date(2021, 10, 20),
-        demands="Disclose his whereabouts\nRelease him",
-        by=alice,
-    )
-    services.public_update_add(
-        profile=profile, happened_on=date(2021, 10, 20), title="Disappeared", by=alice
-    )
-    hidden_person = cases.person_create(name=CANARIES["unpublished"], by=alice)
-    hidden_case = cases.case_create(
-        reference="HIDDEN-1", person=hidden_person, country="RU", by=alice
-    )
-    hidden = services.public_profile_save(
-        case=hidden_case, name=CANARIES["unpublished"], is_published=False, by=alice
-    )
-    services.public_update_add(
-        profile=hidden, happened_on=date(2022, 1, 1), title=CANARIES["unpublished"], by=alice
-    )
+    profile, hidden = publish_with_canaries(alices_case, canaries=CANARIES, by=alice)
     addressee = services.addressee_create(kind="government", title="Prosecutor", by=alice)
-    return case, profile, hidden, addressee
+    return alices_case, profile, hidden, addressee
 
 
 def _assert_clean(text: str, where: str, allow: tuple[str, ...] = ()) -> None:

@@ -24,6 +24,7 @@ from habeas.evidence import samples
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
 from tests.support.evidence import add as evidence_add
+from tests.support.growth import case_grow
 
 IDENTITY = "Cousin: CANARY-IDENTITY"  # LARK's, in tests/conftest.py
 RELATIVE_CONTACT = "+993 65 CANARY-RELATIVE"
@@ -220,42 +221,16 @@ def test_the_case_page_offers_the_download(login, bob, alices_case):
 
 
 def _grow(case, by, n: int, start: int = 0) -> None:
-    actor = cases.actor_create(name=f"Agency {start}", country="TM", by=by)
-    source = sources.source_add(case=case, code_name=f"S{start}", kind="witness", by=by)
+    """The records of tests.support.growth, with a relative, a piece of evidence and a
+    draft letter a year."""
     person = case.people.get()
-    for i in range(start, start + n):
-        event = cases.event_add(
-            case=case,
-            kind=Event.Kind.DETENTION,
-            occurred_on=PartialDate.parse(f"{2000 + i}"),
-            description="held",
-            actors=[(actor, EventActor.Role.HOLDING_AUTHORITY)],
-            by=by,
-        )
-        claim = sources.claim_add(
-            case=case,
-            source=source,
-            topic="event",
-            event=event,
-            statement="seen",
-            received_on=PartialDate.parse(f"{2000 + i}-05"),
-            material="testimony",
-            by=by,
-        )
-        other = sources.claim_add(
-            case=case,
-            source=source,
-            topic="whereabouts",
-            statement="elsewhere",
-            received_on=PartialDate.parse(f"{2000 + i}-06"),
-            material="letter",
-            by=by,
-        )
-        sources.claims_link(case=case, first=claim, second=other, kind="contradicts", by=by)
-        cases.person_name_add(person=person, text=f"Alias {i}", by=by)
+
+    def more(i: int) -> None:
         cases.relative_add(person=person, relationship=f"cousin {i}", contact="+1", by=by)
         evidence_add(case, by, samples.screenshot_jpeg(), f"{i}.jpg")
         advocacy.intervention_add(case=case, kind="letter_authorities", by=by)
+
+    case_grow(case, by=by, years=range(start, start + n), label=str(start), each=more)
 
 
 def _queries(client, case) -> int:

@@ -8,11 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from habeas.cases import services as cases
-from habeas.cases.models import Event, EventActor
 from habeas.evidence.samples import screenshot_jpeg
-from habeas.lib.partialdate import PartialDate
 from habeas.organisation.services import organisation_update
-from habeas.sources import services as sources
+from tests.support.growth import case_grow
 
 
 def _queries(client, url: str) -> int:
@@ -23,42 +21,7 @@ def _queries(client, url: str) -> int:
 
 
 def _grow_case(case, by, n: int) -> None:
-    actor = cases.actor_create(name=f"Agency {case.pk}-{n}", country="TM", by=by)
-    source = sources.source_add(case=case, code_name=f"S{n}", kind="witness", by=by)
-    previous = None
-    for i in range(n):
-        event = cases.event_add(
-            case=case,
-            kind=Event.Kind.DETENTION,
-            occurred_on=PartialDate.parse(f"{2000 + i}"),
-            description="held",
-            actors=[(actor, EventActor.Role.HOLDING_AUTHORITY)],
-            by=by,
-        )
-        claim = sources.claim_add(
-            case=case,
-            source=source,
-            topic="event",
-            event=event,
-            statement="seen",
-            received_on=PartialDate.parse(f"{2000 + i}-05"),
-            material="testimony",
-            by=by,
-        )
-        free = sources.claim_add(
-            case=case,
-            source=source,
-            topic="whereabouts",
-            statement="elsewhere",
-            received_on=PartialDate.parse(f"{2000 + i}-06"),
-            material="letter",
-            by=by,
-        )
-        sources.claims_link(case=case, first=claim, second=free, kind="contradicts", by=by)
-        if previous:
-            sources.claims_link(case=case, first=previous, second=claim, kind="corroborates", by=by)
-        previous = claim
-        cases.person_name_add(person=case.people.get(), text=f"Alias {n}-{i}", by=by)
+    case_grow(case, by=by, years=range(n), label=str(n), chain=True)
 
 
 def _more_cases(by, n: int, start: int) -> None:

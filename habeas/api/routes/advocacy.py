@@ -10,6 +10,7 @@ date in the future) come back as a 400 with the web's message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
@@ -20,6 +21,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Reply
 
+from habeas.accounts.models import User
 from habeas.advocacy import selectors, services
 from habeas.advocacy.forms import (
     InterventionCloseForm,
@@ -236,9 +238,25 @@ def intervention_add(request: HttpRequest, payload: InterventionNew) -> Reply[di
     return Reply(201, _reread(intervention))
 
 
-def _step(request: HttpRequest, intervention_id: UUID) -> Intervention:
+def _step(
+    request: HttpRequest,
+    intervention_id: UUID,
+    write: Callable[[Intervention, User, dict[str, Any]], object],
+    *,
+    form: Callable[[dict[str, Any], Intervention], forms.BaseForm] | None = None,
+    payload: Schema | None = None,
+) -> dict[str, Any]:
+    """One step of an intervention, as each step route takes it: the access door
+    first (an outsider gets the audited 404 whatever the body), then the body,
+    checked by the web's form for that step, then the step's service (`write`,
+    given the intervention, the token's user and the form's values); the
+    intervention as it is now."""
     intervention, _access = _record(request, _interventions(), intervention_id, need=Need.EDIT)
-    return intervention
+    data: dict[str, Any] = {}
+    if form is not None and payload is not None:
+        data = validated(form(as_form_data(payload.model_dump()), intervention))
+    write(intervention, user_of(request), data)
+    return _reread(intervention)
 
 
 @router.post(
@@ -250,12 +268,15 @@ def intervention_ready(
     request: HttpRequest, intervention_id: UUID, payload: ReadyIn
 ) -> dict[str, Any]:
     """Refused, with what is missing, while its document fails the completeness check."""
-    intervention = _step(request, intervention_id)
-    data = validated(MarkReadyForm(as_form_data(payload.model_dump())))
-    services.intervention_mark_ready(
-        intervention=intervention, by=user_of(request), channel=data["channel"]
+    return _step(
+        request,
+        intervention_id,
+        lambda i, by, data: services.intervention_mark_ready(
+            intervention=i, by=by, channel=data["channel"]
+        ),
+        form=lambda data, _i: MarkReadyForm(data),
+        payload=payload,
     )
-    return _reread(intervention)
 
 
 @router.post(
@@ -268,10 +289,13 @@ def intervention_sent(
 ) -> dict[str, Any]:
     """The document as sent is kept; refused while it is incomplete or changed since
     it was checked."""
-    intervention = _step(request, intervention_id)
-    data = validated(MarkSentForm(as_form_data(payload.model_dump())))
-    services.intervention_mark_sent(intervention=intervention, by=user_of(request), **data)
-    return _reread(intervention)
+    return _step(
+        request,
+        intervention_id,
+        lambda i, by, data: services.intervention_mark_sent(intervention=i, by=by, **data),
+        form=lambda data, _i: MarkSentForm(data),
+        payload=payload,
+    )
 
 
 @router.post(
@@ -282,12 +306,15 @@ def intervention_sent(
 def intervention_sent_elsewhere(
     request: HttpRequest, intervention_id: UUID, payload: SentElsewhereIn
 ) -> dict[str, Any]:
-    intervention = _step(request, intervention_id)
-    form = SentElsewhereForm(as_form_data(payload.model_dump()), wgeid=intervention.is_wgeid)
-    services.intervention_record_sent_elsewhere(
-        intervention=intervention, by=user_of(request), **validated(form)
+    return _step(
+        request,
+        intervention_id,
+        lambda i, by, data: services.intervention_record_sent_elsewhere(
+            intervention=i, by=by, **data
+        ),
+        form=lambda data, i: SentElsewhereForm(data, wgeid=i.is_wgeid),
+        payload=payload,
     )
-    return _reread(intervention)
 
 
 @router.post(
@@ -297,9 +324,11 @@ def intervention_sent_elsewhere(
 )
 def intervention_to_standard(request: HttpRequest, intervention_id: UUID) -> dict[str, Any]:
     """For a draft whose urgent window passed before it went out."""
-    intervention = _step(request, intervention_id)
-    services.intervention_to_standard(intervention=intervention, by=user_of(request))
-    return _reread(intervention)
+    return _step(
+        request,
+        intervention_id,
+        lambda i, by, _data: services.intervention_to_standard(intervention=i, by=by),
+    )
 
 
 @router.post(
@@ -311,10 +340,13 @@ def intervention_close(
     request: HttpRequest, intervention_id: UUID, payload: CloseIn
 ) -> dict[str, Any]:
     """Nothing more is expected of it: its follow-ups and response deadlines stop."""
-    intervention = _step(request, intervention_id)
-    data = validated(InterventionCloseForm(as_form_data(payload.model_dump())))
-    services.intervention_close(intervention=intervention, by=user_of(request), **data)
-    return _reread(intervention)
+    return _step(
+        request,
+        intervention_id,
+        lambda i, by, data: services.intervention_close(intervention=i, by=by, **data),
+        form=lambda data, _i: InterventionCloseForm(data),
+        payload=payload,
+    )
 
 
 @router.post(
@@ -326,7 +358,13 @@ def response_add(
     request: HttpRequest, intervention_id: UUID, payload: ResponseIn
 ) -> Reply[dict[str, Any]]:
     """A detailed reply to the Working Group starts the six-month clock to contest it."""
-    intervention = _step(request, intervention_id)
-    data = validated(ResponseForm(as_form_data(payload.model_dump())))
-    services.response_record(intervention=intervention, by=user_of(request), **data)
-    return Reply(201, _reread(intervention))
+    return Reply(
+        201,
+        _step(
+            request,
+            intervention_id,
+            lambda i, by, data: services.response_record(intervention=i, by=by, **data),
+            form=lambda data, _i: ResponseForm(data),
+            payload=payload,
+        ),
+    )
