@@ -38,12 +38,14 @@ delivery step of the same pass, retried with the outbox's backoff and breakers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -52,7 +54,10 @@ from habeas.alerts.models import AlertPreference, Delivery
 from habeas.audit.services import audit_record
 
 from . import notices, schedule
-from .models import AtRisk, AtRiskMember, Escalation, Plan
+from .models import AtRisk, AtRiskMember, Escalation, Plan, SafetyContact
+
+if TYPE_CHECKING:
+    from habeas.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +65,12 @@ Stage = Escalation.Stage
 ORDER: dict[str, int] = {Stage.MISSED: 0, Stage.REMINDED: 1, Stage.TEAM: 2, Stage.CONTACTS: 3}
 # Plans looked at per pass: far more than can be due at once; the rest next pass.
 BATCH = 5000
-# The audit log's actor for what the watcher does on its own.
+# Escalations written per transaction (and per audit entry).
+CHUNK = 100
+# The audit log's actor for what the watcher does on its own, and for what a
+# check-in sets off (the person at risk has no account).
 WATCHER = "watcher"
+CHECK_IN = "check-in"
 
 
 def stage_times(plan: Plan, escalation: Escalation) -> list[tuple[str, datetime]]:
@@ -103,23 +112,30 @@ def watch_step(now: datetime, stop: Callable[[], bool]) -> dict[str, int]:
     return {"opened": opened, "climbed": climbed}
 
 
+def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
 def _open_missed(now: datetime, stop: Callable[[], bool]) -> int:
+    """Plans whose deadline has passed, CHUNK to a transaction and one audit entry
+    listing the escalations it opened: a watcher back from downtime with a thousand
+    deadlines missed writes them in seconds, without holding the database for all of
+    them at once."""
     due = list(
         Plan.objects.filter(next_deadline__lte=now)
-        .order_by("next_deadline")
-        .values_list("pk", "next_deadline")[:BATCH]
+        .select_related("at_risk")
+        .order_by("next_deadline", "pk")[:BATCH]
     )
     opened = 0
-    for pk, deadline in due:
+    for chunk in _chunks(due):
         if stop():
             break
-        if deadline is None:  # not with next_deadline__lte; for the type checker
-            continue
         try:
             with transaction.atomic():
-                opened += _open_one(pk, deadline, now)
-        except Exception:  # one bad plan must not keep the others from escalating
-            log.exception("protection: plan %s could not be escalated", pk)
+                opened += _open_chunk(chunk, now)
+        except Exception:  # the audit log or the database: the next pass tries again
+            log.exception("protection: %d missed deadlines not escalated this pass", len(chunk))
     return opened
 
 
@@ -134,71 +150,158 @@ def _rearm(plan: Plan, after: datetime, now: datetime) -> datetime | None:
     return schedule.next_deadline(plan, now)
 
 
-def _open_one(pk: int, deadline: datetime, now: datetime) -> int:
-    plan = Plan.objects.select_related("at_risk").get(pk=pk)
-    at_risk = plan.at_risk
+def _open_chunk(plans: list[Plan], now: datetime) -> int:
+    busy = set(
+        Escalation.objects.filter(
+            at_risk_id__in=[p.at_risk_id for p in plans], closed_at__isnull=True
+        ).values_list("at_risk_id", flat=True)
+    )
+    new = []
+    for plan in plans:
+        try:
+            # Computed before anything is written: a plan that fails here (a bad
+            # row) leaves the others to escalate and is tried again next pass.
+            escalation = _open_one(plan, now, busy)
+        except Exception:
+            log.exception("protection: plan %s could not be escalated", plan.pk)
+            continue
+        if escalation is not None:
+            new.append(escalation)
+    if not new:
+        return 0
+    # One open escalation per person (a database constraint): a duress signal that
+    # came since `busy` was read wins, and this row is skipped.
+    Escalation.objects.bulk_create(new, ignore_conflicts=True)
+    opened = list(
+        Escalation.objects.filter(
+            at_risk_id__in=[e.at_risk_id for e in new],
+            cause=Escalation.Cause.MISSED,
+            started_at=now,
+            closed_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    if opened:
+        audit_record(
+            action="protection.escalation_open",
+            username=WATCHER,
+            detail={"cause": Escalation.Cause.MISSED, "escalations": opened},
+        )
+    return len(opened)
+
+
+def _open_one(plan: Plan, now: datetime, busy: set[int]) -> Escalation | None:
+    """The escalation `plan`'s passed deadline opens (unsaved), if it is still ours
+    to open; the plan's deadline moved on either way."""
+    at_risk, deadline = plan.at_risk, plan.next_deadline
+    if deadline is None:
+        return None
+    pk = plan.pk
     if at_risk.ended_at is not None or at_risk.case_id is not None:
         Plan.objects.filter(pk=pk, next_deadline=deadline).update(next_deadline=None)
-        return 0
+        return None
     if plan.paused_until is not None and plan.paused_until > now:
         # Paused after this deadline was set: nothing is due until the pause ends.
         Plan.objects.filter(pk=pk, next_deadline=deadline).update(
             next_deadline=schedule.next_deadline(plan, now)
         )
-        return 0
+        return None
+    rearmed = _rearm(plan, deadline, now)
     # Compare-and-set on the deadline read: another watcher, or a check-in that
     # has just come, moved it; then this deadline is not ours to escalate.
-    if not Plan.objects.filter(pk=pk, next_deadline=deadline).update(
-        next_deadline=_rearm(plan, deadline, now)
-    ):
-        return 0
-    if Escalation.objects.filter(at_risk_id=at_risk.pk, closed_at__isnull=True).exists():
-        return 0  # still climbing for an earlier miss (or a duress signal)
-    try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(
-                at_risk=at_risk,
-                cause=Escalation.Cause.MISSED,
-                missed_deadline=deadline,
-                started_at=now,
-                stage=Stage.MISSED,
-                stage_at=now,
-                plan_version=plan.version,
-            )
-    except IntegrityError:  # one open per person: a duress signal came first
-        return 0
-    audit_record(
-        action="protection.escalation_open",
-        username=WATCHER,
-        target=at_risk,
-        detail={"escalation": escalation.pk, "cause": escalation.cause},
+    if not Plan.objects.filter(pk=pk, next_deadline=deadline).update(next_deadline=rearmed):
+        return None
+    if at_risk.pk in busy:
+        return None  # still climbing for an earlier miss (or a duress signal)
+    return Escalation(
+        at_risk=at_risk,
+        cause=Escalation.Cause.MISSED,
+        missed_deadline=deadline,
+        started_at=now,
+        stage=Stage.MISSED,
+        stage_at=now,
+        plan_version=plan.version,
     )
-    return 1
+
+
+@dataclass
+class _Audience:
+    """Who hears about the people of one chunk, read in three queries for all."""
+
+    members: dict[int, list[User]]
+    prefs: dict[int, str]
+    contacts: dict[int, list[SafetyContact]]
+
+    @classmethod
+    def of(cls, at_risk_ids: list[int]) -> _Audience:
+        members: dict[int, list[User]] = defaultdict(list)
+        for m in (
+            AtRiskMember.objects.filter(at_risk_id__in=at_risk_ids, user__is_active=True)
+            .select_related("user")
+            .order_by("user_id")
+        ):
+            members[m.at_risk_id].append(m.user)
+        prefs = outbox.email_preferences({u.pk for us in members.values() for u in us})
+        contacts: dict[int, list[SafetyContact]] = defaultdict(list)
+        for c in SafetyContact.objects.filter(at_risk_id__in=at_risk_ids).order_by("pk"):
+            contacts[c.at_risk_id].append(c)
+        return cls(members, prefs, contacts)
 
 
 def _climb(now: datetime, stop: Callable[[], bool]) -> int:
+    """Every open escalation below the top, up to each stage now due. The stages'
+    notifications are queued in order (the reminder's, the team's, the contacts'),
+    and the escalation moves to the highest of them by one compare-and-set on the
+    stage it was read at: all or nothing, once. A chunk's stage changes, their
+    notifications and one audit entry listing them are one transaction."""
     climbing = list(
         Escalation.objects.filter(closed_at__isnull=True, at_risk__ended_at__isnull=True)
         .exclude(stage=Stage.CONTACTS)
         .select_related("at_risk", "at_risk__plan")
         .order_by("missed_deadline", "pk")
     )
-    climbed = 0
+    due = []
     for escalation in climbing:
-        if stop():
-            break
         try:
             plan = escalation.at_risk.plan
         except Plan.DoesNotExist:
             continue
-        for stage, at in stage_times(plan, escalation):
-            if at > now:
-                break
+        steps = [stage for stage, at in stage_times(plan, escalation) if at <= now]
+        if steps:
+            due.append((escalation, plan, steps))
+    climbed = 0
+    for chunk in _chunks(due):
+        if stop():
+            break
+        audience = _Audience.of([e.at_risk_id for e, _plan, _steps in chunk])
+        try:
             with transaction.atomic():
-                if not _advance(escalation, stage, now):
-                    break  # closed, or another watcher took this stage
-                _notify(escalation, plan, stage, now)
-            climbed += 1
+                rows: list[Delivery] = []
+                reached: list[tuple[int, str]] = []
+                for escalation, plan, steps in chunk:
+                    try:
+                        # Rendered before anything is written: a contact that cannot
+                        # be read leaves the others to climb (and is logged).
+                        mine = [
+                            row
+                            for stage in steps
+                            for row in _stage_rows(escalation, plan, stage, now, audience)
+                        ]
+                    except Exception:
+                        log.exception("protection: escalation %s could not climb", escalation.pk)
+                        continue
+                    if _advance(escalation, steps[-1], now):
+                        rows += mine
+                        reached += [(escalation.pk, stage) for stage in steps]
+                Delivery.objects.bulk_create(rows)
+                if reached:
+                    audit_record(
+                        action="protection.escalation_stage",
+                        username=WATCHER,
+                        detail={"stages": reached},
+                    )
+            climbed += len(reached)
+        except Exception:
+            log.exception("protection: %d escalations not climbed this pass", len(chunk))
     return climbed
 
 
@@ -207,16 +310,9 @@ def _advance(escalation: Escalation, stage: str, now: datetime) -> bool:
     won = Escalation.objects.filter(
         pk=escalation.pk, stage=escalation.stage, closed_at__isnull=True
     ).update(stage=stage, stage_at=now)
-    if not won:
-        return False
-    audit_record(
-        action="protection.escalation_stage",
-        username=WATCHER,
-        target=escalation.at_risk,
-        detail={"escalation": escalation.pk, "stage": stage},
-    )
-    escalation.stage, escalation.stage_at = stage, now
-    return True
+    if won:
+        escalation.stage, escalation.stage_at = stage, now
+    return bool(won)
 
 
 # --- Notifications -----------------------------------------------------------------
@@ -237,25 +333,19 @@ def _webhook_target(url: str) -> str:
 
 def _team_rows(
     at_risk: AtRisk,
-    render: Callable[[], dict],
+    render: Callable[[], dict[str, Any]],
     reference: str,
     now: datetime,
     kind: str,
     escalation: Escalation | None,
+    audience: _Audience,
 ) -> list[Delivery]:
     """The team's e-mails, each in the member's language, per their alert preference
     (off: none — the dashboard still shows it; a daily digest would come too late, so
     digest readers get it at once), and the organisation's webhooks."""
-    members = [
-        m.user
-        for m in AtRiskMember.objects.filter(at_risk=at_risk, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    ]
-    prefs = outbox.email_preferences(u.pk for u in members)
     rows = []
-    for user in members:
-        if prefs[user.pk] == AlertPreference.Email.OFF or not user.email:
+    for user in audience.members.get(at_risk.pk, []):
+        if audience.prefs.get(user.pk) == AlertPreference.Email.OFF or not user.email:
             continue
         with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
             message = render()
@@ -285,11 +375,15 @@ def _team_rows(
 
 
 def _contact_rows(
-    at_risk: AtRisk, escalation: Escalation, now: datetime, label: str = Stage.CONTACTS
+    at_risk: AtRisk,
+    escalation: Escalation,
+    now: datetime,
+    audience: _Audience,
+    label: str = Stage.CONTACTS,
 ) -> list[Delivery]:
     rows = []
     reference = _reference(escalation, at_risk, label)
-    for contact in at_risk.contacts.order_by("pk"):
+    for contact in audience.contacts.get(at_risk.pk, []):
         message = notices.contact(contact, at_risk, escalation)
         webhook = contact.channel == "webhook"
         rows.append(
@@ -305,12 +399,15 @@ def _contact_rows(
     return rows
 
 
-def _notify(escalation: Escalation, plan: Plan, stage: str, now: datetime) -> None:
+def _stage_rows(
+    escalation: Escalation, plan: Plan, stage: str, now: datetime, audience: _Audience
+) -> list[Delivery]:
+    """The notifications one stage owes, unsaved (the caller writes them with the
+    stage change)."""
     at_risk = escalation.at_risk
-    rows: list[Delivery] = []
     if stage == Stage.REMINDED:
         webhook = plan.reminder_channel == "webhook"
-        rows.append(
+        return [
             outbox.sealed_delivery(
                 reference=_reference(escalation, at_risk, stage),
                 channel=Delivery.Channel.WEBHOOK if webhook else Delivery.Channel.EMAIL,
@@ -319,20 +416,19 @@ def _notify(escalation: Escalation, plan: Plan, stage: str, now: datetime) -> No
                 target=_webhook_target(plan.reminder_target) if webhook else "",
                 now=now,
             )
-        )
-    elif stage == Stage.TEAM:
+        ]
+    if stage == Stage.TEAM:
         last = plan.last_check_in_at
-        rows += _team_rows(
+        return _team_rows(
             at_risk,
             lambda: notices.team_missed(at_risk, escalation, last),
             _reference(escalation, at_risk, stage),
             now,
             "missed",
             escalation,
+            audience,
         )
-    elif stage == Stage.CONTACTS:
-        rows += _contact_rows(at_risk, escalation, now)
-    Delivery.objects.bulk_create(rows)
+    return _contact_rows(at_risk, escalation, now, audience)
 
 
 # --- Called by the check-in services (protcheckin) ------------------------------
@@ -370,6 +466,7 @@ def escalate_duress(at_risk: AtRisk, now: datetime | None = None) -> Escalation:
         escalation.cause, escalation.missed_deadline = Escalation.Cause.DURESS, now
         escalation.stage, escalation.stage_at = Stage.CONTACTS, now
         escalation.save(update_fields=["cause", "missed_deadline", "stage", "stage_at"])
+    audience = _Audience.of([at_risk.pk])
     rows = _team_rows(
         at_risk,
         lambda: notices.team_duress(at_risk, escalation),
@@ -377,12 +474,13 @@ def escalate_duress(at_risk: AtRisk, now: datetime | None = None) -> Escalation:
         now,
         "duress",
         escalation,
+        audience,
     )
-    rows += _contact_rows(at_risk, escalation, now, "duress")
+    rows += _contact_rows(at_risk, escalation, now, audience, "duress")
     Delivery.objects.bulk_create(rows)
     audit_record(
         action="protection.escalation_open",
-        username=WATCHER,
+        username=CHECK_IN,
         target=at_risk,
         detail={"escalation": escalation.pk, "cause": escalation.cause},
     )
@@ -402,11 +500,12 @@ def alert_team(at_risk: AtRisk, reason: str, now: datetime | None = None) -> int
         now,
         "notice",
         None,
+        _Audience.of([at_risk.pk]),
     )
     Delivery.objects.bulk_create(rows)
     audit_record(
         action="protection.team_alerted",
-        username=WATCHER,
+        username=CHECK_IN,
         target=at_risk,
         detail={"reason": reason[:40], "deliveries": len(rows)},
     )
@@ -443,7 +542,7 @@ def on_check_in(plan: Plan, at: datetime) -> Plan:
     ):
         audit_record(
             action="protection.escalation_close",
-            username=WATCHER,
+            username=CHECK_IN,
             target=at_risk,
             detail={"escalation": missed, "outcome": Escalation.Outcome.CHECKED_IN},
         )

@@ -34,9 +34,7 @@ if TYPE_CHECKING:
     from .models import AtRisk, Escalation, SafetyContact
 
 
-def when(moment: datetime | None) -> str:
-    if moment is None:
-        return _("never")
+def when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -83,13 +81,15 @@ def team_missed(at_risk: AtRisk, escalation: Escalation, last_check_in: datetime
         [
             _(
                 "%(code)s has not checked in. The check-in was due by %(deadline)s "
-                "(grace period included); the last one came at %(last)s."
+                "(grace period included)."
             )
-            % {
-                "code": code,
-                "deadline": when(escalation.missed_deadline),
-                "last": when(last_check_in),
-            },
+            % {"code": code, "deadline": when(escalation.missed_deadline)}
+            + " "
+            + (
+                _("The last one came at %(last)s.") % {"last": when(last_check_in)}
+                if last_check_in is not None
+                else _("They have not checked in since the plan was set.")
+            ),
             _(
                 "Try to reach them now. Then, on their page, say you are verifying, and "
                 "close the alarm as a false alarm or open the case:"
