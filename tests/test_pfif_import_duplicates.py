@@ -87,6 +87,9 @@ def test_our_public_feed_read_back_is_said_on_the_result_page(alice, ours, login
         _person("finder.example.org/p.9", "Maral Annaeva"),
     )
     session = login(alice)
+    page = session.get(reverse("pfif_import")).content.decode()
+    assert "Records this Habeas published itself" in page
+    assert 'name="duplicates" value="skip"' in page and "checked" in page
     response = session.post(
         reverse("pfif_import"),
         {"file": io.BytesIO(feed), "country": "TM", "duplicates": "skip"},
