@@ -251,3 +251,41 @@ def test_the_api_with_the_grant_shows_the_identity_and_logs_none_of_it(
     _assert_clean(every_log_record.text, "logs")
     for entry in AuditEntry.objects.all():
         _assert_clean(entry.payload().decode(), f"audit entry #{entry.pk}")
+
+
+# --- People at risk --------------------------------------------------------------
+
+
+def test_the_emergency_file_stays_with_its_team(every_log_record, alice, bob, seeded):
+    """Everything of the emergency file carries EMERGENCY (tests/support/protection.py).
+    Its own team reads and edits it; still nothing reaches a log, the audit log, a
+    page of someone else, or the database in clear."""
+    from django.urls import reverse
+
+    at_risk_id = seeded["at_risk_id"]
+    team = Client()
+    team.force_login(alice)
+    detail = team.get(reverse("protection:at_risk_detail", args=[at_risk_id])).content.decode()
+    assert EMERGENCY in detail  # the premise: the team sees it
+    for name in sorted(n for n in url_names() if n.startswith("protection:")):
+        team.get(url_for(name, seeded))
+    form = team.get(reverse("protection:file_edit", args=[at_risk_id])).context["forms"]
+    data = {}
+    for f in form:
+        for bound in f if hasattr(f, "management_form") else [f]:
+            data.update({b.html_name: b.value() or "" for b in bound if b.value()})
+        if hasattr(f, "management_form"):
+            data.update({b.html_name: b.value() for b in f.management_form})
+    data["birth_date"] = "Nevember"  # refused: the form comes back with everything typed
+    assert team.post(reverse("protection:file_edit", args=[at_risk_id]), data).status_code == 400
+    _assert_clean(every_log_record.text, "logs")
+    for entry in AuditEntry.objects.all():
+        _assert_clean(entry.payload().decode(), f"audit entry #{entry.pk}")
+    # Pages of everyone else (bob is not on the team), search included.
+    other = Client()
+    other.force_login(bob)
+    for name in sorted(url_names()):
+        response = other.get(url_for(name, seeded))
+        content = b"".join(response) if response.streaming else response.content
+        _assert_clean(content.decode(errors="replace"), name)
+    _assert_clean(other.get("/search/", {"q": "Isakov"}).content.decode(), "search")

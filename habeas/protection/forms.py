@@ -61,9 +61,7 @@ class FileForm(forms.Form):
 
     birth_date = PartialDateFormField(label=_("Date of birth"), required=False)
     birth_place = forms.CharField(label=_("Place of birth"), max_length=300, required=False)
-    sex = forms.ChoiceField(
-        label=_("Sex"), choices=[("", "—"), *Person.Sex.choices], required=False
-    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, required=False)
     nationality = forms.ChoiceField(label=_("Nationality"), choices=_countries, required=False)
     country = forms.ChoiceField(
         label=_("The State they fear"),

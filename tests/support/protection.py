@@ -20,7 +20,7 @@ def full_file(mark: str = "") -> EmergencyFile:
         ],
         birth_date="1987-03",
         birth_place=f"Ashgabat{m}",
-        sex="M",
+        sex="m",
         nationality="TM",
         country="TM",
         lives_in="TR",
