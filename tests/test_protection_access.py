@@ -90,6 +90,15 @@ def test_administrators_manage_the_team_without_reading_the_file(client, person,
     assert "KESTREL" in index and "Rustam" not in index
 
 
+def test_a_staff_member_read_only_on_the_team_changes_nothing(client, person, alice):
+    rita = make_user("rita")
+    AtRiskMember.objects.create(at_risk=person, user=rita, role=AtRiskMember.Role.READ_ONLY)
+    client.force_login(rita)
+    assert client.get(page("protection:at_risk_detail", person)).status_code == 200
+    assert client.get(page("protection:file_edit", person)).status_code == 404
+    assert client.post(page("protection:plan_edit", person), {}).status_code == 404
+
+
 def test_a_viewer_on_the_team_cannot_edit_even_as_member(person, alice):
     viewer = make_user("val", role="viewer")
     AtRiskMember.objects.create(at_risk=person, user=viewer, role=AtRiskMember.Role.MEMBER)

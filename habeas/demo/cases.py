@@ -23,6 +23,7 @@ from habeas.cases.models import (
 from habeas.demo import advocacy as advocacy_demo
 from habeas.demo import backfilled
 from habeas.demo import evidence as evidence_demo
+from habeas.demo import protection as protection_demo
 from habeas.demo.first_case import FIRST_REFERENCE, first_case
 from habeas.lib.partialdate import PartialDate
 from habeas.sources import services as sources
@@ -538,3 +539,5 @@ def load(*, user: User) -> None:
     advocacy_demo.load(user=user, today=today)
     # Evidence files, generated here.
     evidence_demo.load(user=user, reference=FIRST_REFERENCE)
+    # A person at risk, enrolled before anything happened.
+    protection_demo.load(user=user)
