@@ -90,6 +90,10 @@ def test_administrators_manage_the_team_without_reading_the_file(client, person,
     assert "KESTREL" in index and "Rustam" not in index
 
 
+def page(name, person):
+    return reverse(name, args=[person.public_id])
+
+
 def test_a_staff_member_read_only_on_the_team_changes_nothing(client, person, alice):
     rita = make_user("rita")
     AtRiskMember.objects.create(at_risk=person, user=rita, role=AtRiskMember.Role.READ_ONLY)
