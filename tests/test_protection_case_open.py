@@ -44,6 +44,12 @@ def organisation(ada):
 def person(alice, bob, vera):
     with time_machine.travel(NOW - dt.timedelta(days=3)):
         at_risk = enrolled(alice, members=[bob], read_only=[vera])
+    CheckIn.objects.create(  # an older one, by the page: not the last contact
+        at_risk=at_risk,
+        at=NOW - dt.timedelta(hours=54),
+        channel=CheckIn.Channel.PAGE,
+        place="home",
+    )
     CheckIn.objects.create(
         at_risk=at_risk,
         at=NOW - dt.timedelta(hours=30),

@@ -54,6 +54,14 @@ def test_consent_in_the_future_is_refused(alice):
     assert "consent_on" in refused.value.message_dict
 
 
+def test_the_service_refuses_an_enrolment_without_how_consent_was_given(alice):
+    """Every way in (a command, the demo), not only the form."""
+    with pytest.raises(ValidationError) as refused:
+        services.enrol(code_name="X", consent_on=dt.date(2026, 1, 1), consent_how="  ", by=alice)
+    assert "consent_how" in refused.value.message_dict
+    assert not AtRisk.objects.exists()
+
+
 def test_viewers_enrol_nobody(client, vera):
     client.force_login(vera)
     assert client.get(reverse("protection:enrol")).status_code == 404
