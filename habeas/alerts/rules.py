@@ -93,7 +93,14 @@ def live_trail(case: Case) -> bool:
     older than that has no such trail: its silence is the record, shown by its
     counter and in the dashboard's "gone quiet" list from the moment it is saved, and
     an alert would only repeat it, for hundreds of cases at the same minute after an
-    import. It raises none until information dated after that arrives."""
+    import. It raises none until information dated after that arrives.
+
+    A case entered with no dated information at all (no disappearance date, no last
+    contact: its silence counts from its entry, silence.latest_information) is no
+    trail either: "quiet since it was entered" would be news of nothing, 14 days after
+    an import of undated rows."""
+    if case.last_info_at == case.created_at and not (case.disappeared_on or case.last_contact_on):
+        return False
     entered = timezone.localdate(case.created_at)
     return case.last_info_at >= midnight(add_months(entered, -LIVE_TRAIL_MONTHS))
 
