@@ -24,6 +24,8 @@ from habeas.cases.models import (
     StatusAssertion,
 )
 from habeas.imports import selectors, services
+from habeas.imports.plan import closed_before_import
+from habeas.imports.values import parse_status
 from habeas.lib.partialdate import PartialDate
 from tests.support.import_tables import mapping_of, table
 
@@ -32,19 +34,31 @@ NOW = datetime(2026, 12, 6, 15, 43, tzinfo=UTC)
 HEADERS = [
     "reference", "name", "birth_date", "sex", "nationality", "country", "disappeared_on",
     "disappeared_place", "last_contact_on", "last_contact_place", "summary", "tags", "priority",
-    "risk_torture",
+    "risk_torture", "status", "status_date",
 ]  # fmt: skip
 
 ROWS = {
     # Old: silent since Oct 2021, anniversaries, no urgent window any more.
     "old": ["TM-2021-101", "Azat Isakov; Азат Исаков; Isakow", "1985", "m", "TM", "TM",
             "20.10.2021", "Moscow", "Oct 2021", "Moscow", "Texted that the police were there.",
-            "exile, ngo", "2", "yes"],
+            "exile, ngo", "2", "yes", "", ""],
     # Recent: inside the UN's three-month window.
     "recent": ["TM-2026-007", "Гулнара Бердыева", "", "f", "", "TM", "1 Nov 2026", "",
-               "", "", "", "", "", ""],
+               "", "", "", "", "", "", "", ""],
     # Nothing dated: silent since it was opened.
-    "undated": ["UZ-0001", "Dilshod", "", "", "", "UZ", "", "", "", "", "", "", "4", ""],
+    "undated": ["UZ-0001", "Dilshod", "", "", "", "UZ", "", "", "", "", "", "", "4", "", "", ""],
+    # Released in 2019, learned then: its status dated 2019 (news of then, not of today).
+    "released": ["TM-2018-004", "Мурад Атаев", "1979", "m", "", "TM", "March 2018", "", "",
+                 "", "", "", "", "", "освобождён", "12.05.2019"],
+    # Found dead, the file giving only the year: asserted as of its last day.
+    "dead": ["TM-2016-002", "Ogulsapar Muradowa", "", "f", "", "TM", "18.06.2006", "", "",
+             "", "", "", "1", "", "found dead", "2006"],
+    # Closed: the reason says the organisation's earlier records closed it.
+    "closed": ["KZ-2011-1", "Ruslan K.", "", "", "", "KZ", "2011", "", "", "", "", "", "",
+               "", "закрыто", "2014"],
+    # Acknowledged in detention: still open, and news of that day.
+    "detained": ["TM-2026-010", "Bahtiyar B.", "", "", "", "TM", "1 Oct 2026", "", "", "",
+                 "", "", "", "", "detention acknowledged", "20 Nov 2026"],
 }  # fmt: skip
 
 SKIP = {"id", "public_id", "history_id", "person_id", "name_id", "case_id", "history_relation_id"}
@@ -106,6 +120,16 @@ def _through_the_services(row: list[str], user) -> dict[str, Any]:
         flags_are_news=False,
         **date,
     )
+    if values["status"]:  # what the import asserts, through the service
+        given = PartialDate.parse(values["status_date"])
+        cases.status_assert(
+            case=case,
+            status=parse_status(values["status"]),
+            asserted_on=min(given.latest_known_day, NOW.date()),
+            basis=services.status_basis("0" * 64, 2, given.display()),
+            closed_reason=closed_before_import() if values["status"] == "закрыто" else "",
+            by=user,
+        )
     return _snapshot(case)
 
 
@@ -126,4 +150,12 @@ def test_an_imported_case_is_what_the_services_write(alice, kind):
         imported = _through_the_import(row, alice)
     for part in by_hand:
         assert imported[part] == by_hand[part], part
-    assert imported["deadlines"], "an open case has at least its gone-quiet deadline"
+    if imported["case"][0]["is_open"]:
+        assert imported["deadlines"], "an open case has at least its gone-quiet deadline"
+    if row[-1]:
+        assert len(imported["statuses"]) == 2
+        assert (
+            imported["case"][0]["current_status"]
+            == imported["statuses"][0]["status"]
+            != ("reported_missing")
+        ), imported["statuses"]

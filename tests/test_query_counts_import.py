@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from habeas.cases import services as cases
+from habeas.cases.models import Case
 from habeas.lib.partialdate import PartialDate
 
 HEADER = "Reference,Name,Date of birth,Country\n"
@@ -27,7 +28,8 @@ def _rows(n: int) -> str:
     lines = []
     for i in range(n):
         if i % 3 == 0:
-            lines.append(f"Q-{i},Person Number{i} Newcomer,1990,TM")
+            # Born in different years: never a repeat of each other (plan._InFile).
+            lines.append(f"Q-{i},Person Number{i} Newcomer,{1900 + i // 3},TM")
         elif i % 3 == 1:
             lines.append(f"Q-{i},,1990,TM")
         else:
@@ -82,13 +84,17 @@ def test_the_result_page_lists_row_reference_and_name_in_constant_queries(login,
     client = login(alice)
     counts = {}
     for n in (3, 45):
-        body = HEADER + "".join(f"R{n}-{i},Zed{n}x{i} Qu{n}y{i},1990,TM\n" for i in range(n))
+        # Two digits: "x11" would read as "x1" (doubled letters are one in the name keys),
+        # a possible duplicate of row "x1" with the same birth date.
+        body = HEADER + "".join(
+            f"R{n}-{i},Zed{n}x{i:02d} Qu{n}y{i:02d},1990,TM\n" for i in range(n)
+        )
         upload_id = _walk(client, body)
         client.get(f"/import/{upload_id}/dry-run/")
         done = client.post(f"/import/{upload_id}/import/", {"what": "all"})
         assert done.status_code == 302
         page = client.get(done["Location"]).content.decode()
-        assert f"Zed{n}x{n - 1} Qu{n}y{n - 1}" in page  # the premise: every case listed
+        assert f"Zed{n}x{n - 1:02d} Qu{n}y{n - 1:02d}" in page  # the premise: every case listed
         counts[n] = _queries(client, done["Location"])
     assert counts[3] > 3
     assert counts[45] == counts[3]
@@ -97,3 +103,21 @@ def test_the_result_page_lists_row_reference_and_name_in_constant_queries(login,
 def test_the_help_page_reads_nothing_but_the_session(login, alice):
     client = login(alice)
     assert _queries(client, "/import/help/") == _queries(client, "/import/")
+
+
+def test_an_imported_case_page_says_where_it_came_from_in_constant_queries(login, alice):
+    """The case page's "Imported from a file on … by …, row N" is one query, whether
+    the case was imported or not."""
+    person = cases.person_create(name="Typed In", by=alice)
+    typed = cases.case_create(reference="TYPED-1", person=person, country="TM", by=alice)
+    client = login(alice)
+    upload_id = _walk(client, HEADER + "R-1,Zed Qu,1990,TM\n")
+    client.get(f"/import/{upload_id}/dry-run/")
+    assert client.post(f"/import/{upload_id}/import/", {"what": "all"}).status_code == 302
+    imported = Case.objects.get(reference="R-1")
+    page = client.get(imported.get_absolute_url()).content.decode()
+    assert "Imported from a file on" in page and "row 2" in page
+    assert "Imported from a file" not in client.get(typed.get_absolute_url()).content.decode()
+    assert _queries(client, imported.get_absolute_url()) == _queries(
+        client, typed.get_absolute_url()
+    )

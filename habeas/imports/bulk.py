@@ -22,6 +22,7 @@ What differs from a case opened with the form, on purpose:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ from habeas.alerts.rules import Effective, effective, risk_mask
 from habeas.alerts.services import desired_deadlines
 from habeas.cases import silence
 from habeas.cases.models import (
+    CLOSING_STATUSES,
     Case,
     CaseMember,
     NameToken,
@@ -252,18 +254,31 @@ def _write_chunk(
     )
 
     opened_on = timezone.localdate(now)
-    for case, case_id in zip(cases, _reserve_ids(Case, len(cases)), strict=True):
+    opened_with: dict[int, dict[tuple[str, str], Any]] = {}
+    for case, case_id, row in zip(cases, _reserve_ids(Case, len(cases)), chunk, strict=True):
         case.pk, case.created_by_id = case_id, by.pk
         case.created_at = case.updated_at = now
         case.derived_dates_set()
         case.current_status, case.is_open = Status.REPORTED_MISSING, True
-        first = case.disappeared_from or opened_on
         facts = silence.CaseFacts(
             opened=now,
             disappeared_on=case.disappeared_on or None,
             last_contact_on=case.last_contact_on or None,
-            statuses=((Status.REPORTED_MISSING, first),),
+            statuses=((Status.REPORTED_MISSING, case.disappeared_from or opened_on),),
         )
+        # The file's status after the opening one, as status_assert adds it: it is the
+        # current one (the plan refused one the opening status would outrank). The
+        # deadlines the case had while open stay as rows with nothing due (_store).
+        if status := row.values.get("status"):
+            opened_info = silence.latest_information(facts, now=now)
+            case.last_info_at = opened_info
+            opened_with[case_id] = desired_deadlines(
+                case, eff, now=now, fired={}, submitted=False, has_interventions=False
+            )
+            then = (status["status"], status["asserted_on"])
+            facts = dataclasses.replace(facts, statuses=(*facts.statuses, then))
+            case.current_status = status["status"]
+            case.is_open = status["status"] not in CLOSING_STATUSES
         case.last_info_at = silence.latest_information(facts, now=now)
     tables.case.insert([tables.case.row(c) for c in cases])
     _history(tables.case_history, cases, by=by, now=now)
@@ -303,6 +318,18 @@ def _write_chunk(
             for c in cases
         ]
     )
+    tables.status.insert(
+        [
+            tables.status.row(
+                case_id=c.pk,
+                asserted_by_id=by.pk,
+                created_at=now,
+                **{k: v for k, v in status.items() if k not in ("given",)},
+            )
+            for c, _p, row in pairs
+            if (status := row.values.get("status"))
+        ]
+    )
     # The watch starts from the flags the record has: they are not news (module doc).
     tables.watch.insert(
         [
@@ -315,15 +342,18 @@ def _write_chunk(
         wanted = desired_deadlines(
             case, eff, now=now, fired={}, submitted=False, has_interventions=False
         )
+        before = opened_with.get(case.pk, {})
         for (rule, subject), due in wanted.items():
-            if due is not None:
+            # A deadline the case had while open is kept with nothing due (_store).
+            kept = due is None and before.get((rule, subject)) is not None
+            if due is not None or kept:
                 deadlines.append(
                     tables.deadline.row(
                         case_id=case.pk,
                         rule=rule,
                         subject=subject,
-                        due_at=due[0],
-                        occurrence=due[1],
+                        due_at=due[0] if due else None,
+                        occurrence=due[1] if due else "",
                     )
                 )
     tables.deadline.insert(deadlines)

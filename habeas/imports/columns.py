@@ -382,9 +382,32 @@ FIELDS: tuple[ImportField, ...] = (
         "status",
         help=_(
             "Reported missing, presumed enforced disappearance, detention acknowledged, "
-            "whereabouts confirmed, released, dead or closed (English or Russian)."
+            "whereabouts confirmed, released, dead or closed (English or Russian). Any "
+            "status but reported missing needs its date, in the status date column."
         ),
         headers=("status", "current status", "case status", "статус", "состояние", "статус дела"),
+    ),
+    ImportField(
+        "status_date",
+        _("Status date"),
+        "date",
+        help=_(
+            "When the status became known (released on, found dead on…): the status is "
+            "dated from it, never from the day of the import."
+        ),
+        headers=(
+            "status date",
+            "status as of",
+            "date of status",
+            "status since",
+            "status on",
+            "date status",
+            "дата статуса",
+            "статус на дату",
+            "статус на",
+            "дата изменения статуса",
+            "статус с",
+        ),
     ),
     ImportField(
         "priority",

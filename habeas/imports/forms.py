@@ -146,6 +146,11 @@ NEW, SKIP, SAME = "new", "skip", "same:"
 def same_person_label(candidate) -> str:
     """What tells five "Аманов Бахтияр" apart on a phone: their cases' references and
     their birth date, beside the name."""
+    if candidate.row:
+        return str(
+            _("The same person as %(name)s (row %(row)d of this file)")
+            % {"name": candidate.name, "row": candidate.row}
+        )
     details = [reference for _case_id, reference in candidate.cases]
     if candidate.birth_date:
         details.append(str(_("born %(date)s") % {"date": candidate.birth_date}))

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from habeas.core.encryption import EncryptedTextField
+
 # How long an uploaded file waits for its import to be committed.
 UPLOAD_KEPT = timedelta(days=1)
 
@@ -48,7 +50,8 @@ class ImportUpload(models.Model):
     `expires_at` passes."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    filename = models.CharField(max_length=255)
+    # Sealed: a file's name ("statements-of-witness-K.xlsx") can name a source.
+    filename = EncryptedTextField(purpose="imports.upload.filename", max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     created_by = models.ForeignKey(
@@ -73,7 +76,8 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     file_sha256 = models.CharField(max_length=64)
-    filename = models.CharField(max_length=255, blank=True)
+    # Sealed, never shown on a case: a file's name can name a source.
+    filename = EncryptedTextField(purpose="imports.batch.filename", max_length=255, blank=True)
     rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)  # new people and their cases
     linked = models.PositiveIntegerField(default=0)  # new cases of people already recorded
@@ -89,8 +93,12 @@ class ImportBatch(models.Model):
 
 
 class ImportedRecord(models.Model):
-    """A row that became a case: its key (the external id column's value, or a hash
-    of the row's mapped cells) finds it again when the same row comes back."""
+    """A row that became a case: its key finds it again when the same row comes back,
+    and its row and batch say where the case came from (the case page shows it).
+
+    The key is an HMAC under the key ring (plan.row_keys) of the external id column's
+    value or of a hash of the row's mapped cells: a copy of the database cannot confirm
+    that a given row (of a seized spreadsheet, say) was imported."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     key = models.CharField(max_length=100)

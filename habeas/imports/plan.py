@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import hmac
 import json
 import secrets
 from collections import Counter, defaultdict
@@ -37,8 +38,9 @@ from habeas.accounts.models import User
 from habeas.audit.services import audit_record
 from habeas.cases import services as cases_services
 from habeas.cases.access import cases_visible_to
-from habeas.cases.models import Case, NameToken, Person, PersonName
+from habeas.cases.models import Case, NameToken, Person, PersonName, Status
 from habeas.cases.selectors import REFERENCE_TAKEN
+from habeas.core.encryption import keyring
 from habeas.lib.names import search_term_variants
 from habeas.lib.partialdate import MIN_YEAR, PartialDate
 from habeas.lib.text import one_line
@@ -65,14 +67,17 @@ CASE_FIELDS = (
     "risk_health",
     "risk_family_reprisals",
 )
-OTHER_FIELDS = ("name", "name_script", "external_id", "tags")
+OTHER_FIELDS = ("name", "name_script", "external_id", "tags", "status", "status_date")
 IMPORTED_FIELDS = frozenset(PERSON_FIELDS + CASE_FIELDS + OTHER_FIELDS)
 # Without a reference column each case gets one made from its row (reference_made).
 REQUIRED_FIELDS = ("name", "country")
-DATE_FIELDS = frozenset({"birth_date", "disappeared_on", "last_contact_on"})
+DATE_FIELDS = frozenset({"birth_date", "disappeared_on", "last_contact_on", "status_date"})
 # Fields several columns may fill, each cell appended under its column's header
 # ("Примечание: …"): a sheet's circumstances and its notes both belong in the summary.
 JOINED_FIELDS = frozenset(f.key for f in columns.FIELDS if f.joined)
+# Cells left out of a row's key: files imported before the status was imported keep
+# their keys (idempotence), and a status changed since is no new case.
+NOT_IN_KEY = frozenset({"status", "status_date"})
 # Model fields whose errors belong to another column's field.
 ERROR_FIELD = {"display_name": "name", "text": "name", "script": "name_script"}
 
@@ -120,6 +125,10 @@ class Candidate:
     cases: tuple[tuple[str, str], ...]  # (case public id, reference), visible ones only
     reasons: tuple[str, ...]
     score: int
+    # An earlier row of the same file (its number), rather than someone recorded:
+    # public_id is then "row:<number>", and "same person" gives this row's case to the
+    # person that row creates.
+    row: int = 0
 
 
 @dataclass(slots=True)
@@ -132,6 +141,8 @@ class PlanRow:
     already: str = ""  # "already imported on …" / "same as row N"
     warnings: list[str] = field(default_factory=list)  # imported, but worth a look
     reference_made: bool = False  # the row gave no reference: Habeas made one
+    external_id: str = ""  # as the file gives it: two rows with one id are refused
+    older_keys: tuple[str, ...] = ()  # its keys under older ring keys (before a rotation)
     # What would be written: "names" [(text, script)], "person" {...}, "case" {...}, "tags".
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -193,13 +204,42 @@ def reference_made(taken: Container[str] = ()) -> str:
             return made
 
 
-def row_key(values: dict[str, str], external_id: str) -> str:
-    """What finds a row again: its external id when the file has one, else a hash of
-    its mapped cells by field (so reordering the columns changes nothing)."""
+KEY_PURPOSE = "imports-row-v1"  # the key ring's purpose of ImportedRecord keys
+
+
+def row_digest(values: dict[str, str], external_id: str) -> str:
+    """What finds a row again, unkeyed: its external id when the file has one, else a
+    hash of its mapped cells by field (so reordering the columns changes nothing).
+    Never stored: `row_keys` keys it."""
     if external_id:
-        return "id:" + external_id[:90]
+        return "id:" + hashlib.sha256(("id:" + external_id[:90]).encode()).hexdigest()
     canonical = json.dumps(sorted(values.items()), ensure_ascii=False, separators=(",", ":"))
     return "row:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def key_derivations() -> list[bytes]:
+    """The HMAC keys of ImportedRecord keys: the active ring key's first (new rows),
+    then those of the older ring keys (rows written before a rotation)."""
+    ring = keyring()
+    ids = [ring.active, *sorted(k for k in ring.keys if k != ring.active)]
+    return [ring.derive(KEY_PURPOSE, k) for k in ids]
+
+
+def row_keys(digest: str, derived: Sequence[bytes] | None = None) -> list[str]:
+    """A row's keys as ImportedRecord stores them: HMAC-SHA-256 of its digest under a
+    key derived from the key ring, one per ring key (the active one's first). Unkeyed,
+    anyone holding a copy of the database and a spreadsheet (a seized laptop's) could
+    confirm which of its rows an organisation imported."""
+    kind, _colon, plain = digest.partition(":")
+    return [
+        f"{kind}:" + hmac.new(key, plain.encode(), hashlib.sha256).hexdigest()
+        for key in (derived if derived is not None else key_derivations())
+    ]
+
+
+def row_key(values: dict[str, str], external_id: str) -> str:
+    """The key a row is written under now (the active ring key's)."""
+    return row_keys(row_digest(values, external_id))[0]
 
 
 # --- the plan ---------------------------------------------------------------------------
@@ -241,7 +281,12 @@ def _empty_required(key: str) -> str:
     return _("This cell is empty: every case needs the country (the State concerned).")
 
 
-def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) -> PlanRow:
+def _parse_row(
+    row: RowLike,
+    headers: Sequence[str],
+    mapping: dict[int, str],
+    derived: Sequence[bytes] | None = None,
+) -> PlanRow:
     plan_row = PlanRow(number=row.number)
     raw: dict[str, str] = {}
     parsed: dict[str, Any] = {}
@@ -273,7 +318,12 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
             and not any(header == header_of[key] for header, _message in plan_row.problems)
         ):
             plan_row.problems.append((header_of[key], _empty_required(key)))
-    plan_row.key = row_key(raw, raw.get("external_id", ""))
+    plan_row.external_id = raw.get("external_id", "")
+    digest = row_digest(
+        {k: v for k, v in raw.items() if k not in NOT_IN_KEY}, raw.get("external_id", "")
+    )
+    plan_row.key, *older = row_keys(digest, derived)
+    plan_row.older_keys = tuple(older)
     if plan_row.problems:
         plan_row.action = Action.REFUSED
         return plan_row
@@ -311,6 +361,7 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
         "person": person_fields,
         "case": case_fields,
         "tags": parsed.get("tags", []),
+        "status": None,
     }
     plan_row.values = written
     try:
@@ -320,6 +371,15 @@ def _parse_row(row: RowLike, headers: Sequence[str], mapping: dict[int, str]) ->
             key = ERROR_FIELD.get(name, name)
             header = header_of.get(key) or _field_label(key)
             plan_row.problems += [(header, message) for message in messages]
+    if not plan_row.problems:
+        try:
+            written["status"] = status_planned(
+                parsed.get("status", ""), parsed.get("status_date", ""), written
+            )
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                header = header_of.get(key) or header_of.get("status", "")
+                plan_row.problems += [(header, message) for message in messages]
     if plan_row.problems:
         plan_row.action = Action.REFUSED
     return plan_row
@@ -384,6 +444,81 @@ def check_values(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+# Why a case closed before the import: status_assert needs one.
+def closed_before_import() -> str:
+    return _("Closed before the import, in the organisation's earlier records.")
+
+
+def status_planned(status: str, given: Any, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The status assertion a row adds after the opening one, checked as status_assert
+    checks it; None for none (no status, or "reported missing", the opening status
+    itself). The status is dated from its own column, never from the import: a status
+    learned in 2019 is news of 2019 (habeas.cases.silence), not of today.
+
+    A partial date ("2019", "March 2019") is read as its latest known day, as silence
+    reads every date, and never later than today. ValidationError by column key."""
+    if not status:
+        if given:
+            raise ValidationError(
+                {"status_date": _("This date has no status: fill in the status, or clear it.")}
+            )
+        return None
+    if status == Status.REPORTED_MISSING:
+        return None
+    label = str(Status(status).label).lower()
+    if not given:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A status of %(status)s needs the date it became known: fill in the "
+                    "status date column."
+                )
+                % {"status": label}
+            }
+        )
+    try:
+        cases_services.not_in_the_future(status_date=given)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    today = timezone.localdate()
+    asserted_on = min(given.latest_known_day, today)
+    case = build_case(values)
+    case.derived_dates_set()
+    opening_on = case.disappeared_from or today
+    if asserted_on.year < MIN_YEAR:
+        raise ValidationError(
+            {"status_date": _("Enter a date after %(year)d.") % {"year": MIN_YEAR}}
+        )
+    gone = case.disappeared_on
+    if isinstance(gone, PartialDate) and asserted_on < gone.lo:
+        raise ValidationError(
+            {
+                "status_date": _("This is before the disappearance (%(gone)s).")
+                % {"gone": gone.display()}
+            }
+        )
+    if asserted_on < opening_on:
+        # Without a disappearance date the opening status is dated the day of the
+        # import, and the latest status is the current one: this one would be outranked.
+        raise ValidationError(
+            {
+                "status_date": _(
+                    "Fill in the disappearance date too: without it the case opens as "
+                    "reported missing today, which would outrank a status of %(status)s as "
+                    "of %(date)s."
+                )
+                % {"status": label, "date": given.display()}
+            }
+        )
+    return {
+        "status": status,
+        "asserted_on": asserted_on,
+        "given": given.display(),
+        "closed_reason": closed_before_import() if status == Status.CLOSED else "",
+        "basis": "",  # the commit names the file (services.status_basis)
+    }
+
+
 def build_person(values: dict[str, Any]) -> tuple[Person, list[PersonName]]:
     """The person and spellings person_create and person_name_add would save, unsaved."""
     names = values["names"]
@@ -429,7 +564,11 @@ def import_plan_build(
     if problems:
         return plan
     ref_header = next((headers[i] for i, k in mapping.items() if k == "reference"), "")
+    id_header = next((headers[i] for i, k in mapping.items() if k == "external_id"), "")
+    seen_ids: dict[str, int] = {}
+    in_file = _InFile()
     seen_keys: dict[str, int] = {}
+    derived = key_derivations()
     seen_refs: dict[str, int] = {}
     taken = references_taken()
     probed: list[int] = []
@@ -438,8 +577,22 @@ def import_plan_build(
     left_out: Counter[int] = Counter()
     for row in table.rows:
         left_out.update(i for i in unmapped if i < len(row.cells) and row.cells[i].strip())
-        plan_row = _parse_row(row, headers, mapping)
+        plan_row = _parse_row(row, headers, mapping, derived)
         plan.rows.append(plan_row)
+        if plan_row.external_id and plan_row.external_id in seen_ids:
+            # One id, two rows: which of them the id stands for cannot be told, and the
+            # second would be "already imported" on every later import.
+            plan_row.action = Action.REFUSED
+            plan_row.problems.append(
+                (
+                    id_header,
+                    _("Row %(row)d has this external id too: give each row its own.")
+                    % {"row": seen_ids[plan_row.external_id]},
+                )
+            )
+            continue
+        if plan_row.external_id:
+            seen_ids[plan_row.external_id] = plan_row.number
         if plan_row.key in seen_keys:
             plan_row.action = Action.ALREADY
             plan_row.problems = []
@@ -470,11 +623,14 @@ def import_plan_build(
                 plan_row.action = Action.REFUSED
                 probed.append(taken[reference])
             seen_refs.setdefault(reference, plan_row.number)
+            if plan_row.action != Action.REFUSED:
+                in_file.match(plan_row)
             batch.append(plan_row)
         if len(batch) >= CHUNK:
             _lookups(batch, user)
             batch = []
     _lookups(batch, user)
+    in_file.settle(plan.rows)
     _audit_probes(probed, user)
     if left_out:
         plan.not_imported = not_imported_warning(headers, left_out)
@@ -554,7 +710,7 @@ def _already_imported(rows: list[PlanRow], user: User) -> None:
     """Rows imported before into a case the user may see: nothing to do. One imported
     into a case they may not see is planned like any other row (its reference then
     clashes, with the one message for every clash)."""
-    by_key = {row.key: row for row in rows}
+    by_key = {key: row for row in rows for key in (row.key, *row.older_keys)}
     found = (
         ImportedRecord.objects.filter(key__in=list(by_key))
         .filter(Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
@@ -645,9 +801,98 @@ def _duplicates(rows: list[PlanRow], user: User) -> None:
         )
     for row in rows:
         seen = {pid: hit for pid, hit in matches.get(row.number, {}).items() if pid in people}
-        if seen:
-            row.candidates = _rank(row, seen, people, cases_of)
+        if seen:  # after the file's own rows it may repeat (_InFile)
+            row.candidates = [c for c in row.candidates if c.row] + _rank(
+                row, seen, people, cases_of
+            )
             row.action = Action.DUPLICATE
+
+
+class _InFile:
+    """Rows of one file that look like the same person: the cross-script name keys of
+    the duplicate check (at least two words of a spelling, the one word of a one-word
+    name) and the same birth date or the same disappearance date. Indexed by date and
+    key, so that a file of 100,000 rows with a common surname stays linear."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, Any, str], set[int]] = defaultdict(set)
+        self.rows: dict[int, PlanRow] = {}
+
+    @staticmethod
+    def _dates(row: PlanRow) -> list[tuple[str, Any]]:
+        dates = []
+        for kind, value in (
+            ("born", row.values["person"].get("birth_date")),
+            ("gone", row.values["case"].get("disappeared_on")),
+        ):
+            if isinstance(value, PartialDate):
+                dates.append((kind, (value.lo, value.hi)))
+        return dates
+
+    def match(self, row: PlanRow) -> None:
+        """Look `row` up among the rows before it, then index it."""
+        dates = self._dates(row)
+        if not dates:
+            return
+        best: dict[int, tuple[int, str]] = {}
+        for words in _words(row.values):
+            for kind, day in dates:
+                hits: Counter[int] = Counter()
+                for readings in words:
+                    found: set[int] = set()
+                    for key, skeleton in readings:
+                        found |= self.index.get((kind, day, "k" + key), set())
+                        if len(skeleton) >= 3:
+                            found |= self.index.get((kind, day, "s" + skeleton), set())
+                    hits.update(found)
+                for number, hit in hits.items():
+                    if hit >= min(2, len(words)) and hit > best.get(number, (0, ""))[0]:
+                        best[number] = (hit, kind)
+        if best:
+            number = min(best)  # the first row it repeats
+            hit, kind = best[number]
+            first = self.rows[number]
+            reasons = [
+                _("possible duplicate of row %(row)d") % {"row": number},
+                _("%(n)d words of the name") % {"n": hit},
+                _("birth date matches") if kind == "born" else _("disappearance date matches"),
+            ]
+            born = first.values["person"].get("birth_date")
+            row.candidates.insert(
+                0,
+                Candidate(
+                    public_id=f"row:{number}",
+                    name=first.name,
+                    birth_date=born.display() if isinstance(born, PartialDate) else "",
+                    cases=(),
+                    reasons=tuple(reasons),
+                    score=hit + 2,
+                    row=number,
+                ),
+            )
+        self.rows[row.number] = row
+        for words in _words(row.values):
+            for readings in words:
+                for key, skeleton in readings:
+                    for kind, day in dates:
+                        self.index[(kind, day, "k" + key)].add(row.number)
+                        if len(skeleton) >= 3:
+                            self.index[(kind, day, "s" + skeleton)].add(row.number)
+
+    def settle(self, rows: list[PlanRow]) -> None:
+        """Once every row is looked up: a row that repeats an earlier one that will be
+        written is a possible duplicate, decided like one of someone recorded. A repeat
+        of a row imported before (or refused) is left to the check against the records."""
+        written = {row.number for row in rows if row.action in (Action.CREATE, Action.DUPLICATE)}
+        for row in rows:
+            if not row.candidates:
+                continue
+            if row.action not in (Action.CREATE, Action.DUPLICATE):
+                row.candidates = []
+                continue
+            row.candidates = [c for c in row.candidates if not c.row or c.row in written]
+            if row.candidates:
+                row.action = Action.DUPLICATE
 
 
 def _overlap(a: Any, b: Any) -> bool | None:

@@ -27,6 +27,18 @@ def import_plan(*, table: TableLike, mapping: dict[int, str], user: User) -> Imp
         return import_plan_build(table=table, mapping=mapping, user=user)
 
 
+def case_provenance(*, case: Case) -> ImportedRecord | None:
+    """The row of an imported file that `case` came from, with its import and who ran it
+    (one query), or None for a case entered otherwise. The caller opened the case
+    through the access door."""
+    return (
+        ImportedRecord.objects.filter(case_id=case.pk)
+        .select_related("batch", "batch__created_by")
+        .order_by("pk")
+        .first()
+    )
+
+
 def mappings_all() -> QuerySet[ImportMapping]:
     """Saved mappings are the organisation's, like its actors: column names, no content."""
     return ImportMapping.objects.all()

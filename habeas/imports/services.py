@@ -33,6 +33,7 @@ from .models import ImportBatch, ImportedRecord, ImportMapping, ImportUpload
 from .plan import Action, ImportPlan, PlanRow, reference_made, references_taken
 
 NEW, SKIP, SAME = "new", "skip", "same:"
+ROW = "row:"  # "same:row:4": the same person as row 4 of the file (plan._InFile)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
@@ -110,12 +111,21 @@ def import_commit(
         else:
             same_rows.append((row, decided[len(SAME) :]))
     _recheck(new_rows + [row for row, _p in same_rows], by)
+    for row in new_rows + [row for row, _p in same_rows]:
+        if row.values.get("status"):
+            status = row.values["status"]
+            status["basis"] = status_basis(file_sha256, row.number, status["given"])
     batch = ImportBatch.objects.create(
         created_by=by, file_sha256=file_sha256, filename=filename[:255], rows=len(plan.rows)
     )
     bulk.cases_open_in_bulk(rows=new_rows, by=by, batch=batch)
+    person_of_row = _people_of_rows(batch)
     for row, person_id in same_rows:
+        if person_id.startswith(ROW):
+            # The same person as an earlier row of this file: whoever that row became.
+            person_id = _person_of_row(row, int(person_id[len(ROW) :]), person_of_row)
         _case_for_known_person(row, person_id=person_id, by=by, batch=batch)
+        person_of_row[row.number] = person_id
     batch.created, batch.linked, batch.skipped = len(new_rows), len(same_rows), skipped
     batch.already = sum(1 for row in plan.rows if row.action == Action.ALREADY)
     batch.refused = len(refused)
@@ -129,6 +139,36 @@ def import_commit(
     if upload is not None:
         import_upload_delete(upload=upload)
     return batch
+
+
+def status_basis(file_sha256: str, row: int, given: str) -> str:
+    """What an imported status rests on: the file, by the start of its SHA-256 (its name
+    could identify a source), its row, and the date as the file gives it (a partial
+    "2019" is asserted as of its latest day). Who imported it is its author."""
+    return _("Imported from a file (SHA-256 %(sha)s…), row %(row)d, which dates it %(date)s.") % {
+        "sha": file_sha256[:12],
+        "row": row,
+        "date": given,
+    }
+
+
+def _people_of_rows(batch: ImportBatch) -> dict[int, str]:
+    """The person each row written so far became (row number → person public id)."""
+    found = ImportedRecord.objects.filter(batch=batch).values_list("row", "case__people__public_id")
+    return {row: str(person) for row, person in found}
+
+
+def _person_of_row(row: PlanRow, number: int, person_of_row: Mapping[int, str]) -> str:
+    try:
+        return person_of_row[number]
+    except KeyError:
+        raise ValidationError(
+            _(
+                "Row %(row)d is to be the same person as row %(first)d, which is not imported: "
+                "import row %(first)d, or choose new or skip for row %(row)d."
+            )
+            % {"row": row.number, "first": number}
+        ) from None
 
 
 def batch_counts(batch: ImportBatch) -> dict[str, int]:
@@ -162,7 +202,7 @@ def _recheck(rows: list[PlanRow], by: User) -> None:
             in_file.add(made)
         else:
             clashes.append(row)
-    keys = [row.key for row in rows]
+    keys = [key for row in rows for key in (row.key, *row.older_keys)]
     done: set[str] = set()
     visible = cases_visible_to(by)
     for start in range(0, len(keys), 500):
@@ -172,7 +212,11 @@ def _recheck(rows: list[PlanRow], by: User) -> None:
             .filter(Exists(visible.filter(pk=OuterRef("case_id"))))
             .values_list("key", flat=True)
         )
-    clashes += [row for row in rows if row.key in done and row not in clashes]
+    clashes += [
+        row
+        for row in rows
+        if not done.isdisjoint((row.key, *row.older_keys)) and row not in clashes
+    ]
     if clashes:
         clashes.sort(key=lambda row: row.number)
         raise ValidationError(
@@ -197,6 +241,16 @@ def _case_for_known_person(row: PlanRow, *, person_id: str, by: User, batch: Imp
         flags_are_news=False,
         **row.values["case"],
     )
+    status = row.values.get("status")
+    if status:
+        cases_services.status_assert(
+            case=case,
+            status=status["status"],
+            asserted_on=status["asserted_on"],
+            basis=status["basis"],
+            closed_reason=status["closed_reason"],
+            by=by,
+        )
     known = set(person.names.values_list("text", flat=True))
     for text, script in row.values["names"]:
         if text not in known:

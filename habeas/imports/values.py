@@ -388,7 +388,7 @@ def parse_country(text: str) -> str:
 # --- status and priority ------------------------------------------------------------------
 
 _STATUS_WORDS = {
-    Status.REPORTED_MISSING: ("missing", "reported missing", "пропал", "пропала",
+    Status.REPORTED_MISSING: ("missing", "reported missing", "disappeared", "пропал", "пропала",
                               "пропал без вести", "пропала без вести", "пропавший",
                               "заявлено об исчезновении", "исчез", "исчезла"),
     Status.PRESUMED_ED: ("presumed ed", "enforced disappearance", "presumed disappeared",
@@ -397,12 +397,15 @@ _STATUS_WORDS = {
     Status.DETENTION_ACKNOWLEDGED: ("detained", "in detention", "detention confirmed",
                                     "задержан", "задержана", "под стражей",
                                     "задержание признано", "задержание подтверждено"),
-    Status.WHEREABOUTS_CONFIRMED: ("whereabouts known", "found", "местонахождение известно",
+    Status.WHEREABOUTS_CONFIRMED: ("whereabouts known", "whereabouts established", "located",
+                                   "found alive", "found", "местонахождение известно",
                                    "местонахождение установлено", "найден", "найдена"),
     Status.RELEASED: ("freed", "освобожден", "освобождена", "освобождён", "освобождёна",
-                      "на свободе"),
-    Status.DEAD: ("deceased", "died", "killed", "погиб", "погибла", "умер", "умерла",
-                  "мертв", "мертва", "скончался", "скончалась"),
+                      "на свободе", "set free", "released from detention", "отпущен",
+                      "отпущена", "вышел на свободу", "вышла на свободу"),
+    Status.DEAD: ("deceased", "died", "killed", "found dead", "body found", "погиб", "погибла",
+                  "умер", "умерла", "мертв", "мертва", "скончался", "скончалась",
+                  "найден мертвым", "найдена мертвой", "найден погибшим", "найдено тело"),
     Status.CLOSED: ("закрыто", "закрыт", "дело закрыто"),
 }  # fmt: skip
 

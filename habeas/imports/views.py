@@ -430,11 +430,19 @@ def import_dry_run(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespon
             "upload": upload,
             "report": report,
             "form": form,
-            "items": [(row, labels[row.action], choice) for row, choice in items],
+            "items": [(row, _row_label(row, labels), choice) for row, choice in items],
             "shows": [(key, label) for key, (label, _keep_row) in _shows().items()],
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _row_label(row, labels: dict[str, Any]) -> Any:
+    """What a row would become; a repeat of an earlier row of the file says which."""
+    first = next((c.row for c in row.candidates if c.row), 0)
+    if row.action == Action.DUPLICATE and first:
+        return _("possible duplicate of row %(row)d") % {"row": first}
+    return labels[row.action]
 
 
 # --- 4. Import and its result -----------------------------------------------------

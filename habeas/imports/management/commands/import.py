@@ -137,7 +137,10 @@ class Command(BaseCommand):
             return f"nothing to do: {row.already}"
         if row.action == Action.DUPLICATE:
             seen = "; ".join(
-                f"{c.name} ({c.public_id}; {', '.join(c.reasons)})" for c in row.candidates
+                f"row {c.row} of this file ({c.name}; {', '.join(c.reasons)})"
+                if c.row
+                else f"{c.name} ({c.public_id}; {', '.join(c.reasons)})"
+                for c in row.candidates
             )
             then = "created anyway" if duplicates == "new" else "skipped"
             return f"{reference}: possible duplicate of {seen}: {then}"
