@@ -150,7 +150,7 @@ def test_an_imported_case_is_what_the_services_write(alice, kind):
         imported = _through_the_import(row, alice)
     for part in by_hand:
         assert imported[part] == by_hand[part], part
-    if imported["case"][0]["is_open"]:
+    if imported["case"][0]["is_open"] and kind != "undated":  # undated: no live trail
         assert imported["deadlines"], "an open case has at least its gone-quiet deadline"
     if row[-1]:
         assert len(imported["statuses"]) == 2

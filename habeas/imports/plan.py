@@ -143,6 +143,9 @@ class PlanRow:
     reference_made: bool = False  # the row gave no reference: Habeas made one
     external_id: str = ""  # as the file gives it: two rows with one id are refused
     older_keys: tuple[str, ...] = ()  # its keys under older ring keys (before a rotation)
+    # "Changed since the import of … (case …)": a candidate's case came from this very
+    # row number of an earlier import; the row was corrected since. Skipped by default.
+    changed: str = ""
     # What would be written: "names" [(text, script)], "person" {...}, "case" {...}, "tags".
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -806,6 +809,32 @@ def _duplicates(rows: list[PlanRow], user: User) -> None:
                 row, seen, people, cases_of
             )
             row.action = Action.DUPLICATE
+    _changed_since([row for row in rows if row.action == Action.DUPLICATE])
+
+
+def _changed_since(rows: list[PlanRow]) -> None:
+    """A row shown a candidate whose case an earlier import made from the same row
+    number: the same row of the same sheet, corrected since (without an external id
+    its key changed with it). Said so, and skipped unless the importer says new: a
+    second case for the same person is what a corrected row must not make."""
+    shown = {case_id for row in rows for c in row.candidates for case_id, _ref in c.cases}
+    if not shown:
+        return
+    earlier: dict[tuple[int, str], tuple[Any, str]] = {}
+    for ids in _chunks(sorted(shown), CHUNK):
+        for number, made, when, reference in ImportedRecord.objects.filter(
+            case__public_id__in=ids
+        ).values_list("row", "case__public_id", "batch__created_at", "case__reference"):
+            earlier.setdefault((number, str(made)), (when, reference))
+    for row in rows:
+        for candidate in row.candidates:
+            for case_id, _ref in candidate.cases:
+                found = earlier.get((row.number, case_id))
+                if found and not row.changed:
+                    row.changed = _(
+                        "Changed since the import of %(date)s (case %(reference)s): the same "
+                        "row of the file, corrected. Skipped unless you import it as new."
+                    ) % {"date": timezone.localdate(found[0]).isoformat(), "reference": found[1]}
 
 
 class _InFile:
@@ -893,6 +922,11 @@ class _InFile:
             row.candidates = [c for c in row.candidates if not c.row or c.row in written]
             if row.candidates:
                 row.action = Action.DUPLICATE
+
+
+# The duplicate check by its public name, for the other ways in (the PFIF import):
+# `rows` with values "words", "person" and "case" as _parse_row makes them.
+duplicates_mark = _duplicates
 
 
 def _overlap(a: Any, b: Any) -> bool | None:

@@ -81,6 +81,13 @@ def _decisions_of(state: dict[str, Any]) -> dict[int, str]:
     return {int(number): choice for number, choice in state.get("decisions", {}).items()}
 
 
+def _with_defaults(plan, decisions: dict[int, str]) -> dict[int, str]:
+    """A row corrected since an earlier import is skipped unless the importer says
+    otherwise: decided already, so it does not hold the import up."""
+    defaults = {row.number: SKIP for row in plan.rows if row.changed}
+    return {**defaults, **decisions}
+
+
 def _bound(request: AuthenticatedRequest) -> tuple[Any, Any]:
     """A form's data on a POST, even an empty one (a file dropped for its size leaves
     nothing else): None otherwise, so a GET shows the form unbound."""
@@ -397,7 +404,7 @@ def import_dry_run(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespon
         plan, warnings = _plan(request, upload, data, mapping, fresh=False)
     except _Unreadable:
         return redirect("import_upload")
-    decisions = _decisions_of(state)
+    decisions = _with_defaults(plan, _decisions_of(state))
     report = _report(request, plan, warnings, decisions)
     if not state.get("audited"):
         # Reading a file against the records searches them by many names at once:
@@ -439,6 +446,8 @@ def import_dry_run(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespon
 
 def _row_label(row, labels: dict[str, Any]) -> Any:
     """What a row would become; a repeat of an earlier row of the file says which."""
+    if row.changed:
+        return _("changed since an earlier import")
     first = next((c.row for c in row.candidates if c.row), 0)
     if row.action == Action.DUPLICATE and first:
         return _("possible duplicate of row %(row)d") % {"row": first}
@@ -463,7 +472,7 @@ def import_commit(request: AuthenticatedRequest, upload_id: UUID) -> HttpRespons
         plan, _warnings = _plan(request, upload, data, mapping, fresh=True)
     except _Unreadable:
         return redirect("import_upload")
-    decisions = _decisions_of(state)
+    decisions = _with_defaults(plan, _decisions_of(state))
     duplicates = [row.number for row in plan.rows if row.action == Action.DUPLICATE]
     undecided = [number for number in duplicates if number not in decisions]
     if undecided and not form.valid_rows_only:

@@ -143,5 +143,7 @@ class Command(BaseCommand):
                 for c in row.candidates
             )
             then = "created anyway" if duplicates == "new" else "skipped"
+            if row.changed:
+                return f"{reference}: {row.changed} {then.capitalize()}."
             return f"{reference}: possible duplicate of {seen}: {then}"
         return f"{reference}: new case"
