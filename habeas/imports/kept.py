@@ -57,7 +57,7 @@ from . import storage
 from .models import ImportedRecord, ImportUpload
 from .plan import ImportPlan
 
-FORMAT = 1  # bumped when a kept plan of an earlier Habeas must not be read
+FORMAT = 2  # bumped when a kept plan of an earlier Habeas must not be read: 2, PlanRow grew
 
 # What a kept plan may contain besides plain values (str, int, list, dict, tuple...).
 ALLOWED = {
