@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import (
@@ -669,12 +670,12 @@ class PublicFeed(Feed):
     """Atom feed of public timeline entries of published profiles."""
 
     feed_type = PlainTextAtomFeed
-    title = "Habeas: public updates"
-    subtitle = "Updates on people documented as disappeared"
+    # In the reader's language (Accept-Language, or the visitor's switch).
+    title = _lazy("Habeas: public updates")
+    subtitle = _lazy("Updates on people documented as disappeared")
 
     def link(self) -> str:
         return reverse("public_list")
-
     def items(self):
         return selectors.published_updates()
 
