@@ -249,8 +249,8 @@ def clearance_help(event: Event) -> str:
             }
     now = [r for r in Recipient if event_goes_to(event, sources, r)]
     if not now:
-        return f"{basis} {_('Goes nowhere outside now.')}"
-    return f"{basis} {_('Goes now to: %(to)s.') % {'to': _names(now)}}"
+        return basis + " " + str(_("Goes nowhere outside now."))
+    return basis + " " + str(_("Goes now to: %(to)s.") % {"to": _names(now)})
 
 
 class EventClearanceForm(forms.Form):

@@ -20,6 +20,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.cases.models import Case, Event
 
@@ -76,7 +77,8 @@ def urgent_refusal(case: Case, today: date) -> str:
     ) % {"day": day(passed)}
 
 
-PROMPT_REFUSAL = _(
+# Lazy: a module-level text is read in each request's language, not the import's.
+PROMPT_REFUSAL = gettext_lazy(
     "A prompt intervention is for intimidation or reprisals against relatives, "
     "witnesses, lawyers or defenders; the record shows none (tick “reprisals "
     "against family” on the case, or record the threat or harassment as an event)."

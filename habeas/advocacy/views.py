@@ -676,6 +676,7 @@ class PublicFeed(Feed):
 
     def link(self) -> str:
         return reverse("public_list")
+
     def items(self):
         return selectors.published_updates()
 

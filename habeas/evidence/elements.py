@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from habeas.cases.models import Case, Status
 from habeas.sources.models import Claim, ClaimLink, Credibility, Source
 
@@ -87,8 +89,15 @@ def _official_statements(case: Case) -> tuple[list[Claim], list[Claim]]:
 
 def _why_set_aside(claim: Claim) -> str:
     if claim.attribution == Claim.Attribution.DENIES:
-        return f"{claim.source.code_name} ({claim.grade}, a denial)"
-    return f"{claim.source.code_name} ({claim.grade}, graded {claim.get_credibility_display()})"
+        return _("%(code)s (%(grade)s, a denial)") % {
+            "code": claim.source.code_name,
+            "grade": claim.grade,
+        }
+    return _("%(code)s (%(grade)s, graded %(credibility)s)") % {
+        "code": claim.source.code_name,
+        "grade": claim.grade,
+        "credibility": claim.get_credibility_display(),
+    }
 
 
 def elements_for_case(case: Case) -> list[ElementView]:
@@ -129,27 +138,32 @@ def suggestion_for_case(case: Case, elements: list[ElementView] | None = None) -
     official, set_aside = _official_statements(case)
     if official:
         ok = False
+        statements = "; ".join(
+            f"{c.source.code_name} ({c.grade}, {c.get_credibility_display()})" for c in official
+        )
         reasons.append(
-            "Official information on fate or whereabouts exists"
-            " (grade it doubtful or improbable if the evidence contradicts it): "
-            + "; ".join(
-                f"{c.source.code_name} ({c.grade}, {c.get_credibility_display()})" for c in official
+            _(
+                "Official information on fate or whereabouts exists (grade it doubtful or "
+                "improbable if the evidence contradicts it): %(statements)s"
             )
+            % {"statements": statements}
+        )
+    elif set_aside:
+        reasons.append(
+            _(
+                "No official information on fate or whereabouts (official statements set "
+                "aside: %(statements)s)"
+            )
+            % {"statements": "; ".join(_why_set_aside(c) for c in set_aside)}
         )
     else:
-        reasons.append(
-            "No official information on fate or whereabouts"
-            + (
-                " (official statements set aside: "
-                + "; ".join(_why_set_aside(c) for c in set_aside)
-                + ")"
-                if set_aside
-                else ""
-            )
-        )
+        reasons.append(_("No official information on fate or whereabouts"))
     if case.current_status in SETTLED:
         ok = False
-        reasons.append(f"The case's status is already {Status(case.current_status).label}.")
+        reasons.append(
+            _("The case's status is already %(status)s.")
+            % {"status": Status(case.current_status).label}
+        )
     claims = [
         c
         for name in (Element.DEPRIVATION, Element.STATE, Element.CONCEALMENT)
