@@ -189,10 +189,12 @@ class _Import:
                     },
                 )
             )
-        import_plan._duplicates(rows, self.by)
+        import_plan.duplicates_mark(rows, self.by)
         for row in rows:
             if row.action == import_plan.Action.DUPLICATE:
-                self.likely[persons[row.number].record_id] = [c.public_id for c in row.candidates]
+                self.likely[persons[row.number].record_id] = [
+                    c.public_id for c in row.candidates if not c.row
+                ]
 
     def problem(self, where: str, error: ValidationError | str) -> None:
         for message in [error] if isinstance(error, str) else _messages(error):
