@@ -492,3 +492,30 @@ def test_a_check_in_between_the_watchers_read_and_its_write_opens_nothing(heron)
         ladder.on_check_in(Plan.objects.get(at_risk=heron), now)  # …and a check-in just then
         assert ladder._open_chunk([read], now) == 0
     assert not Escalation.objects.exists()
+
+
+def test_a_schedule_in_berlin_is_missed_at_local_nine_across_the_spring_change(alice, receiver):
+    """Every morning at 9 in Berlin, an hour's grace: on 29 March 2026 the clocks
+    go forward, so the deadline is 10:00 CEST, 8:00 UTC (it was 9:00 UTC the day
+    before)."""
+    alice.email = "alice@org.example"
+    alice.save()
+    set_at = datetime(2026, 3, 28, 9, 30, tzinfo=UTC)  # Saturday, after that day's 9:00
+    with time_machine.travel(set_at, tick=False):
+        heron = enrol_heron(
+            alice,
+            now=set_at,
+            contacts=False,
+            kind=Plan.Kind.SCHEDULE,
+            every_hours=None,
+            schedule="0 9 * * *",
+            time_zone="Europe/Berlin",
+        )
+    deadline = datetime(2026, 3, 29, 8, 0, tzinfo=UTC)
+    assert Plan.objects.get(at_risk=heron).next_deadline == deadline
+    at(deadline - minutes(1))
+    assert not Escalation.objects.exists()
+    at(deadline)
+    assert escalation().missed_deadline == deadline
+    at(deadline + minutes(60))
+    assert "2026-03-29 08:00 UTC" in mails_to("alice@org.example")[0].body
