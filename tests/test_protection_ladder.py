@@ -519,3 +519,20 @@ def test_a_schedule_in_berlin_is_missed_at_local_nine_across_the_spring_change(a
     assert escalation().missed_deadline == deadline
     at(deadline + minutes(60))
     assert "2026-03-29 08:00 UTC" in mails_to("alice@org.example")[0].body
+
+
+def test_a_failed_protection_notification_is_listed_without_saying_whom_it_concerns(
+    heron, settings, client, ada, receiver
+):
+    settings.HABEAS_PROTECTION_WEBHOOKS = []
+    settings.HABEAS_DELIVERY_MAX_ATTEMPTS = 1
+    at(DEADLINE + minutes(240))
+    failed = Delivery.objects.get(status=Delivery.Status.FAILED)
+    assert failed.alert_id is None
+    with time_machine.travel(DEADLINE + minutes(241), tick=False):
+        client.force_login(ada)
+        page = client.get("/alerts/failed/").content.decode()
+    assert "A notification about a person at risk" in page
+    assert "a safety contact, a partner or the person at risk" in page
+    for secret in ("HERON", receiver.url, CONTACT_NAME, CONTACT_EMAIL, *CANARIES):
+        assert secret not in page
