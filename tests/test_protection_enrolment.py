@@ -93,6 +93,7 @@ def test_the_link_and_pins_are_shown_once_and_kept_nowhere(client, alice, caplog
     issued = page.context["issued"]
     html = page.content.decode()
     assert issued.token in html and "4826" in html and "9173" in html
+    assert issued.bridge_secret and issued.bridge_secret in html
     plan = Plan.objects.get(at_risk=at_risk)
     assert check_password("4826", plan.pin_hash) and check_password("9173", plan.duress_pin_hash)
     assert issued.token not in plan.link_key
@@ -102,6 +103,7 @@ def test_the_link_and_pins_are_shown_once_and_kept_nowhere(client, alice, caplog
             cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - our own table names
             dump = repr(cursor.fetchall())
             assert issued.token not in dump, table
+            assert issued.bridge_secret not in dump, table
             assert "4826" not in dump and "9173" not in dump, table
     assert issued.token not in caplog.text and "4826" not in caplog.text
     # The detail page afterwards does not show them again.

@@ -157,7 +157,8 @@ def test_a_file_that_is_not_a_photo_is_refused_on_the_form(client, person, alice
     assert page.context["forms"][0].errors["photo"]
 
 
-def test_safety_contacts_rows_are_checked_and_kept(client, person, alice):
+def test_safety_contacts_rows_are_checked_and_kept(client, person, alice, settings):
+    settings.HABEAS_PROTECTION_WEBHOOKS = [("https://partner.example.org/hook", "s" * 16)]
     client.force_login(alice)
     url = reverse("protection:contacts_edit", args=[person.public_id])
     assert client.get(url).status_code == 200
@@ -169,7 +170,7 @@ def test_safety_contacts_rows_are_checked_and_kept(client, person, alice):
         "contacts-0-name": "Front Line partner",
         "contacts-0-is_partner": "on",
         "contacts-0-channel": "webhook",
-        "contacts-0-target": "http://insecure.example.org/hook",
+        "contacts-0-target": "https://anywhere.example.org/hook",  # not configured
         "contacts-0-language": "ru",
     }
     bad = client.post(url, data)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import base64
 import re
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -225,6 +227,8 @@ class Issued:
     token: str = ""
     pin: str = ""
     duress_pin: str = ""
+    # The messaging bridge's signing key, for the organisation's bot operator.
+    bridge_secret: str = ""
 
     @property
     def issued(self) -> bool:
@@ -255,11 +259,17 @@ def _check_target(channel: str, target: str, field: str) -> None:
             EmailValidator()(target)
         except ValidationError:
             raise ValidationError({field: _("Enter an e-mail address.")}) from None
-    elif channel == "webhook":
-        try:
-            URLValidator(schemes=["https"])(target)
-        except ValidationError:
-            raise ValidationError({field: _("Enter an https:// address.")}) from None
+    # A webhook is called by the server: only an address the administrator
+    # configured, so that a caseworker cannot make Habeas call one of their choosing.
+    elif channel == "webhook" and target not in dict(settings.HABEAS_PROTECTION_WEBHOOKS):
+        raise ValidationError(
+            {
+                field: _(
+                    "Only a webhook the administrator configured "
+                    "(HABEAS_PROTECTION_WEBHOOK_URLS) can be used."
+                )
+            }
+        )
 
 
 def _check_plan(plan: Plan, now: datetime) -> None:
@@ -351,7 +361,7 @@ def plan_set(
     for name, value in fields.items():
         setattr(plan, name, value.strip() if isinstance(value, str) else value)
     _check_plan(plan, now)
-    token = new_pin = new_duress = ""
+    token = new_pin = new_duress = bridge_secret = ""
     if first or reissue:
         new_pin, new_duress = _pins_chosen(pin, duress_pin)
         token = pins.new_link_token()
@@ -359,6 +369,8 @@ def plan_set(
         plan.pin_hash = pins.hash_pin(new_pin)
         plan.duress_pin_hash = pins.hash_pin(new_duress)
         plan.failed_pins, plan.locked_until = 0, None
+        bridge_secret = secrets.token_urlsafe(32)
+        plan.webhook_secret = bridge_secret
     elif pin or duress_pin:
         raise ValidationError({"pin": _("New PINs come with a new link: tick “issue a new link”.")})
     if not first:
@@ -379,7 +391,9 @@ def plan_set(
             "reissued": bool(token),
         },
     )
-    return Issued(plan=plan, token=token, pin=new_pin, duress_pin=new_duress)
+    return Issued(
+        plan=plan, token=token, pin=new_pin, duress_pin=new_duress, bridge_secret=bridge_secret
+    )
 
 
 @dataclass

@@ -88,7 +88,7 @@ def at_risk_detail(request: AuthenticatedRequest, at_risk_id: UUID) -> HttpRespo
         "file": data.file,
         "can_edit": access.can_edit,
         "is_lead": access.is_lead,
-        "check_in_url": _optional_url("protection:check_in_record", data.at_risk.public_id),
+        "check_in_url": _optional_url("protection:caseworker_check_in", data.at_risk.public_id),
     }
     return _no_store(render(request, "protection/at_risk_detail.html", context))
 
