@@ -536,3 +536,28 @@ def test_a_failed_protection_notification_is_listed_without_saying_whom_it_conce
     assert "a safety contact, a partner or the person at risk" in page
     for secret in ("HERON", receiver.url, CONTACT_NAME, CONTACT_EMAIL, *CANARIES):
         assert secret not in page
+
+
+def test_a_duress_signal_racing_a_watcher_that_opens_a_missed_escalation_is_not_lost(
+    heron, monkeypatch
+):
+    """The duress check-in reads no open escalation; a watcher opens a missed one
+    before it writes: the constraint refuses its row, and it upgrades the watcher's."""
+    at(DEADLINE)  # the watcher's missed escalation
+    missed = escalation()
+    real = Escalation.objects.select_for_update
+    reads = []
+
+    def first_read_sees_nothing(*args, **kwargs):
+        reads.append(1)
+        rows = real(*args, **kwargs)
+        return rows.none() if len(reads) == 1 else rows
+
+    monkeypatch.setattr(Escalation.objects, "select_for_update", first_read_sees_nothing)
+    with time_machine.travel(DEADLINE + minutes(5), tick=False):
+        raised = ladder.escalate_duress(heron, DEADLINE + minutes(5))
+    monkeypatch.undo()
+    assert len(reads) == 2, "it read again after the constraint refused its row"
+    assert raised.pk == missed.pk
+    assert escalation().cause == Escalation.Cause.DURESS
+    assert stages_sent() == ["duress"] * 5

@@ -45,7 +45,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -447,22 +447,36 @@ def escalate_duress(at_risk: AtRisk, now: datetime | None = None) -> Escalation:
         .filter(at_risk=at_risk, closed_at__isnull=True)
         .first()
     )
-    if escalation is not None and escalation.cause == Escalation.Cause.DURESS:
-        return escalation  # already raised: the team knows, the contacts too
     if escalation is None:
-        escalation = Escalation.objects.create(
-            at_risk=at_risk,
-            cause=Escalation.Cause.DURESS,
-            missed_deadline=now,
-            started_at=now,
-            stage=Stage.CONTACTS,
-            stage_at=now,
-            plan_version=Plan.objects.filter(at_risk=at_risk)
-            .values_list("version", flat=True)
-            .first()
-            or 1,
-        )
-    else:
+        try:
+            with transaction.atomic():
+                escalation = Escalation.objects.create(
+                    at_risk=at_risk,
+                    cause=Escalation.Cause.DURESS,
+                    missed_deadline=now,
+                    started_at=now,
+                    stage=Stage.CONTACTS,
+                    stage_at=now,
+                    plan_version=Plan.objects.filter(at_risk=at_risk)
+                    .values_list("version", flat=True)
+                    .first()
+                    or 1,
+                )
+        except IntegrityError:
+            # A watcher opened a missed-check-in escalation just now: it becomes
+            # the duress one below (a duress signal is never lost to a race).
+            escalation = (
+                Escalation.objects.select_for_update()
+                .filter(at_risk=at_risk, closed_at__isnull=True)
+                .first()
+            )
+            if escalation is None:
+                raise
+            if escalation.cause == Escalation.Cause.DURESS:
+                return escalation  # raised by a signal at the same moment
+    elif escalation.cause == Escalation.Cause.DURESS:
+        return escalation  # already raised: the team knows, the contacts too
+    if escalation.cause != Escalation.Cause.DURESS:
         escalation.cause, escalation.missed_deadline = Escalation.Cause.DURESS, now
         escalation.stage, escalation.stage_at = Stage.CONTACTS, now
         escalation.save(update_fields=["cause", "missed_deadline", "stage", "stage_at"])
