@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from habeas.accounts.models import User
 from habeas.audit.services import audit_record
@@ -454,7 +454,7 @@ def person_details_clearance_set(*, case: Case, by: User, **fields: str) -> Pers
     return row
 
 
-PUBLICATION_CONSENT_WARNING = _lazy(
+PUBLICATION_CONSENT_WARNING = gettext_lazy(
     "No consent of the family to publication is recorded (Advocacy page, Family "
     "consent). Record it, or tick the box to publish anyway and say why."
 )
@@ -463,10 +463,10 @@ PUBLICATION_CONSENT_WARNING = _lazy(
 # audited as its key. A free-text reason in the append-only audit log collected the
 # names of relatives and go-betweens, for good.
 PUBLISH_ANYWAY_REASONS = {
-    "person_asked": _lazy("The person asked for it before disappearing"),
-    "family_unreachable": _lazy("The family cannot be reached safely"),
-    "family_asked_orally": _lazy("The family asked orally; the consent is to be recorded"),
-    "already_public": _lazy("Already made public by the family"),
+    "person_asked": gettext_lazy("The person asked for it before disappearing"),
+    "family_unreachable": gettext_lazy("The family cannot be reached safely"),
+    "family_asked_orally": gettext_lazy("The family asked orally; the consent is to be recorded"),
+    "already_public": gettext_lazy("Already made public by the family"),
 }
 
 PROFILE_FIELDS = (

@@ -18,8 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import (
     require_GET,
@@ -671,8 +670,8 @@ class PublicFeed(Feed):
 
     feed_type = PlainTextAtomFeed
     # In the reader's language (Accept-Language, or the visitor's switch).
-    title = _lazy("Habeas: public updates")
-    subtitle = _lazy("Updates on people documented as disappeared")
+    title = gettext_lazy("Habeas: public updates")
+    subtitle = gettext_lazy("Updates on people documented as disappeared")
 
     def link(self) -> str:
         return reverse("public_list")

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from habeas.accounts.models import User
 from habeas.alerts.services import case_deadlines_update, case_watch_start
@@ -566,7 +566,7 @@ def case_update(
     return case
 
 
-SOURCE_GRANT_REFUSED = _lazy(
+SOURCE_GRANT_REFUSED = gettext_lazy(
     "You cannot give this: only someone who may see who the sources of this person's "
     "cases are can give it, and never to themselves."
 )
