@@ -84,18 +84,21 @@ def test_the_link_and_pins_are_shown_once_and_kept_nowhere(client, alice, caplog
     at_risk = enrolled(alice, plan=False)
     client.force_login(alice)
     caplog.set_level(logging.DEBUG)
+    # Eight digits: four could turn up by chance in a hash, a UUID or a timestamp.
     page = client.post(
         reverse("protection:plan_edit", args=[at_risk.public_id]),
-        {**PLAN, "pin": "4826", "duress_pin": "9173"},
+        {**PLAN, "pin": "48260391", "duress_pin": "91730582"},
     )
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
     issued = page.context["issued"]
     html = page.content.decode()
-    assert issued.token in html and "4826" in html and "9173" in html
+    assert issued.token in html and "48260391" in html and "91730582" in html
     assert issued.bridge_secret and issued.bridge_secret in html
     plan = Plan.objects.get(at_risk=at_risk)
-    assert check_password("4826", plan.pin_hash) and check_password("9173", plan.duress_pin_hash)
+    assert check_password("48260391", plan.pin_hash) and check_password(
+        "91730582", plan.duress_pin_hash
+    )
     assert issued.token not in plan.link_key
     # Not in the database (any table), the audit log or the application log.
     with connection.cursor() as cursor:
@@ -104,11 +107,11 @@ def test_the_link_and_pins_are_shown_once_and_kept_nowhere(client, alice, caplog
             dump = repr(cursor.fetchall())
             assert issued.token not in dump, table
             assert issued.bridge_secret not in dump, table
-            assert "4826" not in dump and "9173" not in dump, table
-    assert issued.token not in caplog.text and "4826" not in caplog.text
+            assert "48260391" not in dump and "91730582" not in dump, table
+    assert issued.token not in caplog.text and "48260391" not in caplog.text
     # The detail page afterwards does not show them again.
     again = client.get(reverse("protection:at_risk_detail", args=[at_risk.public_id]))
-    assert issued.token not in again.content.decode() and "4826" not in again.content.decode()
+    assert issued.token not in again.content.decode() and "48260391" not in again.content.decode()
 
 
 def test_pins_must_differ_and_be_4_to_8_digits(client, alice):
