@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from habeas.alerts.models import Delivery
@@ -77,24 +79,24 @@ def enrol_heron(
     values.update(plan_fields)
     services.plan_set(at_risk=at_risk, by=alice, now=now, **values)
     if contacts:
-        services.contacts_set(
-            at_risk=at_risk,
-            contacts=[
-                services.ContactData(
-                    name=CONTACT_NAME, channel="email", target=CONTACT_EMAIL, language="ru"
-                ),
-                services.ContactData(
-                    name="Partner NGO", is_partner=True, channel="webhook", target=PARTNER_URL
-                ),
-            ],
-            by=alice,
-        )
-        if partner_url != PARTNER_URL:
-            # The tests' receiver listens on plain http on loopback, which the
-            # contacts form rightly refuses: set behind its back.
-            partner = at_risk.contacts.get(is_partner=True)
-            partner.target = partner_url
-            partner.save()
+        configured = dict(settings.HABEAS_PROTECTION_WEBHOOKS)
+        if partner_url not in configured:
+            # Only a configured webhook is accepted: configure the stand-in partner
+            # for the set-up (a test that sends configures its receiver itself).
+            configured[partner_url] = "a partner secret of decent length"
+        with override_settings(HABEAS_PROTECTION_WEBHOOKS=list(configured.items())):
+            services.contacts_set(
+                at_risk=at_risk,
+                contacts=[
+                    services.ContactData(
+                        name=CONTACT_NAME, channel="email", target=CONTACT_EMAIL, language="ru"
+                    ),
+                    services.ContactData(
+                        name="Partner NGO", is_partner=True, channel="webhook", target=partner_url
+                    ),
+                ],
+                by=alice,
+            )
     return at_risk
 
 
