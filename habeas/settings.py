@@ -178,6 +178,11 @@ HABEAS_API_TOKEN_MAX_DAYS = env_int("HABEAS_API_TOKEN_MAX_DAYS", 90)
 HABEAS_API_RATE_PER_TOKEN = env_int("HABEAS_API_RATE_PER_TOKEN", 120)
 HABEAS_API_RATE_PER_ADDRESS = env_int("HABEAS_API_RATE_PER_ADDRESS", 300)
 HABEAS_API_REFUSALS_PER_ADDRESS = env_int("HABEAS_API_REFUSALS_PER_ADDRESS", 10)
+# The check-in page (docs/protection.md): refused PINs counted per client address
+# over 15 minutes, across every plan; past this many, that address's PINs are
+# refused unchecked. Every visitor of an onion service shares one address: keep it
+# loose (each plan has its own lock of 5). 0 turns it off.
+HABEAS_CHECKIN_ADDRESS_FAILURES = env_int("HABEAS_CHECKIN_ADDRESS_FAILURES", 30)
 # The label authenticator apps show next to the code; a neutral one is safer on a
 # phone that may be searched.
 HABEAS_TOTP_ISSUER = env_str("HABEAS_TOTP_ISSUER", "Habeas")

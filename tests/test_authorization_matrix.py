@@ -19,6 +19,7 @@ from habeas.pfif.models import PfifImport
 from tests.conftest import make_user
 from tests.support.api import call, token_for
 from tests.support.api_bodies import API_BODIES
+from tests.support.checkin import checkin_ids
 from tests.support.pages import (
     advocacy_ids,
     an_alert,
@@ -203,6 +204,12 @@ MATRIX: dict[str, dict[str, int]] = {
     "protection:team": ADMIN_ONLY,  # leads too; the lead (alice) is not one of the six
     "protection:end": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
     "protection:verify": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    # The person's own check-in page: no login, the same form for anyone holding a
+    # real link (a guessed one is the 404: tests/test_protection_checkin.py).
+    "protection:check_in_page": dict.fromkeys(ROLES, 200),
+    # The messaging bridge: a signed POST, no session (tests/test_protection_webhook.py).
+    "protection:check_in_bridge": dict.fromkeys(ROLES, 405),
+    "protection:check_in_record": CASE_WRITE,
 }
 
 
@@ -253,6 +260,7 @@ def world(alice, bob, vera, charlie, ada, contested_case):
         ).public_id,
         **import_ids(bob),
         **protection_ids(alice, members=[bob, grace], read_only=[vera]),
+        **checkin_ids(alice),
     }
     users = {
         "anonymous": None,

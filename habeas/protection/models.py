@@ -254,3 +254,42 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"escalation {self.pk} of {self.at_risk} ({self.stage})"
+
+
+class BridgeDelivery(models.Model):
+    """A messaging bridge's delivery id, remembered while a replay of its request
+    could still pass the freshness check (docs/protection.md, "The bridge protocol").
+
+    In the database, not the cache: Habeas's cache is each worker's own memory,
+    gone on a restart, so a request replayed to another worker, or after a
+    restart, would pass. Rows older than the window are deleted as new ones come."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    delivery_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "delivery_id"], name="bridgedelivery_once_per_plan"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"bridge delivery {self.pk}"
+
+
+class PinFailure(models.Model):
+    """A refused PIN on the check-in page, counted by client address (a keyed hash,
+    never the address) so that one address cannot keep the server hashing guesses
+    at every plan it holds a link of. Rows older than the window are deleted as new
+    ones come; the plan's own lock is `Plan.failed_pins`."""
+
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"], name="pinfailure_address_at")]
+
+    def __str__(self) -> str:
+        return f"PIN failure {self.pk}"

@@ -3,7 +3,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import checkin_views, views
 
 app_name = "protection"
 
@@ -23,4 +23,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("protection/<uuid:at_risk_id>/verify/", views.escalation_verify, name="verify"),
     path("protection/<uuid:at_risk_id>/close/", views.escalation_close, name="close"),
     path("protection/<uuid:at_risk_id>/open-case/", views.case_open, name="case_open"),
+    path("k/<str:token>/", checkin_views.check_in_page, name="check_in_page"),
+    path("protection/bridge/check-in/", checkin_views.check_in_bridge, name="check_in_bridge"),
+    path(
+        "protection/<uuid:at_risk_id>/check-in/",
+        checkin_views.caseworker_check_in,
+        name="check_in_record",
+    ),
 ]
