@@ -17,6 +17,7 @@ from habeas.lib.partialdate import PartialDate
 from habeas.pfif.models import PfifImport
 from habeas.sources import services as sources
 from tests.support.api import call, token_for
+from tests.support.checkin import checkin_ids
 from tests.support.pages import (
     advocacy_ids,
     an_alert,
@@ -81,6 +82,7 @@ def seeded(alice, bob, contested_case, caplog):
         **import_ids(bob),
         # alice's person at risk, whose team bob is not on.
         **protection_ids(alice, mark=EMERGENCY),
+        **checkin_ids(alice, mark=EMERGENCY),
     }
 
 
@@ -181,6 +183,8 @@ def test_the_audit_log_history_and_logs_carry_no_canary(every_log_record, seeded
             ("protection_atrisk", "photo"),
             ("protection_safetycontact", "name"),
             ("protection_safetycontact", "target"),
+            ("protection_checkin", "place"),
+            ("protection_checkin", "note"),
         ]:
             cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608 (fixed names)
             _assert_clean(" ".join(row[0] for row in cursor.fetchall()), f"{table}.{column}")

@@ -279,3 +279,23 @@ def test_members_roles_do_not_matter_to_the_page(db, heron, bob):
     client = Client()
     client.force_login(bob)
     assert b'name="pin"' in client.get(heron.url).content
+
+
+def test_every_answer_checks_both_hashes_locked_or_not(db, heron, monkeypatch):
+    """The time an answer takes is the two slow hashes': the same for the normal PIN,
+    the duress PIN, a wrong one and a locked plan."""
+    checked = []
+    real = pins.check_pin
+
+    def counting(pin, encoded):
+        checked.append(encoded)
+        return real(pin, encoded)
+
+    monkeypatch.setattr(pins, "check_pin", counting)
+    both = sorted([heron.plan.pin_hash, heron.plan.duress_pin_hash])
+    for pin in (PIN, DURESS_PIN, "000000", "000001", "000002", "000003", "000004", PIN):
+        checked.clear()
+        checkin.page_check_in(plan=heron.plan, pin=pin)
+        assert sorted(checked) == both, pin
+    heron.plan.refresh_from_db()
+    assert heron.plan.locked_until is not None  # the last answer met the lock

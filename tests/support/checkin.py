@@ -63,9 +63,21 @@ def enrolled(*, lead: User, members: dict[User, str] | None = None, code_name="H
     return Enrolled(at_risk=at_risk, plan=plan, token=issued.token)
 
 
-def checkin_ids(lead: User) -> dict:
-    """For the authorization matrix: a real check-in link's token."""
-    return {"token": enrolled(lead=lead, code_name="LINK").token}
+def checkin_ids(lead: User, *, mark: str = "") -> dict:
+    """For the authorization matrix and the canaries: a real check-in link's token, on
+    a person with a caseworker's check-in whose place and note carry `mark`."""
+    from habeas.protection import checkin
+
+    link = enrolled(lead=lead, code_name="LINK")
+    checkin.caseworker_check_in(
+        at_risk=link.at_risk,
+        by=lead,
+        contact_channel="phone",
+        at=link.at_risk.created_at,
+        place=f"a friend's flat {mark}",
+        note=f"said they are fine {mark}",
+    )
+    return {"token": link.token}
 
 
 def bridge_post(
