@@ -210,6 +210,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # The messaging bridge: a signed POST, no session (tests/test_protection_webhook.py).
     "protection:check_in_bridge": dict.fromkeys(ROLES, 405),
     "protection:check_in_record": CASE_WRITE,
+    "protection:bridge_secret": CASE_WRITE,
 }
 
 

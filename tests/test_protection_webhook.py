@@ -138,3 +138,52 @@ def test_the_bridge_and_the_page_share_the_lock(db, heron):
 
 def test_only_post(db, heron):
     assert Client().get("/protection/bridge/check-in/").status_code == 405
+
+
+# --- the bridge's secret, as the caseworker issues it ---------------------------------
+
+
+def _secret_page(user, heron, **data):
+    client = Client()
+    client.force_login(user)
+    url = f"/protection/{heron.at_risk.public_id}/bridge/"
+    return client.post(url, data) if data else client.get(url)
+
+
+def test_a_team_member_issues_the_bridge_secret_shown_once(db, heron, bob, alice):
+    from habeas.audit.models import AuditEntry
+    from habeas.protection.models import AtRiskMember
+
+    AtRiskMember.objects.create(at_risk=heron.at_risk, user=bob)
+    page = _secret_page(bob, heron)
+    assert page.status_code == 200
+    assert str(heron.plan.public_id).encode() in page.content
+    assert b"/protection/bridge/check-in/" in page.content
+    issued = _secret_page(bob, heron, action="issue")
+    assert issued.status_code == 200 and "no-store" in issued["Cache-Control"]
+    secret = issued.context["secret"]
+    assert len(secret) >= 40 and secret.encode() in issued.content
+    assert secret.encode() not in _secret_page(bob, heron).content  # only then
+    # The bot works with the new secret, no longer with the old one.
+    assert bridge_post(Client(), bridge_body(heron.plan), secret=secret).json()["ok"] is True
+    _refused(bridge_post(Client(), bridge_body(heron.plan)))
+    entry = AuditEntry.objects.get(action="protection.bridge_secret")
+    assert secret not in str(entry.payload())
+    # Turned off: everything refused.
+    off = _secret_page(alice, heron, action="off")
+    assert off.status_code == 302
+    _refused(bridge_post(Client(), bridge_body(heron.plan), secret=secret))
+
+
+@pytest.mark.parametrize("who", ["vera", "charlie"])
+def test_read_only_members_and_outsiders_cannot_see_or_issue_it(db, heron, who, request):
+    from habeas.protection.models import AtRiskMember
+
+    user = request.getfixturevalue(who)
+    if who == "vera":
+        AtRiskMember.objects.create(
+            at_risk=heron.at_risk, user=user, role=AtRiskMember.Role.READ_ONLY
+        )
+    assert _secret_page(user, heron).status_code == 404
+    assert _secret_page(user, heron, action="issue").status_code == 404
+    assert bridge_post(Client(), bridge_body(heron.plan)).json()["ok"] is True  # unchanged

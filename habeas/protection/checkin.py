@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -249,6 +250,7 @@ class BridgeBadRequest(Exception):
 
 
 REPLAY_WINDOW = timedelta(seconds=signed.TOLERANCE_SECONDS)
+BRIDGE_SECRET_BYTES = 32
 
 
 def _bridge_plan(public_id: object) -> Plan | None:
@@ -310,6 +312,28 @@ def _remember_delivery(plan: Plan, delivery: str, now: datetime) -> None:
             BridgeDelivery.objects.create(plan=plan, delivery_id=delivery, received_at=now)
     except IntegrityError:
         raise BridgeRefused from None
+
+
+@transaction.atomic
+def bridge_secret_set(*, at_risk: AtRisk, by: User, off: bool = False) -> str:
+    """Issue a new secret for the messaging bridge of `at_risk`'s plan (the old one
+    stops working), or turn the bridge off (`off`: every request refused). The
+    secret is returned once, to be shown to the bot's operator, and kept sealed."""
+    if not by.may_write:
+        raise ValidationError(_("Viewers read only: they cannot change anything."))
+    plan = Plan.objects.select_for_update().filter(at_risk=at_risk).first()
+    if plan is None or at_risk.ended_at is not None:
+        raise ValidationError(_("There is no check-in plan to connect a bridge to."))
+    secret = "" if off else secrets.token_urlsafe(BRIDGE_SECRET_BYTES)
+    plan.webhook_secret = secret
+    plan.save(update_fields=["webhook_secret"])
+    audit_record(
+        action="protection.bridge_off" if off else "protection.bridge_secret",
+        actor=by,
+        target=at_risk,
+        detail={"plan": plan.pk},
+    )
+    return secret
 
 
 # --- the caseworker -----------------------------------------------------------------

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from habeas.audit.context import client_ip
+from habeas.accounts.selectors import login_client
 from habeas.cases.models import ContactChannel
 from habeas.core.pages import errors_onto, form_page
 from habeas.organisation.selectors import organisation_current
@@ -144,7 +145,8 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
         plan=plan,
         pin=form.cleaned_data["pin"],
         place=form.cleaned_data["place"],
-        address=client_ip(request),
+        # IPv4, or an IPv6 address's /64, as the login lockout counts them.
+        address=login_client(request),
     )
     if not answer.accepted:
         return _page(request, plan, refused=True, place=form.cleaned_data["place"])
@@ -239,3 +241,37 @@ def caseworker_check_in(request: HttpRequest, at_risk_id: UUID) -> HttpResponse:
         form = CaseworkerCheckInForm(initial={"at": timezone.localtime().replace(second=0)})
     title = _("I spoke with %(code_name)s") % {"code_name": at_risk.code_name}
     return form_page(request, title=title, back=back, forms=[form])
+
+
+# --- the bridge's secret ------------------------------------------------------------------
+
+
+def bridge_secret(request: HttpRequest, at_risk_id: UUID) -> HttpResponse:
+    """GET: what the bridge is and whether it is on; POST: a new secret, shown once
+    (or the bridge turned off). Team members who may edit."""
+    user = request.user
+    access = at_risk_access(user=user, public_id=at_risk_id, need=Need.EDIT)  # type: ignore[arg-type]
+    at_risk = access.at_risk
+    plan = Plan.objects.filter(at_risk=at_risk).first()
+    context: dict = {
+        "at_risk": at_risk,
+        "plan": plan,
+        "endpoint": request.build_absolute_uri(reverse("protection:check_in_bridge")),
+        "secret": "",
+        "error": "",
+    }
+    if request.method == "POST":
+        off = request.POST.get("action") == "off"
+        try:
+            context["secret"] = checkin.bridge_secret_set(at_risk=at_risk, by=user, off=off)  # type: ignore[arg-type]
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+        else:
+            if off:
+                messages.success(request, _("The messaging bridge is off for this person."))
+                return redirect("protection:at_risk_detail", at_risk.public_id)
+            context["plan"] = Plan.objects.filter(at_risk=at_risk).first()
+    response = render(request, "protection/bridge_secret.html", context)
+    # The secret is on this answer only: never cached.
+    response["Cache-Control"] = "no-store"
+    return response

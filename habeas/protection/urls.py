@@ -30,4 +30,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         checkin_views.caseworker_check_in,
         name="check_in_record",
     ),
+    path("protection/<uuid:at_risk_id>/bridge/", checkin_views.bridge_secret, name="bridge_secret"),
 ]
