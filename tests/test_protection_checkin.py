@@ -12,7 +12,7 @@ from django.test import Client
 
 from habeas.audit.models import AuditEntry
 from habeas.organisation.models import Organisation
-from habeas.protection import checkin, pins
+from habeas.protection import checkin, ladder, pins
 from habeas.protection.models import AtRiskMember, CheckIn, Escalation, PinFailure, Plan
 from tests.support.checkin import DURESS_PIN, PIN, enrolled
 
@@ -34,7 +34,6 @@ def at_now(time_machine):
 def team_alerts(monkeypatch):
     """Every `ladder.alert_team` call, the ladder's own work still done."""
     calls = []
-    ladder = checkin._ladder()
     real = ladder.alert_team
 
     def spy(at_risk, reason):
@@ -264,13 +263,21 @@ def test_the_browser_s_null_origin_under_no_referrer_passes_with_the_token(db, h
 
 
 def test_a_lost_duress_hand_off_is_escalated_by_the_watcher(db, heron, at_now):
+    """The worker died between the answer and the hand-off: the duress check-in is
+    there, its escalation is not. The watcher's next pass raises it, once."""
+    from habeas.alerts.watcher import watch_pass
+
     CheckIn.objects.create(at_risk=heron.at_risk, at=NOW, channel="page", duress=True)
-    assert checkin.escalate_pending_duress(NOW) == 0  # still in flight
+    assert watch_pass(now=NOW)["protection.duress"] == {"duress_recovered": 0}  # in flight
     later = NOW + checkin.HANDOFF_GRACE
-    assert checkin.escalate_pending_duress(later) == 1
+    assert watch_pass(now=later)["protection.duress"] == {"duress_recovered": 1}
     escalation = Escalation.objects.get()
     assert escalation.cause == Escalation.Cause.DURESS
+    assert escalation.stage == Escalation.Stage.CONTACTS
     assert checkin.escalate_pending_duress(later + dt.timedelta(minutes=5)) == 0
+    # Closed by the team, it stays closed: the sweep looks at check-ins, not at states.
+    Escalation.objects.update(closed_at=later, outcome=Escalation.Outcome.FALSE_ALARM)
+    assert checkin.escalate_pending_duress(later + dt.timedelta(minutes=10)) == 0
 
 
 def test_members_roles_do_not_matter_to_the_page(db, heron, bob):

@@ -14,7 +14,7 @@ import time
 import pytest
 from django.test import Client, RequestFactory
 
-from habeas.protection import checkin, checkin_views
+from habeas.protection import checkin_views, ladder
 from habeas.protection.models import CheckIn, Escalation
 from tests.support.checkin import DURESS_PIN, PIN, bridge_body, bridge_post, enrolled
 
@@ -100,7 +100,7 @@ def test_a_failed_hand_off_is_logged_and_does_not_change_the_answer(
     def broken(at_risk, now):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(checkin._ladder(), "escalate_duress", broken)
+    monkeypatch.setattr(ladder, "escalate_duress", broken)
     _t, response = _open_and_answer(wren.url, DURESS_PIN)
     assert response.status_code == 200 and b"Done" in response.content
     assert "duress escalation after a check-in failed" in caplog.text

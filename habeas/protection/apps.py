@@ -11,6 +11,8 @@ class ProtectionConfig(AppConfig):
         # before delivery, so what a stage hands to the outbox leaves in that pass.
         from habeas.alerts.watcher import register_step
 
-        from . import ladder
+        from . import checkin, ladder
 
         register_step("protection", ladder.watch_step)
+        # Duress check-ins whose escalation was lost between the answer and its hand-off.
+        register_step("protection.duress", checkin.watch_step)

@@ -25,9 +25,9 @@ import json
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +42,7 @@ from habeas.audit.services import audit_record
 from habeas.cases.models import ContactChannel
 from habeas.lib.text import one_line
 
-from . import pins
+from . import ladder, pins
 from .models import AtRisk, BridgeDelivery, CheckIn, Escalation, PinFailure, Plan
 
 log = logging.getLogger(__name__)
@@ -54,47 +54,6 @@ NOTE_MAX = 2000
 HANDOFF_GRACE = timedelta(minutes=1)
 HANDOFF_LOOKBACK = timedelta(days=7)
 ADDRESS_WINDOW = timedelta(minutes=15)
-
-
-def _ladder() -> Any:
-    try:
-        from . import ladder  # type: ignore[attr-defined]
-    except ImportError:  # until protladder's ladder lands (removed then)
-        return _StandInLadder
-    return ladder
-
-
-class _StandInLadder:
-    """What the ladder promised, at its simplest: for the weeks the ladder is not
-    there yet. Never used once habeas/protection/ladder.py exists."""
-
-    @staticmethod
-    def on_check_in(plan: Plan, at: datetime) -> None:
-        from .schedule import next_deadline
-
-        Plan.objects.filter(pk=plan.pk).update(
-            last_check_in_at=at, next_deadline=next_deadline(plan, at)
-        )
-        Escalation.objects.filter(
-            at_risk_id=plan.at_risk_id, closed_at__isnull=True, cause=Escalation.Cause.MISSED
-        ).update(closed_at=at, outcome=Escalation.Outcome.CHECKED_IN)
-
-    @staticmethod
-    def escalate_duress(at_risk: AtRisk, now: datetime) -> None:
-        if Escalation.objects.filter(at_risk=at_risk, closed_at__isnull=True).exists():
-            return
-        Escalation.objects.create(
-            at_risk=at_risk,
-            cause=Escalation.Cause.DURESS,
-            missed_deadline=now,
-            started_at=now,
-            stage=Escalation.Stage.CONTACTS,
-            stage_at=now,
-        )
-
-    @staticmethod
-    def alert_team(at_risk: AtRisk, reason: str) -> None:
-        return None
 
 
 # --- the one write ----------------------------------------------------------------
@@ -125,7 +84,7 @@ def check_in(
             note=note,
             duress=duress,
         )
-        _ladder().on_check_in(plan, at)
+        ladder.on_check_in(plan, at)
         # Ids and the channel only: where the person was and what was said are sealed,
         # and whether it was the duress PIN is for the team's page, not the log.
         audit_record(
@@ -163,7 +122,7 @@ def _answer_pin(
         if pins.locked_now(count):
             with transaction.atomic():
                 audit_record(action="protection.pin_lockout", target=plan.at_risk)
-                _ladder().alert_team(plan.at_risk, "pin_lockout")
+                ladder.alert_team(plan.at_risk, "pin_lockout")
         return PinAnswer(accepted=False, at=now)
     with transaction.atomic():
         pins.attempt_passed(plan.pk)
@@ -393,7 +352,7 @@ def escalate_duress_handed_off(at_risk_id: int, now: datetime) -> None:
     """Raise the duress escalation once the answer is out (views.AfterResponse)."""
     at_risk = AtRisk.objects.get(pk=at_risk_id)
     with transaction.atomic():
-        _ladder().escalate_duress(at_risk, now)
+        ladder.escalate_duress(at_risk, now)
 
 
 def _unescalated_duress(now: datetime):
@@ -415,6 +374,11 @@ def _unescalated_duress(now: datetime):
     )
 
 
+def watch_step(now: datetime, stop: Callable[[], bool]) -> dict[str, int]:
+    """The watcher's step (registered in apps.py): lost duress hand-offs."""
+    return {"duress_recovered": escalate_pending_duress(now)}
+
+
 def escalate_pending_duress(now: datetime | None = None) -> int:
     """For the watcher's step: escalate every duress check-in whose hand-off was lost
     (no duress escalation since it). Returns how many."""
@@ -423,6 +387,6 @@ def escalate_pending_duress(now: datetime | None = None) -> int:
     for row in _unescalated_duress(now):
         log.warning("A duress check-in (%s) was escalated by the watcher.", row.public_id)
         with transaction.atomic():
-            _ladder().escalate_duress(row.at_risk, row.at)
+            ladder.escalate_duress(row.at_risk, row.at)
         done += 1
     return done
