@@ -57,9 +57,11 @@ def enrolled(*, lead: User, members: dict[User, str] | None = None, code_name="H
         duress_pin=DURESS_PIN,
     )
     plan = issued.plan
-    if not plan.webhook_secret:
-        plan.webhook_secret = BRIDGE_SECRET
-        plan.save(update_fields=["webhook_secret"])
+    # The link came with a bridge secret of its own (shown once); the tests sign with
+    # a known one instead, as if the bot's operator had issued it afresh.
+    assert issued.bridge_secret and plan.webhook_secret == issued.bridge_secret
+    plan.webhook_secret = BRIDGE_SECRET
+    plan.save(update_fields=["webhook_secret"])
     return Enrolled(at_risk=at_risk, plan=plan, token=issued.token)
 
 
