@@ -844,8 +844,25 @@ class _InFile:
     key, so that a file of 100,000 rows with a common surname stays linear."""
 
     def __init__(self) -> None:
-        self.index: dict[tuple[str, Any, str], set[int]] = defaultdict(set)
+        # hash((date kind, date, key)) → the first row with it, or the rows: at 100,000
+        # rows of several words, tuples and sets here would hold hundreds of MB.
+        self.index: dict[int, int | list[int]] = {}
         self.rows: dict[int, PlanRow] = {}
+
+    def _found(self, entry: tuple[str, Any, str]) -> Iterable[int]:
+        found = self.index.get(hash(entry), ())
+        return (found,) if isinstance(found, int) else found
+
+    def _add(self, entry: tuple[str, Any, str], number: int) -> None:
+        at = hash(entry)
+        found = self.index.get(at)
+        if found is None:
+            self.index[at] = number
+        elif isinstance(found, int):
+            if found != number:
+                self.index[at] = [found, number]
+        elif found[-1] != number:
+            found.append(number)
 
     @staticmethod
     def _dates(row: PlanRow) -> list[tuple[str, Any]]:
@@ -870,9 +887,9 @@ class _InFile:
                 for readings in words:
                     found: set[int] = set()
                     for key, skeleton in readings:
-                        found |= self.index.get((kind, day, "k" + key), set())
+                        found.update(self._found((kind, day, "k" + key)))
                         if len(skeleton) >= 3:
-                            found |= self.index.get((kind, day, "s" + skeleton), set())
+                            found.update(self._found((kind, day, "s" + skeleton)))
                     hits.update(found)
                 for number, hit in hits.items():
                     if hit >= min(2, len(words)) and hit > best.get(number, (0, ""))[0]:
@@ -904,9 +921,9 @@ class _InFile:
             for readings in words:
                 for key, skeleton in readings:
                     for kind, day in dates:
-                        self.index[(kind, day, "k" + key)].add(row.number)
+                        self._add((kind, day, "k" + key), row.number)
                         if len(skeleton) >= 3:
-                            self.index[(kind, day, "s" + skeleton)].add(row.number)
+                            self._add((kind, day, "s" + skeleton), row.number)
 
     def settle(self, rows: list[PlanRow]) -> None:
         """Once every row is looked up: a row that repeats an earlier one that will be
