@@ -32,9 +32,15 @@ for i in range({n}):
     person = cases.person_create(name=f"Person {{i}}", by=user)
     cases.case_create(reference=f"W-{{i}}", person=person, country="TM", by=user)
 # Opened and last heard of a month ago (a "gone quiet" alert is due N days after
-# the later of the two): every case has its alert due now.
+# the later of the two): every case has its alert due now. The last contact is dated:
+# a case entered with no date at all is no live trail (rules.live_trail).
+from habeas.lib.partialdate import PartialDate
 month_ago = timezone.now() - timedelta(days=30)
-Case.objects.update(last_info_at=month_ago, created_at=month_ago)
+Case.objects.update(
+    last_info_at=month_ago,
+    created_at=month_ago,
+    last_contact_on=PartialDate.parse(month_ago.date().isoformat()),
+)
 detection.rebuild_all()
 """
 
