@@ -198,3 +198,73 @@ def page(monkeypatch):
         context.close()
         browser.close()
     assert all(h.startswith(("localhost", "127.0.0.1")) for h in requested_hosts)
+
+
+@pytest.fixture
+def world(alice, bob, vera, charlie, ada, contested_case):
+    """The authorization matrix's world (tests/test_authorization_matrix.py), also
+    crawled in Russian (tests/test_i18n_pages.py): one case with a team of every
+    kind, and one of everything a URL can name."""
+    from habeas.api.services import api_token_create
+    from habeas.cases import services as cases
+    from habeas.cases.models import CaseMember, Event
+    from habeas.evidence import samples
+    from habeas.lib.partialdate import PartialDate
+    from habeas.organisation.services import organisation_update
+    from habeas.pfif.models import PfifImport
+    from tests.support.checkin import checkin_ids
+    from tests.support.pages import advocacy_ids, an_alert, evidence_ids, import_ids
+    from tests.support.protection import protection_ids
+
+    grace = make_user("grace")
+    organisation_update(by=ada, name="Matrix Rights Centre", logo=samples.screenshot_jpeg())
+    cases.case_member_set(
+        case=contested_case,
+        user=grace,
+        role=CaseMember.Role.MEMBER,
+        may_see_sources=True,
+        by=alice,
+    )
+    actor = cases.actor_create(name="Ministry of National Security", country="TM", by=alice)
+    event = cases.event_add(
+        case=contested_case,
+        kind=Event.Kind.ARREST,
+        occurred_on=PartialDate.parse("2021-10"),
+        description="Taken.",
+        by=alice,
+    )
+    c, s = contested_case, contested_case.sources.get(code_name="LARK")
+    claim, person = s.claims.get(), c.people.get()
+    ids = {
+        "case_id": c.public_id,
+        "event_id": event.public_id,
+        "source_id": s.public_id,
+        "claim_id": claim.public_id,
+        "person_id": person.public_id,
+        "name_id": person.names.filter(is_primary=False).first().public_id,
+        "link_id": c.claim_links.first().public_id,
+        "relative_id": cases.relative_add(
+            person=person, name="Brother", relationship="brother", contact="+993 …", by=alice
+        ).public_id,
+        "actor_id": actor.public_id,
+        "token_id": api_token_create(user=bob, name="x", scope="read", days=1, by=bob)[0].public_id,
+        "user_id": bob.public_id,
+        "alert_id": an_alert(contested_case).public_id,
+        **advocacy_ids(contested_case, alice),
+        **evidence_ids(contested_case, alice),
+        "import_id": PfifImport.objects.create(
+            created_by=bob, sha256="0" * 64, country="TM"
+        ).public_id,
+        **import_ids(bob),
+        **protection_ids(alice, members=[bob, grace], read_only=[vera]),
+        **checkin_ids(alice),
+    }
+    users = {
+        "anonymous": None,
+        "outsider": charlie,
+        "read_only": vera,
+        "member": bob,
+        "member_grant": grace,
+        "admin": ada,
+    }
+    return ids, users
