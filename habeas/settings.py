@@ -326,12 +326,23 @@ HABEAS_THREADS = env_int("HABEAS_THREADS", 4)
 HABEAS_PG_BIN = env_str("HABEAS_PG_BIN")
 HABEAS_DEMO_PASSWORD = env_str("HABEAS_DEMO_PASSWORD")
 
+# Paths that are themselves secrets (the check-in link, /k/<token>/): cut to the
+# prefix in every log record (habeas/core/logfilters.py).
+HABEAS_SECRET_PATH_PREFIXES = ["/k/"]
+
 # Logs carry ids and actions, never names, contacts or statements (docs/threat-model.md).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"secret_paths": {"()": "habeas.core.logfilters.RedactSecretPaths"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+        }
+    },
     "root": {"handlers": ["stderr"], "level": env_str("HABEAS_LOG_LEVEL", "WARNING")},
     "loggers": {
         # Django's request logger prints the request (with POST data on errors) — keep
