@@ -353,6 +353,22 @@ def test_the_atom_feed_is_written_in_the_readers_language(client, alice, publish
     assert "Habeas: public updates" not in feed
 
 
+def test_the_public_timeline_dates_are_in_the_readers_language(client, alice, published):
+    advocacy.public_update_add(
+        profile=published, happened_on=PartialDate.parse("2022-02-14"), title="Seen", by=alice
+    )
+    advocacy.public_update_add(
+        profile=published, happened_on=PartialDate.parse("about 2002"), title="Heard", by=alice
+    )
+    url = reverse("public_profile", args=[published.public_id])
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "14 февраля 2022 г." in russian
+    assert "около 2002 г." in russian
+    assert "Feb 2022" not in russian
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "14 Feb 2022" in english
+
+
 def test_the_not_found_page_speaks_the_users_language(client, alice):
     client.force_login(_russian(alice))
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")

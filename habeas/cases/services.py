@@ -251,7 +251,7 @@ def _check_born_before(person: Person, case: Case | None = None) -> None:
             raise ValidationError(
                 {
                     field: _("%(name)s was born %(born)s, after the disappearance (%(gone)s).")
-                    % {"name": person.display_name, "born": born.display(), "gone": gone.display()}
+                    % {"name": person.display_name, "born": str(born), "gone": str(gone)}
                 }
             )
 
@@ -505,7 +505,7 @@ def not_in_the_future(**dates: PartialDate | date | None) -> None:
             continue
         earliest = value.lo if isinstance(value, PartialDate) else value
         if earliest > today:
-            shown = value.display() if isinstance(value, PartialDate) else value.isoformat()
+            shown = str(value) if isinstance(value, PartialDate) else value.isoformat()
             errors[field] = _("%(date)s is in the future.") % {"date": shown}
     if errors:
         raise ValidationError(errors)
@@ -683,7 +683,7 @@ def status_assert(
         raise ValidationError(
             {
                 "asserted_on": _("This is before the disappearance (%(gone)s).")
-                % {"gone": gone.display()}
+                % {"gone": str(gone)}
             }
         )
     assertion = StatusAssertion(

@@ -497,7 +497,7 @@ def status_planned(status: str, given: Any, values: dict[str, Any]) -> dict[str,
         raise ValidationError(
             {
                 "status_date": _("This is before the disappearance (%(gone)s).")
-                % {"gone": gone.display()}
+                % {"gone": str(gone)}
             }
         )
     if asserted_on < opening_on:
@@ -510,7 +510,7 @@ def status_planned(status: str, given: Any, values: dict[str, Any]) -> dict[str,
                     "reported missing today, which would outrank a status of %(status)s as "
                     "of %(date)s."
                 )
-                % {"status": label, "date": given.display()}
+                % {"status": label, "date": str(given)}
             }
         )
     return {
@@ -909,7 +909,7 @@ class _InFile:
                 Candidate(
                     public_id=f"row:{number}",
                     name=first.name,
-                    birth_date=born.display() if isinstance(born, PartialDate) else "",
+                    birth_date=str(born) if isinstance(born, PartialDate) else "",
                     cases=(),
                     reasons=tuple(reasons),
                     score=hit + 2,
@@ -981,14 +981,14 @@ def _rank(
         if same_birth:
             reasons.append(_("birth date matches"))
         elif same_birth is False:
-            reasons.append(_("born %(date)s") % {"date": person.birth_date.display()})
+            reasons.append(_("born %(date)s") % {"date": str(person.birth_date)})
         if same_gone:
             reasons.append(_("disappearance date matches case %(ref)s") % {"ref": same_gone[0]})
         ranked.append(
             Candidate(
                 public_id=str(person.public_id),
                 name=person.display_name,
-                birth_date=person.birth_date.display() if person.birth_date else "",
+                birth_date=str(person.birth_date) if person.birth_date else "",
                 cases=tuple((case_id, ref) for ref, _on, case_id in cases_of[person_id]),
                 reasons=tuple(reasons),
                 score=points,

@@ -26,7 +26,7 @@ def public_date(value: PartialDate | None) -> SafeString | str:
     if value is None:
         return ""
     if value.approximate or value.precision not in (*_MACHINE, Precision.YEAR):
-        return format_html('<span class="date">{}</span>', value.display())
+        return format_html('<span class="date">{}</span>', str(value))
     machine = str(value.lo.year) if value.precision is Precision.YEAR else None
     machine = machine or value.lo.strftime(_MACHINE[value.precision])
-    return format_html('<time datetime="{}">{}</time>', machine, value.display())
+    return format_html('<time datetime="{}">{}</time>', machine, str(value))
