@@ -681,10 +681,7 @@ def status_assert(
     gone = case.disappeared_on
     if isinstance(gone, PartialDate) and asserted_on < gone.lo:
         raise ValidationError(
-            {
-                "asserted_on": _("This is before the disappearance (%(gone)s).")
-                % {"gone": str(gone)}
-            }
+            {"asserted_on": _("This is before the disappearance (%(gone)s).") % {"gone": str(gone)}}
         )
     assertion = StatusAssertion(
         case=case,

@@ -495,10 +495,7 @@ def status_planned(status: str, given: Any, values: dict[str, Any]) -> dict[str,
     gone = case.disappeared_on
     if isinstance(gone, PartialDate) and asserted_on < gone.lo:
         raise ValidationError(
-            {
-                "status_date": _("This is before the disappearance (%(gone)s).")
-                % {"gone": str(gone)}
-            }
+            {"status_date": _("This is before the disappearance (%(gone)s).") % {"gone": str(gone)}}
         )
     if asserted_on < opening_on:
         # Without a disappearance date the opening status is dated the day of the
