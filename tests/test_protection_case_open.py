@@ -193,3 +193,56 @@ def test_verifying_shows_on_the_page(client, person, bob):
     page = client.get(reverse("protection:at_risk_detail", args=[person.public_id]))
     assert "bob is trying to reach the person" in page.content.decode()
     assert person.escalations.get().verifying_by == bob
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_source_grant_goes_to_leads_and_members_never_to_read_only(client, person, alice):
+    """Sources (witnesses) come later: a read-only member of the protection team
+    does not see them unless a lead grants it on the case."""
+    client.force_login(alice)
+    client.post(reverse("protection:case_open", args=[person.public_id]))
+    case = AtRisk.objects.get(pk=person.pk).case
+    grants = {m.user.username: (m.role, m.may_see_sources) for m in case.members.all()}
+    assert grants["bob"] == (CaseMember.Role.MEMBER, True)
+    assert grants["vera"] == (CaseMember.Role.READ_ONLY, False)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_duress_check_in_is_not_the_last_known_whereabouts(client, person, alice):
+    """The last check-in was made with the duress PIN: its place may have been
+    dictated. The case's last contact is the last free one; the duress signal is in
+    the summary as what it is, and so in what goes to the UN."""
+    CheckIn.objects.create(
+        at_risk=person,
+        at=NOW - dt.timedelta(hours=20),
+        channel=CheckIn.Channel.PAGE,
+        place="cafe Dictated, Aksaray",
+        duress=True,
+    )
+    client.force_login(alice)
+    client.post(reverse("protection:case_open", args=[person.public_id]))
+    case = AtRisk.objects.get(pk=person.pk).case
+    assert case.last_contact_place == "bus station, Fatih"
+    assert case.last_contact_on.to_edtf() == "2026-12-06T03:00"
+    assert case.disappeared_from == dt.date(2026, 12, 6)
+    assert (
+        "Under duress: at 2026-12-06 13:00 a check-in was made with the duress PIN" in case.summary
+    )
+    assert "“cafe Dictated, Aksaray”, may have been dictated" in case.summary
+    exported = client.get(f"/cases/{case.public_id}/export.json")
+    assert exported.status_code == 200
+    assert "duress PIN" in exported.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_duress_check_in_followed_by_a_free_one_is_history(person, alice):
+    CheckIn.objects.create(
+        at_risk=person,
+        at=NOW - dt.timedelta(hours=40),
+        channel=CheckIn.Channel.PAGE,
+        place="cafe Dictated",
+        duress=True,
+    )
+    case = services.case_open_from_file(at_risk=person, by=alice)
+    assert case.last_contact_place == "bus station, Fatih"
+    assert "duress" not in case.summary

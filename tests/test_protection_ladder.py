@@ -163,7 +163,7 @@ def test_the_watcher_down_for_hours_runs_each_stage_once_and_in_order(heron):
     at(DEADLINE - minutes(30))  # the last pass before it went down
     # Back five hours after the deadline: reminder, team and contacts are all due.
     summary = at(DEADLINE + minutes(300))
-    assert summary["protection"] == {"opened": 1, "climbed": 3}
+    assert summary["protection"] == {"opened": 1, "climbed": 3, "plans_broken": 0}
     assert escalation().stage == Escalation.Stage.CONTACTS
     assert stages_sent() == ["reminded", "team", "team", "team", "contacts", "contacts"]
     # Handed to the outbox in that order, and sent in the same pass.
@@ -561,3 +561,23 @@ def test_a_duress_signal_racing_a_watcher_that_opens_a_missed_escalation_is_not_
     assert raised.pk == missed.pk
     assert escalation().cause == Escalation.Cause.DURESS
     assert stages_sent() == ["duress"] * 5
+
+
+def test_a_contacts_mail_subject_names_neither_habeas_nor_safety(heron):
+    """The subject shows on the contact's lock screen, to whoever holds the phone:
+    neutral, and the organisation only where the plan shows it."""
+    at(DEADLINE + minutes(240))
+    subject = mails_to(CONTACT_EMAIL)[0].subject
+    # Dilnoza reads Russian: the English words, or their translation.
+    assert subject == "Urgent: please read" or not subject.isascii()
+    for word in ("Habeas", "Rights Watch", "afety", "безопасн"):
+        assert word not in subject
+
+
+def test_a_contacts_mail_subject_names_the_organisation_if_the_plan_shows_it(alice, receiver):
+    with time_machine.travel(T0, tick=False):
+        enrol_heron(alice, now=T0, partner_url=receiver.url, show_organisation=True)
+    at(DEADLINE + minutes(240))
+    subject = mails_to(CONTACT_EMAIL)[0].subject
+    assert "Rights Watch Central Asia" in subject
+    assert "Habeas" not in subject and "afety" not in subject

@@ -31,7 +31,7 @@ def test_the_ladder_is_a_step_of_every_watcher_pass(alice):
         enrol_heron(alice, now=T0, contacts=False)
     with time_machine.travel(DEADLINE, tick=False):
         summary = run_watcher(DEADLINE)
-    assert summary["protection"] == {"opened": 1, "climbed": 0}
+    assert summary["protection"] == {"opened": 1, "climbed": 0, "plans_broken": 0}
     assert "protection_ms" in summary
 
 

@@ -18,7 +18,15 @@ from habeas.cases.models import Person, PersonName
 from habeas.core.fields import PartialDateFormField
 
 from .emergency import Address, Document, EmergencyFile, Name, Relative
-from .models import AtRiskMember, Escalation, Plan
+from .models import (
+    AHEAD_MAX,
+    EVERY_MAX_HOURS,
+    GRACE_MAX_MINUTES,
+    LADDER_MAX_MINUTES,
+    AtRiskMember,
+    Escalation,
+    Plan,
+)
 from .services import ContactData
 
 EMPTY_ROWS = 2  # empty rows shown under the filled ones
@@ -240,7 +248,7 @@ def _time_zones() -> list[tuple[str, str]]:
 class PlanForm(forms.Form):
     kind = forms.ChoiceField(label=_("How often"), choices=Plan.Kind.choices)
     every_hours = forms.IntegerField(
-        label=_("Every (hours)"), min_value=1, max_value=24 * 14, required=False
+        label=_("Every (hours)"), min_value=1, max_value=EVERY_MAX_HOURS, required=False
     )
     schedule = forms.CharField(
         label=_("Schedule"),
@@ -253,7 +261,7 @@ class PlanForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label=_("The person's time zone"), choices=_time_zones)
     grace_minutes = forms.IntegerField(
-        label=_("Grace period (minutes)"), min_value=0, max_value=24 * 60, initial=60
+        label=_("Grace period (minutes)"), min_value=0, max_value=GRACE_MAX_MINUTES, initial=60
     )
     paused_until = forms.DateTimeField(
         label=_("Paused until"), required=False, widget=DateTimeInput
@@ -262,11 +270,15 @@ class PlanForm(forms.Form):
         label=_("Travelling until"), required=False, widget=DateTimeInput
     )
     travel_every_hours = forms.IntegerField(
-        label=_("While travelling, every (hours)"), min_value=1, max_value=24 * 14, required=False
+        label=_("While travelling, every (hours)"),
+        min_value=1,
+        max_value=EVERY_MAX_HOURS,
+        required=False,
     )
     remind_after = forms.IntegerField(
         label=_("Remind the person after (minutes)"),
         min_value=0,
+        max_value=LADDER_MAX_MINUTES,
         required=False,
         help_text=_("Leave empty for no reminder."),
     )
@@ -282,10 +294,16 @@ class PlanForm(forms.Form):
         help_text=_("An address the person chose as safe."),
     )
     team_after = forms.IntegerField(
-        label=_("Alert the team after (minutes)"), min_value=0, initial=60
+        label=_("Alert the team after (minutes)"),
+        min_value=0,
+        max_value=LADDER_MAX_MINUTES,
+        initial=60,
     )
     contacts_after = forms.IntegerField(
-        label=_("Alert the safety contacts after (minutes)"), min_value=0, initial=240
+        label=_("Alert the safety contacts after (minutes)"),
+        min_value=0,
+        max_value=LADDER_MAX_MINUTES,
+        initial=240,
     )
     show_organisation = forms.BooleanField(
         label=_("Show the organisation's name on the check-in page"), required=False
@@ -314,6 +332,20 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         if first:
             del self.fields["reissue"]
+
+    def _within_a_year(self, name: str) -> Any:
+        value = self.cleaned_data.get(name)
+        if value is not None and value > timezone.now() + AHEAD_MAX:
+            raise forms.ValidationError(
+                _("Choose a date at most a year ahead; the plan can be changed again then.")
+            )
+        return value
+
+    def clean_paused_until(self) -> Any:
+        return self._within_a_year("paused_until")
+
+    def clean_travel_until(self) -> Any:
+        return self._within_a_year("travel_until")
 
     def plan_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

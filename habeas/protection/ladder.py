@@ -101,15 +101,28 @@ def next_step(plan: Plan, escalation: Escalation) -> tuple[str, datetime] | None
     return steps[0] if steps else None
 
 
+def safe_next_step(plan: Plan, escalation: Escalation) -> tuple[str, datetime] | None:
+    """`next_step` for the pages: a plan whose times cannot be computed (a bad row)
+    shows no next step rather than breaking the page (the watcher counts it)."""
+    try:
+        return next_step(plan, escalation)
+    except (OverflowError, ValueError, TypeError) as error:
+        log.error("protection: plan %s: no next step (%s)", plan.pk, type(error).__name__)
+        return None
+
+
 # --- The watcher's step ----------------------------------------------------------
 
 
 def watch_step(now: datetime, stop: Callable[[], bool]) -> dict[str, int]:
     """One pass: open what was missed, climb what is due. Returns counts for the
     watcher's heartbeat."""
-    opened = _open_missed(now, stop)
-    climbed = _climb(now, stop)
-    return {"opened": opened, "climbed": climbed}
+    broken: set[int] = set()
+    opened = _open_missed(now, stop, broken)
+    climbed = _climb(now, stop, broken)
+    # Plans whose times could not be computed (a bad row): skipped, the others
+    # escalate; counted here so that the heartbeat shows them until fixed.
+    return {"opened": opened, "climbed": climbed, "plans_broken": len(broken)}
 
 
 def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
@@ -117,7 +130,7 @@ def _chunks(rows: list, size: int = CHUNK) -> Iterator[list]:
         yield rows[start : start + size]
 
 
-def _open_missed(now: datetime, stop: Callable[[], bool]) -> int:
+def _open_missed(now: datetime, stop: Callable[[], bool], broken: set[int]) -> int:
     """Plans whose deadline has passed, CHUNK to a transaction and one audit entry
     listing the escalations it opened: a watcher back from downtime with a thousand
     deadlines missed writes them in seconds, without holding the database for all of
@@ -133,7 +146,7 @@ def _open_missed(now: datetime, stop: Callable[[], bool]) -> int:
             break
         try:
             with transaction.atomic():
-                opened += _open_chunk(chunk, now)
+                opened += _open_chunk(chunk, now, broken)
         except Exception:  # the audit log or the database: the next pass tries again
             log.exception("protection: %d missed deadlines not escalated this pass", len(chunk))
     return opened
@@ -150,7 +163,7 @@ def _rearm(plan: Plan, after: datetime, now: datetime) -> datetime | None:
     return schedule.next_deadline(plan, now)
 
 
-def _open_chunk(plans: list[Plan], now: datetime) -> int:
+def _open_chunk(plans: list[Plan], now: datetime, broken: set[int]) -> int:
     busy = set(
         Escalation.objects.filter(
             at_risk_id__in=[p.at_risk_id for p in plans], closed_at__isnull=True
@@ -162,8 +175,12 @@ def _open_chunk(plans: list[Plan], now: datetime) -> int:
             # Computed before anything is written: a plan that fails here (a bad
             # row) leaves the others to escalate and is tried again next pass.
             escalation = _open_one(plan, now, busy)
-        except Exception:
-            log.exception("protection: plan %s could not be escalated", plan.pk)
+        except Exception as error:
+            # The plan's id and the error's kind only: never its values.
+            log.error(
+                "protection: plan %s could not be escalated (%s)", plan.pk, type(error).__name__
+            )
+            broken.add(plan.pk)
             continue
         if escalation is not None:
             new.append(escalation)
@@ -247,7 +264,7 @@ class _Audience:
         return cls(members, prefs, contacts)
 
 
-def _climb(now: datetime, stop: Callable[[], bool]) -> int:
+def _climb(now: datetime, stop: Callable[[], bool], broken: set[int]) -> int:
     """Every open escalation below the top, up to each stage now due. The stages'
     notifications are queued in order (the reminder's, the team's, the contacts'),
     and the escalation moves to the highest of them by one compare-and-set on the
@@ -265,7 +282,14 @@ def _climb(now: datetime, stop: Callable[[], bool]) -> int:
             plan = escalation.at_risk.plan
         except Plan.DoesNotExist:
             continue
-        steps = [stage for stage, at in stage_times(plan, escalation) if at <= now]
+        try:
+            steps = [stage for stage, at in stage_times(plan, escalation) if at <= now]
+        except Exception as error:
+            # One plan's times (a bad row: minutes past any date) never stop the
+            # others' escalations; it is tried again next pass.
+            log.error("protection: plan %s: no stage times (%s)", plan.pk, type(error).__name__)
+            broken.add(plan.pk)
+            continue
         if steps:
             due.append((escalation, plan, steps))
     climbed = 0
@@ -581,6 +605,6 @@ def escalations_open_for(user: Any) -> list[dict[str, Any]]:
             plan: Plan | None = escalation.at_risk.plan
         except Plan.DoesNotExist:
             plan = None
-        step = next_step(plan, escalation) if plan is not None else None
+        step = safe_next_step(plan, escalation) if plan is not None else None
         out.append({"escalation": escalation, "at_risk": escalation.at_risk, "next": step})
     return out

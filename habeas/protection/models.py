@@ -13,8 +13,11 @@ pass over 10,000 plans with nothing due is one index range scan.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +92,20 @@ class AtRiskMember(models.Model):
         return f"{self.user} on {self.at_risk} ({self.role})"
 
 
+# A plan's bounds (docs/protection.md, "Bounds"): within them every time the watcher
+# and the pages compute stays far inside what a datetime can hold, so no plan, saved
+# by mistake or on purpose, can stop the ladder of the others.
+LADDER_MAX_MINUTES = 30 * 24 * 60  # a stage at most 30 days after the missed deadline
+GRACE_MAX_MINUTES = 24 * 60
+EVERY_MAX_HOURS = 24 * 14
+AHEAD_MAX = timedelta(days=365)  # a pause or a journey ends within a year
+
+
+def within_a_year(value: datetime) -> None:
+    if value > timezone.now() + AHEAD_MAX:
+        raise ValidationError(_("At most a year ahead."), code="too_far")
+
+
 class Plan(models.Model):
     """When the person checks in, how, and what happens when they do not."""
 
@@ -99,19 +116,35 @@ class Plan(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at_risk = models.OneToOneField(AtRisk, on_delete=models.CASCADE, related_name="plan")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    every_hours = models.PositiveSmallIntegerField(_("every (hours)"), null=True, blank=True)
+    every_hours = models.PositiveSmallIntegerField(
+        _("every (hours)"), null=True, blank=True, validators=[MaxValueValidator(EVERY_MAX_HOURS)]
+    )
     # Five cron fields (minute hour day month weekday), read in `time_zone`.
     schedule = models.CharField(_("schedule"), max_length=100, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
-    grace_minutes = models.PositiveIntegerField(_("grace period (minutes)"), default=60)
-    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
-    travel_until = models.DateTimeField(_("travelling until"), null=True, blank=True)
+    grace_minutes = models.PositiveIntegerField(
+        _("grace period (minutes)"), default=60, validators=[MaxValueValidator(GRACE_MAX_MINUTES)]
+    )
+    paused_until = models.DateTimeField(
+        _("paused until"), null=True, blank=True, validators=[within_a_year]
+    )
+    travel_until = models.DateTimeField(
+        _("travelling until"), null=True, blank=True, validators=[within_a_year]
+    )
     travel_every_hours = models.PositiveSmallIntegerField(
-        _("while travelling, every (hours)"), null=True, blank=True
+        _("while travelling, every (hours)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(EVERY_MAX_HOURS)],
     )
 
     # The ladder, in minutes after the missed deadline (grace included).
-    remind_after = models.PositiveIntegerField(_("remind after (minutes)"), null=True, blank=True)
+    remind_after = models.PositiveIntegerField(
+        _("remind after (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(LADDER_MAX_MINUTES)],
+    )
     reminder_channel = models.CharField(
         _("reminder channel"),
         max_length=10,
@@ -121,9 +154,15 @@ class Plan(models.Model):
     reminder_target = EncryptedTextField(
         _("reminder address"), purpose="protection.plan.reminder_target", blank=True
     )
-    team_after = models.PositiveIntegerField(_("alert the team after (minutes)"), default=60)
+    team_after = models.PositiveIntegerField(
+        _("alert the team after (minutes)"),
+        default=60,
+        validators=[MaxValueValidator(LADDER_MAX_MINUTES)],
+    )
     contacts_after = models.PositiveIntegerField(
-        _("alert the safety contacts after (minutes)"), default=240
+        _("alert the safety contacts after (minutes)"),
+        default=240,
+        validators=[MaxValueValidator(LADDER_MAX_MINUTES)],
     )
 
     # The secret check-in link: only an HMAC of its 128-bit token is kept, so the

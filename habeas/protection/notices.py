@@ -211,6 +211,15 @@ def contact(contact: SafetyContact, at_risk: AtRisk, escalation: Escalation) -> 
                 shared,
             ]
         )
+        # An e-mail's subject shows on the contact's lock screen, to whoever holds
+        # the phone: neither "safety" nor the system's name, and the organisation's
+        # name only where the plan shows it (and one is configured).
+        shown = plan_shows_organisation(at_risk) and bool(settings.HABEAS_ORGANISATION)
+        mail_subject = (
+            _("Urgent: a message from %(org)s") % {"org": settings.HABEAS_ORGANISATION}
+            if shown
+            else _("Urgent: please read")
+        )
     if contact.channel == "webhook":
         payload: dict = {
             "type": "protection.duress" if duress else "protection.missed",
@@ -230,7 +239,12 @@ def contact(contact: SafetyContact, at_risk: AtRisk, escalation: Escalation) -> 
         if consents.name:
             payload["name"] = consents.name
         return {"payload": payload}
-    return {"subject": subject, "body": body}
+    return {"subject": mail_subject, "body": body}
+
+
+def plan_shows_organisation(at_risk: AtRisk) -> bool:
+    plan = getattr(at_risk, "plan", None)  # no plan: no RelatedObjectDoesNotExist
+    return bool(plan is not None and plan.show_organisation)
 
 
 def reminder(channel: str, show_organisation: bool) -> dict:

@@ -59,7 +59,7 @@ def next_step(escalation: Escalation, plan: Plan | None) -> tuple[str, datetime]
     is at the top (or has no plan to climb): as the ladder itself counts it."""
     if plan is None or escalation.closed_at is not None:
         return None
-    return ladder.next_step(plan, escalation)
+    return ladder.safe_next_step(plan, escalation)
 
 
 @dataclass

@@ -32,7 +32,18 @@ from habeas.lib.text import one_line
 
 from . import pins, schedule
 from .emergency import EmergencyFile
-from .models import AtRisk, AtRiskMember, CheckIn, Escalation, Plan, SafetyContact
+from .models import (
+    AHEAD_MAX,
+    EVERY_MAX_HOURS,
+    GRACE_MAX_MINUTES,
+    LADDER_MAX_MINUTES,
+    AtRisk,
+    AtRiskMember,
+    CheckIn,
+    Escalation,
+    Plan,
+    SafetyContact,
+)
 
 # --- Enrolment and the team ------------------------------------------------------
 
@@ -272,6 +283,30 @@ def _check_target(channel: str, target: str, field: str) -> None:
         )
 
 
+def _out_of_bounds(plan: Plan, now: datetime) -> dict[str, str]:
+    """The plan's values past its bounds (models.py): refused here too, so that a
+    caller other than the form (a command, the API) cannot save a plan whose times
+    overflow and stop the watcher's ladder for everyone."""
+    errors: dict[str, str] = {}
+    for name in ("remind_after", "team_after", "contacts_after"):
+        if (getattr(plan, name) or 0) > LADDER_MAX_MINUTES:
+            errors[name] = _("At most %(minutes)d minutes (30 days).") % {
+                "minutes": LADDER_MAX_MINUTES
+            }
+    if (plan.grace_minutes or 0) > GRACE_MAX_MINUTES:
+        errors["grace_minutes"] = _("At most %(minutes)d minutes (a day).") % {
+            "minutes": GRACE_MAX_MINUTES
+        }
+    for name in ("every_hours", "travel_every_hours"):
+        if (getattr(plan, name) or 0) > EVERY_MAX_HOURS:
+            errors[name] = _("At most %(hours)d hours (two weeks).") % {"hours": EVERY_MAX_HOURS}
+    for name in ("paused_until", "travel_until"):
+        value = getattr(plan, name)
+        if value is not None and value > now + AHEAD_MAX:
+            errors[name] = _("At most a year ahead.")
+    return errors
+
+
 def _check_plan(plan: Plan, now: datetime) -> None:
     errors: dict[str, str] = {}
     if plan.kind == Plan.Kind.INTERVAL:
@@ -303,6 +338,7 @@ def _check_plan(plan: Plan, now: datetime) -> None:
         errors["reminder_target"] = _("A reminder needs both a channel and an address.")
     if plan.remind_after is not None and not plan.reminder_channel:
         errors["reminder_channel"] = _("Choose how the reminder reaches the person.")
+    errors.update(_out_of_bounds(plan, now))  # said first: the others follow from it
     if errors:
         raise ValidationError(errors)
     if plan.reminder_channel:
@@ -598,6 +634,21 @@ def _summary(file: EmergencyFile, code_name: str) -> str:
     return "\n\n".join(parts)
 
 
+def _duress_note(signal: CheckIn) -> str:
+    at = f"{timezone.localtime(signal.at):%Y-%m-%d %H:%M}"
+    place = one_line(signal.place)[:300]
+    if place:
+        return _(
+            "Under duress: at %(at)s a check-in was made with the duress PIN, the signal "
+            "that the person was under coercion. The place given then, “%(place)s”, may "
+            "have been dictated: it is not the last known whereabouts."
+        ) % {"at": at, "place": place}
+    return _(
+        "Under duress: at %(at)s a check-in was made with the duress PIN, the signal "
+        "that the person was under coercion."
+    ) % {"at": at}
+
+
 @transaction.atomic
 def case_open_from_file(
     *,
@@ -626,12 +677,24 @@ def case_open_from_file(
     if escalation is None:
         escalation = Escalation.objects.filter(at_risk=at_risk, closed_at__isnull=True).first()
     today = timezone.localdate(now)
-    last = CheckIn.objects.filter(at_risk=at_risk).order_by("-at", "-pk").first()
+    # The last contact is the last check-in made with the ordinary PIN: one made
+    # with the duress PIN came from someone already under coercion, and the place
+    # it gave may have been dictated. It goes into the summary as what it is, with
+    # its time, and the disappearance window opens at the last free contact
+    # (docs/protection.md, "Opening the case").
+    check_ins = CheckIn.objects.filter(at_risk=at_risk).order_by("-at", "-pk")
+    last = check_ins.filter(duress=False).first()
+    signal = check_ins.filter(duress=True).first()
+    if signal is not None and last is not None and signal.at <= last.at:
+        signal = None  # an ordinary check-in came after it: the danger had passed
     seen = timezone.localtime(last.at) if last is not None else None
     since = seen.date() if seen is not None else timezone.localdate(at_risk.created_at)
+    summary = _summary(file, at_risk.code_name)
+    if signal is not None:
+        summary += "\n\n" + _duress_note(signal)
     fields: dict[str, Any] = {
         "country": file.country,
-        "summary": _summary(file, at_risk.code_name),
+        "summary": summary,
         "disappeared_on": PartialDate.parse(f"between {since:%Y-%m-%d} and {today:%Y-%m-%d}")
         if since < today
         else PartialDate.parse(f"{today:%Y-%m-%d}"),
@@ -681,8 +744,10 @@ def case_open_from_file(
             contact=relative.contact,
             by=by,
         )
-    # The person's team is the case's team: they already read the emergency file,
-    # relatives' contacts included, so they hold the source grant on the case.
+    # The person's team is the case's team. Its leads and members already read the
+    # emergency file, relatives' contacts included, so they hold the source grant
+    # on the case; a read-only member does not (a lead grants it on the case, one
+    # person at a time, as for any case: witnesses come later).
     roles = {
         AtRiskMember.Role.LEAD: CaseMember.Role.LEAD,
         AtRiskMember.Role.MEMBER: CaseMember.Role.MEMBER,
@@ -694,7 +759,10 @@ def case_open_from_file(
         role = roles[AtRiskMember.Role(member.role)]
         if not member.user.may_write:
             role = CaseMember.Role.READ_ONLY
-        cases.case_member_set(case=case, user=member.user, role=role, may_see_sources=True, by=by)
+        sources = role != CaseMember.Role.READ_ONLY
+        cases.case_member_set(
+            case=case, user=member.user, role=role, may_see_sources=sources, by=by
+        )
     if file.consent_un or file.consent_authorities or file.consent_publication:
         family_consent_record(
             case=case,
