@@ -163,7 +163,8 @@ def _rearm(plan: Plan, after: datetime, now: datetime) -> datetime | None:
     return schedule.next_deadline(plan, now)
 
 
-def _open_chunk(plans: list[Plan], now: datetime, broken: set[int]) -> int:
+def _open_chunk(plans: list[Plan], now: datetime, broken: set[int] | None = None) -> int:
+    broken = set() if broken is None else broken
     busy = set(
         Escalation.objects.filter(
             at_risk_id__in=[p.at_risk_id for p in plans], closed_at__isnull=True
