@@ -111,7 +111,7 @@ def test_a_pause_or_journey_in_year_9999_gets_a_message_not_a_500(client, alice)
         ("remind_after", HUGE, "At most 43200 minutes (30 days)."),
         ("grace_minutes", 24 * 60 + 1, "At most 1440 minutes (a day)."),
         ("every_hours", 24 * 14 + 1, "At most 336 hours (two weeks)."),
-        ("paused_until", datetime(9999, 12, 31, tzinfo=UTC), "At most a year ahead."),
+        ("paused_until", datetime(9999, 12, 31, 23, 59, tzinfo=UTC), "At most a year ahead."),
         ("paused_until", T0 + timedelta(days=366), "At most a year ahead."),
     ],
 )
