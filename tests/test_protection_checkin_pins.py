@@ -108,3 +108,22 @@ def test_the_lock_grows_with_every_wrong_answer_after_it_ran_out(plan):
     assert pins.lock_for(7) == 4 * pins.LOCK_FIRST
     assert pins.lock_for(40) == pins.LOCK_LONGEST
     assert pins.lock_for(4) == dt.timedelta(0)
+
+
+def test_a_pin_hash_is_keyed_so_a_database_copy_alone_cannot_crack_it(settings):
+    from django.contrib.auth.hashers import check_password
+
+    from habeas.lib.crypto import KeyRing
+
+    encoded = pins.hash_pin("123456")
+    # Whoever holds the database but not the key ring tries every PIN in vain.
+    assert not check_password("123456", encoded)
+    assert not check_password(pins.pin_normalised("123456"), encoded)
+    ring = settings.HABEAS_KEYRING
+    settings.HABEAS_KEYRING = KeyRing.generate()  # another installation's keys
+    assert not pins.check_pin("123456", encoded)
+    # After a key rotation the PIN made under the old key still works.
+    settings.HABEAS_KEYRING = ring.rotated()
+    assert pins.check_pin("123456", encoded)
+    assert pins.hash_pin("123456") != encoded
+    assert pins.check_pin("123456", pins.hash_pin("123456"))

@@ -6,14 +6,13 @@ import datetime as dt
 import logging
 
 import pytest
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from habeas.audit.models import AuditEntry
-from habeas.protection import services
+from habeas.protection import pins, services
 from habeas.protection.models import AtRisk, AtRiskMember, Plan
 from tests.support.protection import enrolled
 
@@ -96,7 +95,7 @@ def test_the_link_and_pins_are_shown_once_and_kept_nowhere(client, alice, caplog
     assert issued.token in html and "48260391" in html and "91730582" in html
     assert issued.bridge_secret and issued.bridge_secret in html
     plan = Plan.objects.get(at_risk=at_risk)
-    assert check_password("48260391", plan.pin_hash) and check_password(
+    assert pins.check_pin("48260391", plan.pin_hash) and pins.check_pin(
         "91730582", plan.duress_pin_hash
     )
     assert issued.token not in plan.link_key

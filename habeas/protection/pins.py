@@ -7,7 +7,10 @@ found on a seized phone. After a key rotation the stored key is still found:
 `link_keys(token)` gives the HMAC under every key of the ring.
 
 The PINs. Two per plan, the normal one and the duress one, kept as slow hashes
-(Django's password hashers). A PIN is compared in the form the person meant:
+(Django's password hashers) of the PIN's HMAC under a key derived from the key ring
+(`PIN_PURPOSE`): a copy of the database alone cannot try the 10^6 to 10^8 PINs
+offline, it needs the key too. After a key rotation a PIN is checked under every
+key of the ring (`check_pin`), as links are. A PIN is compared in the form the person meant:
 full-width digits (a phone keyboard set to another script) become ASCII digits and
 spaces are dropped.
 
@@ -37,6 +40,7 @@ from habeas.core.encryption import keyring
 from .models import Plan
 
 LINK_PURPOSE = "protection-link-v1"
+PIN_PURPOSE = "protection-pin-v1"
 TOKEN_BYTES = 16  # 128 bits
 PIN_TRIES = 5
 LOCK_FIRST = timedelta(minutes=15)
@@ -76,16 +80,27 @@ def pin_normalised(pin: str) -> str:
     return "".join(unicodedata.normalize("NFKC", pin or "").split())
 
 
+def _peppered(key: bytes, pin: str) -> str:
+    return _mac(key, pin_normalised(pin))
+
+
 def hash_pin(pin: str) -> str:
-    """A slow, salted hash of the PIN (Django's preferred password hasher)."""
-    return make_password(pin_normalised(pin))
+    """A slow, salted hash (Django's preferred password hasher) of the PIN's HMAC
+    under the active ring key's derived PIN key."""
+    return make_password(_peppered(keyring().derive(PIN_PURPOSE), pin))
 
 
 def check_pin(pin: str, encoded: str) -> bool:
-    """Whether `pin` is the PIN hashed in `encoded`. As slow for a wrong PIN as for a
-    right one, and for an empty or unusable hash too."""
-    # "!" is Django's unusable hash: checked against at full cost, never matched.
-    return check_password(pin_normalised(pin), encoded or "!")
+    """Whether `pin` is the PIN hashed in `encoded`, under any key of the ring. As
+    slow for a wrong PIN as for a right one, and for an empty or unusable hash too:
+    every key is tried, whichever matches."""
+    ring = keyring()
+    ids = [ring.active, *sorted(k for k in ring.keys if k != ring.active)]
+    found = False
+    for key_id in ids:
+        # "!" is Django's unusable hash: checked against at full cost, never matched.
+        found |= check_password(_peppered(ring.derive(PIN_PURPOSE, key_id), pin), encoded or "!")
+    return found
 
 
 def lock_for(count: int) -> timedelta:
