@@ -187,20 +187,26 @@ def test_five_wrong_pins_lock_the_plan_the_right_one_then_fails_and_the_team_hea
     client = _anonymous()
     wrong = [_answer(client, heron.url, f"99999{n}") for n in range(5)]
     after = _answer(client, heron.url, PIN)
-    duress = _answer(client, heron.url, DURESS_PIN)
+    again = _answer(client, heron.url, PIN)
     # Locked and wrong look alike: the guesser cannot tell the lock came.
-    assert _unmasked(after.content) == _unmasked(wrong[0].content) == _unmasked(duress.content)
+    assert _unmasked(after.content) == _unmasked(wrong[0].content) == _unmasked(again.content)
     assert b"That did not work. Try again." in after.content
     assert not CheckIn.objects.exists()
     assert not Escalation.objects.exists()
-    assert team_alerts == [(heron.at_risk.pk, "pin_lockout")]
+    # The right PIN refused by the lock: the team hears the person may be trying,
+    # once per lock (every try is audited).
+    assert team_alerts == [
+        (heron.at_risk.pk, "pin_lockout"),
+        (heron.at_risk.pk, "pin_right_refused"),
+    ]
     assert AuditEntry.objects.filter(action="protection.pin_lockout").count() == 1
+    assert AuditEntry.objects.filter(action=checkin.RIGHT_PIN_REFUSED).count() == 2
     # Once the lock ran out, the right PIN works again and clears the count.
     at_now.move_to(NOW + pins.LOCK_FIRST, tick=False)
     assert b'role="status"' in _answer(client, heron.url, PIN).content
     heron.plan.refresh_from_db()
     assert (heron.plan.failed_pins, heron.plan.locked_until) == (0, None)
-    assert team_alerts == [(heron.at_risk.pk, "pin_lockout")]
+    assert len(team_alerts) == 2
 
 
 def test_four_wrong_pins_then_the_right_one_lock_nothing(db, heron, team_alerts):
@@ -213,19 +219,26 @@ def test_four_wrong_pins_then_the_right_one_lock_nothing(db, heron, team_alerts)
     assert team_alerts == []
 
 
-def test_one_address_guessing_at_many_links_is_stopped(db, heron, alice, settings):
+def test_one_address_guessing_at_a_link_is_stopped_on_that_link_only(
+    db, heron, alice, settings, team_alerts
+):
     settings.HABEAS_CHECKIN_ADDRESS_FAILURES = 3
     other = enrolled(lead=alice, code_name="Wren")
     client = _anonymous()
-    for url in (heron.url, other.url, heron.url):
-        _answer(client, url, "111111")
+    for _ in range(3):
+        _answer(client, other.url, "111111")
     assert PinFailure.objects.count() == 3
-    # Past the limit, not even the right PIN is checked from that address ...
+    other.plan.refresh_from_db()
+    assert other.plan.failed_pins == 3
+    # Past the limit, the right PIN from that address is refused on that plan ...
     assert b"That did not work" in _answer(client, other.url, PIN).content
     assert not CheckIn.objects.exists()
     other.plan.refresh_from_db()
-    assert other.plan.failed_pins == 1  # ... nor counted against the plan
-    # ... and another address is not held up by it.
+    assert other.plan.failed_pins == 3  # ... not counted against the plan ...
+    assert (other.at_risk.pk, "pin_address_limit") in team_alerts  # ... and the team told
+    # ... while another plan answered from the same address is not held up by it,
+    assert b'role="status"' in _answer(client, heron.url, PIN).content
+    # nor another address.
     elsewhere = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.9")
     assert b'role="status"' in _answer(elsewhere, other.url, PIN).content
     assert PinFailure.objects.filter(address__contains="127.0.0.1").count() == 0

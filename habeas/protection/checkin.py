@@ -21,6 +21,7 @@ escalation (`escalate_pending_duress`) within one watcher interval.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -40,6 +41,8 @@ from habeas.accounts.models import User
 from habeas.alerts.channels import webhook as signed
 from habeas.audit.services import audit_record
 from habeas.cases.models import ContactChannel
+from habeas.core.encryption import binding, keyring
+from habeas.lib import crypto
 from habeas.lib.text import one_line
 
 from . import ladder, pins
@@ -111,32 +114,76 @@ class PinAnswer:
 
 
 def _answer_pin(
-    *, plan: Plan, pin: str, place: str, note: str, channel: str, now: datetime
+    *,
+    plan: Plan,
+    pin: str,
+    place: str,
+    note: str,
+    channel: str,
+    now: datetime,
+    address_refused: bool = False,
 ) -> PinAnswer:
-    count = pins.attempt_begin(plan.pk, now)
+    """Check one PIN answer. `address_refused`: the address limit refuses it (and
+    it is not counted against the plan); it is checked all the same.
+
+    The duress PIN is never dropped: refused by the lock or by the address limit,
+    it is still recorded and escalated (the hand-off, as for an accepted one), and
+    answered as the refusal anyone would get, so a guesser learns nothing."""
+    count = None if address_refused else pins.attempt_begin(plan.pk, now)
     # Both hashes, always, whatever the count: a locked plan, a wrong PIN, the right
     # one and the duress one cost the same.
     normal = pins.check_pin(pin, plan.pin_hash)
-    duress = pins.check_pin(pin, plan.duress_pin_hash)
-    if count is None or not (normal or duress):
-        if pins.locked_now(count):
-            with transaction.atomic():
-                audit_record(action="protection.pin_lockout", target=plan.at_risk)
-                ladder.alert_team(plan.at_risk, "pin_lockout")
-        return PinAnswer(accepted=False, at=now)
-    with transaction.atomic():
-        pins.attempt_passed(plan.pk)
-        check_in(
-            plan=plan,
-            channel=channel,
-            at=now,
-            place=one_line(place)[:PLACE_MAX],
-            note=note[:NOTE_MAX],
-            duress=duress and not normal,
-        )
-    return PinAnswer(
-        accepted=True, at=now, duress=duress and not normal, at_risk_id=plan.at_risk_id
+    duress = pins.check_pin(pin, plan.duress_pin_hash) and not normal
+    refused = address_refused or count is None
+    if not refused and (normal or duress):
+        with transaction.atomic():
+            pins.attempt_passed(plan.pk)
+            _record(plan, channel, now, place, note, duress)
+        return PinAnswer(accepted=True, at=now, duress=duress, at_risk_id=plan.at_risk_id)
+    if pins.locked_now(count):
+        with transaction.atomic():
+            audit_record(action="protection.pin_lockout", target=plan.at_risk)
+            ladder.alert_team(plan.at_risk, "pin_lockout")
+    if refused and normal:
+        _right_pin_refused(plan, now, "address" if address_refused else "lock")
+    if refused and duress:
+        # Silently: the lock and its count stay as they were.
+        _record(plan, channel, now, place, note, True)
+        return PinAnswer(accepted=False, at=now, duress=True, at_risk_id=plan.at_risk_id)
+    return PinAnswer(accepted=False, at=now)
+
+
+def _record(plan: Plan, channel: str, now: datetime, place: str, note: str, duress: bool):
+    check_in(
+        plan=plan,
+        channel=channel,
+        at=now,
+        place=one_line(place)[:PLACE_MAX],
+        note=note[:NOTE_MAX],
+        duress=duress,
     )
+
+
+RIGHT_PIN_REFUSED = "protection.pin_right_refused"
+
+
+def _right_pin_refused(plan: Plan, now: datetime, why: str) -> None:
+    """The normal PIN, refused by the lock or the address limit (that is what they
+    are for): the person may be trying to check in. Audited every time; the team is
+    told once per lock (or per address window)."""
+    from habeas.audit.models import AuditEntry
+
+    locked_until = Plan.objects.filter(pk=plan.pk).values_list("locked_until", flat=True).get()
+    since = now - ADDRESS_WINDOW
+    if why == "lock" and locked_until is not None:
+        since = min(since, locked_until - pins.lock_for(max(plan.failed_pins, pins.PIN_TRIES)))
+    with transaction.atomic():
+        told = AuditEntry.objects.filter(
+            action=RIGHT_PIN_REFUSED, target_id=str(plan.at_risk.public_id), at__gte=since
+        ).exists()
+        audit_record(action=RIGHT_PIN_REFUSED, target=plan.at_risk, detail={"why": why})
+        if not told:
+            ladder.alert_team(plan.at_risk, "pin_right_refused")
 
 
 def plan_for_link(token: str) -> Plan | None:
@@ -151,49 +198,60 @@ def plan_for_link(token: str) -> Plan | None:
     )
 
 
-def address_key(address: str) -> str:
-    """What refused PINs of a client address are counted under: a keyed hash, so the
-    table never holds who was where."""
+def address_key(address: str, plan_id: int) -> str:
+    """What refused PINs of a client address on one plan are counted under: a keyed
+    hash, so the table never holds who was where. Per address and plan: a shared
+    address (a Tor exit, an onion service, a carrier's NAT) used up on one plan (an
+    infiltrator's dummy, say) leaves every other plan's answers alone."""
     import hashlib
     import hmac
 
-    from habeas.core.encryption import keyring
-
     key = keyring().derive("protection-pin-address-v1")
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{plan_id}\x00{address}".encode(), hashlib.sha256).hexdigest()
 
 
-def address_blocked(address: str, now: datetime) -> bool:
-    """Whether this client address has had too many refused PINs lately
-    (HABEAS_CHECKIN_ADDRESS_FAILURES in ADDRESS_WINDOW; 0: never)."""
-    limit = settings.HABEAS_CHECKIN_ADDRESS_FAILURES
-    if limit <= 0 or not address:
-        return False
-    recent = PinFailure.objects.filter(address=address_key(address), at__gt=now - ADDRESS_WINDOW)
-    return recent.count() >= limit
+def address_failures(address: str, plan_id: int, now: datetime) -> int:
+    """How many refused PINs this client address had on this plan lately (in
+    ADDRESS_WINDOW)."""
+    recent = PinFailure.objects.filter(
+        address=address_key(address, plan_id), at__gt=now - ADDRESS_WINDOW
+    )
+    return recent.count()
 
 
-def _address_failed(address: str, now: datetime) -> None:
-    if settings.HABEAS_CHECKIN_ADDRESS_FAILURES <= 0 or not address:
-        return
+def _address_failed(address: str, plan_id: int, now: datetime) -> None:
     PinFailure.objects.filter(at__lte=now - ADDRESS_WINDOW).delete()
-    PinFailure.objects.create(address=address_key(address), at=now)
+    PinFailure.objects.create(address=address_key(address, plan_id), at=now)
 
 
 def page_check_in(
     *, plan: Plan, pin: str, place: str = "", address: str = "", now: datetime | None = None
 ) -> PinAnswer:
     """A PIN typed on the check-in page of `plan` (found by `plan_for_link`). An
-    address with too many refused PINs is refused without a check (and without
-    counting against the plan): the same answer as a wrong PIN."""
+    address with too many refused PINs on this plan (HABEAS_CHECKIN_ADDRESS_FAILURES
+    in ADDRESS_WINDOW; 0: no limit) is refused without counting against the plan:
+    the same answer as a wrong PIN. The PIN is checked all the same (a duress PIN
+    still raises the alarm), and the team hears of the first such refusal."""
     now = now or timezone.now()
-    if address_blocked(address, now):
-        return PinAnswer(accepted=False, at=now)
+    limit = settings.HABEAS_CHECKIN_ADDRESS_FAILURES
+    counted = limit > 0 and bool(address)
+    failures = address_failures(address, plan.pk, now) if counted else 0
+    blocked = counted and failures >= limit
+    if blocked and failures == limit:
+        with transaction.atomic():
+            audit_record(action="protection.pin_address_limit", target=plan.at_risk)
+            ladder.alert_team(plan.at_risk, "pin_address_limit")
     answer = _answer_pin(
-        plan=plan, pin=pin, place=place, note="", channel=CheckIn.Channel.PAGE, now=now
+        plan=plan,
+        pin=pin,
+        place=place,
+        note="",
+        channel=CheckIn.Channel.PAGE,
+        now=now,
+        address_refused=blocked,
     )
-    if not answer.accepted:
-        _address_failed(address, now)
+    if not answer.accepted and counted:
+        _address_failed(address, plan.pk, now)
     return answer
 
 
@@ -212,16 +270,42 @@ REPLAY_WINDOW = timedelta(seconds=signed.TOLERANCE_SECONDS)
 BRIDGE_SECRET_BYTES = 32
 
 
-def _bridge_plan(public_id: object) -> Plan | None:
-    try:
-        wanted = uuid.UUID(str(public_id))
-    except ValueError:
-        return None
+# A check-in body is a few hundred bytes: anything larger is refused unread.
+BRIDGE_BODY_MAX = 8 * 1024
+_NO_PLAN = uuid.UUID(int=0)
+_DUMMY_SECRET: dict[str, str] = {}
+
+
+def _bridge_plan(data: object) -> Plan | None:
+    # The same query whatever the body held: an unknown plan costs what a known one does.
+    wanted = _NO_PLAN
+    if isinstance(data, dict):
+        with contextlib.suppress(ValueError):
+            wanted = uuid.UUID(str(data.get("plan")))
     return (
         Plan.objects.select_related("at_risk")
         .filter(public_id=wanted, at_risk__ended_at__isnull=True)
         .first()
     )
+
+
+def _dummy_secret() -> str:
+    """A sealed secret opened for a plan that is not there: the same decryption a
+    known plan's secret costs (made once per active key)."""
+    ring = keyring()
+    aad = binding("protection.plan.webhook_secret", _NO_PLAN)
+    token = _DUMMY_SECRET.get(ring.active)
+    if token is None:
+        token = _DUMMY_SECRET[ring.active] = crypto.encrypt(ring, "\x00no plan", aad)
+    return crypto.decrypt(ring, token, aad)
+
+
+def _parsed(body: bytes) -> object:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # Not JSON, or nested deeper than the parser goes: refused like any unsigned body.
+        return None
 
 
 def webhook_check_in(
@@ -231,15 +315,15 @@ def webhook_check_in(
     protocol"): a JSON body naming the plan and carrying the PIN the person typed,
     signed with the plan's webhook secret. Raises BridgeRefused for anything that
     is not provably fresh and from the holder of the secret, the same whether the
-    plan exists or not; BridgeBadRequest for a signed body that is not a check-in."""
+    plan exists or not (in answer and in time: the same query, one decryption and
+    one signature check either way); BridgeBadRequest for a signed body that is not
+    a check-in."""
     now = now or timezone.now()
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        data = None
-    plan = _bridge_plan(data.get("plan")) if isinstance(data, dict) else None
-    # A secret for a plan that is not there, so an unknown plan costs what a known one does.
-    secret = plan.webhook_secret if plan is not None else ""
+    if len(body) > BRIDGE_BODY_MAX:
+        raise BridgeRefused
+    data = _parsed(body)
+    plan = _bridge_plan(data)
+    secret = plan.webhook_secret if plan is not None else _dummy_secret()
     good = signed.verify(
         secret=secret or "\x00no plan",
         timestamp=timestamp,

@@ -149,8 +149,10 @@ def check_in_page(request: HttpRequest, token: str) -> HttpResponse:
         address=login_client(request),
     )
     if not answer.accepted:
-        return _page(request, plan, refused=True, place=form.cleaned_data["place"])
-    response = _page(request, plan, done_at=answer.at)
+        response = _page(request, plan, refused=True, place=form.cleaned_data["place"])
+    else:
+        response = _page(request, plan, done_at=answer.at)
+    # A duress PIN refused by the lock or the address limit is escalated too.
     _hand_off(response, answer)
     return response
 
@@ -166,13 +168,28 @@ def _json(data: dict, status: int = 200) -> AfterResponse:
     return response
 
 
+def _bridge_body(request: HttpRequest) -> bytes:
+    """The body, if it is small enough to be a check-in (checkin.BRIDGE_BODY_MAX):
+    a larger one is refused before it is read, as an unsigned one is."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise checkin.BridgeRefused from None
+    if length > checkin.BRIDGE_BODY_MAX:
+        raise checkin.BridgeRefused
+    body = request.read(checkin.BRIDGE_BODY_MAX + 1)
+    if len(body) > checkin.BRIDGE_BODY_MAX:
+        raise checkin.BridgeRefused
+    return body
+
+
 @login_not_required
 @csrf_exempt  # a server-to-server call, authenticated by its signature
 @require_POST
 def check_in_bridge(request: HttpRequest) -> HttpResponse:
     try:
         answer = checkin.webhook_check_in(
-            body=request.body,
+            body=_bridge_body(request),
             timestamp=request.headers.get("X-Habeas-Timestamp", ""),
             signature=request.headers.get("X-Habeas-Signature", ""),
         )
@@ -184,8 +201,9 @@ def check_in_bridge(request: HttpRequest) -> HttpResponse:
     except checkin.BridgeBadRequest as exc:
         return _json({"ok": False, "error": str(exc)}, status=400)
     if not answer.accepted:
-        return _json({"ok": False, "message": str(REFUSED)})
-    response = _json({"ok": True, "at": answer.at.isoformat(timespec="seconds")})
+        response = _json({"ok": False, "message": str(REFUSED)})
+    else:
+        response = _json({"ok": True, "at": answer.at.isoformat(timespec="seconds")})
     _hand_off(response, answer)
     return response
 

@@ -136,6 +136,24 @@ TEAM_REASONS = {
         )
         % {"code": code, "at": at},
     ),
+    "pin_right_refused": lambda code, at: (
+        _("[Habeas] %(code)s may be trying to check in") % {"code": code},
+        _(
+            "The right PIN of %(code)s was typed at %(at)s but refused, because their "
+            "check-in link was locked after wrong PINs or their address had too many. "
+            "They may be trying to check in: try to reach them on another channel."
+        )
+        % {"code": code, "at": at},
+    ),
+    "pin_address_limit": lambda code, at: (
+        _("[Habeas] Answers of %(code)s are being refused") % {"code": code},
+        _(
+            "At %(at)s the check-in of %(code)s started refusing every answer from one "
+            "address, after too many wrong PINs from it. If they check in from there, "
+            "they cannot: try to reach them on another channel."
+        )
+        % {"code": code, "at": at},
+    ),
 }
 
 
