@@ -13,7 +13,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from habeas.lib import crypto
-from habeas.protection import checkin
 from habeas.protection.models import CheckIn
 from tests.support.checkin import bridge_body, bridge_post, enrolled
 
@@ -32,13 +31,14 @@ def _refusal(client: Client):
 @pytest.mark.parametrize(
     "body",
     [
-        b"[" * 200_000 + b"]" * 200_000,  # RecursionError in json
-        b'{"a":' * 5_000 + b"1" + b"}" * 5_000,
+        b"[" * 200_000 + b"]" * 200_000,  # over the cap, and too deep
+        b"[" * 4_000 + b"]" * 4_000,  # under the cap, deeper than the parser goes
+        b'{"a":' * 1_300 + b"1" + b"}" * 1_300,
         b"\xff\xfe",
         b"1e999999",
         b'{"plan": "x", "pin": "' + b"1" * 9_000 + b'"}',  # over the size cap
     ],
-    ids=["nested-lists", "nested-objects", "not-utf8", "huge-number", "too-large"],
+    ids=["nested-huge", "nested-lists", "nested-objects", "not-utf8", "huge-number", "too-large"],
 )
 def test_a_hostile_body_gets_the_ordinary_refusal(db, heron, body):
     client = Client(raise_request_exception=False)
@@ -51,7 +51,7 @@ def test_a_hostile_body_gets_the_ordinary_refusal(db, heron, body):
 
 
 def test_a_signed_body_over_the_cap_is_refused_unread(db, heron):
-    body = bridge_body(heron.plan, place="x" * (checkin.BRIDGE_BODY_MAX + 1))
+    body = bridge_body(heron.plan, place="x" * 8_200)  # the documented cap is 8 KB
     response = bridge_post(Client(), body)
     assert response.status_code == 403
     assert not CheckIn.objects.exists()
