@@ -113,13 +113,13 @@ def test_the_link_and_pins_are_shown_once_and_kept_nowhere(client, alice, caplog
     assert issued.token not in again.content.decode() and "48260391" not in again.content.decode()
 
 
-def test_pins_must_differ_and_be_4_to_8_digits(client, alice):
+def test_pins_must_differ_and_be_6_to_8_digits(client, alice):
     at_risk = enrolled(alice, plan=False)
     client.force_login(alice)
     url = reverse("protection:plan_edit", args=[at_risk.public_id])
-    same = client.post(url, {**PLAN, "pin": "1234", "duress_pin": "1234"})
+    same = client.post(url, {**PLAN, "pin": "123456", "duress_pin": "123456"})
     assert same.status_code == 400 and "duress_pin" in same.context["forms"][0].errors
-    short = client.post(url, {**PLAN, "pin": "123", "duress_pin": "123456789"})
+    short = client.post(url, {**PLAN, "pin": "12345", "duress_pin": "123456789"})
     assert short.status_code == 400
     assert {"pin", "duress_pin"} <= set(short.context["forms"][0].errors)
     assert 'value="Europe/Istanbul" selected' in short.content.decode()

@@ -317,7 +317,7 @@ class PlanForm(forms.Form):
         label=_("PIN"),
         max_length=20,
         required=False,
-        help_text=_("4 to 8 digits, chosen with the person. Leave both empty to have them made."),
+        help_text=_("6 to 8 digits, chosen with the person. Leave both empty to have them made."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     duress_pin = forms.CharField(

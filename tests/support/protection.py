@@ -72,8 +72,8 @@ def enrolled(
             every_hours=24,
             time_zone="Europe/Istanbul",
             grace_minutes=60,
-            pin="2468",
-            duress_pin="1357",
+            pin="246802",
+            duress_pin="135702",
         )
     return at_risk
 
