@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
+from habeas.core.commands import Command as BaseCommand
 from habeas.lib.crypto import KeyRingError, read_key_file
 
 LOCK_NAME = "running.lock"
@@ -32,7 +34,9 @@ def _open_lock() -> int:
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        raise CommandError(f"Cannot open {path}: {exc.strerror}.") from None
+        raise CommandError(
+            _("Cannot open %(path)s: %(why)s.") % {"path": path, "why": exc.strerror}
+        ) from None
 
 
 @contextlib.contextmanager
@@ -45,8 +49,11 @@ def running(command: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
             raise CommandError(
-                f"A key rotation is running on {settings.DATA_DIR}: start `{command}` "
-                "again when it has finished."
+                _(
+                    "A key rotation is running on %(dir)s: start `%(command)s` "
+                    "again when it has finished."
+                )
+                % {"dir": settings.DATA_DIR, "command": command}
             ) from None
         yield
     finally:
@@ -93,12 +100,18 @@ def refuse_while_running(action: str) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise CommandError(
-                    f"A key rotation is running on {settings.DATA_DIR}: wait for it to "
-                    f"finish before you {action}."
+                    _(
+                        "A key rotation is running on %(dir)s: wait for it to "
+                        "finish before you %(action)s."
+                    )
+                    % {"dir": settings.DATA_DIR, "action": action}
                 ) from None
             raise CommandError(
-                f"Habeas is running on {settings.DATA_DIR} (`habeas serve` or `habeas "
-                f"watch`): stop it before you {action}, and start it again afterwards."
+                _(
+                    "Habeas is running on %(dir)s (`habeas serve` or `habeas "
+                    "watch`): stop it before you %(action)s, and start it again afterwards."
+                )
+                % {"dir": settings.DATA_DIR, "action": action}
             ) from None
         yield
     finally:

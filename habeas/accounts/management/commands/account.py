@@ -4,22 +4,29 @@ can log in (the first administrator; the only one lost their phone and codes).""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.accounts import services
 from habeas.accounts.models import User
+from habeas.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Create an account, or reset an account's two-factor login, from the server."
+    help = gettext_lazy(
+        "Create an account, or reset an account's two-factor login, from the server."
+    )
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="create an account with a generated password")
+        create = sub.add_parser(
+            "create", help=gettext_lazy("create an account with a generated password")
+        )
         create.add_argument("username")
         create.add_argument("--role", choices=User.Role.values, default=User.Role.STAFF)
         reset = sub.add_parser(
-            "reset-2fa", help="remove an account's authenticator and backup codes"
+            "reset-2fa", help=gettext_lazy("remove an account's authenticator and backup codes")
         )
         reset.add_argument("username")
 
@@ -36,18 +43,26 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"There is already an account {username!r}.")
+            raise CommandError(
+                _("There is already an account %(username)r.") % {"username": username}
+            )
         user, password = services.user_create(username=username, role=role, by=None)
-        self.stdout.write(f"Created {user.username} ({user.get_role_display()}).")
-        self.stdout.write(f"Initial password, shown only now: {password}")
+        self.stdout.write(
+            _("Created %(username)s (%(role)s).")
+            % {"username": user.username, "role": user.get_role_display()}
+        )
+        self.stdout.write(
+            _("Initial password, shown only now: %(password)s") % {"password": password}
+        )
         if role == User.Role.ADMINISTRATOR:
-            self.stdout.write("They set up two-factor login at their first login.")
+            self.stdout.write(_("They set up two-factor login at their first login."))
 
     def _reset(self, username: str) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"There is no account {username!r}.")
+            raise CommandError(_("There is no account %(username)r.") % {"username": username})
         services.two_factor_reset(user=user, by=None)
         self.stdout.write(
-            f"Two-factor login of {user.username} is reset and their sessions have ended."
+            _("Two-factor login of %(username)s is reset and their sessions have ended.")
+            % {"username": user.username}
         )

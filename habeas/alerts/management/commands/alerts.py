@@ -9,22 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy, ngettext
 
 from habeas.alerts import services
 from habeas.alerts.models import Delivery
+from habeas.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Alerts maintenance: `resend-failed` sends every failed notification again."
+    help = gettext_lazy(
+        "Alerts maintenance: `resend-failed` sends every failed notification again."
+    )
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        actions.add_parser("resend-failed", help="Send every failed notification again.")
+        actions.add_parser(
+            "resend-failed", help=gettext_lazy("Send every failed notification again.")
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         count = services.deliveries_resend(deliveries=Delivery.objects.all(), by=None)
         self.stdout.write(
-            f"{count} failed notification{'s' if count != 1 else ''} queued to be sent again"
-            " (the watcher sends them on its next pass)."
+            ngettext(
+                "%(count)d failed notification queued to be sent again"
+                " (the watcher sends them on its next pass).",
+                "%(count)d failed notifications queued to be sent again"
+                " (the watcher sends them on its next pass).",
+                count,
+            )
+            % {"count": count}
         )

@@ -17,6 +17,8 @@ import time
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from habeas.alerts import delivery, detection, watcher
 from habeas.core.running import RunningCommand
@@ -28,19 +30,25 @@ STOP_GRACE_SECONDS = 2.0
 
 
 class Command(RunningCommand):
-    help = "Raise due alerts and deliver notifications (a long-running loop; --once for one pass)."
+    help = gettext_lazy(
+        "Raise due alerts and deliver notifications (a long-running loop; --once for one pass)."
+    )
     running_as = "habeas watch"  # no key rotation under a running watcher
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--once", action="store_true", help="Run one pass and exit.")
+        parser.add_argument(
+            "--once", action="store_true", help=gettext_lazy("Run one pass and exit.")
+        )
         parser.add_argument(
             "--interval",
             type=float,
             default=None,
-            help="Seconds between passes (HABEAS_WATCH_INTERVAL, default 30).",
+            help=gettext_lazy("Seconds between passes (HABEAS_WATCH_INTERVAL, default 30)."),
         )
         parser.add_argument(
-            "--rebuild", action="store_true", help="Recompute every case's deadlines first."
+            "--rebuild",
+            action="store_true",
+            help=gettext_lazy("Recompute every case's deadlines first."),
         )
 
     def handle(self, *args, **options) -> None:
@@ -56,14 +64,27 @@ class Command(RunningCommand):
         if options["rebuild"]:
             count = detection.rebuild_all(stop=lambda: bool(stopping))
             if stopping:
-                self.stdout.write(f"Stopped after recomputing {count} cases; run it again.")
+                self.stdout.write(
+                    ngettext(
+                        "Stopped after recomputing %(count)d case; run it again.",
+                        "Stopped after recomputing %(count)d cases; run it again.",
+                        count,
+                    )
+                    % {"count": count}
+                )
                 return
-            self.stdout.write(f"Recomputed {count} cases.")
+            self.stdout.write(
+                ngettext("Recomputed %(count)d case.", "Recomputed %(count)d cases.", count)
+                % {"count": count}
+            )
         if options["once"]:
             summary = watcher.watch_pass()
             self.stdout.write(json.dumps(summary))
             return
-        self.stdout.write(f"Watching every {interval:g} s (worker {watcher.worker_name()}).")
+        self.stdout.write(
+            _("Watching every %(interval)s s (worker %(worker)s).")
+            % {"interval": f"{interval:g}", "worker": watcher.worker_name()}
+        )
         self.stdout.flush()
         outbox = delivery.Outbox(watcher.worker_name(), probe_at_start=True)
         failures = 0
@@ -90,4 +111,4 @@ class Command(RunningCommand):
             outbox.close(wait=STOP_GRACE_SECONDS)
         except Exception:  # the database is away: the claims are taken over after the lease
             log.exception("watch: could not record the sends in flight")
-        self.stdout.write("Watcher stopped.")
+        self.stdout.write(_("Watcher stopped."))

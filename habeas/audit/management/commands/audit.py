@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.audit.seal import start_recorded
 from habeas.audit.services import (
@@ -16,47 +18,65 @@ from habeas.audit.services import (
     audit_sealed_from,
     audit_verify,
 )
+from habeas.core.commands import Command as BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Verify the audit log, or print its signed head to keep elsewhere."
+    help = gettext_lazy("Verify the audit log, or print its signed head to keep elsewhere.")
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="Check every entry; exit 1 naming the first broken one.")
+        sub.add_parser(
+            "verify", help=gettext_lazy("Check every entry; exit 1 naming the first broken one.")
+        )
         head = sub.add_parser(
-            "head", help="Print the signed head (entries, last id, hash, time, MAC) as JSON."
+            "head",
+            help=gettext_lazy("Print the signed head (entries, last id, hash, time, MAC) as JSON."),
         )
         head.add_argument(
             "--expect",
             metavar="HEAD",
-            help="A head printed earlier (its JSON, or a file holding it): fail unless the "
-            "log still runs through it.",
+            help=gettext_lazy(
+                "A head printed earlier (its JSON, or a file holding it): fail unless the "
+                "log still runs through it."
+            ),
         )
 
     def handle(self, *args, **options) -> None:
         try:
             if options["action"] == "verify":
-                self.stdout.write(f"Audit log intact: {audit_verify()} entries.")
+                self.stdout.write(
+                    _("Audit log intact: %(count)s entries.") % {"count": audit_verify()}
+                )
                 if (sealed_from := audit_sealed_from()) > 1:
                     self.stdout.write(
-                        f"Entries #1 to #{sealed_from - 1} were written before the log was "
-                        "sealed: they carry no MAC, and are fixed by the hash chain that "
-                        f"entry #{sealed_from} extends."
+                        _(
+                            "Entries #1 to #%(last)s were written before the log was "
+                            "sealed: they carry no MAC, and are fixed by the hash chain that "
+                            "entry #%(first)s extends."
+                        )
+                        % {"last": sealed_from - 1, "first": sealed_from}
                     )
                 if start_recorded() is None:
                     self.stdout.write(
-                        "The key ring does not record where the seal starts: add "
-                        f'"audit_sealed_from": {sealed_from} to it (HABEAS_KEYS), so that a '
-                        "seal stripped from the database cannot be applied anew."
+                        _(
+                            "The key ring does not record where the seal starts: add "
+                            '"audit_sealed_from": %(first)s to it (HABEAS_KEYS), so that a '
+                            "seal stripped from the database cannot be applied anew."
+                        )
+                        % {"first": sealed_from}
                     )
                 return
             if options.get("expect"):
                 audit_head_check(_read_head(options["expect"]))
         except ChainBroken as broken:
-            raise CommandError(f"The audit log is broken at {broken}.") from None
+            raise CommandError(
+                _("The audit log is broken at %(entry)s.") % {"entry": broken}
+            ) from None
         except HeadRefused as refused:
-            raise CommandError(f"The audit log does not match that head: {refused}.") from None
+            raise CommandError(
+                _("The audit log does not match that head: %(why)s.") % {"why": refused}
+            ) from None
         self.stdout.write(json.dumps(audit_head_signed()))
 
 
@@ -67,13 +87,15 @@ def _read_head(text: str) -> dict:
             text = Path(text).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError, ValueError):
             raise CommandError(
-                "--expect takes a head printed by `habeas audit head` (its JSON, or a "
-                "file holding it)."
+                _(
+                    "--expect takes a head printed by `habeas audit head` (its JSON, or a "
+                    "file holding it)."
+                )
             ) from None
     try:
         head = json.loads(text)
     except ValueError:
         head = None
     if not isinstance(head, dict):
-        raise CommandError("That head is not JSON printed by `habeas audit head`.")
+        raise CommandError(_("That head is not JSON printed by `habeas audit head`."))
     return head

@@ -6,21 +6,23 @@ import secrets
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.accounts.models import User
+from habeas.core.commands import Command as BaseCommand
 from habeas.demo import cases as demo
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo cases (once) and print the demo login."
+    help = gettext_lazy("Load the fictional demo cases (once) and print the demo login.")
 
     def handle(self, *args, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         password = settings.HABEAS_DEMO_PASSWORD or secrets.token_urlsafe(12)
         with transaction.atomic():
-            user, _ = User.objects.get_or_create(
+            user, _created = User.objects.get_or_create(
                 username=demo.DEMO_USERNAME, defaults={"role": User.Role.STAFF}
             )
             user.set_password(password)
@@ -29,7 +31,8 @@ class Command(BaseCommand):
             if not loaded:
                 demo.load(user=user)
         port = settings.HABEAS_PORT
-        self.stdout.write("Demo data " + ("already loaded." if loaded else "loaded."))
+        self.stdout.write(_("Demo data already loaded.") if loaded else _("Demo data loaded."))
         self.stdout.write(
-            f"Log in at http://127.0.0.1:{port}/ as user 'demo', password: {password}"
+            _("Log in at %(url)s as user 'demo', password: %(password)s")
+            % {"url": f"http://127.0.0.1:{port}/", "password": password}
         )

@@ -12,24 +12,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from habeas.core.commands import Command as BaseCommand
 from habeas.evidence.models import EvidenceItem
 from habeas.evidence.services import evidence_rebuild_working, evidence_verify
 
+# evidence_rebuild_working's outcomes, as the summary counts them.
+OUTCOMES = {
+    "rebuilt": gettext_lazy("%(count)s rebuilt"),
+    "unchanged": gettext_lazy("%(count)s unchanged"),
+    "withdrawn": gettext_lazy("%(count)s withdrawn"),
+    "damaged": gettext_lazy("%(count)s damaged"),
+}
+
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Evidence store maintenance: `verify` re-checks every stored hash; "
         "`rebuild-working` makes the working copies again."
     )
 
     def add_arguments(self, parser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        actions.add_parser("verify", help="Re-check every stored evidence file's hashes.")
+        actions.add_parser(
+            "verify", help=gettext_lazy("Re-check every stored evidence file's hashes.")
+        )
         actions.add_parser(
             "rebuild-working",
-            help="Make every image's and PDF's working copy again from its original.",
+            help=gettext_lazy("Make every image's and PDF's working copy again from its original."),
         )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -46,8 +59,22 @@ class Command(BaseCommand):
         for line in changed:
             self.stderr.write(f"CHANGED {line}")
         if changed:
-            raise CommandError(f"{len(changed)} of {count} evidence items changed or missing.")
-        self.stdout.write(f"{count} evidence items checked: all intact.")
+            raise CommandError(
+                ngettext(
+                    "%(changed)d of %(count)d evidence item changed or missing.",
+                    "%(changed)d of %(count)d evidence items changed or missing.",
+                    count,
+                )
+                % {"changed": len(changed), "count": count}
+            )
+        self.stdout.write(
+            ngettext(
+                "%(count)d evidence item checked: all intact.",
+                "%(count)d evidence items checked: all intact.",
+                count,
+            )
+            % {"count": count}
+        )
 
     def rebuild_working(self) -> None:
         done: dict[str, int] = {}
@@ -65,7 +92,11 @@ class Command(BaseCommand):
                 )
         for line in damaged:
             self.stderr.write(f"CHANGED {line}")
-        summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(done.items()))
+        summary = ", ".join(
+            OUTCOMES.get(outcome, "%(count)s " + outcome) % {"count": count}
+            for outcome, count in sorted(done.items())
+        )
+        line = _("Working copies: %(summary)s.") % {"summary": summary or _("none")}
         if damaged:
-            raise CommandError(f"Working copies: {summary or 'none'}.")
-        self.stdout.write(f"Working copies: {summary or 'none'}.")
+            raise CommandError(line)
+        self.stdout.write(line)

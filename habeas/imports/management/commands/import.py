@@ -18,9 +18,12 @@ import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.accounts.models import User
+from habeas.core.commands import Command as BaseCommand
 from habeas.imports import kept, selectors, services
 from habeas.imports.columns import suggest_mapping
 from habeas.imports.plan import Action, ImportPlan, PlanRow
@@ -32,29 +35,40 @@ def _one_line(error: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "Import a spreadsheet of cases (CSV, XLSX, ODS): a dry run, or the import itself."
+    help = gettext_lazy(
+        "Import a spreadsheet of cases (CSV, XLSX, ODS): a dry run, or the import itself."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
-        cases = sub.add_parser("cases", help="Import cases, one per row.")
+        cases = sub.add_parser("cases", help=gettext_lazy("Import cases, one per row."))
         cases.add_argument("file", type=Path)
-        cases.add_argument("--as", dest="username", required=True, help="who imports")
-        cases.add_argument("--mapping", default="", help="a saved mapping's name")
-        cases.add_argument("--dry-run", action="store_true", help="report, write nothing")
+        cases.add_argument("--as", dest="username", required=True, help=gettext_lazy("who imports"))
+        cases.add_argument("--mapping", default="", help=gettext_lazy("a saved mapping's name"))
+        cases.add_argument(
+            "--dry-run", action="store_true", help=gettext_lazy("report, write nothing")
+        )
         cases.add_argument("--valid-rows-only", action="store_true")
         cases.add_argument("--duplicates", choices=["skip", "new"], default="skip")
 
     def handle(self, *args, **options) -> None:
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
-            raise CommandError(f"No active user {options['username']!r}.")
+            raise CommandError(
+                _("No active user %(username)r.") % {"username": options["username"]}
+            )
         if not user.may_write:
-            raise CommandError(f"{user.username} is a viewer: a viewer cannot import cases.")
+            raise CommandError(
+                _("%(username)s is a viewer: a viewer cannot import cases.")
+                % {"username": user.username}
+            )
         path: Path = options["file"]
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+            raise CommandError(
+                _("Cannot read %(path)s: %(why)s.") % {"path": path, "why": exc.strerror or exc}
+            ) from None
         try:
             table = read_table(data, path.name)
         except ReadError as exc:
@@ -62,7 +76,7 @@ class Command(BaseCommand):
         if options["mapping"]:
             saved = selectors.mapping_by_name(options["mapping"])
             if saved is None:
-                raise CommandError(f"No saved mapping {options['mapping']!r}.")
+                raise CommandError(_("No saved mapping %(name)r.") % {"name": options["mapping"]})
             mapping = selectors.mapping_apply(saved, table.headers)
         else:
             mapping = suggest_mapping(list(table.headers))
@@ -88,7 +102,7 @@ class Command(BaseCommand):
         if plan.problems:
             raise CommandError(f"{path.name}: {' '.join(plan.problems)}")
         for warning in plan.warnings:
-            self.stdout.write(f"warning: {warning}")
+            self.stdout.write(_("warning: %(warning)s") % {"warning": warning})
         self._report(plan, dry_run=options["dry_run"], duplicates=options["duplicates"])
         if options["dry_run"]:
             services.import_dry_run_record(
@@ -96,9 +110,18 @@ class Command(BaseCommand):
             )
             counts = plan.counts
             self.stdout.write(
-                f"Dry run: {len(plan.rows)} rows: {counts[Action.CREATE]} to create, "
-                f"{counts[Action.DUPLICATE]} possible duplicates, "
-                f"{counts[Action.ALREADY]} already imported, {counts[Action.REFUSED]} refused."
+                _(
+                    "Dry run: %(rows)d rows: %(create)d to create, "
+                    "%(duplicate)d possible duplicates, "
+                    "%(already)d already imported, %(refused)d refused."
+                )
+                % {
+                    "rows": len(plan.rows),
+                    "create": counts[Action.CREATE],
+                    "duplicate": counts[Action.DUPLICATE],
+                    "already": counts[Action.ALREADY],
+                    "refused": counts[Action.REFUSED],
+                }
             )
             return
         decisions = {}
@@ -117,33 +140,55 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(f"{path.name}: {_one_line(error)}") from None
         self.stdout.write(
-            f"Imported {path.name}: {batch.created} new cases, {batch.linked} for people "
-            f"already recorded, {batch.skipped} skipped, {batch.already} already imported, "
-            f"{batch.refused} refused (import {batch.public_id})."
+            _(
+                "Imported %(file)s: %(created)d new cases, %(linked)d for people "
+                "already recorded, %(skipped)d skipped, %(already)d already imported, "
+                "%(refused)d refused (import %(id)s)."
+            )
+            % {
+                "file": path.name,
+                "created": batch.created,
+                "linked": batch.linked,
+                "skipped": batch.skipped,
+                "already": batch.already,
+                "refused": batch.refused,
+                "id": batch.public_id,
+            }
         )
 
     def _report(self, plan: ImportPlan, *, dry_run: bool, duplicates: str) -> None:
         for row in plan.rows:
-            self.stdout.write(f"row {row.number}: {self._row_line(row, duplicates)}")
+            self.stdout.write(
+                _("row %(number)s: %(line)s")
+                % {"number": row.number, "line": self._row_line(row, duplicates)}
+            )
 
     @staticmethod
     def _row_line(row: PlanRow, duplicates: str) -> str:
         reference = row.values.get("case", {}).get("reference", "") if row.values else ""
         if row.action == Action.REFUSED:
-            return "refused: " + "; ".join(
-                f"{header}: {message}" if header else message for header, message in row.problems
-            )
+            return _("refused: %(problems)s") % {
+                "problems": "; ".join(
+                    f"{header}: {message}" if header else message
+                    for header, message in row.problems
+                )
+            }
         if row.action == Action.ALREADY:
-            return f"nothing to do: {row.already}"
+            return _("nothing to do: %(why)s") % {"why": row.already}
         if row.action == Action.DUPLICATE:
             seen = "; ".join(
-                f"row {c.row} of this file ({c.name}; {', '.join(c.reasons)})"
+                _("row %(number)s of this file (%(name)s; %(reasons)s)")
+                % {"number": c.row, "name": c.name, "reasons": ", ".join(c.reasons)}
                 if c.row
                 else f"{c.name} ({c.public_id}; {', '.join(c.reasons)})"
                 for c in row.candidates
             )
-            then = "created anyway" if duplicates == "new" else "skipped"
+            then = _("created anyway") if duplicates == "new" else _("skipped")
             if row.changed:
-                return f"{reference}: {row.changed} {then.capitalize()}."
-            return f"{reference}: possible duplicate of {seen}: {then}"
-        return f"{reference}: new case"
+                return f"{reference}: {row.changed} {then[:1].upper()}{then[1:]}."
+            return _("%(reference)s: possible duplicate of %(seen)s: %(then)s") % {
+                "reference": reference,
+                "seen": seen,
+                "then": then,
+            }
+        return _("%(reference)s: new case") % {"reference": reference}

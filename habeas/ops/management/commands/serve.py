@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from habeas.core.running import RunningCommand
 
@@ -52,16 +54,25 @@ def wait_for_port(host: str, port: int, *, within: float, say) -> None:
                 probe.bind((host, port))
             except OSError as exc:
                 if exc.errno != errno.EADDRINUSE:
-                    raise CommandError(f"Cannot listen on {host}:{port}: {exc.strerror}.") from None
+                    raise CommandError(
+                        _("Cannot listen on %(host)s:%(port)s: %(why)s.")
+                        % {"host": host, "port": port, "why": exc.strerror}
+                    ) from None
             else:
                 return
         if time.monotonic() > deadline:
             raise CommandError(
-                f"Port {port} on {host} is in use by another program: stop it, or choose "
-                "another port (HABEAS_PORT or --port)."
+                _(
+                    "Port %(port)s on %(host)s is in use by another program: stop it, or "
+                    "choose another port (HABEAS_PORT or --port)."
+                )
+                % {"port": port, "host": host}
             )
         if not told:
-            say(f"Port {port} is in use; waiting up to {within:g} s for it to be free.")
+            say(
+                _("Port %(port)s is in use; waiting up to %(within)s s for it to be free.")
+                % {"port": port, "within": f"{within:g}"}
+            )
             told = True
         time.sleep(0.2)
 
@@ -102,14 +113,24 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
 
 
 class Command(RunningCommand):
-    help = "Create the data directory, migrate the database and serve Habeas (gunicorn)."
+    help = gettext_lazy(
+        "Create the data directory, migrate the database and serve Habeas (gunicorn)."
+    )
     running_as = "habeas serve"  # holds the lock until the server stops: no key rotation
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--host", default=None, help="Address to listen on (HABEAS_HOST).")
-        parser.add_argument("--port", type=int, default=None, help="Port (HABEAS_PORT).")
-        parser.add_argument("--workers", type=int, default=None, help="Processes (HABEAS_WORKERS).")
-        parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations.")
+        parser.add_argument(
+            "--host", default=None, help=gettext_lazy("Address to listen on (HABEAS_HOST).")
+        )
+        parser.add_argument(
+            "--port", type=int, default=None, help=gettext_lazy("Port (HABEAS_PORT).")
+        )
+        parser.add_argument(
+            "--workers", type=int, default=None, help=gettext_lazy("Processes (HABEAS_WORKERS).")
+        )
+        parser.add_argument(
+            "--no-migrate", action="store_true", help=gettext_lazy("Do not apply migrations.")
+        )
 
     def handle(self, *args, **options) -> None:
         host = options["host"] or settings.HABEAS_HOST
@@ -117,7 +138,9 @@ class Command(RunningCommand):
         workers = options["workers"] or settings.HABEAS_WORKERS
         threads = settings.HABEAS_THREADS
         if not 0 < port < 65536:
-            raise CommandError(f"HABEAS_PORT must be between 1 and 65535 (got {port}).")
+            raise CommandError(
+                _("HABEAS_PORT must be between 1 and 65535 (got %(port)s).") % {"port": port}
+            )
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         else:
@@ -131,8 +154,11 @@ class Command(RunningCommand):
         # Forked workers must not share the parent's database connection.
         connections.close_all()
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104
-        self.stdout.write(f"Habeas is at http://{shown}:{port}/  (data: {settings.DATA_DIR})")
-        self.stdout.write("Stop it with Ctrl+C.")
+        self.stdout.write(
+            _("Habeas is at %(url)s  (data: %(dir)s)")
+            % {"url": f"http://{shown}:{port}/", "dir": settings.DATA_DIR}
+        )
+        self.stdout.write(_("Stop it with Ctrl+C."))
         self.stdout.flush()
         os.environ.setdefault("SERVER_SOFTWARE", "gunicorn")
         run_gunicorn(host=host, port=port, workers=workers, threads=threads)

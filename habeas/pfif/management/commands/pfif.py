@@ -6,11 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from habeas.accounts.models import User
+from habeas.core.commands import Command as BaseCommand
 from habeas.pfif import feed, selectors, services
 from habeas.pfif.document import DocumentError, too_large
 
@@ -18,35 +20,47 @@ from habeas.pfif.document import DocumentError, too_large
 def _user(username: str) -> User:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"There is no active account {username!r}.")
+        raise CommandError(_("There is no active account %(username)r.") % {"username": username})
     return user
 
 
 class Command(BaseCommand):
-    help = "Export people and their status history as PFIF 1.4, or import a PFIF 1.4 file."
+    help = gettext_lazy(
+        "Export people and their status history as PFIF 1.4, or import a PFIF 1.4 file."
+    )
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        export = sub.add_parser("export", help="write a PFIF 1.4 document")
+        export = sub.add_parser("export", help=gettext_lazy("write a PFIF 1.4 document"))
         who = export.add_mutually_exclusive_group(required=True)
-        who.add_argument("--as", dest="username", help="the people this account may see")
         who.add_argument(
-            "--public", action="store_true", help="the published profiles only (/public/pfif.xml)"
+            "--as", dest="username", help=gettext_lazy("the people this account may see")
         )
-        export.add_argument("--output", "-o", help="file to write (default: standard output)")
-        imp = sub.add_parser("import", help="import a PFIF 1.4 document")
+        who.add_argument(
+            "--public",
+            action="store_true",
+            help=gettext_lazy("the published profiles only (/public/pfif.xml)"),
+        )
+        export.add_argument(
+            "--output", "-o", help=gettext_lazy("file to write (default: standard output)")
+        )
+        imp = sub.add_parser("import", help=gettext_lazy("import a PFIF 1.4 document"))
         imp.add_argument("file")
-        imp.add_argument("--as", dest="username", required=True, help="who imports (audited)")
+        imp.add_argument(
+            "--as", dest="username", required=True, help=gettext_lazy("who imports (audited)")
+        )
         imp.add_argument(
             "--country",
             required=True,
-            help="country concerned of the cases it opens (ISO code, e.g. BY)",
+            help=gettext_lazy("country concerned of the cases it opens (ISO code, e.g. BY)"),
         )
         imp.add_argument(
             "--duplicates",
             choices=[services.Duplicates.SKIP, services.Duplicates.NEW],
             default=services.Duplicates.SKIP,
-            help="a person who looks like someone recorded: skip (default) or import as new",
+            help=gettext_lazy(
+                "a person who looks like someone recorded: skip (default) or import as new"
+            ),
         )
 
     def handle(self, *args, action: str, **options) -> None:
@@ -72,14 +86,21 @@ class Command(BaseCommand):
         user = _user(options["username"])
         country = options["country"].strip().upper()
         if country not in countries:
-            raise CommandError(f"{options['country']!r} is not a country code (e.g. BY, RU, SY).")
+            raise CommandError(
+                _("%(code)r is not a country code (e.g. BY, RU, SY).")
+                % {"code": options["country"]}
+            )
         path = Path(options["file"])
         try:
             if path.stat().st_size > settings.HABEAS_PFIF_MAX_BYTES:
-                raise CommandError(too_large(path.stat().st_size) + "\nNothing was imported.")
+                raise CommandError(
+                    too_large(path.stat().st_size) + "\n" + _("Nothing was imported.")
+                )
             data = path.read_bytes()
         except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+            raise CommandError(
+                _("Cannot read %(path)s: %(why)s.") % {"path": path, "why": error.strerror}
+            ) from None
         try:
             batch = services.pfif_import(
                 data=data,
@@ -89,21 +110,44 @@ class Command(BaseCommand):
                 duplicates=options["duplicates"],
             )
         except DocumentError as error:
-            raise CommandError("\n".join(error.problems) + "\nNothing was imported.") from None
+            raise CommandError("\n".join([*error.problems, _("Nothing was imported.")])) from None
         except ValidationError as error:
-            raise CommandError("\n".join(error.messages) + "\nNothing was imported.") from None
+            raise CommandError("\n".join([*error.messages, _("Nothing was imported.")])) from None
         except PermissionDenied:
-            raise CommandError(f"{user.username} may not import (a viewer).") from None
+            raise CommandError(
+                _("%(username)s may not import (a viewer).") % {"username": user.username}
+            ) from None
         self.stdout.write(
-            f"Imported {path.name} (SHA-256 {batch.sha256}): {batch.persons_created} people "
-            f"and cases, {batch.notes_created} notes as claims; {batch.already_imported} "
-            f"records already imported, {batch.expired_skipped} expired records skipped."
+            _(
+                "Imported %(file)s (SHA-256 %(sha256)s): %(people)s people "
+                "and cases, %(notes)s notes as claims; %(already)s "
+                "records already imported, %(expired)s expired records skipped."
+            )
+            % {
+                "file": path.name,
+                "sha256": batch.sha256,
+                "people": batch.persons_created,
+                "notes": batch.notes_created,
+                "already": batch.already_imported,
+                "expired": batch.expired_skipped,
+            }
         )
         for dup in selectors.duplicates_of(batch=batch, user=user):
-            known = f" = {dup.candidate.display_name}" if dup.candidate else " (not recorded here)"
+            known = (
+                f" = {dup.candidate.display_name}"
+                if dup.candidate
+                else " " + _("(not recorded here)")
+            )
             self.stdout.write(
-                f"Possible duplicate: {dup.case.reference} {dup.person.display_name} "
-                f"and {dup.linked_record_id}{known}. Nothing was merged."
+                _("Possible duplicate: %(reference)s %(name)s and %(record)s%(known)s.")
+                % {
+                    "reference": dup.case.reference,
+                    "name": dup.person.display_name,
+                    "record": dup.linked_record_id,
+                    "known": known,
+                }
+                + " "
+                + _("Nothing was merged.")
             )
         for record in selectors.skipped_of(batch=batch, user=user):
             like = "; ".join(
