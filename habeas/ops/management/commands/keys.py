@@ -96,7 +96,8 @@ class Command(BaseCommand):
                 parts.append(_("unknown key %(count)s") % {"count": counts.unknown})
             if counts.unencrypted:
                 parts.append(_("unencrypted %(count)s") % {"count": counts.unencrypted})
-            self.stdout.write(f"  {label}: {', '.join(parts) or _('empty')}")
+            shown = ", ".join(parts) or _("empty")
+            self.stdout.write(f"  {label}: {shown}")
 
     def rotate(self, *, batch_size: int) -> None:
         path = self._key_file(
