@@ -56,9 +56,7 @@ def test_an_organisation_in_russian_reads_a_commands_error_in_russian():
 
     with pytest.raises(CommandError) as error:
         call_command("organisation", "set")
-    assert str(error.value) == (
-        "Нечего изменять: укажите хотя бы один параметр (см. --help)."
-    )
+    assert str(error.value) == ("Нечего изменять: укажите хотя бы один параметр (см. --help).")
 
 
 @RUSSIAN
@@ -75,9 +73,7 @@ def test_what_scripts_read_stays_as_it_is():
 
 
 def test_the_commands_are_english_by_default():
-    assert "Not saved yet: the name comes from HABEAS_ORGANISATION." in run(
-        "organisation", "show"
-    )
+    assert "Not saved yet: the name comes from HABEAS_ORGANISATION." in run("organisation", "show")
     assert run("evidence", "verify") == "0 evidence items checked: all intact.\n"
     with pytest.raises(CommandError, match=r"^There is no account 'nobody'\.$"):
         call_command("account", "reset-2fa", "nobody")

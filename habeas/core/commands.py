@@ -9,11 +9,14 @@ translated, so it reads the same in every language.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class Command(BaseCommand):
@@ -27,6 +30,8 @@ class Command(BaseCommand):
                 # argparse runs a regular expression over the description: a str.
                 parser.description = str(parser.description)
         return parser
+
+    help: str | _StrPromise = ""  # type: ignore[assignment]  # a lazy one, read at --help
 
     def run_from_argv(self, argv: list[str]) -> None:
         # From the command line: --help and argparse's errors too, before execute().

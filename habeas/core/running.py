@@ -17,7 +17,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 
 from habeas.core.commands import Command as BaseCommand
 from habeas.lib.crypto import KeyRingError, read_key_file
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 LOCK_NAME = "running.lock"
 
@@ -70,6 +73,7 @@ class RunningCommand(BaseCommand):
     ended after this process read its settings wrote a new ring."""
 
     running_as = "habeas"
+    help: str | _StrPromise = ""  # a lazy one, as in habeas.core.commands
 
     def execute(self, *args: Any, **options: Any) -> Any:
         with running(self.running_as):

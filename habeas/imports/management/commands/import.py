@@ -18,7 +18,7 @@ import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         "Import a spreadsheet of cases (CSV, XLSX, ODS): a dry run, or the import itself."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser) -> None:  # help= lazy, which argparse's stubs refuse
         sub = parser.add_subparsers(dest="what", required=True)
         cases = sub.add_parser("cases", help=gettext_lazy("Import cases, one per row."))
         cases.add_argument("file", type=Path)
