@@ -12,6 +12,8 @@ import statistics
 import time
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
 from habeas.protection import checkin_views, ladder
@@ -88,7 +90,13 @@ def test_the_duress_escalation_waits_until_the_answer_is_out(db, alice, frozen):
     assert b"Done" in response.content
     assert CheckIn.objects.get().duress
     assert not Escalation.objects.exists()  # the answer is ready, nothing escalated yet
-    response.close()
+    # As Django's test client does: the request_finished signal would otherwise close
+    # the database connection of the test's own transaction (PostgreSQL).
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        signals.request_finished.connect(close_old_connections)
     assert Escalation.objects.get().cause == Escalation.Cause.DURESS
 
 
