@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from habeas.accounts.models import User
 from habeas.cases import services as cases
@@ -32,6 +34,16 @@ def transactional_db(transactional_db):
     triggers.install(connection)
     yield
     triggers.uninstall(connection)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_settings():
+    # A request leaves its language active in the thread (LocaleMiddleware and the
+    # user's language activate it, nothing resets it): a test that asked in Russian
+    # must not leave the next test's messages in Russian.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -211,6 +211,7 @@ def api_token_refused(
     )
 
 
+@transaction.atomic
 def api_refusals_summarise(*, now: datetime) -> int:
     """One summary entry for each tally whose window is over and that counted more
     than its first refusal; the tallies are forgotten. Deleting first and writing
