@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -18,6 +19,7 @@ from django.utils.http import parse_header_parameters
 from habeas.audit.models import AuditEntry
 from habeas.cases import selectors as case_selectors
 from habeas.cases import services as cases
+from habeas.cases.models import Status
 from habeas.exports import selectors, table
 from habeas.imports.columns import FIELDS, suggest_mapping
 from habeas.lib.partialdate import PartialDate
@@ -74,6 +76,7 @@ def test_the_csv_holds_each_case_in_the_imports_columns(login, alice, alices_cas
         "risk_family_reprisals": "",
         "summary": "Taken at passport control.\nNo news since.",
         "status": "Reported missing",  # the label a reader reads, not the code
+        "status_date": "2021-10-20",
         "priority": "3",
         "tags": "airport; torture",
     }
@@ -276,6 +279,20 @@ def test_the_selector_lists_what_the_page_lists(alice, alices_case):
 
 
 # --- The import's columns -----------------------------------------------------------
+
+
+def test_a_released_persons_row_carries_the_day_it_became_known(login, alice, alices_case):
+    """The import refuses a status other than "reported missing" without its date:
+    the row of a released person must bring that date back with it."""
+    cases.status_assert(
+        case=alices_case,
+        status=Status.RELEASED,
+        asserted_on=date(2022, 3, 4),
+        basis="Family saw him at home",
+        by=alice,
+    )
+    (row,) = _csv(login(alice))
+    assert (row["status"], row["status_date"]) == ("Released", "2022-03-04")
 
 
 def test_every_import_column_is_written_or_left_out_for_a_reason():

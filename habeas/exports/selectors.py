@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from habeas.accounts.models import User
 from habeas.advocacy.selectors import interventions_for_case
 from habeas.cases.access import CaseAccess, cases_listed_for
-from habeas.cases.models import Case, Person, PersonName, Relative
+from habeas.cases.models import Case, Person, PersonName, Relative, StatusAssertion
 from habeas.cases.selectors import CaseFilters, case_list_for_user, case_record
 from habeas.evidence.selectors import evidence_list
 from habeas.lib.partialdate import PartialDate
@@ -316,6 +316,12 @@ def case_list_export(*, user: User, filters: CaseFilters, today: date) -> Iterat
     cases: QuerySet[Case] = case_list_for_user(
         user=user, filters=filters, today=today, cases=visible
     )
+    # The day the current status is known as of (its latest assertion): the import
+    # refuses a status other than "reported missing" without it.
+    status_on = StatusAssertion.objects.filter(
+        case=OuterRef("pk"), status=OuterRef("current_status")
+    ).order_by("-asserted_on", "-created_at", "-id")
+    cases = cases.annotate(current_status_on=Subquery(status_on.values("asserted_on")[:1]))
     return cases.prefetch_related("people__names").iterator(chunk_size=CSV_CHUNK)
 
 

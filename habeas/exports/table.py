@@ -73,6 +73,14 @@ def _status(case: Case) -> str:
         return str(Status(case.current_status).label)
 
 
+def _status_on(case: Case) -> str:
+    # The day the current status is known as of (annotated by
+    # exports.selectors.case_list_export): the import refuses a status other than
+    # "reported missing" without it, so a released person's row comes back.
+    value = getattr(case, "current_status_on", None)
+    return value.isoformat() if value else ""
+
+
 # Import column (habeas/imports/columns.py, FIELDS' keys) → its value for a case.
 CELLS: dict[str, Callable[[Case], str]] = {
     "reference": lambda case: case.reference,
@@ -99,6 +107,7 @@ CELLS: dict[str, Callable[[Case], str]] = {
     "risk_family_reprisals": lambda case: "yes" if case.risk_family_reprisals else "",
     "summary": _text("summary"),
     "status": _status,
+    "status_date": _status_on,
     "priority": lambda case: str(case.priority),
     "tags": lambda case: JOIN.join(sorted(t.name for t in case.tags.all())),
 }
