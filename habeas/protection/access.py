@@ -70,7 +70,9 @@ class AtRiskAccess:
 
     @property
     def is_lead(self) -> bool:
-        return self.can_edit and self.member is not None and self.member.role == "lead"
+        return (
+            self.can_edit and self.member is not None and self.member.role == AtRiskMember.Role.LEAD
+        )
 
     @property
     def may_manage_team(self) -> bool:
