@@ -235,6 +235,33 @@ def test_people_recorded_under_another_spelling_are_offered_as_possible_duplicat
     assert row.candidates[0].cases == ((str(alices_case.public_id), "TM-2021-003"),)
 
 
+def test_a_file_in_many_chunks_reads_each_name_of_the_register_once(
+    alice, alices_case, monkeypatch
+):
+    """A long file is looked up a chunk of rows at a time, and a common name is in every
+    chunk: its namesakes in the register are read once for the file (reading them again
+    for each chunk took minutes at 100,000 rows), and every chunk's rows still find them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(plan_module, "CHUNK", 4)
+
+    def token_reads(rows: int) -> int:
+        names = ["Rustam Isakov", "Isakov Rustam Bekovich", "Guljan Annaeva"]
+        file = [
+            [f"TM-NEW-{i}", names[i % 3], "", "TM", f"{1990 + i % 30}", ""] for i in range(rows)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            plan = _plan(alice, *file)
+        person = str(alices_case.people.get().public_id)
+        for row in plan.rows:
+            expected = [person] if row.number % 3 != 1 else []  # Guljan Annaeva: no one
+            assert [c.public_id for c in row.candidates if not c.row] == expected, row.number
+        return sum("cases_nametoken" in q["sql"] for q in queries.captured_queries)
+
+    assert token_reads(36) == token_reads(4)  # nine chunks read what one chunk read
+
+
 def test_a_person_on_a_case_the_importer_cannot_see_is_never_mentioned(charlie, alices_case):
     plan = _plan(charlie, ["TM-NEW-1", "Rustam Isakov", "", "TM", "20 Oct 2021", ""])
     row = plan.rows[0]

@@ -567,6 +567,7 @@ def import_plan_build(
     id_header = next((headers[i] for i, k in mapping.items() if k == "external_id"), "")
     seen_ids: dict[str, int] = {}
     in_file = _InFile()
+    register = _Register()
     seen_keys: dict[str, int] = {}
     derived = key_derivations()
     seen_refs: dict[str, int] = {}
@@ -627,9 +628,9 @@ def import_plan_build(
                 in_file.match(plan_row)
             batch.append(plan_row)
         if len(batch) >= CHUNK:
-            _lookups(batch, user)
+            _lookups(batch, user, register)
             batch = []
-    _lookups(batch, user)
+    _lookups(batch, user, register)
     in_file.settle(plan.rows)
     _audit_probes(probed, user)
     if left_out:
@@ -699,11 +700,11 @@ def _audit_probes(case_ids: list[int], user: User) -> None:
         )
 
 
-def _lookups(rows: list[PlanRow], user: User) -> None:
+def _lookups(rows: list[PlanRow], user: User, register: _Register) -> None:
     if not rows:
         return
     _already_imported(rows, user)
-    _duplicates([r for r in rows if r.action == Action.CREATE], user)
+    _duplicates([r for r in rows if r.action == Action.CREATE], user, register)
 
 
 def _already_imported(rows: list[PlanRow], user: User) -> None:
@@ -731,12 +732,95 @@ def _words(values: dict[str, Any]) -> list[list[tuple[tuple[str, str], ...]]]:
     return words
 
 
-def _duplicates(rows: list[PlanRow], user: User) -> None:
+class _Register:
+    """What the duplicate check has read of the register while planning one file: each
+    name key's and skeleton's people, and each matched person's line and visible cases.
+    A file is looked up in chunks of rows, and a common surname is in every chunk: read
+    once, not once a chunk (at 100,000 rows and a register of 7,000 namesakes, reading
+    them again took minutes)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, frozenset[int]] = {}
+        self.by_skeleton: dict[str, frozenset[int]] = {}
+        self.word: dict[tuple[tuple[str, str], ...], frozenset[int]] = {}
+        self.people: dict[int, Person] = {}  # matched and visible to the importer
+        self.cases_of: dict[int, list[tuple[str, Any, str]]] = {}
+        self.looked_at: set[int] = set()  # matched people whose visibility was read
+
+    def read_names(self, keys: set[str], skeletons: set[str]) -> None:
+        """Look up the keys and skeletons not read yet: two indexed reads rather than
+        one OR (which SQLite would scan)."""
+        for wanted, known, column in (
+            (keys, self.by_key, "key"),
+            (skeletons, self.by_skeleton, "skeleton"),
+        ):
+            missing = sorted(wanted - known.keys())
+            found: dict[str, set[int]] = defaultdict(set)
+            for chunk in _chunks(missing, CHUNK):
+                tokens = NameToken.objects.filter(**{f"{column}__in": chunk})
+                for person_id, value in tokens.values_list("person_id", column):
+                    found[value].add(person_id)
+            known.update((value, frozenset(found.get(value, ()))) for value in missing)
+
+    def people_of(self, readings: tuple[tuple[str, str], ...]) -> frozenset[int]:
+        """The people with a name token matching any reading of one word."""
+        people = self.word.get(readings)
+        if people is None:
+            found: set[int] = set()
+            for key, skeleton in readings:
+                found |= self.by_key.get(key, frozenset())
+                if len(skeleton) >= 3:
+                    found |= self.by_skeleton.get(skeleton, frozenset())
+            people = self.word[readings] = frozenset(found)
+        return people
+
+    def read_people(self, ids: set[int], user: User) -> None:
+        """Which of the people `ids` not read yet `user` may see, through which cases."""
+        missing = sorted(ids - self.looked_at)
+        self.looked_at.update(missing)
+        # Tested case by case (EXISTS): `case__in=visible` made SQLite list every case
+        # the user may see, for each chunk of people.
+        visible = Exists(cases_visible_to(user).filter(pk=OuterRef("case_id")))
+        cases_of: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
+        for chunk in _chunks(missing, CHUNK):
+            through = Case.people.through.objects.filter(visible, person_id__in=chunk)
+            for person_id, reference, gone, case_id in through.values_list(
+                "person_id", "case__reference", "case__disappeared_on", "case__public_id"
+            ).order_by("case__reference"):
+                cases_of[person_id].append((reference, gone, str(case_id)))
+        self.cases_of.update(cases_of)
+        for chunk in _chunks(sorted(cases_of), CHUNK):
+            self.people.update(
+                (p.pk, p)
+                for p in Person.objects.filter(pk__in=chunk).only(
+                    "pk", "public_id", "display_name", "birth_date"
+                )
+            )
+
+
+def _name_hits(words: list[tuple[tuple[str, str], ...]], register: _Register) -> dict[int, int]:
+    """The people sharing at least two words of a spelling (the one word of a one-word
+    name), with how many words they share. Found by intersecting the words' people two
+    by two, which costs the smaller set of each pair, rather than counting every person
+    of every word: a common surname alone has thousands."""
+    sets = [register.people_of(readings) for readings in words]
+    if len(sets) == 1:
+        return dict.fromkeys(sets[0], 1)
+    matched: set[int] = set()
+    for i, first in enumerate(sets):
+        for second in sets[i + 1 :]:
+            matched |= first & second
+    return {person_id: sum(person_id in s for s in sets) for person_id in matched}
+
+
+def _duplicates(rows: list[PlanRow], user: User, register: _Register | None = None) -> None:
     """Possible duplicates among the people `user` may see: the same cross-script name
     keys (habeas.lib.names, as person search) for at least two words of a spelling
-    (the one word of a one-word name), then ranked by birth and disappearance dates."""
+    (the one word of a one-word name), then ranked by birth and disappearance dates.
+    `register`: what earlier chunks of the same file read (a fresh one if None)."""
     if not rows:
         return
+    register = register if register is not None else _Register()
     spellings = {row.number: _words(row.values) for row in rows}
     keys: set[str] = set()
     skeletons: set[str] = set()
@@ -745,60 +829,21 @@ def _duplicates(rows: list[PlanRow], user: User) -> None:
             for readings in words:
                 keys.update(k for k, _s in readings)
                 skeletons.update(s for _k, s in readings if len(s) >= 3)
-    # Two indexed lookups rather than one OR (which SQLite would scan).
-    by_key: dict[str, set[int]] = defaultdict(set)
-    by_skeleton: dict[str, set[int]] = defaultdict(set)
-    for chunk in _chunks(sorted(keys), CHUNK):
-        for person_id, key in NameToken.objects.filter(key__in=chunk).values_list(
-            "person_id", "key"
-        ):
-            by_key[key].add(person_id)
-    for chunk in _chunks(sorted(skeletons), CHUNK):
-        for person_id, skeleton in NameToken.objects.filter(skeleton__in=chunk).values_list(
-            "person_id", "skeleton"
-        ):
-            by_skeleton[skeleton].add(person_id)
-    if not by_key and not by_skeleton:
-        return
+    register.read_names(keys, skeletons)
     matches: dict[int, dict[int, int]] = {}
     for number, words_of in spellings.items():
         best: dict[int, int] = {}
         for words in words_of:
-            hits: Counter[int] = Counter()
-            for readings in words:
-                found: set[int] = set()
-                for key, skeleton in readings:
-                    found |= by_key.get(key, set())
-                    if len(skeleton) >= 3:
-                        found |= by_skeleton.get(skeleton, set())
-                hits.update(found)
-            for person_id, hit in hits.items():
-                if hit >= min(2, len(words)) and hit > best.get(person_id, 0):
+            for person_id, hit in _name_hits(words, register).items():
+                if hit > best.get(person_id, 0):
                     best[person_id] = hit
         if best:
             matches[number] = best
     if not matches:
         return
     # Only now, for the people matched: which of them `user` may see, through which cases.
-    cases_of: dict[int, list[tuple[str, Any, str]]] = defaultdict(list)
-    matched = sorted({pid for found in matches.values() for pid in found})
-    visible = cases_visible_to(user)
-    for ids in _chunks(matched, CHUNK):
-        through = Case.people.through.objects.filter(person_id__in=ids, case__in=visible)
-        for person_id, reference, gone, case_id in through.values_list(
-            "person_id", "case__reference", "case__disappeared_on", "case__public_id"
-        ).order_by("case__reference"):
-            cases_of[person_id].append((reference, gone, str(case_id)))
-    if not cases_of:
-        return
-    people: dict[int, Person] = {}
-    for ids in _chunks(sorted(cases_of), CHUNK):
-        people.update(
-            (p.pk, p)
-            for p in Person.objects.filter(pk__in=ids).only(
-                "pk", "public_id", "display_name", "birth_date"
-            )
-        )
+    register.read_people({pid for found in matches.values() for pid in found}, user)
+    people, cases_of = register.people, register.cases_of
     for row in rows:
         seen = {pid: hit for pid, hit in matches.get(row.number, {}).items() if pid in people}
         if seen:  # after the file's own rows it may repeat (_InFile)
