@@ -104,7 +104,7 @@ def test_search_and_error_pages_do_not_leak(client, bob, seeded, contested_case)
     client.force_login(bob)
     # The query itself is echoed back to the person who typed it; the results are
     # what must not match on a confidential field.
-    assert client.get("/search/", {"q": IDENTITY}).context["people"] == []
+    assert client.get("/search/", {"q": IDENTITY}).context["rows"] == []
     results = client.get("/search/", {"q": "Kestrel"}).content.decode().split("<h2>")[-1]
     _assert_clean(results, "search results")
     url = f"/cases/{contested_case.public_id}/sources/{seeded['source_id']}/edit/"

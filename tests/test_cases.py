@@ -195,7 +195,7 @@ def test_outsider_does_not_see_the_case_in_lists_or_search(login, charlie, alice
     assert alices_case.reference not in client.get("/").content.decode()
     assert alices_case.reference not in client.get("/cases/").content.decode()
     results = client.get("/search/?q=Isakow")
-    assert results.context["people"] == []
+    assert results.context["rows"] == []
     assert "Рустам" not in results.content.decode()
 
 

@@ -112,10 +112,10 @@ def test_the_exact_spelling_comes_first_among_many_namesakes(login, alice):
 def test_the_search_page_says_when_it_shows_only_the_closest(login, alice, monkeypatch):
     from habeas.cases import views
 
-    real = selectors.person_search_for_user
+    real = selectors.person_search_lines_for_user
     monkeypatch.setattr(
         views.selectors,
-        "person_search_for_user",
+        "person_search_lines_for_user",
         lambda **kw: real(**{**kw, "limit": 2}),
     )
     for i in range(3):
@@ -124,6 +124,45 @@ def test_the_search_page_says_when_it_shows_only_the_closest(login, alice, monke
     page = login(alice).get("/search/?q=Isakov").content.decode()
     assert "More than 2 people found" in page
     assert "Add a given name or patronymic to narrow the search." in page
+
+
+def test_the_page_lists_what_the_api_finds_and_only_the_readers_cases(alice, bob, people):
+    """The search page reads its lines apart from the API's whole records (only the
+    columns a line shows): both find the same people, in the same order, with the same
+    other names and the same cases, and neither shows a case the reader is not on."""
+    # Bob's cases of the same person (linked as a merge of records would).
+    bobs = cases.person_create(name="Rustam Isakov", by=bob)
+    hidden = cases.case_create(reference="R-hidden", person=bobs, country="TM", by=bob)
+    shared = cases.case_create(reference="A-shared", person=bobs, country="TM", by=bob)
+    hidden.people.add(people["isakov"])
+    shared.people.add(people["isakov"])
+    cases.case_member_set(case=shared, user=alice, role="member", by=bob)
+    for i in range(4):
+        namesake = cases.person_create(name=f"Isakov Namesake{i}", by=alice)
+        cases.case_create(reference=f"N-{i}", person=namesake, country="TM", by=alice)
+    for query in ["Isakov", "Rustam Isakov", "Шихмурадов", "Azamat", "Petrov", "Isak"]:
+        for limit in (2, 50):
+            people_found = selectors.person_search_for_user(user=alice, query=query, limit=limit)
+            lines = selectors.person_search_lines_for_user(user=alice, query=query, limit=limit)
+            assert lines.more == people_found.more, query
+            assert [
+                (line.public_id, line.display_name, line.also, line.cases) for line in lines.lines
+            ] == [
+                (
+                    person.public_id,
+                    person.display_name,
+                    [n.text for n in person.name_list if not n.is_primary],
+                    [(c.public_id, c.reference) for c in person.case_list],
+                )
+                for person in people_found.people
+            ], query
+    [line] = [
+        line
+        for line in selectors.person_search_lines_for_user(user=alice, query="Rustam Isakov").lines
+        if line.public_id == people["isakov"].public_id
+    ]
+    assert [reference for _id, reference in line.cases] == ["A-shared", "R-isakov"]
+    assert hidden.public_id not in {public_id for public_id, _ref in line.cases}
 
 
 def _found(alice, stored: str, query: str, *others: str) -> bool:

@@ -161,10 +161,26 @@ def require_writer(*, user: User, what: str) -> None:
 # --- Many cases at once -------------------------------------------------------
 
 
+def _member_of(user: User, case: str) -> Exists:
+    """The rule of who sees a case: a member of its team. `case`: the outer query's
+    column holding the case's id."""
+    return Exists(CaseMember.objects.filter(case=OuterRef(case), user=user))
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not _signed_in(user):
         return Case.objects.none()
-    return Case.objects.filter(Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user)))
+    return Case.objects.filter(_member_of(user, "pk"))
+
+
+def person_visible_to(user: User) -> Exists | Q:
+    """A filter on people: those on a case `user` may see (as cases_visible_to).
+    Tested on the link between case and person, without reading the case: at 100,000
+    cases the case's row was a third of a name search's SQL, for 1,800 namesakes."""
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    links = Case.people.through.objects.filter(person=OuterRef("pk"))
+    return Exists(links.filter(_member_of(user, "case_id")))
 
 
 # Below this many memberships, lists start from the user's memberships; above it,

@@ -52,7 +52,7 @@ from .forms import (
     TeamMemberForm,
 )
 from .history import case_history as history_of
-from .models import Person, PersonName
+from .models import PersonName
 from .templatetags.case_clocks import span_text
 
 if TYPE_CHECKING:
@@ -464,9 +464,9 @@ def relative_edit(
 class _Found:
     """One person on the search page, ready to print."""
 
-    person: Person
+    name: str
     url: str
-    also: list[str]  # the person's other spellings
+    also: str  # "also: " the person's other spellings
     cases: list[tuple[str, str]]  # (link, reference) of each case the reader may see
 
 
@@ -482,22 +482,25 @@ def _links_to(name: str) -> Callable[[UUID], str]:
 @require_safe
 def search(request: AuthenticatedRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
-    found = selectors.person_search_for_user(user=request.user, query=query) if query else None
-    people = found.people if found else []
+    found = (
+        selectors.person_search_lines_for_user(user=request.user, query=query) if query else None
+    )
     person_link, case_link = _links_to("person_detail"), _links_to("case_detail")
+    # Translated once for the page, not once a line: a surname fills it with 50.
+    also = _("also: %(names)s")
     rows = [
         _Found(
-            person=person,
-            url=person_link(person.public_id),
-            also=[name.text for name in person.names.all() if not name.is_primary],
-            cases=[(case_link(case.public_id), case.reference) for case in person.cases.all()],
+            name=line.display_name,
+            url=person_link(line.public_id),
+            also=also % {"names": ", ".join(line.also)},
+            cases=[(case_link(public_id), reference) for public_id, reference in line.cases],
         )
-        for person in people
+        for line in (found.lines if found else [])
     ]
     return render(
         request,
         "cases/search.html",
-        {"query": query, "people": people, "rows": rows, "more": found.more if found else False},
+        {"query": query, "rows": rows, "more": found.more if found else False},
     )
 
 
