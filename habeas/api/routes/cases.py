@@ -3,6 +3,7 @@ and services as the case pages (habeas/cases/views.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from habeas.cases.models import (
     Priority,
     Status,
     StatusAssertion,
+    Tag,
 )
 from habeas.sources.models import Claim
 
@@ -80,10 +82,15 @@ class CasePage(Schema):
     next: str | None = Field(description="The cursor of the next page; null on the last.")
 
 
-def case_out(case: Case) -> dict[str, Any]:
+def case_out(
+    case: Case, *, people: Iterable[Person] | None = None, tags: Iterable[Tag] | None = None
+) -> dict[str, Any]:
     """A case as the API shows it: what every member of its team reads on its page.
     Who had the last contact and what was said are left out (the source grant's;
-    see the sources resources)."""
+    see the sources resources). `people`, `tags`: as prefetched into lists, if they
+    were (the case's otherwise)."""
+    people = case.people.all() if people is None else people
+    tags = case.tags.all() if tags is None else tags
     return {
         "id": case.public_id,
         "reference": case.reference,
@@ -101,8 +108,8 @@ def case_out(case: Case) -> dict[str, Any]:
         "risk_torture": case.risk_torture,
         "risk_health": case.risk_health,
         "risk_family_reprisals": case.risk_family_reprisals,
-        "tags": sorted(t.name for t in case.tags.all()),
-        "people": [{"id": p.public_id, "name": p.display_name} for p in case.people.all()],
+        "tags": sorted(t.name for t in tags),
+        "people": [{"id": p.public_id, "name": p.display_name} for p in people],
         "last_info_at": case.last_info_at,
         "un_submitted_on": case.un_submitted_on,
         "created_at": case.created_at,
@@ -139,15 +146,26 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, An
     )
     # The list shows people by id and name only: not reading the rest of each person
     # spares parsing their partial dates (bench/api.py's profile).
-    people = Prefetch("people", queryset=Person.objects.only("id", "public_id", "display_name"))
-    cases = cases.prefetch_related(None).prefetch_related(people, "tags")
+    # Into lists (to_attr): a related manager's cache builds a filtered queryset per
+    # case and relation, a fifth of the list's time.
+    people = Prefetch(
+        "people",
+        queryset=Person.objects.only("id", "public_id", "display_name"),
+        to_attr="people_list",
+    )
+    tags = Prefetch("tags", to_attr="tag_list")
+    cases = cases.prefetch_related(None).prefetch_related(people, tags)
     since = filters.updated_since
     if since is not None:
         if timezone.is_naive(since):  # no offset given: UTC, as the API writes times
             since = timezone.make_aware(since, UTC)
         cases = cases.filter(updated_at__gte=since)
     page = page_of(cases, keyset=CASE_ORDER, cursor=filters.cursor, size=filters.limit)
-    return {"items": [case_out(c) for c in page.items], "next": page.next}
+    items = [
+        case_out(c, people=c.people_list, tags=c.tag_list)  # type: ignore[attr-defined]
+        for c in page.items
+    ]
+    return {"items": items, "next": page.next}
 
 
 @router.get("/{case_id}/", response=responses({200: CaseOut}), summary="Read a case")

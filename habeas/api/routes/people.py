@@ -87,9 +87,12 @@ def name_out(name: PersonName) -> dict[str, Any]:
     }
 
 
-def person_out(person: Person, *, cases: Iterable[Case]) -> dict[str, Any]:
+def person_out(
+    person: Person, *, cases: Iterable[Case], names: Iterable[PersonName] | None = None
+) -> dict[str, Any]:
     """A person as the person page shows them to the team (relatives and their
-    contacts are not here: they have their own rules)."""
+    contacts are not here: they have their own rules). `names`: as prefetched into a
+    list, if they were (their names otherwise)."""
     return {
         "id": person.public_id,
         "name": person.display_name,
@@ -99,7 +102,7 @@ def person_out(person: Person, *, cases: Iterable[Case]) -> dict[str, Any]:
         "occupation": person.occupation,
         "affiliation": person.affiliation,
         "description": person.description,
-        "names": [name_out(n) for n in person.names.all()],
+        "names": [name_out(n) for n in (person.names.all() if names is None else names)],
         "cases": [{"id": c.public_id, "reference": c.reference} for c in cases],
         "created_at": person.created_at,
         "updated_at": person.updated_at,
@@ -123,12 +126,19 @@ def person_list(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, 
     user = user_of(request)
     if filters.q and filters.q.strip():
         found = selectors.person_search_for_user(user=user, query=filters.q, limit=filters.limit)
-        items = [person_out(p, cases=p.cases.all()) for p in found.people]
+        # name_list, case_list, visible_cases: the selectors' Prefetch(to_attr=...).
+        items = [
+            person_out(p, cases=p.case_list, names=p.name_list)  # type: ignore[attr-defined]
+            for p in found.people
+        ]
         return {"items": items, "next": None, "more": found.more}
     page = page_of(
         people_listed_for(user), keyset=PEOPLE_ORDER, cursor=filters.cursor, size=filters.limit
     )
-    items = [person_out(p, cases=getattr(p, "visible_cases", [])) for p in page.items]
+    items = [
+        person_out(p, cases=p.visible_cases, names=p.name_list)  # type: ignore[attr-defined]
+        for p in page.items
+    ]
     return {"items": items, "next": page.next}
 
 
