@@ -31,44 +31,13 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from receiver import receiver  # bench/receiver.py (a script's folder is on its path)
 
 SECRET = "bench-protection-secret-0123456789"  # noqa: S105 - a throwaway loopback receiver
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def receiver(port: int) -> tuple[ThreadingHTTPServer, dict]:
-    seen: dict = {"ok": 0, "bad": 0}
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
-        def do_POST(self):
-            from habeas.alerts.channels.webhook import verify
-
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            ok = verify(
-                secret=SECRET,
-                timestamp=self.headers["X-Habeas-Timestamp"],
-                body=body,
-                signature=self.headers["X-Habeas-Signature"],
-            )
-            with lock:
-                seen["ok" if ok else "bad"] += 1
-            self.send_response(204 if ok else 401)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, seen
 
 
 def load() -> str:
@@ -103,7 +72,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    server, seen = receiver(args.port)
+    server, seen = receiver(SECRET, args.port)
     url = f"http://127.0.0.1:{server.server_address[1]}/partner"
     data_dir = Path(os.environ.get("HABEAS_DATA_DIR", ROOT / "var"))
     (data_dir / "bench").mkdir(parents=True, exist_ok=True)

@@ -16,45 +16,13 @@ import argparse
 import json
 import os
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from receiver import receiver  # bench/receiver.py (a script's folder is on its path)
 
 SECRET = "bench-webhook-secret-0123456789"  # noqa: S105 - a throwaway loopback receiver
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def receiver() -> tuple[ThreadingHTTPServer, dict]:
-    seen: dict = {"ok": 0, "bad": 0, "ids": set()}
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
-
-        def do_POST(self):
-            from habeas.alerts.channels.webhook import verify
-
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            ok = verify(
-                secret=SECRET,
-                timestamp=self.headers["X-Habeas-Timestamp"],
-                body=body,
-                signature=self.headers["X-Habeas-Signature"],
-            )
-            with lock:
-                seen["ok" if ok else "bad"] += 1
-                seen["ids"].add(self.headers["X-Habeas-Delivery"])
-            self.send_response(204 if ok else 401)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, seen
 
 
 def main() -> None:
@@ -65,7 +33,7 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
 
-    server, seen = receiver()
+    server, seen = receiver(SECRET)
     data_dir = Path(os.environ.get("HABEAS_DATA_DIR", ROOT / "var"))
     (data_dir / "bench").mkdir(parents=True, exist_ok=True)
     db = data_dir / "bench" / f"watch-{args.cases}.sqlite3"
