@@ -9,7 +9,7 @@ from django.http import Http404
 
 from habeas.accounts.models import User
 from habeas.cases.access import cases_visible_to
-from habeas.cases.models import Person
+from habeas.cases.models import Person, PersonName
 
 from .models import ApiToken
 
@@ -36,7 +36,7 @@ def people_listed_for(user: User) -> QuerySet[Person]:
     # Into lists (to_attr), and of the cases only what a person's record shows of them:
     # a related manager's cache and whole cases (dates parsed) were half a page's time.
     return Person.objects.filter(Exists(visible.filter(people=OuterRef("pk")))).prefetch_related(
-        Prefetch("names", to_attr="name_list"),
+        Prefetch("names", queryset=PersonName.objects.order_by("pk"), to_attr="name_list"),
         Prefetch(
             "cases",
             queryset=visible.only("public_id", "reference").order_by("reference"),

@@ -352,7 +352,7 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
         people.prefetch_related(
             # Into lists (to_attr): a related manager's cache would build a filtered
             # queryset per person found.
-            Prefetch("names", to_attr="name_list"),
+            Prefetch("names", queryset=PersonName.objects.order_by("pk"), to_attr="name_list"),
             Prefetch(
                 "cases",
                 queryset=cases_visible_to(user)
