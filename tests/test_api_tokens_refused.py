@@ -139,3 +139,22 @@ def test_the_tally_is_audited_even_when_the_address_is_over_its_limit(
 def test_a_valid_token_writes_no_refusal(client, alice, alices_case, minute):
     assert call(client, "get", "/cases/", token=token_for(alice)).status_code == 200
     assert _refusals() == [] and not ApiRefusalTally.objects.exists()
+
+
+def test_a_flood_that_stops_is_summed_up_by_the_watchers_next_pass(
+    client, alice, alices_case, minute, settings
+):
+    """No refusal follows the flood: the summary must not wait for one (an attacker who
+    stops would otherwise leave only the first entry of the minute in the log)."""
+    from habeas.alerts import watcher
+
+    settings.HABEAS_API_REFUSALS_PER_ADDRESS = 1000
+    for guess in range(12):
+        call(client, "get", "/cases/", token=f"hbs_0123456789_{guess}", REMOTE_ADDR="203.0.113.9")
+    watcher.watch_pass()  # within the minute: nothing to sum up yet
+    assert [e.detail.get("count") for e in _refusals()] == [None]
+    minute.move_to("2026-12-07 10:01:10Z", tick=False)
+    summary = watcher.watch_pass()
+    assert summary["api_refusals_summarised"] == 1
+    assert [e.detail.get("count") for e in _refusals()] == [None, 12]
+    assert not ApiRefusalTally.objects.exists()

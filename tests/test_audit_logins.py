@@ -168,3 +168,15 @@ def test_refusals_of_a_locked_address_take_the_same_steps_for_any_username(
         assert str(LOCKED) in attempt(name, ip="198.51.100.9").content.decode()
         written.append(AuditEntry.objects.count() - before)
     assert written == [1, 1, 1, 1]
+
+
+def test_a_window_that_is_over_is_summarised_by_the_watcher_without_another_login(alice, at_t0):
+    from habeas.alerts import watcher
+
+    for _ in range(3):
+        attempt("alice", ip="203.0.113.4")
+    at_t0.shift(timedelta(minutes=16))
+    summary = watcher.watch_pass()
+    assert summary["login_tallies_summarised"] == 1
+    assert [e.detail.get("count") for e in entries("auth.login_failed")] == [None, 3]
+    assert not LoginTally.objects.exists()

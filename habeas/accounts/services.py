@@ -163,7 +163,8 @@ def _tally_audit(
 @transaction.atomic
 def login_tallies_summarise(*, now: datetime) -> int:
     """Write one summary entry (with the count) for each window that is over and
-    saw more than one event; forget the windows. Runs at every login event.
+    saw more than one event; forget the windows. Runs at every login event and on
+    every pass of the watcher.
     Deleting first and writing only what was deleted keeps two processes from
     writing the same summary."""
     done = 0

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from habeas.accounts.services import login_tallies_summarise
 from habeas.advocacy import selectors as advocacy
 from habeas.cases.models import Case
 
@@ -129,6 +130,9 @@ def watch_pass(
         *((name, lambda step=step: step(started, stop)) for name, step in _EXTRA_STEPS.items()),
         ("delivered", lambda: _deliver(outbox, worker, now, stop)),
         ("sessions_purged", lambda: _purge_sessions(state, started)),
+        # Login failures counted in a window that is over, summed up in the audit log even
+        # when no login event follows (they were written only at the next one).
+        ("login_tallies_summarised", lambda: login_tallies_summarise(now=started)),
         ("audit_head", lambda: audit_head.audit_head_export_due(now=started, stop=stop)),
     )
     for name, step in steps:

@@ -172,9 +172,9 @@ def api_token_refused(
     (ratelimit.WINDOW) at once, with the reason and, when the token's row is known,
     its id and prefix (never the token); the others only counted, then one summary
     with the count, the reasons and the ids once the window is over (written at the
-    next refusal from anywhere). A flood therefore writes at most two entries a
-    minute per address, for at most REFUSAL_TALLIES_PER_WINDOW addresses, and two
-    for all the others together."""
+    next refusal from anywhere, or by the watcher's next pass). A flood therefore
+    writes at most two entries a minute per address, for at most
+    REFUSAL_TALLIES_PER_WINDOW addresses, and two for all the others together."""
     now = now or timezone.now()
     api_refusals_summarise(now=now)
     start = ratelimit.window_start(now)
