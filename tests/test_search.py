@@ -275,3 +275,10 @@ def test_the_reindex_migration_adds_the_other_readings_to_old_rows(alice):
     assert person in person_search_for_user(user=alice, query="Юсупов")
     rows = sorted(NameToken.objects.values_list("name_id", "key"))
     assert set(expected) < set(rows) and len(rows) == len(set(rows))
+
+
+def test_a_line_says_also_only_when_the_person_has_other_names(login, alice, people):
+    page = login(alice).get("/search/?q=Ismailov").content.decode()
+    assert "R-ismailov" in page and "also:" not in page  # one name: nothing to add
+    page = login(alice).get("/search/?q=Isakov").content.decode()
+    assert "also: Rüstem Isakow" in page

@@ -466,7 +466,7 @@ class _Found:
 
     name: str
     url: str
-    also: str  # "also: " the person's other spellings
+    also: str  # "also: " the person's other spellings; "" if none
     cases: list[tuple[str, str]]  # (link, reference) of each case the reader may see
 
 
@@ -492,7 +492,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         _Found(
             name=line.display_name,
             url=person_link(line.public_id),
-            also=also % {"names": ", ".join(line.also)},
+            also=also % {"names": ", ".join(line.also)} if line.also else "",
             cases=[(case_link(public_id), reference) for public_id, reference in line.cases],
         )
         for line in (found.lines if found else [])
