@@ -39,13 +39,17 @@ def test_case_page_queries_do_not_grow_with_its_content(login, alice, alices_cas
     assert _queries(client, alices_case.get_absolute_url()) == few
 
 
+@pytest.mark.parametrize("walk_margin", [8, 0], ids=["ranked", "walk-tried"])
 @pytest.mark.parametrize("few_cases", [5_000, 0], ids=["from-memberships", "from-the-index"])
 def test_list_dashboard_and_search_queries_do_not_grow_with_the_number_of_cases(
-    login, alice, monkeypatch, few_cases
+    login, alice, monkeypatch, few_cases, walk_margin
 ):
-    from habeas.cases import access
+    from habeas.cases import access, selectors
 
     monkeypatch.setattr(access, "FEW_CASES", few_cases)
+    # walk-tried: the search walks the names first (selectors._walk_by_name), finds
+    # fewer than a page and ranks.
+    monkeypatch.setattr(selectors, "WALK_MARGIN", walk_margin)
     client = login(alice)
     urls = [
         "/",

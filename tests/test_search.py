@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from habeas.cases import selectors
 from habeas.cases import services as cases
+from habeas.cases.models import Case
 
 
 def person_search_for_user(**kwargs):
@@ -282,3 +287,80 @@ def test_a_line_says_also_only_when_the_person_has_other_names(login, alice, peo
     assert "R-ismailov" in page and "also:" not in page  # one name: nothing to add
     page = login(alice).get("/search/?q=Isakov").content.decode()
     assert "also: Rüstem Isakow" in page
+
+
+def test_the_walk_by_name_finds_what_the_ranking_finds_and_is_taken_only_when_it_pays(
+    alice, bob, monkeypatch
+):
+    """A common surname is found by walking the people in name order (habeas/cases/
+    selectors.py, _walk_by_name) when many matches are visible: the same people, in the
+    same order, as the ranking, or the ranking itself when the walk finds too few."""
+    from habeas.cases.selectors import _people_ranked, _walk_by_name
+    from habeas.lib.names import search_term_variants
+
+    for i, name in enumerate(
+        [
+            "Azat Karryev",
+            "Каррыев Берды",
+            "Maral Karryeva",
+            "Ata Karryýew",
+            "Bakyt Karryev",
+            "Guljan Karaeva",
+            "Serdar Karryev",
+            "Каррыев Ильяс",
+            "Timur Karryev",
+        ]
+    ):
+        person = cases.person_create(name=name, by=alice)
+        cases.case_create(reference=f"K-{i}", person=person, country="TM", by=alice)
+        if i in (0, 1, 4, 6):  # a second spelling: more tokens of the key than people
+            cases.person_name_add(person=person, text=f"Каррыев {i}", by=alice)
+    hidden = cases.person_create(name="Aaron Karryev", by=bob)  # first by name, not Alice's
+    cases.case_create(reference="K-bob", person=hidden, country="TM", by=bob)
+    taken: list[bool] = []
+    real_walk = _walk_by_name
+
+    def spy(*args, **kwargs):
+        found = real_walk(*args, **kwargs)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(selectors, "_walk_by_name", spy)
+    monkeypatch.setattr(selectors, "WALK_MARGIN", 1)
+    # The highest case id stands for the count in the code; in a test database earlier
+    # tests may have used ids, so the count itself here.
+    monkeypatch.setattr(selectors, "_register_size", lambda: Case.objects.count())
+    words = search_term_variants("Karryev")
+    for limit in (2, 3, 5, 6, 7, 50):
+        ranked = list(_people_ranked(alice, words).values_list("pk", flat=True)[: limit + 1])
+        found = selectors.person_search_for_user(user=alice, query="Karryev", limit=limit)
+        lines = selectors.person_search_lines_for_user(user=alice, query="Karryev", limit=limit)
+        assert [p.pk for p in found.people] == ranked[:limit], limit
+        assert [line.public_id for line in lines.lines] == [p.public_id for p in found.people]
+        assert found.more == lines.more == (len(ranked) > limit)
+        assert hidden not in found.people
+    # Seven of Alice's people are spelled as typed (Karryeva too: the same key): a walk
+    # for up to 6 (then 7 found); for 7 the walk finds 7 and gives way to the ranking
+    # (Karryýew and Karaeva, spelled otherwise, follow); for 50, 51 are not expected
+    # among 12 tokens: no walk.
+    assert taken == [True] * 8 + [False] * 4
+    taken.clear()
+    monkeypatch.setattr(selectors, "WALK_MARGIN", 8)  # 8 × 3 tokens wanted: too few
+    selectors.person_search_for_user(user=alice, query="Karryev", limit=2)
+    assert taken == [False]
+    taken.clear()
+    monkeypatch.setattr(selectors, "WALK_MARGIN", 1)
+    # Bob sees one case of ten: too few of the matches are his to walk for them (the
+    # walk would read every name to find his one), so the ranking runs alone.
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.person_search_for_user(user=bob, query="Karryev", limit=2)
+    assert [p.pk for p in found.people] == [hidden.pk]
+    # The walk's query: people by name, then id (written "1" when it is selected), a page.
+    walk = re.compile(
+        r'ORDER BY "cases_person"."display_name" ASC, (1|"cases_person"."id") ASC LIMIT'
+    )
+    walks = [q for q in queries.captured_queries if walk.search(q["sql"])]
+    assert taken == [False] and walks == []
+    with CaptureQueriesContext(connection) as queries:
+        selectors.person_search_for_user(user=alice, query="Karryev", limit=2)
+    assert [q for q in queries.captured_queries if walk.search(q["sql"])]  # Alice's walk

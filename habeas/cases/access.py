@@ -202,6 +202,14 @@ def cases_listed_for(user: User) -> tuple[QuerySet[Case], int]:
     return cases_visible_to(user), count
 
 
+def sees_at_least(user: User, cases: int) -> bool:
+    """Whether `user` may see at least `cases` cases: a count of their memberships that
+    stops there (someone on 100,000 cases is not counted to the end)."""
+    if not _signed_in(user) or cases <= 0:
+        return cases <= 0
+    return CaseMember.objects.filter(user=user)[:cases].count() == cases
+
+
 def changing_memberships(user: User) -> QuerySet[CaseMember]:
     """The memberships through which `user` may change a case, its people and their
     relatives (lead or member, not read-only)."""
