@@ -364,3 +364,22 @@ def test_the_walk_by_name_finds_what_the_ranking_finds_and_is_taken_only_when_it
     with CaptureQueriesContext(connection) as queries:
         selectors.person_search_for_user(user=alice, query="Karryev", limit=2)
     assert [q for q in queries.captured_queries if walk.search(q["sql"])]  # Alice's walk
+
+
+def test_a_person_gone_between_ranking_and_reading_is_left_out_not_a_500(
+    login, alice, people, monkeypatch
+):
+    """The search ranks ids, then reads the people it shows: one removed in between (a
+    concurrent change) is left out of the page and the API's answer."""
+    real = selectors._ranked_ids
+
+    def ranked_then_removed(*args, **kwargs):
+        ids = real(*args, **kwargs)
+        people["isakov"].cases.clear()
+        people["isakov"].delete()
+        return ids
+
+    monkeypatch.setattr(selectors, "_ranked_ids", ranked_then_removed)
+    response = login(alice).get("/search/?q=Isakov")
+    assert response.status_code == 200
+    assert "R-isakov" not in response.content.decode()

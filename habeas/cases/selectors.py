@@ -421,7 +421,8 @@ def person_search_for_user(*, user: User, query: str, limit: int = 50) -> Search
         ),
     )
     by_id = {person.pk: person for person in people} if shown else {}
-    return SearchResult([by_id[pk] for pk in shown], more=len(ids) > limit)
+    # A person gone between the two reads (merged, removed) is left out, not a 500.
+    return SearchResult([by_id[pk] for pk in shown if pk in by_id], more=len(ids) > limit)
 
 
 def person_search_lines_for_user(*, user: User, query: str, limit: int = 50) -> SearchLines:
@@ -452,6 +453,7 @@ def person_search_lines_for_user(*, user: User, query: str, limit: int = 50) -> 
             public_id=people[pk][0], display_name=people[pk][1], also=also[pk], cases=cases[pk]
         )
         for pk in shown
+        if pk in people  # gone between the two reads: left out, not a 500
     ]
     return SearchLines(lines, more=len(ids) > limit)
 
